@@ -1,0 +1,51 @@
+// Per-host results for people (folded, like `clush -b`) and for scripts (one JSON line per host).
+import { foldNodeSet } from '../../inventory/nodeset.js';
+import { quote } from '../../transport/command.js';
+import { groupOutputs } from '../../fleet/fold.js';
+import { tally } from '../../fleet/outcome.js';
+import type { CommandResult } from '../../transport/types.js';
+
+const RULE = '-'.repeat(15);
+
+export function renderFolded(results: CommandResult[]): string {
+  return groupOutputs(results).map((g) => {
+    const head = `${RULE}\n${g.nodeset} (${g.hosts.length}) ${g.status}\n${RULE}\n`;
+    const err = g.stderr ? indentStderr(g.stderr) : '';
+    return head + withNewline(g.stdout) + err;
+  }).join('');
+}
+
+function withNewline(s: string): string {
+  return s === '' || s.endsWith('\n') ? s : `${s}\n`;
+}
+
+function indentStderr(s: string): string {
+  return withNewline(s).split('\n').slice(0, -1).map((l) => `stderr: ${l}\n`).join('');
+}
+
+export interface SummaryOptions {
+  /** argv of the command to re-run on the failed hosts; `{nodeset}` is replaced. */
+  retryHint?: string[];
+}
+
+export function renderSummary(results: CommandResult[], opts: SummaryOptions = {}): string {
+  const t = tally(results);
+  const line = (label: string, hosts: string[]): string =>
+    hosts.length ? `${label}: ${foldNodeSet(hosts)} (${hosts.length})\n` : '';
+  const retry = [...t.failed, ...t.unreachable, ...t.aborted];
+  let out = `${RULE}\n${results.length} hosts: ${t.ok.length} ok, ${t.failed.length} failed, ${t.unreachable.length} unreachable`;
+  out += t.aborted.length ? `, ${t.aborted.length} aborted\n` : '\n';
+  out += line('failed', t.failed) + line('unreachable', t.unreachable) + line('aborted', t.aborted);
+  if (retry.length && opts.retryHint) {
+    const argv = opts.retryHint.map((a) => (a === '{nodeset}' ? foldNodeSet(retry) : a));
+    out += `retry: ${argv.map(quote).join(' ')}\n`;
+  }
+  return out;
+}
+
+export function jsonLine(r: CommandResult): string {
+  return `${JSON.stringify({
+    host: r.host, ok: r.ok, exitCode: r.exitCode, signal: r.signal, durationMs: r.durationMs,
+    failure: r.failure ?? null, stdout: r.stdout, stderr: r.stderr,
+  })}\n`;
+}

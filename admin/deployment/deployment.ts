@@ -1,0 +1,45 @@
+// A deployment opened from its services file: the object the CLI, the REPL (`storm.exec(...)`)
+// and scripts act on. Owns one transport pool, so connections are reused for its whole life.
+import { loadInventory } from '../inventory/load.js';
+import { expandNodeSet } from '../inventory/nodeset.js';
+import type { Inventory } from '../inventory/types.js';
+import { fanout, type FanoutOptions } from '../fleet/fanout.js';
+import type { Command } from '../transport/command.js';
+import type { CommandResult } from '../transport/types.js';
+import { TransportPool } from '../transport/pool.js';
+import { KnownHosts } from '../transport/known-hosts.js';
+import { targetResolver } from './targets.js';
+
+export class Deployment {
+  private constructor(readonly inventory: Inventory, readonly pool: TransportPool) {}
+
+  static async open(file: string): Promise<Deployment> {
+    const inventory = await loadInventory(file);
+    const knownHosts = await KnownHosts.load(inventory.ssh.knownHosts);
+    const pool = new TransportPool({
+      resolveTarget: targetResolver(inventory),
+      hostKeyPolicy: knownHosts,
+      channelsPerConnection: inventory.ssh.channelsPerConnection,
+    });
+    return new Deployment(inventory, pool);
+  }
+
+  get name(): string { return this.inventory.deployment; }
+
+  /** Expand a node set against this deployment's groups (`@web`, `cloud[1-4]!cloud3`). */
+  nodes(expr: string): string[] {
+    return expandNodeSet(expr, (g) => this.inventory.groups.get(g));
+  }
+
+  /** Run one command on every host of the node set; one result per host, in node-set order. */
+  async exec(expr: string | string[], command: Command, options: Partial<FanoutOptions> = {}): Promise<CommandResult[]> {
+    const hosts = Array.isArray(expr) ? expr : this.nodes(expr);
+    return fanout(hosts, (h) => this.pool.get(h), command, {
+      concurrency: this.inventory.ssh.concurrency, ...options,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.closeAll();
+  }
+}

@@ -1,0 +1,69 @@
+// The hosts section: node-set keys expanded to one HostSpec per name, `{n}` filled in,
+// the address defaulting to the name. A name under two keys is reported with both places.
+import { report, type Ctx } from './context.js';
+import { expandIn } from './expand.js';
+import { reportTwice } from './keyed.js';
+import { fillNumber, hostNumber, usesNumber } from './template.js';
+import type { HostAttrs } from './schema.js';
+import type { HostSpec } from './types.js';
+
+export interface HostTable {
+  hosts: Map<string, HostSpec>;
+  keyOf: Map<string, string>; // host name → the hosts key that defined it (for positions)
+}
+
+export function normalizeHosts(entries: Record<string, HostAttrs | null>, ctx: Ctx): HostTable {
+  const table: HostTable = { hosts: new Map(), keyOf: new Map() };
+  for (const [key, attrs] of Object.entries(entries)) {
+    const names = expandKey(key, ctx);
+    if (!names) continue;
+    const dups = names.filter((n) => table.keyOf.has(n));
+    reportTwice(dups, (n) => table.keyOf.get(n)!, ['hosts', key], ['hosts'], ctx, 'defined');
+    const fresh = names.filter((n) => !table.keyOf.has(n));
+    reportMissingNumbers(fresh, key, attrs ?? {}, ctx);
+    for (const name of fresh) {
+      table.hosts.set(name, makeHost(name, attrs ?? {}, ctx.locator.at(['hosts', key], 'key')));
+      table.keyOf.set(name, key);
+    }
+  }
+  return table;
+}
+
+function expandKey(key: string, ctx: Ctx): string[] | undefined {
+  if (key.includes('@')) {
+    report(ctx, ['hosts', key], 'a hosts key is a node set of names; groups (@name) are made from hosts, not used here', 'key');
+    return undefined;
+  }
+  return expandIn(ctx, key, ['hosts', key], 'key', { hosts: null, groups: null });
+}
+
+function makeHost(name: string, attrs: HostAttrs, pos: HostSpec['pos']): HostSpec {
+  const n = hostNumber(name);
+  const a = fillNumber(attrs, n);
+  const host: HostSpec = { name, n, address: a.address ?? name, vars: a.vars ?? {}, pos };
+  if (a.vpn !== undefined) host.vpn = a.vpn;
+  if (a.vm_on !== undefined) host.vmOn = a.vm_on;
+  if (a.port !== undefined) host.port = Number(a.port);
+  if (a.user !== undefined) host.user = a.user;
+  return host;
+}
+
+/** `{n}` only makes sense for hosts whose name has a number. */
+function reportMissingNumbers(names: string[], key: string, attrs: HostAttrs, ctx: Ctx): void {
+  const without = names.filter((n) => hostNumber(n) === null);
+  if (without.length === 0) return;
+  for (const [attr, value] of Object.entries(attrs)) {
+    if (!usesNumber(value)) continue;
+    const subject = without.length === 1 ? `\`${without[0]}\` has none` : `${without.join(', ')} have none`;
+    report(ctx, ['hosts', key, attr], `\`{n}\` needs a number in the host name, but ${subject}`);
+  }
+}
+
+/** A port written as a template ("22{n}") must still come out as a port number. */
+export function checkHostPorts(table: HostTable, ctx: Ctx): void {
+  for (const host of table.hosts.values()) {
+    // NaN: `{n}` in a host without a number, reported already.
+    if (host.port === undefined || Number.isNaN(host.port) || (Number.isInteger(host.port) && host.port >= 1 && host.port <= 65535)) continue;
+    report(ctx, ['hosts', table.keyOf.get(host.name)!, 'port'], `gives ${host.name} port ${String(host.port)}, not a port number (1-65535)`);
+  }
+}

@@ -1,0 +1,85 @@
+// Tear a lab down from its state file alone. Safe to run twice, and after a crash mid-way.
+import { readFile, rm, rmdir } from 'node:fs/promises';
+import { LabError } from '../errors.js';
+import { releaseId } from './allocate.js';
+import {
+  etcNetnsDir, normalizeDir, readState, sshdConfigPath, sshdPidPath, type LabState,
+} from './lab-state.js';
+import { deleteLinks, linkExists, netnsExists, releaseNetnsDir } from './netns.js';
+import { readPidRecords } from './pids.js';
+import { cmdlineIncludes, killAndWait, netnsInode, pidsInNetns } from './processes.js';
+import { requireRoot } from './require-root.js';
+import type { LabListener } from './types.js';
+
+interface Victim {
+  pid: number;
+  what: string;
+}
+
+/** Recorded pids (sshd pid files, DIR/pids/) whose command line proves they are still ours. */
+async function recordedVictims(state: LabState): Promise<Victim[]> {
+  const found = new Map<number, string>();
+  for (const h of state.hosts) {
+    const fromFile = Number((await readFile(sshdPidPath(state.dir, h.name), 'utf8').catch(() => '')).trim());
+    for (const pid of new Set([h.sshdPid ?? 0, fromFile])) {
+      if (await cmdlineIncludes(pid, sshdConfigPath(state.dir, h.name))) found.set(pid, `sshd ${pid} (${h.name})`);
+    }
+  }
+  for (const r of await readPidRecords(state.dir)) {
+    if (await cmdlineIncludes(r.pid, r.cmdline)) found.set(r.pid, `${r.name} ${r.pid}`);
+  }
+  return [...found].map(([pid, what]) => ({ pid, what }));
+}
+
+/** Whatever still runs inside the lab's namespaces (open ssh sessions, their children…). */
+async function strayVictims(state: LabState): Promise<Victim[]> {
+  const inodes = new Set<number>();
+  for (const h of state.hosts) {
+    const ino = await netnsInode(h.netns);
+    if (ino !== undefined) inodes.add(ino);
+  }
+  return (await pidsInNetns(inodes)).map((pid) => ({ pid, what: `process ${pid} in the lab's namespaces` }));
+}
+
+/** What still exists after a teardown; empty when the lab is really gone. */
+async function remaining(state: LabState): Promise<string[]> {
+  const left: string[] = [];
+  for (const h of state.hosts) {
+    if (netnsExists(h.netns)) left.push(`netns ${h.netns}`);
+    if (linkExists(h.veth)) left.push(`veth ${h.veth}`);
+  }
+  if (linkExists(state.bridge)) left.push(`bridge ${state.bridge}`);
+  for (const v of await recordedVictims(state)) left.push(v.what);
+  return left;
+}
+
+/** Stop the lab in `dir` and remove its processes, namespaces, bridge, /etc/netns entries and dir. */
+export async function labDown(dir: string, onEvent: LabListener = () => undefined): Promise<{ removed: string[] }> {
+  requireRoot();
+  const abs = normalizeDir(dir);
+  const state = await readState(abs);
+  if (!state) return { removed: [] }; // nothing known here: a dir without lab.json is not touched
+  const removed: string[] = [];
+  const note = (what: string): void => { removed.push(what); onEvent({ kind: 'removed', what }); };
+
+  for (const round of [recordedVictims, strayVictims]) {
+    const victims = await round(state);
+    await killAndWait(victims.map((v) => v.pid));
+    victims.forEach((v) => note(v.what));
+  }
+  const gone = await deleteLinks(state.hosts.map((h) => h.veth), state.hosts.map((h) => h.netns), state.bridge);
+  gone.forEach(note);
+  for (const h of state.hosts) {
+    const etc = etcNetnsDir(h.netns);
+    if (await rm(etc, { recursive: true }).then(() => true, () => false)) note(etc);
+  }
+  await rmdir('/etc/netns').catch(() => undefined); // only when empty
+  if (await releaseNetnsDir()) note('/run/netns');
+
+  const left = await remaining(state);
+  if (left.length > 0) throw new LabError(`lab ${state.id} in ${abs}: could not remove ${left.join(', ')}; lab.json kept, run labDown again`);
+  await releaseId(state.id, abs);
+  await rm(abs, { recursive: true, force: true });
+  note(abs);
+  return { removed };
+}

@@ -1,0 +1,78 @@
+// Client authentication: identity files (read and parsed once per process) then the agent,
+// tried in that order through one ssh2 authHandler.
+import { readFile } from 'node:fs/promises';
+import ssh2 from 'ssh2';
+import type { AnyAuthMethod, AuthHandlerMiddleware, ParsedKey } from 'ssh2';
+
+type IdentityLoad = { key: ParsedKey } | { note: string } | { missing: true };
+
+// 200 hosts share the same few key files: read and parse each once, not once per connection.
+const identityCache = new Map<string, Promise<IdentityLoad>>();
+
+export interface Credentials {
+  methods: AnyAuthMethod[];
+  /** What will be offered, for the auth-failure message: `key ~/.ssh/id_ed25519`, `agent`. */
+  offered: string[];
+  /** Why some identity files were skipped (unreadable, encrypted, not a private key). */
+  notes: string[];
+}
+
+export async function loadCredentials(
+  username: string, identityFiles: readonly string[], agentSocket: string | undefined,
+): Promise<Credentials> {
+  const creds: Credentials = { methods: [], offered: [], notes: [] };
+  for (const file of identityFiles) {
+    const loaded = await loadIdentity(file);
+    if ('key' in loaded) {
+      creds.methods.push({ type: 'publickey', username, key: loaded.key });
+      creds.offered.push(`key ${file}`);
+    } else if ('note' in loaded) {
+      creds.notes.push(loaded.note);
+    }
+  }
+  if (agentSocket) {
+    creds.methods.push({ type: 'agent', username, agent: agentSocket });
+    creds.offered.push('agent');
+  }
+  return creds;
+}
+
+/** Offer each method once, in order, then give up (ssh2 then reports an auth failure). */
+export function authHandler(methods: readonly AnyAuthMethod[]): AuthHandlerMiddleware {
+  const queue = [...methods];
+  return () => queue.shift() ?? false;
+}
+
+function loadIdentity(file: string): Promise<IdentityLoad> {
+  let pending = identityCache.get(file);
+  if (!pending) {
+    pending = readIdentity(file);
+    identityCache.set(file, pending);
+  }
+  return pending;
+}
+
+async function readIdentity(file: string): Promise<IdentityLoad> {
+  let data: Buffer;
+  try {
+    data = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Default identity files (~/.ssh/id_rsa …) usually do not exist: that is not worth a note.
+    if (code === 'ENOENT') return { missing: true };
+    return { note: `skipped identity ${file}: cannot read it (${code ?? String(err)})` };
+  }
+  const parsed = ssh2.utils.parseKey(data);
+  if (parsed instanceof Error) {
+    const encrypted = /encrypted|passphrase/i.test(parsed.message);
+    return {
+      note: encrypted
+        ? `skipped identity ${file}: it is encrypted; load it into ssh-agent instead`
+        : `skipped identity ${file}: ${parsed.message}`,
+    };
+  }
+  // parseKey may return several keys for one file at runtime; the first is the one ssh uses.
+  const key: ParsedKey | undefined = Array.isArray(parsed) ? (parsed as ParsedKey[])[0] : parsed;
+  if (!key || !key.isPrivateKey()) return { note: `skipped identity ${file}: not a private key` };
+  return { key };
+}

@@ -1,0 +1,87 @@
+// The cold path: one exec channel per command (sshd forks a session for it). Used when the command
+// needs stdin, when the shell session is busy, or when a host cannot run one.
+import type { ClientChannel } from 'ssh2';
+import { ByteSink, LineMarker, cutRanges, parsePid } from './remote-markers.js';
+import { newNonce, pgidToken, wrapExec } from './remote-wrap.js';
+import { within, settlesWithin, type Deadline, type RawRun } from './run-control.js';
+import type { SshConnection } from './ssh-connection.js';
+
+/** Run `commandText` on a fresh exec channel. The caller holds a channel slot for it. */
+export async function runOnExec(
+  conn: SshConnection, commandText: string, stdin: string | Buffer | undefined, deadline: Deadline,
+): Promise<RawRun> {
+  const nonce = newNonce();
+  const channel = await conn.exec(wrapExec(commandText, nonce));
+  const watch = watchChannel(channel, nonce);
+  channel.end(stdin ?? ''); // stdin is empty unless given: never our own stdin
+  const outcome = await deadline.race(watch.closed);
+  if ('value' in outcome) return watch.result();
+  const killNote = await stopExec(conn, channel, watch);
+  return { ...watch.result(), stopped: outcome.stop, ...(killNote ? { killNote } : {}) };
+}
+
+interface ChannelWatch {
+  closed: Promise<void>;
+  /** Resolves when the command's exit status arrives or the channel closes. */
+  exited: Promise<void>;
+  /** The remote process group id, once our wrapper printed it; undefined if it never did. */
+  pgid: Promise<number | undefined>;
+  /** The exit status (or the channel's close) has arrived. */
+  hasExited(): boolean;
+  result(): RawRun;
+}
+
+function watchChannel(channel: ClientChannel, nonce: string): ChannelWatch {
+  const stdout = new ByteSink();
+  const stderr = new ByteSink();
+  const marker = new LineMarker(pgidToken(nonce));
+  let exit: { code: number | null; signal: string | null } | undefined;
+  let notePgid: (pgid: number | undefined) => void = () => undefined;
+  const pgid = new Promise<number | undefined>((resolve) => { notePgid = resolve; });
+  let ended = false;
+  let noteExit: () => void = () => undefined;
+  const exited = new Promise<void>((resolve) => { noteExit = () => { ended = true; resolve(); }; });
+  const closed = new Promise<void>((resolve) => channel.once('close', () => {
+    notePgid(undefined);
+    noteExit();
+    resolve();
+  }));
+  channel.on('data', (chunk: Buffer) => stdout.append(chunk));
+  channel.stderr.on('data', (chunk: Buffer) => {
+    stderr.append(chunk);
+    if (marker.hit) return;
+    const hit = marker.scan(stderr);
+    if (hit) notePgid(parsePid(hit.value));
+  });
+  channel.on('exit', (code: number | null, signal?: string) => {
+    exit = { code: code ?? null, signal: signal ?? null };
+    noteExit();
+  });
+  return {
+    closed, exited, pgid,
+    hasExited: () => ended,
+    result: () => ({
+      exitCode: exit?.code ?? null,
+      signal: exit?.signal ?? null,
+      stdout: Buffer.from(stdout.view()),
+      stderr: marker.hit ? cutRanges(stderr.view(), [marker.hit]) : Buffer.from(stderr.view()),
+      ...(exit ? {} : { lost: 'the connection closed before the command reported an exit status' }),
+    }),
+  };
+}
+
+/** Kill the command's process group, then close the channel. Returns a note if unsure. */
+async function stopExec(conn: SshConnection, channel: ClientChannel, watch: ChannelWatch): Promise<string | undefined> {
+  const note = await killCommand(conn, watch);
+  channel.close();
+  await settlesWithin(watch.closed, 1000); // the slot is released only once the channel is gone
+  return note;
+}
+
+async function killCommand(conn: SshConnection, watch: ChannelWatch): Promise<string | undefined> {
+  // Right after the channel opens the wrapper may not have printed its pgid yet: give it a moment.
+  const pgid = await within(watch.pgid, 1000);
+  if (watch.hasExited()) return undefined; // it ended on its own meanwhile
+  if (pgid === undefined) return 'the remote process group id was never reported, so nothing was killed';
+  return conn.killGroup(pgid, watch.exited);
+}
