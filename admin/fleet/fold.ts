@@ -14,10 +14,15 @@ export interface OutputGroup {
 }
 
 export function statusOf(r: CommandResult): string {
-  if (r.failure && bucketOf(r) !== 'failed') return `${r.failure.kind}: ${r.failure.message}`;
+  if (r.failure && bucketOf(r) !== 'failed') return `${r.failure.kind}: ${withoutHost(r.host, r.failure.message)}`;
   if (r.failure?.kind === 'timeout') return r.failure.message ? `timeout: ${r.failure.message}` : 'timeout';
   if (r.signal) return `killed by ${r.signal}`;
   return `exit ${r.exitCode ?? '?'}`;
+}
+
+// The group header already names the hosts; "cloud6: connection refused" would say it twice.
+function withoutHost(host: string, message: string): string {
+  return message.startsWith(`${host}: `) ? message.slice(host.length + 2) : message;
 }
 
 /** Identical (stdout, stderr, status) → one group; groups ordered by first host appearance. */

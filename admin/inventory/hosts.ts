@@ -3,7 +3,7 @@
 import { report, type Ctx } from './context.js';
 import { expandIn } from './expand.js';
 import { reportTwice } from './keyed.js';
-import { fillNumber, hostNumber, usesNumber } from './template.js';
+import { fillNumber, hostNumber, numberPaths } from './template.js';
 import type { HostAttrs } from './schema.js';
 import type { HostSpec } from './types.js';
 
@@ -52,10 +52,9 @@ function makeHost(name: string, attrs: HostAttrs, pos: HostSpec['pos']): HostSpe
 function reportMissingNumbers(names: string[], key: string, attrs: HostAttrs, ctx: Ctx): void {
   const without = names.filter((n) => hostNumber(n) === null);
   if (without.length === 0) return;
-  for (const [attr, value] of Object.entries(attrs)) {
-    if (!usesNumber(value)) continue;
-    const subject = without.length === 1 ? `\`${without[0]}\` has none` : `${without.join(', ')} have none`;
-    report(ctx, ['hosts', key, attr], `\`{n}\` needs a number in the host name, but ${subject}`);
+  const subject = without.length === 1 ? `\`${without[0]}\` has none` : `${without.join(', ')} have none`;
+  for (const path of numberPaths(attrs)) {
+    report(ctx, ['hosts', key, ...path], `\`{n}\` needs a number in the host name, but ${subject}`);
   }
 }
 

@@ -19,7 +19,7 @@ export interface Draft extends Partial<Omit<Inventory, 'hosts' | 'groups' | 'ser
   services: Inventory['services'];
   computeServers: Inventory['computeServers'];
   hostKeys: Map<string, string>; // host → the hosts key that defined it
-  known: { hostAttrs: boolean; ports: boolean };
+  known: { hostAttrs: boolean; services: boolean }; // false: that section has errors
 }
 
 export function normalize({ written, services, raw }: Checked, ctx: Ctx): Draft {
@@ -37,7 +37,10 @@ export function normalize({ written, services, raw }: Checked, ctx: Ctx): Draft 
     groups: groups?.resolveAll() ?? new Map(),
     services: normalizeServices(services, { ctx, scope, ports, deployment: written.deployment }),
     computeServers: computeServers(written.compute_servers, ctx, scope),
-    known: { hostAttrs: written.hosts !== undefined, ports: ports !== null },
+    known: {
+      hostAttrs: written.hosts !== undefined,
+      services: services.size === Object.keys(written.services ?? {}).length,
+    },
   };
   if (ports) draft.ports = ports;
   if (written.ssh) draft.ssh = normalizeSsh(written.ssh, ctx);

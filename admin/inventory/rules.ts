@@ -42,6 +42,7 @@ const vmsArePlaced: Rule = (draft, ctx) => {
 };
 
 const backendsAreServices: Rule = (draft, ctx) => {
+  if (!draft.known.services) return; // a backend may be the service that failed its schema
   const backends = draft.services.get('haproxy')?.options.backends as string[] | undefined;
   const others = [...draft.services.keys()].filter((k) => k !== 'haproxy');
   for (const backend of backends ?? []) {

@@ -8,11 +8,14 @@ export function hostNumber(name: string): number | null {
   return m ? Number.parseInt(m[1]!, 10) : null;
 }
 
-export function usesNumber(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('{n}');
-  if (Array.isArray(value)) return value.some(usesNumber);
-  if (typeof value === 'object' && value !== null) return Object.values(value).some(usesNumber);
-  return false;
+/** The paths (within `value`) of every string that uses `{n}`: [['address'], ['vars', 'url']]. */
+export function numberPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === 'string') return value.includes('{n}') ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => numberPaths(v, [...path, i]));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([k, v]) => numberPaths(v, [...path, k]));
+  }
+  return [];
 }
 
 /** Replace `{n}` in a string, or in every string inside a list or mapping. */

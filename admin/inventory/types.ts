@@ -13,7 +13,7 @@ export interface HostSpec {
   vmOn?: string; // physical host this VM runs on
   port?: number; // SSH port, if not 22 / ssh_config
   user?: string;
-  vars: Record<string, unknown>; // any other keys given for the host
+  vars: Record<string, unknown>; // the host's free-form `vars:` ({n} filled in)
   pos: SourcePos;
 }
 

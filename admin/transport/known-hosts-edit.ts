@@ -93,7 +93,9 @@ export function removeHostLines(text: string, file: string, hosts: HostRef[]): {
     const edit = withoutHosts(entry, hostStrings);
     removed += edit.removed;
     if (edit.hostsText === null) return [];
-    return [edit.removed > 0 ? line.replace(entry.hostsText, edit.hostsText) : line];
+    const hostsText = edit.hostsText;
+    // A function, so `$` in a pattern is never read as a replacement token.
+    return [edit.removed > 0 ? line.replace(entry.hostsText, () => hostsText) : line];
   });
   return { text: lines.join('\n'), removed };
 }

@@ -4,12 +4,12 @@ import { access } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { parseProxyJump, parsePortNumber, type JumpHop } from './proxy-jump.js';
+import { parseProxyJump, parsePortNumber, type JumpHop, type Origin } from './proxy-jump.js';
 import { expandPath, expandTokens, firstSetting, lookupHost, type HostSettings, type Setting, type TokenContext } from './ssh-config-eval.js';
 import { readSshConfig, type SshConfig } from './ssh-config-file.js';
 import type { SshTarget } from './types.js';
 
-export { clearSshConfigCache } from './ssh-config-file.js';
+export { clearSshConfigCache, readSshConfig, type SshConfig } from './ssh-config-file.js';
 
 export interface SshTargetInput {
   name: string; // inventory name: what Host patterns are matched against
@@ -35,6 +35,12 @@ interface Explicit {
   identity?: string;
 }
 
+/** Hops to go through, and the ProxyJump line that named them (for errors). */
+interface Jumps {
+  hops: JumpHop[];
+  origin: Origin;
+}
+
 interface Env {
   config: SshConfig;
   input: SshTargetInput;
@@ -53,7 +59,7 @@ export async function resolveSshTarget(input: SshTargetInput): Promise<SshTarget
  * `jumps` overrides the host's own ProxyJump: for `ProxyJump a,b` the target goes through b, and
  * b through a whatever b's config says (ssh runs `ssh -J a b`); a then follows its own config.
  */
-async function resolveHost(env: Env, explicit: Explicit, jumps: JumpHop[] | undefined, chain: string[]): Promise<SshTarget> {
+async function resolveHost(env: Env, explicit: Explicit, jumps: Jumps | undefined, chain: string[]): Promise<SshTarget> {
   const settings = lookupHost(env.config, explicit.name);
   const hostname = explicit.address ?? hostNameFrom(settings, explicit.name) ?? explicit.name;
   const port = explicit.port ?? portFrom(settings) ?? 22;
@@ -68,22 +74,29 @@ async function resolveHost(env: Env, explicit: Explicit, jumps: JumpHop[] | unde
     knownHostsFiles: knownHostsFor(env.input.knownHosts, settings, ctx),
     connectTimeoutMs: timeoutFrom(settings) ?? env.input.connectTimeoutMs,
   };
-  const hops = jumps ?? jumpsFrom(settings, ctx);
-  const proxy = await resolveChain(env, hops, [...chain, explicit.name]);
+  const proxy = await resolveChain(env, jumps ?? jumpsFrom(settings, ctx), [...chain, explicit.name]);
   if (proxy !== undefined) target.proxyJump = proxy;
   return target;
 }
 
-async function resolveChain(env: Env, hops: JumpHop[], chain: string[]): Promise<SshTarget | undefined> {
+async function resolveChain(env: Env, jumps: Jumps, chain: string[]): Promise<SshTarget | undefined> {
+  const { hops, origin } = jumps;
   const last = hops.at(-1);
   // `Host *` with a ProxyJump also matches the jump host itself; ssh ignores a jump to oneself.
-  if (last === undefined || (hops.length === 1 && last.host === chain.at(-1))) return undefined;
-  if (chain.includes(last.host) || chain.length > MAX_HOPS) {
-    throw new ConfigError([{ file: '(ssh_config)', line: 1, col: 1, message: `ProxyJump loop: ${[...chain, last.host].join(' -> ')}` }]);
+  if (last === undefined || (hops.length === 1 && sameHost(last.host, chain.at(-1)))) return undefined;
+  const loop = chain.some((c) => sameHost(c, last.host));
+  if (loop || chain.length > MAX_HOPS) {
+    const why = loop ? 'ProxyJump loop' : `ProxyJump chain longer than ${MAX_HOPS} hops`;
+    const message = `${why}: ${[...chain, last.host].join(' -> ')}`;
+    throw new ConfigError([{ file: origin.file, line: origin.line, col: 1, message }]);
   }
   const explicit: Explicit = { name: last.host, port: last.port, user: last.user };
   const before = hops.slice(0, -1);
-  return resolveHost(env, explicit, before.length > 0 ? before : undefined, chain);
+  return resolveHost(env, explicit, before.length > 0 ? { hops: before, origin } : undefined, chain);
+}
+
+function sameHost(a: string, b: string | undefined): boolean {
+  return a.toLowerCase() === b?.toLowerCase();
 }
 
 function hostNameFrom(settings: HostSettings, name: string): string | undefined {
@@ -110,10 +123,10 @@ function timeoutFrom(settings: HostSettings): number | undefined {
   return Number(text) * 1000;
 }
 
-function jumpsFrom(settings: HostSettings, ctx: TokenContext): JumpHop[] {
+function jumpsFrom(settings: HostSettings, ctx: TokenContext): Jumps {
   const s = firstSetting(settings, 'proxyjump');
-  if (s === undefined) return [];
-  return parseProxyJump(expandTokens(s.values.join(' '), ctx, s), s);
+  if (s === undefined) return { hops: [], origin: { file: '', line: 0 } };
+  return { hops: parseProxyJump(expandTokens(s.values.join(' '), ctx, s), s), origin: s };
 }
 
 /** The services file's identity alone; else IdentityFile lines whose file exists (as ssh skips

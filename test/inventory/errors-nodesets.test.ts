@@ -23,6 +23,7 @@ test('an undefined @group is reported where it is written, in every place node s
       cloud[1-3]: { vpn: "10.1.{n}.1" }
     groups:
       web: "cloud[1-2],@nope"
+    ports: { hub: 5000, hub_proxy: 5100 }
     services:
       hub: { hosts: "@wbe" }
     compute_servers:
@@ -30,9 +31,9 @@ test('an undefined @group is reported where it is written, in every place node s
     tinc: { connect_to: "cloud1,@edge" }
   `), [
     'services.yaml:5:20: groups.web: undefined group `@nope` (groups: web)',
-    'services.yaml:7:18: services.hub.hosts: undefined group `@wbe` (did you mean `web`?)',
-    'services.yaml:9:3: compute_servers.@nope: undefined group `@nope` (groups: web)',
-    'services.yaml:10:30: tinc.connect_to: undefined group `@edge` (groups: web)',
+    'services.yaml:8:18: services.hub.hosts: undefined group `@wbe` (did you mean `web`?)',
+    'services.yaml:10:4: compute_servers.@nope: undefined group `@nope` (groups: web)',
+    'services.yaml:11:29: tinc.connect_to: undefined group `@edge` (groups: web)',
   ]);
 });
 
@@ -72,7 +73,7 @@ test('invalid node-set syntax: the node-set message, at the offending character'
       web: "cloud[3-1]"
   `), [
     'services.yaml:3:8: hosts.cloud[1-3: invalid node set "cloud[1-3": "[" is never closed',
-    'services.yaml:6:8: groups.web: invalid node set "cloud[3-1]": range "3-1" goes down',
+    'services.yaml:6:15: groups.web: invalid node set "cloud[3-1]": range start 3 is greater than end 1',
   ]);
 });
 
@@ -97,8 +98,8 @@ test('{n} in a template for a host whose name has no number', () => {
     hosts:
       "cloud1,edge,gate": { address: "198.18.1.{n}", vars: { url: "http://x{n}" } }
   `), [
-    'services.yaml:3:35: hosts.cloud1,edge,gate.address: `{n}` needs a number in the host name, but edge, gate have none',
-    'services.yaml:3:63: hosts.cloud1,edge,gate.vars: `{n}` needs a number in the host name, but edge, gate have none',
+    'services.yaml:3:34: hosts.cloud1,edge,gate.address: `{n}` needs a number in the host name, but edge, gate have none',
+    'services.yaml:3:63: hosts.cloud1,edge,gate.vars.url: `{n}` needs a number in the host name, but edge, gate have none',
   ]);
 });
 

@@ -34,7 +34,7 @@ describe('scanHostKey against OpenSSH sshd', () => {
   let sshd: Sshd;
 
   before(async () => {
-    tmp = await tempDir('sshd');
+    tmp = await tempDir('hostkeys-sshd');
     sshd = await startSshd(tmp.dir);
   });
   after(async () => {
@@ -137,7 +137,8 @@ describe('scanHostKey failures', () => {
   });
 
   it('maps a server that is not SSH to protocol', async () => {
-    const rude = createServer((s) => s.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    // resume(): a paused socket never reads the client's FIN, and close() would wait forever.
+    const rude = createServer((s) => s.resume().end('HTTP/1.1 400 Bad Request\r\n\r\n'));
     servers.push(rude);
     await assert.rejects(scanHostKey(target(await listen(rude))), rejectsWith('protocol'));
   });

@@ -130,7 +130,7 @@ describe('resolveSshTarget', () => {
     assert.equal(t.proxyJump?.name, 'bastion');
     assert.equal(t.proxyJump?.proxyJump, undefined);
     await assert.rejects(resolveSshTarget(await withConfig('Host cloud3\n  ProxyJump a\nHost a\n  ProxyJump b\nHost b\n  ProxyJump a\n')),
-      (err: unknown) => err instanceof ConfigError && /ProxyJump loop: cloud3 -> a -> b -> a/.test(err.message));
+      (err: unknown) => err instanceof ConfigError && /config\d+:6:1: ProxyJump loop: cloud3 -> a -> b -> a/.test(err.message));
     const none = await resolveSshTarget(await withConfig('Host cloud3\n  ProxyJump none\nHost *\n  ProxyJump bastion\n'));
     assert.equal(none.proxyJump, undefined);
   });

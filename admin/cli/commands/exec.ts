@@ -6,7 +6,7 @@ import { exitCodeOf } from '../../fleet/outcome.js';
 import { renderFolded, renderSummary, jsonLine } from '../render/results.js';
 import { parseDuration } from '../parse-duration.js';
 import { withInterrupt } from '../interrupt.js';
-import { servicesPath } from './index.js';
+import { servicesPath, servicesFlag } from './index.js';
 
 interface Flags { fanout?: string; timeout?: string; json?: boolean }
 
@@ -30,7 +30,7 @@ export function registerExec(program: Command): void {
           onEvent: flags.json ? (e) => { if (e.kind === 'host-result') process.stdout.write(jsonLine(e.result)); } : undefined,
         }));
         if (!flags.json) process.stdout.write(renderFolded(results));
-        process.stderr.write(renderSummary(results, { retryHint: ['salvo', 'exec', '{nodeset}', '--', ...words] }));
+        process.stderr.write(renderSummary(results, { retryHint: ['salvo', ...servicesFlag(cmd), 'exec', '{nodeset}', '--', ...words] }));
         process.exitCode = exitCodeOf(results);
       } finally {
         await dep.close();

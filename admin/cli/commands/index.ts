@@ -21,3 +21,9 @@ export function registerCommands(program: Command): void {
 export function servicesPath(cmd: Command): string {
   return cmd.optsWithGlobals<{ services: string }>().services;
 }
+
+/** `-s FILE` to repeat in a printed hint, when the file is not the default. */
+export function servicesFlag(cmd: Command): string[] {
+  const file = servicesPath(cmd);
+  return file === 'services.yaml' ? [] : ['-s', file];
+}

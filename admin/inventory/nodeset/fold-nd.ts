@@ -97,7 +97,7 @@ function mergeVectors(start: Vector[]): Vector[] {
 
 /** True when the points fill the cartesian product of their per-axis indexes. */
 function productAxes(points: readonly string[][], dimensions: number): IndexVector | undefined {
-  const axes = Array.from({ length: dimensions }, (_, d) => new IndexSet(sortIndexes(points.map((p) => p[d] as string))));
+  const axes = Array.from({ length: dimensions }, (_, d) => IndexSet.of(sortIndexes(points.map((p) => p[d] as string))));
   const size = axes.reduce((count, axis) => count * axis.size, 1);
   return size === points.length ? axes : undefined;
 }
@@ -109,6 +109,6 @@ function productAxes(points: readonly string[][], dimensions: number): IndexVect
 export function foldPoints(points: readonly string[][], dimensions: number): IndexVector[] {
   const product = productAxes(points, dimensions);
   if (product !== undefined) return [product];
-  const singles = points.map((point) => makeVector(point.map((index) => new IndexSet([index]))));
+  const singles = points.map((point) => makeVector(point.map((index) => IndexSet.of([index]))));
   return mergeVectors(singles).map((vector) => vector.axes);
 }

@@ -59,7 +59,7 @@ function collectPatterns(names: Iterable<string>): PatternPoints[] {
 function foldPattern({ texts, points }: PatternPoints): PatternLayout {
   const dimensions = texts.length - 1;
   if (dimensions === 0) return { texts, vectors: [[]] };
-  if (dimensions === 1) return { texts, vectors: [[new IndexSet(sortIndexes(points.map((p) => p[0] as string)))]] };
+  if (dimensions === 1) return { texts, vectors: [[IndexSet.of(sortIndexes(points.map((p) => p[0] as string)))]] };
   return { texts, vectors: foldPoints(points, dimensions) };
 }
 

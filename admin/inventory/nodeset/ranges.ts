@@ -26,9 +26,10 @@ export function splitRangeItems(inner: string, innerOffset: number): RangeItem[]
 function fromAnsible(item: RangeItem): RangeItem {
   if (!item.text.includes(':')) return item;
   const parts = item.text.split(':');
-  if (/[-/]/.test(item.text) || parts.length > 3) {
+  if (/[-/]/.test(item.text)) {
     throw new NodeSetProblem(`"${item.text}" mixes Ansible's start:end[:step] with start-end/step`, item.offset);
   }
+  if (parts.length > 3) throw new NodeSetProblem(`"${item.text}" is neither start:end nor start:end:step`, item.offset);
   const [start, end, step] = parts;
   return { ...item, text: `${start}-${end}` + (step === undefined ? '' : `/${step}`) };
 }
@@ -91,7 +92,7 @@ function expandItem(item: RangeItem): string[] {
   const step = stepText === undefined ? 1 : parseStep(stepText.trim(), item);
   const dash = base.indexOf('-');
   if (dash < 0) {
-    if (stepText !== undefined) throw new NodeSetProblem(`a step needs a range, as in 1-10/2: "${item.text}"`, item.offset);
+    if (stepText !== undefined) throw new NodeSetProblem(`"${item.text}" has a step but no range (as in 1-10/2)`, item.offset);
     return [singleIndex(base.trim(), item)];
   }
   const [start, end] = [base.slice(0, dash).trim(), base.slice(dash + 1).trim()];

@@ -1,0 +1,67 @@
+// The CLI against a real lab: --json, host-key trust on purpose, Ctrl-C with partial results.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { withLab, isRoot } from './lab-fixture.js';
+
+const BIN = resolve('bin/salvo');
+
+function salvo(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('CLI on a lab', { skip: !isRoot && 'needs root (network namespaces)' }, async (t) => {
+  await withLab(5, async (lab) => {
+    const s = ['-s', lab.servicesFile];
+
+    await t.test('--json prints one object per host', () => {
+      const r = salvo([...s, 'exec', '--json', 'cloud[1-5]', '--', 'hostname']);
+      assert.equal(r.code, 0, r.stderr);
+      const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { host: string; ok: boolean; stdout: string });
+      assert.deepEqual(rows.map((x) => x.host).sort(), ['cloud1', 'cloud2', 'cloud3', 'cloud4', 'cloud5']);
+      for (const row of rows) assert.equal(row.stdout, `${row.host}\n`);
+    });
+
+    await t.test('an unknown host key is refused until trusted on purpose', async () => {
+      const original = await readFile(lab.knownHostsFile, 'utf8');
+      await writeFile(lab.knownHostsFile, original.split('\n').filter((l) => !l.startsWith('cloud5,')).join('\n'));
+      const refused = salvo([...s, 'exec', 'cloud[4-5]', '--', 'true']);
+      assert.equal(refused.code, 3, refused.stderr);
+      assert.match(refused.stdout, /salvo hosts trust cloud5/);
+      assert.match(refused.stderr, /unreachable: cloud5 \(1\)/);
+
+      const trusted = salvo([...s, 'hosts', 'trust', 'cloud5']);
+      assert.equal(trusted.code, 0, trusted.stderr + trusted.stdout);
+      // The fingerprint OpenSSH computes from the key the lab recorded when it made the host.
+      const line = original.split('\n').find((l) => l.startsWith('cloud5,'))!;
+      const keyFile = join(lab.dir, 'cloud5.pub');
+      await writeFile(keyFile, `${line}\n`);
+      const expected = execFileSync('ssh-keygen', ['-lf', keyFile], { encoding: 'utf8' }).split(' ')[1]!;
+      assert.match(trusted.stdout, new RegExp(`cloud5\\s+added\\s+.*${expected.replace(/[+/]/g, '\\$&')}`));
+      assert.equal(salvo([...s, 'exec', 'cloud5', '--', 'true']).code, 0);
+      const again = salvo([...s, 'hosts', 'trust', 'cloud5']);
+      assert.match(again.stdout, /already known/);
+    });
+
+    await t.test('Ctrl-C stops remote work and prints partial results', async () => {
+      const marker = `sleep 400.${process.pid}`;
+      const child = spawn(process.execPath, [BIN, ...s, 'exec', 'cloud[1-5]', '--',
+        `test "$(hostname)" = cloud1 || ${marker}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = ''; let err = '';
+      child.stdout.on('data', (d) => { out += String(d); });
+      child.stderr.on('data', (d) => { err += String(d); });
+      await new Promise((r) => setTimeout(r, 1500));
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+      assert.equal(code, 130, err);
+      assert.match(out, /cloud1 \(1\) exit 0/);
+      assert.match(err, /aborted: cloud\[2-5\] \(4\)/);
+      await new Promise((r) => setTimeout(r, 300));
+      const left = execFileSync('sh', ['-c', `ps -eo args | grep -c '[${marker[0]}]${marker.slice(1)}' || true`], { encoding: 'utf8' });
+      assert.equal(left.trim(), '0', 'remote sleeps are gone');
+    });
+  });
+});
