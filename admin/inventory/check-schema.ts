@@ -24,6 +24,7 @@ export function checkSchema(raw: unknown, ctx: Ctx): Checked | undefined {
   reportUnknownKeys(raw, Object.keys(SECTIONS), [], ctx);
   const written: Written = {};
   for (const name of Object.keys(SECTIONS) as SectionName[]) {
+    // An optional section left empty (`tinc:` with its lines commented out) is simply absent.
     const value = raw[name] === null && name !== 'deployment' && name !== 'hosts' ? undefined : raw[name];
     const data = checkValue(SECTIONS[name], value, [name], ctx);
     if (data !== undefined) (written as Record<string, unknown>)[name] = data;

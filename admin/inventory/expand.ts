@@ -18,12 +18,16 @@ export interface Scope {
  */
 export function expandIn(ctx: Ctx, expr: string, path: Path, part: Part, scope: Scope): string[] | undefined {
   const unknownGroups: string[] = [];
-  let tainted = false; // a group it uses is broken: its emptiness says nothing
+  let tainted = false; // it uses a broken group
   const resolve = (name: string): string[] => {
-    const members = scope.groups?.has(name) ? scope.groups.resolve(name) : undefined;
-    if (scope.groups && !scope.groups.has(name)) unknownGroups.push(name);
-    else if (members === undefined) tainted = true;
-    return members ?? [];
+    if (!scope.groups) tainted = true; // the groups section is invalid: nothing to judge by
+    else if (!scope.groups.has(name)) unknownGroups.push(name);
+    else {
+      const group = scope.groups.resolve(name);
+      tainted ||= group.broken;
+      return group.names;
+    }
+    return [];
   };
   let names: string[];
   try {
@@ -34,8 +38,9 @@ export function expandIn(ctx: Ctx, expr: string, path: Path, part: Part, scope: 
     return undefined;
   }
   for (const g of new Set(unknownGroups)) reportUnknownGroup(ctx, g, path, part, scope.groups!);
-  if (unknownGroups.length > 0 || tainted) return names;
-  if (names.length === 0) report(ctx, path, `node set \`${expr}\` is empty`, part);
+  // Emptiness caused by a broken or unknown group is not news: that group was reported.
+  const judged = unknownGroups.length === 0 && !tainted;
+  if (judged && names.length === 0) report(ctx, path, `node set \`${expr}\` is empty`, part);
   return keepDefined(ctx, names, path, part, scope.hosts);
 }
 

@@ -1,10 +1,16 @@
 // Groups (`@db`) resolve lazily, each once, and may use each other; a cycle is reported once,
-// at the group that closes it, and its members count as broken rather than empty.
+// at the group that closes it.
 import { report, type Ctx } from './context.js';
 import { expandIn, type Scope } from './expand.js';
 
+/**
+ * A resolved group. `broken`: its definition had problems (its own or a nested group's), so
+ * its names may be short, and whoever uses it must not be told their node set is empty.
+ */
+export interface Resolved { names: string[]; broken: boolean }
+
 export class GroupTable {
-  private readonly done = new Map<string, string[] | undefined>();
+  private readonly done = new Map<string, Resolved>();
   private readonly stack: string[] = [];
 
   constructor(
@@ -17,33 +23,31 @@ export class GroupTable {
 
   names(): string[] { return [...this.exprs.keys()]; }
 
-  /** The group's hosts, or undefined when its definition is broken (already reported). */
-  resolve(name: string): string[] | undefined {
-    if (this.done.has(name)) return this.done.get(name);
+  resolve(name: string): Resolved {
+    const done = this.done.get(name);
+    if (done) return done;
     const at = this.stack.indexOf(name);
     if (at >= 0) return this.reportCycle(this.stack.slice(at));
     this.stack.push(name);
     const scope: Scope = { hosts: this.hosts, groups: this };
+    const before = this.ctx.issues.length;
     const names = expandIn(this.ctx, this.exprs.get(name)!, ['groups', name], 'value', scope);
     this.stack.pop();
-    if (!this.done.has(name)) this.done.set(name, names);
-    return this.done.get(name);
+    // A cycle through this group has already recorded it as broken.
+    if (!this.done.has(name)) this.done.set(name, { names: names ?? [], broken: this.ctx.issues.length > before });
+    return this.done.get(name)!;
   }
 
-  /** Every group, resolved, in file order; broken ones are left out. */
+  /** Every group, resolved, in file order. */
   resolveAll(): Map<string, string[]> {
-    const out = new Map<string, string[]>();
-    for (const name of this.exprs.keys()) {
-      const names = this.resolve(name);
-      if (names) out.set(name, names);
-    }
-    return out;
+    return new Map(this.names().map((name) => [name, this.resolve(name).names]));
   }
 
-  private reportCycle(cycle: string[]): undefined {
+  private reportCycle(cycle: string[]): Resolved {
     const chain = [...cycle, cycle[0]!].map((g) => `@${g}`).join(' → ');
     report(this.ctx, ['groups', cycle[0]!], `groups form a cycle: ${chain}`);
-    for (const g of cycle) this.done.set(g, undefined);
-    return undefined;
+    const broken = { names: [], broken: true };
+    for (const g of cycle) this.done.set(g, broken);
+    return broken;
   }
 }

@@ -61,8 +61,10 @@ function reportMissingNumbers(names: string[], key: string, attrs: HostAttrs, ct
 /** A port written as a template ("22{n}") must still come out as a port number. */
 export function checkHostPorts(table: HostTable, ctx: Ctx): void {
   for (const host of table.hosts.values()) {
+    const { port } = host;
     // NaN: `{n}` in a host without a number, reported already.
-    if (host.port === undefined || Number.isNaN(host.port) || (Number.isInteger(host.port) && host.port >= 1 && host.port <= 65535)) continue;
-    report(ctx, ['hosts', table.keyOf.get(host.name)!, 'port'], `gives ${host.name} port ${String(host.port)}, not a port number (1-65535)`);
+    if (port === undefined || Number.isNaN(port) || (Number.isInteger(port) && port >= 1 && port <= 65535)) continue;
+    const path = ['hosts', table.keyOf.get(host.name)!, 'port'];
+    report(ctx, path, `gives ${host.name} port ${String(port)}, not a port number (1-65535)`);
   }
 }

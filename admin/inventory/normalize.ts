@@ -19,15 +19,16 @@ export interface Draft extends Partial<Omit<Inventory, 'hosts' | 'groups' | 'ser
   services: Inventory['services'];
   computeServers: Inventory['computeServers'];
   hostKeys: Map<string, string>; // host → the hosts key that defined it
-  known: { hostAttrs: boolean; services: boolean }; // false: that section has errors
+  writtenServices: string[]; // every key under services, valid or not
+  known: { hostAttrs: boolean }; // false: the hosts section has errors
 }
 
 export function normalize({ written, services, raw }: Checked, ctx: Ctx): Draft {
   const table = hostTable(written.hosts, raw.hosts, ctx);
   const hostNames = table ? new Set(table.hosts.keys()) : null;
-  const groups = written.groups && groupTable(written.groups, ctx, hostNames);
-  const scope: Scope = { hosts: hostNames, groups: groups ?? (raw.groups == null ? new GroupTable(new Map(), ctx, hostNames) : null) };
-  const ports = written.ports ?? (raw.ports === undefined || raw.ports === null ? {} : null);
+  const groups = groupTable(written.groups, raw.groups, ctx, hostNames);
+  const scope: Scope = { hosts: hostNames, groups };
+  const ports = written.ports ?? (raw.ports == null ? {} : null); // null: the ports section has errors
   const draft: Draft = {
     file: ctx.absFile,
     dir: ctx.dir,
@@ -37,10 +38,8 @@ export function normalize({ written, services, raw }: Checked, ctx: Ctx): Draft 
     groups: groups?.resolveAll() ?? new Map(),
     services: normalizeServices(services, { ctx, scope, ports, deployment: written.deployment }),
     computeServers: computeServers(written.compute_servers, ctx, scope),
-    known: {
-      hostAttrs: written.hosts !== undefined,
-      services: services.size === Object.keys(written.services ?? {}).length,
-    },
+    writtenServices: Object.keys(written.services ?? {}),
+    known: { hostAttrs: written.hosts !== undefined },
   };
   if (ports) draft.ports = ports;
   if (written.ssh) draft.ssh = normalizeSsh(written.ssh, ctx);
@@ -63,16 +62,21 @@ function hostTable(hosts: Record<string, HostAttrs | null> | undefined, raw: unk
   return normalizeHosts(Object.fromEntries(Object.keys(raw).map((k) => [k, null])), ctx);
 }
 
-function groupTable(groups: Record<string, string>, ctx: Ctx, hosts: ReadonlySet<string> | null): GroupTable {
+/** No groups section: no groups. A groups section with errors: null, so no @name is judged. */
+function groupTable(groups: Record<string, string> | undefined, raw: unknown, ctx: Ctx,
+  hosts: ReadonlySet<string> | null): GroupTable | null {
+  if (!groups && raw != null) return null;
   const exprs = new Map<string, string>();
-  for (const [name, expr] of Object.entries(groups)) {
+  for (const [name, expr] of Object.entries(groups ?? {})) {
     if (/^\w[\w.-]*$/.test(name)) exprs.set(name, expr);
     else report(ctx, ['groups', name], 'a group name is letters, digits, _, . and - (it is written @name in node sets)', 'key');
   }
   return new GroupTable(exprs, ctx, hosts);
 }
 
-function computeServers(entries: Record<string, ComputeServerStatus> | undefined, ctx: Ctx, scope: Scope): Map<string, ComputeServerStatus> {
+type ComputeServers = Map<string, ComputeServerStatus>;
+
+function computeServers(entries: Record<string, ComputeServerStatus> | undefined, ctx: Ctx, scope: Scope): ComputeServers {
   const byHost = expandKeyed(entries ?? {}, ['compute_servers'], ctx, scope);
   return new Map([...byHost].map(([host, { value }]) => [host, value]));
 }

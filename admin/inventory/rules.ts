@@ -38,13 +38,15 @@ const vmsArePlaced: Rule = (draft, ctx) => {
   const vm = draft.services.get('vm');
   if (!vm || !draft.known.hostAttrs) return;
   const unplaced = vm.hosts.filter((h) => draft.hosts.get(h)?.vmOn === undefined);
-  if (unplaced.length > 0) report(ctx, ['services', 'vm', 'hosts'], `${nameHosts(unplaced)} a VM but ${unplaced.length === 1 ? 'has' : 'have'} no vm_on`);
+  if (unplaced.length === 0) return;
+  const has = unplaced.length === 1 ? 'has' : 'have';
+  report(ctx, ['services', 'vm', 'hosts'], `${nameHosts(unplaced)} a VM but ${has} no vm_on`);
 };
 
 const backendsAreServices: Rule = (draft, ctx) => {
-  if (!draft.known.services) return; // a backend may be the service that failed its schema
   const backends = draft.services.get('haproxy')?.options.backends as string[] | undefined;
-  const others = [...draft.services.keys()].filter((k) => k !== 'haproxy');
+  // A backend that is written but failed its own checks has been reported already.
+  const others = draft.writtenServices.filter((k) => k !== 'haproxy');
   for (const backend of backends ?? []) {
     if (others.includes(backend)) continue;
     const hint = didYouMean(backend, others) || ` (services: ${others.join(', ') || 'none'})`;
@@ -58,13 +60,16 @@ const ringOptionsAreMembers: Rule = (draft, ctx) => {
   const members = new Set(ring.hosts);
   const seeds = ring.options.seeds as string[];
   const strangers = seeds.filter((s) => !members.has(s));
-  if (strangers.length > 0) report(ctx, ['services', 'cassandra', 'seeds'], `${nameHosts(strangers)} not in the cassandra hosts; seeds must be ring members`);
+  if (strangers.length > 0) {
+    report(ctx, ['services', 'cassandra', 'seeds'], `${nameHosts(strangers)} not in the cassandra hosts; seeds must be ring members`);
+  }
   const topology = ring.options.topology as Record<string, string> | undefined;
   if (!topology) return;
   const extra = Object.keys(topology).filter((h) => !members.has(h));
   const missing = ring.hosts.filter((h) => topology[h] === undefined);
-  if (extra.length > 0) report(ctx, ['services', 'cassandra', 'topology'], `${nameHosts(extra)} not in the cassandra hosts`, 'key');
-  if (missing.length > 0) report(ctx, ['services', 'cassandra', 'topology'], `${nameHosts(missing)} in the ring but not in the topology`, 'key');
+  const path = ['services', 'cassandra', 'topology'];
+  if (extra.length > 0) report(ctx, path, `${nameHosts(extra)} not in the cassandra hosts`, 'key');
+  if (missing.length > 0) report(ctx, path, `${nameHosts(missing)} in the ring but not in the topology`, 'key');
 };
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
@@ -77,7 +82,10 @@ const vpnAddressesAreSound: Rule = (draft, ctx) => {
     const path = ['hosts', draft.hostKeys.get(h.name)!, 'vpn'];
     const first = owner.get(h.vpn);
     if (!IPV4.test(h.vpn)) report(ctx, path, `\`${h.vpn}\` (for ${h.name}) is not an IPv4 address`);
-    else if (first) report(ctx, path, `${h.name} and ${first} both have vpn address ${h.vpn} (${first} at ${where(ctx, draft.hosts.get(first)!.pos)})`);
+    else if (first) {
+      const firstAt = where(ctx, draft.hosts.get(first)!.pos);
+      report(ctx, path, `${h.name} and ${first} both have vpn address ${h.vpn} (${first} at ${firstAt})`);
+    }
     else owner.set(h.vpn, h.name);
   }
 };

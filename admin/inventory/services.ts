@@ -32,7 +32,8 @@ function normalizeService(kind: string, entry: Record<string, unknown>, { ctx, s
   };
 }
 
-function resolvePorts(kind: string, entry: Record<string, unknown>, roles: PortRole[], ports: Ports, ctx: Ctx): Record<string, ServicePort> {
+function resolvePorts(kind: string, entry: Record<string, unknown>, roles: PortRole[], ports: Ports,
+  ctx: Ctx): Record<string, ServicePort> {
   const out: Record<string, ServicePort> = {};
   const instances = typeof entry.instances === 'number' ? entry.instances : 1;
   for (const role of roles) {
@@ -41,7 +42,8 @@ function resolvePorts(kind: string, entry: Record<string, unknown>, roles: PortR
     const value = ports[name];
     if (value === undefined) reportMissingPort(kind, role, explicit, Object.keys(ports), ctx);
     else if (Array.isArray(value) && role.perInstance && instances > 1) {
-      report(ctx, ['services', kind, 'instances'], `each instance needs its own port, but ports.${name} is a list; give it one base port`);
+      const problem = `each instance needs its own port, but ports.${name} is a list; give it one base port`;
+      report(ctx, ['services', kind, 'instances'], problem);
     } else {
       const numbers = Array.isArray(value) ? value : role.perInstance ? spread(value, instances) : [value];
       out[role.option] = { name, numbers };
@@ -60,6 +62,7 @@ function reportMissingPort(kind: string, role: PortRole, explicit: string | unde
     const hint = didYouMean(explicit, names) || (names.length > 0 ? ` (ports: ${names.join(', ')})` : '');
     report(ctx, ['services', kind, role.option], `unknown port name \`${explicit}\`${hint}`);
   } else {
-    report(ctx, ['services', kind], `needs port \`${role.default}\`: add it to the ports block, or set \`${role.option}:\` to one of its names`, 'key');
+    const fix = `add it to the ports block, or set \`${role.option}:\` to one of its names`;
+    report(ctx, ['services', kind], `needs port \`${role.default}\`: ${fix}`, 'key');
   }
 }

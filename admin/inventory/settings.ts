@@ -42,7 +42,13 @@ function sshConfig(config: string | null | undefined, ctx: Ctx): string | undefi
   return file;
 }
 
-interface TincInputs { ctx: Ctx; scope: Scope; hosts: Map<string, HostSpec>; ports: Record<string, number | number[]> | null; deployment?: string }
+interface TincInputs {
+  ctx: Ctx;
+  scope: Scope;
+  hosts: Map<string, HostSpec>;
+  ports: Record<string, number | number[]> | null;
+  deployment?: string;
+}
 
 export function normalizeTinc(tinc: z.output<typeof tincSchema>, { ctx, scope, hosts, ports, deployment }: TincInputs): TincSettings {
   const connectTo = tinc.connect_to === 'all'

@@ -31,14 +31,33 @@ async function recordedVictims(state: LabState): Promise<Victim[]> {
   return [...found].map(([pid, what]) => ({ pid, what }));
 }
 
-/** Whatever still runs inside the lab's namespaces (open ssh sessions, their children…). */
-async function strayVictims(state: LabState): Promise<Victim[]> {
+/** Inodes of the lab's network namespaces, taken before they are deleted. */
+async function netnsInodes(state: LabState): Promise<Set<number>> {
   const inodes = new Set<number>();
   for (const h of state.hosts) {
     const ino = await netnsInode(h.netns);
     if (ino !== undefined) inodes.add(ino);
   }
-  return (await pidsInNetns(inodes)).map((pid) => ({ pid, what: `process ${pid} in the lab's namespaces` }));
+  return inodes;
+}
+
+/**
+ * Kill recorded pids and whatever runs inside the lab's namespaces (open ssh sessions, their
+ * children, starters a crashed labUp left in flight, an sshd that forked its daemon meanwhile),
+ * pass after pass until a pass finds none. Only while the namespaces are still bound in
+ * /run/netns: after that their inode numbers may be reused by another lab's namespaces.
+ */
+async function stopProcesses(state: LabState, inodes: Set<number>, note: (what: string) => void): Promise<void> {
+  for (let pass = 0; pass < 5; pass++) {
+    const recorded = await recordedVictims(state);
+    const stray = (await pidsInNetns(inodes))
+      .filter((pid) => !recorded.some((v) => v.pid === pid))
+      .map((pid) => ({ pid, what: `process ${pid} in the lab's namespaces` }));
+    const victims = [...recorded, ...stray];
+    if (victims.length === 0) return;
+    await killAndWait(victims.map((v) => v.pid));
+    victims.forEach((v) => note(v.what));
+  }
 }
 
 /** What still exists after a teardown; empty when the lab is really gone. */
@@ -62,11 +81,8 @@ export async function labDown(dir: string, onEvent: LabListener = () => undefine
   const removed: string[] = [];
   const note = (what: string): void => { removed.push(what); onEvent({ kind: 'removed', what }); };
 
-  for (const round of [recordedVictims, strayVictims]) {
-    const victims = await round(state);
-    await killAndWait(victims.map((v) => v.pid));
-    victims.forEach((v) => note(v.what));
-  }
+  const inodes = await netnsInodes(state);
+  await stopProcesses(state, inodes, note);
   const gone = await deleteLinks(state.hosts.map((h) => h.veth), state.hosts.map((h) => h.netns), state.bridge);
   gone.forEach(note);
   for (const h of state.hosts) {
@@ -77,9 +93,11 @@ export async function labDown(dir: string, onEvent: LabListener = () => undefine
   if (await releaseNetnsDir()) note('/run/netns');
 
   const left = await remaining(state);
-  if (left.length > 0) throw new LabError(`lab ${state.id} in ${abs}: could not remove ${left.join(', ')}; lab.json kept, run labDown again`);
+  if (left.length > 0) {
+    throw new LabError(`lab ${state.id} in ${abs}: could not remove ${left.join(', ')}; lab.json kept, run labDown again`);
+  }
   await releaseId(state.id, abs);
-  await rm(abs, { recursive: true, force: true });
+  await rm(abs, { recursive: true, force: true, maxRetries: 3 });
   note(abs);
   return { removed };
 }

@@ -10,7 +10,10 @@ async function hostStatus(state: LabState, h: LabState['hosts'][number]): Promis
   const fromFile = Number((await readFile(sshdPidPath(state.dir, h.name), 'utf8').catch(() => '')).trim());
   const pid = h.sshdPid ?? (Number.isInteger(fromFile) && fromFile > 1 ? fromFile : null);
   const alive = pid !== null && (await cmdlineIncludes(pid, sshdConfigPath(state.dir, h.name)));
-  return { name: h.name, address: h.address, netns: h.netns, netnsPresent: netnsExists(h.netns), sshdPid: pid, sshdAlive: alive };
+  return {
+    name: h.name, address: h.address, netns: h.netns, netnsPresent: netnsExists(h.netns),
+    sshdPid: pid, sshdAlive: alive,
+  };
 }
 
 /** Namespaces, veths and /etc/netns entries carrying this lab's id that the state does not list. */
@@ -25,11 +28,15 @@ async function leftovers(state: LabState): Promise<string[]> {
   return out;
 }
 
+/** Read-only: works without root. */
 export async function labStatus(dir: string): Promise<LabStatus> {
   const abs = normalizeDir(dir);
   const state = await readState(abs);
   if (!state) {
-    return { dir: abs, exists: false, id: null, bridge: null, bridgePresent: false, hosts: [], recorded: [], leftovers: [], healthy: false };
+    return {
+      dir: abs, exists: false, id: null, phase: null, bridge: null, bridgePresent: false,
+      hosts: [], recorded: [], leftovers: [], healthy: false,
+    };
   }
   const hosts = await Promise.all(state.hosts.map((h) => hostStatus(state, h)));
   const recorded: RecordedPid[] = await Promise.all((await readPidRecords(abs)).map(async (r) => ({
@@ -37,6 +44,10 @@ export async function labStatus(dir: string): Promise<LabStatus> {
   })));
   const left = await leftovers(state);
   const bridgePresent = linkExists(state.bridge);
-  const healthy = bridgePresent && left.length === 0 && hosts.every((h) => h.netnsPresent && h.sshdAlive);
-  return { dir: abs, exists: true, id: state.id, bridge: state.bridge, bridgePresent, hosts, recorded, leftovers: left, healthy };
+  const healthy = state.phase === 'up' && bridgePresent && left.length === 0
+    && hosts.every((h) => h.netnsPresent && h.sshdAlive);
+  return {
+    dir: abs, exists: true, id: state.id, phase: state.phase, bridge: state.bridge, bridgePresent,
+    hosts, recorded, leftovers: left, healthy,
+  };
 }

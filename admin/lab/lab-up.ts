@@ -36,23 +36,27 @@ export async function labUp(opts: LabOptions, onEvent: LabListener = () => undef
   const started = Date.now();
   const dir = normalizeDir(opts.dir);
   const prefix = opts.namePrefix ?? 'cloud';
-  if (!PREFIX.test(prefix)) throw new LabError(`namePrefix ${JSON.stringify(prefix)}: lower-case letters, digits and '-', not ending in a digit`);
+  if (!PREFIX.test(prefix)) {
+    throw new LabError(`namePrefix ${JSON.stringify(prefix)}: lower-case letters, digits and '-', not ending in a digit`);
+  }
   validateCount('labUp', opts.hosts, MAX_HOSTS);
   await assertFreshDir(dir);
 
   const id = await claimId(dir);
-  const admin = makeKeyPair('salvo-lab-admin');
-  const planned = planHosts(id, prefix, 1, opts.hosts);
-  const state: LabState = {
-    version: 1, dir, id, bridge: bridgeName(id), subnet: subnetOf(id), namePrefix: prefix,
-    adminKey: admin.publicKey, phase: 'building', hosts: planned.map((p) => p.host),
-  };
-  onEvent({ kind: 'allocated', id, bridge: state.bridge, subnet: state.subnet });
+  const bridge = bridgeName(id);
+  let state: LabState | undefined;
   try {
+    const admin = makeKeyPair('salvo-lab-admin');
+    const planned = planHosts(id, prefix, 1, opts.hosts);
+    state = {
+      version: 1, dir, id, bridge, subnet: subnetOf(id), namePrefix: prefix,
+      adminKey: admin.publicKey, phase: 'building', hosts: planned.map((p) => p.host),
+    };
+    onEvent({ kind: 'allocated', id, bridge, subnet: state.subnet });
     await writeState(state); // before the first kernel object: labDown can always clean up
     await writeAdminKey(dir, admin);
-    onEvent({ kind: 'step', message: `creating bridge ${state.bridge} (${state.subnet})` });
-    await createBridge(state.bridge, id);
+    onEvent({ kind: 'step', message: `creating bridge ${bridge} (${state.subnet})` });
+    await createBridge(bridge, id);
     await buildHosts(state, planned, onEvent);
   } catch (e) {
     onEvent({ kind: 'step', message: `bring-up failed, tearing down: ${(e as Error).message}` });
@@ -73,7 +77,9 @@ export async function labAddHosts(dir: string, count: number, onEvent: LabListen
   const abs = normalizeDir(dir);
   const state = await readState(abs);
   if (!state) throw new LabError(`no lab in ${abs} (no lab.json)`);
-  if (state.phase !== 'up') throw new LabError(`the lab in ${abs} is not fully up (phase ${state.phase}); run labDown and build it again`);
+  if (state.phase !== 'up') {
+    throw new LabError(`the lab in ${abs} is not fully up (phase ${state.phase}); run labDown and build it again`);
+  }
   validateCount('labAddHosts', count, MAX_HOSTS - state.hosts.length);
   const from = Math.max(0, ...state.hosts.map((h) => h.n)) + 1;
   if (from + count - 1 > MAX_HOSTS) throw new LabError(`labAddHosts: host numbers would pass ${MAX_HOSTS}`);

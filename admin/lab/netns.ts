@@ -49,13 +49,15 @@ export async function createHostLinks(bridge: string, hosts: readonly StateHost[
 
 /** Delete whichever of these veths, namespaces and bridge still exist; returns what went. */
 export async function deleteLinks(veths: string[], namespaces: string[], bridge: string | null): Promise<string[]> {
-  const gone: string[] = [];
-  const lines: string[] = [];
-  for (const v of veths.filter(linkExists)) { lines.push(`link del ${v}`); gone.push(`veth ${v}`); }
-  for (const ns of namespaces.filter(netnsExists)) { lines.push(`netns del ${ns}`); gone.push(`netns ${ns}`); }
-  if (bridge && linkExists(bridge)) { lines.push(`link del ${bridge}`); gone.push(`bridge ${bridge}`); }
-  if (lines.length > 0) await run(['ip', '-force', '-batch', '-'], lines.join('\n') + '\n');
-  return gone.filter((g) => !(g.startsWith('netns ') ? netnsExists(g.slice(6)) : linkExists(g.split(' ')[1] ?? '')));
+  const target = (what: string, line: string, exists: () => boolean) => ({ what, line, exists });
+  const targets = [
+    ...veths.filter(linkExists).map((v) => target(`veth ${v}`, `link del ${v}`, () => linkExists(v))),
+    ...namespaces.filter(netnsExists).map((ns) => target(`netns ${ns}`, `netns del ${ns}`, () => netnsExists(ns))),
+    ...(bridge && linkExists(bridge) ? [target(`bridge ${bridge}`, `link del ${bridge}`, () => linkExists(bridge))] : []),
+  ];
+  if (targets.length === 0) return [];
+  await run(['ip', '-force', '-batch', '-'], targets.map((t) => t.line).join('\n') + '\n');
+  return targets.filter((t) => !t.exists()).map((t) => t.what);
 }
 
 /** iproute2 bind-mounts /run/netns on first use; undo that once no namespace at all is left. */

@@ -16,9 +16,13 @@ const NAME = /^[A-Za-z0-9_.@-]+$/;
 
 /** Record `pid` under DIR/pids/NAME; `cmdline` is the text labDown checks before killing it. */
 export async function recordPid(dir: string, name: string, pid: number, cmdline: string): Promise<void> {
-  if (!NAME.test(name) || name.endsWith('.tmp')) throw new LabError(`pid record name ${JSON.stringify(name)}: use letters, digits, '_', '.', '@', '-'`);
+  if (!NAME.test(name) || name.endsWith('.tmp')) {
+    throw new LabError(`pid record name ${JSON.stringify(name)}: use letters, digits, '_', '.', '@', '-'`);
+  }
   if (!Number.isInteger(pid) || pid <= 1) throw new LabError(`pid record ${name}: bad pid ${pid}`);
-  if (cmdline.trim() === '' || cmdline.includes('\n')) throw new LabError(`pid record ${name}: give the text its command line must contain`);
+  if (cmdline.trim() === '' || cmdline.includes('\n')) {
+    throw new LabError(`pid record ${name}: give the text its command line must contain`);
+  }
   await mkdir(pidsDir(dir), { recursive: true });
   const file = join(pidsDir(dir), name);
   await writeFile(`${file}.tmp`, `${pid}\n${cmdline}\n`);

@@ -31,24 +31,31 @@ export async function cmdlineIncludes(pid: number, text: string): Promise<boolea
   }
 }
 
-/** Send SIGTERM, wait until every pid is gone; SIGKILL what is left after `graceMs`. */
-export async function killAndWait(pids: number[], graceMs = 3000): Promise<void> {
-  const signal = (sig: NodeJS.Signals, list: number[]): void => {
-    for (const pid of list) {
-      try { process.kill(pid, sig); } catch { /* already gone */ }
-    }
-  };
-  signal('SIGTERM', pids);
-  let left = pids;
-  for (const [limit, next] of [[graceMs, 'SIGKILL'], [3000, undefined]] as const) {
-    const until = Date.now() + limit;
-    while (left.length > 0 && Date.now() < until) {
-      await sleep(10);
-      left = (await Promise.all(left.map(async (p) => ((await isRunning(p)) ? p : 0)))).filter((p) => p > 0);
-    }
-    if (left.length === 0) return;
-    if (next) signal(next, left);
+function signal(pids: number[], sig: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try { process.kill(pid, sig); } catch { /* already gone */ }
   }
+}
+
+/** Poll until none of `pids` runs or `ms` pass; returns those still running. */
+async function waitGone(pids: number[], ms: number): Promise<number[]> {
+  const until = Date.now() + ms;
+  let left = pids;
+  while (left.length > 0 && Date.now() < until) {
+    await sleep(10);
+    const alive = await Promise.all(left.map((p) => isRunning(p)));
+    left = left.filter((_, i) => alive[i]);
+  }
+  return left;
+}
+
+/** Send SIGTERM and wait until every pid is gone; SIGKILL what is left after `graceMs`. */
+export async function killAndWait(pids: number[], graceMs = 3000): Promise<void> {
+  signal(pids, 'SIGTERM');
+  const left = await waitGone(pids, graceMs);
+  if (left.length === 0) return;
+  signal(left, 'SIGKILL');
+  await waitGone(left, 3000);
 }
 
 /** The inode of a network namespace bind-mounted at /run/netns/NAME, or undefined. */

@@ -51,13 +51,15 @@ export interface LabStatus {
   /** DIR/lab.json exists. */
   exists: boolean;
   id: number | null;
+  /** 'building' until labUp / labAddHosts finished (stays so if it crashed). */
+  phase: 'building' | 'up' | null;
   bridge: string | null;
   bridgePresent: boolean;
   hosts: LabHostStatus[];
   recorded: RecordedPid[];
   /** Kernel objects or files with this lab's prefix that the state does not list. */
   leftovers: string[];
-  /** Every host has its namespace and a live sshd, the bridge is there, nothing is left over. */
+  /** Fully built, every host has its namespace and a live sshd, the bridge is there, nothing left over. */
   healthy: boolean;
 }
 

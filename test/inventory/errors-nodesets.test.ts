@@ -117,3 +117,20 @@ test('vm_on must name a defined host; vm guests must have one', () => {
     'services.yaml:7:16: services.vm.hosts: host web1 is a VM but has no vm_on',
   ]);
 });
+
+test('one mistake is reported once, not again by everything that uses it', () => {
+  assert.deepEqual(issues(yaml`
+    deployment: t
+    hosts:
+      cloud[1-2]: { address: 5 }
+      db1: { vm_on: cloud1 }
+    groups:
+      web: "@nope"
+      front: "@web"
+    services:
+      vm: { hosts: "db1,@front" }
+  `), [
+    'services.yaml:3:26: hosts.cloud[1-2].address: expected a string (may use {n}), got number 5',
+    'services.yaml:6:9: groups.web: undefined group `@nope` (groups: web, front)',
+  ]);
+});

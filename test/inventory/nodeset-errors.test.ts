@@ -73,7 +73,8 @@ describe('node-set errors', () => {
       const expected = { name: 'NodeSetError', message: `invalid node set "${expr}": ${reason}`, expr, offset };
       assert.throws(() => expandNodeSet(expr, resolveGroup), (error: unknown) => {
         assert.ok(error instanceof NodeSetError);
-        assert.deepEqual({ name: error.name, message: error.message, expr: error.expr, offset: error.offset }, expected);
+        const { name, message } = error;
+        assert.deepEqual({ name, message, expr: error.expr, offset: error.offset }, expected);
         return true;
       });
       assert.throws(() => countNodeSet(expr, resolveGroup), NodeSetError);

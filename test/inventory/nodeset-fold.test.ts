@@ -32,7 +32,8 @@ describe('foldNodeSet: generated samples', () => {
 describe('foldNodeSet and expandNodeSet round-trip', () => {
   const random = seededRandom(42);
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)] as T;
-  const index = (): string => pick([String(Math.floor(random() * 30)), String(Math.floor(random() * 130)).padStart(3, '0')]);
+  const number = (below: number): string => String(Math.floor(random() * below));
+  const index = (): string => pick([number(30), number(130).padStart(3, '0')]);
 
   for (let round = 0; round < 20; round++) {
     const names = Array.from({ length: 1 + Math.floor(random() * 60) }, () => {

@@ -1,4 +1,5 @@
-// 10,000 names must expand and fold well under 100 ms (best of three, to ride out a busy CI box).
+// 10,000 names must expand and fold well under 100 ms. Measured in CPU time, best of five, so
+// that other test files running in parallel on a small CI box do not make it flaky.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
@@ -6,19 +7,21 @@ import { expandNodeSet, foldNodeSet } from '../../admin/inventory/nodeset.js';
 
 const BUDGET_MS = 100;
 
-function bestOfThree(work: () => unknown): number {
+function bestCpuMs(work: () => unknown): number {
   let best = Infinity;
-  for (let round = 0; round < 3; round++) {
-    const start = performance.now();
+  for (let round = 0; round < 5; round++) {
+    const start = process.cpuUsage();
     work();
-    best = Math.min(best, performance.now() - start);
+    const used = process.cpuUsage(start);
+    best = Math.min(best, (used.user + used.system) / 1000);
   }
   return best;
 }
 
 describe('node-set performance (10,000 names)', () => {
   const flat = Array.from({ length: 10_000 }, (_, i) => `node${i + 1}`);
-  const grid = Array.from({ length: 10_000 }, (_, i) => `rack${Math.floor(i / 100) + 1}-node${String((i % 100) + 1).padStart(3, '0')}`);
+  const node = (i: number): string => String((i % 100) + 1).padStart(3, '0');
+  const grid = Array.from({ length: 10_000 }, (_, i) => `rack${Math.floor(i / 100) + 1}-node${node(i)}`);
   const holes = grid.filter((_, i) => (i * 7919) % 13 !== 0); // not a product: the slow fold path
 
   const cases: [string, () => unknown, number][] = [
@@ -33,7 +36,7 @@ describe('node-set performance (10,000 names)', () => {
     it(label, () => {
       const result = work();
       if (expectedLength > 0) assert.equal((result as string[]).length, expectedLength);
-      const elapsed = bestOfThree(work);
+      const elapsed = bestCpuMs(work);
       assert.ok(elapsed < BUDGET_MS, `${label} took ${elapsed.toFixed(1)} ms`);
     });
   }

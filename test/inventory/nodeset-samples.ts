@@ -24,7 +24,11 @@ const range = (first: number, last: number): number[] =>
 
 export const SAMPLES: Record<string, () => string[]> = {
   /** 200 names with regular and irregular gaps. */
-  gaps200: () => range(1, 260).filter((i) => i % 7 !== 0 && !(i >= 40 && i <= 60) && i !== 99).slice(0, 200).map((i) => `node${i}`),
+  gaps200: () =>
+    range(1, 260)
+      .filter((i) => i % 7 !== 0 && !(i >= 40 && i <= 60) && i !== 99)
+      .slice(0, 200)
+      .map((i) => `node${i}`),
 
   /** Zero-padded names with random holes, shuffled, with duplicates. */
   paddedHoles: () => {
@@ -58,10 +62,16 @@ export const SAMPLES: Record<string, () => string[]> = {
   },
 
   /** Addresses: four numbers each, so four dimensions. */
-  addresses: () => [...range(1, 30).map((i) => `10.1.${i}.1`), ...range(1, 30).filter((i) => i % 3 !== 0).map((i) => `10.2.${i}.2`)],
+  addresses: () => [
+    ...range(1, 30).map((i) => `10.1.${i}.1`),
+    ...range(1, 30).filter((i) => i % 3 !== 0).map((i) => `10.2.${i}.2`),
+  ],
 
   /** Padded indexes of mixed widths next to unpadded ones. */
-  mixedPadding: () => [...range(0, 12).map(String), ...range(0, 12).map((i) => String(i).padStart(2, '0')), '007', '100', '099'].map((i) => `x${i}`),
+  mixedPadding: () =>
+    [...range(0, 12).map(String), ...range(0, 12).map((i) => String(i).padStart(2, '0')), '007', '100', '099'].map(
+      (i) => `x${i}`,
+    ),
 
   /** 250 two-number names, random subset of 20 racks × 25 nodes with padding. */
   racks: () => {

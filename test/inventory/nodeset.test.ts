@@ -68,7 +68,8 @@ describe('expandNodeSet: groups', () => {
   });
 
   it('refuses a group without a resolver', () => {
-    assert.throws(() => expandNodeSet('@web'), { name: 'NodeSetError', message: 'invalid node set "@web": unknown group @web' });
+    const message = 'invalid node set "@web": unknown group @web';
+    assert.throws(() => expandNodeSet('@web'), { name: 'NodeSetError', message });
   });
 });
 

@@ -29,21 +29,30 @@ function compareVectors(a: Vector, b: Vector): number {
   return 0;
 }
 
-/** Two vectors merge when they differ on at most one axis, there disjoint or nested. */
-function tryMerge(a: Vector, b: Vector): Vector | undefined {
-  const axes: IndexVector = [];
-  let differences = 0;
+/** The one axis on which two vectors differ, or -1 if none; undefined if they cannot merge. */
+function differingAxis(a: Vector, b: Vector): number | undefined {
+  let differing = -1;
   for (let d = 0; d < a.axes.length; d++) {
     const [x, y] = [a.axes[d] as IndexSet, b.axes[d] as IndexSet];
-    if (x.equals(y)) {
-      axes.push(x);
-      continue;
-    }
-    if (++differences > 1) return undefined;
-    if (x.isDisjointFrom(y)) axes.push(x.uniteDisjoint(y));
-    else if (x.contains(y) || y.contains(x)) axes.push(x.size > y.size ? x : y);
-    else return undefined;
+    if (x.equals(y)) continue;
+    if (differing >= 0) return undefined;
+    if (!x.isDisjointFrom(y) && !x.contains(y) && !y.contains(x)) return undefined;
+    differing = d;
   }
+  return differing;
+}
+
+/**
+ * Two vectors merge when they differ on at most one axis, where their sets are disjoint (they
+ * unite) or nested (the larger wins). Checked before building anything: most tries fail.
+ */
+function tryMerge(a: Vector, b: Vector): Vector | undefined {
+  const d = differingAxis(a, b);
+  if (d === undefined) return undefined;
+  if (d < 0) return a;
+  const [x, y] = [a.axes[d] as IndexSet, b.axes[d] as IndexSet];
+  const axes = [...a.axes];
+  axes[d] = x.isDisjointFrom(y) ? x.uniteDisjoint(y) : x.size > y.size ? x : y;
   return makeVector(axes);
 }
 
@@ -95,9 +104,10 @@ function mergeVectors(start: Vector[]): Vector[] {
   }
 }
 
-/** True when the points fill the cartesian product of their per-axis indexes. */
+/** The per-axis indexes, if the points fill their cartesian product (then one vector says it all). */
 function productAxes(points: readonly string[][], dimensions: number): IndexVector | undefined {
-  const axes = Array.from({ length: dimensions }, (_, d) => IndexSet.of(sortIndexes(points.map((p) => p[d] as string))));
+  const axisIndexes = (d: number): string[] => sortIndexes(points.map((point) => point[d] as string));
+  const axes = Array.from({ length: dimensions }, (_, d) => IndexSet.of(axisIndexes(d)));
   const size = axes.reduce((count, axis) => count * axis.size, 1);
   return size === points.length ? axes : undefined;
 }
@@ -109,6 +119,13 @@ function productAxes(points: readonly string[][], dimensions: number): IndexVect
 export function foldPoints(points: readonly string[][], dimensions: number): IndexVector[] {
   const product = productAxes(points, dimensions);
   if (product !== undefined) return [product];
-  const singles = points.map((point) => makeVector(point.map((index) => IndexSet.of([index]))));
+  // Sets never change once built, so equal one-index sets can be one object (less garbage).
+  const shared = new Map<string, IndexSet>();
+  const single = (index: string): IndexSet => {
+    let set = shared.get(index);
+    if (set === undefined) shared.set(index, (set = IndexSet.of([index])));
+    return set;
+  };
+  const singles = points.map((point) => makeVector(point.map(single)));
   return mergeVectors(singles).map((vector) => vector.axes);
 }

@@ -38,7 +38,7 @@ function splitName(name: string): { texts: string[]; indexes: string[] } {
     texts.push(name.slice(textStart, i));
     indexes.push(name.slice(i, end));
     textStart = end;
-    i = end;
+    i = end; // name[end] is not a digit, so the loop may step over it
   }
   texts.push(name.slice(textStart));
   return { texts, indexes };

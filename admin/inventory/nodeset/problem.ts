@@ -20,7 +20,7 @@ export class NodeSetProblem extends Error {
   }
 }
 
-export function toNodeSetError(problem: NodeSetProblem, expr: string): NodeSetError {
+function toNodeSetError(problem: NodeSetProblem, expr: string): NodeSetError {
   return new NodeSetError(`invalid node set "${expr}": ${problem.reason}`, expr, problem.offset);
 }
 

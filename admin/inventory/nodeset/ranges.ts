@@ -11,7 +11,7 @@ interface RangeItem {
 const DIGITS = /^[0-9]+$/;
 
 /** Split "1-3, 5" into its items, keeping where each one starts (after its blanks). */
-export function splitRangeItems(inner: string, innerOffset: number): RangeItem[] {
+function splitRangeItems(inner: string, innerOffset: number): RangeItem[] {
   const items: RangeItem[] = [];
   let start = 0;
   for (const piece of inner.split(',')) {
@@ -92,7 +92,9 @@ function expandItem(item: RangeItem): string[] {
   const step = stepText === undefined ? 1 : parseStep(stepText.trim(), item);
   const dash = base.indexOf('-');
   if (dash < 0) {
-    if (stepText !== undefined) throw new NodeSetProblem(`"${item.text}" has a step but no range (as in 1-10/2)`, item.offset);
+    if (stepText !== undefined) {
+      throw new NodeSetProblem(`"${item.text}" has a step but no range (as in 1-10/2)`, item.offset);
+    }
     return [singleIndex(base.trim(), item)];
   }
   const [start, end] = [base.slice(0, dash).trim(), base.slice(dash + 1).trim()];

@@ -41,7 +41,8 @@ function checkNeighbours(chunks: Chunk[]): void {
     if (chunk.kind === 'brackets' && before?.kind === 'brackets') {
       throw new NodeSetProblem('"[" right after "]": two ranges need something between them', chunk.offset);
     }
-    if (chunk.kind === 'text' && before?.kind === 'brackets' && after?.kind === 'brackets' && /^[0-9]+$/.test(chunk.text)) {
+    const betweenBrackets = before?.kind === 'brackets' && after?.kind === 'brackets';
+    if (chunk.kind === 'text' && betweenBrackets && /^[0-9]+$/.test(chunk.text)) {
       throw new NodeSetProblem(`digits "${chunk.text}" between two brackets are ambiguous`, chunk.offset);
     }
   });
