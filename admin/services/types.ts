@@ -1,0 +1,54 @@
+// CONTRACT between service kinds (admin/services/) and the rollout engine (admin/rollout/).
+// A unit is one instance of one service on one host; a kind turns an operation on a unit into
+// steps (commands to run on a host) and proves the unit healthy with a probe.
+import type { Command } from '../transport/command.js';
+import type { Inventory } from '../inventory/types.js';
+
+export type Operation = 'start' | 'stop' | 'restart' | 'upgrade';
+
+/** One instance of one service on one host: `hub#1@storm-web3`. */
+export interface Unit {
+  service: string; // kind as in the services file: hub, snap, haproxy, nginx, cassandra, vm, tinc
+  host: string;
+  instance: number; // 0-based; 0 for single-instance kinds
+  /** What placement-aware batching must keep apart (derived from the services file). */
+  placement: { physical?: string; rack?: string; backends?: string[] };
+}
+
+export const unitId = (u: Unit): string => `${u.service}#${u.instance}@${u.host}`;
+
+/** One thing to do on one host. Run in order; the first failing step fails the unit. */
+export interface Step {
+  name: string; // 'drain in haproxy', 'stop', 'start', 'wait healthy'
+  host: string; // where the command runs (drain runs on the haproxy host, not the hub's)
+  command: Command;
+  timeoutMs: number;
+}
+
+/** Health of a unit right now, from a probe (pid + port + HTTP, or nodetool status = UN). */
+export interface Health {
+  state: 'running' | 'stopped' | 'unhealthy';
+  pid?: number;
+  uptimeSec?: number;
+  version?: string;
+  detail?: string; // why unhealthy, or the probe's evidence
+  logTail?: string; // last lines of the unit's log when it failed to start
+}
+
+export interface OperationOptions {
+  version?: string; // for upgrade
+}
+
+/** What each service kind provides. Pure planning; running the steps is the rollout's job. */
+export interface ServiceKind {
+  readonly kind: string;
+  /** The units of this service in the inventory (optionally only on `hosts`). */
+  units(inv: Inventory, hosts?: string[]): Unit[];
+  /** Steps that carry out `op` on `unit` (for hub: drain, stop, start, enable …). */
+  plan(op: Operation, unit: Unit, inv: Inventory, opts: OperationOptions): Step[];
+  /** A command whose output `parseHealth` reads: one SSH round trip per probe. */
+  healthProbe(unit: Unit, inv: Inventory): { host: string; command: Command };
+  parseHealth(stdout: string, exitCode: number | null): Health;
+  /** Passes in a row needed to call a unit healthy (health gate), and how long to wait. */
+  gate: { passes: number; intervalMs: number; timeoutMs: number };
+}
