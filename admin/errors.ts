@@ -35,6 +35,23 @@ export class ConnectError extends AdminError {
   }
 }
 
+/** Who holds a lock: enough for the operator to go and ask them (or find the dead process). */
+export interface LockHolder {
+  user: string;
+  host: string; // the admin machine the holder runs on
+  pid: number;
+  startedAt: string; // ISO time
+  what?: string; // the run: `restart hub (20250612-101530-restart-hub-3f2a)`
+}
+
+/** Another run holds the lock (exit code 4). `holder` is undefined when it could not be read. */
+export class LockedError extends AdminError {
+  override name = 'LockedError';
+  constructor(readonly lock: string, readonly holder: LockHolder | undefined, message: string) {
+    super(message);
+  }
+}
+
 /** The lab fleet could not be built or torn down. */
 export class LabError extends AdminError {
   override name = 'LabError';

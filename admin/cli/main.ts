@@ -3,21 +3,45 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeForError, renderError } from './render/error.js';
 import { EXIT } from '../fleet/outcome.js';
-import { registerCommands } from './commands/index.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+// Start-up: commands/index.js loads every command file and what each one imports statically.
+// A command that must start fast registers alone when it is the one named on the command line,
+// from its own module; anything else (help, other commands, typos) gets the whole table.
+// A module listed here must not import commands/index.js.
+const ALONE: Readonly<Record<string, () => Promise<Register>>> = {
+  exec: async () => (await import('./commands/exec.js')).registerExec,
+};
+
+/** The command word of `argv` (node, script, …), skipping global options; undefined if none. */
+export function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 2; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return undefined;
+    if (arg === '-s' || arg === '--services') { i++; continue; } // the one global option with a value
+    if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+/** The program with every command, or only the named one when it is in ALONE. */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('salvo')
     .description('Operate a hosted compute cloud from one services file')
     .option('-s, --services <file>', 'services file (env SALVO_SERVICES)', process.env.SALVO_SERVICES ?? 'services.yaml')
     .showHelpAfterError()
     .exitOverride();
-  registerCommands(program);
+  const word = commandWord(argv);
+  const alone = word !== undefined && Object.hasOwn(ALONE, word) ? ALONE[word] : undefined;
+  if (alone) (await alone())(program);
+  else (await import('./commands/index.js')).registerCommands(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (err) {

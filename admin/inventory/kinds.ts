@@ -22,6 +22,33 @@ const instances = count.default(1).describe('instances per host; instance i list
 
 const role = (option: string, name: string, perInstance = false): PortRole => ({ option, default: name, perInstance });
 
+/** `{name}` placeholders a `command` may use; Salvo fills them in per unit (admin/services/argv.ts). */
+export const COMMAND_PLACEHOLDERS = [
+  'port', 'proxy_port', 'native_port', 'internode_port', 'stats_port',
+  'instance', 'id', 'host', 'n', 'version', 'deployment', 'dir',
+] as const;
+
+function unknownPlaceholders(value: string | string[]): string[] {
+  const names = [value].flat().flatMap((a) => [...a.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!));
+  return names.filter((n) => !(COMMAND_PLACEHOLDERS as readonly string[]).includes(n));
+}
+
+const command = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: expecting('a command: a list of arguments, or a string split at spaces') })
+  .superRefine((value, ctx) => {
+    const bad = unknownPlaceholders(value);
+    if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `unknown placeholder {${bad[0]}} (known: ${COMMAND_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})` });
+  });
+const seconds = z.number({ error: expecting('a number of seconds') }).positive();
+
+/** Options of every kind Salvo runs as a daemon with a pid file and a log (admin/services/daemon.ts). */
+const daemon = (program: string) => ({
+  command: command.optional().describe(`the ${program} to run, as a list of arguments; {port}, {version}, {id} … are filled in per instance`),
+  start_timeout: seconds.optional().describe('seconds a start may take until the process listens (default 30)'),
+  stop_timeout: seconds.optional().describe('seconds between TERM and KILL when stopping (default 10)'),
+});
+const appVersion = z.string({ error: expecting('a version string (quote it: "1.0")') }).min(1).optional()
+  .describe('version to run: fills {version} in `command`; `salvo upgrade --version` runs another');
+
 export const SERVICE_KINDS: Record<string, ServiceKind> = {
   vm: {
     description: 'KVM guests; `hosts` are the guests, each placed with `vm_on`',
@@ -42,17 +69,18 @@ export const SERVICE_KINDS: Record<string, ServiceKind> = {
       seeds: nodeSet.optional().describe('seed nodes, a node set within the hosts (default: the first 3)'),
       topology: z.record(z.string(), z.string().regex(/^[\w-]+:[\w-]+$/, { error: expecting('"DC:RACK", e.g. "DC0:RAC1"') }))
         .optional().describe('node set → "DC:RACK"; must cover every host when given'),
+      ...daemon('Cassandra daemon'),
     },
     ports: [role('native_port', 'cassandra_native'), role('internode_port', 'cassandra_internode')],
   },
   hub: {
     description: 'hub web servers',
-    options: { instances },
+    options: { instances, version: appVersion, ...daemon('hub program') },
     ports: [role('port', 'hub', true), role('proxy_port', 'hub_proxy', true)],
   },
   snap: {
     description: 'snapshot servers',
-    options: { instances },
+    options: { instances, version: appVersion, ...daemon('snap program') },
     ports: [role('port', 'snap', true)],
   },
   haproxy: {
@@ -60,12 +88,13 @@ export const SERVICE_KINDS: Record<string, ServiceKind> = {
     options: {
       backends: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: expecting('a service name or a list of them') })
         .optional().describe('services to balance (default: hub)'),
+      ...daemon('haproxy binary (default: haproxy)'),
     },
     ports: [role('port', 'haproxy'), role('stats_port', 'haproxy_stats')],
   },
   nginx: {
     description: 'static files and the web front end',
-    options: {},
+    options: { version: appVersion, ...daemon('web server') },
     ports: [role('port', 'nginx')],
   },
 };

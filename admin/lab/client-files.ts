@@ -1,6 +1,7 @@
 // Text of the client-side files in DIR: ssh_config (for plain OpenSSH), services.yaml, hosts.txt.
 // Pure: rendering only. known_hosts comes from host-files.ts (the same text serves both sides).
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LabState, StateHost } from './lab-state.js';
 
 /** `cloud[1-5]`, or `cloud1` for one host; lab hosts are always numbered 1..N. */
@@ -28,14 +29,35 @@ export function sshConfig(dir: string, hosts: readonly StateHost[]): string {
   return [`# salvo lab fleet in ${dir}`, ...blocks, ...defaults].join('\n');
 }
 
-/** services.yaml for the lab deployment (format: docs/services-file.md); paths relative to DIR. */
-export function servicesYaml(state: LabState): string {
+/** Where the lab's stand-in daemons are built (dist/admin/lab/standins/), and the node that runs them. */
+export interface StandIns { node: string; dir: string }
+
+export const STANDINS: StandIns = { node: process.execPath, dir: fileURLToPath(new URL('./standins', import.meta.url)) };
+
+/** `cloud[a-b]` within 1..count (clamped), for the lab's groups. */
+function span(prefix: string, count: number, from: number, to: number): string {
+  const a = Math.min(from, count);
+  const b = Math.min(to, count);
+  return a === b ? `${prefix}${a}` : `${prefix}[${a}-${b}]`;
+}
+
+/**
+ * services.yaml for the lab deployment (format: docs/services-file.md); paths relative to DIR.
+ * Services: hub ×2 and snap on @web (cloud1-2), haproxy on @edge (cloud3) in front of the hubs,
+ * the Cassandra stand-in on @db (cloud3-5); all run our stand-ins from this repo's dist/, so
+ * `salvo start all` works on any lab (small labs fold the groups onto the hosts they have).
+ */
+export function servicesYaml(state: LabState, standIns: StandIns = STANDINS): string {
   const all = nodeSet(state.namePrefix, state.hosts.length);
-  const web = nodeSet(state.namePrefix, Math.min(2, state.hosts.length));
+  const n = state.hosts.length;
   const q = (s: string): string => JSON.stringify(s);
+  const run = (file: string, ...args: string[]): string =>
+    `[${[standIns.node, join(standIns.dir, file), ...args].map(q).join(', ')}]`;
+  const app = (kind: string): string => run('app.js', '--kind', kind, '--id', '{id}', '--port', '{port}', '--version', '{version}');
   return [
-    `# The lab fleet ${state.id}: ${state.hosts.length} hosts on bridge ${state.bridge}, ${state.subnet}. Written by salvo lab.`,
+    `# The lab fleet ${state.id}: ${n} hosts on bridge ${state.bridge}, ${state.subnet}. Written by salvo lab.`,
     'deployment: lab',
+    'ports: { haproxy: 8000, haproxy_stats: 8404, hub: 5000, hub_proxy: 5100, snap: 5200, cassandra_native: 9042, cassandra_internode: [7000, 7001] }',
     'ssh:',
     '  user: root',
     '  identity: ./id_ed25519',
@@ -46,7 +68,25 @@ export function servicesYaml(state: LabState): string {
     `  ${q(all)}: { address: ${q(`198.18.${state.id}.{n}`)}, vpn: ${q('10.1.{n}.1')} }`,
     'groups:',
     `  all: ${q(all)}`,
-    `  web: ${q(web)}`,
+    `  web: ${q(span(state.namePrefix, n, 1, 2))}`,
+    `  edge: ${q(span(state.namePrefix, n, 3, 3))}`,
+    `  db: ${q(span(state.namePrefix, n, 3, 5))}`,
+    '# File order is start order: the database, the app servers, then haproxy in front of them.',
+    'services:',
+    '  cassandra:',
+    '    hosts: "@db"',
+    '    version: "4.1.5"',
+    `    command: ${run('cassandra.js', '--id', '{id}', '--port', '{native_port}', '--version', '{version}')}`,
+    '  hub:',
+    '    hosts: "@web"',
+    '    instances: 2',
+    '    version: "1.0.0"',
+    `    command: ${app('hub')}`,
+    '  snap:',
+    '    hosts: "@web"',
+    '    version: "1.0.0"',
+    `    command: ${app('snap')}`,
+    '  haproxy: { hosts: "@edge", backends: [hub] }',
     '',
   ].join('\n');
 }

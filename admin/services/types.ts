@@ -37,6 +37,9 @@ export interface Health {
 
 export interface OperationOptions {
   version?: string; // for upgrade
+  /** Units behind haproxy are drained before they stop and re-enabled once healthy (default
+   * true); false plans the bare stop/start (added compatibly with the first contract). */
+  drain?: boolean;
 }
 
 /** What each service kind provides. Pure planning; running the steps is the rollout's job. */

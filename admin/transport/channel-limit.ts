@@ -5,6 +5,7 @@
 export type Release = () => void;
 
 interface Waiter {
+  settled: boolean;
   grant: (release: Release) => void;
 }
 
@@ -27,26 +28,24 @@ export class ChannelLimit {
   }
 
   /**
-   * Wait for a free slot. Resolves to a release function, or to null if `signal` aborts first
+   * Wait for a free slot. Resolves to a release function, or to null if `stop` settles first
    * (a command whose deadline passes while queued never opens its channel).
    */
-  acquire(signal?: AbortSignal): Promise<Release | null> {
-    if (signal?.aborted) return Promise.resolve(null);
+  acquire(stop?: Promise<unknown>): Promise<Release | null> {
     if (this.active < this.max) return Promise.resolve(this.take());
     return new Promise((resolve) => {
       const waiter: Waiter = {
-        grant: (release) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(release);
-        },
+        settled: false,
+        grant: (release) => { waiter.settled = true; resolve(release); },
       };
-      const onAbort = (): void => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
+      this.waiters.push(waiter);
+      const giveUp = (): void => {
+        if (waiter.settled) return;
+        waiter.settled = true;
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
         resolve(null);
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
+      stop?.then(giveUp, giveUp);
     });
   }
 

@@ -1,7 +1,7 @@
 // One transport per host for the whole run (or REPL session): one SSH connection per host, and
 // one shared connection per ProxyJump host however many targets hop through it.
 import { LocalTransport } from './local-transport.js';
-import { SshConnection } from './ssh-connection.js';
+import { SshConnection, type ConnectionOptions } from './ssh-connection.js';
 import type { HostKeyPolicy } from './ssh-hostkey.js';
 import { SshTransport } from './ssh-transport.js';
 import type { SshTarget, Transport } from './types.js';
@@ -47,10 +47,13 @@ export class TransportPool {
   }
 
   private sshTransport(name: string): SshTransport {
-    const { resolveTarget, session, ...connect } = this.options;
-    return new SshTransport(name, () => resolveTarget(name), {
-      ...connect, ...(session === undefined ? {} : { session }), jump: (t) => this.jump(t),
-    });
+    const session = this.options.session ?? true;
+    return new SshTransport(name, () => this.options.resolveTarget(name), { ...this.connectOptions(), session });
+  }
+
+  private connectOptions(): ConnectionOptions {
+    const { hostKeyPolicy, channelsPerConnection, retries, onNote } = this.options;
+    return { hostKeyPolicy, channelsPerConnection, retries, onNote, jump: (t) => this.jump(t) };
   }
 
   // Jump connections are shared: 200 hosts behind one bastion make one connection to it, each
@@ -65,8 +68,7 @@ export class TransportPool {
     }
     let opening = this.jumps.get(key);
     if (!opening) {
-      const { resolveTarget: _unused, session: _s, ...connect } = this.options;
-      opening = SshConnection.open(target, { ...connect, jump: (t) => this.jump(t) });
+      opening = SshConnection.open(target, this.connectOptions());
       this.jumps.set(key, opening);
       opening.catch(() => { if (this.jumps.get(key) === opening) this.jumps.delete(key); });
     }

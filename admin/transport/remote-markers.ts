@@ -4,7 +4,7 @@
 
 /** The bytes of one stream so far, kept contiguous so a marker split across chunks is found. */
 export class ByteSink {
-  private buf = Buffer.alloc(1024);
+  private buf = Buffer.alloc(0); // most commands print little or nothing: allocate on demand
   private used = 0;
 
   get length(): number {
@@ -14,7 +14,7 @@ export class ByteSink {
   append(chunk: Buffer): void {
     if (this.used + chunk.length > this.buf.length) {
       // Doubling keeps appends amortised O(1) for large outputs.
-      const bigger = Buffer.alloc(Math.max(this.buf.length * 2, this.used + chunk.length));
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + chunk.length, 256));
       this.buf.copy(bigger, 0, 0, this.used);
       this.buf = bigger;
     }

@@ -1,6 +1,7 @@
 // The shell text Salvo wraps around a command on the remote side, and the marker tokens it prints.
-// Every marker carries a fresh random nonce, so output that merely looks like a marker (or holds
-// one from another command) is never mistaken for ours.
+// Every marker carries a nonce unique to the command and unguessable from outside, so output that
+// merely looks like a marker (or holds one from another command) is never mistaken for ours.
+// Every token ends with ':' so that no nonce's token is a prefix of another's.
 //
 // Which shell runs the command: bash when the host has it (what `ssh host 'cmd'` gives root on our
 // Debian hosts), else sh. Both paths (exec channel and shell session) use the same rule, so a
@@ -8,18 +9,26 @@
 import { randomBytes } from 'node:crypto';
 import { quote } from './command.js';
 
+// A random per-process prefix plus a counter: unique per command and unguessable from outside,
+// without a crypto call per command (200 hosts × every command on the warm path).
+const NONCE_PREFIX = randomBytes(6).toString('hex');
+let nonceCounter = 0;
+
 export function newNonce(): string {
-  return randomBytes(8).toString('hex');
+  return `${NONCE_PREFIX}${(nonceCounter++).toString(36)}`;
 }
 
+/** stdout line `SALVO-START:<nonce>:` (exec): the command's stdout begins after it. */
+export const startToken = (nonce: string): string => `SALVO-START:${nonce}:`;
 /** stderr line `SALVO-PGID:<nonce>:<pid>`: the command's process group, for the kill. */
 export const pgidToken = (nonce: string): string => `SALVO-PGID:${nonce}:`;
 /** stdout `SALVO-END:<nonce>:<status>` (session): the command is over; its exit status. */
 export const stdoutEndToken = (nonce: string): string => `SALVO-END:${nonce}:`;
-/** stderr `SALVO-END:<nonce>` (session): all of the command's stderr has been sent. */
-export const stderrEndToken = (nonce: string): string => `SALVO-END:${nonce}`;
-/** Both streams, once the session shell is up: whatever came before it is login-shell noise. */
-export const readyToken = (nonce: string): string => `SALVO-READY:${nonce}`;
+/** stderr `SALVO-END:<nonce>:` (session): all of the command's stderr has been sent. */
+export const stderrEndToken = (nonce: string): string => `SALVO-END:${nonce}:`;
+/** `SALVO-READY:<nonce>:<pid>` on both streams once the session shell is up: whatever came
+ * before it is login-shell noise. The pid is the shell's, to kill it if it ever wedges. */
+export const readyToken = (nonce: string): string => `SALVO-READY:${nonce}:`;
 
 // `--norc`: bash started by sshd sources ~/.bashrc even for `-c` (measured here: +130 ms per
 // command with a pyenv-laden .bashrc). The login shell already did that once.
@@ -28,10 +37,11 @@ const BASH = 'bash --norc --noprofile';
 /**
  * Exec channel: the text given to the login shell. sshd makes that shell a session and process
  * group leader (OpenSSH and dropbear both call setsid() for a non-pty session), and each `exec`
- * keeps its pid, so `$$` printed first is the command's process group id.
+ * keeps its pid, so `$$` printed first is the command's process group id. Whatever the login
+ * shell's rc files print comes before the two marker lines and is dropped, as in the session.
  */
 export function wrapExec(commandText: string, nonce: string): string {
-  const inner = `printf '${pgidToken(nonce)}%s\\n' "$$" >&2; ` +
+  const inner = `printf '${startToken(nonce)}\\n'; printf '${pgidToken(nonce)}%s\\n' "$$" >&2; ` +
     `command -v bash >/dev/null 2>&1 && exec ${BASH} -c "$1"; exec sh -c "$1"`;
   return `exec sh -c ${quote(inner)} salvo ${quote(commandText)}`;
 }
@@ -56,14 +66,15 @@ export const SESSION_SHELL = `exec ${BASH} -s`;
  *   trapped signal interrupts `wait` instead of killing the session. Subshells reset the trap.
  */
 export function sessionBoot(nonce: string): string {
-  const ready = readyToken(nonce);
-  return `set -m; exec 3>&2 2>/dev/null; trap : TERM INT; cd; printf '${ready}\\n'; printf '${ready}\\n' >&3\n`;
+  const ready = `printf '${readyToken(nonce)}%s\\n' "$$"`;
+  return `set -m; exec 3>&2 2>/dev/null; trap : TERM INT; cd; ${ready}; ${ready} >&3\n`;
 }
 
 /**
  * One command in the session: a background subshell (own process group, stdin from /dev/null,
  * cwd reset to ~, env and shell state confined to it), its pgid on stderr, then the end markers.
- * The wait loop re-waits when `wait` was interrupted by a trapped signal while the job still runs.
+ * The wait loop re-waits when `wait` was interrupted by a trapped signal while the job still runs;
+ * a status above 128 otherwise means the job died of a signal (reported as such, like shells do).
  */
 export function sessionCommand(commandText: string, nonce: string): string {
   return `( cd && eval ${quote(commandText)} ) </dev/null 2>&3 3>&- & ` +

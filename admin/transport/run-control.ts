@@ -7,18 +7,16 @@ export type StopKind = 'timeout' | 'aborted';
 
 /** A run's stop condition: the per-command timeout or the caller's AbortSignal, whichever first. */
 export class Deadline {
-  private readonly controller = new AbortController();
   private readonly timer?: NodeJS.Timeout;
   private readonly outer?: AbortSignal;
   private readonly onOuterAbort = (): void => this.stop('aborted');
   private stopKind?: StopKind;
+  private resolveStop: (kind: StopKind) => void = () => undefined;
   /** Resolves with the reason once stopped; never rejects. */
   readonly stopped: Promise<StopKind>;
 
   constructor(readonly options: RunOptions = {}) {
-    this.stopped = new Promise((resolve) => {
-      this.controller.signal.addEventListener('abort', () => resolve(this.stopKind ?? 'aborted'), { once: true });
-    });
+    this.stopped = new Promise((resolve) => { this.resolveStop = resolve; });
     this.outer = options.signal;
     if (this.outer?.aborted) this.stop('aborted');
     else this.outer?.addEventListener('abort', this.onOuterAbort, { once: true });
@@ -27,17 +25,13 @@ export class Deadline {
     }
   }
 
-  /** Aborted when the run must stop; hand it to anything that waits. */
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
   get kind(): StopKind | undefined {
     return this.stopKind;
   }
 
   /** Race `work` against the deadline: the work's value, or the stop reason. */
   race<T>(work: Promise<T>): Promise<{ value: T } | { stop: StopKind }> {
+    if (this.stopKind) return Promise.resolve({ stop: this.stopKind });
     return Promise.race([work.then((value) => ({ value })), this.stopped.then((stop) => ({ stop }))]);
   }
 
@@ -49,7 +43,7 @@ export class Deadline {
   private stop(kind: StopKind): void {
     if (this.stopKind) return;
     this.stopKind = kind;
-    this.controller.abort();
+    this.resolveStop(kind);
   }
 }
 

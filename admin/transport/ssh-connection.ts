@@ -2,12 +2,26 @@
 // channel limit, opens exec channels, forwards for ProxyJump, and kills remote process groups.
 import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
-import { ConnectError } from '../errors.js';
+import { ConnectError, InternalError } from '../errors.js';
 import { ChannelLimit, channelCount } from './channel-limit.js';
 import { killText } from './remote-wrap.js';
 import { settlesWithin } from './run-control.js';
 import { connectClient, type ConnectSettings } from './ssh-connect.js';
 import type { SshTarget } from './types.js';
+
+/** How a remote command ended, from the channel's exit-status or exit-signal request. */
+export interface ExitStatus {
+  code: number | null;
+  signal: string | null; // 'SIGTERM' style
+}
+
+/** An open exec channel with its end already being watched. */
+export interface ExecChannel {
+  channel: ClientChannel;
+  /** The exit status, or undefined if the channel closed without one (connection lost). */
+  exit: Promise<ExitStatus | undefined>;
+  closed: Promise<void>;
+}
 
 export interface ConnectionOptions extends ConnectSettings {
   /** Command channels open at once (exec channels and the shell session). Default 8, max 8. */
@@ -18,6 +32,9 @@ export interface ConnectionOptions extends ConnectSettings {
    */
   jump?: (target: SshTarget) => Promise<SshConnection>;
 }
+
+// Delays before each retry of a refused channel open; `undefined` ends the attempts (~0.4 s).
+const OPEN_RETRY_MS: ReadonlyArray<number | undefined> = [10, 25, 50, 100, 200, undefined];
 
 export class SshConnection {
   readonly channels: ChannelLimit;
@@ -62,13 +79,30 @@ export class SshConnection {
     return this.closed;
   }
 
-  /** Open an exec channel. Rejects with ConnectError if the connection cannot give one. */
-  exec(text: string): Promise<ClientChannel> {
+  /**
+   * Open an exec channel. Rejects with ConnectError if the connection cannot give one.
+   * sshd frees a closed session only on its next loop pass, so an open that follows a close in
+   * the same packet batch can meet "no more sessions" (MaxSessions) although we stay below it:
+   * the command never started, so a refused open is retried a few times with a short backoff.
+   */
+  async exec(text: string): Promise<ExecChannel> {
+    for (const backoff of OPEN_RETRY_MS) {
+      try {
+        return await this.execOnce(text);
+      } catch (err) {
+        if (!this.open || backoff === undefined) throw err;
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+      }
+    }
+    throw new InternalError('unreachable');
+  }
+
+  private execOnce(text: string): Promise<ExecChannel> {
     return new Promise((resolve, reject) => {
       const failed = (err: unknown): void =>
         reject(new ConnectError(this.target.name, 'other', `cannot open a channel: ${err instanceof Error ? err.message : String(err)}`));
       try {
-        this.client.exec(text, (err, channel) => (err ? failed(err) : resolve(channel)));
+        this.client.exec(text, (err, channel) => (err ? failed(err) : resolve(watchEnd(channel))));
       } catch (err) {
         failed(err); // ssh2 throws synchronously when the socket is already gone
       }
@@ -90,13 +124,12 @@ export class SshConnection {
 
   /**
    * Stop a remote process group: TERM, then KILL if `done` (the command's own end) has not come
-   * within 1 s. Returns a note when the end could not be confirmed.
+   * within 1 s; or KILL at once. Returns a note when the end could not be confirmed.
    */
-  async killGroup(pgid: number, done: Promise<unknown>): Promise<string | undefined> {
-    if (!(await this.signalGroup(pgid, 'TERM'))) return `could not reach the host to kill process group ${pgid}`;
-    if (await settlesWithin(done, 1000)) return undefined;
-    await this.signalGroup(pgid, 'KILL');
-    return (await settlesWithin(done, 2000)) ? undefined : `process group ${pgid} did not confirm its exit`;
+  async killGroup(pgid: number, done: Promise<unknown>, first: 'TERM' | 'KILL' = 'TERM'): Promise<string | undefined> {
+    if (!(await this.signalGroup(pgid, first))) return `could not reach the host to kill process group ${pgid}`;
+    if (first === 'TERM' && !(await settlesWithin(done, 1000))) await this.signalGroup(pgid, 'KILL');
+    return (await settlesWithin(done, 1000)) ? undefined : `process group ${pgid} did not confirm its exit`;
   }
 
   async close(): Promise<void> {
@@ -111,17 +144,30 @@ export class SshConnection {
     if (!this.open) return false;
     const release = await this.kills.acquire();
     try {
-      const channel = await this.exec(killText(pgid, signal));
-      const ended = new Promise<void>((resolve) => channel.once('close', () => resolve()));
+      const { channel, closed } = await this.exec(killText(pgid, signal));
       channel.resume().stderr.resume(); // a channel whose output is never read never emits 'close'
       channel.end(); // empty stdin
-      return await settlesWithin(ended, 5000);
+      return await settlesWithin(closed, 5000);
     } catch {
       return false;
     } finally {
       release?.();
     }
   }
+}
+
+/**
+ * Listen for the end right inside ssh2's callback: under load the exec reply, the output, the
+ * exit status and the close can arrive in one TCP read, and ssh2 emits 'exit' synchronously while
+ * parsing it, before any `await` continuation could attach a listener (seen with 20+ hosts).
+ */
+function watchEnd(channel: ClientChannel): ExecChannel {
+  const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()));
+  const exit = new Promise<ExitStatus | undefined>((resolve) => {
+    channel.once('exit', (code: number | null, signal?: string) => resolve({ code: code ?? null, signal: signal ?? null }));
+    void closed.then(() => resolve(undefined));
+  });
+  return { channel, exit, closed };
 }
 
 async function reachJump(

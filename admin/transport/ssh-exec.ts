@@ -1,21 +1,25 @@
 // The cold path: one exec channel per command (sshd forks a session for it). Used when the command
 // needs stdin, when the shell session is busy, or when a host cannot run one.
 import type { ClientChannel } from 'ssh2';
-import { ByteSink, LineMarker, cutRanges, parsePid } from './remote-markers.js';
-import { newNonce, pgidToken, wrapExec } from './remote-wrap.js';
+import { ByteSink, LineMarker, parsePid } from './remote-markers.js';
+import { newNonce, pgidToken, startToken, wrapExec } from './remote-wrap.js';
 import { within, settlesWithin, type Deadline, type RawRun } from './run-control.js';
-import type { SshConnection } from './ssh-connection.js';
+import type { ExecChannel, ExitStatus, SshConnection } from './ssh-connection.js';
 
 /** Run `commandText` on a fresh exec channel. The caller holds a channel slot for it. */
 export async function runOnExec(
   conn: SshConnection, commandText: string, stdin: string | Buffer | undefined, deadline: Deadline,
 ): Promise<RawRun> {
   const nonce = newNonce();
-  const channel = await conn.exec(wrapExec(commandText, nonce));
-  const watch = watchChannel(channel, nonce);
+  const exec = await conn.exec(wrapExec(commandText, nonce));
+  const { channel } = exec;
+  const watch = watchChannel(exec, nonce);
   channel.end(stdin ?? ''); // stdin is empty unless given: never our own stdin
   const outcome = await deadline.race(watch.closed);
-  if ('value' in outcome) return watch.result();
+  if ('value' in outcome) {
+    await watch.exited; // settled by now (exit status or close); makes the ordering explicit
+    return watch.result();
+  }
   const killNote = await stopExec(conn, channel, watch);
   return { ...watch.result(), stopped: outcome.stop, ...(killNote ? { killNote } : {}) };
 }
@@ -31,31 +35,26 @@ interface ChannelWatch {
   result(): RawRun;
 }
 
-function watchChannel(channel: ClientChannel, nonce: string): ChannelWatch {
+function watchChannel({ channel, exit: exitStatus, closed }: ExecChannel, nonce: string): ChannelWatch {
   const stdout = new ByteSink();
   const stderr = new ByteSink();
+  const start = new LineMarker(startToken(nonce));
   const marker = new LineMarker(pgidToken(nonce));
-  let exit: { code: number | null; signal: string | null } | undefined;
+  let exit: ExitStatus | undefined;
+  let ended = false;
   let notePgid: (pgid: number | undefined) => void = () => undefined;
   const pgid = new Promise<number | undefined>((resolve) => { notePgid = resolve; });
-  let ended = false;
-  let noteExit: () => void = () => undefined;
-  const exited = new Promise<void>((resolve) => { noteExit = () => { ended = true; resolve(); }; });
-  const closed = new Promise<void>((resolve) => channel.once('close', () => {
-    notePgid(undefined);
-    noteExit();
-    resolve();
-  }));
-  channel.on('data', (chunk: Buffer) => stdout.append(chunk));
+  const exited = exitStatus.then((status) => { exit = status; ended = true; });
+  void closed.then(() => notePgid(undefined));
+  channel.on('data', (chunk: Buffer) => {
+    stdout.append(chunk);
+    if (!start.hit) start.scan(stdout);
+  });
   channel.stderr.on('data', (chunk: Buffer) => {
     stderr.append(chunk);
     if (marker.hit) return;
     const hit = marker.scan(stderr);
     if (hit) notePgid(parsePid(hit.value));
-  });
-  channel.on('exit', (code: number | null, signal?: string) => {
-    exit = { code: code ?? null, signal: signal ?? null };
-    noteExit();
   });
   return {
     closed, exited, pgid,
@@ -63,8 +62,9 @@ function watchChannel(channel: ClientChannel, nonce: string): ChannelWatch {
     result: () => ({
       exitCode: exit?.code ?? null,
       signal: exit?.signal ?? null,
-      stdout: Buffer.from(stdout.view()),
-      stderr: marker.hit ? cutRanges(stderr.view(), [marker.hit]) : Buffer.from(stderr.view()),
+      // Bytes before our marker lines are the login shell's rc-file noise, not the command's.
+      stdout: Buffer.from(stdout.view(start.hit?.end ?? 0)),
+      stderr: Buffer.from(stderr.view(marker.hit?.end ?? 0)),
       ...(exit ? {} : { lost: 'the connection closed before the command reported an exit status' }),
     }),
   };

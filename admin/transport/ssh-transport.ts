@@ -7,7 +7,7 @@ import { ShellSession } from './shell-session.js';
 import { SshConnection, type ConnectionOptions } from './ssh-connection.js';
 import { runOnExec } from './ssh-exec.js';
 import {
-  Deadline, failedResult, stoppedBeforeStart, toResult, type RawRun, type ResultContext,
+  Deadline, failedResult, settlesWithin, stoppedBeforeStart, toResult, type RawRun, type ResultContext,
 } from './run-control.js';
 import type { CommandResult, FailureKind, RunOptions, SshTarget, Transport } from './types.js';
 
@@ -53,7 +53,9 @@ export class SshTransport implements Transport {
   /** Connect and start the shell session now (REPL start-up, benchmarks). Throws ConnectError. */
   async warm(): Promise<void> {
     const conn = await this.connection();
-    if (this.options.session !== false && !this.session) await this.startSession(conn);
+    const current = this.session;
+    const live = current?.conn === conn && current.shell.alive;
+    if (this.options.session !== false && !live && !this.noSession.has(conn)) await this.startSession(conn);
   }
 
   async close(): Promise<void> {
@@ -75,7 +77,7 @@ export class SshTransport implements Transport {
       } catch (err) {
         // The connection died between commands and we had not noticed yet: the channel never
         // opened, the command never started, so one retry on a fresh connection is safe.
-        if (attempt === 0 && err instanceof ConnectError && !conn.alive) continue;
+        if (attempt === 0 && err instanceof ConnectError && (await dropped(conn))) continue;
         throw err;
       }
     }
@@ -84,12 +86,14 @@ export class SshTransport implements Transport {
   private async runOn(conn: SshConnection, text: string, stdin: string | Buffer | undefined, deadline: Deadline): Promise<RawRun> {
     if (stdin === undefined) {
       const shell = await this.idleSession(conn, deadline);
-      if (shell) {
+      // Re-check after the await: a concurrent run may have taken it. Check and claim (run sets
+      // `running` before its first await) happen in one synchronous step.
+      if (shell?.idle) {
         this.stats.sessionRuns++;
         return shell.run(text, deadline);
       }
     }
-    const release = await conn.channels.acquire(deadline.signal);
+    const release = deadline.kind ? null : await conn.channels.acquire(deadline.stopped);
     if (!release) return stoppedBeforeStart(deadline.kind ?? 'aborted');
     try {
       this.stats.execRuns++;
@@ -106,7 +110,7 @@ export class SshTransport implements Transport {
     if (current?.conn === conn && current.shell.alive) return current.shell.idle ? current.shell : undefined;
     if (this.sessionStarting) return undefined; // another command is building it: don't wait
     const got = await deadline.race(this.startSession(conn));
-    return 'value' in got && got.value?.idle ? got.value : undefined;
+    return 'value' in got ? got.value : undefined;
   }
 
   private startSession(conn: SshConnection): Promise<ShellSession | undefined> {
@@ -159,6 +163,11 @@ export class SshTransport implements Transport {
     this.stats.connects++;
     return conn;
   }
+}
+
+/** Is the connection going away? A channel refused by a dying connection may precede 'close'. */
+async function dropped(conn: SshConnection): Promise<boolean> {
+  return !conn.alive || (await settlesWithin(conn.whenClosed(), 500));
 }
 
 /**

@@ -7,6 +7,7 @@ import { authorizedKeys, etcHosts, fstab, knownHosts, sshdConfig, starterScript 
 import { isWellFormed, makeKeyPair } from '../../admin/lab/keys.js';
 import type { LabState } from '../../admin/lab/lab-state.js';
 import { planHosts } from '../../admin/lab/build-hosts.js';
+import { parseInventory } from '../../admin/inventory/load.js';
 
 function state(count: number): LabState {
   const admin = makeKeyPair('admin');
@@ -27,14 +28,35 @@ test('planHosts names, addresses, namespaces and veths (≤ 15 chars)', () => {
 });
 
 test('services.yaml follows docs/services-file.md', () => {
-  const doc = parse(servicesYaml(state(5))) as Record<string, unknown>;
+  const standIns = { node: '/usr/bin/node', dir: '/repo/dist/admin/lab/standins' };
+  const doc = parse(servicesYaml(state(5), standIns)) as Record<string, unknown>;
+  const app = (kind: string): string[] => ['/usr/bin/node', '/repo/dist/admin/lab/standins/app.js', '--kind', kind, '--id', '{id}', '--port', '{port}', '--version', '{version}'];
   assert.deepEqual(doc, {
     deployment: 'lab',
+    ports: { haproxy: 8000, haproxy_stats: 8404, hub: 5000, hub_proxy: 5100, snap: 5200, cassandra_native: 9042, cassandra_internode: [7000, 7001] },
     ssh: { user: 'root', identity: './id_ed25519', known_hosts: './known_hosts', config: null, concurrency: 64 },
     hosts: { 'cloud[1-5]': { address: '198.18.7.{n}', vpn: '10.1.{n}.1' } },
-    groups: { all: 'cloud[1-5]', web: 'cloud[1-2]' },
+    groups: { all: 'cloud[1-5]', web: 'cloud[1-2]', edge: 'cloud3', db: 'cloud[3-5]' },
+    services: {
+      cassandra: {
+        hosts: '@db', version: '4.1.5',
+        command: ['/usr/bin/node', '/repo/dist/admin/lab/standins/cassandra.js', '--id', '{id}', '--port', '{native_port}', '--version', '{version}'],
+      },
+      hub: { hosts: '@web', instances: 2, version: '1.0.0', command: app('hub') },
+      snap: { hosts: '@web', version: '1.0.0', command: app('snap') },
+      haproxy: { hosts: '@edge', backends: ['hub'] },
+    },
   });
   assert.equal(nodeSet('cloud', 1), 'cloud1');
+});
+
+test('services.yaml of small labs folds the groups onto the hosts there are, and loads', () => {
+  for (const n of [1, 2, 3]) {
+    const text = servicesYaml(state(n));
+    const inv = parseInventory(text, '/tmp/lab-x/services.yaml', { home: '/nonexistent-home' });
+    assert.equal(inv.services.get('haproxy')!.hosts[0], `cloud${Math.min(3, n)}`);
+    assert.deepEqual(inv.services.get('hub')!.hosts, n === 1 ? ['cloud1'] : ['cloud1', 'cloud2']);
+  }
 });
 
 test('ssh_config: one block per host, strict and non-interactive defaults', () => {

@@ -64,7 +64,7 @@ describe('ssh shell session', () => {
 
   it('gives each command stdin from /dev/null, ~ as cwd, and no env from the last one', async () => {
     await t.run(shell('export SALVO_LEAK=1; LEAK2=2; cd /tmp; umask 077; alias ll=ls; set -e'));
-    const r = await t.run(shell('echo "${SALVO_LEAK:-unset} ${LEAK2:-unset} $PWD $(umask)"; cat; alias ll 2>&1 || echo noalias'));
+    const r = await t.run(shell('echo "${SALVO_LEAK:-unset} ${LEAK2:-unset} $PWD $(umask)"; cat; alias ll >/dev/null 2>&1 || echo noalias'));
     assert.equal(r.stdout, `unset unset ${process.env.HOME ?? '/root'} 0022\nnoalias\n`);
   });
 

@@ -14,6 +14,8 @@ const run = promisify(execFile);
 
 export interface TestSshd {
   dir: string;
+  /** The private /root of the sessions (with `privateHome`). */
+  home?: string;
   port: number;
   clientKey: string;
   knownHostsFile: string;
@@ -28,8 +30,19 @@ export interface TestSshd {
   stop(): Promise<void>;
 }
 
-export async function startSshd(extraConfig: string[] = []): Promise<TestSshd> {
+export interface SshdOptions {
+  extraConfig?: string[];
+  /**
+   * Serve sessions with an empty private /root (a mount namespace, as the lab fleet does), so the
+   * machine's own /root/.bashrc (pyenv: ~130 ms CPU per login shell) stays out of measurements.
+   */
+  privateHome?: boolean;
+}
+
+export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
   const dir = await mkdtemp(join(tmpdir(), 'salvo-sshd-'));
+  const home = options.privateHome ? join(dir, 'home') : undefined;
+  if (home) mkdirSync(home, { mode: 0o700 });
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege-separation dir
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id_ed25519')]);
@@ -38,23 +51,23 @@ export async function startSshd(extraConfig: string[] = []): Promise<TestSshd> {
   const hostKeyBlob = Buffer.from((await readFile(join(dir, 'host_key.pub'), 'utf8')).split(' ')[1] ?? '', 'base64');
   const port = await freePort();
   const conf = join(dir, 'sshd_config');
-  await writeFile(conf, sshdConfig(dir, port, extraConfig).join('\n') + '\n');
+  await writeFile(conf, sshdConfig(dir, port, options.extraConfig ?? []).join('\n') + '\n');
   const knownHostsFile = join(dir, 'known_hosts');
   await writeFile(knownHostsFile, `[127.0.0.1]:${port} ssh-ed25519 ${hostKeyBlob.toString('base64')}\n`);
   const logFile = join(dir, 'sshd.log');
-  let child = await launch(conf, logFile, port);
+  let child = await launch(conf, logFile, port, home);
 
   const target = (o: Partial<SshTarget> = {}): SshTarget => ({
     name: 'testhost', hostname: '127.0.0.1', port, user: 'root',
     identityFiles: [join(dir, 'id_ed25519')], knownHostsFiles: [knownHostsFile], connectTimeoutMs: 5000, ...o,
   });
   return {
-    dir, port, clientKey: join(dir, 'id_ed25519'), knownHostsFile, hostKeyBlob, logFile, target,
+    dir, home, port, clientKey: join(dir, 'id_ed25519'), knownHostsFile, hostKeyBlob, logFile, target,
     knownHosts: () => KnownHosts.load([knownHostsFile]),
     logins: async () => ((await readFile(logFile, 'utf8')).match(/Accepted publickey/g) ?? []).length,
     restart: async () => {
       await killTree(child);
-      child = await launch(conf, logFile, port);
+      child = await launch(conf, logFile, port, home);
     },
     stop: async () => {
       await killTree(child);
@@ -71,13 +84,18 @@ function sshdConfig(dir: string, port: number, extra: string[]): string[] {
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
     'UsePAM no', 'StrictModes no', 'PermitRootLogin prohibit-password',
     'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'UseDNS no',
-    'LogLevel VERBOSE', 'MaxStartups 400', 'MaxSessions 10',
+    'LogLevel VERBOSE', 'MaxStartups 1000', 'MaxSessions 10',
     ...extra,
   ];
 }
 
-async function launch(conf: string, logFile: string, port: number): Promise<ChildProcess> {
-  const child = spawn('/usr/sbin/sshd', ['-f', conf, '-D', '-E', logFile], { stdio: 'ignore' });
+async function launch(conf: string, logFile: string, port: number, home?: string): Promise<ChildProcess> {
+  const sshd = ['/usr/sbin/sshd', '-f', conf, '-D', '-E', logFile];
+  // unshare and sh both exec, so the pid we hold is sshd's own.
+  const argv = home
+    ? ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /root && exec "$@"', home, ...sshd]
+    : sshd;
+  const child = spawn(argv[0] ?? '', argv.slice(1), { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`sshd exited (${child.exitCode}); see ${logFile}`);
     if (await accepts(port)) return child;

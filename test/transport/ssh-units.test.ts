@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { ChannelLimit, channelCount } from '../../admin/transport/channel-limit.js';
 import { ByteSink, LineMarker, cutRanges } from '../../admin/transport/remote-markers.js';
-import { killText, sessionCommand, wrapExec } from '../../admin/transport/remote-wrap.js';
+import { killText, newNonce, sessionCommand, stderrEndToken, wrapExec } from '../../admin/transport/remote-wrap.js';
 import { Deadline, fromShellStatus } from '../../admin/transport/run-control.js';
 
 describe('ChannelLimit', () => {
@@ -24,13 +24,13 @@ describe('ChannelLimit', () => {
     assert.equal(limit.inUse, 0);
   });
 
-  it('gives up waiting when the signal aborts, and a double release counts once', async () => {
+  it('gives up waiting when the stop promise settles, and a double release counts once', async () => {
     const limit = new ChannelLimit(1);
     const first = await limit.acquire();
-    const ac = new AbortController();
-    const waiting = limit.acquire(ac.signal);
+    let stop: () => void = () => undefined;
+    const waiting = limit.acquire(new Promise<void>((r) => { stop = r; }));
     assert.equal(limit.waiting, 1);
-    ac.abort();
+    stop();
     assert.equal(await waiting, null);
     assert.equal(limit.waiting, 0);
     first?.();
@@ -85,16 +85,24 @@ describe('remote wrapping', () => {
   const tricky = `printf '%s\\n' "it's" "$HOME" '$(x)' \`echo q\``;
 
   it('exec wrapper runs the exact command text and reports its pgid first on stderr', () => {
-    const out = execFileSync('sh', ['-c', `${wrapExec(tricky, 'n0nce')} 2>&1`], { encoding: 'utf8' });
+    const out = execFileSync('sh', ['-c', `${wrapExec(tricky, 'n0nce')} 2>&1`], { encoding: 'utf8', stdio: 'pipe' });
     const lines = out.split('\n');
-    assert.match(lines[0] ?? '', /^SALVO-PGID:n0nce:[0-9]+$/);
-    assert.deepEqual(lines.slice(1), ["it's", process.env.HOME ?? '', '$(x)', 'q', '']);
+    assert.equal(lines[0], 'SALVO-START:n0nce:');
+    assert.match(lines[1] ?? '', /^SALVO-PGID:n0nce:[0-9]+$/);
+    assert.deepEqual(lines.slice(2), ["it's", process.env.HOME ?? '', '$(x)', 'q', '']);
   });
 
   it('session command text survives quoting through eval', () => {
     const script = `set -m; exec 3>&2; ${sessionCommand(tricky, 'n1')}`;
-    const out = execFileSync('bash', ['--norc', '-s'], { input: script, encoding: 'utf8' });
+    const out = execFileSync('bash', ['--norc', '-s'], { input: script, encoding: 'utf8', stdio: 'pipe' });
     assert.equal(out, `it's\n${process.env.HOME ?? ''}\n$(x)\nq\nSALVO-END:n1:0\n`);
+  });
+
+  it('nonces are unique and their tokens never prefix one another', () => {
+    const a = newNonce();
+    const b = newNonce();
+    assert.notEqual(a, b);
+    assert.ok(!stderrEndToken(`${a}1`).startsWith(stderrEndToken(a)));
   });
 
   it('refuses to build a kill for pid 0, 1 or a non-integer', () => {

@@ -6,7 +6,7 @@ import { exitCodeOf } from '../../fleet/outcome.js';
 import { renderFolded, renderSummary, jsonLine } from '../render/results.js';
 import { parseDuration } from '../parse-duration.js';
 import { withInterrupt } from '../interrupt.js';
-import { servicesPath, servicesFlag } from './index.js';
+import { servicesPath, servicesFlag } from './services-path.js'; // not ./index.js: that loads every command
 
 interface Flags { fanout?: string; timeout?: string; json?: boolean }
 

@@ -7,6 +7,11 @@ import { registerExec } from './exec.js';
 import { registerHosts } from './hosts.js';
 import { registerLab } from './lab.js';
 import { registerDemo } from './demo.js';
+import { registerTinc } from './tinc.js';
+import { registerStatus } from './status.js';
+import { registerDiff } from './diff.js';
+import { registerOps } from './ops.js';
+import { registerRuns } from './runs.js';
 
 export function registerCommands(program: Command): void {
   registerCheck(program);
@@ -15,15 +20,11 @@ export function registerCommands(program: Command): void {
   registerHosts(program);
   registerLab(program);
   registerDemo(program);
+  registerTinc(program);
+  registerStatus(program);
+  registerDiff(program);
+  registerOps(program);
+  registerRuns(program);
 }
 
-/** The services-file path from the global flag (or SALVO_SERVICES). */
-export function servicesPath(cmd: Command): string {
-  return cmd.optsWithGlobals<{ services: string }>().services;
-}
-
-/** `-s FILE` to repeat in a printed hint, when the file is not the default. */
-export function servicesFlag(cmd: Command): string[] {
-  const file = servicesPath(cmd);
-  return file === 'services.yaml' ? [] : ['-s', file];
-}
+export { servicesPath, servicesFlag } from './services-path.js';

@@ -4,6 +4,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { main } from '../main.js';
 import { quote } from '../../transport/command.js';
 import type { Lab } from '../../lab/index.js';
+import { rolloutSteps } from './rollout-steps.js';
+import { tincSteps } from './tinc-steps.js';
 
 export interface DemoContext { lab: Lab; say: (text: string) => void; failures: number }
 type Step = (ctx: DemoContext) => Promise<void>;
@@ -55,4 +57,6 @@ export const steps: Step[] = [
     stopSshd(ctx, ctx.lab.hosts.length - 1);
     await salvo(ctx, 3, 'a host that is down is reported unreachable; the others still run', 'exec', all(ctx), '--', 'uptime -p || uptime');
   },
+  ...rolloutSteps(salvo),
+  ...tincSteps(salvo),
 ];

@@ -1,0 +1,31 @@
+// `salvo diff [-H NODESET]` — the services file against the hosts: units that should run and do
+// not (start would start them), units on another version, units running outside the file.
+import type { Command } from 'commander';
+import { withInterrupt } from '../interrupt.js';
+import { servicesPath } from './index.js';
+
+interface Flags { hosts?: string; json?: boolean }
+
+export function registerDiff(program: Command): void {
+  program.command('diff')
+    .description('compare the services file with what runs: missing, extra, wrong version')
+    .option('-H, --hosts <nodeset>', 'only look at these hosts (default: every host of the file)')
+    .option('--json', 'one JSON object per difference')
+    .addHelpText('after', '\nExit codes: 0 no drift, 1 drift, 2 usage/config error, 3 some host unreachable.')
+    .action(async (flags: Flags, cmd: Command) => {
+      const { Deployment } = await import('../../deployment/deployment.js');
+      const { scanHosts } = await import('../../services/observe.js');
+      const { computeDrift } = await import('../../services/drift.js');
+      const { renderDiff, driftExitCode } = await import('../render/diff.js');
+      const dep = await Deployment.open(servicesPath(cmd));
+      try {
+        const hosts = flags.hosts === undefined ? [...dep.inventory.hosts.keys()] : dep.nodes(flags.hosts);
+        const scans = await withInterrupt((signal) => scanHosts(dep, dep.inventory, hosts, { signal }));
+        const items = computeDrift(dep.inventory, scans);
+        process.stdout.write(flags.json ? items.map((i) => `${JSON.stringify(i)}\n`).join('') : renderDiff(items));
+        process.exitCode = driftExitCode(items);
+      } finally {
+        await dep.close();
+      }
+    });
+}

@@ -1,0 +1,32 @@
+// `salvo status [SERVICE|all] [-H NODESET] [--json]` — each unit running / stopped / unhealthy,
+// with pid, uptime and version; one SSH round trip per host.
+import type { Command } from 'commander';
+import { withInterrupt } from '../interrupt.js';
+import { servicesPath } from './index.js';
+
+interface Flags { hosts?: string; json?: boolean }
+
+export function registerStatus(program: Command): void {
+  program.command('status')
+    .description('state of every unit: running / stopped / unhealthy, pid, uptime, version')
+    .argument('[service]', 'a service of the services file (hub, cassandra, …), or all', 'all')
+    .option('-H, --hosts <nodeset>', 'only units on these hosts')
+    .option('--json', 'one JSON object per unit')
+    .addHelpText('after', '\nExit codes: 0 every unit running, 1 some unit stopped or unhealthy,\n2 usage/config error, 3 some host unreachable, 130 interrupted.')
+    .action(async (service: string, flags: Flags, cmd: Command) => {
+      const { Deployment } = await import('../../deployment/deployment.js');
+      const { selectUnits } = await import('../../services/index.js');
+      const { probeUnits } = await import('../../services/observe.js');
+      const { renderStatus, statusExitCode, statusJsonLine } = await import('../render/status.js');
+      const dep = await Deployment.open(servicesPath(cmd));
+      try {
+        const hosts = flags.hosts === undefined ? undefined : dep.nodes(flags.hosts);
+        const units = selectUnits(dep.inventory, service, hosts);
+        const statuses = await withInterrupt((signal) => probeUnits(dep, dep.inventory, units, { signal }));
+        process.stdout.write(flags.json ? statuses.map(statusJsonLine).join('') : renderStatus(statuses));
+        process.exitCode = statusExitCode(statuses);
+      } finally {
+        await dep.close();
+      }
+    });
+}

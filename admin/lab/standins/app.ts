@@ -1,0 +1,52 @@
+// Lab stand-in for SMC's app servers (hub, snap, nginx): a tiny HTTP server. GET /alive → 200,
+// /version → { id, kind, version, pid }, /slow?ms=N answers late, anything else → who served it.
+// On TERM it stops accepting, finishes the requests in flight, then exits.
+// usage: node app.js --kind hub --id ID --port P --version V [--host ADDR] [--ignore-term]
+import { createServer, type ServerResponse } from 'node:http';
+import { die, listenOrDie, log, onTerm, parseFlags, portFrom } from './common.js';
+
+const flags = parseFlags(process.argv.slice(2), ['ignore-term']);
+const kind = flags.values.get('kind') ?? 'app';
+const id = flags.values.get('id') ?? kind;
+const version = flags.values.get('version') ?? '0';
+const host = flags.values.get('host') ?? '0.0.0.0';
+const port = portFrom(flags.values.get('port'));
+if (flags.values.has('fail')) die(flags.values.get('fail') || 'told to fail (--fail)');
+
+let inFlight = 0;
+let stopping = false;
+const idle: (() => void)[] = [];
+
+function send(res: ServerResponse, code: number, body: unknown): void {
+  const text = typeof body === 'string' ? body : `${JSON.stringify(body)}\n`;
+  // Once stopping, keep-alive connections close after their last answer.
+  res.writeHead(code, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...(stopping ? { connection: 'close' } : {}) });
+  res.end(text);
+}
+
+const server = createServer((req, res) => {
+  inFlight++;
+  res.once('close', () => { inFlight--; if (inFlight === 0) idle.splice(0).forEach((f) => f()); });
+  const url = new URL(req.url ?? '/', 'http://x');
+  const who = { id, kind, version, pid: process.pid };
+  if (url.pathname === '/alive') return send(res, stopping ? 503 : 200, 'ok\n');
+  if (url.pathname === '/version') return send(res, 200, who);
+  if (url.pathname === '/slow') {
+    const ms = Math.min(Number(url.searchParams.get('ms') ?? 1000) || 0, 60_000);
+    setTimeout(() => send(res, 200, { ...who, path: url.pathname, ms }), ms);
+    return;
+  }
+  send(res, 200, { ...who, path: url.pathname });
+});
+server.keepAliveTimeout = 5000;
+
+onTerm(flags.switches.has('ignore-term'), (signal) => new Promise((resolve) => {
+  stopping = true;
+  log(`${signal}: no new connections; finishing ${inFlight} request(s) in flight`);
+  server.close();
+  server.closeIdleConnections();
+  const done = (): void => { server.closeAllConnections(); resolve(); };
+  if (inFlight === 0) done(); else idle.push(done);
+}));
+
+listenOrDie(server, port, host, () => log(`${kind} ${id} version ${version} listening on ${host}:${port}`));

@@ -1,0 +1,34 @@
+// Where a unit's files live on its host. One directory per deployment, so two deployments
+// sharing a machine (storm and cloud on one admin box, two labs) never touch each other's pids.
+import type { Unit } from './types.js';
+
+/** Root of everything Salvo keeps on a host for services. */
+export const SERVICES_ROOT = '/srv/salvo';
+
+export const deploymentDir = (deployment: string): string => `${SERVICES_ROOT}/${deployment}`;
+
+/** `hub.1`: the file stem of a unit on its host (the host is implied). */
+export const unitStem = (u: Pick<Unit, 'service' | 'instance'>): string => `${u.service}.${u.instance}`;
+
+export interface UnitPaths {
+  dir: string; // /srv/salvo/<deployment>
+  pidFile: string; // …/pids/hub.1.pid; next to it hub.1.pid.cmdline and hub.1.pid.version
+  logFile: string; // …/logs/hub.1.log
+}
+
+export function unitPaths(deployment: string, u: Pick<Unit, 'service' | 'instance'>): UnitPaths {
+  const dir = deploymentDir(deployment);
+  return { dir, pidFile: `${dir}/pids/${unitStem(u)}.pid`, logFile: `${dir}/logs/${unitStem(u)}.log` };
+}
+
+/** haproxy's rendered config and its admin (runtime API) socket. */
+export function haproxyPaths(deployment: string): { config: string; socket: string } {
+  const dir = `${deploymentDir(deployment)}/haproxy`;
+  return { config: `${dir}/haproxy.cfg`, socket: `${dir}/admin.sock` };
+}
+
+/** `hub.1` → { service: 'hub', instance: 1 }; undefined for a name that is not a unit stem. */
+export function parseStem(stem: string): { service: string; instance: number } | undefined {
+  const m = /^([a-z][a-z0-9_-]*)\.(\d+)$/.exec(stem);
+  return m ? { service: m[1]!, instance: Number(m[2]) } : undefined;
+}

@@ -1,0 +1,122 @@
+// The shell scripts Salvo runs on a host, as constant text. Every value (paths, names, addresses)
+// reaches them as a positional parameter ("$1"…) or on stdin, never spliced into the text.
+
+/** Shared helpers: is the pid in the pid file a live tincd? (State Z counts as gone.) */
+const RUNNING = `
+alive() { s=$(sed -n 's/^State:[[:space:]]*\\(.\\).*/\\1/p' "/proc/$1/status" 2>/dev/null); [ -n "$s" ] && [ "$s" != Z ]; }
+running() {
+  pid=$(cat "$p" 2>/dev/null) || return 1
+  case $pid in ''|*[!0-9]*) return 1 ;; esac
+  alive "$pid" && { tr '\\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -q tincd
+}
+`;
+
+/** $1 conf dir, $2 pid file, $3 own tinc name. Full text of own files, hashes of peers' files. */
+export const PROBE = `d=$1 p=$2 me=$3
+${RUNNING}
+if command -v tincd >/dev/null 2>&1; then echo 'tincd yes'; else echo 'tincd no'; fi
+if running; then echo "pid $pid"; else echo 'pid -'; fi
+if [ -f "$d/rsa_key.priv" ]; then echo "key $(stat -c %a "$d/rsa_key.priv")"; else echo 'key -'; fi
+for f in tinc.conf tinc-up tinc-down "hosts/$me"; do
+  if [ -f "$d/$f" ]; then printf 'file %s %s %s\\n' "$(stat -c %a "$d/$f")" "$(base64 -w0 < "$d/$f")" "$f"; fi
+done
+for f in "$d"/hosts/*; do
+  [ -f "$f" ] || continue
+  n=\${f##*/}
+  [ "$n" = "$me" ] && continue
+  printf 'hash %s hosts/%s\\n' "$(sha256sum < "$f" | cut -d' ' -f1)" "$n"
+done
+exit 0
+`;
+
+/**
+ * $1 conf dir, $2 tinc name, $3 bits. Generates the pair in a scratch dir on the host, moves the
+ * private key into place (0600) and prints only the public host file. Never replaces a key.
+ */
+export const KEYGEN = `set -e
+d=$1 n=$2 b=$3
+umask 077
+mkdir -p "$d/hosts"
+if [ -e "$d/rsa_key.priv" ]; then echo "$d/rsa_key.priv exists: not replacing a key" >&2; exit 3; fi
+t=$(mktemp -d "$d/.salvo-keygen.XXXXXX")
+trap 'rm -rf "$t"' EXIT
+mkdir "$t/hosts"
+printf 'Name = %s\\n' "$n" > "$t/tinc.conf"
+if ! tincd -c "$t" -K"$b" </dev/null >"$t/out" 2>&1; then cat "$t/out" >&2; exit 1; fi
+chmod 600 "$t/rsa_key.priv"
+mv "$t/rsa_key.priv" "$d/rsa_key.priv"
+cat "$t/hosts/$n"
+`;
+
+/**
+ * $1 conf dir; stdin: one change per line, "OP MODE DATA PATH" (w: write base64 DATA atomically,
+ * d: delete, m: chmod). Paths are checked here too: only tinc's own files, nothing outside $1.
+ */
+export const PUSH = `d=$1
+umask 022
+mkdir -p "$d/hosts" || exit 1
+while read -r op mode data rel; do
+  case $rel in tinc.conf|tinc-up|tinc-down|rsa_key.priv|hosts/?*) ;; *) echo "refusing path: $rel" >&2; exit 2 ;; esac
+  case $rel in hosts/*/*|*..*) echo "refusing path: $rel" >&2; exit 2 ;; esac
+  case $op:$rel in w:rsa_key.priv|d:rsa_key.priv) echo "refusing to $op the private key" >&2; exit 2 ;; esac
+  case $mode in [0-7][0-7][0-7]|-) ;; *) echo "bad mode: $mode" >&2; exit 2 ;; esac
+  [ "$data" = - ] && data=
+  case $op in
+    w) printf '%s' "$data" | base64 -d > "$d/$rel.salvo-new" || exit 1
+       # umask 022 already gave 644: one process less per file (20 hosts x 25 files adds up)
+       if [ "$mode" != 644 ]; then chmod "$mode" "$d/$rel.salvo-new" || exit 1; fi
+       mv -f "$d/$rel.salvo-new" "$d/$rel" || exit 1 ;;
+    d) rm -f "$d/$rel" || exit 1 ;;
+    m) chmod "$mode" "$d/$rel" || exit 1 ;;
+    *) echo "bad op: $op" >&2; exit 2 ;;
+  esac
+done
+`;
+
+/**
+ * $1 net, $2 conf dir, $3 pid file, $4 log file, $5 interface, $6 VPN address, $7 action:
+ * start | reload (SIGHUP) | restart | stop | purge (stop, then delete the conf dir and its key).
+ * tincd detaches before it sets up the network, so "started" means: the pid file names a live
+ * tincd AND tinc-up has put the VPN address on the interface.
+ */
+export const CONTROL = `net=$1 d=$2 p=$3 log=$4 ifc=$5 addr=$6 action=$7
+${RUNNING}
+stop() {
+  running || { rm -f "$p"; return 0; }
+  kill "$pid"
+  i=0
+  while alive "$pid"; do
+    i=$((i+1))
+    [ $i -eq 100 ] && kill -9 "$pid"
+    [ $i -ge 200 ] && { echo "tincd $pid does not stop" >&2; return 1; }
+    sleep 0.05
+  done
+  rm -f "$p"
+}
+start() {
+  [ -f "$d/tinc.conf" ] || { echo "$d/tinc.conf missing: run salvo tinc init" >&2; return 1; }
+  tincd -n "$net" --pidfile="$p" --logfile="$log" || { tail -n 5 "$log" >&2; return 1; }
+  i=0
+  until running && ip -o addr show dev "$ifc" 2>/dev/null | grep -qF " $addr/"; do
+    i=$((i+1))
+    [ $i -ge 100 ] && { echo "tincd did not come up in 5 s; end of $log:" >&2; tail -n 10 "$log" >&2; return 1; }
+    sleep 0.05
+  done
+  echo "pid $pid"
+}
+case $action in
+  start) if running; then echo "pid $pid"; else start; fi ;;
+  reload) if running; then kill -HUP "$pid" && echo "pid $pid"; else start; fi ;;
+  restart) stop && start ;;
+  stop) stop ;;
+  purge) stop && rm -rf "$d" ;;
+  *) echo "bad action: $action" >&2; exit 2 ;;
+esac
+`;
+
+/** $@: VPN addresses. One ping each, all at once; one line per address. */
+export const PINGS = `for a in "$@"; do
+  ( if ping -n -q -c1 -W1 "$a" >/dev/null 2>&1; then echo "ok $a"; else echo "fail $a"; fi ) &
+done
+wait
+`;

@@ -1,0 +1,191 @@
+// Connecting: host key verdicts, auth, retries, agent, ProxyJump, against a real sshd.
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { cmd } from '../../admin/transport/command.js';
+import { KnownHosts } from '../../admin/transport/known-hosts.js';
+import type { HostKeyPolicy } from '../../admin/transport/ssh-hostkey.js';
+import { SshTransport, type SshTransportOptions } from '../../admin/transport/ssh-transport.js';
+import type { SshTarget } from '../../admin/transport/types.js';
+import { startSshd, type TestSshd } from './ssh-sshd.js';
+
+const run = promisify(execFile);
+
+describe('ssh connect', () => {
+  let sshd: TestSshd;
+  let policy: KnownHosts;
+  const open: SshTransport[] = [];
+
+  const transport = (target: SshTarget, options: Partial<SshTransportOptions> = {}): SshTransport => {
+    const t = new SshTransport(target.name, target, { hostKeyPolicy: policy, agentSocket: '', ...options });
+    open.push(t);
+    return t;
+  };
+  const connections = async (): Promise<number> =>
+    ((await readFile(sshd.logFile, 'utf8')).match(/Connection from 127\.0\.0\.1/g) ?? []).length;
+
+  before(async () => {
+    sshd = await startSshd();
+    policy = await sshd.knownHosts();
+  });
+  after(async () => {
+    await Promise.all(open.map((t) => t.close()));
+    await sshd?.stop();
+  });
+
+  it('connects with a known host key and an identity file', async () => {
+    const r = await transport(sshd.target()).run(cmd('whoami'));
+    assert.equal(r.stdout, 'root\n');
+  });
+
+  it('refuses an unknown host key (kind hostkey, reason unknown-host), once, before auth', async () => {
+    const c0 = await connections();
+    const logins0 = await sshd.logins();
+    const empty = KnownHosts.fromEntries([]);
+    const r = await transport(sshd.target(), { hostKeyPolicy: empty }).run(cmd('true'));
+    assert.equal(r.ok, false);
+    assert.equal(r.failure?.kind, 'hostkey');
+    assert.match(r.failure?.message ?? '', /^testhost: host key for testhost \(127\.0\.0\.1:\d+\) is not known .*salvo hosts trust testhost/);
+    assert.equal(await connections(), c0 + 1, 'a host key refusal must not be retried');
+    assert.equal(await sshd.logins(), logins0);
+  });
+
+  it('refuses a changed host key with the known-hosts message', async () => {
+    const file = join(sshd.dir, 'known_hosts_changed');
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(sshd.dir, 'other_key')]);
+    const other = (await readFile(join(sshd.dir, 'other_key.pub'), 'utf8')).split(' ').slice(0, 2).join(' ');
+    await writeFile(file, `[127.0.0.1]:${sshd.port} ${other}\n`);
+    const r = await transport(sshd.target(), { hostKeyPolicy: await KnownHosts.load([file]) }).run(cmd('true'));
+    assert.equal(r.failure?.kind, 'hostkey');
+    assert.match(r.failure?.message ?? '', /HOST KEY CHANGED for testhost .*known_hosts_changed:1/);
+  });
+
+  it('fails closed when the policy itself throws', async () => {
+    const broken: HostKeyPolicy = { check: () => { throw new Error('boom'); } };
+    const r = await transport(sshd.target(), { hostKeyPolicy: broken }).run(cmd('true'));
+    assert.equal(r.failure?.kind, 'hostkey');
+    assert.match(r.failure?.message ?? '', /could not be checked: boom/);
+  });
+
+  it('reports auth failure (kind auth) without retrying, naming what was offered', async () => {
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(sshd.dir, 'stranger')]);
+    const c0 = await connections();
+    const r = await transport(sshd.target({ identityFiles: [join(sshd.dir, 'stranger')] })).run(cmd('true'));
+    assert.equal(r.failure?.kind, 'auth');
+    assert.match(r.failure?.message ?? '', /authentication failed for root@127\.0\.0\.1:\d+ \(offered: key .*stranger\)/);
+    assert.equal(await connections(), c0 + 1);
+  });
+
+  it('skips an encrypted identity file with a note and uses the next one', async () => {
+    const locked = join(sshd.dir, 'locked');
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'secret', '-f', locked]);
+    const notes: string[] = [];
+    const target = sshd.target({ identityFiles: [locked, join(sshd.dir, 'missing'), sshd.clientKey] });
+    const r = await transport(target, { onNote: (_h, n) => notes.push(n) }).run(cmd('true'));
+    assert.equal(r.ok, true, r.failure?.message);
+    assert.deepEqual(notes, [`skipped identity ${locked}: it is encrypted; load it into ssh-agent instead`]);
+    const alone = await transport(sshd.target({ identityFiles: [locked] })).run(cmd('true'));
+    assert.equal(alone.failure?.kind, 'auth');
+    assert.match(alone.failure?.message ?? '', /offered: nothing\); skipped identity .*encrypted/);
+  });
+
+  it('authenticates through ssh-agent', async () => {
+    const sock = join(sshd.dir, 'agent.sock');
+    const agent: ChildProcess = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 50; i++) {
+        if (await run('ssh-add', ['-l'], { env: { SSH_AUTH_SOCK: sock } }).then(() => true, (e: { code?: number }) => e.code === 1)) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await run('ssh-add', [sshd.clientKey], { env: { SSH_AUTH_SOCK: sock } });
+      const r = await transport(sshd.target({ identityFiles: [] }), { agentSocket: sock }).run(cmd('true'));
+      assert.equal(r.ok, true, r.failure?.message);
+    } finally {
+      agent.kill('SIGTERM');
+    }
+  });
+
+  it('retries refused connections with jitter, then reports unreachable', async () => {
+    const closedPort = await unusedPort();
+    const started = Date.now();
+    const r = await transport(sshd.target({ port: closedPort }), { retries: 2, retryDelayMs: [150, 150] }).run(cmd('true'));
+    const ms = Date.now() - started;
+    assert.equal(r.failure?.kind, 'unreachable');
+    assert.match(r.failure?.message ?? '', /connection refused by 127\.0\.0\.1/);
+    assert.ok(ms >= 300 && ms < 2000, `2 retries × 150 ms expected, took ${ms} ms`);
+  });
+
+  it('times out a silent server after connectTimeoutMs, retrying, as unreachable', async () => {
+    const { server, port, accepted } = await silentServer();
+    try {
+      const started = Date.now();
+      const r = await transport(sshd.target({ port, connectTimeoutMs: 300 }), { retries: 1, retryDelayMs: [10, 10] }).run(cmd('true'));
+      const ms = Date.now() - started;
+      assert.equal(r.failure?.kind, 'unreachable');
+      assert.match(r.failure?.message ?? '', /no SSH handshake .* within 300 ms/);
+      assert.equal(accepted(), 2);
+      assert.ok(ms >= 600 && ms < 2000, `took ${ms} ms`);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a run deadline shorter than the connect gives timeout, not a hang', async () => {
+    const { server, port } = await silentServer();
+    try {
+      const r = await transport(sshd.target({ port, connectTimeoutMs: 5000 })).run(cmd('true'), { timeoutMs: 200 });
+      assert.equal(r.failure?.kind, 'timeout');
+      assert.ok(r.durationMs < 1000);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('hops through a ProxyJump host', async () => {
+    const logins0 = await sshd.logins();
+    const target = sshd.target({ name: 'inner', proxyJump: sshd.target({ name: 'bastion' }) });
+    // The inner host is checked under its own names: record it as `inner` too.
+    const file = join(sshd.dir, 'known_hosts_jump');
+    await writeFile(file, `[127.0.0.1]:${sshd.port} ssh-ed25519 ${sshd.hostKeyBlob.toString('base64')}\n`);
+    const t = transport(target, { hostKeyPolicy: await KnownHosts.load([file]) });
+    const r = await t.run(cmd('echo', '$SSH_CONNECTION'));
+    assert.equal(r.ok, true, r.failure?.message);
+    const r2 = await t.run(cmd('sh', '-c', 'echo $SSH_CONNECTION'));
+    assert.match(r2.stdout, /^127\.0\.0\.1 \d+ 127\.0\.0\.1 \d+\n$/);
+    assert.equal(await sshd.logins(), logins0 + 2, 'one login for the bastion, one for the target');
+  });
+
+  it('reports a jump host failure against the target', async () => {
+    const target = sshd.target({ name: 'inner', proxyJump: sshd.target({ name: 'bastion', port: await unusedPort() }) });
+    const r = await transport(target, { retries: 0 }).run(cmd('true'));
+    assert.equal(r.failure?.kind, 'unreachable');
+    assert.match(r.failure?.message ?? '', /^inner: via jump host bastion: connection refused/);
+  });
+});
+
+function unusedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+/** Accepts TCP connections and never says a word (a wedged sshd, a black-holing firewall). */
+function silentServer(): Promise<{ server: Server; port: number; accepted: () => number }> {
+  const sockets: Socket[] = [];
+  const server = createServer((s) => { sockets.push(s); s.on('error', () => undefined); });
+  server.on('close', () => sockets.forEach((s) => s.destroy()));
+  const close = server.close.bind(server);
+  server.close = (cb) => { sockets.forEach((s) => s.destroy()); return close(cb); };
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const a = server.address();
+    resolve({ server, port: typeof a === 'object' && a ? a.port : 0, accepted: () => sockets.length });
+  }));
+}
