@@ -85,14 +85,18 @@ export const pdsh: ColdTool = {
     env: { PDSH_SSH_ARGS_APPEND: `-F ${ctx.sshConfig}` },
     cwd: ctx.cwd, timeoutMs: ctx.timeoutMs,
   }),
-  check: (r) => {
-    const c = common(r);
-    if (c) return c;
-    if (r.code !== 0) return `exit ${r.code}: ${firstLine(r.stderr)}`;
-    if (r.stderr.trim()) return `stderr: ${firstLine(r.stderr)}`;
-    return undefined;
-  },
+  check: (r) => exitZeroAndQuiet(r),
 };
+
+// pdsh -S and clush --maxrc both fold the hosts' statuses into their own exit code; a clean
+// run exits 0 and prints nothing on stderr.
+function exitZeroAndQuiet(r: Parameters<ColdTool['check']>[0]): string | undefined {
+  const c = common(r);
+  if (c) return c;
+  if (r.code !== 0) return `exit ${r.code}: ${firstLine(r.stderr)}`;
+  if (r.stderr.trim()) return `stderr: ${firstLine(r.stderr)}`;
+  return undefined;
+}
 
 export const pssh: ColdTool = {
   name: 'pssh',
@@ -120,13 +124,7 @@ export const clush: ColdTool = {
     argv: ['clush', '--maxrc', '-w', nodeset(n), '-f', '256', '-o', `-F ${ctx.sshConfig}`, 'true'],
     cwd: ctx.cwd, timeoutMs: ctx.timeoutMs,
   }),
-  check: (r) => {
-    const c = common(r);
-    if (c) return c;
-    if (r.code !== 0) return `exit ${r.code}: ${firstLine(r.stderr)}`;
-    if (r.stderr.trim()) return `stderr: ${firstLine(r.stderr)}`;
-    return undefined;
-  },
+  check: (r) => exitZeroAndQuiet(r),
 };
 
 export const COLD_TOOLS: readonly ColdTool[] = [salvoCold, sshLoop, pdsh, pssh, clush];
