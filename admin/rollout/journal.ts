@@ -1,7 +1,7 @@
 // The run journal: JSON lines under <services dir>/.salvo/runs/<runId>/journal.jsonl, each record
 // fsync'd before the engine moves on, so a run killed at any instant (SIGKILL, power loss on the
 // admin machine) can be resumed from what the file says was finished.
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -41,12 +41,18 @@ export function newRunId(op: string, target: string, now = new Date()): string {
 export class Journal {
   private constructor(readonly path: string, private fd: number | undefined) {}
 
-  /** A new run's journal; the directory entry is fsync'd too, or a crash could lose the file. */
+  /**
+   * A new run's journal. The run directory is built under a dot-name and renamed into place, so a
+   * run directory never exists without its journal (`salvo runs` and resume can trust it); the
+   * directory entries are fsync'd too, or a crash could lose the file.
+   */
   static create(servicesDir: string, runId: string): Journal {
     const path = journalPath(servicesDir, runId);
-    mkdirSync(dirname(path), { recursive: true });
-    const fd = openSync(path, 'wx', 0o644);
-    syncDir(dirname(path));
+    const partial = join(runsDir(servicesDir), `.${runId}.partial`);
+    mkdirSync(partial, { recursive: true });
+    const fd = openSync(join(partial, 'journal.jsonl'), 'wx', 0o644);
+    syncDir(partial);
+    renameSync(partial, dirname(path));
     syncDir(runsDir(servicesDir));
     return new Journal(path, fd);
   }

@@ -40,7 +40,7 @@ export function summarize(runId: string, r: Replay): RunSummary {
 
 export function runIds(servicesDir: string): string[] {
   try {
-    return readdirSync(runsDir(servicesDir), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    return readdirSync(runsDir(servicesDir), { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort();
   } catch {
     return [];
   }

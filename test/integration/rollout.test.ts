@@ -64,9 +64,11 @@ type Rec = { t: string; at: string; unit?: string; step?: number; ok?: boolean; 
 const parse = (text: string): Rec[] => text.trim().split('\n').filter(Boolean).flatMap((l) => {
   try { return [JSON.parse(l) as Rec]; } catch { return []; }
 });
+/** Run directories (a dot-name is one being created). */
+const runIds = (file: string): string[] => readdirSync(runsDir(file)).filter((n) => !n.startsWith('.'));
 /** The records of the newest run (by its start time: two runs may share a second). */
 function journalLines(file: string): Rec[] {
-  const all = readdirSync(runsDir(file)).map((id) => parse(readFileSync(join(runsDir(file), id, 'journal.jsonl'), 'utf8')));
+  const all = runIds(file).map((id) => parse(readFileSync(join(runsDir(file), id, 'journal.jsonl'), 'utf8')));
   return all.filter((r) => r.length).sort((a, b) => a[0]!.at.localeCompare(b[0]!.at)).at(-1) ?? [];
 }
 const okSteps = (file: string): Set<string> =>
@@ -130,7 +132,7 @@ test('rollouts on a lab', { skip: !isRoot && 'needs root (network namespaces)' }
     await t.test('the lock refuses a second run, names the holder, and --wait-lock waits for it', async () => {
       const holder = start(file, ['restart', 'nginx', '--serial'], 0.3);
       try {
-        await until('the first run to hold the lock', () => readdirSync(runsDir(file)).length === 2);
+        await until('the first run to hold the lock', () => runIds(file).length === 2);
         const refused = salvo(file, ['restart', 'nginx']);
         assert.equal(refused.code, 4, refused.stderr);
         const user = process.env.SUDO_USER ?? process.env.USER ?? 'root';
@@ -146,11 +148,11 @@ test('rollouts on a lab', { skip: !isRoot && 'needs root (network namespaces)' }
 
     await t.test('Ctrl-C: remote steps stop, the journal says interrupted, resume finishes the rest', async () => {
       resetHosts(lab);
-      const before = readdirSync(runsDir(file)).length;
+      const before = runIds(file).length;
       const child = start(file, ['restart', 'nginx', '--serial'], 0.3);
       let out = '';
       child.stdout!.on('data', (d) => { out += String(d); });
-      await until('2 finished steps', () => readdirSync(runsDir(file)).length > before && okSteps(file).size >= 2);
+      await until('2 finished steps', () => runIds(file).length > before && okSteps(file).size >= 2);
       child.kill('SIGINT');
       assert.equal(await exited(child), 130, out);
       assert.equal(journalLines(file).at(-1)!.state, 'interrupted');
