@@ -5,21 +5,31 @@ import { expandNodeSet } from '../inventory/nodeset.js';
 import type { Inventory } from '../inventory/types.js';
 import { fanout, type FanoutOptions } from '../fleet/fanout.js';
 import type { Command } from '../transport/command.js';
-import type { CommandResult } from '../transport/types.js';
+import type { CloseOptions, CommandResult } from '../transport/types.js';
 import { TransportPool } from '../transport/pool.js';
 import { KnownHosts } from '../transport/known-hosts.js';
 import { targetResolver } from './targets.js';
 
+export interface OpenOptions {
+  /**
+   * Keep a shell session open on each host for later commands (default true). A process that runs
+   * one command per host and exits (`salvo exec`) passes false: each command then goes over its
+   * own exec channel, one round trip and one remote shell fewer than starting a session first.
+   */
+  session?: boolean;
+}
+
 export class Deployment {
   private constructor(readonly inventory: Inventory, readonly pool: TransportPool) {}
 
-  static async open(file: string): Promise<Deployment> {
+  static async open(file: string, options: OpenOptions = {}): Promise<Deployment> {
     const inventory = await loadInventory(file);
     const knownHosts = await KnownHosts.load(inventory.ssh.knownHosts);
     const pool = new TransportPool({
       resolveTarget: targetResolver(inventory),
       hostKeyPolicy: knownHosts,
       channelsPerConnection: inventory.ssh.channelsPerConnection,
+      session: options.session ?? true,
     });
     return new Deployment(inventory, pool);
   }
@@ -39,7 +49,7 @@ export class Deployment {
     });
   }
 
-  async close(): Promise<void> {
-    await this.pool.closeAll();
+  async close(options: CloseOptions = {}): Promise<void> {
+    await this.pool.closeAll(options);
   }
 }

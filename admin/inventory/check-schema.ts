@@ -1,6 +1,6 @@
 // Stage 2: check the parsed YAML against the schema, section by section, turning zod's issues
 // into located, worded ones. A section that fails is left out, and later stages skip what needs it.
-import { z } from 'zod';
+import * as z from 'zod';
 import { report, type Ctx } from './context.js';
 import { describeValue, expectedNoun } from './describe.js';
 import { didYouMean } from './did-you-mean.js';

@@ -1,6 +1,6 @@
 // Service kinds: the options each kind accepts and the ports it listens on.
 // One entry per kind, so a kind owns its keys, their defaults and their port names.
-import { z } from 'zod';
+import * as z from 'zod';
 import { expecting } from './describe.js';
 
 /** A port a service listens on: an option naming an entry of the ports block. */

@@ -1,5 +1,6 @@
 // Text of the client-side files in DIR: ssh_config (for plain OpenSSH), services.yaml, hosts.txt.
 // Pure: rendering only. known_hosts comes from host-files.ts (the same text serves both sides).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabState, StateHost } from './lab-state.js';
@@ -32,7 +33,14 @@ export function sshConfig(dir: string, hosts: readonly StateHost[]): string {
 /** Where the lab's stand-in daemons are built (dist/admin/lab/standins/), and the node that runs them. */
 export interface StandIns { node: string; dir: string }
 
-export const STANDINS: StandIns = { node: process.execPath, dir: fileURLToPath(new URL('./standins', import.meta.url)) };
+export const STANDINS: StandIns = { node: process.execPath, dir: standInsDir() };
+
+/** dist/admin/lab/standins: next to this module, or, from the bundled CLI in dist/cli/, beside it. */
+function standInsDir(): string {
+  const here = fileURLToPath(new URL('./standins', import.meta.url));
+  const fromBundle = fileURLToPath(new URL('../admin/lab/standins', import.meta.url));
+  return existsSync(join(here, 'app.js')) ? here : fromBundle;
+}
 
 /** `cloud[a-b]` within 1..count (clamped), for the lab's groups. */
 function span(prefix: string, count: number, from: number, to: number): string {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { display, toShell, type Command } from './command.js';
 import { Deadline, settlesWithin, toResult, type RawRun, type StopKind } from './run-control.js';
-import type { CommandResult, RunOptions, Transport } from './types.js';
+import type { CloseOptions, CommandResult, RunOptions, Transport } from './types.js';
 
 // Same rule as remote hosts (remote-wrap.ts): bash when present, else sh.
 const SHELL = ['/usr/bin/bash', '/bin/bash'].find((p) => existsSync(p));
@@ -25,7 +25,7 @@ export class LocalTransport implements Transport {
     }
   }
 
-  async close(): Promise<void> {}
+  async close(_options?: CloseOptions): Promise<void> {}
 }
 
 async function runLocal(text: string, stdin: string | Buffer | undefined, deadline: Deadline): Promise<RawRun> {

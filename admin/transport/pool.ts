@@ -4,7 +4,7 @@ import { LocalTransport } from './local-transport.js';
 import { SshConnection, type ConnectionOptions } from './ssh-connection.js';
 import type { HostKeyPolicy } from './ssh-hostkey.js';
 import { SshTransport } from './ssh-transport.js';
-import type { SshTarget, Transport } from './types.js';
+import type { CloseOptions, SshTarget, Transport } from './types.js';
 
 export interface PoolOptions {
   /** Inventory name → where and how to reach it (services file merged with ~/.ssh/config). */
@@ -37,13 +37,13 @@ export class TransportPool {
     return transport;
   }
 
-  async closeAll(): Promise<void> {
+  async closeAll(options: CloseOptions = {}): Promise<void> {
     const transports = [...this.transports.values()];
     this.transports.clear();
-    await Promise.all(transports.map((t) => t.close()));
+    await Promise.all(transports.map((t) => t.close(options)));
     const jumps = [...this.jumps.values()];
     this.jumps.clear();
-    await Promise.all(jumps.map((j) => j.then((c) => c.close(), () => undefined)));
+    await Promise.all(jumps.map((j) => j.then((c) => c.close(options.wait ?? true), () => undefined)));
   }
 
   private sshTransport(name: string): SshTransport {

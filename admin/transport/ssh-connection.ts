@@ -132,12 +132,13 @@ export class SshConnection {
     return (await settlesWithin(done, 1000)) ? undefined : `process group ${pgid} did not confirm its exit`;
   }
 
-  async close(): Promise<void> {
+  /** Send the disconnect; with `wait` (default), also wait up to 1 s for the server's close. */
+  async close(wait = true): Promise<void> {
     if (this.open) {
       this.client.end();
-      if (!(await settlesWithin(this.closed, 1000))) this.client.destroy();
+      if (wait && !(await settlesWithin(this.closed, 1000))) this.client.destroy();
     }
-    await this.ownedJump?.close();
+    await this.ownedJump?.close(wait);
   }
 
   private async signalGroup(pgid: number, signal: 'TERM' | 'KILL'): Promise<boolean> {

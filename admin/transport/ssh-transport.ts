@@ -9,7 +9,7 @@ import { runOnExec } from './ssh-exec.js';
 import {
   Deadline, failedResult, settlesWithin, stoppedBeforeStart, toResult, type RawRun, type ResultContext,
 } from './run-control.js';
-import type { CommandResult, FailureKind, RunOptions, SshTarget, Transport } from './types.js';
+import type { CloseOptions, CommandResult, FailureKind, RunOptions, SshTarget, Transport } from './types.js';
 
 export interface SshTransportOptions extends ConnectionOptions {
   /** Use the persistent shell session for commands without stdin. Default true. */
@@ -58,13 +58,13 @@ export class SshTransport implements Transport {
     if (this.options.session !== false && !live && !this.noSession.has(conn)) await this.startSession(conn);
   }
 
-  async close(): Promise<void> {
+  async close(options: CloseOptions = {}): Promise<void> {
     const opening = this.opening;
     this.opening = undefined;
     this.session?.shell.close();
     this.session = undefined;
     const conn = await opening?.catch(() => undefined);
-    await conn?.close();
+    await conn?.close(options.wait ?? true);
   }
 
   private async runText(text: string, stdin: string | Buffer | undefined, deadline: Deadline): Promise<RawRun> {

@@ -30,7 +30,16 @@ export interface RunOptions {
 export interface Transport {
   readonly host: string;
   run(command: Command, options?: RunOptions): Promise<CommandResult>;
-  close(): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
+}
+
+export interface CloseOptions {
+  /**
+   * Wait until the server has closed the connection too (default true). A process about to exit
+   * passes false: the disconnect is sent, and the kernel finishes the TCP close after the exit
+   * (at 200 hosts, waiting took 0.35–0.4 s).
+   */
+  wait?: boolean;
 }
 
 /** Where and how to reach a host over SSH, after the services file and ~/.ssh/config are merged. */

@@ -23,7 +23,8 @@ export function registerExec(program: Command): void {
       const concurrency = flags.fanout === undefined ? undefined : positiveInt(flags.fanout, '--fanout');
       const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
       const { Deployment } = await import('../../deployment/deployment.js');
-      const dep = await Deployment.open(servicesPath(cmd));
+      // One command per host, then exit: no shell sessions to keep warm, no waiting for closes.
+      const dep = await Deployment.open(servicesPath(cmd), { session: false });
       try {
         const results = await withInterrupt((signal) => dep.exec(nodeset, shell(words.join(' ')), {
           ...(concurrency ? { concurrency } : {}), timeoutMs, signal,
@@ -33,7 +34,7 @@ export function registerExec(program: Command): void {
         process.stderr.write(renderSummary(results, { retryHint: ['salvo', ...servicesFlag(cmd), 'exec', '{nodeset}', '--', ...words] }));
         process.exitCode = exitCodeOf(results);
       } finally {
-        await dep.close();
+        await dep.close({ wait: false });
       }
     });
 }
