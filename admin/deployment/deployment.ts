@@ -44,8 +44,11 @@ export class Deployment {
   /** Run one command on every host of the node set; one result per host, in node-set order. */
   async exec(expr: string | string[], command: Command, options: Partial<FanoutOptions> = {}): Promise<CommandResult[]> {
     const hosts = Array.isArray(expr) ? expr : this.nodes(expr);
+    // An explicit window holds every host (`-f 1` runs one host at a time); the services file's
+    // ssh.concurrency only paces new connections.
+    const window = options.concurrency === undefined ? 'connecting' : 'all';
     return fanout(hosts, (h) => this.pool.get(h), command, {
-      concurrency: this.inventory.ssh.concurrency, ...options,
+      concurrency: this.inventory.ssh.concurrency, window, ...options,
     });
   }
 

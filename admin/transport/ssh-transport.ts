@@ -30,6 +30,7 @@ export class SshTransport implements Transport {
   readonly stats: TransportStats = { connects: 0, sessionStarts: 0, sessionRuns: 0, execRuns: 0 };
   private target?: Promise<SshTarget>;
   private opening?: Promise<SshConnection>;
+  private live?: SshConnection; // the last connection opened, for `connected`
   private session?: { conn: SshConnection; shell: ShellSession };
   private sessionStarting?: Promise<ShellSession | undefined>;
   // Connections whose session shell would not start (no bash…): they use exec channels only.
@@ -50,6 +51,10 @@ export class SshTransport implements Transport {
     }
   }
 
+  get connected(): boolean {
+    return this.live?.alive ?? false;
+  }
+
   /** Connect and start the shell session now (REPL start-up, benchmarks). Throws ConnectError. */
   async warm(): Promise<void> {
     const conn = await this.connection();
@@ -61,6 +66,7 @@ export class SshTransport implements Transport {
   async close(options: CloseOptions = {}): Promise<void> {
     const opening = this.opening;
     this.opening = undefined;
+    this.live = undefined;
     this.session?.shell.close();
     this.session = undefined;
     const conn = await opening?.catch(() => undefined);
@@ -161,6 +167,7 @@ export class SshTransport implements Transport {
     });
     const conn = await SshConnection.open(target, this.options);
     this.stats.connects++;
+    this.live = conn;
     return conn;
   }
 }

@@ -31,6 +31,8 @@ export interface Transport {
   readonly host: string;
   run(command: Command, options?: RunOptions): Promise<CommandResult>;
   close(options?: CloseOptions): Promise<void>;
+  /** True while the transport holds a live connection (a run would not have to connect). */
+  readonly connected?: boolean;
 }
 
 export interface CloseOptions {

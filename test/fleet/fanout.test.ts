@@ -30,6 +30,26 @@ test('the window bounds hosts in flight, results keep host order', async () => {
   assert.deepEqual(results.map((r) => r.stdout), hosts);
 });
 
+test("window 'connecting': connected hosts run at once, the rest share the window", async () => {
+  const live = { now: 0, max: 0 };
+  const cold = { now: 0, max: 0 };
+  const hosts = Array.from({ length: 30 }, (_, i) => `h${i + 1}`);
+  const warm = (h: string): boolean => Number(h.slice(1)) <= 20; // h1..h20 already connected
+  const transport = (h: string): Transport => {
+    const t = fakeTransport(h, 20, live);
+    if (warm(h)) return { ...t, connected: true };
+    const counted = fakeTransport(h, 20, cold);
+    return { ...t, connected: false, run: async (c, o) => { await t.run(c, o); return counted.run(c, o); } };
+  };
+  const results = await fanout(hosts, transport, shell('true'), { concurrency: 3, window: 'connecting' });
+  assert.equal(cold.max, 3, 'hosts that must connect stay within the window');
+  assert.ok(live.max >= 20, `connected hosts were held back: at most ${live.max} in flight`);
+  assert.deepEqual(results.map((r) => r.stdout), hosts);
+  live.max = 0;
+  await fanout(hosts, transport, shell('true'), { concurrency: 3 }); // default 'all'
+  assert.equal(live.max, 3, "the default window holds connected hosts too");
+});
+
 test('abort: hosts not yet started are reported, none is lost', async () => {
   const live = { now: 0, max: 0 };
   const ctl = new AbortController();
