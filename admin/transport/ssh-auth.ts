@@ -1,5 +1,6 @@
 // Client authentication: identity files (read and parsed once per process) then the agent,
 // tried in that order through one ssh2 authHandler.
+import { createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthHandlerMiddleware, ParsedKey } from 'ssh2';
@@ -74,5 +75,30 @@ async function readIdentity(file: string): Promise<IdentityLoad> {
   // parseKey may return several keys for one file at runtime; the first is the one ssh uses.
   const key: ParsedKey | undefined = Array.isArray(parsed) ? (parsed as ParsedKey[])[0] : parsed;
   if (!key || !key.isPrivateKey()) return { note: `skipped identity ${file}: not a private key` };
-  return { key };
+  return { key: withKeyObjectSigner(key) };
+}
+
+/**
+ * ssh2 signs with the key's PEM text, which OpenSSL parses again on every signature (0.5 ms for an
+ * ed25519 key here, against 0.04 ms with a parsed KeyObject): 200 connections pay that 200 times.
+ * For ed25519 (no hash to choose: ssh2 calls crypto.sign(null, data, pem)) sign the same way with
+ * a KeyObject made once. Other key types keep ssh2's own signing.
+ */
+export function withKeyObjectSigner(key: ParsedKey): ParsedKey {
+  if (key.type !== 'ssh-ed25519') return key;
+  let keyObject: KeyObject;
+  try {
+    keyObject = createPrivateKey(key.getPrivatePEM());
+  } catch {
+    return key;
+  }
+  const ssh2Sign = key.sign.bind(key);
+  key.sign = (data, algo) => {
+    try {
+      return cryptoSign(null, typeof data === 'string' ? Buffer.from(data) : data, keyObject);
+    } catch {
+      return ssh2Sign(data, algo); // ssh2's own result, an Error included
+    }
+  };
+  return key;
 }
