@@ -21,8 +21,9 @@ export function normalizeHosts(entries: Record<string, HostAttrs | null>, ctx: C
     reportTwice(dups, (n) => table.keyOf.get(n)!, ['hosts', key], ['hosts'], ctx, 'defined');
     const fresh = names.filter((n) => !table.keyOf.has(n));
     reportMissingNumbers(fresh, key, attrs ?? {}, ctx);
+    const pos = ctx.locator.at(['hosts', key], 'key'); // one lookup per key, not per host
     for (const name of fresh) {
-      table.hosts.set(name, makeHost(name, attrs ?? {}, ctx.locator.at(['hosts', key], 'key')));
+      table.hosts.set(name, makeHost(name, attrs ?? {}, pos));
       table.keyOf.set(name, key);
     }
   }

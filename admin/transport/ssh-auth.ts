@@ -2,7 +2,7 @@
 // tried in that order through one ssh2 authHandler.
 import { createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import ssh2 from 'ssh2';
+import { parseKey } from './ssh2-lib.js';
 import type { AnyAuthMethod, AuthHandlerMiddleware, ParsedKey } from 'ssh2';
 
 type IdentityLoad = { key: ParsedKey } | { note: string } | { missing: true };
@@ -63,7 +63,7 @@ async function readIdentity(file: string): Promise<IdentityLoad> {
     if (code === 'ENOENT') return { missing: true };
     return { note: `skipped identity ${file}: cannot read it (${code ?? String(err)})` };
   }
-  const parsed = ssh2.utils.parseKey(data);
+  const parsed = parseKey(data);
   if (parsed instanceof Error) {
     const encrypted = /encrypted|passphrase/i.test(parsed.message);
     return {

@@ -2,7 +2,7 @@
 // ssh2's errors to ConnectError reasons. Transient failures are retried with jitter; auth and
 // host key refusals never are (retrying cannot fix them and may lock the account).
 import type { Duplex } from 'node:stream';
-import ssh2 from 'ssh2';
+import { Client as SshClient } from './ssh2-lib.js';
 import type { Algorithms, Client, ConnectConfig } from 'ssh2';
 import { ConnectError, type ConnectReason } from '../errors.js';
 import { authHandler, loadCredentials, type Credentials } from './ssh-auth.js';
@@ -71,7 +71,7 @@ function handshake(
   target: SshTarget, settings: ConnectSettings, creds: Credentials, sock?: Duplex,
 ): Promise<{ client: Client } | Failure> {
   return new Promise((resolve) => {
-    const client = new ssh2.Client();
+    const client = new SshClient();
     let refusal: ConnectError | undefined;
     let settled = false;
     const settle = (value: { client: Client } | Failure): void => {

@@ -33,7 +33,7 @@ export function renderSummary(results: CommandResult[], opts: SummaryOptions = {
   const line = (label: string, hosts: string[]): string =>
     hosts.length ? `${label}: ${foldNodeSet(hosts)} (${hosts.length})\n` : '';
   const retry = [...t.failed, ...t.unreachable, ...t.aborted];
-  let out = `${RULE}\n${results.length} hosts: ${t.ok.length} ok, ${t.failed.length} failed, ${t.unreachable.length} unreachable`;
+  let out = `${RULE}\n${results.length} host${results.length === 1 ? '' : 's'}: ${t.ok.length} ok, ${t.failed.length} failed, ${t.unreachable.length} unreachable`;
   out += t.aborted.length ? `, ${t.aborted.length} aborted\n` : '\n';
   out += line('failed', t.failed) + line('unreachable', t.unreachable) + line('aborted', t.aborted);
   if (retry.length && opts.retryHint) {
