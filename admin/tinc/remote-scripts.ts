@@ -95,6 +95,9 @@ stop() {
 }
 start() {
   [ -f "$d/tinc.conf" ] || { echo "$d/tinc.conf missing: run salvo tinc init" >&2; return 1; }
+  # Only called when no live tincd owns the pid file. A killed tincd whose parent never reaps it
+  # stays a zombie; tincd's own check (kill -0) would take that as "already running" and refuse.
+  rm -f "$p"
   tincd -n "$net" --pidfile="$p" --logfile="$log" || { tail -n 5 "$log" >&2; return 1; }
   i=0
   until running && ip -o addr show dev "$ifc" 2>/dev/null | grep -qF " $addr/"; do
