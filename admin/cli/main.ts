@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeForError, renderError } from './render/error.js';
 import { EXIT } from '../fleet/outcome.js';
+import { exitCodeAfterSignal } from './interrupt.js';
 
 type Register = (program: Command) => void;
 
@@ -43,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const program = await buildProgram(argv);
     await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+    return exitCodeAfterSignal(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
   } catch (err) {
     if (err instanceof CommanderError) return commanderExit(err);
     process.stderr.write(renderError(err));

@@ -21,7 +21,8 @@ export const EXIT = {
   unreachable: 3, // some host could not be reached or refused us (network, auth, host key)
   locked: 4, // another run holds the deployment lock
   internal: 70, // a bug in Salvo (EX_SOFTWARE)
-  aborted: 130, // interrupted by Ctrl-C
+  aborted: 130, // interrupted by Ctrl-C (128 + SIGINT)
+  terminated: 143, // stopped by SIGTERM (128 + SIGTERM)
 } as const;
 
 export interface Tally { ok: string[]; failed: string[]; unreachable: string[]; aborted: string[] }

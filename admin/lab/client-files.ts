@@ -61,7 +61,8 @@ export function servicesYaml(state: LabState, standIns: StandIns = STANDINS): st
   const q = (s: string): string => JSON.stringify(s);
   const run = (file: string, ...args: string[]): string =>
     `[${[standIns.node, join(standIns.dir, file), ...args].map(q).join(', ')}]`;
-  const app = (kind: string): string => run('app.js', '--kind', kind, '--id', '{id}', '--port', '{port}', '--version', '{version}');
+  const app = (kind: string, ...extra: string[]): string =>
+    run('app.js', '--kind', kind, '--id', '{id}', '--port', '{port}', '--version', '{version}', ...extra);
   return [
     `# The lab fleet ${state.id}: ${n} hosts on bridge ${state.bridge}, ${state.subnet}. Written by salvo lab.`,
     'deployment: lab',
@@ -85,11 +86,15 @@ export function servicesYaml(state: LabState, standIns: StandIns = STANDINS): st
     '    hosts: "@db"',
     '    version: "4.1.5"',
     `    command: ${run('cassandra.js', '--id', '{id}', '--port', '{native_port}', '--version', '{version}')}`,
+    '  # Hubs exit on TERM without finishing requests, as SMC\'s node hubs do: only draining them in',
+    '  # haproxy before a stop keeps a rolling restart from dropping requests.',
     '  hub:',
     '    hosts: "@web"',
     '    instances: 2',
     '    version: "1.0.0"',
-    `    command: ${app('hub')}`,
+    `    command: ${app('hub', '--on-term', 'exit')}`,
+    '  # snap is not behind haproxy here; it stays graceful (finishes requests on TERM), so the lab',
+    '  # also runs a daemon whose stop waits for its work to end.',
     '  snap:',
     '    hosts: "@web"',
     '    version: "1.0.0"',

@@ -2,6 +2,7 @@
 // the pid file and whether the pid runs the recorded argv, ps, LISTEN sockets, the HTTP code of
 // the health URL, the recorded and the self-reported version, and the log tail when in trouble.
 import type { Health } from '../services/types.js';
+import { describeHolders, heldByUnit, parsePortHolders } from './port-holders.js';
 import { parsePs } from './ps.js';
 import { listensOn, parseProcNetTcp } from './proc-net-tcp.js';
 import { firstLine, parseSections, type Section } from './sections.js';
@@ -25,20 +26,35 @@ export function parseReportedVersion(body: string): string | undefined {
   }
 }
 
+/** The port of the listen section when something listens on it (a number), else undefined. */
+function listenedPort(s: Sections): number | undefined {
+  const listen = s.get('listen');
+  const port = Number(listen?.args[0]);
+  return Number.isInteger(port) && listensOn(parseProcNetTcp(listen!.lines.join('\n')), port) ? port : undefined;
+}
+
 function notRunning(s: Sections, state: string, pid: string): Health {
-  const detail = state === 'none' ? 'no pid file'
+  const why = state === 'none' ? 'no pid file'
     : state === 'gone' ? `pid ${pid} exited (a failed start or a crash left its pid file)`
       : state === 'other' ? `pid ${pid} runs another program (stale pid file)`
         : `no evidence (${state || 'empty output'})`;
+  // Whoever holds the port now is why a start would fail: say so before anyone tries.
+  const port = listenedPort(s);
+  const holders = s.get('holders');
+  const detail = port !== undefined && holders ? `${why}; port ${port} is held by ${describeHolders(parsePortHolders(holders.lines))}` : why;
   const tail = logTail(s);
   return { state: 'stopped', detail, ...(tail ? { logTail: tail } : {}) };
 }
 
 /** Why a running process is not healthy, or undefined when it is. */
-function problem(s: Sections): string | undefined {
+function problem(s: Sections, pid: number): string | undefined {
   const listen = s.get('listen');
   const port = Number(listen?.args[0]);
-  if (Number.isInteger(port) && !listensOn(parseProcNetTcp(listen!.lines.join('\n')), port)) return `not listening on port ${port}`;
+  if (Number.isInteger(port) && listenedPort(s) === undefined) return `not listening on port ${port}`;
+  // Something listens, but is it the unit? (A squatter would also answer the health URL.)
+  // Output without a holders section (older Salvo) is judged by the listen section alone.
+  const holders = s.has('holders') ? parsePortHolders(s.get('holders')!.lines) : undefined;
+  if (Number.isInteger(port) && holders && !heldByUnit(holders, pid)) return `port ${port} is held by ${describeHolders(holders)}, not by pid ${pid}`;
   const code = firstLine(s, 'http');
   const url = s.get('http')?.args[0] ?? '-';
   if (url === '-' || code === '-' || code === '') return undefined; // no URL, or no curl on the host
@@ -59,7 +75,7 @@ export function parseUnitStatus(stdout: string): Health {
     ...(ps ? { uptimeSec: ps.elapsedSec } : {}),
     ...(version && version !== '-' ? { version } : {}),
   };
-  const why = problem(s);
+  const why = problem(s, Number(pidText));
   if (!why) return base;
   const tail = logTail(s);
   return { ...base, state: 'unhealthy', detail: why, ...(tail ? { logTail: tail } : {}) };

@@ -1,4 +1,4 @@
-// The CLI against a real lab: --json, host-key trust on purpose, Ctrl-C with partial results.
+// The CLI against a real lab: --json, host-key trust on purpose, Ctrl-C and SIGTERM with partial results.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
@@ -46,22 +46,25 @@ test('CLI on a lab', { skip: !isRoot && 'needs root (network namespaces)' }, asy
       assert.match(again.stdout, /already known/);
     });
 
-    await t.test('Ctrl-C stops remote work and prints partial results', async () => {
-      const marker = `sleep 400.${process.pid}`;
-      const child = spawn(process.execPath, [BIN, ...s, 'exec', 'cloud[1-5]', '--',
-        `test "$(hostname)" = cloud1 || ${marker}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = ''; let err = '';
-      child.stdout.on('data', (d) => { out += String(d); });
-      child.stderr.on('data', (d) => { err += String(d); });
-      await new Promise((r) => setTimeout(r, 1500));
-      child.kill('SIGINT');
-      const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-      assert.equal(code, 130, err);
-      assert.match(out, /cloud1 \(1\) exit 0/);
-      assert.match(err, /aborted: cloud\[2-5\] \(4\)/);
-      await new Promise((r) => setTimeout(r, 300));
-      const left = execFileSync('sh', ['-c', `ps -eo args | grep -c '[${marker[0]}]${marker.slice(1)}' || true`], { encoding: 'utf8' });
-      assert.equal(left.trim(), '0', 'remote sleeps are gone');
-    });
+    // SIGTERM (systemd, a cron wrapper) goes through main() like Ctrl-C, with its own exit code.
+    for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      await t.test(`${signal} stops remote work and prints partial results (exit ${exitCode})`, async () => {
+        const marker = `sleep 400.${process.pid}`;
+        const child = spawn(process.execPath, [BIN, ...s, 'exec', 'cloud[1-5]', '--',
+          `test "$(hostname)" = cloud1 || ${marker}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = ''; let err = '';
+        child.stdout.on('data', (d) => { out += String(d); });
+        child.stderr.on('data', (d) => { err += String(d); });
+        await new Promise((r) => setTimeout(r, 1500));
+        child.kill(signal);
+        const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+        assert.equal(code, exitCode, err);
+        assert.match(out, /cloud1 \(1\) exit 0/);
+        assert.match(err, /aborted: cloud\[2-5\] \(4\)/);
+        await new Promise((r) => setTimeout(r, 300));
+        const left = execFileSync('sh', ['-c', `ps -eo args | grep -c '[${marker[0]}]${marker.slice(1)}' || true`], { encoding: 'utf8' });
+        assert.equal(left.trim(), '0', 'remote sleeps are gone');
+      });
+    }
   });
 });

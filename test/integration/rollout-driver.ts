@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerOps } from '../../admin/cli/commands/ops.js';
 import { registerRuns } from '../../admin/cli/commands/runs.js';
+import { exitCodeAfterSignal } from '../../admin/cli/interrupt.js';
 import { exitCodeForError, renderError } from '../../admin/cli/render/error.js';
 import { markerKinds } from './rollout-marker-kind.js';
 
@@ -14,7 +15,7 @@ async function drive(argv: string[]): Promise<number> {
   registerRuns(program, kinds);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return exitCodeAfterSignal(typeof process.exitCode === 'number' ? process.exitCode : 0); // as main() does
   } catch (err) {
     if (err instanceof CommanderError) return 2;
     process.stderr.write(renderError(err));

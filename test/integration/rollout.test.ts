@@ -1,6 +1,7 @@
 // Rollouts on a lab fleet with the marker kind (real commands over SSH that leave evidence on
 // the hosts): dry-run touches nothing, SIGKILL mid-rollout then resume redoes no finished step,
-// the operator lock refuses a second run and names its holder, the failure budget holds.
+// the operator lock refuses a second run and names its holder, Ctrl-C and SIGTERM stop a run
+// cleanly (journaled interrupted, exit 130 / 143), the failure budget holds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -163,6 +164,26 @@ test('rollouts on a lab', { skip: !isRoot && 'needs root (network namespaces)' }
       assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
       for (const step of finished) assert.equal(allMarks(lab).filter((m) => m === step).length, 1, step);
       assert.equal(allMarks(lab).length >= HOSTS.length * STEPS, true);
+    });
+
+    await t.test('SIGTERM (systemd, a cron wrapper) is handled like Ctrl-C: remote step killed, journal interrupted, exit 143', async () => {
+      resetHosts(lab);
+      const before = runIds(file).length;
+      const child = start(file, ['restart', 'nginx', '--serial'], 1); // 1 s steps: one is in flight at the kill
+      let out = '';
+      let err = '';
+      child.stdout!.on('data', (d) => { out += String(d); });
+      child.stderr!.on('data', (d) => { err += String(d); });
+      await until('1 finished step', () => runIds(file).length > before && okSteps(file).size >= 1);
+      child.kill('SIGTERM');
+      assert.equal(await exited(child), 143, out + err);
+      const marks = allMarks(lab).length;
+      assert.match(err, /terminated \(SIGTERM\): stopping remote commands/);
+      assert.equal(journalLines(file).at(-1)!.state, 'interrupted');
+      assert.match(out, /^interrupted: 0 done, 0 failed, 4 not finished in /m); // the partial results
+      assert.match(out, /resume: salvo -s \S+ resume \S+/);
+      await new Promise((r) => setTimeout(r, 1500)); // longer than a step: one left running would mark
+      assert.equal(allMarks(lab).length, marks, 'a remote step went on after the run ended');
     });
 
     await t.test('failure budget: a failing unit is quarantined with its log; over budget, the rest never starts', () => {

@@ -42,7 +42,7 @@ test('services.yaml follows docs/services-file.md', () => {
         hosts: '@db', version: '4.1.5',
         command: ['/usr/bin/node', '/repo/dist/admin/lab/standins/cassandra.js', '--id', '{id}', '--port', '{native_port}', '--version', '{version}'],
       },
-      hub: { hosts: '@web', instances: 2, version: '1.0.0', command: app('hub') },
+      hub: { hosts: '@web', instances: 2, version: '1.0.0', command: [...app('hub'), '--on-term', 'exit'] },
       snap: { hosts: '@web', version: '1.0.0', command: app('snap') },
       haproxy: { hosts: '@edge', backends: ['hub'] },
     },

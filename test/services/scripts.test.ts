@@ -1,8 +1,11 @@
 // The daemon scripts run here, under this machine's sh, on the lab's HTTP stand-in bound to
 // 127.0.0.1 (no lab needed): start detaches and proves it listens, start twice is a no-op, stop
-// escalates TERM → KILL, a pid file naming another program is never signalled.
+// escalates TERM → KILL, the stand-in finishes or cuts requests in flight on TERM (--on-term), a
+// pid file naming another program is never signalled, a port held by another process fails a
+// start at once with the holder named.
 import assert from 'node:assert/strict';
-import { spawnSync, spawn } from 'node:child_process';
+import { spawnSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +60,33 @@ test('start detaches and waits until it listens; start again is a no-op; stop by
   });
 });
 
+test('on TERM the stand-in finishes requests in flight; with --on-term exit (as SMC hubs) it cuts them', async () => {
+  for (const mode of ['finish', 'exit']) {
+    await withDir(async ({ pidf, log }) => {
+      const p = port();
+      assert.equal(sh(script(START, pidf, log, p, 10, '1.2', ...argv(p, '--on-term', mode))).code, 0);
+      const slow = fetch(`http://127.0.0.1:${p}/slow?ms=1500`).then((r) => `HTTP ${r.status}`, (e: Error) => `failed: ${e.message}`);
+      await new Promise((r) => setTimeout(r, 300));
+      // spawnSync would block this process's event loop, and with it the request above.
+      const stop = await new Promise<string>((done) => {
+        const c = spawn('sh', ['-c', toShell(script(STOP, pidf, 5, 'TERM'))], { stdio: ['ignore', 'pipe', 'ignore'] });
+        let out = '';
+        c.stdout.on('data', (d) => { out += String(d); });
+        c.on('exit', () => done(out));
+      });
+      assert.match(stop, /^stopped \(pid \d+, TERM\)/);
+      const text = await readFile(log, 'utf8');
+      if (mode === 'finish') {
+        assert.equal(await slow, 'HTTP 200');
+        assert.match(text, /SIGTERM: no new connections; finishing 1 request\(s\) in flight/);
+      } else {
+        assert.equal(await slow, 'failed: fetch failed');
+        assert.match(text, /SIGTERM: exiting at once \(--on-term exit\), cutting 1 request\(s\) in flight\n$/);
+      }
+    });
+  }
+});
+
 test('a process that ignores TERM is KILLed after the timeout', async () => {
   await withDir(async ({ pidf, log }) => {
     const p = port();
@@ -96,6 +126,57 @@ test('a pid file naming another program is stale: that process is never signalle
       assert.equal(status(pidf, log, p).detail, `pid ${bystander.pid} runs another program (stale pid file)`);
     } finally {
       bystander.kill();
+    }
+  });
+});
+
+/** A process that holds `p` (listening on 127.0.0.1), once it does. */
+async function squatter(p: number, delayMs = 0): Promise<ChildProcess> {
+  const code = `setTimeout(() => require("net").createServer().listen(${p}, "127.0.0.1", () => console.log("up")), ${delayMs})`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'ignore'] });
+  if (delayMs === 0) await new Promise((r) => child.stdout!.once('data', r));
+  return child;
+}
+
+test('a port held by another process: start refuses at once, names the holder, starts nothing', async () => {
+  await withDir(async ({ pidf, log }) => {
+    const p = port();
+    const squat = await squatter(p);
+    try {
+      // `sleep` never listens: the old check (anything listens on the port) called it started.
+      for (const program of [['sleep', '30'], argv(p)]) {
+        const started = Date.now();
+        const r = sh(script(START, pidf, log, p, 10, '1.2', ...program));
+        assert.equal(r.code, 1, r.out);
+        assert.match(r.out, new RegExp(`^port ${p} is already in use by pid ${squat.pid} \\(\\S*node -e .*listen\\(${p}, "127\\.0\\.0\\.1".*\\): not starting\n$`));
+        assert.ok(Date.now() - started < 5000, 'failed at once, not at the deadline');
+        assert.equal(existsSync(pidf), false, 'nothing was started');
+      }
+      const h = status(pidf, log, p);
+      assert.equal(h.state, 'stopped');
+      assert.match(h.detail!, new RegExp(`^no pid file; port ${p} is held by pid ${squat.pid} \\(`));
+    } finally {
+      squat.kill();
+    }
+  });
+});
+
+test('a port taken while the unit starts: start fails then, naming the holder, not at the deadline', async () => {
+  await withDir(async ({ pidf, log }) => {
+    const p = port();
+    const squat = await squatter(p, 1000);
+    try {
+      const started = Date.now();
+      const r = sh(script(START, pidf, log, p, 20, '1.2', 'sleep', '30'));
+      assert.equal(r.code, 1, r.out);
+      const pid = Number(await readFile(pidf, 'utf8'));
+      assert.match(r.out, new RegExp(`^port ${p} was taken by pid ${squat.pid} \\(.*\\) while pid ${pid} started\n`));
+      assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+      const h = status(pidf, log, p);
+      assert.equal(h.state, 'unhealthy', 'the unit runs, but the port is not its own');
+      assert.match(h.detail!, new RegExp(`^port ${p} is held by pid ${squat.pid} \\(.*\\), not by pid ${pid}$`));
+    } finally {
+      squat.kill();
     }
   });
 });

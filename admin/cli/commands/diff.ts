@@ -1,7 +1,8 @@
 // `salvo diff [-H NODESET]` — the services file against the hosts: units that should run and do
 // not (start would start them), units on another version, units running outside the file.
 import type { Command } from 'commander';
-import { withInterrupt } from '../interrupt.js';
+import { EXIT } from '../../fleet/outcome.js';
+import { wasInterrupted, withInterrupt } from '../interrupt.js';
 import { servicesPath } from './index.js';
 
 interface Flags { hosts?: string; json?: boolean }
@@ -11,7 +12,7 @@ export function registerDiff(program: Command): void {
     .description('compare the services file with what runs: missing, extra, wrong version')
     .option('-H, --hosts <nodeset>', 'only look at these hosts (default: every host of the file)')
     .option('--json', 'one JSON object per difference')
-    .addHelpText('after', '\nExit codes: 0 no drift, 1 drift, 2 usage/config error, 3 some host unreachable.')
+    .addHelpText('after', '\nExit codes: 0 no drift, 1 drift, 2 usage/config error, 3 some host unreachable,\n130 interrupted (Ctrl-C), 143 terminated (SIGTERM).')
     .action(async (flags: Flags, cmd: Command) => {
       const { Deployment } = await import('../../deployment/deployment.js');
       const { scanHosts } = await import('../../services/observe.js');
@@ -23,7 +24,7 @@ export function registerDiff(program: Command): void {
         const scans = await withInterrupt((signal) => scanHosts(dep, dep.inventory, hosts, { signal }));
         const items = computeDrift(dep.inventory, scans);
         process.stdout.write(flags.json ? items.map((i) => `${JSON.stringify(i)}\n`).join('') : renderDiff(items));
-        process.exitCode = driftExitCode(items);
+        process.exitCode = wasInterrupted() ? EXIT.aborted : driftExitCode(items); // partial results, then 130/143
       } finally {
         await dep.close();
       }

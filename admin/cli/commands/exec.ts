@@ -18,7 +18,7 @@ export function registerExec(program: Command): void {
     .option('-f, --fanout <n>', 'hosts in flight at once (default: ssh.concurrency, 64)')
     .option('-t, --timeout <duration>', 'per-host deadline (e.g. 30s, 2m); kills the remote process group')
     .option('--json', 'one JSON object per host on stdout, as each finishes')
-    .addHelpText('after', '\nExit codes: 0 all ok, 1 some command failed, 2 usage/config error,\n3 some host unreachable, 130 interrupted.')
+    .addHelpText('after', '\nExit codes: 0 all ok, 1 some command failed, 2 usage/config error,\n3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).')
     .action(async (nodeset: string, words: string[], flags: Flags, cmd: Command) => {
       const concurrency = flags.fanout === undefined ? undefined : positiveInt(flags.fanout, '--fanout');
       const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');

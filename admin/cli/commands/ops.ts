@@ -19,7 +19,8 @@ const WHAT: Record<Operation, string> = {
 };
 
 const EXIT_HELP = '\nExit codes: 0 ok, 1 some unit failed (quarantined), 2 usage/config error, 3 some unit unreachable,\n' +
-  '4 another run holds the deployment lock, 130 interrupted (the journal says so: `salvo resume RUN`).';
+  '4 another run holds the deployment lock, 130 interrupted (Ctrl-C, lost lock) or 143 terminated (SIGTERM):\n' +
+  'the journal says interrupted, `salvo resume RUN` continues.';
 
 export function registerOps(program: Command, kinds?: KindLookup): void {
   for (const op of ['start', 'stop', 'restart', 'upgrade'] as const) registerOp(program, op, kinds);

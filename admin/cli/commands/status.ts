@@ -1,7 +1,8 @@
 // `salvo status [SERVICE|all] [-H NODESET] [--json]` — each unit running / stopped / unhealthy,
 // with pid, uptime and version; one SSH round trip per host.
 import type { Command } from 'commander';
-import { withInterrupt } from '../interrupt.js';
+import { EXIT } from '../../fleet/outcome.js';
+import { wasInterrupted, withInterrupt } from '../interrupt.js';
 import { servicesPath } from './index.js';
 
 interface Flags { hosts?: string; json?: boolean }
@@ -12,7 +13,7 @@ export function registerStatus(program: Command): void {
     .argument('[service]', 'a service of the services file (hub, cassandra, …), or all', 'all')
     .option('-H, --hosts <nodeset>', 'only units on these hosts')
     .option('--json', 'one JSON object per unit')
-    .addHelpText('after', '\nExit codes: 0 every unit running, 1 some unit stopped or unhealthy,\n2 usage/config error, 3 some host unreachable, 130 interrupted.')
+    .addHelpText('after', '\nExit codes: 0 every unit running, 1 some unit stopped or unhealthy,\n2 usage/config error, 3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).')
     .action(async (service: string, flags: Flags, cmd: Command) => {
       const { Deployment } = await import('../../deployment/deployment.js');
       const { selectUnits } = await import('../../services/index.js');
@@ -24,7 +25,7 @@ export function registerStatus(program: Command): void {
         const units = selectUnits(dep.inventory, service, hosts);
         const statuses = await withInterrupt((signal) => probeUnits(dep, dep.inventory, units, { signal }));
         process.stdout.write(flags.json ? statuses.map(statusJsonLine).join('') : renderStatus(statuses));
-        process.exitCode = statusExitCode(statuses);
+        process.exitCode = wasInterrupted() ? EXIT.aborted : statusExitCode(statuses); // partial results, then 130/143
       } finally {
         await dep.close();
       }

@@ -1,7 +1,8 @@
 // Demo steps for services and rollouts: start everything, show status, print a rolling plan,
-// then restart every hub one at a time while this process sends requests through haproxy.
+// then restart every hub one at a time while this process sends requests through haproxy. The
+// lab's hubs cut their requests in flight on TERM: only the draining keeps the count at 0 failed.
 import type { DemoContext } from './steps.js';
-import { startLoad } from './load.js';
+import { SLOW_MS, SLOW_SHARE, startLoad } from './load.js';
 
 type Salvo = (ctx: DemoContext, expectExit: number, why: string, ...args: string[]) => Promise<void>;
 type Step = (ctx: DemoContext) => Promise<void>;
@@ -12,14 +13,15 @@ const RPS = 150;
 const haproxyUrl = (ctx: DemoContext): string => `http://${ctx.lab.hosts[2]!.address}:8000/`;
 
 async function rollingUnderLoad(ctx: DemoContext, salvo: Salvo): Promise<void> {
-  ctx.say(`\n== (sending ${RPS} requests/s to ${haproxyUrl(ctx)} from this process)`);
+  const slow = `${Math.round(SLOW_SHARE * 100)}% of them to /slow?ms=${SLOW_MS}, so every hub always has requests in flight`;
+  ctx.say(`\n== (sending ${RPS} requests/s to ${haproxyUrl(ctx)} from this process, ${slow})`);
   const load = startLoad(haproxyUrl(ctx), RPS);
   await new Promise((r) => setTimeout(r, 1000));
   await salvo(ctx, 0, 'zero-downtime restart: each hub drained in haproxy, restarted, gated healthy, re-enabled', 'restart', 'hub', '--rolling');
   await new Promise((r) => setTimeout(r, 500));
   const r = await load.stop();
   const served = [...r.servedBy].map(([id, n]) => `${id} ${n}`).join(', ');
-  ctx.say(`\n== load: ${r.sent} requests in ${(r.durationMs / 1000).toFixed(1)} s, ${r.ok} ok, ${r.failed} failed (served by ${served})`);
+  ctx.say(`\n== load: ${r.sent} requests (${r.slow} slow) in ${(r.durationMs / 1000).toFixed(1)} s, ${r.ok} ok, ${r.failed} failed (served by ${served})`);
   r.errors.forEach((e) => ctx.say(`   ${e}`));
   if (r.failed > 0) { ctx.failures++; ctx.say('!! expected 0 failed requests'); }
 }

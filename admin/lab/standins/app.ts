@@ -1,7 +1,9 @@
 // Lab stand-in for SMC's app servers (hub, snap, nginx): a tiny HTTP server. GET /alive → 200,
 // /version → { id, kind, version, pid }, /slow?ms=N answers late, anything else → who served it.
-// On TERM it stops accepting, finishes the requests in flight, then exits.
-// usage: node app.js --kind hub --id ID --port P --version V [--host ADDR] [--ignore-term]
+// On TERM, by default (`--on-term finish`) it stops accepting, finishes the requests in flight,
+// then exits. `--on-term exit` exits at once, cutting the requests in flight, as SMC's hubs do
+// (node processes with no TERM handler): only draining them in haproxy first drops nothing.
+// usage: node app.js --kind hub --id ID --port P --version V [--host ADDR] [--on-term finish|exit] [--ignore-term]
 import { createServer, type ServerResponse } from 'node:http';
 import { die, listenOrDie, log, onTerm, parseFlags, portFrom } from './common.js';
 
@@ -11,6 +13,8 @@ const id = flags.values.get('id') ?? kind;
 const version = flags.values.get('version') ?? '0';
 const host = flags.values.get('host') ?? '0.0.0.0';
 const port = portFrom(flags.values.get('port'));
+const onTermMode = flags.values.get('on-term') ?? 'finish';
+if (onTermMode !== 'finish' && onTermMode !== 'exit') die(`bad --on-term ${JSON.stringify(onTermMode)}: expected finish or exit`, 2);
 if (flags.values.has('fail')) die(flags.values.get('fail') || 'told to fail (--fail)');
 
 let inFlight = 0;
@@ -40,13 +44,22 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 5000;
 
-onTerm(flags.switches.has('ignore-term'), (signal) => new Promise((resolve) => {
-  stopping = true;
-  log(`${signal}: no new connections; finishing ${inFlight} request(s) in flight`);
-  server.close();
-  server.closeIdleConnections();
-  const done = (): void => { server.closeAllConnections(); resolve(); };
-  if (inFlight === 0) done(); else idle.push(done);
-}));
+if (onTermMode === 'exit' && !flags.switches.has('ignore-term')) {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: exiting at once (--on-term exit), cutting ${inFlight} request(s) in flight`);
+      process.kill(process.pid, signal); // no handler left: the default action, as for a node process without one
+    });
+  }
+} else {
+  onTerm(flags.switches.has('ignore-term'), (signal) => new Promise((resolve) => {
+    stopping = true;
+    log(`${signal}: no new connections; finishing ${inFlight} request(s) in flight`);
+    server.close();
+    server.closeIdleConnections();
+    const done = (): void => { server.closeAllConnections(); resolve(); };
+    if (inFlight === 0) done(); else idle.push(done);
+  }));
+}
 
 listenOrDie(server, port, host, () => log(`${kind} ${id} version ${version} listening on ${host}:${port}`));
