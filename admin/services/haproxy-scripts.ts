@@ -26,7 +26,12 @@ old=$(cat "$pidf" 2>/dev/null)
 if ours "$old" && ! gone "$old"; then
   [ "$mode" = reload ] || { echo "already running (pid $old)"; exit 0; }
   set -- "$@" -x "$sock" -sf "$old"
-else old=; fi
+else
+  old=
+  # A port another process holds: haproxy would fail to bind (or, with SO_REUSEPORT, share it
+  # with the stranger and leave it half the traffic). Say who holds it, start nothing.
+  if [ -n "$(listen_inodes)" ]; then echo "port $port is already in use by $(held_by): not starting"; exit 1; fi
+fi
 printf '%s salvo: starting %s\\n' "$(date -u +%FT%TZ)" "$*" >>"$log"
 if ! "$@" >>"$log" 2>&1 </dev/null; then echo "haproxy failed to start"; tail_log; exit 1; fi
 pid=$(cat "$pidf" 2>/dev/null)
@@ -35,7 +40,9 @@ cat "/proc/$pid/cmdline" >"$pidf.cmdline" 2>/dev/null
 "$1" -v 2>/dev/null | sed -n '1s/^[^ ]* version \\([^ ]*\\).*/\\1/p' >"$pidf.version"
 while in_time; do
   if gone "$pid"; then echo "haproxy exited during start-up (pid $pid)"; tail_log; exit 1; fi
-  if listening; then if [ -n "$old" ]; then echo "reloaded (pid $old → $pid)"; else echo "started (pid $pid)"; fi; exit 0; fi
+  # Listening is not enough: the socket must be the new haproxy's own (handed over by -x on reload).
+  if owns_port "$pid"; then if [ -n "$old" ]; then echo "reloaded (pid $old → $pid)"; else echo "started (pid $pid)"; fi; exit 0; fi
+  if [ -z "$old" ] && [ -n "$(listen_inodes)" ]; then echo "port $port was taken by $(held_by) while haproxy pid $pid started"; tail_log; exit 1; fi
   sleep 0.1
 done
 echo "haproxy pid $pid is not listening on port $port"; tail_log; exit 1`;
