@@ -1,12 +1,17 @@
-// tinc hook: tincd of the deployment's net on every mesh member (the hosts with a `vpn`
-// address), found by its default pid file /run/tinc.NETNAME.pid. Keys, config, start and the
-// ping matrix come with the tinc issue (admin/tinc/).
+// tinc as a service kind: tincd of the deployment's net on every mesh member (the hosts with a
+// `vpn` address), found by its pid file /run/tinc.NETNAME.pid. start/stop/restart run the same
+// control script as `salvo tinc start|stop` (admin/tinc/remote-scripts.ts: through the pid file,
+// "started" once tinc-up has put the VPN address on the interface), so a rolling restart of
+// tinc gets batches, gates, budget and journal like every other kind. Keys, host files and the
+// ping matrix stay with `salvo tinc` (init, add, remove, verify).
 import type { Inventory } from '../inventory/types.js';
 import { parsePs } from '../probes/ps.js';
 import { firstLine, parseSections } from '../probes/sections.js';
-import { notYet } from './hooks.js';
+import { meshSpec, memberOf } from '../tinc/mesh.js';
+import { tincPaths } from '../tinc/paths.js';
+import { controlCommand, type ControlAction } from '../tinc/remote.js';
 import { script } from './daemon.js';
-import type { Health, ServiceKind, Unit } from './types.js';
+import type { Health, Operation, ServiceKind, Step, Unit } from './types.js';
 
 const STATUS = `pidf=$1
 pid=$(awk '{ print $1; exit }' "$pidf" 2>/dev/null)
@@ -33,11 +38,24 @@ function units(inv: Inventory, hosts?: string[]): Unit[] {
   return members.filter((h) => !hosts || hosts.includes(h)).map((host) => ({ service: 'tinc', host, instance: 0, placement: {} }));
 }
 
+/** upgrade = restart onto the tincd the OS package installed; the gate then checks its version. */
+const ACTION: Record<Operation, ControlAction> = { start: 'start', stop: 'stop', restart: 'restart', upgrade: 'restart' };
+
+function plan(op: Operation, unit: Unit, inv: Inventory): Step[] {
+  const spec = meshSpec(inv);
+  const member = memberOf(spec, unit.host);
+  if (!member) throw new Error(`tinc: ${unit.host} is not a mesh member`); // units() only yields members
+  const target = { netname: spec.netname, iface: spec.iface, vpn: member.vpn };
+  const action = ACTION[op];
+  // stop waits up to 10 s for tincd to go (then KILL); start up to 5 s for the VPN address.
+  return [{ name: action, host: unit.host, command: controlCommand(tincPaths(spec.netname), target, action), timeoutMs: 30_000 }];
+}
+
 export const tinc: ServiceKind = {
   kind: 'tinc',
   gate: { passes: 1, intervalMs: 1000, timeoutMs: 30_000 },
   units,
-  plan: (op, unit) => notYet('tinc', op, unit, 'the tinc issue (admin/tinc/)'),
+  plan: (op, unit, inv) => plan(op, unit, inv),
   healthProbe: (unit, inv) => ({ host: unit.host, command: script(STATUS, tincPidFile(inv.tinc?.netname ?? inv.deployment)) }),
   parseHealth: (stdout) => parseTincStatus(stdout),
 };

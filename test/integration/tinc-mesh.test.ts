@@ -54,6 +54,20 @@ test('tinc mesh on a lab: init, verify, kill, start, add, remove', { skip: !isRo
         }
       });
 
+      await t.test('salvo restart tinc, one host at a time: every tincd gets a new pid and the mesh still verifies', async () => {
+        const before = await tincPids(s, 'cloud[1-5]');
+        const r = await salvo(s, 'restart', 'tinc', '-H', 'cloud[2-3]', '--serial');
+        assert.equal(r.code, 0, r.stderr + r.stdout);
+        const after = await tincPids(s, 'cloud[1-5]');
+        for (const h of ['cloud2', 'cloud3']) assert.notEqual(after.get(h), before.get(h), `${h} was restarted`);
+        for (const h of ['cloud1', 'cloud4', 'cloud5']) assert.equal(after.get(h), before.get(h), `${h} was left alone`);
+        const status = await salvo(s, 'status', 'tinc', '--json');
+        assert.equal(status.code, 0, status.stderr + status.stdout);
+        const verify = await salvo(s, 'tinc', 'verify');
+        assert.equal(verify.code, 0, verify.stderr + verify.stdout);
+        assert.match(verify.stdout, /mesh: 5 hosts, 20\/20 pairs ok/);
+      });
+
       await t.test('add a sixth host: the others reload (no restart) and all 30 pairs ping', async () => {
         hosts = (await labAddHosts(lab.dir, 1)).hosts;
         s = await meshServices(lab, hosts);

@@ -101,10 +101,24 @@ test('health probes: one command per unit on its host; haproxy is checked on its
   assert.deepEqual(scriptArgs({ name: '', host: '', command: hp.command, timeoutMs: 0 }).slice(2), ['8000', 'http://127.0.0.1:8404/stats', '-']);
 });
 
-test('vm and tinc report status only; a change says where it will come from', () => {
-  const [t] = serviceKind('tinc').units(I);
-  assert.throws(() => serviceKind('tinc').plan('start', t!, I, {}), (e: Error) => e instanceof NotYetSupported && /tinc issue/.test(e.message));
-  assert.equal(serviceKind('tinc').healthProbe(t!, I).command.parts.at(-1), '/run/tinc.tnet.pid');
+test('tinc units are the mesh members; start/stop/restart/upgrade run the tinc control script through the pid file', () => {
+  const units = serviceKind('tinc').units(I);
+  assert.deepEqual(units.map((u) => u.host), ['web1', 'web2']);
+  const t = units[1]!;
+  const args = (op: 'start' | 'stop' | 'restart' | 'upgrade'): string[] => {
+    const steps = serviceKind('tinc').plan(op, t, I, {});
+    assert.equal(steps.length, 1);
+    assert.equal(steps[0]!.host, 'web2');
+    return steps[0]!.command.parts.slice(4).map(String);
+  };
+  assert.deepEqual(args('start'), ['tnet', '/etc/tinc/tnet', '/run/tinc.tnet.pid', '/var/log/tinc.tnet.log', 'tnet', '10.9.1.2', 'start']);
+  assert.equal(args('stop').at(-1), 'stop');
+  assert.equal(args('restart').at(-1), 'restart');
+  assert.equal(args('upgrade').at(-1), 'restart', 'upgrade restarts onto the installed tincd; the gate checks its version');
+  assert.equal(serviceKind('tinc').healthProbe(t, I).command.parts.at(-1), '/run/tinc.tnet.pid');
+});
+
+test('vm reports status only; a change says where it will come from', () => {
   const withVm = inv(YAML.replace('services:\n', 'services:\n  vm: { hosts: "web[1-2]" }\n'));
   const [g] = serviceKind('vm').units(withVm);
   assert.throws(() => serviceKind('vm').plan('restart', g!, withVm, {}), NotYetSupported);
