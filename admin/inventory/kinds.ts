@@ -2,6 +2,7 @@
 // One entry per kind, so a kind owns its keys, their defaults and their port names.
 import * as z from 'zod';
 import { expecting } from './describe.js';
+import { NGINX_OPTIONS } from './nginx-options.js';
 
 /** A port a service listens on: an option naming an entry of the ports block. */
 export interface PortRole {
@@ -25,7 +26,7 @@ const role = (option: string, name: string, perInstance = false): PortRole => ({
 /** `{name}` placeholders a `command` may use; Salvo fills them in per unit (admin/services/argv.ts). */
 export const COMMAND_PLACEHOLDERS = [
   'port', 'proxy_port', 'native_port', 'internode_port', 'stats_port',
-  'instance', 'id', 'host', 'n', 'version', 'deployment', 'dir',
+  'instance', 'id', 'host', 'address', 'vpn', 'n', 'version', 'deployment', 'dir',
 ] as const;
 
 function unknownPlaceholders(value: string | string[]): string[] {
@@ -33,11 +34,15 @@ function unknownPlaceholders(value: string | string[]): string[] {
   return names.filter((n) => !(COMMAND_PLACEHOLDERS as readonly string[]).includes(n));
 }
 
+function checkPlaceholders(value: string | string[], ctx: z.RefinementCtx): void {
+  const bad = unknownPlaceholders(value);
+  if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `unknown placeholder {${bad[0]}} (known: ${COMMAND_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})` });
+}
+
 const command = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: expecting('a command: a list of arguments, or a string split at spaces') })
-  .superRefine((value, ctx) => {
-    const bad = unknownPlaceholders(value);
-    if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `unknown placeholder {${bad[0]}} (known: ${COMMAND_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})` });
-  });
+  .superRefine(checkPlaceholders);
+/** One string with placeholders (`listen_address: "{vpn}"`). */
+const template = z.string({ error: expecting('a string such as "{address}" or "{vpn}"') }).min(1).superRefine(checkPlaceholders);
 const seconds = z.number({ error: expecting('a number of seconds') }).positive();
 
 /** Options of every kind Salvo runs as a daemon with a pid file and a log (admin/services/daemon.ts). */
@@ -70,6 +75,10 @@ export const SERVICE_KINDS: Record<string, ServiceKind> = {
       topology: z.record(z.string(), z.string().regex(/^[\w-]+:[\w-]+$/, { error: expecting('"DC:RACK", e.g. "DC0:RAC1"') }))
         .optional().describe('node set → "DC:RACK"; must cover every host when given'),
       ...daemon('Cassandra daemon'),
+      nodetool: command.optional()
+        .describe('nodetool and its connection flags, as a list of arguments (default: nodetool); the health probe appends `status`'),
+      listen_address: template.optional()
+        .describe("the address of this node's row in `nodetool status` (default: {address}, the host's address)"),
     },
     ports: [role('native_port', 'cassandra_native'), role('internode_port', 'cassandra_internode')],
   },
@@ -93,8 +102,8 @@ export const SERVICE_KINDS: Record<string, ServiceKind> = {
     ports: [role('port', 'haproxy'), role('stats_port', 'haproxy_stats')],
   },
   nginx: {
-    description: 'static files and the web front end',
-    options: { version: appVersion, ...daemon('web server') },
+    description: 'static files and the web front end (nginx; its config is rendered from this file)',
+    options: { ...NGINX_OPTIONS, ...daemon('nginx binary (default: nginx; Salvo adds -e LOG -c CONFIG)') },
     ports: [role('port', 'nginx')],
   },
 };

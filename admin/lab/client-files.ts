@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LabState, StateHost } from './lab-state.js';
+import { hostAddress, type LabState, type StateHost } from './lab-state.js';
 
 /** `cloud[1-5]`, or `cloud1` for one host; lab hosts are always numbered 1..N. */
 export function nodeSet(prefix: string, count: number): string {
@@ -49,11 +49,22 @@ function span(prefix: string, count: number, from: number, to: number): string {
   return a === b ? `${prefix}${a}` : `${prefix}[${a}-${b}]`;
 }
 
+/** The host numbers `span` names. */
+function spanNumbers(count: number, from: number, to: number): number[] {
+  const a = Math.min(from, count);
+  const b = Math.min(to, count);
+  return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+}
+
+/** Where the Cassandra stand-in keeps its ring state for the nodetool stand-in (on each host's own /srv). */
+const RING_STATE = '{dir}/run/cassandra.{instance}.json';
+
 /**
  * services.yaml for the lab deployment (format: docs/services-file.md); paths relative to DIR.
- * Services: hub ×2 and snap on @web (cloud1-2), haproxy on @edge (cloud3) in front of the hubs,
- * the Cassandra stand-in on @db (cloud3-5); all run our stand-ins from this repo's dist/, so
- * `salvo start all` works on any lab (small labs fold the groups onto the hosts they have).
+ * Services: hub ×2, snap and a real nginx on @web (cloud1-2), haproxy on @edge (cloud3) in front
+ * of the hubs and of nginx (/static/), the Cassandra stand-in on @db (cloud3-5); the stand-ins run
+ * from this repo's dist/, so `salvo start all` works on any lab (small labs fold the groups onto
+ * the hosts they have).
  */
 export function servicesYaml(state: LabState, standIns: StandIns = STANDINS): string {
   const all = nodeSet(state.namePrefix, state.hosts.length);
@@ -61,12 +72,13 @@ export function servicesYaml(state: LabState, standIns: StandIns = STANDINS): st
   const q = (s: string): string => JSON.stringify(s);
   const run = (file: string, ...args: string[]): string =>
     `[${[standIns.node, join(standIns.dir, file), ...args].map(q).join(', ')}]`;
+  const ring = spanNumbers(n, 3, 5).map((k) => hostAddress(state.id, k)).join(',');
   const app = (kind: string, ...extra: string[]): string =>
     run('app.js', '--kind', kind, '--id', '{id}', '--port', '{port}', '--version', '{version}', ...extra);
   return [
     `# The lab fleet ${state.id}: ${n} hosts on bridge ${state.bridge}, ${state.subnet}. Written by salvo lab.`,
     'deployment: lab',
-    'ports: { haproxy: 8000, haproxy_stats: 8404, hub: 5000, hub_proxy: 5100, snap: 5200, cassandra_native: 9042, cassandra_internode: [7000, 7001] }',
+    'ports: { haproxy: 8000, haproxy_stats: 8404, hub: 5000, hub_proxy: 5100, snap: 5200, nginx: 8080, cassandra_native: 9042, cassandra_internode: [7000, 7001] }',
     'ssh:',
     '  user: root',
     '  identity: ./id_ed25519',
@@ -85,7 +97,9 @@ export function servicesYaml(state: LabState, standIns: StandIns = STANDINS): st
     '  cassandra:',
     '    hosts: "@db"',
     '    version: "4.1.5"',
-    `    command: ${run('cassandra.js', '--id', '{id}', '--port', '{native_port}', '--version', '{version}')}`,
+    `    command: ${run('cassandra.js', '--id', '{id}', '--port', '{native_port}', '--version', '{version}', '--state-file', RING_STATE)}`,
+    '    # Lab only: a nodetool stand-in that prints real `nodetool status` for this ring (the @db hosts).',
+    `    nodetool: ${run('nodetool.js', '--ring', ring, '--self', '{address}', '--port', '{native_port}', '--state-file', RING_STATE, '--cassandra-version', '{version}')}`,
     '  # Hubs exit on TERM without finishing requests, as SMC\'s node hubs do: only draining them in',
     '  # haproxy before a stop keeps a rolling restart from dropping requests.',
     '  hub:',
@@ -99,7 +113,10 @@ export function servicesYaml(state: LabState, standIns: StandIns = STANDINS): st
     '    hosts: "@web"',
     '    version: "1.0.0"',
     `    command: ${app('snap')}`,
-    '  haproxy: { hosts: "@edge", backends: [hub] }',
+    '  # The real nginx (Debian\'s package, .ci/setup installs it), its config rendered by salvo; it serves',
+    '  # each host\'s own /srv/salvo/lab/static, at /static/ through haproxy.',
+    '  nginx: { hosts: "@web", worker_processes: 1 }',
+    '  haproxy: { hosts: "@edge", backends: [hub, nginx] }',
     '',
   ].join('\n');
 }

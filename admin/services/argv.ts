@@ -5,9 +5,9 @@ import type { Inventory, ServiceSpec } from '../inventory/types.js';
 import { deploymentDir } from './layout.js';
 import { unitId, type Unit } from './types.js';
 
-/** The command option as argv: a list as written, or a string split at spaces. */
-export function commandOption(spec: ServiceSpec): string[] | undefined {
-  const c = spec.options.command;
+/** A command option (`command`, cassandra's `nodetool`) as argv: a list as written, or a string split at spaces. */
+export function commandOption(spec: ServiceSpec, key = 'command'): string[] | undefined {
+  const c = spec.options[key];
   if (typeof c === 'string') return c.split(/\s+/).filter(Boolean);
   if (Array.isArray(c)) return c.map(String);
   return undefined;
@@ -39,6 +39,8 @@ function values(inv: Inventory, spec: ServiceSpec, unit: Unit, version?: string)
     instance: String(unit.instance),
     id: unitId(unit),
     host: unit.host,
+    address: host?.address, // the underlay address (the host name when the file gives none)
+    vpn: host?.vpn,
     n: host?.n === null || host?.n === undefined ? undefined : String(host.n),
     version,
     deployment: inv.deployment,

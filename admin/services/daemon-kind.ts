@@ -1,4 +1,4 @@
-// A service kind made of detached daemons (hub, snap, nginx stand-in, cassandra daemon): the
+// A service kind made of detached daemons (hub, snap, cassandra daemon): the
 // generic mechanics of daemon.ts, the `command` option, and haproxy draining when the kind is
 // one of haproxy's backends.
 import type { Inventory } from '../inventory/types.js';

@@ -81,8 +81,10 @@ rm -f "$pidf"; echo "stopped (pid $pid, $how)"`;
  * Evidence for a health verdict, in sections parsed by probes/unit-status.ts. Raw data only
  * (ps line, LISTEN sockets of the port and who holds them, HTTP code); the parser decides.
  * args: pidfile logfile port|- health-url|- version-url|-
+ * STATUS_EVIDENCE is the same without the final `exit`, for kinds that add sections of their own
+ * after it (cassandra-scripts.ts); it leaves `$pid` and `$state` (none/gone/other/ours) set.
  */
-export const STATUS = `pidf=$1 log=$2 port=$3 url=$4 vurl=$5
+export const STATUS_EVIDENCE = `pidf=$1 log=$2 port=$3 url=$4 vurl=$5
 ${HELPERS}
 pid=$(cat "$pidf" 2>/dev/null)
 echo "--- pid"; echo "$pid"
@@ -103,7 +105,9 @@ echo "--- reported-version"; [ -n "$mine" ] && [ "$vurl" != - ] && curl -s -m 2 
 # purpose; a clean stop removes it), a process that does not answer, or one without its port.
 trouble=1; case "$state:$code" in none:*|ours:2??|ours:-) trouble= ;; esac
 [ "$state" = ours ] && [ -z "$mine" ] && trouble=1
-echo "--- log"; [ -n "$trouble" ] && last_run 12
+echo "--- log"; [ -n "$trouble" ] && last_run 12`;
+
+export const STATUS = `${STATUS_EVIDENCE}
 exit 0`;
 
 /**

@@ -68,10 +68,15 @@ export function waitHealthyStep(d: Daemon, timeoutSec = d.startTimeoutSec): Step
   };
 }
 
+/** The positional arguments of the STATUS script (and of scripts built on its evidence). */
+export function statusArgs(d: Daemon): (string | number)[] {
+  const { pidFile, logFile } = unitPaths(d.deployment, d.unit);
+  return [pidFile, logFile, d.port ?? '-', url(d, d.healthPath), url(d, d.versionPath)];
+}
+
 /** The status probe: its output is read by probes/unit-status.ts. */
 export function statusCommand(d: Daemon): Command {
-  const { pidFile, logFile } = unitPaths(d.deployment, d.unit);
-  return script(STATUS, pidFile, logFile, d.port ?? '-', url(d, d.healthPath), url(d, d.versionPath));
+  return script(STATUS, ...statusArgs(d));
 }
 
 /** start / stop / restart / upgrade of a bare daemon (no load balancer around it). */

@@ -27,6 +27,16 @@ export function haproxyPaths(deployment: string): { config: string; socket: stri
   return { config: `${dir}/haproxy.cfg`, socket: `${dir}/admin.sock` };
 }
 
+/**
+ * nginx's files besides the unit's pid file and log (its error log): the rendered config, its
+ * access log, the directory its temp dirs go in (not the build's /var/lib/nginx, which lab hosts
+ * share), and the default static root.
+ */
+export function nginxPaths(deployment: string, u: Pick<Unit, 'service' | 'instance'>): { config: string; accessLog: string; tempDir: string; root: string } {
+  const dir = deploymentDir(deployment);
+  return { config: `${dir}/nginx/nginx.conf`, accessLog: `${dir}/logs/${unitStem(u)}.access.log`, tempDir: `${dir}/nginx`, root: `${dir}/static` };
+}
+
 /** `hub.1` → { service: 'hub', instance: 1 }; undefined for a name that is not a unit stem. */
 export function parseStem(stem: string): { service: string; instance: number } | undefined {
   const m = /^([a-z][a-z0-9_-]*)\.(\d+)$/.exec(stem);

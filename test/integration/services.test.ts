@@ -1,7 +1,9 @@
-// Service kinds on a real 5-host lab: start/stop/status of every kind with the lab's stand-ins,
-// two hubs per host behind a real haproxy, drain/ready through its runtime API, a zero-drop
-// rolling restart, upgrade and drift. The plans run step by step (services-helpers.ts), so these
-// tests exercise the kinds alone, not the rollout engine.
+// Service kinds on a real 5-host lab: start/stop/status of every kind with the lab's stand-ins
+// (and the real nginx, services-nginx.ts), two hubs per host behind a real haproxy, drain/ready
+// through its runtime API, a zero-drop rolling restart, upgrade and drift. The plans run step by
+// step (services-helpers.ts), so these
+// tests exercise the kinds alone, not the rollout engine — except the cassandra gate (`nodetool
+// status` = UN, through the lab's nodetool stand-in), which `salvo start` itself must wait for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -14,7 +16,9 @@ import { haproxyPaths } from '../../admin/services/layout.js';
 import { withLab, isRoot } from './lab-fixture.js';
 import { failures, runOp, statusOf } from './services-helpers.js';
 import { load } from './services-load.js';
-import { get, hubIds, runCli, variant } from './services-lab.js';
+import { hubIds, runCli, variant } from './services-lab.js';
+import { nginxChecks } from './services-nginx.js';
+import { cassandraGate } from './services-cassandra.js';
 
 test('service kinds on a 5-host lab', { skip: !isRoot && 'needs root (network namespaces)', timeout: 600_000 }, async (t) => {
   await withLab(5, async (lab) => {
@@ -93,21 +97,8 @@ test('service kinds on a 5-host lab', { skip: !isRoot && 'needs root (network na
       assert.equal((await runCli(lab.servicesFile, 'diff')).code, 0);
     });
 
-    await t.test('nginx (stand-in): start, status, stop', async () => {
-      const file = await variant(lab, 'nginx', (doc) => {
-        doc.ports.nginx = 8080;
-        doc.services.nginx = { hosts: 'cloud4', version: '0.1', command: [...doc.services.snap!.command!].map((a) => (a === 'snap' ? 'nginx' : a)) };
-      });
-      const v = await Deployment.open(file);
-      try {
-        assert.deepEqual(failures(await runOp(v, 'start', 'nginx')), []);
-        const [s] = await statusOf(v, 'nginx');
-        assert.equal(s!.health?.state, 'running');
-        assert.equal(await get(`http://${lab.hosts[3]!.address}:8080/alive`), 'ok\n');
-        assert.deepEqual(failures(await runOp(v, 'stop', 'nginx')), []);
-        assert.equal((await statusOf(v, 'nginx'))[0]!.health?.state, 'stopped');
-      } finally { await v.close(); }
-    });
+    await t.test('nginx (real): per-host static files, /static/ through haproxy, HUP reload under load, drained stop',
+      () => nginxChecks(lab, dep));
 
     await t.test('a start that fails (bad port): the step fails with the log; status stopped with the tail', async () => {
       const file = await variant(lab, 'bad', (doc) => {
@@ -144,6 +135,9 @@ test('service kinds on a 5-host lab', { skip: !isRoot && 'needs root (network na
       } finally { await v.close(); }
       assert.deepEqual(failures(await runOp(dep, 'start', 'cassandra', { hosts: ['cloud5'] })), []);
     });
+
+    await t.test('cassandra: start waits through Joining until UN; a killed node reads stopped, its peers stay running',
+      () => cassandraGate(lab, dep));
 
     await t.test('diff: a unit running outside the services file; the tinc hook reports status', async () => {
       const file = await variant(lab, 'nosnap', (doc) => { delete doc.services.snap; doc.tinc = {}; });

@@ -33,18 +33,22 @@ test('services.yaml follows docs/services-file.md', () => {
   const app = (kind: string): string[] => ['/usr/bin/node', '/repo/dist/admin/lab/standins/app.js', '--kind', kind, '--id', '{id}', '--port', '{port}', '--version', '{version}'];
   assert.deepEqual(doc, {
     deployment: 'lab',
-    ports: { haproxy: 8000, haproxy_stats: 8404, hub: 5000, hub_proxy: 5100, snap: 5200, cassandra_native: 9042, cassandra_internode: [7000, 7001] },
+    ports: { haproxy: 8000, haproxy_stats: 8404, hub: 5000, hub_proxy: 5100, snap: 5200, nginx: 8080, cassandra_native: 9042, cassandra_internode: [7000, 7001] },
     ssh: { user: 'root', identity: './id_ed25519', known_hosts: './known_hosts', config: null, concurrency: 64 },
     hosts: { 'cloud[1-5]': { address: '198.18.7.{n}', vpn: '10.1.{n}.1' } },
     groups: { all: 'cloud[1-5]', web: 'cloud[1-2]', edge: 'cloud3', db: 'cloud[3-5]' },
     services: {
       cassandra: {
         hosts: '@db', version: '4.1.5',
-        command: ['/usr/bin/node', '/repo/dist/admin/lab/standins/cassandra.js', '--id', '{id}', '--port', '{native_port}', '--version', '{version}'],
+        command: ['/usr/bin/node', '/repo/dist/admin/lab/standins/cassandra.js', '--id', '{id}', '--port', '{native_port}', '--version', '{version}',
+          '--state-file', '{dir}/run/cassandra.{instance}.json'],
+        nodetool: ['/usr/bin/node', '/repo/dist/admin/lab/standins/nodetool.js', '--ring', '198.18.7.3,198.18.7.4,198.18.7.5', '--self', '{address}',
+          '--port', '{native_port}', '--state-file', '{dir}/run/cassandra.{instance}.json', '--cassandra-version', '{version}'],
       },
       hub: { hosts: '@web', instances: 2, version: '1.0.0', command: [...app('hub'), '--on-term', 'exit'] },
       snap: { hosts: '@web', version: '1.0.0', command: app('snap') },
-      haproxy: { hosts: '@edge', backends: ['hub'] },
+      nginx: { hosts: '@web', worker_processes: 1 },
+      haproxy: { hosts: '@edge', backends: ['hub', 'nginx'] },
     },
   });
   assert.equal(nodeSet('cloud', 1), 'cloud1');

@@ -26,7 +26,7 @@ services:
     stop_timeout: 3
     command: [node, "/opt/hub/{version}/hub.js", --port, "{port}", --id, "{id}"]
   snap: { hosts: "web[1-2]", version: "1.0", command: "/opt/snap/snap --port {port}" }
-  nginx: { hosts: "web1", command: [nginx-standin, --port, "{port}"] }
+  nginx: { hosts: "web1" }
   haproxy: { hosts: edge, backends: [hub, nginx] }
 tinc: { netname: tnet }
 `;
