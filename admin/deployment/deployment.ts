@@ -17,6 +17,9 @@ export interface OpenOptions {
    * own exec channel, one round trip and one remote shell fewer than starting a session first.
    */
   session?: boolean;
+  /** Things worth knowing that are not failures: skipped identity files, agent trouble, and
+   * (only when given) what each connection negotiated. `salvo exec -v` prints them. */
+  onNote?: (host: string, note: string) => void;
 }
 
 export class Deployment {
@@ -30,6 +33,7 @@ export class Deployment {
       hostKeyPolicy: knownHosts,
       channelsPerConnection: inventory.ssh.channelsPerConnection,
       session: options.session ?? true,
+      ...(options.onNote ? { onNote: options.onNote } : {}),
     });
     return new Deployment(inventory, pool);
   }

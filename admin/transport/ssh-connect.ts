@@ -3,7 +3,7 @@
 // host key refusals never are (retrying cannot fix them and may lock the account).
 import type { Duplex } from 'node:stream';
 import { Client as SshClient } from './ssh2-lib.js';
-import type { Algorithms, Client, ConnectConfig } from 'ssh2';
+import type { Algorithms, Client, ConnectConfig, NegotiatedAlgorithms } from 'ssh2';
 import { ConnectError, type ConnectReason } from '../errors.js';
 import { authHandler, loadCredentials, type Credentials } from './ssh-auth.js';
 import { hostVerifier, preferredHostKeys, type HostKeyPolicy } from './ssh-hostkey.js';
@@ -94,6 +94,11 @@ function handshake(
     };
     const onClose = (): void => settle(classify(target, creds, new Error('connection closed during handshake'), refusal));
     client.on('error', onError).on('close', onClose).once('ready', () => settle({ client }));
+    // What was negotiated, for `salvo exec -v` (as `ssh -v` prints it); listened to only when asked.
+    if (settings.onNote) {
+      client.once('handshake', (n: NegotiatedAlgorithms) => settings.onNote?.(target.name,
+        `${target.user}@${target.hostname}:${target.port}: kex ${n.kex}, host key ${n.serverHostKey}, cipher ${n.cs.cipher}`));
+    }
     const config: ConnectConfig = {
       host: target.hostname, port: target.port, username: target.user,
       readyTimeout: target.connectTimeoutMs, keepaliveInterval: 15_000, keepaliveCountMax: 4,

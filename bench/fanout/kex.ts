@@ -1,6 +1,6 @@
-// Which key exchange each side really negotiates. OpenSSH: `ssh -v` says so. ssh2 (salvo): we
-// observe the 'handshake' event of every ssh2 Client — in this process for the warm path, and in
-// the CLI through kex-probe.js (node --import), without changing any salvo code.
+// Which key exchange each side really negotiates. OpenSSH: `ssh -v` says so. The salvo CLI:
+// `salvo exec -v` says so (one line per host). The warm path in this process: we observe the
+// 'handshake' event of every ssh2 Client.
 import ssh2 from 'ssh2';
 import type { NegotiatedAlgorithms } from 'ssh2';
 import { timedSpawn } from './measure.js';
@@ -23,6 +23,15 @@ export function observeHandshakes(record: (n: Negotiated) => void): void {
     this.once('handshake', (n: NegotiatedAlgorithms) => record({ kex: n.kex, cipher: n.cs.cipher, hostKey: n.serverHostKey }));
     return connect.call(this, config);
   };
+}
+
+/** `cloud3: root@198.18.1.3:22: kex K, host key H, cipher C` lines of `salvo exec -v`. */
+export function parseVerboseHandshakes(stderr: string): Negotiated[] {
+  const found: Negotiated[] = [];
+  for (const m of stderr.matchAll(/^\S+: \S+: kex (\S+), host key (\S+), cipher (\S+)$/gm)) {
+    found.push({ kex: m[1]!, hostKey: m[2]!, cipher: m[3]! });
+  }
+  return found;
 }
 
 /** `kex X (k/N connections), cipher Y, host key Z`, or each distinct combination. */

@@ -25,6 +25,15 @@ test('CLI on a lab', { skip: !isRoot && 'needs root (network namespaces)' }, asy
       for (const row of rows) assert.equal(row.stdout, `${row.host}\n`);
     });
 
+    await t.test('-v prints what each connection negotiated, one line per host, on stderr', () => {
+      const r = salvo([...s, 'exec', '-v', 'cloud[1-3]', '--', 'true']);
+      assert.equal(r.code, 0, r.stderr);
+      const lines = r.stderr.split('\n').filter((l) => / kex /.test(l)).sort();
+      assert.equal(lines.length, 3, r.stderr);
+      lines.forEach((line, i) => assert.match(line, new RegExp(`^cloud${i + 1}: root@198\\.18\\.\\d+\\.\\d+:22: kex curve25519-sha256, host key ssh-ed25519, cipher \\S+$`)));
+      assert.doesNotMatch(r.stdout, / kex /, 'nothing of it on stdout');
+    });
+
     await t.test('an unknown host key is refused until trusted on purpose', async () => {
       const original = await readFile(lab.knownHostsFile, 'utf8');
       await writeFile(lab.knownHostsFile, original.split('\n').filter((l) => !l.startsWith('cloud5,')).join('\n'));

@@ -87,7 +87,10 @@ describe('ssh connect', () => {
     const target = sshd.target({ identityFiles: [locked, join(sshd.dir, 'missing'), sshd.clientKey] });
     const r = await transport(target, { onNote: (_h, n) => notes.push(n) }).run(cmd('true'));
     assert.equal(r.ok, true, r.failure?.message);
-    assert.deepEqual(notes, [`skipped identity ${locked}: it is encrypted; load it into ssh-agent instead`]);
+    // Skipped identities first (credentials load before connecting), then what the handshake negotiated.
+    assert.deepEqual(notes.slice(0, 1), [`skipped identity ${locked}: it is encrypted; load it into ssh-agent instead`]);
+    assert.equal(notes.length, 2, notes.join('\n'));
+    assert.match(notes[1]!, /^root@127\.0\.0\.1:\d+: kex curve25519-sha256, host key ssh-ed25519, cipher aes128-gcm@openssh\.com$/);
     const alone = await transport(sshd.target({ identityFiles: [locked] })).run(cmd('true'));
     assert.equal(alone.failure?.kind, 'auth');
     assert.match(alone.failure?.message ?? '', /offered: nothing\); skipped identity .*encrypted/);

@@ -8,7 +8,7 @@ import { parseDuration } from '../parse-duration.js';
 import { withInterrupt } from '../interrupt.js';
 import { servicesPath, servicesFlag } from './services-path.js'; // not ./index.js: that loads every command
 
-interface Flags { fanout?: string; timeout?: string; json?: boolean }
+interface Flags { fanout?: string; timeout?: string; json?: boolean; verbose?: boolean }
 
 export function registerExec(program: Command): void {
   program.command('exec')
@@ -18,13 +18,15 @@ export function registerExec(program: Command): void {
     .option('-f, --fanout <n>', 'hosts in flight at once (default: ssh.concurrency, 64)')
     .option('-t, --timeout <duration>', 'per-host deadline (e.g. 30s, 2m); kills the remote process group')
     .option('--json', 'one JSON object per host on stdout, as each finishes')
+    .option('-v, --verbose', 'on stderr, per host: what the connection negotiated (kex, host key, cipher), auth notes')
     .addHelpText('after', '\nExit codes: 0 all ok, 1 some command failed, 2 usage/config error,\n3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).')
     .action(async (nodeset: string, words: string[], flags: Flags, cmd: Command) => {
       const concurrency = flags.fanout === undefined ? undefined : positiveInt(flags.fanout, '--fanout');
       const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
       const { Deployment } = await import('../../deployment/deployment.js');
       // One command per host, then exit: no shell sessions to keep warm, no waiting for closes.
-      const dep = await Deployment.open(servicesPath(cmd), { session: false });
+      const onNote = flags.verbose ? (host: string, note: string): void => { process.stderr.write(`${host}: ${note}\n`); } : undefined;
+      const dep = await Deployment.open(servicesPath(cmd), { session: false, ...(onNote ? { onNote } : {}) });
       try {
         const results = await withInterrupt((signal) => dep.exec(nodeset, shell(words.join(' ')), {
           ...(concurrency ? { concurrency } : {}), timeoutMs, signal,
