@@ -1,4 +1,4 @@
-// Service kinds on a real 5-host lab: start/stop/status of every kind with the lab's stand-ins
+// Service kinds on a real 5-host lab: start/stop/restart/status of every kind with the lab's stand-ins
 // (and the real nginx, services-nginx.ts), two hubs per host behind a real haproxy, drain/ready
 // through its runtime API, a zero-drop rolling restart, upgrade and drift. The plans run step by
 // step (services-helpers.ts), so these
@@ -85,6 +85,25 @@ test('service kinds on a 5-host lab', { skip: !isRoot && 'needs root (network na
       assert.ok(report.sent / ((Date.now() - started) / 1000) >= 100, `${report.sent} requests: at least 100/s`);
       const after = await pidsOf('hub');
       assert.ok(after.every((pid, i) => pid !== before[i]), 'every hub runs a new process');
+    });
+
+    await t.test('restart haproxy under load: a seamless reload to a new pid, no request fails', async () => {
+      const [before] = await pidsOf('haproxy');
+      let finish!: () => void;
+      const traffic = load(`http://${edge}:8000/`, new Promise<void>((r) => { finish = r; }), 8, 25);
+      await new Promise((r) => setTimeout(r, 500));
+      const runs = await runOp(dep, 'restart', 'haproxy');
+      await new Promise((r) => setTimeout(r, 500));
+      finish();
+      const report = await traffic;
+      assert.deepEqual(failures(runs), []);
+      assert.match(runs.at(-1)!.output, new RegExp(`^reloaded \\(pid ${before} → \\d+\\)`, 'm'));
+      assert.deepEqual(report.errors, []);
+      assert.equal(report.failed, 0);
+      assert.ok(report.sent > 0);
+      const [after] = await pidsOf('haproxy');
+      assert.notEqual(after, before, 'a new haproxy process took the sockets over');
+      assert.deepEqual([...await hubIds(`http://${edge}:8000/`, 40)].sort(), ['hub#0@cloud1', 'hub#0@cloud2', 'hub#1@cloud1', 'hub#1@cloud2']);
     });
 
     await t.test('upgrade hub --version 2.0.0: status shows it, diff reports it, upgrading back clears it', async () => {
