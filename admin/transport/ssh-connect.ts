@@ -111,6 +111,7 @@ function handshake(
       client.connect(config);
       const sock = (client as unknown as { _sock?: Writable })._sock; // ssh2's socket, made by connect()
       if (sock) coalesceWrites(sock);
+      ignoreHostKeyAnnouncements(client);
     } catch (err) {
       settle(classify(target, creds, err instanceof Error ? err : new Error(String(err)), refusal));
     }
@@ -172,4 +173,25 @@ export function coalesceWrites(sock: Writable): void {
     }
     return write(...args);
   }) as typeof sock.write;
+}
+
+type GlobalRequestHandler = (p: unknown, name: string, wantReply: boolean, data: unknown) => void;
+interface Ssh2Internals { _protocol?: { _handlers?: { GLOBAL_REQUEST?: GlobalRequestHandler }; requestSuccess?: () => void } }
+
+/**
+ * OpenSSH's sshd announces all its host keys after authentication (hostkeys-00@openssh.com), and
+ * ssh2 answers every announcement by asking the server to prove each key: one more round trip
+ * and one signature per host key on the server (an RSA signature costs it milliseconds). Salvo
+ * learns host keys only on purpose (`salvo hosts trust`), never from this message — OpenSSH with
+ * UpdateHostKeys off ignores it too — so it is acknowledged and dropped.
+ */
+export function ignoreHostKeyAnnouncements(client: Client): void {
+  const proto = (client as unknown as Ssh2Internals)._protocol;
+  const handlers = proto?._handlers;
+  const original = handlers?.GLOBAL_REQUEST;
+  if (!handlers || typeof original !== 'function') return;
+  handlers.GLOBAL_REQUEST = (p, name, wantReply, data) => {
+    if (name !== 'hostkeys-00@openssh.com') return original(p, name, wantReply, data);
+    if (wantReply) proto.requestSuccess?.();
+  };
 }
