@@ -108,6 +108,14 @@ export const SERVICE_KINDS: Record<string, ServiceKind> = {
   },
 };
 
+/** Overrides of the kind's health gate (admin/services/*: `gate`); every key is optional. */
+const gate = z.strictObject({
+  passes: count.optional().describe('healthy probes in a row that pass the gate'),
+  interval: seconds.optional().describe('seconds between two probes'),
+  timeout: seconds.optional().describe('seconds after which the unit fails its gate'),
+}).optional()
+  .describe('the health gate after each unit starts or restarts: { passes, interval, timeout } (defaults per kind)');
+
 /** The schema of one service entry: `hosts`, the kind's options, and its port options. */
 export function serviceSchema(kind: ServiceKind): z.ZodObject {
   const portOptions = Object.fromEntries(kind.ports.map((r) =>
@@ -116,6 +124,7 @@ export function serviceSchema(kind: ServiceKind): z.ZodObject {
   return z.strictObject({
     hosts: nodeSet.describe('the hosts that run it (node set; @group allowed)'),
     ...kind.options,
+    gate,
     ...portOptions,
   });
 }

@@ -72,15 +72,29 @@ function unitsWithSteps(inv: Inventory, kind: ServiceKind, req: RolloutRequest, 
     unit,
     kind,
     steps: kind.plan(req.op, unit, inv, req.options),
-    ...(req.wait ? { gate: gateFor(kind, req.op, req.options.version) } : {}),
+    ...(req.wait ? { gate: gateFor(kind, req.op, req.options.version, gateOverrides(inv, kind.kind)) } : {}),
   }));
 }
 
-export function gateFor(kind: ServiceKind, op: Operation, version?: string): GateSpec {
+type GateTiming = ServiceKind['gate'];
+
+/** The services file's `gate:` for this service (seconds there, ms here); {} when it has none. */
+export function gateOverrides(inv: Inventory, service: string): Partial<GateTiming> {
+  const g = inv.services.get(service)?.options.gate as { passes?: number; interval?: number; timeout?: number } | undefined;
+  if (!g) return {};
+  return {
+    ...(g.passes !== undefined ? { passes: g.passes } : {}),
+    ...(g.interval !== undefined ? { intervalMs: g.interval * 1000 } : {}),
+    ...(g.timeout !== undefined ? { timeoutMs: g.timeout * 1000 } : {}),
+  };
+}
+
+export function gateFor(kind: ServiceKind, op: Operation, version?: string, overrides: Partial<GateTiming> = {}): GateSpec {
   return {
     expect: op === 'stop' ? 'stopped' : 'running',
     ...(op === 'upgrade' && version ? { version } : {}),
     ...kind.gate,
+    ...overrides,
   };
 }
 

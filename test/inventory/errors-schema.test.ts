@@ -107,3 +107,18 @@ test('the deployment name must work as a REPL variable', () => {
     'services.yaml:1:13: deployment: expected a name of letters, digits and _ (the REPL exposes it as a variable), got string "storm-2"',
   ]);
 });
+
+test('a service gate: unknown keys and wrong values, at their line and column', () => {
+  const found = issues(yaml`
+    deployment: t
+    hosts:
+      cloud1: {}
+    services:
+      hub: { hosts: cloud1, gate: { passes: 0, timout: 60 } }
+      snap: { hosts: cloud1, gate: { interval: "2s" } }
+  `);
+  assert.equal(found.length, 3, found.join('\n'));
+  assert.match(found[0]!, /^services\.yaml:5:\d+: services\.hub\.gate\.passes: /);
+  assert.match(found[1]!, /^services\.yaml:5:\d+: services\.hub\.gate\.timout: unknown key \(did you mean `timeout`\?\)$/);
+  assert.match(found[2]!, /^services\.yaml:6:\d+: services\.snap\.gate\.interval: expected a number of seconds/);
+});

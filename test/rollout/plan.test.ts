@@ -90,3 +90,13 @@ test('budget: a count, or a percentage of the units rounded down', () => {
   assert.throws(() => parseSize('x', '--budget', true), UsageError);
   assert.equal(resolveSize({ kind: 'percent', p: 1 }, 10, 1), 1);
 });
+
+test("the services file's gate: overrides the kind's, key by key, seconds to ms", () => {
+  const tuned = inventoryOf(hosts, [
+    { kind: 'cassandra', hosts: ['h1', 'h2', 'h3'], options: { gate: { timeout: 7200, interval: 10 } } },
+    { kind: 'nginx', hosts: ['h4'] },
+  ]);
+  const gateOf = (target: string) => buildPlan(tuned, kinds, req({ target })).batches[0]!.units[0]!.gate!;
+  assert.deepEqual(gateOf('cassandra'), { expect: 'running', passes: 2, intervalMs: 10_000, timeoutMs: 7_200_000 });
+  assert.deepEqual(gateOf('nginx'), { expect: 'running', passes: 2, intervalMs: 1, timeoutMs: 100 }, 'the kind default');
+});
