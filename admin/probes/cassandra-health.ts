@@ -10,7 +10,7 @@ import { firstLine, parseSections, type Section } from './sections.js';
 import { parseUnitStatus } from './unit-status.js';
 
 type Sections = Map<string, Section>;
-type Verdict = { ok: true; note?: string } | { ok: false; why: string };
+type Verdict = { ok: true; note?: string; peersNotUp?: string[] } | { ok: false; why: string };
 
 const STATE_WORDS: Record<string, string> = { J: 'joining the ring', L: 'leaving the ring', M: 'moving in the ring' };
 const code = (r: NodetoolRow): string => `${r.status}${r.state}`;
@@ -33,9 +33,9 @@ function ownRowProblem(row: NodetoolRow): string | undefined {
   return `${STATE_WORDS[row.state]} (${code(row)} in nodetool status)`;
 }
 
-function peersNote(rows: NodetoolRow[], own: NodetoolRow): string | undefined {
-  const others = rows.filter((r) => r !== own && code(r) !== 'UN');
-  return others.length === 0 ? undefined : `peers not UN: ${others.map((r) => `${r.address} ${code(r)}`).join(', ')}`;
+/** Peers this node does not see UN, as `10.1.4.1 DN`. */
+function peersNotUp(rows: NodetoolRow[], own: NodetoolRow): string[] {
+  return rows.filter((r) => r !== own && code(r) !== 'UN').map((r) => `${r.address} ${code(r)}`);
 }
 
 function ringVerdict(s: Sections): Verdict {
@@ -54,14 +54,14 @@ function ringVerdict(s: Sections): Verdict {
   }
   const why = ownRowProblem(own);
   if (why) return { ok: false, why };
-  const note = peersNote(parsed.rows, own);
-  return { ok: true, ...(note ? { note } : {}) };
+  const others = peersNotUp(parsed.rows, own);
+  return others.length === 0 ? { ok: true } : { ok: true, note: `peers not UN: ${others.join(', ')}`, peersNotUp: others };
 }
 
 export function parseCassandraHealth(stdout: string): Health {
   const daemon = parseUnitStatus(stdout);
   if (daemon.state !== 'running') return daemon; // stopped, or up without its native port
   const verdict = ringVerdict(parseSections(stdout));
-  if (verdict.ok) return { ...daemon, ...(verdict.note ? { detail: verdict.note } : {}) };
+  if (verdict.ok) return { ...daemon, ...(verdict.note ? { detail: verdict.note } : {}), ...(verdict.peersNotUp ? { peersNotUp: verdict.peersNotUp } : {}) };
   return { ...daemon, state: 'unhealthy', detail: verdict.why };
 }

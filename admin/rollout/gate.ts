@@ -26,6 +26,7 @@ export function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
 export function unmet(h: Health, gate: GateSpec): string | undefined {
   if (h.state !== gate.expect) return `${h.state}${h.detail ? `: ${h.detail}` : ''} (want ${gate.expect})`;
   if (gate.version && h.version !== undefined && h.version !== gate.version) return `version ${h.version} (want ${gate.version})`;
+  if (gate.peersUp && h.peersNotUp?.length) return `it sees peers not up: ${h.peersNotUp.join(', ')} (want the whole ring up before the next node)`;
   return undefined;
 }
 

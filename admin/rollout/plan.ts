@@ -93,6 +93,7 @@ export function gateFor(kind: ServiceKind, op: Operation, version?: string, over
   return {
     expect: op === 'stop' ? 'stopped' : 'running',
     ...(op === 'upgrade' && version ? { version } : {}),
+    ...(kind.ringGate && (op === 'restart' || op === 'upgrade') ? { peersUp: true } : {}),
     ...kind.gate,
     ...overrides,
   };

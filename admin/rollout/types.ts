@@ -27,6 +27,7 @@ export interface RolloutRequest {
 export interface GateSpec {
   expect: Health['state'];
   version?: string; // upgrade: the probe must report this version (when it reports one)
+  peersUp?: boolean; // restart/upgrade of a ring member: it must also see every peer healthy
   passes: number;
   intervalMs: number;
   timeoutMs: number;

@@ -33,6 +33,7 @@ const daemon = daemonKind(CONFIG);
 
 export const cassandra: ServiceKind = {
   ...daemon,
+  ringGate: true, // a restart or upgrade moves on only once the node sees the whole ring UN
   healthProbe: (unit, inv) => {
     const { nodetool, listenAddress } = ringOf(inv, unit);
     return { host: unit.host, command: ringStatusCommand(daemonOf(CONFIG, inv, unit, false), listenAddress, nodetool) };

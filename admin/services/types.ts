@@ -33,6 +33,9 @@ export interface Health {
   version?: string;
   detail?: string; // why unhealthy, or the probe's evidence
   logTail?: string; // last lines of the unit's log when it failed to start
+  /** Members of its cluster this unit sees unhealthy (cassandra: peers not UN in its `nodetool
+   * status`), e.g. `10.1.4.1 DN`. Empty or absent: none. A gate may require none (see ringGate). */
+  peersNotUp?: string[];
 }
 
 export interface OperationOptions {
@@ -52,6 +55,13 @@ export interface ServiceKind {
   /** A command whose output `parseHealth` reads: one SSH round trip per probe. */
   healthProbe(unit: Unit, inv: Inventory): { host: string; command: Command };
   parseHealth(stdout: string, exitCode: number | null): Health;
+  /**
+   * The unit is one member of a cluster (a Cassandra ring): after a restart or upgrade its gate
+   * also waits until it sees every peer healthy, so the next batch never takes a node down while
+   * another is still down or joining (cstar's rule). A start does not wait for peers: they may be
+   * starting in a later batch.
+   */
+  readonly ringGate?: boolean;
   /** Passes in a row needed to call a unit healthy (health gate), and how long to wait. */
   gate: { passes: number; intervalMs: number; timeoutMs: number };
 }

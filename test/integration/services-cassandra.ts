@@ -1,7 +1,8 @@
 // The cassandra health gate on the lab (a case of services.test.ts): `salvo start cassandra`
 // waits through the stand-ins' Joining phase until each node's own `nodetool status` row is UN
 // (the lab's nodetool stand-in), and a node whose daemon is KILLed reads stopped while its peers,
-// which now see it DN, stay running.
+// which now see it DN, stay running; a restart meanwhile stops at the first node, whose gate waits
+// for the whole ring.
 import assert from 'node:assert/strict';
 import { Deployment } from '../../admin/deployment/deployment.js';
 import type { Lab } from '../../admin/lab/index.js';
@@ -53,9 +54,18 @@ async function deadPeer(lab: Lab, dep: Deployment): Promise<void> {
   assert.equal(status.code, 1, status.stdout);
   assert.match(status.stdout, new RegExp(`^cassandra +running +cloud\\[3-4\\] \\(2\\) .* peers not UN: ${dead} DN$`, 'm'));
   assert.match(status.stdout, /^cassandra +stopped +cloud5 \(1\) .* pid \d+ exited/m);
+  // A restart while a peer is down: cloud3 comes back UN, but its gate waits for the whole ring
+  // (cstar's rule), so the rollout stops there instead of taking the next node down too.
+  const short = await variant(lab, 'short-gate', (doc) => { doc.services.cassandra!.gate = { timeout: 6 }; });
+  const blocked = await runCli(short, 'restart', 'cassandra', '-H', 'cloud[3-4]');
+  assert.equal(blocked.code, 1, blocked.stdout + blocked.stderr);
+  assert.match(blocked.stdout, new RegExp(`cassandra#0@cloud3  gate: FAILED after .*it sees peers not up: ${dead} DN`));
+  assert.doesNotMatch(blocked.stdout, /cassandra#0@cloud4 +(stop|start)/, 'cloud4 was never taken down');
   const again = await runCli(lab.servicesFile, 'start', 'cassandra', '-H', 'cloud5');
   assert.equal(again.code, 0, again.stdout + again.stderr);
   assert.deepEqual((await statusOf(dep, 'cassandra')).map((s) => [s.health?.state, s.health?.detail]), Array(3).fill(['running', undefined]));
+  const healed = await runCli(lab.servicesFile, 'restart', 'cassandra', '-H', 'cloud3');
+  assert.equal(healed.code, 0, healed.stdout + healed.stderr);
 }
 
 export async function cassandraGate(lab: Lab, dep: Deployment): Promise<void> {

@@ -23,7 +23,7 @@ test('own row UN: running, with pid, uptime and version from the daemon', () => 
 
 test('own row UN while a peer is down: still running; the peer is named in the detail', () => {
   assert.deepEqual(parseCassandraHealth(probe(RUNNING, ['198.18.1.3'], recorded('nodetool-status-two-dcs.txt'))),
-    { state: 'running', ...up, detail: 'peers not UN: 10.2.14.2 DN' });
+    { state: 'running', ...up, detail: 'peers not UN: 10.2.14.2 DN', peersNotUp: ['10.2.14.2 DN'] });
 });
 
 test('own row UJ: unhealthy, joining', () => {

@@ -18,7 +18,8 @@ export function planHeadline(req: RolloutRequest, plan: PlanView): string {
 
 export function describeGate(g: GateSpec): string {
   const version = g.version ? ` at version ${g.version}` : '';
-  return `${g.expect}${version} ${g.passes}× in a row (every ${seconds(g.intervalMs)}, within ${seconds(g.timeoutMs)})`;
+  const ring = g.peersUp ? ', seeing every peer up' : '';
+  return `${g.expect}${version}${ring} ${g.passes}× in a row (every ${seconds(g.intervalMs)}, within ${seconds(g.timeoutMs)})`;
 }
 
 function stepLine(s: StepView, i: number, unitHost: string, full: boolean): string {
