@@ -93,7 +93,9 @@ test('the example services.yaml of the repository loads cleanly', async () => {
   const example = await loadInventory(join(dirname(fixture('x')), '../../../services.yaml'), { home: HOME });
   assert.equal(example.deployment, 'storm');
   assert.equal(example.hosts.size, 31);
-  assert.deepEqual(example.services.get('hub')!.options, { instances: 2 });
+  assert.deepEqual(example.services.get('hub')!.options.instances, 2);
+  assert.equal(example.services.get('hub')!.options.version, '2024.05.1');
+  assert.deepEqual(example.services.get('cassandra')!.options.gate, { timeout: 3600 });
   assert.equal(example.computeServers.get('cloud21'), 'off');
 });
 
