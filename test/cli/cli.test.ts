@@ -75,3 +75,15 @@ test('unknown command and bad flags exit 2; --help exits 0', () => {
   assert.equal(salvo('exec', '--fanout', 'x', 'cloud1', '--', 'true').code, 2);
   assert.equal(salvo('--help').code, 0);
 });
+
+test('the example deployment plans every rollout without touching a host (--dry-run)', () => {
+  const r = salvo('-s', 'services.yaml', 'restart', 'all', '--dry-run');
+  assert.equal(r.code, 0, r.stderr);
+  // 7 cassandra + 4 web hosts × (2 hubs + snap + nginx) + haproxy, one unit at a time.
+  assert.match(r.stdout, /^plan: restart all: 24 units in 24 batches \(serial\)/m);
+  assert.match(r.stdout, /gate: running, seeing every peer up 3× in a row \(every 2s, within 3600s\)/);
+  assert.match(r.stdout + r.stderr, /skipped: vm — vm: `restart` of storm-db1 comes with the VM issue/);
+  const up = salvo('-s', 'services.yaml', 'upgrade', 'hub', '--version', '2024.06.0', '--dry-run');
+  assert.equal(up.code, 0, up.stderr);
+  assert.match(up.stdout, /\/opt\/smc\/2024\.06\.0\/hub\.js/);
+});
