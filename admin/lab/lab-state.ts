@@ -65,6 +65,9 @@ export async function readState(dir: string): Promise<LabState | undefined> {
     throw e;
   }
   const state = JSON.parse(text) as LabState;
+  if ((state as { mode?: unknown }).mode === 'loopback') {
+    throw new LabError(`${dir} holds a loopback lab (lab up --loopback): salvo lab status|down handle it (loopbackStatus, loopbackDown)`);
+  }
   if (state.version !== 1 || typeof state.id !== 'number' || !Array.isArray(state.hosts)) {
     throw new LabError(`${statePath(dir)}: not a lab state file this version understands`);
   }

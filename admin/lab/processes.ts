@@ -83,3 +83,27 @@ export async function pidsInNetns(inodes: Set<number>): Promise<number[]> {
   }
   return found;
 }
+
+/** The parent pid from /proc/PID/stat; the command name may hold spaces and ')', so parse after the last ')'. */
+async function parentOf(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every running descendant of `pids` (children, their children…), found by parent pid, never by name. */
+export async function descendants(pids: readonly number[]): Promise<number[]> {
+  const children = new Map<number, number[]>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const ppid = await parentOf(Number(entry));
+    if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  const found: number[] = [];
+  const walk = (p: number): void => { for (const c of children.get(p) ?? []) { found.push(c); walk(c); } };
+  pids.forEach(walk);
+  return found;
+}

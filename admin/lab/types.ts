@@ -71,3 +71,36 @@ export type LabEvent =
   | { kind: 'removed'; what: string };
 
 export type LabListener = (event: LabEvent) => void;
+
+/** A loopback lab (`salvo lab up N --loopback`): one sshd per host on 127.0.0.1, no root needed. */
+export interface LoopbackLab {
+  mode: 'loopback';
+  dir: string;
+  /** The account every sshd runs as, and the only one it lets in. */
+  user: string;
+  address: string; // 127.0.0.1
+  hosts: { name: string; n: number; port: number; sshdPid: number; dir: string }[];
+  servicesFile: string;
+  knownHostsFile: string;
+  sshConfigFile: string;
+  identityFile: string;
+}
+
+export interface LoopbackHostStatus {
+  name: string;
+  address: string;
+  port: number;
+  sshdPid: number | null;
+  sshdAlive: boolean;
+}
+
+export interface LoopbackStatus {
+  mode: 'loopback';
+  dir: string;
+  user: string;
+  phase: 'building' | 'up';
+  hosts: LoopbackHostStatus[];
+  recorded: RecordedPid[];
+  /** Fully built and every host's sshd alive. */
+  healthy: boolean;
+}

@@ -11,7 +11,7 @@ import type { KeyPair } from './keys.js';
 import { etcNetnsDir, hostDir, type LabState, type StateHost } from './lab-state.js';
 
 /** Write `text` to `path` through a temp file and a rename. */
-async function writeAtomic(path: string, text: string, mode = 0o644): Promise<void> {
+export async function writeAtomic(path: string, text: string, mode = 0o644): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, text, { mode });
   await chmod(tmp, mode); // the umask may have narrowed it
