@@ -1,7 +1,8 @@
 // Opening one authenticated ssh2 Client: algorithms, host key check, auth, and the mapping of
 // ssh2's errors to ConnectError reasons. Transient failures are retried with jitter; auth and
 // host key refusals never are (retrying cannot fix them and may lock the account).
-import type { Duplex, Writable } from 'node:stream';
+import type { Duplex } from 'node:stream';
+import { tuneClient } from './ssh2-tuning.js';
 import { Client as SshClient } from './ssh2-lib.js';
 import type { Algorithms, Client, ConnectConfig, NegotiatedAlgorithms } from 'ssh2';
 import { ConnectError, type ConnectReason } from '../errors.js';
@@ -109,9 +110,7 @@ function handshake(
     };
     try {
       client.connect(config);
-      const sock = (client as unknown as { _sock?: Writable })._sock; // ssh2's socket, made by connect()
-      if (sock) coalesceWrites(sock);
-      ignoreHostKeyAnnouncements(client);
+      tuneClient(client);
     } catch (err) {
       settle(classify(target, creds, err instanceof Error ? err : new Error(String(err)), refusal));
     }
@@ -154,44 +153,4 @@ function jitter([min, max]: readonly [number, number]): number {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
- * ssh2 writes every SSH packet with its own write(): several per round trip (NEWKEYS and the
- * service request, a channel open and its exec request and EOF). Corking the socket until the
- * end of the tick sends them in one writev: fewer segments on the wire, fewer syscalls, and
- * fewer wake-ups of the server.
- */
-export function coalesceWrites(sock: Writable): void {
-  const write = sock.write.bind(sock) as (...args: unknown[]) => boolean;
-  let corked = false;
-  sock.write = ((...args: unknown[]): boolean => {
-    if (!corked) {
-      corked = true;
-      sock.cork();
-      process.nextTick(() => { corked = false; sock.uncork(); });
-    }
-    return write(...args);
-  }) as typeof sock.write;
-}
-
-type GlobalRequestHandler = (p: unknown, name: string, wantReply: boolean, data: unknown) => void;
-interface Ssh2Internals { _protocol?: { _handlers?: { GLOBAL_REQUEST?: GlobalRequestHandler }; requestSuccess?: () => void } }
-
-/**
- * OpenSSH's sshd announces all its host keys after authentication (hostkeys-00@openssh.com), and
- * ssh2 answers every announcement by asking the server to prove each key: one more round trip
- * and one signature per host key on the server (an RSA signature costs it milliseconds). Salvo
- * learns host keys only on purpose (`salvo hosts trust`), never from this message — OpenSSH with
- * UpdateHostKeys off ignores it too — so it is acknowledged and dropped.
- */
-export function ignoreHostKeyAnnouncements(client: Client): void {
-  const proto = (client as unknown as Ssh2Internals)._protocol;
-  const handlers = proto?._handlers;
-  const original = handlers?.GLOBAL_REQUEST;
-  if (!handlers || typeof original !== 'function') return;
-  handlers.GLOBAL_REQUEST = (p, name, wantReply, data) => {
-    if (name !== 'hostkeys-00@openssh.com') return original(p, name, wantReply, data);
-    if (wantReply) proto.requestSuccess?.();
-  };
 }

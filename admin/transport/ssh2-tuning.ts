@@ -1,0 +1,53 @@
+// Two changes to how an ssh2 Client behaves on the wire, applied right after connect(): packets
+// written in one tick leave together, and sshd's host key announcement is not answered with a
+// request to prove every key. Both reach into ssh2's internals (`_sock`, `_protocol._handlers`);
+// test/transport/host-key-announcements.test.ts checks that the shipped ssh2 still has them.
+import type { Writable } from 'node:stream';
+import type { Client } from 'ssh2';
+
+/** Both changes, on a client whose connect() has just been called (it made the socket). */
+export function tuneClient(client: Client): void {
+  const sock = (client as unknown as { _sock?: Writable })._sock;
+  if (sock) coalesceWrites(sock);
+  ignoreHostKeyAnnouncements(client);
+}
+
+/**
+ * ssh2 writes every SSH packet with its own write(): several per round trip (NEWKEYS and the
+ * service request, a channel open and its exec request and EOF). Corking the socket until the
+ * end of the tick sends them in one writev: fewer segments on the wire, fewer syscalls, and
+ * fewer wake-ups of the server.
+ */
+export function coalesceWrites(sock: Writable): void {
+  const write = sock.write.bind(sock) as (...args: unknown[]) => boolean;
+  let corked = false;
+  sock.write = ((...args: unknown[]): boolean => {
+    if (!corked) {
+      corked = true;
+      sock.cork();
+      process.nextTick(() => { corked = false; sock.uncork(); });
+    }
+    return write(...args);
+  }) as typeof sock.write;
+}
+
+type GlobalRequestHandler = (p: unknown, name: string, wantReply: boolean, data: unknown) => void;
+interface Ssh2Internals { _protocol?: { _handlers?: { GLOBAL_REQUEST?: GlobalRequestHandler }; requestSuccess?: () => void } }
+
+/**
+ * OpenSSH's sshd announces all its host keys after authentication (hostkeys-00@openssh.com), and
+ * ssh2 answers every announcement by asking the server to prove each key: one more round trip
+ * and one signature per host key on the server (an RSA signature costs it milliseconds). Salvo
+ * learns host keys only on purpose (`salvo hosts trust`), never from this message — OpenSSH with
+ * UpdateHostKeys off ignores it too — so it is acknowledged and dropped.
+ */
+export function ignoreHostKeyAnnouncements(client: Client): void {
+  const proto = (client as unknown as Ssh2Internals)._protocol;
+  const handlers = proto?._handlers;
+  const original = handlers?.GLOBAL_REQUEST;
+  if (!handlers || typeof original !== 'function') return;
+  handlers.GLOBAL_REQUEST = (p, name, wantReply, data) => {
+    if (name !== 'hostkeys-00@openssh.com') return original(p, name, wantReply, data);
+    if (wantReply) proto.requestSuccess?.();
+  };
+}
