@@ -34,6 +34,10 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .showHelpAfterError()
     .exitOverride();
   const word = commandWord(argv);
+  // Only with no command: `salvo upgrade hub --version V` is the upgrade's own flag.
+  if (word === undefined && (argv.includes('-V') || argv.includes('--version'))) {
+    program.version((await import('./version.js')).salvoVersion(), '-V, --version');
+  }
   const alone = word !== undefined && Object.hasOwn(ALONE, word) ? ALONE[word] : undefined;
   if (alone) (await alone())(program);
   else (await import('./commands/index.js')).registerCommands(program);

@@ -87,3 +87,9 @@ test('the example deployment plans every rollout without touching a host (--dry-
   assert.equal(up.code, 0, up.stderr);
   assert.match(up.stdout, /\/opt\/smc\/2024\.06\.0\/hub\.js/);
 });
+
+test('--version prints the package version', async () => {
+  const { version } = JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8')) as { version: string };
+  assert.deepEqual(salvo('--version'), { code: 0, stdout: `${version}\n`, stderr: '' });
+  assert.equal(salvo('-V').stdout, `${version}\n`);
+});

@@ -118,8 +118,17 @@ test('a 5-host loopback lab through the CLI', async (t) => {
 });
 
 const NOBODY = 65534;
+
+/** Can uid 65534 run this checkout's CLI at all? (A repository under a 0700 directory, as /root, is out of its reach.) */
+function nobodyCanRunSalvo(): boolean {
+  const r = spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', process.execPath, BIN, '--version'],
+    { encoding: 'utf8', timeout: 20_000 });
+  return r.status === 0;
+}
+
 const asNobodySkip = process.getuid?.() !== 0 ? 'switching to uid 65534 needs root'
-  : !['/usr/bin/setpriv', '/usr/bin/unshare'].every(existsSync) ? 'needs setpriv and unshare (util-linux)' : false;
+  : !['/usr/bin/setpriv', '/usr/bin/unshare'].every(existsSync) ? 'needs setpriv and unshare (util-linux)'
+    : !nobodyCanRunSalvo() ? `uid ${NOBODY} cannot read this checkout or node (a parent directory is not world-readable)` : false;
 
 /**
  * Debian's `nobody` cannot log in through any sshd: its shell is nologin and nss-systemd marks it
