@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -42,8 +42,9 @@ test('check on the example services file', () => {
   assert.match(r.stdout, /cloud\[1-7,10-21\]/);
 });
 
-test('check reports every problem as file:line:col with exit 2', () => {
+test('check reports every problem as file:line:col with exit 2', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'salvo-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'services.yaml');
   writeFileSync(file, [
     'deployment: t',
