@@ -1,7 +1,7 @@
 // A valid file loads with every value expanded, defaulted and resolved.
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { test } from 'node:test';
 import { loadInventory, parseInventory } from '../../admin/inventory/load.js';
@@ -79,8 +79,9 @@ test('defaults: ssh settings, known_hosts beside the file, no tinc or backup', (
   assert.deepEqual(min.ports, {});
 });
 
-test('ssh.config defaults to ~/.ssh/config only when that file exists', async () => {
+test('ssh.config defaults to ~/.ssh/config only when that file exists', async (t) => {
   const home = await mkdtemp(join(tmpdir(), 'salvo-home-'));
+  t.after(() => rm(home, { recursive: true, force: true }));
   const text = MINIMAL;
   assert.equal(parseInventory(text, 'services.yaml', { home }).ssh.config, undefined);
   await mkdir(join(home, '.ssh'));
