@@ -15,7 +15,8 @@ import { STATUS } from '../../admin/services/daemon-scripts.js';
 import { renderNginxConfig } from '../../admin/services/nginx-config.js';
 import { NGINX_STOP, NGINX_UP, NGINX_WRITE_CONFIG } from '../../admin/services/nginx-scripts.js';
 import { parseUnitStatus } from '../../admin/probes/unit-status.js';
-import { alive, get, members, run, sh, squatter, type Setup } from './nginx-test-helpers.js';
+import { alive, get, members, type Setup } from './nginx-test-helpers.js';
+import { assertRefusedAtOnce, run, sh, squatter } from './script-helpers.js';
 
 const NGINX = spawnSync('sh', ['-c', 'command -v nginx']).stdout.toString().trim();
 const skip = !NGINX && 'nginx is not installed (.ci/setup installs nginx-light)';
@@ -156,12 +157,7 @@ test('nginx: a port another process holds fails the start at once, naming it; no
     assert.equal(write(s).code, 0);
     const squat = await squatter(s.p);
     try {
-      const started = Date.now();
-      const r = up(s, 'start');
-      assert.equal(r.code, 1, r.out);
-      assert.match(r.out, new RegExp(`^port ${s.p} is already in use by pid ${squat.pid} \\(\\S*node -e .*\\): not starting\n$`));
-      assert.ok(Date.now() - started < 5000, 'failed at once, not at the deadline');
-      assert.equal(existsSync(s.pidf), false, 'no nginx was started');
+      assertRefusedAtOnce(() => up(s, 'start'), s.p, squat, s.pidf, 'nginx');
     } finally {
       squat.kill();
     }

@@ -4,8 +4,7 @@
 // pid file naming another program is never signalled, a port held by another process fails a
 // start at once with the holder named.
 import assert from 'node:assert/strict';
-import { spawnSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawnSync, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,13 +14,9 @@ import { script } from '../../admin/services/daemon.js';
 import { START, STATUS, STOP, SCAN } from '../../admin/services/daemon-scripts.js';
 import { parseUnitStatus } from '../../admin/probes/unit-status.js';
 import { parseScan } from '../../admin/probes/scan.js';
-import { toShell, type Command } from '../../admin/transport/command.js';
+import { assertRefusedAtOnce, run, sh, squatter } from './script-helpers.js';
 
 const APP = fileURLToPath(new URL('../../admin/lab/standins/app.js', import.meta.url));
-const sh = (c: Command): { code: number | null; out: string } => {
-  const r = spawnSync('sh', ['-c', toShell(c)], { encoding: 'utf8', timeout: 30_000 });
-  return { code: r.status, out: r.stdout + r.stderr };
-};
 const alive = (pid: number): boolean => { try { process.kill(pid, 0); return !/State:\s+Z/.test(spawnSync('cat', [`/proc/${pid}/status`], { encoding: 'utf8' }).stdout); } catch { return false; } };
 const port = (): number => 20000 + Math.floor(Math.random() * 20000);
 
@@ -67,13 +62,8 @@ test('on TERM the stand-in finishes requests in flight; with --on-term exit (as 
       assert.equal(sh(script(START, pidf, log, p, 10, '1.2', ...argv(p, '--on-term', mode))).code, 0);
       const slow = fetch(`http://127.0.0.1:${p}/slow?ms=1500`).then((r) => `HTTP ${r.status}`, (e: Error) => `failed: ${e.message}`);
       await new Promise((r) => setTimeout(r, 300));
-      // spawnSync would block this process's event loop, and with it the request above.
-      const stop = await new Promise<string>((done) => {
-        const c = spawn('sh', ['-c', toShell(script(STOP, pidf, 5, 'TERM'))], { stdio: ['ignore', 'pipe', 'ignore'] });
-        let out = '';
-        c.stdout.on('data', (d) => { out += String(d); });
-        c.on('exit', () => done(out));
-      });
+      // sh would block this process's event loop, and with it the request above.
+      const stop = (await run(script(STOP, pidf, 5, 'TERM'))).out;
       assert.match(stop, /^stopped \(pid \d+, TERM\)/);
       const text = await readFile(log, 'utf8');
       if (mode === 'finish') {
@@ -131,13 +121,6 @@ test('a pid file naming another program is stale: that process is never signalle
 });
 
 /** A process that holds `p` (listening on 127.0.0.1), once it does. */
-async function squatter(p: number, delayMs = 0): Promise<ChildProcess> {
-  const code = `setTimeout(() => require("net").createServer().listen(${p}, "127.0.0.1", () => console.log("up")), ${delayMs})`;
-  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'ignore'] });
-  if (delayMs === 0) await new Promise((r) => child.stdout!.once('data', r));
-  return child;
-}
-
 test('a port held by another process: start refuses at once, names the holder, starts nothing', async () => {
   await withDir(async ({ pidf, log }) => {
     const p = port();
@@ -145,12 +128,7 @@ test('a port held by another process: start refuses at once, names the holder, s
     try {
       // `sleep` never listens: the old check (anything listens on the port) called it started.
       for (const program of [['sleep', '30'], argv(p)]) {
-        const started = Date.now();
-        const r = sh(script(START, pidf, log, p, 10, '1.2', ...program));
-        assert.equal(r.code, 1, r.out);
-        assert.match(r.out, new RegExp(`^port ${p} is already in use by pid ${squat.pid} \\(\\S*node -e .*listen\\(${p}, "127\\.0\\.0\\.1".*\\): not starting\n$`));
-        assert.ok(Date.now() - started < 5000, 'failed at once, not at the deadline');
-        assert.equal(existsSync(pidf), false, 'nothing was started');
+        assertRefusedAtOnce(() => sh(script(START, pidf, log, p, 10, '1.2', ...program)), p, squat, pidf, 'unit');
       }
       const h = status(pidf, log, p);
       assert.equal(h.state, 'stopped');
