@@ -13,9 +13,14 @@ export function nodeSet(prefix: string, count: number): string {
 /** `ssh -F DIR/ssh_config cloud1 hostname` works with no prompt and no agent. */
 export function sshConfig(dir: string, hosts: readonly StateHost[]): string {
   const blocks = hosts.map((h) => `Host ${h.name}\n  HostName ${h.address}\n`);
-  const defaults = [
+  return [`# salvo lab fleet in ${dir}`, ...blocks, ...sshDefaults(dir, 'root')].join('\n');
+}
+
+/** The `Host *` block of both kinds of lab: the lab's key and known_hosts only, never a prompt. */
+export function sshDefaults(dir: string, user: string): string[] {
+  return [
     'Host *',
-    '  User root',
+    `  User ${user}`,
     `  IdentityFile ${join(dir, 'id_ed25519')}`,
     '  IdentitiesOnly yes',
     `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
@@ -27,7 +32,6 @@ export function sshConfig(dir: string, hosts: readonly StateHost[]): string {
     '  LogLevel ERROR',
     '',
   ];
-  return [`# salvo lab fleet in ${dir}`, ...blocks, ...defaults].join('\n');
 }
 
 /** Where the lab's stand-in daemons are built (dist/admin/lab/standins/), and the node that runs them. */

@@ -1,7 +1,7 @@
 // Text of a loopback lab's files: each host's sshd_config, and the client files in DIR
 // (known_hosts, ssh_config, services.yaml). Pure: rendering only.
 import { join } from 'node:path';
-import { nodeSet } from './client-files.js';
+import { nodeSet, sshDefaults } from './client-files.js';
 import { keyBody } from './keys.js';
 import { hostDir, sshdPidPath } from './lab-state.js';
 import { authorizedKeysPath, homeDir, LOOPBACK_ADDRESS, type LoopbackHost, type LoopbackState } from './loopback-state.js';
@@ -54,18 +54,7 @@ export function loopbackSshConfig(state: LoopbackState): string {
   return [
     `# salvo loopback lab in ${state.dir}`,
     ...blocks,
-    'Host *',
-    `  User ${state.user}`,
-    `  IdentityFile ${join(state.dir, 'id_ed25519')}`,
-    '  IdentitiesOnly yes',
-    `  UserKnownHostsFile ${join(state.dir, 'known_hosts')}`,
-    '  GlobalKnownHostsFile /dev/null',
-    '  StrictHostKeyChecking yes',
-    '  BatchMode yes',
-    '  KexAlgorithms curve25519-sha256',
-    '  ConnectTimeout 10',
-    '  LogLevel ERROR',
-    '',
+    ...sshDefaults(state.dir, state.user),
   ].join('\n');
 }
 
