@@ -1,35 +1,15 @@
 // Tear a lab down from its state file alone. Safe to run twice, and after a crash mid-way.
-import { readFile, rm, rmdir } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import { LabError } from '../errors.js';
 import { releaseId } from './allocate.js';
 import {
-  etcNetnsDir, normalizeDir, readState, sshdConfigPath, sshdPidPath, type LabState,
+  etcNetnsDir, normalizeDir, readState, type LabState,
 } from './lab-state.js';
 import { deleteLinks, linkExists, netnsExists, releaseNetnsDir } from './netns.js';
-import { readPidRecords } from './pids.js';
-import { cmdlineIncludes, killAndWait, netnsInode, pidsInNetns } from './processes.js';
+import { killAndWait, netnsInode, pidsInNetns } from './processes.js';
 import { requireRoot } from './require-root.js';
 import type { LabListener } from './types.js';
-
-interface Victim {
-  pid: number;
-  what: string;
-}
-
-/** Recorded pids (sshd pid files, DIR/pids/) whose command line proves they are still ours. */
-async function recordedVictims(state: LabState): Promise<Victim[]> {
-  const found = new Map<number, string>();
-  for (const h of state.hosts) {
-    const fromFile = Number((await readFile(sshdPidPath(state.dir, h.name), 'utf8').catch(() => '')).trim());
-    for (const pid of new Set([h.sshdPid ?? 0, fromFile])) {
-      if (await cmdlineIncludes(pid, sshdConfigPath(state.dir, h.name))) found.set(pid, `sshd ${pid} (${h.name})`);
-    }
-  }
-  for (const r of await readPidRecords(state.dir)) {
-    if (await cmdlineIncludes(r.pid, r.cmdline)) found.set(r.pid, `${r.name} ${r.pid}`);
-  }
-  return [...found].map(([pid, what]) => ({ pid, what }));
-}
+import { recordedVictims } from './victims.js';
 
 /** Inodes of the lab's network namespaces, taken before they are deleted. */
 async function netnsInodes(state: LabState): Promise<Set<number>> {
@@ -49,7 +29,7 @@ async function netnsInodes(state: LabState): Promise<Set<number>> {
  */
 async function stopProcesses(state: LabState, inodes: Set<number>, note: (what: string) => void): Promise<void> {
   for (let pass = 0; pass < 5; pass++) {
-    const recorded = await recordedVictims(state);
+    const recorded = await recordedVictims(state.dir, state.hosts);
     const stray = (await pidsInNetns(inodes))
       .filter((pid) => !recorded.some((v) => v.pid === pid))
       .map((pid) => ({ pid, what: `process ${pid} in the lab's namespaces` }));
@@ -68,7 +48,7 @@ async function remaining(state: LabState): Promise<string[]> {
     if (linkExists(h.veth)) left.push(`veth ${h.veth}`);
   }
   if (linkExists(state.bridge)) left.push(`bridge ${state.bridge}`);
-  for (const v of await recordedVictims(state)) left.push(v.what);
+  for (const v of await recordedVictims(state.dir, state.hosts)) left.push(v.what);
   return left;
 }
 

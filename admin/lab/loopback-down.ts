@@ -1,40 +1,14 @@
 // Tear a loopback lab down from its state file alone: its sshds, found by recorded pid and checked
 // against /proc/PID/cmdline (never by name), the connections and commands they serve (their
 // descendants), the processes in DIR/pids/, then the dir. Safe to run twice, and after a crash.
-import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { readdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabError } from '../errors.js';
-import { normalizeDir, sshdConfigPath, sshdPidPath } from './lab-state.js';
+import { normalizeDir } from './lab-state.js';
 import { readLoopbackState, type LoopbackState } from './loopback-state.js';
-import { readPidRecords } from './pids.js';
-import { cmdlineIncludes, descendants, killAndWait } from './processes.js';
+import { descendants, killAndWait } from './processes.js';
 import type { LabListener } from './types.js';
-
-interface Victim {
-  pid: number;
-  what: string;
-}
-
-/** Each host's sshd, from lab.json and from its pid file, if it still runs that host's config. */
-async function sshdVictims(state: LoopbackState): Promise<Victim[]> {
-  const found = new Map<number, string>();
-  for (const h of state.hosts) {
-    const fromFile = Number((await readFile(sshdPidPath(state.dir, h.name), 'utf8').catch(() => '')).trim());
-    for (const pid of new Set([h.sshdPid ?? 0, fromFile])) {
-      if (await cmdlineIncludes(pid, sshdConfigPath(state.dir, h.name))) found.set(pid, `sshd ${pid} (${h.name})`);
-    }
-  }
-  return [...found].map(([pid, what]) => ({ pid, what }));
-}
-
-/** Processes recorded in DIR/pids/ (recordPid) whose command line proves they are still ours. */
-async function recordedVictims(dir: string): Promise<Victim[]> {
-  const victims: Victim[] = [];
-  for (const r of await readPidRecords(dir)) {
-    if (await cmdlineIncludes(r.pid, r.cmdline)) victims.push({ pid: r.pid, what: `${r.name} ${r.pid}` });
-  }
-  return victims;
-}
+import { recordedVictims, type Victim } from './victims.js';
 
 function signal(pids: readonly number[], sig: NodeJS.Signals): void {
   for (const pid of pids) {
@@ -57,9 +31,7 @@ async function stopTrees(roots: readonly number[]): Promise<void> {
   await killAndWait(all);
 }
 
-async function victims(state: LoopbackState): Promise<Victim[]> {
-  return [...(await sshdVictims(state)), ...(await recordedVictims(state.dir))];
-}
+const victims = (state: LoopbackState): Promise<Victim[]> => recordedVictims(state.dir, state.hosts);
 
 /**
  * Remove the lab dir: its contents first (lab.json last, so a failure leaves the lab findable),
