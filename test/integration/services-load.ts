@@ -44,3 +44,25 @@ export async function load(url: string, stop: Promise<unknown>, concurrency = 8,
   await Promise.all(Array.from({ length: concurrency }, loop));
   return report;
 }
+
+export interface UnderLoad<T> { result: T; report: LoadReport; seconds: number }
+
+/**
+ * `work` while `load` runs against `url`: the load starts `settleMs` before it and goes on
+ * `settleMs` after it, so the moments just around the work are measured too.
+ */
+export async function duringLoad<T>(url: string, work: () => Promise<T>, concurrency = 8, settleMs = 500): Promise<UnderLoad<T>> {
+  let finish!: () => void;
+  const started = Date.now();
+  const traffic = load(url, new Promise<void>((r) => { finish = r; }), concurrency, 25);
+  const pause = (): Promise<void> => new Promise((r) => setTimeout(r, settleMs));
+  try {
+    await pause();
+    const result = await work();
+    await pause();
+    finish();
+    return { result, report: await traffic, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    finish(); // also when `work` throws: the load loops must end
+  }
+}

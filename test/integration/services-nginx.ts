@@ -11,7 +11,7 @@ import { nginxPaths } from '../../admin/services/layout.js';
 import { cmd } from '../../admin/transport/command.js';
 import { failures, runOp, statusOf } from './services-helpers.js';
 import { get } from './services-lab.js';
-import { load } from './services-load.js';
+import { duringLoad } from './services-load.js';
 
 const WEB = ['cloud1', 'cloud2'];
 const unit = { service: 'nginx', instance: 0 };
@@ -45,11 +45,7 @@ export async function nginxChecks(lab: Lab, dep: Deployment): Promise<void> {
   assert.deepEqual([...await servedBy(url, 10)].sort(), ['nginx@cloud1', 'nginx@cloud2'], 'haproxy routes /static/ to both');
 
   // restart = render + HUP: under load through haproxy nothing fails and the masters stay.
-  let finish!: () => void;
-  const traffic = load(url, new Promise<void>((r) => { finish = r; }), 4, 25);
-  const runs = await runOp(dep, 'restart', 'nginx');
-  finish();
-  const report = await traffic;
+  const { result: runs, report } = await duringLoad(url, () => runOp(dep, 'restart', 'nginx'), 4, 0);
   assert.deepEqual(failures(runs), []);
   assert.equal(runs.filter((r) => /^reloaded \(pid \d+, new workers/.test(r.output)).length, 2, runs.map((r) => r.output).join('\n'));
   assert.deepEqual(report.errors, []);

@@ -15,7 +15,7 @@ import { showStat } from '../../admin/probes/haproxy-runtime.js';
 import { haproxyPaths } from '../../admin/services/layout.js';
 import { withLab, isRoot } from './lab-fixture.js';
 import { failures, runOp, statusOf } from './services-helpers.js';
-import { load } from './services-load.js';
+import { duringLoad } from './services-load.js';
 import { hubIds, runCli, variant } from './services-lab.js';
 import { nginxChecks } from './services-nginx.js';
 import { cassandraGate } from './services-cassandra.js';
@@ -71,31 +71,18 @@ test('service kinds on a 5-host lab', { skip: !isRoot && 'needs root (network na
 
     await t.test('rolling restart of 4 hubs under load: no request fails', async () => {
       const before = await pidsOf('hub');
-      let finish!: () => void;
-      const traffic = load(`http://${edge}:8000/`, new Promise<void>((r) => { finish = r; }), 8, 25);
-      const started = Date.now();
-      await new Promise((r) => setTimeout(r, 500));
-      const runs = await runOp(dep, 'restart', 'hub');
-      await new Promise((r) => setTimeout(r, 500));
-      finish();
-      const report = await traffic;
+      const { result: runs, report, seconds } = await duringLoad(`http://${edge}:8000/`, () => runOp(dep, 'restart', 'hub'));
       assert.deepEqual(failures(runs), []);
       assert.deepEqual(report.errors, []);
       assert.equal(report.failed, 0);
-      assert.ok(report.sent / ((Date.now() - started) / 1000) >= 100, `${report.sent} requests: at least 100/s`);
+      assert.ok(report.sent / seconds >= 100, `${report.sent} requests: at least 100/s`);
       const after = await pidsOf('hub');
       assert.ok(after.every((pid, i) => pid !== before[i]), 'every hub runs a new process');
     });
 
     await t.test('restart haproxy under load: a seamless reload to a new pid, no request fails', async () => {
       const [before] = await pidsOf('haproxy');
-      let finish!: () => void;
-      const traffic = load(`http://${edge}:8000/`, new Promise<void>((r) => { finish = r; }), 8, 25);
-      await new Promise((r) => setTimeout(r, 500));
-      const runs = await runOp(dep, 'restart', 'haproxy');
-      await new Promise((r) => setTimeout(r, 500));
-      finish();
-      const report = await traffic;
+      const { result: runs, report } = await duringLoad(`http://${edge}:8000/`, () => runOp(dep, 'restart', 'haproxy'));
       assert.deepEqual(failures(runs), []);
       assert.match(runs.at(-1)!.output, new RegExp(`^reloaded \\(pid ${before} → \\d+\\)`, 'm'));
       assert.deepEqual(report.errors, []);
