@@ -32,6 +32,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .description('Operate a hosted compute cloud from one services file')
     .option('-s, --services <file>', 'services file (env SALVO_SERVICES)', process.env.SALVO_SERVICES ?? 'services.yaml')
     .showHelpAfterError()
+    .addHelpText('after', '\n`salvo --version` (-V) prints the version.')
     .exitOverride();
   const word = commandWord(argv);
   // Only with no command: `salvo upgrade hub --version V` is the upgrade's own flag.
