@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Build step after tsc: bundles the CLI (dist/admin/cli/main.js and everything it imports) into
-// dist/cli/, one ES module plus a chunk per lazily imported command. Why: a one-shot `salvo exec`
-// spent ~150 ms of its start-up resolving, reading and compiling ~200 separate modules.
+// one CommonJS file, dist/cli/salvo.cjs. Why one file: a one-shot `salvo exec` spent ~150 ms of
+// its start-up resolving, reading and compiling ~200 separate modules; why CommonJS: bin/salvo
+// runs it through vm.Script with V8's code cache (admin/cli/code-cache.ts), which Node 20 offers
+// for scripts only. Lazily imported commands stay lazy: esbuild turns `import()` of a bundled
+// module into a deferred initialiser, so a module's top level runs when first imported.
 // bin/salvo runs the bundle when it exists, else dist/admin/cli/main.js (tests import dist/ too).
 import { build } from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
@@ -9,18 +12,18 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-// Chunk names carry content hashes: old ones would pile up.
+// Copied addon names carry content hashes: old ones would pile up.
 rmSync(new URL('../dist/cli', import.meta.url), { recursive: true, force: true });
 
 const addon = existsSync(new URL('../node_modules/ssh2/lib/protocol/crypto/build/Release/sshcrypto.node', import.meta.url));
 
 await build({
   absWorkingDir: root,
-  entryPoints: { main: 'dist/admin/cli/main.js' },
+  entryPoints: { salvo: 'dist/admin/cli/main.js' },
   outdir: 'dist/cli',
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   // ssh2 is bundled too (its ~30 CommonJS files took ~30 ms to resolve and load one by one). Its
@@ -28,15 +31,9 @@ await build({
   // it; without the addon (install scripts not run) ssh2 falls back to JavaScript, as unbundled.
   external: ['cpu-features', ...(addon ? [] : ['*.node'])],
   loader: { '.node': 'copy' },
-  // CommonJS dependencies bundled into an ES module still call require() for node built-ins, and
-  // ssh2 names __dirname/__filename (only for Windows' Pageant and an inlined WebAssembly blob).
-  banner: { js: [
-    "import { createRequire as __salvoRequire } from 'node:module';",
-    "import { fileURLToPath as __salvoPath } from 'node:url';",
-    'const require = __salvoRequire(import.meta.url);',
-    'const __filename = __salvoPath(import.meta.url);',
-    "const __dirname = __salvoPath(new URL('.', import.meta.url));",
-  ].join(' ') },
+  // import.meta.url names the module's own file in ES modules; in the bundle it names the bundle
+  // (code-cache.ts passes it in), which is what the modules that use it expect when bundled.
+  define: { 'import.meta.url': '__salvoImportMetaUrl' },
   // Whitespace and syntax only: less to parse at start-up; names stay readable in stack traces.
   minifyWhitespace: true,
   minifySyntax: true,

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { exitCodeForError, renderError } from './render/error.js';
 import { EXIT } from '../fleet/outcome.js';
 import { exitCodeAfterSignal } from './interrupt.js';
+import { commandWord } from './command-word.js';
 
 type Register = (program: Command) => void;
 
@@ -14,17 +15,6 @@ type Register = (program: Command) => void;
 const ALONE: Readonly<Record<string, () => Promise<Register>>> = {
   exec: async () => (await import('./commands/exec.js')).registerExec,
 };
-
-/** The command word of `argv` (node, script, …), skipping global options; undefined if none. */
-export function commandWord(argv: readonly string[]): string | undefined {
-  for (let i = 2; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') return undefined;
-    if (arg === '-s' || arg === '--services') { i++; continue; } // the one global option with a value
-    if (!arg.startsWith('-')) return arg;
-  }
-  return undefined;
-}
 
 /** The program with every command, or only the named one when it is in ALONE. */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import { ConnectError, InternalError } from '../errors.js';
 import { ChannelLimit, channelCount } from './channel-limit.js';
-import { killText } from './remote-wrap.js';
+import { killText, type ExecShell } from './remote-wrap.js';
 import { settlesWithin } from './run-control.js';
 import { connectClient, type ConnectSettings } from './ssh-connect.js';
 import type { SshTarget } from './types.js';
@@ -43,6 +43,8 @@ export class SshConnection {
   private readonly kills = new ChannelLimit(1);
   private open = true;
   private readonly closed: Promise<void>;
+  /** The shell exec-channel commands run in; becomes 'sh' once the host turns out to lack bash. */
+  execShell: ExecShell = 'bash';
 
   private constructor(
     readonly target: SshTarget,

@@ -2,7 +2,7 @@
 // needs stdin, when the shell session is busy, or when a host cannot run one.
 import type { ClientChannel } from 'ssh2';
 import { ByteSink, LineMarker, parsePid } from './remote-markers.js';
-import { newNonce, pgidToken, startToken, wrapExec } from './remote-wrap.js';
+import { newNonce, pgidToken, startToken, wrapExec, type ExecShell } from './remote-wrap.js';
 import { within, settlesWithin, type Deadline, type RawRun } from './run-control.js';
 import type { ExecChannel, ExitStatus, SshConnection } from './ssh-connection.js';
 
@@ -10,18 +10,37 @@ import type { ExecChannel, ExitStatus, SshConnection } from './ssh-connection.js
 export async function runOnExec(
   conn: SshConnection, commandText: string, stdin: string | Buffer | undefined, deadline: Deadline,
 ): Promise<RawRun> {
+  const shell = conn.execShell;
+  const run = await runWrapped(conn, commandText, stdin, deadline, shell);
+  if (shell === 'bash' && !run.started && failedStatus(run.raw) && !run.raw.stopped) {
+    // Our wrapper never printed its first marker, so the command did not start: the login shell
+    // could not exec bash (no bash on this host). Run it again, with sh, from now on.
+    conn.execShell = 'sh';
+    return (await runWrapped(conn, commandText, stdin, deadline, 'sh')).raw;
+  }
+  return run.raw;
+}
+
+/** The login shell exited with a failure status (not: lost connection, signal). */
+function failedStatus(raw: RawRun): boolean {
+  return raw.exitCode !== null && raw.exitCode !== 0;
+}
+
+async function runWrapped(
+  conn: SshConnection, commandText: string, stdin: string | Buffer | undefined, deadline: Deadline, shell: ExecShell,
+): Promise<{ raw: RawRun; started: boolean }> {
   const nonce = newNonce();
-  const exec = await conn.exec(wrapExec(commandText, nonce));
+  const exec = await conn.exec(wrapExec(commandText, nonce, shell));
   const { channel } = exec;
   const watch = watchChannel(exec, nonce);
   channel.end(stdin ?? ''); // stdin is empty unless given: never our own stdin
   const outcome = await deadline.race(watch.closed);
   if ('value' in outcome) {
     await watch.exited; // settled by now (exit status or close); makes the ordering explicit
-    return watch.result();
+    return { raw: watch.result(), started: watch.started() };
   }
   const killNote = await stopExec(conn, channel, watch);
-  return { ...watch.result(), stopped: outcome.stop, ...(killNote ? { killNote } : {}) };
+  return { raw: { ...watch.result(), stopped: outcome.stop, ...(killNote ? { killNote } : {}) }, started: watch.started() };
 }
 
 interface ChannelWatch {
@@ -32,6 +51,8 @@ interface ChannelWatch {
   pgid: Promise<number | undefined>;
   /** The exit status (or the channel's close) has arrived. */
   hasExited(): boolean;
+  /** Our wrapper printed its first marker: the login shell ran it, the command was started. */
+  started(): boolean;
   result(): RawRun;
 }
 
@@ -59,6 +80,7 @@ function watchChannel({ channel, exit: exitStatus, closed }: ExecChannel, nonce:
   return {
     closed, exited, pgid,
     hasExited: () => ended,
+    started: () => start.hit !== undefined,
     result: () => ({
       exitCode: exit?.code ?? null,
       signal: exit?.signal ?? null,

@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { makeKeyPair } from '../../admin/lab/keys.js';
-import type { LoopbackState } from '../../admin/lab/loopback-state.js';
+import { homeDir, type LoopbackState } from '../../admin/lab/loopback-state.js';
 import { running } from '../lab/helpers.js';
 
 const BIN = resolve('bin/salvo');
@@ -67,6 +67,31 @@ test('a 5-host loopback lab through the CLI', async (t) => {
       const r = run(['ssh', '-F', join(dir, 'ssh_config'), 'cloud3', 'echo $SALVO_LAB_HOST']);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, 'cloud3\n');
+    });
+
+    await t.test('a host without bash: commands run in sh there (started once), in bash elsewhere', async () => {
+      // cloud5's sessions get a PATH holding only sh: its login shell cannot exec bash.
+      const bin = join(dir, 'nobash-bin');
+      await mkdir(bin);
+      await symlink('/bin/sh', join(bin, 'sh'));
+      const config = join(dir, 'cloud5', 'sshd_config');
+      const text = await readFile(config, 'utf8');
+      await writeFile(config, text.replace(/^SetEnv (.*)$/m, `SetEnv $1 PATH=${bin}`));
+      const pid = (await readLab(dir)).hosts[4]!.sshdPid!;
+      process.kill(pid, 'SIGHUP'); // sshd re-executes itself and reads the new config
+      const ssh = (cmd: string): Run => run(['ssh', '-F', join(dir, 'ssh_config'), 'cloud5', cmd]);
+      for (let i = 0; i < 50 && ssh('command -v bash || echo none').stdout !== 'none\n'; i++) {
+        await new Promise((done) => setTimeout(done, 100)); // until the re-executed sshd serves
+      }
+      assert.equal(ssh('command -v bash || echo none').stdout, 'none\n');
+      const probe = 'echo "$0 $#"; echo run >> "$HOME/runs"; exit 7';
+      const r = salvo(['-s', services, 'exec', '--json', 'cloud[4-5]', '--', probe]);
+      assert.equal(r.code, 1, r.stderr);
+      const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { host: string; stdout: string; exitCode: number });
+      const byHost = Object.fromEntries(rows.map((x) => [x.host, x]));
+      assert.deepEqual([byHost.cloud4?.stdout, byHost.cloud4?.exitCode], ['bash 0\n', 7]);
+      assert.deepEqual([byHost.cloud5?.stdout, byHost.cloud5?.exitCode], ['sh 0\n', 7]);
+      assert.equal(await readFile(join(homeDir(dir, 'cloud5'), 'runs'), 'utf8'), 'run\n', 'the command ran once');
     });
 
     await t.test('a changed host key in known_hosts is refused (salvo and OpenSSH)', async () => {

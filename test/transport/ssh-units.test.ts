@@ -1,6 +1,6 @@
 // Pure pieces of the SSH transport: semaphore, marker scanning, remote wrapping, status mapping.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { ChannelLimit, channelCount } from '../../admin/transport/channel-limit.js';
 import { ByteSink, LineMarker, cutRanges } from '../../admin/transport/remote-markers.js';
@@ -90,6 +90,19 @@ describe('remote wrapping', () => {
     assert.equal(lines[0], 'SALVO-START:n0nce:');
     assert.match(lines[1] ?? '', /^SALVO-PGID:n0nce:[0-9]+$/);
     assert.deepEqual(lines.slice(2), ["it's", process.env.HOME ?? '', '$(x)', 'q', '']);
+  });
+
+  it('exec wrapper: the command sees the shell as $0 and no arguments, in bash or in sh', () => {
+    for (const shell of ['bash', 'sh'] as const) {
+      const out = execFileSync('sh', ['-c', wrapExec('echo "$0 $# ${BASH_VERSION:+has-bash-vars}"', 'n', shell)], { encoding: 'utf8' });
+      assert.equal(out, `SALVO-START:n:\n${shell} 0 ${shell === 'bash' ? 'has-bash-vars' : ''}\n`);
+    }
+  });
+
+  it('exec wrapper where bash is missing: no start marker and a failure status (the cue to retry in sh)', () => {
+    const r = spawnSync('/bin/sh', ['-c', wrapExec('echo ran', 'n')], { encoding: 'utf8', env: { PATH: '/nonexistent' } });
+    assert.notEqual(r.status, 0);
+    assert.doesNotMatch(r.stdout, /SALVO-START|ran/);
   });
 
   it('session command text survives quoting through eval', () => {

@@ -1,0 +1,143 @@
+// The code cache bin/salvo loads the bundled CLI with: written after a good run, used by the next,
+// never trusted when someone else could have written it, harmless when broken.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, describe, it } from 'node:test';
+
+const root = mkdtempSync(join(tmpdir(), 'salvo-code-cache-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+let n = 0;
+/** A fresh small CommonJS bundle and an empty cache dir path (not yet created). */
+function fixture(): { bundle: string; dir: string } {
+  const base = join(root, `case${n++}`);
+  mkdirSync(base);
+  const bundle = join(base, 'bundle.cjs');
+  writeFileSync(bundle, [
+    "const path = require('node:path');",
+    'function fib(k) { return k < 2 ? k : fib(k - 1) + fib(k - 2); }',
+    'module.exports = { fib, url: __salvoImportMetaUrl, dir: __dirname, file: __filename, join: path.join };',
+  ].join('\n'));
+  return { bundle, dir: join(base, 'cache') };
+}
+
+interface Load { cacheUsed: boolean; cacheFile: string | null; fib: number; url: string; file: string; dir: string }
+
+const codeCacheModule = pathToFileURL(resolve('dist/admin/cli/code-cache.js')).href;
+
+/**
+ * Load the bundle in a new node process (one isolate per load, as bin/salvo does: within one
+ * process V8 would answer a second compile of the same source from memory, not from the file),
+ * call fib(k), then finish with `exitCode`.
+ */
+function load(bundle: string, options: { name: string; dir: string; enabled?: boolean }, exitCode = 0, k = 10): Load {
+  const script = [
+    `const { loadBundle } = await import(${JSON.stringify(codeCacheModule)});`,
+    `const b = loadBundle(${JSON.stringify(bundle)}, ${JSON.stringify(options)});`,
+    `const e = b.exports;`,
+    `console.log(JSON.stringify({ cacheUsed: b.cacheUsed, cacheFile: b.cacheFile ?? null, fib: e.fib(${k}), url: e.url, file: e.file, dir: e.dir }));`,
+    `b.finish(${exitCode});`,
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Load;
+}
+
+const files = (dir: string): string[] => readdirSync(dir).sort();
+
+describe('code cache', () => {
+  it('runs the bundle as CommonJS, with import.meta.url as the bundle file', () => {
+    const { bundle, dir } = fixture();
+    const r = load(bundle, { name: 'exec', dir });
+    assert.equal(r.fib, 55);
+    assert.equal(r.url, pathToFileURL(bundle).href);
+    assert.equal(r.file, bundle);
+    assert.equal(r.dir, join(bundle, '..'));
+  });
+
+  it('a good run stores the cache (0600 in a 0700 dir); the next load uses it', () => {
+    const { bundle, dir } = fixture();
+    assert.equal(load(bundle, { name: 'exec', dir }, 0, 12).cacheUsed, false);
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    const [file] = files(dir);
+    assert.match(file ?? '', /^exec@v\d+\.\d+\.\d+-[a-z0-9]+-\d+-\d+\.bin$/);
+    assert.equal(statSync(join(dir, file!)).mode & 0o777, 0o600);
+    const second = load(bundle, { name: 'exec', dir }, 0, 12);
+    assert.deepEqual([second.cacheUsed, second.fib], [true, 144]);
+  });
+
+  it('a failed run stores nothing', () => {
+    const { bundle, dir } = fixture();
+    load(bundle, { name: 'exec', dir }, 1);
+    assert.deepEqual(files(dir), []);
+  });
+
+  it('damaged cached data is rejected, the bundle still runs, and a good run replaces it', () => {
+    const { bundle, dir } = fixture();
+    const first = load(bundle, { name: 'exec', dir });
+    writeFileSync(first.cacheFile!, Buffer.alloc(4096, 0x5a), { mode: 0o600 });
+    const damaged = load(bundle, { name: 'exec', dir });
+    assert.deepEqual([damaged.cacheUsed, damaged.fib], [false, 55]);
+    assert.equal(load(bundle, { name: 'exec', dir }).cacheUsed, true);
+  });
+
+  it('ignores a cache anyone else could have written: group/world-writable dir or file', () => {
+    const { bundle, dir } = fixture();
+    load(bundle, { name: 'exec', dir });
+    const [file] = files(dir);
+    chmodSync(join(dir, file!), 0o666);
+    assert.equal(load(bundle, { name: 'exec', dir }).cacheUsed, false, 'writable file');
+    chmodSync(join(dir, file!), 0o600);
+    assert.equal(load(bundle, { name: 'exec', dir }).cacheUsed, true, 'the same file, private again');
+    chmodSync(dir, 0o777);
+    const open = load(bundle, { name: 'exec', dir });
+    assert.deepEqual([open.cacheFile, open.cacheUsed], [null, false], 'writable dir');
+  });
+
+  it('one file per command name; a new bundle replaces only its own name\'s file', () => {
+    const { bundle, dir } = fixture();
+    load(bundle, { name: 'exec', dir });
+    load(bundle, { name: 'status', dir });
+    load(bundle, { name: '../evil', dir });
+    assert.deepEqual(files(dir).map((f) => f.split('@')[0]), ['exec', 'other', 'status']);
+    writeFileSync(bundle, `// rebuilt\n${readFileSync(bundle, 'utf8')}`);
+    load(bundle, { name: 'exec', dir });
+    const execFiles = files(dir).filter((f) => f.startsWith('exec@'));
+    assert.equal(execFiles.length, 1, 'the old bundle\'s exec cache is gone');
+    assert.ok(execFiles[0]!.includes(`-${statSync(bundle).size}-`));
+    assert.equal(files(dir).filter((f) => f.startsWith('status@')).length, 1);
+  });
+
+  it('enabled: false reads and writes nothing', () => {
+    const { bundle, dir } = fixture();
+    assert.equal(load(bundle, { name: 'exec', dir, enabled: false }).cacheFile, null);
+    assert.throws(() => readdirSync(dir), /ENOENT/);
+  });
+});
+
+describe('bin/salvo and the code cache', () => {
+  const bin = resolve('bin/salvo');
+  const salvo = (cache: string, extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [bin, 'nodeset', '-c', 'cloud[1-7,10-21]'], {
+    encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache, ...extra },
+  });
+
+  it('the first good run stores the command\'s cache, the next one gives the same answer', () => {
+    const cache = join(root, 'xdg');
+    const first = salvo(cache);
+    assert.deepEqual([first.status, first.stdout], [0, '19\n']);
+    assert.deepEqual(files(join(cache, 'salvo', 'v8')).map((f) => f.split('@')[0]), ['nodeset']);
+    const second = salvo(cache);
+    assert.deepEqual([second.status, second.stdout], [0, '19\n']);
+  });
+
+  it('SALVO_CODE_CACHE=off stores nothing', () => {
+    const cache = join(root, 'xdg-off');
+    const r = salvo(cache, { SALVO_CODE_CACHE: 'off' });
+    assert.deepEqual([r.status, r.stdout], [0, '19\n']);
+    assert.throws(() => readdirSync(join(cache, 'salvo', 'v8')), /ENOENT/);
+  });
+});
