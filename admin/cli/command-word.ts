@@ -11,3 +11,15 @@ export function commandWord(argv: readonly string[]): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Which code cache a command line uses (bin/salvo): its command word, or `help` when it asks for
+ * help (`-h`/`--help` before any `--`) or names no command. Help runs little of a command's code,
+ * so it has its own cache and never stands in for the command's.
+ */
+export function codeCacheName(argv: readonly string[]): string {
+  const end = argv.indexOf('--');
+  const own = end === -1 ? argv.slice(2) : argv.slice(2, end);
+  if (own.includes('-h') || own.includes('--help')) return 'help';
+  return commandWord(argv) ?? 'help';
+}

@@ -6,6 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { codeCacheName } from '../../admin/cli/command-word.js';
 import { after, describe, it } from 'node:test';
 
 const root = mkdtempSync(join(tmpdir(), 'salvo-code-cache-'));
@@ -139,5 +140,20 @@ describe('bin/salvo and the code cache', () => {
     const r = salvo(cache, { SALVO_CODE_CACHE: 'off' });
     assert.deepEqual([r.status, r.stdout], [0, '19\n']);
     assert.throws(() => readdirSync(join(cache, 'salvo', 'v8')), /ENOENT/);
+  });
+});
+
+describe('which cache a command line uses', () => {
+  const name = (...args: string[]): string => codeCacheName(['node', 'salvo', ...args]);
+  it('the command word, past global options', () => {
+    assert.equal(name('exec', 'cloud1', '--', 'true'), 'exec');
+    assert.equal(name('-s', 'exec.yaml', 'status'), 'status');
+  });
+  it('help when asked for, or when no command is named; a remote command\'s -h is not a help request', () => {
+    assert.equal(name('exec', '--help'), 'help');
+    assert.equal(name('-h'), 'help');
+    assert.equal(name(), 'help');
+    assert.equal(name('--version'), 'help');
+    assert.equal(name('exec', 'cloud1', '--', 'grep', '-h', 'x'), 'exec');
   });
 });
