@@ -4,6 +4,7 @@ import type { Issue } from '../errors.js';
 import { fingerprintSha256, keyFamily, tryKeyTypeOf } from './fingerprint.js';
 import { hostPortString, matchHashedHost, matchPatternList } from './host-pattern.js';
 import { parseKnownHosts, type KnownHostsEntry, type KnownHostsKey } from './known-hosts-parse.js';
+import { KnownHostsIndex } from './known-hosts-index.js';
 
 export { parseKnownHosts } from './known-hosts-parse.js';
 export type { KnownHostsEntry, KnownHostsKey, KnownHostsInvalid, KnownHostsMarker } from './known-hosts-parse.js';
@@ -33,12 +34,14 @@ export function entryMatchesHost(entry: KnownHostsKey, hostString: string): bool
 export class KnownHosts {
   // Cert-authority lines vouch for certificates, never for a plain host key: left out here.
   private readonly keys: KnownHostsKey[];
+  private readonly index: KnownHostsIndex;
 
   private constructor(
     readonly files: readonly string[],
     readonly entries: readonly KnownHostsEntry[],
   ) {
     this.keys = entries.filter((e): e is KnownHostsKey => e.kind === 'key' && e.marker !== 'cert-authority');
+    this.index = new KnownHostsIndex(this.keys);
   }
 
   /** Load files in order; a missing file is an empty one, an unreadable one becomes an issue. */
@@ -60,7 +63,7 @@ export class KnownHosts {
   /** Plain (non-CA) key lines, revoked ones included, that name any of `names` on `port`. */
   linesFor(names: string[], port: number): KnownHostsKey[] {
     const hostStrings = uniqueHostStrings(names, port);
-    return this.keys.filter((e) => hostStrings.some((h) => entryMatchesHost(e, h)));
+    return this.index.matching(...hostStrings);
   }
 
   /**
@@ -73,7 +76,7 @@ export class KnownHosts {
     const changed: KnownKeyRef[] = [];
     let ok = false;
     for (const hostString of uniqueHostStrings(names, port)) {
-      for (const e of this.keys.filter((k) => entryMatchesHost(k, hostString))) {
+      for (const e of this.index.matching(hostString)) {
         const same = e.blob.equals(key);
         if (e.marker === 'revoked') {
           if (same) return { status: 'revoked', file: e.file, line: e.line };
