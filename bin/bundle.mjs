@@ -17,15 +17,27 @@ rmSync(new URL('../dist/cli', import.meta.url), { recursive: true, force: true }
 
 const addon = existsSync(new URL('../node_modules/ssh2/lib/protocol/crypto/build/Release/sshcrypto.node', import.meta.url));
 
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: { salvo: 'dist/admin/cli/main.js' },
   outdir: 'dist/cli',
   outExtension: { '.js': '.cjs' },
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
+  // Whitespace and syntax only: less to parse at start-up; names stay readable in stack traces.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+// What bin/salvo loads first: the code-cache loader (node: built-ins only).
+await build({ ...common, entryPoints: { launch: 'dist/admin/cli/launch.js' } });
+
+await build({
+  ...common,
+  entryPoints: { salvo: 'dist/admin/cli/main.js' },
   // ssh2 is bundled too (its ~30 CommonJS files took ~30 ms to resolve and load one by one). Its
   // optional native crypto addon is copied beside the bundle, where the rewritten require finds
   // it; without the addon (install scripts not run) ssh2 falls back to JavaScript, as unbundled.
@@ -34,9 +46,4 @@ await build({
   // import.meta.url names the module's own file in ES modules; in the bundle it names the bundle
   // (code-cache.ts passes it in), which is what the modules that use it expect when bundled.
   define: { 'import.meta.url': '__salvoImportMetaUrl' },
-  // Whitespace and syntax only: less to parse at start-up; names stay readable in stack traces.
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'none',
-  logLevel: 'warning',
 });
