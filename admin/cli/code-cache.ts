@@ -10,7 +10,7 @@
 // and file belong to the user and nobody else can write them: V8 trusts cached data as code.
 // Anything wrong with the cache (missing, stale, rejected by V8, unwritable) only costs the
 // compile; it never changes what the CLI does.
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -82,14 +82,25 @@ function defaultCacheDir(): string | undefined {
   return base ? join(base, 'salvo', 'v8') : undefined;
 }
 
-/** Make the directory (0700) if needed; true only if it is ours and nobody else can write it. */
+/**
+ * Make the directory (0700) if needed; true only if it is ours and nobody else can write it.
+ * Nothing is created under a directory of someone else's (root run with another user's HOME,
+ * as `sudo` without -H leaves it): the nearest existing ancestor must be ours too.
+ */
 function ownPrivateDir(dir: string): boolean {
   try {
+    if (!ownedByUs(lstatSync(nearestExisting(dir)).uid)) return false;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = lstatSync(dir);
     return st.isDirectory() && ownedByUs(st.uid) && (st.mode & 0o022) === 0;
   } catch {
     return false;
+  }
+}
+
+function nearestExisting(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(d) || dirname(d) === d) return d;
   }
 }
 

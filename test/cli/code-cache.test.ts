@@ -2,7 +2,7 @@
 // never trusted when someone else could have written it, harmless when broken.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -111,6 +111,16 @@ describe('code cache', () => {
     assert.equal(execFiles.length, 1, 'the old bundle\'s exec cache is gone');
     assert.ok(execFiles[0]!.includes(`-${statSync(bundle).size}-`));
     assert.equal(files(dir).filter((f) => f.startsWith('status@')).length, 1);
+  });
+
+  it('creates nothing under a directory of someone else\'s (root with another user\'s HOME)', { skip: process.getuid?.() !== 0 && 'needs root to chown' }, () => {
+    const { bundle, dir } = fixture();
+    const theirs = join(dir, 'home-of-nobody');
+    mkdirSync(theirs, { recursive: true });
+    chownSync(theirs, 65534, 65534);
+    const r = load(bundle, { name: 'exec', dir: join(theirs, '.cache', 'salvo', 'v8') });
+    assert.deepEqual([r.cacheFile, r.cacheUsed, r.fib], [null, false, 55]);
+    assert.deepEqual(readdirSync(theirs), []);
   });
 
   it('enabled: false reads and writes nothing', () => {
