@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { LabEvent } from '../../lab/index.js';
-import { renderLabEvent, renderLab, renderLabStatus } from '../render/lab.js';
+import { renderLabEvent, renderLab, renderLabStatus, renderRemoved } from '../render/lab.js';
 import { renderLoopbackLab, renderLoopbackStatus } from '../render/lab-loopback.js';
 
 const DEFAULT_DIR = '/tmp/salvo-lab';
@@ -51,6 +51,6 @@ export function registerLab(program: Command): void {
       // No lab.json: nothing to do for either kind (and a loopback user has no root for labDown).
       const { removed } = mode === undefined ? { removed: [] as string[] }
         : mode === 'loopback' ? await loopbackDown(flags.dir) : await labDown(flags.dir);
-      process.stdout.write(removed.length ? `removed: ${removed.join(', ')}\n` : 'nothing to remove\n');
+      process.stdout.write(renderRemoved(removed));
     });
 }

@@ -1,5 +1,6 @@
 // Lab fleet output: progress lines, the built lab, its status.
 import type { Lab, LabEvent, LabStatus } from '../../lab/index.js';
+import { foldNodeSet } from '../../inventory/nodeset.js';
 
 export function renderLabEvent(e: LabEvent): string {
   switch (e.kind) {
@@ -35,4 +36,42 @@ export function renderLabStatus(s: LabStatus): string {
   if (s.leftovers.length) lines.push(`  leftovers: ${s.leftovers.join(', ')}`);
   lines.push(s.healthy ? 'healthy' : 'NOT healthy');
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What `lab down` removed, one entry per kind: `sshd cloud[1-200] (200)`, `veth s1-v[1-200] (200)`,
+ * `/etc/netns/salvo1-cloud[1-200] (200)`; a kind with one item as it was reported
+ * (`sshd 4242 (cloud1)`, `bridge salvo1`). 200 hosts used to print ~800 items on one line.
+ */
+export function renderRemoved(removed: readonly string[]): string {
+  if (removed.length === 0) return 'nothing to remove\n';
+  const groups = new Map<string, { items: string[]; labels: string[] }>();
+  for (const item of removed) {
+    const { kind, label } = removedKind(item);
+    const group = groups.get(kind) ?? { items: [], labels: [] };
+    group.items.push(item);
+    group.labels.push(label);
+    groups.set(kind, group);
+  }
+  const parts = [...groups].map(([kind, { items, labels }]) =>
+    items.length === 1 ? items[0]! : `${kind}${foldedOrListed(labels)} (${items.length})`);
+  return `removed: ${parts.join(', ')}\n`;
+}
+
+/** `sshd 4242 (cloud1)` → sshd/cloud1; `veth s1-v1` → veth/s1-v1; `/etc/netns/x` → /etc/netns//x. */
+function removedKind(item: string): { kind: string; label: string } {
+  const process = /^(\S+) \d+ \((\S+)\)$/.exec(item);
+  if (process) return { kind: `${process[1]} `, label: process[2]! };
+  const named = /^([a-z]+) (\S+)$/.exec(item);
+  if (named) return { kind: `${named[1]} `, label: named[2]! };
+  const slash = item.lastIndexOf('/');
+  return { kind: item.slice(0, slash + 1), label: item.slice(slash + 1) };
+}
+
+function foldedOrListed(labels: string[]): string {
+  try {
+    return foldNodeSet(labels);
+  } catch {
+    return labels.join(',');
+  }
 }
