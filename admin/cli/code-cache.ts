@@ -10,12 +10,12 @@
 // and file belong to the user and nobody else can write them: V8 trusts cached data as code.
 // Anything wrong with the cache (missing, stale, rejected by V8, unwritable) only costs the
 // compile; it never changes what the CLI does.
-import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import { ownPrivateDir, readOwnFile, salvoCacheDir, writeOwnFile } from '../cache/private-files.js';
 
 export interface LoadedBundle<T> {
   /** The bundle's `module.exports`. */
@@ -70,69 +70,16 @@ export function loadBundle<T>(bundleFile: string, options: CodeCacheOptions): Lo
 
 /** `<dir>/<name>@<node version>-<arch>-<bundle size>-<bundle mtime>.bin`; undefined if the dir is unsafe. */
 function cacheFileFor(bundleFile: string, options: CodeCacheOptions): string | undefined {
-  const dir = options.dir ?? defaultCacheDir();
+  const dir = options.dir ?? salvoCacheDir('v8');
   if (!dir || !ownPrivateDir(dir)) return undefined;
   const name = /^[a-z][a-z0-9-]{0,31}$/.test(options.name) ? options.name : 'other';
   const bundle = statSync(bundleFile);
   return join(dir, `${name}@${process.version}-${process.arch}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}.bin`);
 }
 
-function defaultCacheDir(): string | undefined {
-  const base = process.env.XDG_CACHE_HOME || (homedir() ? join(homedir(), '.cache') : '');
-  return base ? join(base, 'salvo', 'v8') : undefined;
-}
-
-/**
- * Make the directory (0700) if needed; true only if it is ours and nobody else can write it.
- * Nothing is created under a directory of someone else's (root run with another user's HOME,
- * as `sudo` without -H leaves it): the nearest existing ancestor must be ours too.
- */
-function ownPrivateDir(dir: string): boolean {
-  try {
-    if (!ownedByUs(lstatSync(nearestExisting(dir)).uid)) return false;
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = lstatSync(dir);
-    return st.isDirectory() && ownedByUs(st.uid) && (st.mode & 0o022) === 0;
-  } catch {
-    return false;
-  }
-}
-
-function nearestExisting(dir: string): string {
-  for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(d) || dirname(d) === d) return d;
-  }
-}
-
-function ownedByUs(uid: number): boolean {
-  return typeof process.getuid !== 'function' || uid === process.getuid();
-}
-
-/** The file's bytes if it is a regular file of ours that nobody else can write; else undefined. */
-function readOwnFile(file: string): Buffer | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-    const st = fstatSync(fd);
-    if (!st.isFile() || !ownedByUs(st.uid) || (st.mode & 0o022) !== 0) return undefined;
-    return readFileSync(fd);
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/** Write beside and rename (readers never see half a file), then drop this name's stale files. */
+/** Store the file, then drop this name's stale files. */
 function storeCache(file: string, data: Buffer): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, data, { mode: 0o600, flag: 'wx' });
-    renameSync(temp, file);
-    removeStale(file);
-  } catch {
-    rmSync(temp, { force: true });
-  }
+  if (writeOwnFile(file, data)) removeStale(file);
 }
 
 /** Other files of the same command name: made for an older bundle or another node. */
