@@ -24,6 +24,8 @@ export interface LoadedBundle<T> {
   cacheFile: string | undefined;
   /** True when V8 took the cached data (nothing of the top level was compiled afresh). */
   cacheUsed: boolean;
+  /** This build of the bundle: its size and mtime. Names its caches, and main() passes it on. */
+  codeId: string;
   /** Call once the command is done: stores the compiled code if there was no usable cache and
    * the run succeeded (a failed run may have stopped before the code worth caching ran). */
   finish(exitCode: number): void;
@@ -34,14 +36,16 @@ export interface CodeCacheOptions {
   name: string;
   /** The cache directory; default $XDG_CACHE_HOME/salvo/v8 or ~/.cache/salvo/v8. */
   dir?: string;
-  /** False turns the cache off (env SALVO_CODE_CACHE=off does the same in bin/salvo). */
+  /** False turns the cache off (env SALVO_CACHE=off does the same in bin/salvo). */
   enabled?: boolean;
 }
 
 /** Run a CommonJS bundle as `require` would, compiled with (and feeding) V8's code cache. */
 export function loadBundle<T>(bundleFile: string, options: CodeCacheOptions): LoadedBundle<T> {
   const source = readFileSync(bundleFile, 'utf8');
-  const cacheFile = options.enabled === false ? undefined : cacheFileFor(bundleFile, options);
+  const stat = statSync(bundleFile);
+  const codeId = `${stat.size}-${Math.trunc(stat.mtimeMs)}`;
+  const cacheFile = options.enabled === false ? undefined : cacheFileFor(codeId, options);
   const cachedData = cacheFile ? readOwnFile(cacheFile) : undefined;
   // Module.wrap's parameters; import.meta.url does not exist in CommonJS, the bundle gets it here.
   const wrapper = `(function (exports, require, module, __filename, __dirname, __salvoImportMetaUrl) {${source}\n})`;
@@ -60,6 +64,7 @@ export function loadBundle<T>(bundleFile: string, options: CodeCacheOptions): Lo
     exports: module.exports,
     cacheFile,
     cacheUsed,
+    codeId,
     finish(exitCode: number): void {
       if (finished || cacheUsed || !cacheFile || exitCode !== 0) return;
       finished = true;
@@ -68,13 +73,12 @@ export function loadBundle<T>(bundleFile: string, options: CodeCacheOptions): Lo
   };
 }
 
-/** `<dir>/<name>@<node version>-<arch>-<bundle size>-<bundle mtime>.bin`; undefined if the dir is unsafe. */
-function cacheFileFor(bundleFile: string, options: CodeCacheOptions): string | undefined {
+/** `<dir>/<name>@<node version>-<arch>-<codeId>.bin`; undefined if the dir is unsafe. */
+function cacheFileFor(codeId: string, options: CodeCacheOptions): string | undefined {
   const dir = options.dir ?? salvoCacheDir('v8');
   if (!dir || !ownPrivateDir(dir)) return undefined;
   const name = /^[a-z][a-z0-9-]{0,31}$/.test(options.name) ? options.name : 'other';
-  const bundle = statSync(bundleFile);
-  return join(dir, `${name}@${process.version}-${process.arch}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}.bin`);
+  return join(dir, `${name}@${process.version}-${process.arch}-${codeId}.bin`);
 }
 
 /** Store the file, then drop this name's stale files. */

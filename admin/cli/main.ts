@@ -5,6 +5,7 @@ import { exitCodeForError, renderError } from './render/error.js';
 import { EXIT } from '../fleet/outcome.js';
 import { exitCodeAfterSignal } from './interrupt.js';
 import { commandWord } from './command-word.js';
+import { runtime, type Runtime } from './runtime.js';
 
 type Register = (program: Command) => void;
 
@@ -35,7 +36,8 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], given: Runtime = {}): Promise<number> {
+  Object.assign(runtime, given);
   try {
     const program = await buildProgram(argv);
     await program.parseAsync(argv);

@@ -3,6 +3,7 @@
 import { loadInventory } from '../inventory/load.js';
 import { expandNodeSet } from '../inventory/nodeset.js';
 import type { Inventory } from '../inventory/types.js';
+import type { InventoryCacheOptions } from '../inventory/inventory-cache.js';
 import { fanout, type FanoutOptions } from '../fleet/fanout.js';
 import type { Command } from '../transport/command.js';
 import type { CloseOptions, CommandResult } from '../transport/types.js';
@@ -20,13 +21,15 @@ export interface OpenOptions {
   /** Things worth knowing that are not failures: skipped identity files, agent trouble, and
    * (only when given) what each connection negotiated. `salvo exec -v` prints them. */
   onNote?: (host: string, note: string) => void;
+  /** Reuse the services file's parsed result from an earlier run (inventory-cache.ts). */
+  inventoryCache?: InventoryCacheOptions;
 }
 
 export class Deployment {
   private constructor(readonly inventory: Inventory, readonly pool: TransportPool) {}
 
   static async open(file: string, options: OpenOptions = {}): Promise<Deployment> {
-    const inventory = await loadInventory(file);
+    const inventory = await loadInventory(file, options.inventoryCache ? { cache: options.inventoryCache } : {});
     const knownHosts = await KnownHosts.load(inventory.ssh.knownHosts);
     const pool = new TransportPool({
       resolveTarget: targetResolver(inventory),

@@ -1,5 +1,6 @@
 // What every stage of the pipeline shares: where the file is, how to locate a path in it, and
 // the list of issues found so far. Stages report and carry on, so one run finds every problem.
+import { existsSync } from 'node:fs';
 import type { Issue } from '../errors.js';
 import { formatPath, type Locator, type Part, type Path } from './positions.js';
 import type { SourcePos } from './types.js';
@@ -11,6 +12,24 @@ export interface Ctx {
   home: string; // for `~`
   locator: Locator;
   issues: Issue[];
+  /** Files whose existence the result depends on (see fileExists). */
+  facts: FileFact[];
+}
+
+/**
+ * Whether a file exists, as a stage found it. A cached inventory (inventory-cache.ts) is reused
+ * only while every such fact still holds, so any stage that looks at the file system must ask
+ * here, never call fs itself.
+ */
+export interface FileFact {
+  path: string;
+  exists: boolean;
+}
+
+export function fileExists(ctx: Ctx, path: string): boolean {
+  const exists = existsSync(path);
+  ctx.facts.push({ path, exists });
+  return exists;
 }
 
 /** Record a problem with the value (or key) at `path`; the message is prefixed with the path. */

@@ -1,9 +1,8 @@
 // ssh, tinc and backup settings: defaults filled in, `~` expanded, relative paths resolved
 // from the services file's directory (so the file means the same from any working directory).
-import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { report, type Ctx } from './context.js';
+import { fileExists, report, type Ctx } from './context.js';
 import { expandIn, type Scope } from './expand.js';
 import type { backupSchema, sshSchema, tincSchema } from './schema.js';
 import type { BackupSettings, HostSpec, SshSettings, TincSettings } from './types.js';
@@ -35,10 +34,10 @@ function sshConfig(config: string | null | undefined, ctx: Ctx): string | undefi
   if (config === null) return undefined;
   if (config === undefined) {
     const fallback = join(ctx.home, '.ssh', 'config');
-    return existsSync(fallback) ? fallback : undefined;
+    return fileExists(ctx, fallback) ? fallback : undefined;
   }
   const file = resolvePath(config, ctx);
-  if (!existsSync(file)) report(ctx, ['ssh', 'config'], `no such file: ${file} (use null to read no ssh_config)`);
+  if (!fileExists(ctx, file)) report(ctx, ['ssh', 'config'], `no such file: ${file} (use null to read no ssh_config)`);
   return file;
 }
 

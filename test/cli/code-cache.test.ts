@@ -145,9 +145,9 @@ describe('bin/salvo and the code cache', () => {
     assert.deepEqual([second.status, second.stdout], [0, '19\n']);
   });
 
-  it('SALVO_CODE_CACHE=off stores nothing', () => {
+  it('SALVO_CACHE=off stores nothing', () => {
     const cache = join(root, 'xdg-off');
-    const r = salvo(cache, { SALVO_CODE_CACHE: 'off' });
+    const r = salvo(cache, { SALVO_CACHE: 'off' });
     assert.deepEqual([r.status, r.stdout], [0, '19\n']);
     assert.throws(() => readdirSync(join(cache, 'salvo', 'v8')), /ENOENT/);
   });

@@ -3,7 +3,7 @@
 // changed host key, lab down twice. Then the same up/exec/down as uid 65534 to prove it needs no root.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -61,6 +61,29 @@ test('a 5-host loopback lab through the CLI', async (t) => {
       const r = execJson(services, 'cloud[1-5]', 'echo $SALVO_LAB_HOST');
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(r.out, Object.fromEntries(HOSTS.map((h) => [h, h])));
+    });
+
+    await t.test('caches: compiled code and the parsed services file kept between runs; SALVO_CACHE=off keeps none', async () => {
+      const cache = join(dir, 'xdg-cache');
+      const env = { ...process.env, XDG_CACHE_HOME: cache };
+      const ls = (sub: string): string[] => (existsSync(join(cache, 'salvo', sub)) ? readdirSync(join(cache, 'salvo', sub)) : []);
+      for (let i = 0; i < 2; i++) {
+        const r = execJson(services, 'cloud[1-2]', 'echo $SALVO_LAB_HOST', [], env);
+        assert.deepEqual([r.code, r.out], [0, { cloud1: 'cloud1', cloud2: 'cloud2' }], r.stderr);
+      }
+      assert.equal(ls('v8').filter((f) => f.startsWith('exec@')).length, 1);
+      assert.equal(ls('inventory').length, 1);
+      // An edited services file is parsed again: a new entry, and the edit takes effect.
+      const text = await readFile(services, 'utf8');
+      await writeFile(services, text.replace(/^groups:$/m, 'groups:\n  pair: "cloud[1-2]"'));
+      const r = execJson(services, '@pair', 'echo $SALVO_LAB_HOST', [], env);
+      assert.deepEqual([r.code, r.out], [0, { cloud1: 'cloud1', cloud2: 'cloud2' }], r.stderr);
+      assert.equal(ls('inventory').length, 2);
+      await writeFile(services, text);
+      const off = join(dir, 'xdg-off');
+      const o = execJson(services, 'cloud1', 'true', [], { ...process.env, XDG_CACHE_HOME: off, SALVO_CACHE: 'off' });
+      assert.equal(o.code, 0, o.stderr);
+      assert.equal(existsSync(join(off, 'salvo')), false);
     });
 
     await t.test('OpenSSH: ssh -F DIR/ssh_config cloud3', () => {

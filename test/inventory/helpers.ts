@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../admin/errors.js';
-import { parseInventory } from '../../admin/inventory/load.js';
+import { parseInventory } from '../../admin/inventory/parse.js';
 import type { Inventory } from '../../admin/inventory/types.js';
 
 export const FILE = 'services.yaml';

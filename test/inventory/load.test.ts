@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { test } from 'node:test';
-import { loadInventory, parseInventory } from '../../admin/inventory/load.js';
+import { loadInventory } from '../../admin/inventory/load.js';
+import { parseInventory } from '../../admin/inventory/parse.js';
 import { HOME, fixture, issuesOf, load, MINIMAL } from './helpers.js';
 
 const file = fixture('valid.yaml');

@@ -7,7 +7,7 @@ import { authorizedKeys, etcHosts, fstab, knownHosts, sshdConfig, starterScript 
 import { isWellFormed, makeKeyPair } from '../../admin/lab/keys.js';
 import type { LabState } from '../../admin/lab/lab-state.js';
 import { planHosts } from '../../admin/lab/build-hosts.js';
-import { parseInventory } from '../../admin/inventory/load.js';
+import { parseInventory } from '../../admin/inventory/parse.js';
 
 function state(count: number): LabState {
   const admin = makeKeyPair('admin');

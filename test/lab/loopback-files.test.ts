@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabError } from '../../admin/errors.js';
-import { parseInventory } from '../../admin/inventory/load.js';
+import { parseInventory } from '../../admin/inventory/parse.js';
 import { makeKeyPair } from '../../admin/lab/keys.js';
 import { readState } from '../../admin/lab/lab-state.js';
 import {

@@ -1,6 +1,6 @@
 // A small deployment for planner tests: two web hosts with two hubs each and a snap, haproxy on
 // an edge host, a three-node ring with racks, guests placed on physical hosts.
-import { parseInventory } from '../../admin/inventory/load.js';
+import { parseInventory } from '../../admin/inventory/parse.js';
 import type { Inventory } from '../../admin/inventory/types.js';
 import { display } from '../../admin/transport/command.js';
 import type { Step } from '../../admin/services/types.js';

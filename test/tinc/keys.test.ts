@@ -1,7 +1,7 @@
 // Whose key is known and from where; a damaged own host file is an error naming host and file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseInventory } from '../../admin/inventory/load.js';
+import { parseInventory } from '../../admin/inventory/parse.js';
 import { meshSpec } from '../../admin/tinc/mesh.js';
 import { resolveKeys, type KeyInputs } from '../../admin/tinc/keys.js';
 import { hostFile, hostFileText } from '../../admin/tinc/desired.js';

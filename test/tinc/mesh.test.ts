@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseInventory } from '../../admin/inventory/load.js';
+import { parseInventory } from '../../admin/inventory/parse.js';
 import { connectTargets, meshPrefix, meshSpec } from '../../admin/tinc/mesh.js';
 import { desiredFiles } from '../../admin/tinc/desired.js';
 import { parseTincConf } from '../../admin/tinc/tinc-conf.js';

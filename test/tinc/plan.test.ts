@@ -1,7 +1,7 @@
 // The planner decides start / reload / restart / nothing, and writes only what differs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseInventory } from '../../admin/inventory/load.js';
+import { parseInventory } from '../../admin/inventory/parse.js';
 import { meshSpec } from '../../admin/tinc/mesh.js';
 import { desiredFiles } from '../../admin/tinc/desired.js';
 import { planNode, sha256, type NodeInputs } from '../../admin/tinc/plan.js';

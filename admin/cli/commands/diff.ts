@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../fleet/outcome.js';
 import { wasInterrupted, withInterrupt } from '../interrupt.js';
-import { servicesPath } from './index.js';
+import { openDeployment } from './services-path.js';
 
 interface Flags { hosts?: string; json?: boolean }
 
@@ -14,11 +14,10 @@ export function registerDiff(program: Command): void {
     .option('--json', 'one JSON object per difference')
     .addHelpText('after', '\nExit codes: 0 no drift, 1 drift, 2 usage/config error, 3 some host unreachable,\n130 interrupted (Ctrl-C), 143 terminated (SIGTERM).')
     .action(async (flags: Flags, cmd: Command) => {
-      const { Deployment } = await import('../../deployment/deployment.js');
       const { scanHosts } = await import('../../services/observe.js');
       const { computeDrift } = await import('../../services/drift.js');
       const { renderDiff, driftExitCode } = await import('../render/diff.js');
-      const dep = await Deployment.open(servicesPath(cmd));
+      const dep = await openDeployment(cmd);
       try {
         const hosts = flags.hosts === undefined ? [...dep.inventory.hosts.keys()] : dep.nodes(flags.hosts);
         const scans = await withInterrupt((signal) => scanHosts(dep, dep.inventory, hosts, { signal }));

@@ -6,7 +6,7 @@ import { exitCodeOf } from '../../fleet/outcome.js';
 import { renderFolded, renderSummary, jsonLine } from '../render/results.js';
 import { parseDuration } from '../parse-duration.js';
 import { withInterrupt } from '../interrupt.js';
-import { servicesPath, servicesFlag } from './services-path.js'; // not ./index.js: that loads every command
+import { servicesFlag, openDeployment } from './services-path.js'; // not ./index.js: that loads every command
 
 interface Flags { fanout?: string; timeout?: string; json?: boolean; verbose?: boolean }
 
@@ -23,10 +23,9 @@ export function registerExec(program: Command): void {
     .action(async (nodeset: string, words: string[], flags: Flags, cmd: Command) => {
       const concurrency = flags.fanout === undefined ? undefined : positiveInt(flags.fanout, '--fanout');
       const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
-      const { Deployment } = await import('../../deployment/deployment.js');
       // One command per host, then exit: no shell sessions to keep warm, no waiting for closes.
       const onNote = flags.verbose ? (host: string, note: string): void => { process.stderr.write(`${host}: ${note}\n`); } : undefined;
-      const dep = await Deployment.open(servicesPath(cmd), { session: false, ...(onNote ? { onNote } : {}) });
+      const dep = await openDeployment(cmd, { session: false, ...(onNote ? { onNote } : {}) });
       try {
         const results = await withInterrupt((signal) => dep.exec(nodeset, shell(words.join(' ')), {
           ...(concurrency ? { concurrency } : {}), timeoutMs, signal,

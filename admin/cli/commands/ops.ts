@@ -7,7 +7,7 @@ import { foldNodeSet } from '../../inventory/nodeset.js';
 import { renderPlan } from '../render/rollout-plan.js';
 import { requestFromFlags, waitLockMs, type OpsFlags } from './ops-flags.js';
 import { defaultKinds, deploymentDeps, listener, runWithDeployment, type OutputFlags } from './rollout-action.js';
-import { servicesFlag, servicesPath } from './services-path.js';
+import { servicesFlag, openDeployment } from './services-path.js';
 
 type Flags = OpsFlags & OutputFlags & { dryRun?: boolean; full?: boolean };
 
@@ -60,10 +60,9 @@ function registerOp(program: Command, op: Operation, kinds?: KindLookup): void {
 
 /** Plan and print; no lock, no journal, no command sent to any host. */
 async function dryRun(cmd: Command, request: ReturnType<typeof requestFromFlags>, flags: Flags, kinds?: KindLookup): Promise<void> {
-  const { Deployment } = await import('../../deployment/deployment.js');
   const { planRollout } = await import('../../rollout/rollout.js');
   const { viewPlan } = await import('../../rollout/plan-view.js');
-  const dep = await Deployment.open(servicesPath(cmd));
+  const dep = await openDeployment(cmd);
   try {
     const plan = planRollout(await deploymentDeps(dep, kinds ?? await defaultKinds()), request);
     const view = viewPlan(plan);

@@ -9,7 +9,7 @@ import type { RolloutEvent } from '../../rollout/events.js';
 import type { Executor, KindLookup, RolloutRequest, RolloutResult } from '../../rollout/types.js';
 import { renderRolloutEvent, type RenderOptions } from '../render/rollout.js';
 import { withInterrupt } from '../interrupt.js';
-import { servicesPath } from './services-path.js';
+import { openDeployment } from './services-path.js';
 
 export interface OutputFlags { json?: boolean; verbose?: boolean }
 
@@ -58,8 +58,7 @@ type Go = (deps: RolloutDeps, opts: RolloutOptions) => Promise<RolloutResult>;
 
 /** Open, run under Ctrl-C handling, close. Sets process.exitCode. */
 export async function runWithDeployment(cmd: Command, kinds: KindLookup | undefined, opts: Omit<RolloutOptions, 'signal'>, go: Go): Promise<void> {
-  const { Deployment } = await import('../../deployment/deployment.js');
-  const dep = await Deployment.open(servicesPath(cmd));
+  const dep = await openDeployment(cmd);
   let interrupted = false;
   try {
     const deps = await deploymentDeps(dep, kinds ?? await defaultKinds());

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../fleet/outcome.js';
 import { wasInterrupted, withInterrupt } from '../interrupt.js';
-import { servicesPath } from './index.js';
+import { openDeployment } from './services-path.js';
 
 interface Flags { hosts?: string; json?: boolean }
 
@@ -15,11 +15,10 @@ export function registerStatus(program: Command): void {
     .option('--json', 'one JSON object per unit')
     .addHelpText('after', '\nExit codes: 0 every unit running, 1 some unit stopped or unhealthy,\n2 usage/config error, 3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).')
     .action(async (service: string, flags: Flags, cmd: Command) => {
-      const { Deployment } = await import('../../deployment/deployment.js');
       const { selectUnits } = await import('../../services/index.js');
       const { probeUnits } = await import('../../services/observe.js');
       const { renderStatus, statusExitCode, statusJsonLine } = await import('../render/status.js');
-      const dep = await Deployment.open(servicesPath(cmd));
+      const dep = await openDeployment(cmd);
       try {
         const hosts = flags.hosts === undefined ? undefined : dep.nodes(flags.hosts);
         const units = selectUnits(dep.inventory, service, hosts);

@@ -5,7 +5,7 @@ import type { HostFailure, MeshMatrix, TincEvent } from '../../tinc/index.js';
 import { withInterrupt } from '../interrupt.js';
 import { renderLifecycle, renderStatus, renderTincEvent, renderTincResult } from '../render/tinc.js';
 import { renderMatrix } from '../render/tinc-matrix.js';
-import { servicesPath } from './services-path.js';
+import { openDeployment } from './services-path.js';
 
 export interface TincFlags {
   verb: 'init' | 'verify' | 'add' | 'remove' | 'status' | 'start' | 'stop';
@@ -21,9 +21,8 @@ export interface TincFlags {
 }
 
 export async function runTinc(cmd: Command, flags: TincFlags): Promise<number> {
-  const { Deployment } = await import('../../deployment/deployment.js');
   const tinc = await import('../../tinc/index.js');
-  const dep = await Deployment.open(servicesPath(cmd));
+  const dep = await openDeployment(cmd);
   const out = (text: string): void => { process.stdout.write(text); };
   const json = (value: unknown): void => out(`${JSON.stringify(value, null, 2)}\n`);
   try {
