@@ -24,8 +24,9 @@ export interface LoadedBundle<T> {
   cacheFile: string | undefined;
   /** True when V8 took the cached data (nothing of the top level was compiled afresh). */
   cacheUsed: boolean;
-  /** This build of the bundle: its size and mtime. Names its caches, and main() passes it on. */
-  codeId: string;
+  /** This build of the bundle (size and mtime): names its caches; main() passes it on. Undefined
+   * when the bundle changed while it was being read. */
+  codeId: string | undefined;
   /** Call once the command is done: stores the compiled code if there was no usable cache and
    * the run succeeded (a failed run may have stopped before the code worth caching ran). */
   finish(exitCode: number): void;
@@ -42,10 +43,11 @@ export interface CodeCacheOptions {
 
 /** Run a CommonJS bundle as `require` would, compiled with (and feeding) V8's code cache. */
 export function loadBundle<T>(bundleFile: string, options: CodeCacheOptions): LoadedBundle<T> {
+  const before = buildOf(bundleFile);
   const source = readFileSync(bundleFile, 'utf8');
-  const stat = statSync(bundleFile);
-  const codeId = `${stat.size}-${Math.trunc(stat.mtimeMs)}`;
-  const cacheFile = options.enabled === false ? undefined : cacheFileFor(codeId, options);
+  // Rebuilt while we read it: this run's code is not surely that build, so it feeds no cache.
+  const codeId = buildOf(bundleFile) === before ? before : undefined;
+  const cacheFile = options.enabled === false || !codeId ? undefined : cacheFileFor(codeId, options);
   const cachedData = cacheFile ? readOwnFile(cacheFile) : undefined;
   // Module.wrap's parameters; import.meta.url does not exist in CommonJS, the bundle gets it here.
   const wrapper = `(function (exports, require, module, __filename, __dirname, __salvoImportMetaUrl) {${source}\n})`;
@@ -71,6 +73,11 @@ export function loadBundle<T>(bundleFile: string, options: CodeCacheOptions): Lo
       storeCache(cacheFile, script.createCachedData());
     },
   };
+}
+
+function buildOf(bundleFile: string): string {
+  const stat = statSync(bundleFile);
+  return `${stat.size}-${Math.trunc(stat.mtimeMs)}`;
 }
 
 /** `<dir>/<name>@<node version>-<arch>-<codeId>.bin`; undefined if the dir is unsafe. */
