@@ -37,7 +37,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
 }
 
 export async function main(argv: string[], given: Runtime = {}): Promise<number> {
-  Object.assign(runtime, given);
+  runtime.codeId = given.codeId; // each call says it afresh (tests call main more than once)
   try {
     const program = await buildProgram(argv);
     await program.parseAsync(argv);
