@@ -27,8 +27,7 @@ export interface LoadedBundle<T> {
   /** This build of the bundle (size and mtime): names its caches; main() passes it on. Undefined
    * when the bundle changed while it was being read. */
   codeId: string | undefined;
-  /** Call once the command is done: stores the compiled code if there was no usable cache and
-   * the run succeeded (a failed run may have stopped before the code worth caching ran). */
+  /** Call once the command is done with its exit code: stores the compiled code (see STORE). */
   finish(exitCode: number): void;
 }
 
@@ -48,7 +47,10 @@ export function loadBundle<T>(bundleFile: string, options: CodeCacheOptions): Lo
   // Rebuilt while we read it: this run's code is not surely that build, so it feeds no cache.
   const codeId = buildOf(bundleFile) === before ? before : undefined;
   const cacheFile = options.enabled === false || !codeId ? undefined : cacheFileFor(codeId, options);
-  const cachedData = cacheFile ? readOwnFile(cacheFile) : undefined;
+  const partialFile = cacheFile?.replace(/\.bin$/, '.partial.bin');
+  const finalData = cacheFile ? readOwnFile(cacheFile) : undefined;
+  const partialData = finalData || !partialFile ? undefined : readOwnFile(partialFile);
+  const cachedData = finalData ?? partialData;
   // Module.wrap's parameters; import.meta.url does not exist in CommonJS, the bundle gets it here.
   const wrapper = `(function (exports, require, module, __filename, __dirname, __salvoImportMetaUrl) {${source}\n})`;
   const script = new vm.Script(wrapper, {
@@ -62,17 +64,41 @@ export function loadBundle<T>(bundleFile: string, options: CodeCacheOptions): Lo
   run.call(module.exports, module.exports, createRequire(bundleFile), module, bundleFile, dirname(bundleFile),
     pathToFileURL(bundleFile).href);
   let finished = false;
+  const used: Held = !cacheUsed ? 'none' : finalData ? 'final' : 'partial';
   return {
     exports: module.exports,
     cacheFile,
     cacheUsed,
     codeId,
     finish(exitCode: number): void {
-      if (finished || cacheUsed || !cacheFile || exitCode !== 0) return;
+      if (finished || !cacheFile || !partialFile) return;
       finished = true;
-      storeCache(cacheFile, script.createCachedData());
+      const store = storeAfter(exitCode, used);
+      if (store && finalData && !cacheUsed) rmSync(cacheFile, { force: true }); // V8 rejected it
+      if (store === 'final') {
+        storeCache(cacheFile, script.createCachedData());
+        rmSync(partialFile, { force: true });
+      } else if (store === 'partial') {
+        storeCache(partialFile, script.createCachedData());
+      }
     },
   };
+}
+
+type Held = 'none' | 'partial' | 'final';
+
+/**
+ * What to store after a run, given its exit code and the cache it started from. A run that ended
+ * 0 ran the command's whole path: its code is stored as final and never replaced. Exit 1 (some
+ * command failed) or 3 (some host unreachable) also ran it, maybe not all of it (every host
+ * down): stored as partial, used, and replaced by the next run that ends 0. A fleet with one host
+ * always down still gets a cache. Other codes (usage, lock, interrupt, internal error) store
+ * nothing: those runs may have stopped before the code worth caching ran.
+ */
+export function storeAfter(exitCode: number, held: Held): 'final' | 'partial' | undefined {
+  if (exitCode === 0) return held === 'final' ? undefined : 'final';
+  if (exitCode === 1 || exitCode === 3) return held === 'none' ? 'partial' : undefined;
+  return undefined;
 }
 
 function buildOf(bundleFile: string): string {
@@ -98,7 +124,10 @@ function removeStale(file: string): void {
   const dir = dirname(file);
   const base = file.slice(dir.length + 1);
   const prefix = base.slice(0, base.indexOf('@') + 1); // names never hold '@'
+  const current = base.replace(/(\.partial)?\.bin$/, '');
   for (const entry of readdirSync(dir)) {
-    if (entry !== base && entry.startsWith(prefix) && entry.endsWith('.bin')) rmSync(join(dir, entry), { force: true });
+    if (entry.startsWith(prefix) && entry.endsWith('.bin') && entry.replace(/(\.partial)?\.bin$/, '') !== current) {
+      rmSync(join(dir, entry), { force: true });
+    }
   }
 }

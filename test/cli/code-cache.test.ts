@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { codeCacheName } from '../../admin/cli/command-word.js';
+import { storeAfter } from '../../admin/cli/code-cache.js';
 import { after, describe, it } from 'node:test';
 
 const root = mkdtempSync(join(tmpdir(), 'salvo-code-cache-'));
@@ -71,10 +72,30 @@ describe('code cache', () => {
     assert.deepEqual([second.cacheUsed, second.fib], [true, 144]);
   });
 
-  it('a failed run stores nothing', () => {
+  it('a run that stopped early (usage error, lock, internal error, interrupt) stores nothing', () => {
     const { bundle, dir } = fixture();
-    load(bundle, { name: 'exec', dir }, 1);
+    for (const code of [2, 4, 70, 130, 143]) load(bundle, { name: 'exec', dir }, code);
     assert.deepEqual(files(dir), []);
+  });
+
+  it('a run with a host down stores a partial cache, used until a run ending 0 replaces it', () => {
+    const { bundle, dir } = fixture();
+    load(bundle, { name: 'exec', dir }, 3);
+    assert.match(files(dir).join(), /^exec@\S+\.partial\.bin$/);
+    const second = load(bundle, { name: 'exec', dir }, 3);
+    assert.equal(second.cacheUsed, true, 'the partial cache is used');
+    assert.match(files(dir).join(), /^exec@\S+\.partial\.bin$/, 'and not stored again');
+    load(bundle, { name: 'exec', dir }, 0);
+    const [final] = files(dir);
+    assert.match(final ?? '', /^exec@\S+-\d+\.bin$/, 'final, and the partial one is gone');
+    const mtime = statSync(join(dir, final!)).mtimeMs;
+    assert.equal(load(bundle, { name: 'exec', dir }, 0).cacheUsed, true);
+    assert.equal(statSync(join(dir, final!)).mtimeMs, mtime, 'a final cache is never rewritten');
+  });
+
+  it('what is stored after each exit code', () => {
+    const table = [0, 1, 3, 2].map((code) => (['none', 'partial', 'final'] as const).map((held) => storeAfter(code, held) ?? '-').join(' '));
+    assert.deepEqual(table, ['final final -', 'partial - -', 'partial - -', '- - -']);
   });
 
   it('damaged cached data is rejected, the bundle still runs, and a good run replaces it', () => {
