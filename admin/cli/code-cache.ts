@@ -1,8 +1,8 @@
 // Loading the bundled CLI (one CommonJS file) with V8's code cache, so a one-shot `salvo exec`
 // does not compile the same ~1 MB of JavaScript on every run. Node 20 has no module compile cache
 // (module.enableCompileCache came in Node 22), so this is the classic vm.Script recipe:
-// compile with the cached data when there is some, and after a successful run store what V8
-// compiled, including the functions compiled lazily during the run (ssh2's handshake, the fan-out).
+// compile with the cached data when there is some, and after a run that got through store what
+// V8 compiled (storeAfter says when), including the functions compiled lazily during the run (ssh2's handshake, the fan-out).
 // Measured on 20 lab hosts: `salvo exec … true` 0.39 s → 0.33 s, a third less client CPU.
 //
 // The cache is per command word (`exec`, `status`, …): each command's file holds what that
@@ -27,7 +27,7 @@ export interface LoadedBundle<T> {
   /** This build of the bundle (size and mtime): names its caches; main() passes it on. Undefined
    * when the bundle changed while it was being read. */
   codeId: string | undefined;
-  /** Call once the command is done with its exit code: stores the compiled code (see STORE). */
+  /** Call once the command is done with its exit code: stores the compiled code (storeAfter says when). */
   finish(exitCode: number): void;
 }
 
