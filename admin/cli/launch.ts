@@ -3,3 +3,4 @@
 // a plain require.
 export { loadBundle } from './code-cache.js';
 export { codeCacheName } from './command-word.js';
+export { exitWhenFlushed } from './exit-flushed.js';

@@ -25,6 +25,16 @@ test('CLI on a lab', { skip: !isRoot && 'needs root (network namespaces)' }, asy
       for (const row of rows) assert.equal(row.stdout, `${row.host}\n`);
     });
 
+    await t.test('exec output through a slow pipe arrives whole (the same bytes as into a file)', async () => {
+      const cmd = `"${process.execPath}" "${BIN}" -s "${lab.servicesFile}" exec 'cloud[1-2]' -- 'seq 1 100000'`;
+      const file = join(lab.dir, 'exec-out.txt');
+      execFileSync('sh', ['-c', `${cmd} > "${file}"`]);
+      const intoFile = (await readFile(file)).length;
+      assert.ok(intoFile > 588_000, `file got ${intoFile} bytes`);
+      const piped = Number(execFileSync('sh', ['-c', `${cmd} | (sleep 1; wc -c)`], { encoding: 'utf8' }).trim());
+      assert.equal(piped, intoFile);
+    });
+
     await t.test('-v prints what each connection negotiated, one line per host, on stderr', () => {
       const r = salvo([...s, 'exec', '-v', 'cloud[1-3]', '--', 'true']);
       assert.equal(r.code, 0, r.stderr);
