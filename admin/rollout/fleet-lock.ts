@@ -8,7 +8,7 @@ import { ConnectError, AdminError, LockedError, type LockHolder } from '../error
 import { cmd, Raw, type Command } from '../transport/command.js';
 import type { CommandResult, Transport } from '../transport/types.js';
 import { pause } from './gate.js';
-import { pidAlive } from './pid-alive.js';
+import { pidAlive } from './runs.js';
 import type { HeldLock, LockOptions, Locker } from './lock.js';
 
 const BUSY = 75; // flock -E: "someone else holds it", told apart from flock failing

@@ -1,7 +1,6 @@
 // The runs of a deployment, from their journals: for `salvo runs` and to find the one to resume.
 import { readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { pidAlive } from './pid-alive.js';
 import { UsageError } from '../errors.js';
 import { journalPath, runsDir } from './journal.js';
 import { readJournal, replay, type Replay } from './replay.js';
@@ -71,4 +70,14 @@ export function findRun(servicesDir: string, ref: string): string {
   if (matches.length === 1) return matches[0]!;
   if (!matches.length) throw new UsageError(`no run \`${ref}\` (see \`salvo runs\`)`);
   throw new UsageError(`\`${ref}\` matches ${matches.length} runs: ${matches.slice(0, 5).join(', ')}${matches.length > 5 ? ' …' : ''}`);
+}
+
+/** Is a process on this machine alive? (EPERM: it is, it just is not ours.) */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -6,7 +6,7 @@ export { tincStart, tincStop } from './lifecycle.js';
 export type { LifecycleOptions, LifecycleResult } from './lifecycle.js';
 export { tincStatus } from './status.js';
 export type { Drift, MeshStatus, NodeStatus } from './status.js';
-export { tincVerify } from './verify-op.js';
+export { tincVerify } from './verify.js';
 export { DEFAULT_CONF_DIR, type TincOptions } from './context.js';
 export type { HostFailure, TincEvent, TincListener, TincPhase } from './events.js';
 export { analyzeMatrix, matrixGrid, type MeshMatrix, type Pair } from './matrix.js';

@@ -2,7 +2,8 @@
 // host runs its pings in parallel, so a round costs one round trip plus at most a 1 s ping wait.
 // With a wait, rounds repeat until the mesh is whole or the deadline passes (a fresh mesh needs
 // a moment for tincd to connect).
-import { hostFailure, runAll, type TincContext } from './context.js';
+import type { Deployment } from '../deployment/deployment.js';
+import { hostFailure, runAll, tincContext, type TincContext, type TincOptions } from './context.js';
 import { analyzeMatrix, onlyUnreachableFail, type MeshMatrix, type Pair } from './matrix.js';
 import type { MeshMember } from './mesh.js';
 import { parsePings, pingCommand } from './remote.js';
@@ -41,4 +42,9 @@ export async function matrixRound(ctx: TincContext, round: number, started: numb
     for (const m of others(r.host)) pairs.push({ from: r.host, to: m.host, ok: seen.get(m.vpn) === true });
   }
   return analyzeMatrix(hosts, pairs, unreachable, { rounds: round, durationMs: Date.now() - started });
+}
+
+/** `salvo tinc verify` as a library call: the matrix over every member, optionally waiting. */
+export async function tincVerify(dep: Deployment, opts: TincOptions & { waitMs?: number } = {}): Promise<MeshMatrix> {
+  return verifyMesh(tincContext(dep, opts), { waitMs: opts.waitMs ?? 0 });
 }

@@ -2,7 +2,7 @@
 // tried in that order through one ssh2 authHandler.
 import { createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { parseKey } from './ssh2-lib.js';
+import { parseKey } from './ssh2.js';
 import type { AnyAuthMethod, AuthHandlerMiddleware, ParsedKey } from 'ssh2';
 
 type IdentityLoad = { key: ParsedKey } | { note: string } | { missing: true };

@@ -2,8 +2,8 @@
 // ssh2's errors to ConnectError reasons. Transient failures are retried with jitter; auth and
 // host key refusals never are (retrying cannot fix them and may lock the account).
 import type { Duplex } from 'node:stream';
-import { tuneClient } from './ssh2-tuning.js';
-import { Client as SshClient } from './ssh2-lib.js';
+import { tuneClient } from './ssh2.js';
+import { Client as SshClient } from './ssh2.js';
 import type { Algorithms, Client, ConnectConfig, NegotiatedAlgorithms } from 'ssh2';
 import { ConnectError, type ConnectReason } from '../errors.js';
 import { authHandler, loadCredentials, type Credentials } from './ssh-auth.js';

@@ -1,9 +1,22 @@
-// Two changes to how an ssh2 Client behaves on the wire, applied right after connect(): packets
-// written in one tick leave together, and sshd's host key announcement is not answered with a
-// request to prove every key. Both reach into ssh2's internals (`_sock`, `_protocol._handlers`);
-// test/transport/host-key-announcements.test.ts checks that the shipped ssh2 still has them.
+// Everything Salvo takes from ssh2 in one place: the two parts a connection needs, and two
+// changes to how a client behaves on the wire.
+//
+// The parts are imported from their own files: ssh2's index also loads its server, its HTTP
+// agents (and with them node's http, https and tls) and its key generator, a cost on every
+// `salvo exec` start-up for nothing. Types still come from 'ssh2'.
+//
+// The wire changes are applied right after connect(): packets written in one tick leave together,
+// and sshd's host key announcement is not answered with a request to prove every key. Both reach
+// into ssh2's internals (`_sock`, `_protocol._handlers`); test/transport/host-key-announcements.test.ts
+// checks that the shipped ssh2 still has them.
 import type { Writable } from 'node:stream';
-import type { Client } from 'ssh2';
+import type ssh2 from 'ssh2';
+import ClientClass from 'ssh2/lib/client.js';
+import keyParser from 'ssh2/lib/protocol/keyParser.js';
+
+export const Client: typeof ssh2.Client = ClientClass;
+export const parseKey: typeof ssh2.utils.parseKey = keyParser.parseKey;
+type Client = ssh2.Client;
 
 /** Both changes, on a client whose connect() has just been called (it made the socket). */
 export function tuneClient(client: Client): void {
