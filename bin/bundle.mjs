@@ -2,7 +2,7 @@
 // Build step after tsc: bundles the CLI (dist/admin/cli/main.js and everything it imports) into
 // one CommonJS file, dist/cli/salvo.cjs. Why one file: a one-shot `salvo exec` spent ~150 ms of
 // its start-up resolving, reading and compiling ~200 separate modules; why CommonJS: bin/salvo
-// runs it through vm.Script with V8's code cache (admin/cli/code-cache.ts), which Node 20 offers
+// runs it through vm.Script with V8's code cache (admin/cli/startup/code-cache.ts), which Node 20 offers
 // for scripts only. Lazily imported commands stay lazy: esbuild turns `import()` of a bundled
 // module into a deferred initialiser, so a module's top level runs when first imported.
 // bin/salvo runs the bundle when it exists, else dist/admin/cli/main.js (tests import dist/ too).
@@ -33,7 +33,7 @@ const common = {
 };
 
 // What bin/salvo loads first: the code-cache loader (node: built-ins only).
-await build({ ...common, entryPoints: { launch: 'dist/admin/cli/launch.js' } });
+await build({ ...common, entryPoints: { launch: 'dist/admin/cli/startup/launch.js' } });
 
 await build({
   ...common,

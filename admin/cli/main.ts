@@ -4,8 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { exitCodeForError, renderError } from './render/error.js';
 import { EXIT } from '../fleet/outcome.js';
 import { exitCodeAfterSignal } from './interrupt.js';
-import { commandWord } from './command-word.js';
-import { runtime, type Runtime } from './runtime.js';
+import { commandWord } from './startup/index.js';
+import { runtime, type Runtime } from './startup/index.js';
 
 type Register = (program: Command) => void;
 

@@ -8,7 +8,7 @@ import { fanout, type FanoutOptions } from '../fleet/fanout.js';
 import type { Command } from '../transport/command.js';
 import type { CloseOptions, CommandResult } from '../transport/types.js';
 import { TransportPool } from '../transport/pool.js';
-import { KnownHosts } from '../transport/known-hosts.js';
+import { KnownHosts } from '../transport/hostkeys/index.js';
 import { targetResolver } from './targets.js';
 
 export interface OpenOptions {

@@ -1,6 +1,6 @@
 // Turn an inventory host name into an SshTarget: services-file values first, then ssh_config.
 import type { Inventory } from '../inventory/types.js';
-import { resolveSshTarget } from '../transport/ssh-config.js';
+import { resolveSshTarget } from '../transport/ssh-config/index.js';
 import type { SshTarget } from '../transport/types.js';
 
 export function targetResolver(inv: Inventory): (name: string) => Promise<SshTarget> {

@@ -2,9 +2,9 @@
 // the address defaulting to the name. A name under two keys is reported with both places.
 import { report, type Ctx } from './context.js';
 import { expandIn } from './expand.js';
-import { reportTwice } from './keyed.js';
+import { reportTwice } from './rules/index.js';
 import { fillNumber, hostNumber, numberPaths } from './template.js';
-import type { HostAttrs } from './schema.js';
+import type { HostAttrs } from './schema/index.js';
 import type { HostSpec } from './types.js';
 
 export interface HostTable {

@@ -1,15 +1,15 @@
 // Stage 3: the checked sections → the Inventory's parts: defaults, node sets expanded, groups
 // resolved, {n} filled in. A part whose section failed the schema is left out, and whatever
 // would have been judged against it (e.g. "is this host defined?") is not judged.
-import type { Checked } from './check-schema.js';
+import type { Checked } from './schema/index.js';
 import { report, type Ctx } from './context.js';
 import type { Scope } from './expand.js';
 import { GroupTable } from './groups.js';
 import { checkHostPorts, normalizeHosts, type HostTable } from './hosts.js';
-import { expandKeyed } from './keyed.js';
+import { expandKeyed } from './rules/index.js';
 import { normalizeServices } from './services.js';
 import { normalizeBackup, normalizeSsh, normalizeTinc } from './settings.js';
-import type { HostAttrs } from './schema.js';
+import type { HostAttrs } from './schema/index.js';
 import type { ComputeServerStatus, Inventory } from './types.js';
 
 /** The Inventory under construction; `known` says which parts are complete enough to judge by. */

@@ -3,11 +3,11 @@
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, InternalError } from '../errors.js';
-import { checkSchema } from './check-schema.js';
+import { checkSchema } from './schema/index.js';
 import { sortedIssues, type Ctx, type FileFact } from './context.js';
 import { normalize, type Draft } from './normalize.js';
 import { parseYaml } from './parse-yaml.js';
-import { checkRules } from './rules.js';
+import { checkRules } from './rules/index.js';
 import type { Inventory } from './types.js';
 
 export interface ParseOptions {

@@ -1,10 +1,10 @@
 // The services section: each kind's hosts expanded (groups resolved), options normalized and
 // its ports looked up in the ports block. File order is kept: it is the start order.
 import { report, type Ctx } from './context.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from './rules/index.js';
 import { expandIn, type Scope } from './expand.js';
-import { SERVICE_KINDS, type PortRole } from './kinds.js';
-import { normalizeOptions } from './service-options.js';
+import { SERVICE_KINDS, type PortRole } from './schema/index.js';
+import { normalizeOptions } from './schema/index.js';
 import type { ServicePort, ServiceSpec } from './types.js';
 
 export type Ports = Record<string, number | number[]>;

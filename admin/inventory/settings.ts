@@ -4,7 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { fileExists, report, type Ctx } from './context.js';
 import { expandIn, type Scope } from './expand.js';
-import type { backupSchema, sshSchema, tincSchema } from './schema.js';
+import type { backupSchema, sshSchema, tincSchema } from './schema/index.js';
 import type { BackupSettings, HostSpec, SshSettings, TincSettings } from './types.js';
 
 const TINC_PORT = 655; // tinc's registered port, when the ports block has no `tinc`

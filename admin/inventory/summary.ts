@@ -1,7 +1,7 @@
 // What `salvo check` shows about a valid services file: plain data, host lists folded.
 // The CLI renders it; nothing here prints.
 import { foldNodeSet } from './nodeset.js';
-import { COMPUTE_STATES } from './schema.js';
+import { COMPUTE_STATES } from './schema/index.js';
 import type { ComputeServerStatus, Inventory, SshSettings } from './types.js';
 
 /** A set of hosts as people read it: `cloud[1-7,10-21]` (19). */

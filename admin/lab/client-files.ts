@@ -1,9 +1,9 @@
 // Text of the client-side files in DIR: ssh_config (for plain OpenSSH), services.yaml, hosts.txt.
-// Pure: rendering only. known_hosts comes from host-files.ts (the same text serves both sides).
+// Pure: rendering only. known_hosts comes from netns/host-files.ts (the same text serves both sides).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hostAddress, type LabState, type StateHost } from './lab-state.js';
+import { hostAddress, type LabState, type StateHost } from './netns/index.js';
 
 /** `cloud[1-5]`, or `cloud1` for one host; lab hosts are always numbered 1..N. */
 export function nodeSet(prefix: string, count: number): string {

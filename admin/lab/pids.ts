@@ -4,7 +4,7 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabError } from '../errors.js';
-import { pidsDir } from './lab-state.js';
+import { pidsDir } from './netns/index.js';
 
 export interface PidRecord {
   name: string;

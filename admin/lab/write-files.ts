@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { hostsTxt, servicesYaml, sshConfig } from './client-files.js';
 import {
   authorizedKeys, etcHosts, fstab, knownHosts, profile, rootSshConfig, sshdConfig,
-} from './host-files.js';
+} from './netns/index.js';
 import type { KeyPair } from './keys.js';
-import { etcNetnsDir, hostDir, type LabState, type StateHost } from './lab-state.js';
+import { etcNetnsDir, hostDir, type LabState, type StateHost } from './netns/index.js';
 
 /** Write `text` to `path` through a temp file and a rename. */
 export async function writeAtomic(path: string, text: string, mode = 0o644): Promise<void> {

@@ -1,4 +1,4 @@
-// The verdict on one Cassandra node, from services/cassandra-scripts.ts RING_STATUS: first the
+// The verdict on one Cassandra node, from services/cassandra/scripts.ts RING_STATUS: first the
 // daemon (pid, its native port: probes/unit-status.ts), then the node's own row in its
 // `nodetool status`. Running means the daemon is up AND that row says UN; a joining, leaving or
 // moving node, a node nodetool calls down, a missing row or a failing nodetool is unhealthy with

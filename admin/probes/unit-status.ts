@@ -1,4 +1,4 @@
-// The verdict on one daemon unit, from the evidence services/daemon-scripts.ts STATUS prints:
+// The verdict on one daemon unit, from the evidence services/daemon/scripts.ts STATUS prints:
 // the pid file and whether the pid runs the recorded argv, ps, LISTEN sockets, the HTTP code of
 // the health URL, the recorded and the self-reported version, and the log tail when in trouble.
 import type { Health } from '../services/types.js';

@@ -1,7 +1,7 @@
 // Plan (pure): from what the operator asked, the batches of units and each unit's steps and gate.
 // Nothing here touches a host; `--dry-run` prints exactly this and stops.
 import { UsageError } from '../errors.js';
-import { didYouMean } from '../inventory/did-you-mean.js';
+import { didYouMean } from '../inventory/rules/index.js';
 import type { Inventory } from '../inventory/types.js';
 import { NotYetSupported } from '../services/hooks.js';
 import { unitId, type Operation, type ServiceKind } from '../services/types.js';

@@ -1,10 +1,10 @@
 // The service kinds by name, and the selection of services an operation acts on.
 import { UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
-import { cassandra } from './cassandra.js';
-import { haproxy } from './haproxy.js';
-import { hub, snap } from './apps.js';
-import { nginx } from './nginx.js';
+import { cassandra } from './cassandra/index.js';
+import { haproxy } from './haproxy/index.js';
+import { hub, snap } from './daemon/index.js';
+import { nginx } from './nginx/index.js';
 import { tinc } from './tinc.js';
 import { vm } from './vm.js';
 import type { ServiceKind, Unit } from './types.js';

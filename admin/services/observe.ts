@@ -7,8 +7,8 @@ import { parseScan, type ScannedUnit } from '../probes/scan.js';
 import type { Command } from '../transport/command.js';
 import type { CommandResult } from '../transport/types.js';
 import { bucketOf } from '../fleet/outcome.js';
-import { script } from './daemon.js';
-import { SCAN } from './daemon-scripts.js';
+import { script } from './daemon/index.js';
+import { SCAN } from './daemon/index.js';
 import { deploymentDir } from './layout.js';
 import type { Health, ServiceKind, Unit } from './types.js';
 

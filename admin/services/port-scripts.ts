@@ -1,6 +1,6 @@
 // Shell functions (POSIX sh) that tell who holds a port, for the daemon scripts: a unit's start
 // succeeds only once the listening socket is the unit's own, and a port some other process holds
-// is reported with that process's pid and command line. Constant text, like daemon-scripts.ts;
+// is reported with that process's pid and command line. Constant text, like daemon/scripts.ts;
 // they read $port, set by the script that includes them.
 //
 // The LISTEN sockets of $port are found by inode in /proc/net/tcp and tcp6 (the host's network

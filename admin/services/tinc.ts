@@ -1,6 +1,6 @@
 // tinc as a service kind: tincd of the deployment's net on every mesh member (the hosts with a
 // `vpn` address), found by its pid file /run/tinc.NETNAME.pid. start/stop/restart run the same
-// control script as `salvo tinc start|stop` (admin/tinc/remote-scripts.ts: through the pid file,
+// control script as `salvo tinc start|stop` (admin/tinc/remote/scripts.ts: through the pid file,
 // "started" once tinc-up has put the VPN address on the interface), so a rolling restart of
 // tinc gets batches, gates, budget and journal like every other kind. Keys, host files and the
 // ping matrix stay with `salvo tinc` (init, add, remove, verify).
@@ -8,9 +8,9 @@ import type { Inventory } from '../inventory/types.js';
 import { parsePs } from '../probes/ps.js';
 import { firstLine, parseSections } from '../probes/sections.js';
 import { meshSpec, memberOf } from '../tinc/mesh.js';
-import { tincPaths } from '../tinc/paths.js';
-import { controlCommand, type ControlAction } from '../tinc/remote.js';
-import { script } from './daemon.js';
+import { tincPaths } from '../tinc/remote/index.js';
+import { controlCommand, type ControlAction } from '../tinc/remote/index.js';
+import { script } from './daemon/index.js';
 import type { Health, Operation, ServiceKind, Step, Unit } from './types.js';
 
 const STATUS = `pidf=$1

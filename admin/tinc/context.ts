@@ -7,7 +7,7 @@ import { fanoutEach, type HostJob } from '../fleet/fanout-each.js';
 import type { CommandResult } from '../transport/types.js';
 import type { HostFailure, TincEvent, TincListener, TincPhase } from './events.js';
 import { meshSpec, type MeshMember, type MeshSpec } from './mesh.js';
-import { tincPaths, type TincPaths } from './paths.js';
+import { tincPaths, type TincPaths } from './remote/index.js';
 
 export interface TincOptions {
   /** Where the public host files are recorded; default conf/tinc_hosts next to the services file. */

@@ -7,10 +7,10 @@ import { desiredFiles, hostFileText, type KeyMap } from './desired.js';
 import { resolveKeys } from './keys.js';
 import type { MeshMember } from './mesh.js';
 import { planNode, type NodePlan } from './plan.js';
-import { loadRecord, probeMembers, type LoadedRecord } from './probe.js';
+import { loadRecord, probeMembers, type LoadedRecord } from './remote/index.js';
 import { writeRecord, type RecordChange } from './record.js';
-import { controlCommand, keygenCommand, parseControlPid, pushCommand, pushInput, type ControlAction, type NodeState, type PushOp } from './remote.js';
-import { parseHostFile } from './host-file.js';
+import { controlCommand, keygenCommand, parseControlPid, pushCommand, pushInput, type ControlAction, type NodeState, type PushOp } from './remote/index.js';
+import { parseHostFile } from './config/index.js';
 
 export interface ConvergeOptions {
   targets: readonly MeshMember[]; // members to change (init -H); keys of all members are collected

@@ -1,8 +1,8 @@
 // The files each member should have, from the mesh spec and the members' public keys. Pure.
 import { connectTargets, type MeshMember, type MeshSpec } from './mesh.js';
-import { renderHostFile, type HostFile } from './host-file.js';
-import { renderTincConf, type TincConf } from './tinc-conf.js';
-import { renderTincDown, renderTincUp } from './scripts.js';
+import { renderHostFile, type HostFile } from './config/index.js';
+import { renderTincConf, type TincConf } from './config/index.js';
+import { renderTincDown, renderTincUp } from './config/index.js';
 
 /** A file under the tinc config dir: `tinc.conf`, `tinc-up`, `hosts/cloud3`. */
 export interface DesiredFile {

@@ -1,8 +1,8 @@
 // Why a file on a host is not what it should be, in words an operator can act on. Pure.
 import { TincParseError } from './errors.js';
-import { parseHostFile, type HostFile } from './host-file.js';
-import { parseTincConf, type TincConf } from './tinc-conf.js';
-import { parseTincDown, parseTincUp } from './scripts.js';
+import { parseHostFile, type HostFile } from './config/index.js';
+import { parseTincConf, type TincConf } from './config/index.js';
+import { parseTincDown, parseTincUp } from './config/index.js';
 
 /** `actual` is the text on the host; `desired` what Salvo would write. */
 export function describeDifference(path: string, actual: string, desired: string): string {

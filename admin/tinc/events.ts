@@ -2,7 +2,7 @@
 import type { MeshMatrix } from './matrix.js';
 import type { NodePlan } from './plan.js';
 import type { RecordChange } from './record.js';
-import type { ControlAction } from './remote.js';
+import type { ControlAction } from './remote/index.js';
 
 export type TincPhase = 'probe' | 'keygen' | 'push' | 'control' | 'purge' | 'verify';
 

@@ -12,5 +12,5 @@ export type { HostFailure, TincEvent, TincListener, TincPhase } from './events.j
 export { analyzeMatrix, matrixGrid, type MeshMatrix, type Pair } from './matrix.js';
 export type { NodePlan, Change } from './plan.js';
 export { TincError, TincFileError } from './errors.js';
-export { tincName, nameMap } from './names.js';
-export { tincPaths, type TincPaths } from './paths.js';
+export { tincName, nameMap } from './config/index.js';
+export { tincPaths, type TincPaths } from './remote/index.js';

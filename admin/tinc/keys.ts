@@ -2,10 +2,10 @@
 // A host's own hosts/NAME is the freshest source (it was written next to the private key);
 // conf/tinc_hosts/NAME is the record, used when the host is unreachable or its own copy is lost.
 import { TincFileError, TincParseError } from './errors.js';
-import { parseHostFile, type HostFile } from './host-file.js';
+import { parseHostFile, type HostFile } from './config/index.js';
 import type { MeshMember, MeshSpec } from './mesh.js';
-import type { TincPaths } from './paths.js';
-import type { NodeState } from './remote.js';
+import type { TincPaths } from './remote/index.js';
+import type { NodeState } from './remote/index.js';
 
 export interface KeyInputs {
   spec: MeshSpec;

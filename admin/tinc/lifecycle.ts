@@ -5,8 +5,8 @@ import { runEach, targetMembers, tincContext, type TincContext, type TincOptions
 import type { HostFailure } from './events.js';
 import type { MeshMatrix } from './matrix.js';
 import type { MeshMember } from './mesh.js';
-import { probeMembers } from './probe.js';
-import { controlCommand, parseControlPid, type ControlAction } from './remote.js';
+import { probeMembers } from './remote/index.js';
+import { controlCommand, parseControlPid, type ControlAction } from './remote/index.js';
 import { verifyAndRepair } from './repair.js';
 import { DEFAULT_WAIT_MS } from './membership.js';
 

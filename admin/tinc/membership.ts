@@ -7,10 +7,10 @@ import { runEach, targetMembers, tincContext, type TincContext, type TincOptions
 import { converge, type Converged } from './converge.js';
 import type { HostFailure } from './events.js';
 import type { MeshMatrix } from './matrix.js';
-import { tincName } from './names.js';
+import { tincName } from './config/index.js';
 import type { NodePlan } from './plan.js';
 import type { RecordChange } from './record.js';
-import { controlCommand } from './remote.js';
+import { controlCommand } from './remote/index.js';
 import { verifyAndRepair } from './repair.js';
 
 export interface ChangeOptions extends TincOptions {

@@ -3,7 +3,7 @@
 import { isIPv4 } from 'node:net';
 import type { Inventory } from '../inventory/types.js';
 import { TincError } from './errors.js';
-import { nameMap, type NameMap } from './names.js';
+import { nameMap, type NameMap } from './config/index.js';
 
 export interface MeshMember {
   host: string; // services-file name: storm-db3

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { DesiredFile } from './desired.js';
 import { confNeedsRestart, describeDifference } from './differences.js';
 import type { MeshMember } from './mesh.js';
-import type { NodeState } from './remote.js';
+import type { NodeState } from './remote/index.js';
 
 export type Change =
   | { kind: 'write'; path: string; mode: number; text: string; reason: string }

@@ -3,8 +3,8 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TincFileError, TincParseError } from './errors.js';
-import { parseHostFile, type HostFile } from './host-file.js';
-import { isTincName } from './names.js';
+import { parseHostFile, type HostFile } from './config/index.js';
+import { isTincName } from './config/index.js';
 
 export interface RecordFile {
   name: string; // tinc name (the file name)

@@ -8,7 +8,7 @@
 // its keys, so the pair negotiates afresh. Only the mutating commands repair; `verify` never does.
 import { runEach, type TincContext } from './context.js';
 import { onlyUnreachableFail, type MeshMatrix } from './matrix.js';
-import { controlCommand } from './remote.js';
+import { controlCommand } from './remote/index.js';
 import { matrixRound, PAUSE_MS } from './verify.js';
 
 export interface RepairOptions {

@@ -8,7 +8,7 @@ import { describeDifference } from './differences.js';
 import type { HostFailure } from './events.js';
 import { resolveKeys } from './keys.js';
 import { planNode } from './plan.js';
-import { loadRecord, probeMembers, type LoadedRecord } from './probe.js';
+import { loadRecord, probeMembers, type LoadedRecord } from './remote/index.js';
 
 export interface Drift {
   file: string; // full path on the host, or in the record dir

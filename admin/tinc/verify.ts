@@ -6,7 +6,7 @@ import type { Deployment } from '../deployment/deployment.js';
 import { hostFailure, runAll, tincContext, type TincContext, type TincOptions } from './context.js';
 import { analyzeMatrix, onlyUnreachableFail, type MeshMatrix, type Pair } from './matrix.js';
 import type { MeshMember } from './mesh.js';
-import { parsePings, pingCommand } from './remote.js';
+import { parsePings, pingCommand } from './remote/index.js';
 
 export interface VerifyOptions {
   /** Keep trying until every pair works or this much time has passed; 0: one round. */

@@ -8,7 +8,7 @@ import { display, toShell, type Command } from './command.js';
 import { Deadline, settlesWithin, toResult, type RawRun, type StopKind } from './run-control.js';
 import type { CloseOptions, CommandResult, RunOptions, Transport } from './types.js';
 
-// Same rule as remote hosts (remote-wrap.ts): bash when present, else sh.
+// Same rule as remote hosts (session/wrap.ts): bash when present, else sh.
 const SHELL = ['/usr/bin/bash', '/bin/bash'].find((p) => existsSync(p));
 const SHELL_ARGV = SHELL ? [SHELL, '--norc', '--noprofile', '-c'] : ['/bin/sh', '-c'];
 

@@ -1,9 +1,9 @@
 // One transport per host for the whole run (or REPL session): one SSH connection per host, and
 // one shared connection per ProxyJump host however many targets hop through it.
 import { LocalTransport } from './local-transport.js';
-import { SshConnection, type ConnectionOptions } from './ssh-connection.js';
-import type { HostKeyPolicy } from './ssh-hostkey.js';
-import { SshTransport } from './ssh-transport.js';
+import { SshConnection, type ConnectionOptions } from './ssh/index.js';
+import type { HostKeyPolicy } from './hostkeys/index.js';
+import { SshTransport } from './ssh/index.js';
 import type { CloseOptions, SshTarget, Transport } from './types.js';
 
 export interface PoolOptions {

@@ -1,4 +1,4 @@
-// ssh2 ships types for its index only; these are the two internal files admin/transport/ssh2-lib.ts
+// ssh2 ships types for its index only; these are the two internal files admin/transport/ssh/ssh2.ts
 // imports directly (same objects the index re-exports as Client and utils.parseKey).
 declare module 'ssh2/lib/client.js' {
   import type ssh2 from 'ssh2';

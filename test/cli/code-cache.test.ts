@@ -6,8 +6,8 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { codeCacheName } from '../../admin/cli/command-word.js';
-import { storeAfter } from '../../admin/cli/code-cache.js';
+import { codeCacheName } from '../../admin/cli/startup/command-word.js';
+import { storeAfter } from '../../admin/cli/startup/code-cache.js';
 import { after, describe, it } from 'node:test';
 
 const root = mkdtempSync(join(tmpdir(), 'salvo-code-cache-'));
@@ -29,7 +29,7 @@ function fixture(): { bundle: string; dir: string } {
 
 interface Load { cacheUsed: boolean; cacheFile: string | null; fib: number; url: string; file: string; dir: string }
 
-const codeCacheModule = pathToFileURL(resolve('dist/admin/cli/code-cache.js')).href;
+const codeCacheModule = pathToFileURL(resolve('dist/admin/cli/startup/code-cache.js')).href;
 
 /**
  * Load the bundle in a new node process (one isolate per load, as bin/salvo does: within one

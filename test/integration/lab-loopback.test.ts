@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { makeKeyPair } from '../../admin/lab/keys.js';
-import { homeDir, type LoopbackState } from '../../admin/lab/loopback-state.js';
+import { homeDir, type LoopbackState } from '../../admin/lab/loopback/state.js';
 import { running } from '../lab/helpers.js';
 
 const BIN = resolve('bin/salvo');

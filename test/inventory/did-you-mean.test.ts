@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { closest, didYouMean } from '../../admin/inventory/did-you-mean.js';
+import { closest, didYouMean } from '../../admin/inventory/rules/did-you-mean.js';
 
 const SECTIONS = ['deployment', 'ports', 'ssh', 'hosts', 'groups', 'services', 'compute_servers', 'tinc', 'backup'];
 

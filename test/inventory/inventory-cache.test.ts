@@ -110,7 +110,7 @@ describe('what a cached inventory may depend on', () => {
   // must be a FileFact (context.ts fileExists). A stage reading fs, env or the clock on its own
   // would make cached results silently stale: only these modules may.
   const allowed = new Set(['context.js', 'inventory-cache.js', 'load.js', 'parse.js']);
-  const dirs = ['dist/admin/inventory', 'dist/admin/inventory/nodeset'];
+  const dirs = ['dist/admin/inventory', 'dist/admin/inventory/nodeset', 'dist/admin/inventory/schema', 'dist/admin/inventory/rules'];
 
   it('no parsing stage reads files, the environment or the clock itself', () => {
     const offenders: string[] = [];

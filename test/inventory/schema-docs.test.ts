@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import type { z } from 'zod';
-import { SERVICE_KINDS, serviceSchema } from '../../admin/inventory/kinds.js';
-import { backupSchema, hostSchema, SECTIONS, sshSchema, tincSchema } from '../../admin/inventory/schema.js';
+import { SERVICE_KINDS, serviceSchema } from '../../admin/inventory/schema/kinds.js';
+import { backupSchema, hostSchema, SECTIONS, sshSchema, tincSchema } from '../../admin/inventory/schema/schema.js';
 import { fixture } from './helpers.js';
 
 const docs = await readFile(fixture('../../../docs/services-file.md'), 'utf8');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pickId, routeOverlaps } from '../../admin/lab/allocate.js';
+import { pickId, routeOverlaps } from '../../admin/lab/netns/allocate.js';
 
 test('pickId takes the smallest free id in 1..250', () => {
   assert.equal(pickId(new Set()), 1);

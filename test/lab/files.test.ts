@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { hostsTxt, nodeSet, servicesYaml, sshConfig } from '../../admin/lab/client-files.js';
-import { authorizedKeys, etcHosts, fstab, knownHosts, sshdConfig, starterScript } from '../../admin/lab/host-files.js';
+import { authorizedKeys, etcHosts, fstab, knownHosts, sshdConfig, starterScript } from '../../admin/lab/netns/host-files.js';
 import { isWellFormed, makeKeyPair } from '../../admin/lab/keys.js';
-import type { LabState } from '../../admin/lab/lab-state.js';
-import { planHosts } from '../../admin/lab/build-hosts.js';
+import type { LabState } from '../../admin/lab/netns/state.js';
+import { planHosts } from '../../admin/lab/netns/build-hosts.js';
 import { parseInventory } from '../../admin/inventory/parse.js';
 
 function state(count: number): LabState {

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { LabError } from '../../admin/errors.js';
 import { parseInventory } from '../../admin/inventory/parse.js';
 import { makeKeyPair } from '../../admin/lab/keys.js';
-import { readState } from '../../admin/lab/lab-state.js';
+import { readState } from '../../admin/lab/netns/state.js';
 import {
   loopbackKnownHosts, loopbackServicesYaml, loopbackSshConfig, loopbackSshdConfig,
-} from '../../admin/lab/loopback-files.js';
-import { freePorts } from '../../admin/lab/loopback-start.js';
-import { labModeOf, readLoopbackState, type LoopbackState } from '../../admin/lab/loopback-state.js';
+} from '../../admin/lab/loopback/files.js';
+import { freePorts } from '../../admin/lab/loopback/start.js';
+import { labModeOf, readLoopbackState, type LoopbackState } from '../../admin/lab/loopback/state.js';
 import { requireRoot } from '../../admin/lab/require-root.js';
-import { KnownHosts, parseKnownHosts } from '../../admin/transport/known-hosts.js';
+import { KnownHosts, parseKnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
 
 function state(count: number, user = 'alice'): LoopbackState {
   return {

@@ -8,9 +8,9 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeKeyPair } from '../../admin/lab/keys.js';
-import { loopbackDown } from '../../admin/lab/loopback-down.js';
-import { startLoopbackHost } from '../../admin/lab/loopback-start.js';
-import { homeDir, writeLoopbackState, type LoopbackState } from '../../admin/lab/loopback-state.js';
+import { loopbackDown } from '../../admin/lab/loopback/down.js';
+import { startLoopbackHost } from '../../admin/lab/loopback/start.js';
+import { homeDir, writeLoopbackState, type LoopbackState } from '../../admin/lab/loopback/state.js';
 import { running } from './helpers.js';
 
 test('a port taken before sshd binds it: the host starts on another; loopbackDown stops it', {

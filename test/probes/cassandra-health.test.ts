@@ -1,5 +1,5 @@
 // The cassandra verdict: daemon evidence (recorded on a lab host) followed by the ring sections of
-// services/cassandra-scripts.ts, with `nodetool status` outputs from the fixtures.
+// services/cassandra/scripts.ts, with `nodetool status` outputs from the fixtures.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseCassandraHealth } from '../../admin/probes/cassandra-health.js';

@@ -1,7 +1,7 @@
 // haproxy.cfg from the services file: a backend per balanced service, a server per instance.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { haproxyConfigFrom, renderHaproxyConfig, serverName } from '../../admin/services/haproxy-config.js';
+import { haproxyConfigFrom, renderHaproxyConfig, serverName } from '../../admin/services/haproxy/config.js';
 import { inv } from './helpers.js';
 
 test('the rendered config for the test deployment', () => {

@@ -7,9 +7,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { script } from '../../admin/services/daemon.js';
-import { STOP } from '../../admin/services/daemon-scripts.js';
-import { HAPROXY_UP } from '../../admin/services/haproxy-scripts.js';
+import { script } from '../../admin/services/daemon/daemon.js';
+import { STOP } from '../../admin/services/daemon/scripts.js';
+import { HAPROXY_UP } from '../../admin/services/haproxy/scripts.js';
 import { assertRefusedAtOnce, sh, squatter } from './script-helpers.js';
 
 const HAPROXY = spawnSync('sh', ['-c', 'command -v haproxy']).stdout.toString().trim();

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '../../admin/errors.js';
-import { nginxConfigFrom, renderNginxConfig } from '../../admin/services/nginx-config.js';
+import { nginxConfigFrom, renderNginxConfig } from '../../admin/services/nginx/config.js';
 import { serviceKind } from '../../admin/services/index.js';
 import { inv, YAML } from './helpers.js';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { serviceKind } from '../../admin/services/index.js';
-import { renderNginxConfig, nginxConfigFrom } from '../../admin/services/nginx-config.js';
+import { renderNginxConfig, nginxConfigFrom } from '../../admin/services/nginx/config.js';
 import { at, inv, scriptArgs, YAML } from './helpers.js';
 
 const I = inv();

@@ -1,10 +1,10 @@
 // Round trips (parse ∘ render = id) and strict parsing with line numbers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHostFile, renderHostFile, isWholeDer, type HostFile } from '../../admin/tinc/host-file.js';
-import { parseTincConf, renderTincConf, type TincConf } from '../../admin/tinc/tinc-conf.js';
-import { parseTincDown, parseTincUp, renderTincDown, renderTincUp } from '../../admin/tinc/scripts.js';
-import { parseConfigText } from '../../admin/tinc/config-text.js';
+import { parseHostFile, renderHostFile, isWholeDer, type HostFile } from '../../admin/tinc/config/host-file.js';
+import { parseTincConf, renderTincConf, type TincConf } from '../../admin/tinc/config/tinc-conf.js';
+import { parseTincDown, parseTincUp, renderTincDown, renderTincUp } from '../../admin/tinc/config/up-down.js';
+import { parseConfigText } from '../../admin/tinc/config/config-text.js';
 import { TincParseError } from '../../admin/tinc/errors.js';
 import { KEY, TINCD_K_HOST_FILE } from './fixtures.js';
 

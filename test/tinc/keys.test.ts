@@ -5,9 +5,9 @@ import { parseInventory } from '../../admin/inventory/parse.js';
 import { meshSpec } from '../../admin/tinc/mesh.js';
 import { resolveKeys, type KeyInputs } from '../../admin/tinc/keys.js';
 import { hostFile, hostFileText } from '../../admin/tinc/desired.js';
-import { tincPaths } from '../../admin/tinc/paths.js';
-import type { NodeState } from '../../admin/tinc/remote.js';
-import type { HostFile } from '../../admin/tinc/host-file.js';
+import { tincPaths } from '../../admin/tinc/remote/paths.js';
+import type { NodeState } from '../../admin/tinc/remote/commands.js';
+import type { HostFile } from '../../admin/tinc/config/host-file.js';
 import { KEY, KEY2, SERVICES } from './fixtures.js';
 
 const spec = meshSpec(parseInventory(SERVICES, '/srv/services.yaml', { home: '/nonexistent-home' }));

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { parseInventory } from '../../admin/inventory/parse.js';
 import { connectTargets, meshPrefix, meshSpec } from '../../admin/tinc/mesh.js';
 import { desiredFiles } from '../../admin/tinc/desired.js';
-import { parseTincConf } from '../../admin/tinc/tinc-conf.js';
-import { parseHostFile } from '../../admin/tinc/host-file.js';
-import { parseTincUp } from '../../admin/tinc/scripts.js';
+import { parseTincConf } from '../../admin/tinc/config/tinc-conf.js';
+import { parseHostFile } from '../../admin/tinc/config/host-file.js';
+import { parseTincUp } from '../../admin/tinc/config/up-down.js';
 import { KEY, SERVICES } from './fixtures.js';
 
 const inv = (text: string) => parseInventory(text, '/srv/salvo/services.yaml', { home: '/nonexistent-home' });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nameMap, tincName } from '../../admin/tinc/names.js';
+import { nameMap, tincName } from '../../admin/tinc/config/names.js';
 import { TincError } from '../../admin/tinc/errors.js';
 
 test('tinc names: - becomes _, nothing else is mapped', () => {

@@ -5,7 +5,7 @@ import { parseInventory } from '../../admin/inventory/parse.js';
 import { meshSpec } from '../../admin/tinc/mesh.js';
 import { desiredFiles } from '../../admin/tinc/desired.js';
 import { planNode, sha256, type NodeInputs } from '../../admin/tinc/plan.js';
-import type { NodeState } from '../../admin/tinc/remote.js';
+import type { NodeState } from '../../admin/tinc/remote/commands.js';
 import { KEY, KEY2, SERVICES } from './fixtures.js';
 
 const spec = meshSpec(parseInventory(SERVICES, '/srv/services.yaml', { home: '/nonexistent-home' }));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRecord, writeRecord } from '../../admin/tinc/record.js';
 import { TincFileError } from '../../admin/tinc/errors.js';
-import { renderHostFile } from '../../admin/tinc/host-file.js';
+import { renderHostFile } from '../../admin/tinc/config/host-file.js';
 import { KEY } from './fixtures.js';
 
 const text = renderHostFile({ addresses: ['198.18.1.1'], port: 655, subnets: ['10.1.1.1/32'], publicKey: KEY, extra: [] });

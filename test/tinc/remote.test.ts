@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { toShell, type Command } from '../../admin/transport/command.js';
 import {
   parsePings, parseProbe, pingCommand, probeCommand, pushCommand, pushInput, parseControlPid,
-} from '../../admin/tinc/remote.js';
+} from '../../admin/tinc/remote/commands.js';
 import { sha256 } from '../../admin/tinc/plan.js';
-import type { TincPaths } from '../../admin/tinc/paths.js';
+import type { TincPaths } from '../../admin/tinc/remote/paths.js';
 
 function run(c: Command, input = ''): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync('sh', ['-c', toShell(c)], { input, encoding: 'utf8' });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { coalesceWrites } from '../../admin/transport/ssh2.js';
+import { coalesceWrites } from '../../admin/transport/ssh/ssh2.js';
 
 function recorder(): { sink: Writable; calls: string[][] } {
   const calls: string[][] = [];

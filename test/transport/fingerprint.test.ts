@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AdminError } from '../../admin/errors.js';
-import { describeKey, fingerprintSha256, keyFamily, keyLabel, keyTypeOf, tryKeyTypeOf } from '../../admin/transport/fingerprint.js';
+import { describeKey, fingerprintSha256, keyFamily, keyLabel, keyTypeOf, tryKeyTypeOf } from '../../admin/transport/hostkeys/fingerprint.js';
 import { generateKey, keygenFingerprints, tempDir, type GeneratedKey } from './hostkeys-fixtures.js';
 
 describe('fingerprint', () => {

@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from 'ssh2';
-import { Client as SshClient } from '../../admin/transport/ssh2.js';
-import { ignoreHostKeyAnnouncements } from '../../admin/transport/ssh2.js';
+import { Client as SshClient } from '../../admin/transport/ssh/ssh2.js';
+import { ignoreHostKeyAnnouncements } from '../../admin/transport/ssh/ssh2.js';
 
 function fakeClient(): { client: Client; seen: string[]; replies: number[] } {
   const seen: string[] = [];

@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ConnectError } from '../../admin/errors.js';
-import { fingerprintSha256 } from '../../admin/transport/fingerprint.js';
+import { fingerprintSha256 } from '../../admin/transport/hostkeys/fingerprint.js';
 import {
   changedHostKeyMessage, hostKeyError, hostKeyMessage, revokedHostKeyMessage, unknownHostKeyMessage,
-} from '../../admin/transport/host-key-messages.js';
+} from '../../admin/transport/hostkeys/messages.js';
 import { generateKey, tempDir, type GeneratedKey } from './hostkeys-fixtures.js';
 
 describe('host key messages', () => {

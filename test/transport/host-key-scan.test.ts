@@ -5,9 +5,9 @@ import { connect, createServer, type Server as NetServer, type Socket } from 'no
 import { after, before, describe, it } from 'node:test';
 import ssh2 from 'ssh2';
 import { ConnectError } from '../../admin/errors.js';
-import { fingerprintSha256 } from '../../admin/transport/fingerprint.js';
-import { scanHostKey, toConnectError } from '../../admin/transport/host-key-scan.js';
-import { KnownHosts, parseKnownHosts } from '../../admin/transport/known-hosts.js';
+import { fingerprintSha256 } from '../../admin/transport/hostkeys/fingerprint.js';
+import { scanHostKey, toConnectError } from '../../admin/transport/hostkeys/scan.js';
+import { KnownHosts, parseKnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
 import type { SshTarget } from '../../admin/transport/types.js';
 import { freePort, generateKey, keygenFingerprints, run, startSshd, tempDir, type GeneratedKey, type Sshd } from './hostkeys-fixtures.js';
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
   formatHashedHost, hostPortString, matchHashedHost, matchPattern, matchPatternList, parseHashedHost,
-} from '../../admin/transport/host-pattern.js';
+} from '../../admin/transport/ssh-config/host-pattern.js';
 
 describe('matchPattern', () => {
   it('`*` is any run, `?` exactly one character', () => {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { chmod, readdir, readFile, stat, symlink, writeFile, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { appendKnownHosts, editKnownHosts, removeKnownHosts } from '../../admin/transport/known-hosts-edit.js';
-import { KnownHosts } from '../../admin/transport/known-hosts.js';
+import { appendKnownHosts, editKnownHosts, removeKnownHosts } from '../../admin/transport/hostkeys/known-hosts-edit.js';
+import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
 import { generateKey, keygenFindLines, keygenFingerprints, tempDir, type GeneratedKey } from './hostkeys-fixtures.js';
 
 describe('known_hosts editing', () => {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fingerprintSha256 } from '../../admin/transport/fingerprint.js';
-import { entryMatchesHost, KnownHosts, parseKnownHosts, type KnownHostsKey } from '../../admin/transport/known-hosts.js';
+import { fingerprintSha256 } from '../../admin/transport/hostkeys/fingerprint.js';
+import { entryMatchesHost, KnownHosts, parseKnownHosts, type KnownHostsKey } from '../../admin/transport/hostkeys/known-hosts.js';
 import { generateKey, keygenFindLines, run, tempDir, type GeneratedKey } from './hostkeys-fixtures.js';
 
 const pub = (k: GeneratedKey): string => k.pubLine.split(' ').slice(0, 2).join(' ');

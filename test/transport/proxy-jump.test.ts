@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../admin/errors.js';
-import { parsePortNumber, parseProxyJump } from '../../admin/transport/proxy-jump.js';
+import { parsePortNumber, parseProxyJump } from '../../admin/transport/ssh-config/proxy-jump.js';
 
 const at = { file: '/c', line: 4 };
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
-import { withKeyObjectSigner } from '../../admin/transport/ssh-auth.js';
+import { withKeyObjectSigner } from '../../admin/transport/ssh/auth.js';
 
 const parse = (pem: string): ParsedKey => {
   const key = ssh2.utils.parseKey(pem);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { cmd } from '../../admin/transport/command.js';
 import { TransportPool } from '../../admin/transport/pool.js';
-import { SshTransport } from '../../admin/transport/ssh-transport.js';
+import { SshTransport } from '../../admin/transport/ssh/transport.js';
 import { startSshd, type TestSshd } from './ssh-sshd.js';
 
 const HOSTS = Number(process.env.SALVO_BENCH ?? 0);

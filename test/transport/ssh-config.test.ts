@@ -5,8 +5,8 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError } from '../../admin/errors.js';
-import { readSshConfig } from '../../admin/transport/ssh-config-file.js';
-import { resolveSshTarget, type SshTargetInput } from '../../admin/transport/ssh-config.js';
+import { readSshConfig } from '../../admin/transport/ssh-config/file.js';
+import { resolveSshTarget, type SshTargetInput } from '../../admin/transport/ssh-config/resolve.js';
 import { tempDir } from './hostkeys-fixtures.js';
 
 describe('resolveSshTarget', () => {

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { cmd } from '../../admin/transport/command.js';
-import { KnownHosts } from '../../admin/transport/known-hosts.js';
-import type { HostKeyPolicy } from '../../admin/transport/ssh-hostkey.js';
-import { SshTransport, type SshTransportOptions } from '../../admin/transport/ssh-transport.js';
+import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
+import type { HostKeyPolicy } from '../../admin/transport/hostkeys/verify.js';
+import { SshTransport, type SshTransportOptions } from '../../admin/transport/ssh/transport.js';
 import type { SshTarget } from '../../admin/transport/types.js';
 import { startSshd, type TestSshd } from './ssh-sshd.js';
 

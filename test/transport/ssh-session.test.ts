@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { cmd, shell } from '../../admin/transport/command.js';
-import { SshTransport } from '../../admin/transport/ssh-transport.js';
+import { SshTransport } from '../../admin/transport/ssh/transport.js';
 import { processAlive, startSshd, type TestSshd } from './ssh-sshd.js';
 
 describe('ssh shell session', () => {

@@ -7,7 +7,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { KnownHosts } from '../../admin/transport/known-hosts.js';
+import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
 import type { SshTarget } from '../../admin/transport/types.js';
 
 const run = promisify(execFile);

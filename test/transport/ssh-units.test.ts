@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { ChannelLimit, channelCount } from '../../admin/transport/channel-limit.js';
-import { ByteSink, LineMarker, cutRanges } from '../../admin/transport/remote-markers.js';
-import { killText, newNonce, sessionCommand, stderrEndToken, wrapExec } from '../../admin/transport/remote-wrap.js';
+import { ByteSink, LineMarker, cutRanges } from '../../admin/transport/session/markers.js';
+import { killText, newNonce, sessionCommand, stderrEndToken, wrapExec } from '../../admin/transport/session/wrap.js';
 import { Deadline, fromShellStatus } from '../../admin/transport/run-control.js';
 
 describe('ChannelLimit', () => {

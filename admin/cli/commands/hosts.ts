@@ -14,7 +14,7 @@ export function registerHosts(program: Command): void {
       const { loadInventory } = await import('../../inventory/load.js');
       const { expandNodeSet } = await import('../../inventory/nodeset.js');
       const { targetResolver } = await import('../../deployment/targets.js');
-      const { trustHosts } = await import('../../transport/trust.js');
+      const { trustHosts } = await import('../../transport/hostkeys/index.js');
       const inv = await loadInventory(servicesPath(cmd));
       const names = expandNodeSet(nodeset, (g) => inv.groups.get(g));
       const resolve = targetResolver(inv);

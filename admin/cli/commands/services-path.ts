@@ -2,7 +2,7 @@
 // without importing commands/index.js (which loads every command).
 import type { Command } from 'commander';
 import type { Deployment, OpenOptions } from '../../deployment/deployment.js';
-import { runtime } from '../runtime.js';
+import { runtime } from '../startup/index.js';
 
 /** The services-file path from the global flag (or SALVO_SERVICES). */
 export function servicesPath(cmd: Command): string {

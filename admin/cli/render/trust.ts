@@ -1,5 +1,5 @@
 // `salvo hosts trust` output: one line per host with its fingerprint and what happened.
-import type { TrustResult } from '../../transport/trust.js';
+import type { TrustResult } from '../../transport/hostkeys/index.js';
 
 const VERB: Record<TrustResult['outcome'], string> = {
   added: 'added',

@@ -1,0 +1,138 @@
+// ~/.ssh/config → a flat list of directives, each with the Host conditions it sits under.
+// Parsing is the ssh-config package's; Include, line numbers and evaluation are ours (its compute()
+// runs `Match exec` commands by default and its globs differ from ssh's).
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import SSHConfig, { LineType, type Line } from 'ssh-config';
+import { ConfigError, type Issue } from '../../errors.js';
+import { matchPattern } from './host-pattern.js';
+
+/** A condition a directive sits under: a `Host` pattern list, or a `Match` Salvo does not evaluate. */
+export type Condition = { kind: 'host'; patterns: string[] } | { kind: 'never' };
+
+export interface ConfigItem {
+  param: string; // lowercased: ssh keywords are case-insensitive
+  values: string[];
+  file: string;
+  line: number;
+  when: Condition[]; // all must hold (a Host inside an Included file inside a Host block)
+}
+
+export interface SshConfig {
+  items: ConfigItem[];
+  notes: Issue[]; // things Salvo reads differently from ssh (Match blocks), for a warning
+}
+
+const MAX_DEPTH = 16; // as OpenSSH's READCONF_MAX_DEPTH
+const cache = new Map<string, { mtimeMs: number; size: number; lines: SSHConfig }>();
+
+/** Forget parsed files (they are also re-read when their mtime or size changes). */
+export function clearSshConfigCache(): void {
+  cache.clear();
+}
+
+/** Read a config file and what it Includes; a missing file is an empty config. */
+export async function readSshConfig(file: string, home: string): Promise<SshConfig> {
+  const out: SshConfig = { items: [], notes: [] };
+  await flattenFile(file, home, [], 0, out);
+  return out;
+}
+
+async function flattenFile(file: string, home: string, when: Condition[], depth: number, out: SshConfig): Promise<void> {
+  if (depth > MAX_DEPTH) throw new ConfigError([{ file, line: 1, col: 1, message: 'Include nested too deep (a loop?)' }]);
+  const lines = await parseCached(file);
+  if (lines === null) return;
+  let lineNo = 1;
+  const visit = async (node: Line, under: Condition[]): Promise<void> => {
+    lineNo += countNewlines(node.before);
+    const here = lineNo;
+    lineNo += countNewlines(node.after);
+    if (node.type !== LineType.DIRECTIVE) return;
+    const param = node.param.toLowerCase();
+    const values = valuesOf(node.value);
+    if ('config' in node) {
+      const cond = sectionCondition(param, values, file, here, out.notes);
+      for (const child of node.config) await visit(child, cond === null ? when : [...when, cond]);
+    } else if (param === 'include') {
+      for (const included of await expandInclude(values, home)) await flattenFile(included, home, under, depth + 1, out);
+    } else {
+      out.items.push({ param, values, file, line: here, when: under });
+    }
+  };
+  for (const node of lines) await visit(node, when);
+}
+
+/** `Host` → its patterns; `Match all` → no condition; any other `Match` → never (noted). */
+function sectionCondition(param: string, values: string[], file: string, line: number, notes: Issue[]): Condition | null {
+  if (param === 'host') return { kind: 'host', patterns: values };
+  if (values.length === 1 && values[0]?.toLowerCase() === 'all') return null;
+  notes.push({ file, line, col: 1, message: `Match ${values.join(' ')}: Match blocks are ignored by Salvo (only "Match all" applies)` });
+  return { kind: 'never' };
+}
+
+function valuesOf(value: string | { val: string }[]): string[] {
+  return typeof value === 'string' ? [value] : value.map((v) => v.val);
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (const c of s) if (c === '\n') n++;
+  return n;
+}
+
+/** Parsed lines of a file, re-parsed only when it changed; null when it does not exist. */
+async function parseCached(file: string): Promise<SSHConfig | null> {
+  let st;
+  try {
+    st = await stat(file);
+  } catch {
+    return null;
+  }
+  const hit = cache.get(file);
+  if (hit !== undefined && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.lines;
+  const text = await readFile(file, 'utf8');
+  const lines = parseText(text, file);
+  cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, lines });
+  return lines;
+}
+
+function parseText(text: string, file: string): SSHConfig {
+  try {
+    return SSHConfig.parse(text);
+  } catch (err) {
+    // The package's errors carry no position: find the first line that fails on its own.
+    const all = text.split('\n');
+    const index = all.findIndex((l) => !parsesAlone(l));
+    const message = err instanceof Error ? err.message : String(err);
+    throw new ConfigError([{ file, line: index < 0 ? 1 : index + 1, col: 1, message: `ssh_config: ${message}` }]);
+  }
+}
+
+function parsesAlone(line: string): boolean {
+  try {
+    SSHConfig.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Include arguments → files, in ssh's order. Relative paths are under ~/.ssh; `*` and `?` glob
+ * in the last path component only (enough for `config.d/*`). */
+async function expandInclude(patterns: string[], home: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const raw of patterns) {
+    const tilded = raw.startsWith('~/') ? join(home, raw.slice(2)) : raw;
+    const path = isAbsolute(tilded) ? tilded : join(home, '.ssh', tilded);
+    const name = basename(path);
+    if (!/[*?]/.test(name)) {
+      files.push(path);
+      continue;
+    }
+    const names = await readdir(dirname(path)).catch(() => [] as string[]);
+    // As glob(3): a wildcard never matches a leading dot (editor backups, .DS_Store).
+    const hits = names.filter((n) => (name.startsWith('.') || !n.startsWith('.')) && matchPattern(n, name));
+    files.push(...hits.sort().map((n) => join(dirname(path), n)));
+  }
+  return files;
+}

@@ -1,0 +1,156 @@
+// Opening one authenticated ssh2 Client: algorithms, host key check, auth, and the mapping of
+// ssh2's errors to ConnectError reasons. Transient failures are retried with jitter; auth and
+// host key refusals never are (retrying cannot fix them and may lock the account).
+import type { Duplex } from 'node:stream';
+import { tuneClient } from './ssh2.js';
+import { Client as SshClient } from './ssh2.js';
+import type { Algorithms, Client, ConnectConfig, NegotiatedAlgorithms } from 'ssh2';
+import { ConnectError, type ConnectReason } from '../../errors.js';
+import { authHandler, loadCredentials, type Credentials } from './auth.js';
+import { hostVerifier, preferredHostKeys, type HostKeyPolicy } from '../hostkeys/index.js';
+import type { SshTarget } from '../types.js';
+
+export interface ConnectSettings {
+  hostKeyPolicy: HostKeyPolicy;
+  /** Extra attempts after a transient failure (refused, reset, timeout). Default 2. */
+  retries?: number;
+  /** Random delay before a retry, [min, max] ms. Default [200, 800]. */
+  retryDelayMs?: readonly [number, number];
+  /** ssh-agent socket; default $SSH_AUTH_SOCK. */
+  agentSocket?: string;
+  /** Things the operator may want to know that are not failures (skipped identity files). */
+  onNote?: (host: string, note: string) => void;
+}
+
+/** A stream to run SSH over instead of TCP (the ProxyJump hop), fresh for each attempt. */
+export type SockFactory = () => Promise<Duplex>;
+
+// curve25519 first: sntrup761 (OpenSSH 9's default) cost ~150 ms CPU per connection in the lab.
+const MOVE_TO_FRONT = <T>(list: T[]): { remove: T[]; prepend: T[]; append: T[] } =>
+  ({ remove: list, prepend: list, append: [] });
+
+function algorithms(target: SshTarget, policy: HostKeyPolicy): Algorithms {
+  const serverHostKey = preferredHostKeys(target, policy);
+  return {
+    kex: MOVE_TO_FRONT(['curve25519-sha256', 'curve25519-sha256@libssh.org']),
+    cipher: MOVE_TO_FRONT(['aes128-gcm@openssh.com']),
+    ...(serverHostKey ? { serverHostKey } : {}),
+  };
+}
+
+interface Failure {
+  error: ConnectError;
+  transient: boolean;
+}
+
+export async function connectClient(target: SshTarget, settings: ConnectSettings, sock?: SockFactory): Promise<Client> {
+  const creds = await loadCredentials(target.user, target.identityFiles, settings.agentSocket ?? process.env.SSH_AUTH_SOCK);
+  for (const note of creds.notes) settings.onNote?.(target.name, note);
+  const retries = settings.retries ?? 2;
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await attemptOnce(target, settings, creds, sock);
+    if (!('error' in outcome)) return outcome.client;
+    if (!outcome.transient || attempt >= retries) throw outcome.error;
+    await sleep(jitter(settings.retryDelayMs ?? [200, 800]));
+  }
+}
+
+async function attemptOnce(
+  target: SshTarget, settings: ConnectSettings, creds: Credentials, sock?: SockFactory,
+): Promise<{ client: Client } | Failure> {
+  let stream: Duplex | undefined;
+  try {
+    stream = await sock?.();
+  } catch (err) {
+    if (err instanceof ConnectError) return { error: err, transient: err.reason === 'refused' };
+    return { error: new ConnectError(target.name, 'other', errorText(err)), transient: false };
+  }
+  return handshake(target, settings, creds, stream);
+}
+
+function handshake(
+  target: SshTarget, settings: ConnectSettings, creds: Credentials, sock?: Duplex,
+): Promise<{ client: Client } | Failure> {
+  return new Promise((resolve) => {
+    const client = new SshClient();
+    let refusal: ConnectError | undefined;
+    let settled = false;
+    const settle = (value: { client: Client } | Failure): void => {
+      if (settled) return;
+      settled = true;
+      client.off('error', onError).off('close', onClose);
+      if ('error' in value) {
+        client.on('error', () => undefined); // late errors from a dead client must not crash us
+        client.end();
+      }
+      resolve(value);
+    };
+    const onError = (err: SshError): void => {
+      // ssh2 reports a failing agent or key as an error but carries on with the next method.
+      if (err.level === 'agent' || (err.level === 'client-authentication' && !isFinalAuthError(err))) {
+        settings.onNote?.(target.name, `auth: ${err.message}`);
+        return;
+      }
+      settle(classify(target, creds, err, refusal));
+    };
+    const onClose = (): void => settle(classify(target, creds, new Error('connection closed during handshake'), refusal));
+    client.on('error', onError).on('close', onClose).once('ready', () => settle({ client }));
+    // What was negotiated, for `salvo exec -v` (as `ssh -v` prints it); listened to only when asked.
+    if (settings.onNote) {
+      client.once('handshake', (n: NegotiatedAlgorithms) => settings.onNote?.(target.name,
+        `${target.user}@${target.hostname}:${target.port}: kex ${n.kex}, host key ${n.serverHostKey}, cipher ${n.cs.cipher}`));
+    }
+    const config: ConnectConfig = {
+      host: target.hostname, port: target.port, username: target.user,
+      readyTimeout: target.connectTimeoutMs, keepaliveInterval: 15_000, keepaliveCountMax: 4,
+      algorithms: algorithms(target, settings.hostKeyPolicy),
+      hostVerifier: hostVerifier(target, settings.hostKeyPolicy, (err) => { refusal = err; }),
+      authHandler: authHandler(creds.methods),
+      ...(sock ? { sock } : {}),
+    };
+    try {
+      client.connect(config);
+      tuneClient(client);
+    } catch (err) {
+      settle(classify(target, creds, err instanceof Error ? err : new Error(String(err)), refusal));
+    }
+  });
+}
+
+type SshError = Error & { level?: string; code?: string };
+
+function isFinalAuthError(err: SshError): boolean {
+  return err.message.startsWith('All configured authentication methods failed');
+}
+
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']);
+
+function classify(target: SshTarget, creds: Credentials, err: SshError, refusal?: ConnectError): Failure {
+  if (refusal) return { error: refusal, transient: false };
+  const at = `${target.user}@${target.hostname}:${target.port}`;
+  const fail = (reason: ConnectReason, message: string, transient = false): Failure =>
+    ({ error: new ConnectError(target.name, reason, message), transient });
+  if (err.level === 'client-authentication') {
+    const notes = creds.notes.length ? `; ${creds.notes.join('; ')}` : '';
+    return fail('auth', `authentication failed for ${at} (offered: ${creds.offered.join(', ') || 'nothing'})${notes}`);
+  }
+  if (err.level === 'client-timeout') return fail('timeout', `no SSH handshake with ${at} within ${target.connectTimeoutMs} ms`, true);
+  if (err.code === 'ECONNREFUSED') return fail('refused', `connection refused by ${target.hostname}:${target.port}`, true);
+  if (err.code === 'ETIMEDOUT') return fail('timeout', `connecting to ${target.hostname}:${target.port} timed out`, true);
+  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return fail('dns', `cannot resolve ${target.hostname}`);
+  if (err.code && TRANSIENT_CODES.has(err.code)) return fail('other', `${at}: ${err.message}`, true);
+  if (err.level === 'protocol' || err.level === 'handshake') return fail('protocol', `SSH protocol error with ${at}: ${err.message}`);
+  return fail('other', `${at}: ${err.message}`);
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function jitter([min, max]: readonly [number, number]): number {
+  return min + Math.random() * Math.max(0, max - min);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,109 @@
+// The cold path: one exec channel per command (sshd forks a session for it). Used when the command
+// needs stdin, when the shell session is busy, or when a host cannot run one.
+import type { ClientChannel } from 'ssh2';
+import { ByteSink, LineMarker, parsePid } from '../session/index.js';
+import { newNonce, pgidToken, startToken, wrapExec, type ExecShell } from '../session/index.js';
+import { within, settlesWithin, type Deadline, type RawRun } from '../run-control.js';
+import type { ExecChannel, ExitStatus, SshConnection } from './connection.js';
+
+/** Run `commandText` on a fresh exec channel. The caller holds a channel slot for it. */
+export async function runOnExec(
+  conn: SshConnection, commandText: string, stdin: string | Buffer | undefined, deadline: Deadline,
+): Promise<RawRun> {
+  const shell = conn.execShell;
+  const run = await runWrapped(conn, commandText, stdin, deadline, shell);
+  if (shell === 'bash' && !run.started && failedStatus(run.raw) && !run.raw.stopped) {
+    // Our wrapper never printed its first marker, so the command did not start: the login shell
+    // could not exec bash (no bash on this host). Run it again, with sh, from now on.
+    conn.execShell = 'sh';
+    return (await runWrapped(conn, commandText, stdin, deadline, 'sh')).raw;
+  }
+  return run.raw;
+}
+
+/** The login shell exited with a failure status (not: lost connection, signal). */
+function failedStatus(raw: RawRun): boolean {
+  return raw.exitCode !== null && raw.exitCode !== 0;
+}
+
+async function runWrapped(
+  conn: SshConnection, commandText: string, stdin: string | Buffer | undefined, deadline: Deadline, shell: ExecShell,
+): Promise<{ raw: RawRun; started: boolean }> {
+  const nonce = newNonce();
+  const exec = await conn.exec(wrapExec(commandText, nonce, shell));
+  const { channel } = exec;
+  const watch = watchChannel(exec, nonce);
+  channel.end(stdin ?? ''); // stdin is empty unless given: never our own stdin
+  const outcome = await deadline.race(watch.closed);
+  if ('value' in outcome) {
+    await watch.exited; // settled by now (exit status or close); makes the ordering explicit
+    return { raw: watch.result(), started: watch.started() };
+  }
+  const killNote = await stopExec(conn, channel, watch);
+  return { raw: { ...watch.result(), stopped: outcome.stop, ...(killNote ? { killNote } : {}) }, started: watch.started() };
+}
+
+interface ChannelWatch {
+  closed: Promise<void>;
+  /** Resolves when the command's exit status arrives or the channel closes. */
+  exited: Promise<void>;
+  /** The remote process group id, once our wrapper printed it; undefined if it never did. */
+  pgid: Promise<number | undefined>;
+  /** The exit status (or the channel's close) has arrived. */
+  hasExited(): boolean;
+  /** Our wrapper printed its first marker: the login shell ran it, the command was started. */
+  started(): boolean;
+  result(): RawRun;
+}
+
+function watchChannel({ channel, exit: exitStatus, closed }: ExecChannel, nonce: string): ChannelWatch {
+  const stdout = new ByteSink();
+  const stderr = new ByteSink();
+  const start = new LineMarker(startToken(nonce));
+  const marker = new LineMarker(pgidToken(nonce));
+  let exit: ExitStatus | undefined;
+  let ended = false;
+  let notePgid: (pgid: number | undefined) => void = () => undefined;
+  const pgid = new Promise<number | undefined>((resolve) => { notePgid = resolve; });
+  const exited = exitStatus.then((status) => { exit = status; ended = true; });
+  void closed.then(() => notePgid(undefined));
+  channel.on('data', (chunk: Buffer) => {
+    stdout.append(chunk);
+    if (!start.hit) start.scan(stdout);
+  });
+  channel.stderr.on('data', (chunk: Buffer) => {
+    stderr.append(chunk);
+    if (marker.hit) return;
+    const hit = marker.scan(stderr);
+    if (hit) notePgid(parsePid(hit.value));
+  });
+  return {
+    closed, exited, pgid,
+    hasExited: () => ended,
+    started: () => start.hit !== undefined,
+    result: () => ({
+      exitCode: exit?.code ?? null,
+      signal: exit?.signal ?? null,
+      // Bytes before our marker lines are the login shell's rc-file noise, not the command's.
+      stdout: Buffer.from(stdout.view(start.hit?.end ?? 0)),
+      stderr: Buffer.from(stderr.view(marker.hit?.end ?? 0)),
+      ...(exit ? {} : { lost: 'the connection closed before the command reported an exit status' }),
+    }),
+  };
+}
+
+/** Kill the command's process group, then close the channel. Returns a note if unsure. */
+async function stopExec(conn: SshConnection, channel: ClientChannel, watch: ChannelWatch): Promise<string | undefined> {
+  const note = await killCommand(conn, watch);
+  channel.close();
+  await settlesWithin(watch.closed, 1000); // the slot is released only once the channel is gone
+  return note;
+}
+
+async function killCommand(conn: SshConnection, watch: ChannelWatch): Promise<string | undefined> {
+  // Right after the channel opens the wrapper may not have printed its pgid yet: give it a moment.
+  const pgid = await within(watch.pgid, 1000);
+  if (watch.hasExited()) return undefined; // it ended on its own meanwhile
+  if (pgid === undefined) return 'the remote process group id was never reported, so nothing was killed';
+  return conn.killGroup(pgid, watch.exited);
+}

@@ -1,0 +1,192 @@
+// Transport over SSH: connects lazily on the first run, keeps one connection for every later
+// command, and reconnects on the next run if the connection dropped in between. Commands without
+// stdin go through the warm shell session when it is free; others use an exec channel.
+import { ConnectError } from '../../errors.js';
+import { display, toShell, type Command } from '../command.js';
+import { ShellSession } from '../session/index.js';
+import { SshConnection, type ConnectionOptions } from './connection.js';
+import { runOnExec } from './exec.js';
+import {
+  Deadline, failedResult, settlesWithin, stoppedBeforeStart, toResult, type RawRun, type ResultContext,
+} from '../run-control.js';
+import type { CloseOptions, CommandResult, FailureKind, RunOptions, SshTarget, Transport } from '../types.js';
+
+export interface SshTransportOptions extends ConnectionOptions {
+  /** Use the persistent shell session for commands without stdin. Default true. */
+  session?: boolean;
+}
+
+/** Counters for tests, benchmarks and `--verbose`. */
+export interface TransportStats {
+  connects: number;
+  sessionStarts: number;
+  sessionRuns: number;
+  execRuns: number;
+}
+
+type TargetSource = SshTarget | (() => Promise<SshTarget>);
+
+export class SshTransport implements Transport {
+  readonly stats: TransportStats = { connects: 0, sessionStarts: 0, sessionRuns: 0, execRuns: 0 };
+  private target?: Promise<SshTarget>;
+  private opening?: Promise<SshConnection>;
+  private live?: SshConnection; // the last connection opened, for `connected`
+  private session?: { conn: SshConnection; shell: ShellSession };
+  private sessionStarting?: Promise<ShellSession | undefined>;
+  // Connections whose session shell would not start (no bash…): they use exec channels only.
+  private readonly noSession = new WeakSet<SshConnection>();
+
+  constructor(readonly host: string, private readonly source: TargetSource, private readonly options: SshTransportOptions) {}
+
+  async run(command: Command, options: RunOptions = {}): Promise<CommandResult> {
+    const ctx: ResultContext = { host: this.host, command: display(command), started: Date.now(), timeoutMs: options.timeoutMs };
+    const deadline = new Deadline(options);
+    try {
+      return toResult(ctx, await this.runText(toShell(command), options.stdin, deadline));
+    } catch (err) {
+      if (err instanceof ConnectError) return failedResult(ctx, failureKindOf(err), err.message);
+      throw err; // a bug or a config error (bad target), not a host failure
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  get connected(): boolean {
+    return this.live?.alive ?? false;
+  }
+
+  /** Connect and start the shell session now (REPL start-up, benchmarks). Throws ConnectError. */
+  async warm(): Promise<void> {
+    const conn = await this.connection();
+    const current = this.session;
+    const live = current?.conn === conn && current.shell.alive;
+    if (this.options.session !== false && !live && !this.noSession.has(conn)) await this.startSession(conn);
+  }
+
+  async close(options: CloseOptions = {}): Promise<void> {
+    const opening = this.opening;
+    this.opening = undefined;
+    this.live = undefined;
+    this.session?.shell.close();
+    this.session = undefined;
+    const conn = await opening?.catch(() => undefined);
+    await conn?.close(options.wait ?? true);
+  }
+
+  private async runText(text: string, stdin: string | Buffer | undefined, deadline: Deadline): Promise<RawRun> {
+    for (let attempt = 0; ; attempt++) {
+      const got = await deadline.race(this.connection());
+      if ('stop' in got) return stoppedBeforeStart(got.stop);
+      const conn = got.value;
+      try {
+        return await this.runOn(conn, text, stdin, deadline);
+      } catch (err) {
+        // The connection died between commands and we had not noticed yet: the channel never
+        // opened, the command never started, so one retry on a fresh connection is safe.
+        if (attempt === 0 && err instanceof ConnectError && (await dropped(conn))) continue;
+        throw err;
+      }
+    }
+  }
+
+  private async runOn(conn: SshConnection, text: string, stdin: string | Buffer | undefined, deadline: Deadline): Promise<RawRun> {
+    if (stdin === undefined) {
+      const shell = await this.idleSession(conn, deadline);
+      // Re-check after the await: a concurrent run may have taken it. Check and claim (run sets
+      // `running` before its first await) happen in one synchronous step.
+      if (shell?.idle) {
+        this.stats.sessionRuns++;
+        return shell.run(text, deadline);
+      }
+    }
+    const release = deadline.kind ? null : await conn.channels.acquire(deadline.stopped);
+    if (!release) return stoppedBeforeStart(deadline.kind ?? 'aborted');
+    try {
+      this.stats.execRuns++;
+      return await runOnExec(conn, text, stdin, deadline);
+    } finally {
+      release();
+    }
+  }
+
+  /** The session if it is free now; starts one if there is none. Busy → undefined (use exec). */
+  private async idleSession(conn: SshConnection, deadline: Deadline): Promise<ShellSession | undefined> {
+    if (this.options.session === false || this.noSession.has(conn)) return undefined;
+    const current = this.session;
+    if (current?.conn === conn && current.shell.alive) return current.shell.idle ? current.shell : undefined;
+    if (this.sessionStarting) return undefined; // another command is building it: don't wait
+    const got = await deadline.race(this.startSession(conn));
+    return 'value' in got ? got.value : undefined;
+  }
+
+  private startSession(conn: SshConnection): Promise<ShellSession | undefined> {
+    this.sessionStarting ??= (async () => {
+      try {
+        const release = await conn.channels.acquire();
+        if (!release) return undefined;
+        const shell = await ShellSession.start(conn, release, Math.max(conn.target.connectTimeoutMs, 1000));
+        this.session = { conn, shell };
+        this.stats.sessionStarts++;
+        return shell;
+      } catch (err) {
+        if (conn.alive) {
+          this.noSession.add(conn);
+          this.options.onNote?.(this.host, `no shell session, using exec channels: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        return undefined;
+      } finally {
+        this.sessionStarting = undefined;
+      }
+    })();
+    return this.sessionStarting;
+  }
+
+  /** The live connection, opening (or re-opening, once) as needed. */
+  private async connection(reopened = false): Promise<SshConnection> {
+    const opening = (this.opening ??= this.openConnection());
+    let conn: SshConnection;
+    try {
+      conn = await opening;
+    } catch (err) {
+      if (this.opening === opening) this.opening = undefined; // the next run tries again
+      throw err;
+    }
+    if (conn.alive || reopened) return conn;
+    if (this.opening === opening) {
+      this.opening = undefined; // dropped since the last command: reconnect
+      void conn.close(); // also closes a dedicated jump connection
+    }
+    return this.connection(true);
+  }
+
+  private async openConnection(): Promise<SshConnection> {
+    this.target ??= typeof this.source === 'function' ? this.source() : Promise.resolve(this.source);
+    const target = await this.target.catch((err: unknown) => {
+      this.target = undefined;
+      throw err;
+    });
+    const conn = await SshConnection.open(target, this.options);
+    this.stats.connects++;
+    this.live = conn;
+    return conn;
+  }
+}
+
+/** Is the connection going away? A channel refused by a dying connection may precede 'close'. */
+async function dropped(conn: SshConnection): Promise<boolean> {
+  return !conn.alive || (await settlesWithin(conn.whenClosed(), 500));
+}
+
+/**
+ * Connect failures in CommandResult terms. A connect timeout is `unreachable` (the host never
+ * answered; exit code 3 and the retry set), not `timeout`, which means the command ran past its
+ * deadline and was killed.
+ */
+export function failureKindOf(err: ConnectError): FailureKind {
+  switch (err.reason) {
+    case 'auth': return 'auth';
+    case 'hostkey':
+    case 'unknown-host': return 'hostkey';
+    default: return 'unreachable';
+  }
+}
