@@ -26,11 +26,23 @@ export class UsageError extends AdminError {
 }
 
 /** Why a host could not be reached or used. */
-export type ConnectReason = 'dns' | 'refused' | 'timeout' | 'auth' | 'hostkey' | 'unknown-host' | 'protocol' | 'other';
+export type ConnectReason =
+  | 'dns'
+  | 'refused'
+  | 'timeout'
+  | 'auth'
+  | 'hostkey'
+  | 'unknown-host'
+  | 'protocol'
+  | 'other';
 
 export class ConnectError extends AdminError {
   override name = 'ConnectError';
-  constructor(readonly host: string, readonly reason: ConnectReason, message: string) {
+  constructor(
+    readonly host: string,
+    readonly reason: ConnectReason,
+    message: string,
+  ) {
     super(`${host}: ${message}`);
   }
 }
@@ -47,7 +59,11 @@ export interface LockHolder {
 /** Another run holds the lock (exit code 4). `holder` is undefined when it could not be read. */
 export class LockedError extends AdminError {
   override name = 'LockedError';
-  constructor(readonly lock: string, readonly holder: LockHolder | undefined, message: string) {
+  constructor(
+    readonly lock: string,
+    readonly holder: LockHolder | undefined,
+    message: string,
+  ) {
     super(message);
   }
 }

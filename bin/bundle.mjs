@@ -15,7 +15,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // Copied addon names carry content hashes: old ones would pile up.
 rmSync(new URL('../dist/cli', import.meta.url), { recursive: true, force: true });
 
-const addon = existsSync(new URL('../node_modules/ssh2/lib/protocol/crypto/build/Release/sshcrypto.node', import.meta.url));
+const addon = existsSync(
+  new URL('../node_modules/ssh2/lib/protocol/crypto/build/Release/sshcrypto.node', import.meta.url),
+);
 
 const common = {
   absWorkingDir: root,

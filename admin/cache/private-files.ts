@@ -2,7 +2,19 @@
 // user's cache directory. What is read back from them is trusted (V8 runs cached code; a cached
 // inventory names the hosts to connect to), so a file is used only when it and its directory
 // belong to the user and nobody else can write them, and it is written whole or not at all.
-import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -19,7 +31,9 @@ export function salvoCacheDir(sub: string): string | undefined {
  */
 export function ownPrivateDir(dir: string): boolean {
   try {
-    if (!ownedByUs(lstatSync(nearestExisting(dir)).uid)) return false;
+    if (!ownedByUs(lstatSync(nearestExisting(dir)).uid)) {
+      return false;
+    }
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = lstatSync(dir);
     return st.isDirectory() && ownedByUs(st.uid) && (st.mode & 0o022) === 0;
@@ -34,12 +48,16 @@ export function readOwnFile(file: string): Buffer | undefined {
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
     const st = fstatSync(fd);
-    if (!st.isFile() || !ownedByUs(st.uid) || (st.mode & 0o022) !== 0) return undefined;
+    if (!st.isFile() || !ownedByUs(st.uid) || (st.mode & 0o022) !== 0) {
+      return undefined;
+    }
     return readFileSync(fd);
   } catch {
     return undefined;
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    if (fd !== undefined) {
+      closeSync(fd);
+    }
   }
 }
 
@@ -58,7 +76,9 @@ export function writeOwnFile(file: string, data: Buffer): boolean {
 
 function nearestExisting(dir: string): string {
   for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(d) || dirname(d) === d) return d;
+    if (existsSync(d) || dirname(d) === d) {
+      return d;
+    }
   }
 }
 

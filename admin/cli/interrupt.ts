@@ -19,11 +19,15 @@ export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>
   stoppedBy = undefined;
   const handlers = (Object.keys(SIGNAL_EXIT) as StopSignal[]).map((name) => {
     const handler = (): void => {
-      if (controller.signal.aborted) process.exit(SIGNAL_EXIT[name]);
+      if (controller.signal.aborted) {
+        process.exit(SIGNAL_EXIT[name]);
+      }
       stoppedBy = name;
-      process.stderr.write(name === 'SIGINT'
-        ? '\ninterrupted: stopping remote commands (Ctrl-C again to quit at once)\n'
-        : '\nterminated (SIGTERM): stopping remote commands (a second signal quits at once)\n');
+      process.stderr.write(
+        name === 'SIGINT'
+          ? '\ninterrupted: stopping remote commands (Ctrl-C again to quit at once)\n'
+          : '\nterminated (SIGTERM): stopping remote commands (a second signal quits at once)\n',
+      );
       controller.abort();
     };
     process.on(name, handler);
@@ -32,7 +36,9 @@ export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>
   try {
     return await work(controller.signal);
   } finally {
-    for (const [name, handler] of handlers) process.off(name, handler);
+    for (const [name, handler] of handlers) {
+      process.off(name, handler);
+    }
   }
 }
 

@@ -21,7 +21,11 @@ const ALONE: Readonly<Record<string, () => Promise<Register>>> = {
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('salvo')
     .description('Operate a hosted compute cloud from one services file')
-    .option('-s, --services <file>', 'services file (env SALVO_SERVICES)', process.env.SALVO_SERVICES ?? 'services.yaml')
+    .option(
+      '-s, --services <file>',
+      'services file (env SALVO_SERVICES)',
+      process.env.SALVO_SERVICES ?? 'services.yaml',
+    )
     .showHelpAfterError()
     .addHelpText('after', '\n`salvo --version` (-V) prints the version.')
     .exitOverride();
@@ -31,8 +35,11 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     program.version((await import('./version.js')).salvoVersion(), '-V, --version');
   }
   const alone = word !== undefined && Object.hasOwn(ALONE, word) ? ALONE[word] : undefined;
-  if (alone) (await alone())(program);
-  else (await import('./commands/index.js')).registerCommands(program);
+  if (alone) {
+    (await alone())(program);
+  } else {
+    (await import('./commands/index.js')).registerCommands(program);
+  }
   return program;
 }
 
@@ -43,7 +50,9 @@ export async function main(argv: string[], given: Runtime = {}): Promise<number>
     await program.parseAsync(argv);
     return exitCodeAfterSignal(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
   } catch (err) {
-    if (err instanceof CommanderError) return commanderExit(err);
+    if (err instanceof CommanderError) {
+      return commanderExit(err);
+    }
     process.stderr.write(renderError(err));
     return exitCodeForError(err);
   }
@@ -51,6 +60,12 @@ export async function main(argv: string[], given: Runtime = {}): Promise<number>
 
 function commanderExit(err: CommanderError): number {
   // --help and --version end through exitOverride too; they are not errors.
-  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+  if (
+    err.code === 'commander.helpDisplayed' ||
+    err.code === 'commander.version' ||
+    err.code === 'commander.help'
+  ) {
+    return EXIT.ok;
+  }
   return EXIT.usage;
 }

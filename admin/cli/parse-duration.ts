@@ -5,8 +5,12 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 
 export function parseDuration(text: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`${flag}: expected a duration like 30s, 500ms or 2m, got "${text}"`);
+  if (!m) {
+    throw new UsageError(`${flag}: expected a duration like 30s, 500ms or 2m, got "${text}"`);
+  }
   const ms = Number(m[1]) * UNIT_MS[m[2] ?? 's']!;
-  if (ms <= 0) throw new UsageError(`${flag}: must be greater than zero`);
+  if (ms <= 0) {
+    throw new UsageError(`${flag}: must be greater than zero`);
+  }
   return Math.round(ms);
 }

@@ -9,8 +9,12 @@ export function salvoVersion(from: string = fileURLToPath(import.meta.url)): str
     const file = join(dir, 'package.json');
     if (existsSync(file)) {
       const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'salvo' && pkg.version) return pkg.version;
+      if (pkg.name === 'salvo' && pkg.version) {
+        return pkg.version;
+      }
     }
-    if (dirname(dir) === dir) return 'unknown';
+    if (dirname(dir) === dir) {
+      return 'unknown';
+    }
   }
 }

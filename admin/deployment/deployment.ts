@@ -26,10 +26,16 @@ export interface OpenOptions {
 }
 
 export class Deployment {
-  private constructor(readonly inventory: Inventory, readonly pool: TransportPool) {}
+  private constructor(
+    readonly inventory: Inventory,
+    readonly pool: TransportPool,
+  ) {}
 
   static async open(file: string, options: OpenOptions = {}): Promise<Deployment> {
-    const inventory = await loadInventory(file, options.inventoryCache ? { cache: options.inventoryCache } : {});
+    const inventory = await loadInventory(
+      file,
+      options.inventoryCache ? { cache: options.inventoryCache } : {},
+    );
     const knownHosts = await KnownHosts.load(inventory.ssh.knownHosts);
     const pool = new TransportPool({
       resolveTarget: targetResolver(inventory),
@@ -41,7 +47,9 @@ export class Deployment {
     return new Deployment(inventory, pool);
   }
 
-  get name(): string { return this.inventory.deployment; }
+  get name(): string {
+    return this.inventory.deployment;
+  }
 
   /** Expand a node set against this deployment's groups (`@web`, `cloud[1-4]!cloud3`). */
   nodes(expr: string): string[] {
@@ -49,13 +57,19 @@ export class Deployment {
   }
 
   /** Run one command on every host of the node set; one result per host, in node-set order. */
-  async exec(expr: string | string[], command: Command, options: Partial<FanoutOptions> = {}): Promise<CommandResult[]> {
+  async exec(
+    expr: string | string[],
+    command: Command,
+    options: Partial<FanoutOptions> = {},
+  ): Promise<CommandResult[]> {
     const hosts = Array.isArray(expr) ? expr : this.nodes(expr);
     // An explicit window holds every host (`-f 1` runs one host at a time); the services file's
     // ssh.concurrency only paces new connections.
     const window = options.concurrency === undefined ? 'connecting' : 'all';
     return fanout(hosts, (h) => this.pool.get(h), command, {
-      concurrency: this.inventory.ssh.concurrency, window, ...options,
+      concurrency: this.inventory.ssh.concurrency,
+      window,
+      ...options,
     });
   }
 

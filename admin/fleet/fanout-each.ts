@@ -17,23 +17,54 @@ export interface FanoutEachOptions {
 }
 
 export async function fanoutEach(
-  hosts: readonly string[], transportFor: TransportSource, job: (host: string) => HostJob, options: FanoutEachOptions,
+  hosts: readonly string[],
+  transportFor: TransportSource,
+  job: (host: string) => HostJob,
+  options: FanoutEachOptions,
 ): Promise<CommandResult[]> {
   const limit = pLimit(Math.max(1, options.concurrency));
-  return Promise.all(hosts.map((host) => limit(() => runOne(host, transportFor, job(host), options))));
+  return Promise.all(
+    hosts.map((host) => limit(() => runOne(host, transportFor, job(host), options))),
+  );
 }
 
-async function runOne(host: string, transportFor: TransportSource, job: HostJob, options: FanoutEachOptions): Promise<CommandResult> {
+async function runOne(
+  host: string,
+  transportFor: TransportSource,
+  job: HostJob,
+  options: FanoutEachOptions,
+): Promise<CommandResult> {
   const started = Date.now();
-  const base = { host, command: display(job.command), exitCode: null, signal: null, stdout: '', stderr: '' };
+  const base = {
+    host,
+    command: display(job.command),
+    exitCode: null,
+    signal: null,
+    stdout: '',
+    stderr: '',
+  };
   if (options.signal?.aborted) {
-    return { ...base, ok: false, durationMs: 0, failure: { kind: 'aborted', message: 'not started: run was interrupted' } };
+    return {
+      ...base,
+      ok: false,
+      durationMs: 0,
+      failure: { kind: 'aborted', message: 'not started: run was interrupted' },
+    };
   }
   try {
-    return await transportFor(host).run(job.command, { timeoutMs: options.timeoutMs, signal: options.signal, stdin: job.stdin });
+    return await transportFor(host).run(job.command, {
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      stdin: job.stdin,
+    });
   } catch (err) {
     // A transport must return failures as results; keep the host in the report if one throws.
     const message = err instanceof Error ? err.message : String(err);
-    return { ...base, ok: false, durationMs: Date.now() - started, failure: { kind: 'unreachable', message } };
+    return {
+      ...base,
+      ok: false,
+      durationMs: Date.now() - started,
+      failure: { kind: 'unreachable', message },
+    };
   }
 }

@@ -25,7 +25,10 @@ export interface FanoutOptions {
 export type TransportSource = (host: string) => Transport;
 
 export async function fanout(
-  hosts: string[], transportFor: TransportSource, command: Command, options: FanoutOptions,
+  hosts: string[],
+  transportFor: TransportSource,
+  command: Command,
+  options: FanoutOptions,
 ): Promise<CommandResult[]> {
   const { concurrency, signal, onEvent } = options;
   const started = Date.now();
@@ -39,19 +42,33 @@ export async function fanout(
     onEvent?.({ kind: 'host-result', result });
     return result;
   };
-  const bypass = (host: string): boolean => options.window === 'connecting' && transportFor(host).connected === true;
-  const results = await Promise.all(hosts.map((host) => (bypass(host) ? one(host) : limit(() => one(host)))));
-  onEvent?.({ kind: 'fanout-end', results, durationMs: Date.now() - started, aborted: signal?.aborted ?? false });
+  const bypass = (host: string): boolean =>
+    options.window === 'connecting' && transportFor(host).connected === true;
+  const results = await Promise.all(
+    hosts.map((host) => (bypass(host) ? one(host) : limit(() => one(host)))),
+  );
+  onEvent?.({
+    kind: 'fanout-end',
+    results,
+    durationMs: Date.now() - started,
+    aborted: signal?.aborted ?? false,
+  });
   return results;
 }
 
 async function runOne(
-  host: string, transportFor: TransportSource, command: Command, options: FanoutOptions,
+  host: string,
+  transportFor: TransportSource,
+  command: Command,
+  options: FanoutOptions,
 ): Promise<CommandResult> {
   options.onEvent?.({ kind: 'host-start', host });
   const started = Date.now();
   try {
-    return await transportFor(host).run(command, { timeoutMs: options.timeoutMs, signal: options.signal });
+    return await transportFor(host).run(command, {
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+    });
   } catch (err) {
     // A transport must return failures as results; if one throws anyway, keep the host in the
     // report instead of losing it (no silently ignored host).
@@ -61,7 +78,14 @@ async function runOne(
 
 function notStarted(host: string, command: string): CommandResult {
   return {
-    host, command, ok: false, exitCode: null, signal: null, stdout: '', stderr: '', durationMs: 0,
+    host,
+    command,
+    ok: false,
+    exitCode: null,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    durationMs: 0,
     failure: { kind: 'aborted', message: 'not started: run was interrupted' },
   };
 }
@@ -69,7 +93,14 @@ function notStarted(host: string, command: string): CommandResult {
 function failed(host: string, command: string, durationMs: number, err: unknown): CommandResult {
   const message = err instanceof Error ? err.message : String(err);
   return {
-    host, command, ok: false, exitCode: null, signal: null, stdout: '', stderr: '', durationMs,
+    host,
+    command,
+    ok: false,
+    exitCode: null,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    durationMs,
     failure: { kind: 'unreachable', message },
   };
 }

@@ -14,9 +14,15 @@ export interface OutputGroup {
 }
 
 export function statusOf(r: CommandResult): string {
-  if (r.failure && bucketOf(r) !== 'failed') return `${r.failure.kind}: ${withoutHost(r.host, r.failure.message)}`;
-  if (r.failure?.kind === 'timeout') return r.failure.message ? `timeout: ${r.failure.message}` : 'timeout';
-  if (r.signal) return `killed by ${r.signal}`;
+  if (r.failure && bucketOf(r) !== 'failed') {
+    return `${r.failure.kind}: ${withoutHost(r.host, r.failure.message)}`;
+  }
+  if (r.failure?.kind === 'timeout') {
+    return r.failure.message ? `timeout: ${r.failure.message}` : 'timeout';
+  }
+  if (r.signal) {
+    return `killed by ${r.signal}`;
+  }
   return `exit ${r.exitCode ?? '?'}`;
 }
 
@@ -32,10 +38,17 @@ export function groupOutputs(results: CommandResult[]): OutputGroup[] {
     const status = statusOf(r);
     const key = JSON.stringify([r.stdout, r.stderr, status]);
     const g = byKey.get(key);
-    if (g) g.hosts.push(r.host);
-    else byKey.set(key, { hosts: [r.host], sample: r, status });
+    if (g) {
+      g.hosts.push(r.host);
+    } else {
+      byKey.set(key, { hosts: [r.host], sample: r, status });
+    }
   }
   return [...byKey.values()].map(({ hosts, sample, status }) => ({
-    nodeset: foldNodeSet(hosts), hosts, stdout: sample.stdout, stderr: sample.stderr, status,
+    nodeset: foldNodeSet(hosts),
+    hosts,
+    stdout: sample.stdout,
+    stderr: sample.stderr,
+    status,
   }));
 }

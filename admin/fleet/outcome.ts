@@ -4,8 +4,12 @@ import type { CommandResult, FailureKind } from '../transport/types.js';
 export type Bucket = 'ok' | 'failed' | 'unreachable' | 'aborted';
 
 const BUCKET_OF: Record<FailureKind, Bucket> = {
-  nonzero: 'failed', signal: 'failed', timeout: 'failed',
-  unreachable: 'unreachable', auth: 'unreachable', hostkey: 'unreachable',
+  nonzero: 'failed',
+  signal: 'failed',
+  timeout: 'failed',
+  unreachable: 'unreachable',
+  auth: 'unreachable',
+  hostkey: 'unreachable',
   aborted: 'aborted',
 };
 
@@ -25,19 +29,32 @@ export const EXIT = {
   terminated: 143, // stopped by SIGTERM (128 + SIGTERM)
 } as const;
 
-export interface Tally { ok: string[]; failed: string[]; unreachable: string[]; aborted: string[] }
+export interface Tally {
+  ok: string[];
+  failed: string[];
+  unreachable: string[];
+  aborted: string[];
+}
 
 export function tally(results: CommandResult[]): Tally {
   const t: Tally = { ok: [], failed: [], unreachable: [], aborted: [] };
-  for (const r of results) t[bucketOf(r)].push(r.host);
+  for (const r of results) {
+    t[bucketOf(r)].push(r.host);
+  }
   return t;
 }
 
 /** Aborted beats unreachable beats failed: the worst thing the operator must know first. */
 export function exitCodeOf(results: CommandResult[]): number {
   const t = tally(results);
-  if (t.aborted.length) return EXIT.aborted;
-  if (t.unreachable.length) return EXIT.unreachable;
-  if (t.failed.length) return EXIT.failed;
+  if (t.aborted.length) {
+    return EXIT.aborted;
+  }
+  if (t.unreachable.length) {
+    return EXIT.unreachable;
+  }
+  if (t.failed.length) {
+    return EXIT.failed;
+  }
   return EXIT.ok;
 }

@@ -16,13 +16,21 @@ export interface Scope {
  * The names `expr` stands for, without any that are not defined hosts; undefined when the
  * expression cannot be read at all. Problems are reported at `path` (the key or the value).
  */
-export function expandIn(ctx: Ctx, expr: string, path: Path, part: Part, scope: Scope): string[] | undefined {
+export function expandIn(
+  ctx: Ctx,
+  expr: string,
+  path: Path,
+  part: Part,
+  scope: Scope,
+): string[] | undefined {
   const unknownGroups: string[] = [];
   let tainted = false; // it uses a broken group
   const resolve = (name: string): string[] => {
-    if (!scope.groups) tainted = true; // the groups section is invalid: nothing to judge by
-    else if (!scope.groups.has(name)) unknownGroups.push(name);
-    else {
+    if (!scope.groups) {
+      tainted = true; // the groups section is invalid: nothing to judge by
+    } else if (!scope.groups.has(name)) {
+      unknownGroups.push(name);
+    } else {
       const group = scope.groups.resolve(name);
       tainted ||= group.broken;
       return group.names;
@@ -33,28 +41,52 @@ export function expandIn(ctx: Ctx, expr: string, path: Path, part: Part, scope: 
   try {
     names = expandNodeSet(expr, resolve);
   } catch (err) {
-    if (!(err instanceof NodeSetError)) throw err;
+    if (!(err instanceof NodeSetError)) {
+      throw err;
+    }
     reportAt(ctx, ctx.locator.atText(path, part, expr, err.offset), path, err.message);
     return undefined;
   }
-  for (const g of new Set(unknownGroups)) reportUnknownGroup(ctx, g, path, part, scope.groups!);
+  for (const g of new Set(unknownGroups)) {
+    reportUnknownGroup(ctx, g, path, part, scope.groups!);
+  }
   // Emptiness caused by a broken or unknown group is not news: that group was reported.
   const judged = unknownGroups.length === 0 && !tainted;
-  if (judged && names.length === 0) report(ctx, path, `node set \`${expr}\` is empty`, part);
+  if (judged && names.length === 0) {
+    report(ctx, path, `node set \`${expr}\` is empty`, part);
+  }
   return keepDefined(ctx, names, path, part, scope.hosts);
 }
 
-function reportUnknownGroup(ctx: Ctx, name: string, path: Path, part: Part, groups: GroupTable): void {
+function reportUnknownGroup(
+  ctx: Ctx,
+  name: string,
+  path: Path,
+  part: Part,
+  groups: GroupTable,
+): void {
   const known = groups.names();
-  const hint = didYouMean(name, known) || (known.length > 0 ? ` (groups: ${known.join(', ')})` : ' (no groups are defined)');
+  const hint =
+    didYouMean(name, known) ||
+    (known.length > 0 ? ` (groups: ${known.join(', ')})` : ' (no groups are defined)');
   const pos = ctx.locator.atText(path, part, `@${name}`, 0);
   reportAt(ctx, pos, path, `undefined group \`@${name}\`${hint}`);
 }
 
-function keepDefined(ctx: Ctx, names: string[], path: Path, part: Part, hosts: ReadonlySet<string> | null): string[] {
-  if (!hosts) return names;
+function keepDefined(
+  ctx: Ctx,
+  names: string[],
+  path: Path,
+  part: Part,
+  hosts: ReadonlySet<string> | null,
+): string[] {
+  if (!hosts) {
+    return names;
+  }
   const missing = names.filter((n) => !hosts.has(n));
-  if (missing.length > 0) report(ctx, path, `${nameHosts(missing)} not defined under hosts`, part);
+  if (missing.length > 0) {
+    report(ctx, path, `${nameHosts(missing)} not defined under hosts`, part);
+  }
   return missing.length > 0 ? names.filter((n) => hosts.has(n)) : names;
 }
 

@@ -7,7 +7,10 @@ import { expandIn, type Scope } from './expand.js';
  * A resolved group. `broken`: its definition had problems (its own or a nested group's), so
  * its names may be short, and whoever uses it must not be told their node set is empty.
  */
-export interface Resolved { names: string[]; broken: boolean }
+export interface Resolved {
+  names: string[];
+  broken: boolean;
+}
 
 export class GroupTable {
   private readonly done = new Map<string, Resolved>();
@@ -19,22 +22,32 @@ export class GroupTable {
     private readonly hosts: ReadonlySet<string> | null,
   ) {}
 
-  has(name: string): boolean { return this.exprs.has(name); }
+  has(name: string): boolean {
+    return this.exprs.has(name);
+  }
 
-  names(): string[] { return [...this.exprs.keys()]; }
+  names(): string[] {
+    return [...this.exprs.keys()];
+  }
 
   resolve(name: string): Resolved {
     const done = this.done.get(name);
-    if (done) return done;
+    if (done) {
+      return done;
+    }
     const at = this.stack.indexOf(name);
-    if (at >= 0) return this.reportCycle(this.stack.slice(at));
+    if (at >= 0) {
+      return this.reportCycle(this.stack.slice(at));
+    }
     this.stack.push(name);
     const scope: Scope = { hosts: this.hosts, groups: this };
     const before = this.ctx.issues.length;
     const names = expandIn(this.ctx, this.exprs.get(name)!, ['groups', name], 'value', scope);
     this.stack.pop();
     // A cycle through this group has already recorded it as broken.
-    if (!this.done.has(name)) this.done.set(name, { names: names ?? [], broken: this.ctx.issues.length > before });
+    if (!this.done.has(name)) {
+      this.done.set(name, { names: names ?? [], broken: this.ctx.issues.length > before });
+    }
     return this.done.get(name)!;
   }
 
@@ -47,7 +60,9 @@ export class GroupTable {
     const chain = [...cycle, cycle[0]!].map((g) => `@${g}`).join(' → ');
     report(this.ctx, ['groups', cycle[0]!], `groups form a cycle: ${chain}`);
     const broken = { names: [], broken: true };
-    for (const g of cycle) this.done.set(g, broken);
+    for (const g of cycle) {
+      this.done.set(g, broken);
+    }
     return broken;
   }
 }

@@ -16,7 +16,9 @@ export function normalizeHosts(entries: Record<string, HostAttrs | null>, ctx: C
   const table: HostTable = { hosts: new Map(), keyOf: new Map() };
   for (const [key, attrs] of Object.entries(entries)) {
     const names = expandKey(key, ctx);
-    if (!names) continue;
+    if (!names) {
+      continue;
+    }
     const dups = names.filter((n) => table.keyOf.has(n));
     reportTwice(dups, (n) => table.keyOf.get(n)!, ['hosts', key], ['hosts'], ctx, 'defined');
     const fresh = names.filter((n) => !table.keyOf.has(n));
@@ -32,7 +34,12 @@ export function normalizeHosts(entries: Record<string, HostAttrs | null>, ctx: C
 
 function expandKey(key: string, ctx: Ctx): string[] | undefined {
   if (key.includes('@')) {
-    report(ctx, ['hosts', key], 'a hosts key is a node set of names; groups (@name) are made from hosts, not used here', 'key');
+    report(
+      ctx,
+      ['hosts', key],
+      'a hosts key is a node set of names; groups (@name) are made from hosts, not used here',
+      'key',
+    );
     return undefined;
   }
   return expandIn(ctx, key, ['hosts', key], 'key', { hosts: null, groups: null });
@@ -42,18 +49,29 @@ function makeHost(name: string, attrs: HostAttrs, pos: HostSpec['pos']): HostSpe
   const n = hostNumber(name);
   const a = fillNumber(attrs, n);
   const host: HostSpec = { name, n, address: a.address ?? name, vars: a.vars ?? {}, pos };
-  if (a.vpn !== undefined) host.vpn = a.vpn;
-  if (a.vm_on !== undefined) host.vmOn = a.vm_on;
-  if (a.port !== undefined) host.port = Number(a.port);
-  if (a.user !== undefined) host.user = a.user;
+  if (a.vpn !== undefined) {
+    host.vpn = a.vpn;
+  }
+  if (a.vm_on !== undefined) {
+    host.vmOn = a.vm_on;
+  }
+  if (a.port !== undefined) {
+    host.port = Number(a.port);
+  }
+  if (a.user !== undefined) {
+    host.user = a.user;
+  }
   return host;
 }
 
 /** `{n}` only makes sense for hosts whose name has a number. */
 function reportMissingNumbers(names: string[], key: string, attrs: HostAttrs, ctx: Ctx): void {
   const without = names.filter((n) => hostNumber(n) === null);
-  if (without.length === 0) return;
-  const subject = without.length === 1 ? `\`${without[0]}\` has none` : `${without.join(', ')} have none`;
+  if (without.length === 0) {
+    return;
+  }
+  const subject =
+    without.length === 1 ? `\`${without[0]}\` has none` : `${without.join(', ')} have none`;
   for (const path of numberPaths(attrs)) {
     report(ctx, ['hosts', key, ...path], `\`{n}\` needs a number in the host name, but ${subject}`);
   }
@@ -64,7 +82,13 @@ export function checkHostPorts(table: HostTable, ctx: Ctx): void {
   for (const host of table.hosts.values()) {
     const { port } = host;
     // NaN: `{n}` in a host without a number, reported already.
-    if (port === undefined || Number.isNaN(port) || (Number.isInteger(port) && port >= 1 && port <= 65535)) continue;
+    if (
+      port === undefined ||
+      Number.isNaN(port) ||
+      (Number.isInteger(port) && port >= 1 && port <= 65535)
+    ) {
+      continue;
+    }
     const path = ['hosts', table.keyOf.get(host.name)!, 'port'];
     report(ctx, path, `gives ${host.name} port ${String(port)}, not a port number (1-65535)`);
   }

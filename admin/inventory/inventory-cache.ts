@@ -31,45 +31,78 @@ interface Entry {
   inventory: Inventory;
 }
 
-export function cacheKey(text: string, file: string, home: string, options: InventoryCacheOptions): string {
-  const inputs = JSON.stringify([FORMAT, options.codeId, process.version, file, resolve(file), home]);
+export function cacheKey(
+  text: string,
+  file: string,
+  home: string,
+  options: InventoryCacheOptions,
+): string {
+  const inputs = JSON.stringify([
+    FORMAT,
+    options.codeId,
+    process.version,
+    file,
+    resolve(file),
+    home,
+  ]);
   return createHash('sha256').update(inputs).update('\0').update(text).digest('hex');
 }
 
 /** The inventory stored under `key`, if it is there, ours, readable, and its facts still hold. */
-export function readCachedInventory(options: InventoryCacheOptions, key: string): Inventory | undefined {
+export function readCachedInventory(
+  options: InventoryCacheOptions,
+  key: string,
+): Inventory | undefined {
   const dir = options.dir ?? salvoCacheDir('inventory');
   const data = dir ? readOwnFile(join(dir, `${key}.bin`)) : undefined;
-  if (!data) return undefined;
+  if (!data) {
+    return undefined;
+  }
   try {
     const entry = deserialize(data) as Entry;
-    if (entry.format !== FORMAT || !Array.isArray(entry.facts)) return undefined;
-    if (!entry.facts.every((f) => existsSync(f.path) === f.exists)) return undefined;
+    if (entry.format !== FORMAT || !Array.isArray(entry.facts)) {
+      return undefined;
+    }
+    if (!entry.facts.every((f) => existsSync(f.path) === f.exists)) {
+      return undefined;
+    }
     return entry.inventory;
   } catch {
     return undefined;
   }
 }
 
-export function storeCachedInventory(options: InventoryCacheOptions, key: string, inventory: Inventory, facts: FileFact[]): void {
+export function storeCachedInventory(
+  options: InventoryCacheOptions,
+  key: string,
+  inventory: Inventory,
+  facts: FileFact[],
+): void {
   const dir = options.dir ?? salvoCacheDir('inventory');
-  if (!dir || !ownPrivateDir(dir)) return;
+  if (!dir || !ownPrivateDir(dir)) {
+    return;
+  }
   let data: Buffer;
   try {
     data = serialize({ format: FORMAT, facts, inventory } satisfies Entry);
   } catch {
     return; // something in it that cannot be stored: parse every time
   }
-  if (writeOwnFile(join(dir, `${key}.bin`), data)) prune(dir);
+  if (writeOwnFile(join(dir, `${key}.bin`), data)) {
+    prune(dir);
+  }
 }
 
 /** Keep the KEEP most recently written entries. */
 function prune(dir: string): void {
   try {
-    const entries = readdirSync(dir).filter((f) => /^[0-9a-f]{64}\.bin$/.test(f))
+    const entries = readdirSync(dir)
+      .filter((f) => /^[0-9a-f]{64}\.bin$/.test(f))
       .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
       .sort((a, b) => b.t - a.t);
-    for (const { f } of entries.slice(KEEP)) rmSync(join(dir, f), { force: true });
+    for (const { f } of entries.slice(KEEP)) {
+      rmSync(join(dir, f), { force: true });
+    }
   } catch {
     // another process pruned first: nothing to do
   }

@@ -4,7 +4,12 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { ConfigError } from '../errors.js';
-import { cacheKey, readCachedInventory, storeCachedInventory, type InventoryCacheOptions } from './inventory-cache.js';
+import {
+  cacheKey,
+  readCachedInventory,
+  storeCachedInventory,
+  type InventoryCacheOptions,
+} from './inventory-cache.js';
 import type { Inventory } from './types.js';
 
 export interface LoadOptions {
@@ -25,9 +30,13 @@ export async function loadInventory(file: string, options: LoadOptions = {}): Pr
   const home = options.home ?? homedir();
   const key = options.cache ? cacheKey(text, file, home, options.cache) : undefined;
   const cached = options.cache && key ? readCachedInventory(options.cache, key) : undefined;
-  if (cached) return cached;
+  if (cached) {
+    return cached;
+  }
   const { parseInventoryWithFacts } = await import('./parse.js');
   const { inventory, facts } = parseInventoryWithFacts(text, file, { home });
-  if (options.cache && key) storeCachedInventory(options.cache, key, inventory, facts);
+  if (options.cache && key) {
+    storeCachedInventory(options.cache, key, inventory, facts);
+  }
   return inventory;
 }

@@ -13,7 +13,8 @@ import type { HostAttrs } from './schema/index.js';
 import type { ComputeServerStatus, Inventory } from './types.js';
 
 /** The Inventory under construction; `known` says which parts are complete enough to judge by. */
-export interface Draft extends Partial<Omit<Inventory, 'hosts' | 'groups' | 'services' | 'computeServers'>> {
+export interface Draft
+  extends Partial<Omit<Inventory, 'hosts' | 'groups' | 'services' | 'computeServers'>> {
   hosts: Inventory['hosts'];
   groups: Inventory['groups'];
   services: Inventory['services'];
@@ -41,10 +42,24 @@ export function normalize({ written, services, raw }: Checked, ctx: Ctx): Draft 
     writtenServices: Object.keys(written.services ?? {}),
     known: { hostAttrs: written.hosts !== undefined },
   };
-  if (ports) draft.ports = ports;
-  if (written.ssh) draft.ssh = normalizeSsh(written.ssh, ctx);
-  if (written.tinc) draft.tinc = normalizeTinc(written.tinc, { ctx, scope, hosts: draft.hosts, ports, deployment: written.deployment });
-  if (written.backup) draft.backup = normalizeBackup(written.backup, ctx);
+  if (ports) {
+    draft.ports = ports;
+  }
+  if (written.ssh) {
+    draft.ssh = normalizeSsh(written.ssh, ctx);
+  }
+  if (written.tinc) {
+    draft.tinc = normalizeTinc(written.tinc, {
+      ctx,
+      scope,
+      hosts: draft.hosts,
+      ports,
+      deployment: written.deployment,
+    });
+  }
+  if (written.backup) {
+    draft.backup = normalizeBackup(written.backup, ctx);
+  }
   return draft;
 }
 
@@ -52,31 +67,55 @@ export function normalize({ written, services, raw }: Checked, ctx: Ctx): Draft 
  * When the hosts section fails the schema (one bad attribute), its keys still name the hosts:
  * keep checking node sets against those names rather than flag every reference as undefined.
  */
-function hostTable(hosts: Record<string, HostAttrs | null> | undefined, raw: unknown, ctx: Ctx): HostTable | undefined {
+function hostTable(
+  hosts: Record<string, HostAttrs | null> | undefined,
+  raw: unknown,
+  ctx: Ctx,
+): HostTable | undefined {
   if (hosts) {
     const table = normalizeHosts(hosts, ctx);
     checkHostPorts(table, ctx);
     return table;
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return undefined;
+  }
   return normalizeHosts(Object.fromEntries(Object.keys(raw).map((k) => [k, null])), ctx);
 }
 
 /** No groups section: no groups. A groups section with errors: null, so no @name is judged. */
-function groupTable(groups: Record<string, string> | undefined, raw: unknown, ctx: Ctx,
-  hosts: ReadonlySet<string> | null): GroupTable | null {
-  if (!groups && raw != null) return null;
+function groupTable(
+  groups: Record<string, string> | undefined,
+  raw: unknown,
+  ctx: Ctx,
+  hosts: ReadonlySet<string> | null,
+): GroupTable | null {
+  if (!groups && raw != null) {
+    return null;
+  }
   const exprs = new Map<string, string>();
   for (const [name, expr] of Object.entries(groups ?? {})) {
-    if (/^\w[\w.-]*$/.test(name)) exprs.set(name, expr);
-    else report(ctx, ['groups', name], 'a group name is letters, digits, _, . and - (it is written @name in node sets)', 'key');
+    if (/^\w[\w.-]*$/.test(name)) {
+      exprs.set(name, expr);
+    } else {
+      report(
+        ctx,
+        ['groups', name],
+        'a group name is letters, digits, _, . and - (it is written @name in node sets)',
+        'key',
+      );
+    }
   }
   return new GroupTable(exprs, ctx, hosts);
 }
 
 type ComputeServers = Map<string, ComputeServerStatus>;
 
-function computeServers(entries: Record<string, ComputeServerStatus> | undefined, ctx: Ctx, scope: Scope): ComputeServers {
+function computeServers(
+  entries: Record<string, ComputeServerStatus> | undefined,
+  ctx: Ctx,
+  scope: Scope,
+): ComputeServers {
   const byHost = expandKeyed(entries ?? {}, ['compute_servers'], ctx, scope);
   return new Map([...byHost].map(([host, { value }]) => [host, value]));
 }

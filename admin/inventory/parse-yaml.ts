@@ -4,19 +4,30 @@ import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import type { Issue } from '../errors.js';
 import { Locator } from './positions.js';
 
-export type ParsedYaml = { ok: true; data: unknown; locator: Locator } | { ok: false; issues: Issue[] };
+export type ParsedYaml =
+  | { ok: true; data: unknown; locator: Locator }
+  | { ok: false; issues: Issue[] };
 
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   // Warnings (an unknown !tag, say) count too: such a file does not mean what it seems to.
   const problems = [...doc.errors, ...doc.warnings];
-  if (problems.length > 0) return { ok: false, issues: firstPerLine(problems.map((e) => yamlIssue(e, file, text))) };
+  if (problems.length > 0) {
+    return { ok: false, issues: firstPerLine(problems.map((e) => yamlIssue(e, file, text))) };
+  }
   try {
-    return { ok: true, data: doc.toJS({ maxAliasCount: 1000 }), locator: new Locator(file, text, doc, lines) };
+    return {
+      ok: true,
+      data: doc.toJS({ maxAliasCount: 1000 }),
+      locator: new Locator(file, text, doc, lines),
+    };
   } catch (err) {
     // toJS refuses alias bombs ("Excessive alias count"); say so at the top of the file.
-    return { ok: false, issues: [{ file, line: 1, col: 1, message: `invalid YAML: ${(err as Error).message}` }] };
+    return {
+      ok: false,
+      issues: [{ file, line: 1, col: 1, message: `invalid YAML: ${(err as Error).message}` }],
+    };
   }
 }
 
@@ -33,8 +44,12 @@ const BARE_RANGE = /(^|[\s{,[])[\w.-]+\[[^\]"']*\]/;
 
 /** The two mistakes node-set syntax invites: brackets or a leading @ unquoted. */
 function hintFor(sentence: string, line: string): string {
-  if (sentence.includes('reserved character @')) return ' (quote values that start with @: "@web")';
-  if (/[{[]/.test(line) && BARE_RANGE.test(line)) return ' (inside { } or [ ], quote node sets: "cloud[1-3]")';
+  if (sentence.includes('reserved character @')) {
+    return ' (quote values that start with @: "@web")';
+  }
+  if (/[{[]/.test(line) && BARE_RANGE.test(line)) {
+    return ' (inside { } or [ ], quote node sets: "cloud[1-3]")';
+  }
   return '';
 }
 

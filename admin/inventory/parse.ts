@@ -20,15 +20,33 @@ export function parseInventory(text: string, file: string, options: ParseOptions
 }
 
 /** The same, with the file-existence facts the result depends on (for the inventory cache). */
-export function parseInventoryWithFacts(text: string, file: string, options: ParseOptions = {}): { inventory: Inventory; facts: FileFact[] } {
+export function parseInventoryWithFacts(
+  text: string,
+  file: string,
+  options: ParseOptions = {},
+): { inventory: Inventory; facts: FileFact[] } {
   const parsed = parseYaml(text, file);
-  if (!parsed.ok) throw new ConfigError(parsed.issues);
+  if (!parsed.ok) {
+    throw new ConfigError(parsed.issues);
+  }
   const absFile = resolve(file);
-  const ctx: Ctx = { file, absFile, dir: dirname(absFile), home: options.home ?? homedir(), locator: parsed.locator, issues: [], facts: [] };
+  const ctx: Ctx = {
+    file,
+    absFile,
+    dir: dirname(absFile),
+    home: options.home ?? homedir(),
+    locator: parsed.locator,
+    issues: [],
+    facts: [],
+  };
   const checked = checkSchema(parsed.data, ctx);
   const draft = checked && normalize(checked, ctx);
-  if (draft) checkRules(draft, ctx);
-  if (ctx.issues.length > 0 || !draft) throw new ConfigError(sortedIssues(ctx.issues));
+  if (draft) {
+    checkRules(draft, ctx);
+  }
+  if (ctx.issues.length > 0 || !draft) {
+    throw new ConfigError(sortedIssues(ctx.issues));
+  }
   return { inventory: finish(draft), facts: ctx.facts };
 }
 
@@ -39,14 +57,21 @@ function finish(draft: Draft): Inventory {
     throw new InternalError('services file passed validation but a required section is missing');
   }
   const inv: Inventory = {
-    file, dir, deployment, ssh,
+    file,
+    dir,
+    deployment,
+    ssh,
     ports: draft.ports ?? {},
     hosts: draft.hosts,
     groups: draft.groups,
     services: draft.services,
     computeServers: draft.computeServers,
   };
-  if (draft.tinc) inv.tinc = draft.tinc;
-  if (draft.backup) inv.backup = draft.backup;
+  if (draft.tinc) {
+    inv.tinc = draft.tinc;
+  }
+  if (draft.backup) {
+    inv.backup = draft.backup;
+  }
   return inv;
 }

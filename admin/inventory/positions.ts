@@ -1,6 +1,15 @@
 // Map a path in the services file (['services', 'hub', 'instances']) back to a line and column.
 // Every issue is reported against the YAML node it is about, so the operator can jump to it.
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Document,
+  type LineCounter,
+  type Node,
+  type Pair,
+} from 'yaml';
 import type { SourcePos } from './types.js';
 
 export type Path = readonly (string | number)[];
@@ -8,7 +17,11 @@ export type Path = readonly (string | number)[];
 /** Which end of a `key: value` pair to point at. */
 export type Part = 'key' | 'value';
 
-interface Found { node: Node | null; pair: Pair | null; complete: boolean }
+interface Found {
+  node: Node | null;
+  pair: Pair | null;
+  complete: boolean;
+}
 
 export class Locator {
   constructor(
@@ -21,8 +34,12 @@ export class Locator {
   /** Position of the node at `path`; when the path stops early, the deepest key that exists. */
   at(path: Path, part: Part = 'value'): SourcePos {
     const { node, pair, complete } = this.find(path);
-    if (complete && part === 'value' && hasExtent(node)) return this.pos(node.range![0]);
-    if (pair && hasRange(pair.key)) return this.pos((pair.key as Node).range![0]);
+    if (complete && part === 'value' && hasExtent(node)) {
+      return this.pos(node.range![0]);
+    }
+    if (pair && hasRange(pair.key)) {
+      return this.pos((pair.key as Node).range![0]);
+    }
     return this.pos(hasRange(node) ? node.range![0] : 0);
   }
 
@@ -33,7 +50,9 @@ export class Locator {
   atText(path: Path, part: Part, text: string, offset: number): SourcePos {
     const { node, pair, complete } = this.find(path);
     const scalar = part === 'key' ? pair?.key : node;
-    if (!complete || !isScalar(scalar) || !scalar.range) return this.at(path, part);
+    if (!complete || !isScalar(scalar) || !scalar.range) {
+      return this.at(path, part);
+    }
     const source = this.source.slice(scalar.range[0], scalar.range[1]);
     const i = source.indexOf(text);
     const inside = i >= 0 && !source.includes('\n') ? i + Math.min(offset, text.length) : 0;
@@ -52,7 +71,9 @@ export class Locator {
     let pair: Pair | null = null;
     for (const seg of path) {
       const next = this.step(this.resolve(node), seg);
-      if (!next) return { node, pair, complete: false };
+      if (!next) {
+        return { node, pair, complete: false };
+      }
       node = next.node;
       pair = next.pair ?? pair;
     }
@@ -81,7 +102,9 @@ export function keyText(key: unknown): string {
 }
 
 function hasRange(node: unknown): node is Node {
-  return !!node && typeof node === 'object' && 'range' in node && Array.isArray((node as Node).range);
+  return (
+    !!node && typeof node === 'object' && 'range' in node && Array.isArray((node as Node).range)
+  );
 }
 
 /** An empty value (`key:` with nothing after it) has a zero-width range; point at the key instead. */
@@ -91,5 +114,7 @@ function hasExtent(node: unknown): node is Node {
 
 /** `services.hub.instances`; node-set keys stay readable (`hosts.cloud[1-7].vpn`). */
 export function formatPath(path: Path): string {
-  return path.map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : i === 0 ? seg : `.${seg}`)).join('');
+  return path
+    .map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : i === 0 ? seg : `.${seg}`))
+    .join('');
 }

@@ -9,19 +9,35 @@ import type { ServicePort, ServiceSpec } from './types.js';
 
 export type Ports = Record<string, number | number[]>;
 
-interface Inputs { ctx: Ctx; scope: Scope; ports: Ports | null; deployment: string | undefined }
+interface Inputs {
+  ctx: Ctx;
+  scope: Scope;
+  ports: Ports | null;
+  deployment: string | undefined;
+}
 
-export function normalizeServices(entries: Map<string, Record<string, unknown>>, inputs: Inputs): Map<string, ServiceSpec> {
+export function normalizeServices(
+  entries: Map<string, Record<string, unknown>>,
+  inputs: Inputs,
+): Map<string, ServiceSpec> {
   const out = new Map<string, ServiceSpec>();
-  for (const [kind, entry] of entries) out.set(kind, normalizeService(kind, entry, inputs));
+  for (const [kind, entry] of entries) {
+    out.set(kind, normalizeService(kind, entry, inputs));
+  }
   return out;
 }
 
-function normalizeService(kind: string, entry: Record<string, unknown>, { ctx, scope, ports, deployment }: Inputs): ServiceSpec {
+function normalizeService(
+  kind: string,
+  entry: Record<string, unknown>,
+  { ctx, scope, ports, deployment }: Inputs,
+): ServiceSpec {
   const roles = SERVICE_KINDS[kind]!.ports;
   const hostsExpr = entry.hosts as string;
   const hosts = expandIn(ctx, hostsExpr, ['services', kind, 'hosts'], 'value', scope) ?? [];
-  const written = Object.fromEntries(Object.entries(entry).filter(([k]) => k !== 'hosts' && !roles.some((r) => r.option === k)));
+  const written = Object.fromEntries(
+    Object.entries(entry).filter(([k]) => k !== 'hosts' && !roles.some((r) => r.option === k)),
+  );
   return {
     kind,
     hosts,
@@ -32,20 +48,30 @@ function normalizeService(kind: string, entry: Record<string, unknown>, { ctx, s
   };
 }
 
-function resolvePorts(kind: string, entry: Record<string, unknown>, roles: PortRole[], ports: Ports,
-  ctx: Ctx): Record<string, ServicePort> {
+function resolvePorts(
+  kind: string,
+  entry: Record<string, unknown>,
+  roles: PortRole[],
+  ports: Ports,
+  ctx: Ctx,
+): Record<string, ServicePort> {
   const out: Record<string, ServicePort> = {};
   const instances = typeof entry.instances === 'number' ? entry.instances : 1;
   for (const role of roles) {
     const explicit = entry[role.option] as string | undefined;
     const name = explicit ?? role.default;
     const value = ports[name];
-    if (value === undefined) reportMissingPort(kind, role, explicit, Object.keys(ports), ctx);
-    else if (Array.isArray(value) && role.perInstance && instances > 1) {
+    if (value === undefined) {
+      reportMissingPort(kind, role, explicit, Object.keys(ports), ctx);
+    } else if (Array.isArray(value) && role.perInstance && instances > 1) {
       const problem = `each instance needs its own port, but ports.${name} is a list; give it one base port`;
       report(ctx, ['services', kind, 'instances'], problem);
     } else {
-      const numbers = Array.isArray(value) ? value : role.perInstance ? spread(value, instances) : [value];
+      const numbers = Array.isArray(value)
+        ? value
+        : role.perInstance
+          ? spread(value, instances)
+          : [value];
       out[role.option] = { name, numbers };
     }
   }
@@ -57,9 +83,16 @@ function spread(base: number, instances: number): number[] {
   return Array.from({ length: instances }, (_, i) => base + i);
 }
 
-function reportMissingPort(kind: string, role: PortRole, explicit: string | undefined, names: string[], ctx: Ctx): void {
+function reportMissingPort(
+  kind: string,
+  role: PortRole,
+  explicit: string | undefined,
+  names: string[],
+  ctx: Ctx,
+): void {
   if (explicit !== undefined) {
-    const hint = didYouMean(explicit, names) || (names.length > 0 ? ` (ports: ${names.join(', ')})` : '');
+    const hint =
+      didYouMean(explicit, names) || (names.length > 0 ? ` (ports: ${names.join(', ')})` : '');
     report(ctx, ['services', kind, role.option], `unknown port name \`${explicit}\`${hint}`);
   } else {
     const fix = `add it to the ports block, or set \`${role.option}:\` to one of its names`;

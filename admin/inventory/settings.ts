@@ -11,7 +11,9 @@ const TINC_PORT = 655; // tinc's registered port, when the ports block has no `t
 
 /** `~/x` → $HOME/x; `conf/x` → <services dir>/conf/x; absolute paths stay. */
 export function resolvePath(p: string, ctx: Ctx): string {
-  if (p === '~' || p.startsWith('~/')) return join(ctx.home, p.slice(1));
+  if (p === '~' || p.startsWith('~/')) {
+    return join(ctx.home, p.slice(1));
+  }
   return isAbsolute(p) ? p : resolve(ctx.dir, p);
 }
 
@@ -23,21 +25,29 @@ export function normalizeSsh(ssh: z.output<typeof sshSchema>, ctx: Ctx): SshSett
     connectTimeoutMs: Math.round(ssh.connect_timeout * 1000),
     channelsPerConnection: ssh.channels_per_connection,
   };
-  if (ssh.identity !== undefined) out.identity = resolvePath(ssh.identity, ctx);
+  if (ssh.identity !== undefined) {
+    out.identity = resolvePath(ssh.identity, ctx);
+  }
   const config = sshConfig(ssh.config, ctx);
-  if (config !== undefined) out.config = config;
+  if (config !== undefined) {
+    out.config = config;
+  }
   return out;
 }
 
 /** Absent: ~/.ssh/config when there is one. null: read none. A path given must exist. */
 function sshConfig(config: string | null | undefined, ctx: Ctx): string | undefined {
-  if (config === null) return undefined;
+  if (config === null) {
+    return undefined;
+  }
   if (config === undefined) {
     const fallback = join(ctx.home, '.ssh', 'config');
     return fileExists(ctx, fallback) ? fallback : undefined;
   }
   const file = resolvePath(config, ctx);
-  if (!fileExists(ctx, file)) report(ctx, ['ssh', 'config'], `no such file: ${file} (use null to read no ssh_config)`);
+  if (!fileExists(ctx, file)) {
+    report(ctx, ['ssh', 'config'], `no such file: ${file} (use null to read no ssh_config)`);
+  }
   return file;
 }
 
@@ -49,10 +59,14 @@ interface TincInputs {
   deployment?: string;
 }
 
-export function normalizeTinc(tinc: z.output<typeof tincSchema>, { ctx, scope, hosts, ports, deployment }: TincInputs): TincSettings {
-  const connectTo = tinc.connect_to === 'all'
-    ? 'all'
-    : expandIn(ctx, tinc.connect_to, ['tinc', 'connect_to'], 'value', scope) ?? [];
+export function normalizeTinc(
+  tinc: z.output<typeof tincSchema>,
+  { ctx, scope, hosts, ports, deployment }: TincInputs,
+): TincSettings {
+  const connectTo =
+    tinc.connect_to === 'all'
+      ? 'all'
+      : (expandIn(ctx, tinc.connect_to, ['tinc', 'connect_to'], 'value', scope) ?? []);
   return {
     netname: tinc.netname ?? deployment ?? 'salvo',
     connectTo,
@@ -63,7 +77,9 @@ export function normalizeTinc(tinc: z.output<typeof tincSchema>, { ctx, scope, h
 
 function tincPort(ports: Record<string, number | number[]> | null, ctx: Ctx): number {
   const port = ports?.tinc;
-  if (Array.isArray(port)) report(ctx, ['ports', 'tinc'], 'tinc listens on one port; give a single number');
+  if (Array.isArray(port)) {
+    report(ctx, ['ports', 'tinc'], 'tinc listens on one port; give a single number');
+  }
   return typeof port === 'number' ? port : TINC_PORT;
 }
 

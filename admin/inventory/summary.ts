@@ -5,7 +5,10 @@ import { COMPUTE_STATES } from './schema/index.js';
 import type { ComputeServerStatus, Inventory, SshSettings } from './types.js';
 
 /** A set of hosts as people read it: `cloud[1-7,10-21]` (19). */
-export interface HostList { count: number; names: string }
+export interface HostList {
+  count: number;
+  names: string;
+}
 
 export interface InventorySummary {
   file: string;
@@ -15,7 +18,16 @@ export interface InventorySummary {
   groups: { name: string; members: HostList }[];
   services: { kind: string; hosts: HostList; instances: number; ports: Record<string, number[]> }[];
   computeServers: { status: ComputeServerStatus; hosts: HostList }[]; // on, no-new, off; empty ones left out
-  ssh: Pick<SshSettings, 'user' | 'identity' | 'knownHosts' | 'config' | 'concurrency' | 'connectTimeoutMs' | 'channelsPerConnection'>;
+  ssh: Pick<
+    SshSettings,
+    | 'user'
+    | 'identity'
+    | 'knownHosts'
+    | 'config'
+    | 'concurrency'
+    | 'connectTimeoutMs'
+    | 'channelsPerConnection'
+  >;
   tinc?: { netname: string; port: number; connectTo: 'all' | HostList; members: HostList };
   backup?: { rules: string };
 }
@@ -38,9 +50,16 @@ export function summarizeInventory(inv: Inventory): InventorySummary {
   };
   if (inv.tinc) {
     const { netname, port, connectTo, hosts } = inv.tinc;
-    summary.tinc = { netname, port, connectTo: connectTo === 'all' ? 'all' : hostList(connectTo), members: hostList(hosts) };
+    summary.tinc = {
+      netname,
+      port,
+      connectTo: connectTo === 'all' ? 'all' : hostList(connectTo),
+      members: hostList(hosts),
+    };
   }
-  if (inv.backup) summary.backup = { rules: inv.backup.rules };
+  if (inv.backup) {
+    summary.backup = { rules: inv.backup.rules };
+  }
   return summary;
 }
 
@@ -49,8 +68,11 @@ function hostList(names: Iterable<string>): HostList {
   return { count: list.length, names: foldNodeSet(list) };
 }
 
-function computeStates(servers: Map<string, ComputeServerStatus>): InventorySummary['computeServers'] {
-  return COMPUTE_STATES
-    .map((status) => ({ status, hosts: hostList([...servers].filter(([, s]) => s === status).map(([h]) => h)) }))
-    .filter((entry) => entry.hosts.count > 0);
+function computeStates(
+  servers: Map<string, ComputeServerStatus>,
+): InventorySummary['computeServers'] {
+  return COMPUTE_STATES.map((status) => ({
+    status,
+    hosts: hostList([...servers].filter(([, s]) => s === status).map(([h]) => h)),
+  })).filter((entry) => entry.hosts.count > 0);
 }

@@ -10,8 +10,12 @@ export function hostNumber(name: string): number | null {
 
 /** The paths (within `value`) of every string that uses `{n}`: [['address'], ['vars', 'url']]. */
 export function numberPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
-  if (typeof value === 'string') return value.includes('{n}') ? [path] : [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => numberPaths(v, [...path, i]));
+  if (typeof value === 'string') {
+    return value.includes('{n}') ? [path] : [];
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap((v, i) => numberPaths(v, [...path, i]));
+  }
   if (typeof value === 'object' && value !== null) {
     return Object.entries(value).flatMap(([k, v]) => numberPaths(v, [...path, k]));
   }
@@ -20,9 +24,15 @@ export function numberPaths(value: unknown, path: (string | number)[] = []): (st
 
 /** Replace `{n}` in a string, or in every string inside a list or mapping. */
 export function fillNumber<T>(value: T, n: number | null): T {
-  if (n === null) return value;
-  if (typeof value === 'string') return value.replace(N, String(n)) as T;
-  if (Array.isArray(value)) return value.map((v) => fillNumber(v, n)) as T;
+  if (n === null) {
+    return value;
+  }
+  if (typeof value === 'string') {
+    return value.replace(N, String(n)) as T;
+  }
+  if (Array.isArray(value)) {
+    return value.map((v) => fillNumber(v, n)) as T;
+  }
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillNumber(v, n)])) as T;
   }

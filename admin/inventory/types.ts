@@ -3,7 +3,11 @@
 export type ComputeServerStatus = 'on' | 'no-new' | 'off';
 
 /** Where a value came from in the services file, for error messages about it later. */
-export interface SourcePos { file: string; line: number; col: number }
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+}
 
 export interface HostSpec {
   name: string; // cloud3

@@ -35,7 +35,10 @@ export function sshDefaults(dir: string, user: string): string[] {
 }
 
 /** Where the lab's stand-in daemons are built (dist/admin/lab/standins/), and the node that runs them. */
-export interface StandIns { node: string; dir: string }
+export interface StandIns {
+  node: string;
+  dir: string;
+}
 
 export const STANDINS: StandIns = { node: process.execPath, dir: standInsDir() };
 
@@ -76,9 +79,22 @@ export function servicesYaml(state: LabState, standIns: StandIns = STANDINS): st
   const q = (s: string): string => JSON.stringify(s);
   const run = (file: string, ...args: string[]): string =>
     `[${[standIns.node, join(standIns.dir, file), ...args].map(q).join(', ')}]`;
-  const ring = spanNumbers(n, 3, 5).map((k) => hostAddress(state.id, k)).join(',');
+  const ring = spanNumbers(n, 3, 5)
+    .map((k) => hostAddress(state.id, k))
+    .join(',');
   const app = (kind: string, ...extra: string[]): string =>
-    run('app.js', '--kind', kind, '--id', '{id}', '--port', '{port}', '--version', '{version}', ...extra);
+    run(
+      'app.js',
+      '--kind',
+      kind,
+      '--id',
+      '{id}',
+      '--port',
+      '{port}',
+      '--version',
+      '{version}',
+      ...extra,
+    );
   return [
     `# The lab fleet ${state.id}: ${n} hosts on bridge ${state.bridge}, ${state.subnet}. Written by salvo lab.`,
     'deployment: lab',
@@ -104,7 +120,7 @@ export function servicesYaml(state: LabState, standIns: StandIns = STANDINS): st
     `    command: ${run('cassandra.js', '--id', '{id}', '--port', '{native_port}', '--version', '{version}', '--state-file', RING_STATE)}`,
     '    # Lab only: a nodetool stand-in that prints real `nodetool status` for this ring (the @db hosts).',
     `    nodetool: ${run('nodetool.js', '--ring', ring, '--self', '{address}', '--port', '{native_port}', '--state-file', RING_STATE, '--cassandra-version', '{version}')}`,
-    '  # Hubs exit on TERM without finishing requests, as SMC\'s node hubs do: only draining them in',
+    "  # Hubs exit on TERM without finishing requests, as SMC's node hubs do: only draining them in",
     '  # haproxy before a stop keeps a rolling restart from dropping requests.',
     '  hub:',
     '    hosts: "@web"',
@@ -117,8 +133,8 @@ export function servicesYaml(state: LabState, standIns: StandIns = STANDINS): st
     '    hosts: "@web"',
     '    version: "1.0.0"',
     `    command: ${app('snap')}`,
-    '  # The real nginx (Debian\'s package, .ci/setup installs it), its config rendered by salvo; it serves',
-    '  # each host\'s own /srv/salvo/lab/static, at /static/ through haproxy.',
+    "  # The real nginx (Debian's package, .ci/setup installs it), its config rendered by salvo; it serves",
+    "  # each host's own /srv/salvo/lab/static, at /static/ through haproxy.",
     '  nginx: { hosts: "@web", worker_processes: 1 }',
     '  haproxy: { hosts: "@edge", backends: [hub, nginx] }',
     '',

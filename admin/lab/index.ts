@@ -12,6 +12,15 @@ export { recordPid } from './pids.js';
 export { enterArgv } from './netns/index.js';
 export { DEFAULT_DIR } from './netns/index.js';
 export type {
-  Lab, LabEvent, LabHost, LabHostStatus, LabListener, LabOptions, LabStatus, LoopbackHostStatus, LoopbackLab,
-  LoopbackStatus, RecordedPid,
+  Lab,
+  LabEvent,
+  LabHost,
+  LabHostStatus,
+  LabListener,
+  LabOptions,
+  LabStatus,
+  LoopbackHostStatus,
+  LoopbackLab,
+  LoopbackStatus,
+  RecordedPid,
 } from './types.js';

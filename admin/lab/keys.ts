@@ -16,7 +16,9 @@ export interface KeyPair {
 export function makeKeyPair(comment: string): KeyPair {
   for (;;) {
     const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
-    if (!isWellFormed(pair.public)) continue;
+    if (!isWellFormed(pair.public)) {
+      continue;
+    }
     const privateKey = pair.private.endsWith('\n') ? pair.private : `${pair.private}\n`;
     return { privateKey, publicKey: pair.public.trim() };
   }
@@ -25,10 +27,14 @@ export function makeKeyPair(comment: string): KeyPair {
 /** 'ssh-ed25519 BASE64…': the blob is string "ssh-ed25519" then a string of exactly 32 bytes. */
 export function isWellFormed(publicKey: string): boolean {
   const blob = Buffer.from(publicKey.split(/\s+/)[1] ?? '', 'base64');
-  if (blob.length < 4) return false;
+  if (blob.length < 4) {
+    return false;
+  }
   const nameLength = blob.readUInt32BE(0);
   const at = 4 + nameLength;
-  if (blob.toString('latin1', 4, at) !== 'ssh-ed25519' || blob.length < at + 4) return false;
+  if (blob.toString('latin1', 4, at) !== 'ssh-ed25519' || blob.length < at + 4) {
+    return false;
+  }
   return blob.readUInt32BE(at) === 32 && blob.length === at + 4 + 32;
 }
 

@@ -15,11 +15,20 @@ export interface PidRecord {
 const NAME = /^[A-Za-z0-9_.@-]+$/;
 
 /** Record `pid` under DIR/pids/NAME; `cmdline` is the text labDown checks before killing it. */
-export async function recordPid(dir: string, name: string, pid: number, cmdline: string): Promise<void> {
+export async function recordPid(
+  dir: string,
+  name: string,
+  pid: number,
+  cmdline: string,
+): Promise<void> {
   if (!NAME.test(name) || name.endsWith('.tmp')) {
-    throw new LabError(`pid record name ${JSON.stringify(name)}: use letters, digits, '_', '.', '@', '-'`);
+    throw new LabError(
+      `pid record name ${JSON.stringify(name)}: use letters, digits, '_', '.', '@', '-'`,
+    );
   }
-  if (!Number.isInteger(pid) || pid <= 1) throw new LabError(`pid record ${name}: bad pid ${pid}`);
+  if (!Number.isInteger(pid) || pid <= 1) {
+    throw new LabError(`pid record ${name}: bad pid ${pid}`);
+  }
   if (cmdline.trim() === '' || cmdline.includes('\n')) {
     throw new LabError(`pid record ${name}: give the text its command line must contain`);
   }
@@ -39,9 +48,13 @@ export async function readPidRecords(dir: string): Promise<PidRecord[]> {
   }
   const records: PidRecord[] = [];
   for (const name of names.filter((n) => !n.endsWith('.tmp')).sort()) {
-    const [pidLine, cmdline] = (await readFile(join(pidsDir(dir), name), 'utf8').catch(() => '')).split('\n');
+    const [pidLine, cmdline] = (
+      await readFile(join(pidsDir(dir), name), 'utf8').catch(() => '')
+    ).split('\n');
     const pid = Number(pidLine);
-    if (Number.isInteger(pid) && pid > 1 && cmdline) records.push({ name, pid, cmdline });
+    if (Number.isInteger(pid) && pid > 1 && cmdline) {
+      records.push({ name, pid, cmdline });
+    }
   }
   return records;
 }

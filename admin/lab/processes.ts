@@ -22,7 +22,9 @@ export async function isRunning(pid: number): Promise<boolean> {
 
 /** True when the pid is running and its command line contains `text`. */
 export async function cmdlineIncludes(pid: number, text: string): Promise<boolean> {
-  if (!Number.isInteger(pid) || pid <= 1) return false;
+  if (!Number.isInteger(pid) || pid <= 1) {
+    return false;
+  }
   try {
     const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replace(/\0/g, ' ');
     return cmdline.includes(text) && (await isRunning(pid));
@@ -33,7 +35,11 @@ export async function cmdlineIncludes(pid: number, text: string): Promise<boolea
 
 function signal(pids: number[], sig: NodeJS.Signals): void {
   for (const pid of pids) {
-    try { process.kill(pid, sig); } catch { /* already gone */ }
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -53,7 +59,9 @@ async function waitGone(pids: number[], ms: number): Promise<number[]> {
 export async function killAndWait(pids: number[], graceMs = 3000): Promise<void> {
   signal(pids, 'SIGTERM');
   const left = await waitGone(pids, graceMs);
-  if (left.length === 0) return;
+  if (left.length === 0) {
+    return;
+  }
   signal(left, 'SIGKILL');
   await waitGone(left, 3000);
 }
@@ -69,14 +77,20 @@ export async function netnsInode(netns: string): Promise<number | undefined> {
 
 /** Every running pid whose network namespace is one of `inodes`. */
 export async function pidsInNetns(inodes: Set<number>): Promise<number[]> {
-  if (inodes.size === 0) return [];
+  if (inodes.size === 0) {
+    return [];
+  }
   const found: number[] = [];
   for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
     try {
       const link = await readlink(`/proc/${entry}/ns/net`); // net:[4026532301]
       const ino = Number(/\[(\d+)\]/.exec(link)?.[1]);
-      if (inodes.has(ino) && (await isRunning(Number(entry)))) found.push(Number(entry));
+      if (inodes.has(ino) && (await isRunning(Number(entry)))) {
+        found.push(Number(entry));
+      }
     } catch {
       /* exited meanwhile, or a kernel thread */
     }
@@ -98,12 +112,21 @@ async function parentOf(pid: number): Promise<number | undefined> {
 export async function descendants(pids: readonly number[]): Promise<number[]> {
   const children = new Map<number, number[]>();
   for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
     const ppid = await parentOf(Number(entry));
-    if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    if (ppid !== undefined) {
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    }
   }
   const found: number[] = [];
-  const walk = (p: number): void => { for (const c of children.get(p) ?? []) { found.push(c); walk(c); } };
+  const walk = (p: number): void => {
+    for (const c of children.get(p) ?? []) {
+      found.push(c);
+      walk(c);
+    }
+  };
   pids.forEach(walk);
   return found;
 }

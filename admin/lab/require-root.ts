@@ -3,7 +3,9 @@ import { LabError } from '../errors.js';
 
 /** Throws a LabError unless `uid` (default: this process's) is 0; `hint` ends the message. */
 export function requireRoot(uid: number | undefined = process.getuid?.(), hint = ''): void {
-  if (uid === 0) return;
+  if (uid === 0) {
+    return;
+  }
   throw new LabError(
     'the lab fleet needs root: it creates network namespaces, a bridge and veth pairs, and ' +
       `bind-mounts each host's private /srv, /root and /run (running as uid ${uid ?? 'unknown'}). ` +

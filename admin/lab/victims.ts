@@ -11,16 +11,25 @@ export interface Victim {
   what: string; // `sshd 123 (cloud3)`, `hub 456`
 }
 
-export async function recordedVictims(dir: string, hosts: readonly { name: string; sshdPid?: number | null }[]): Promise<Victim[]> {
+export async function recordedVictims(
+  dir: string,
+  hosts: readonly { name: string; sshdPid?: number | null }[],
+): Promise<Victim[]> {
   const found = new Map<number, string>();
   for (const h of hosts) {
-    const fromFile = Number((await readFile(sshdPidPath(dir, h.name), 'utf8').catch(() => '')).trim());
+    const fromFile = Number(
+      (await readFile(sshdPidPath(dir, h.name), 'utf8').catch(() => '')).trim(),
+    );
     for (const pid of new Set([h.sshdPid ?? 0, fromFile])) {
-      if (await cmdlineIncludes(pid, sshdConfigPath(dir, h.name))) found.set(pid, `sshd ${pid} (${h.name})`);
+      if (await cmdlineIncludes(pid, sshdConfigPath(dir, h.name))) {
+        found.set(pid, `sshd ${pid} (${h.name})`);
+      }
     }
   }
   for (const r of await readPidRecords(dir)) {
-    if (await cmdlineIncludes(r.pid, r.cmdline)) found.set(r.pid, `${r.name} ${r.pid}`);
+    if (await cmdlineIncludes(r.pid, r.cmdline)) {
+      found.set(r.pid, `${r.name} ${r.pid}`);
+    }
   }
   return [...found].map(([pid, what]) => ({ pid, what }));
 }

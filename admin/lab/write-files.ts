@@ -5,7 +5,13 @@ import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostsTxt, servicesYaml, sshConfig } from './client-files.js';
 import {
-  authorizedKeys, etcHosts, fstab, knownHosts, profile, rootSshConfig, sshdConfig,
+  authorizedKeys,
+  etcHosts,
+  fstab,
+  knownHosts,
+  profile,
+  rootSshConfig,
+  sshdConfig,
 } from './netns/index.js';
 import type { KeyPair } from './keys.js';
 import { etcNetnsDir, hostDir, type LabState, type StateHost } from './netns/index.js';
@@ -32,8 +38,12 @@ export interface HostKeys {
 export async function writeHostDir(dir: string, h: StateHost, keys: HostKeys): Promise<void> {
   const d = hostDir(dir, h.name);
   await mkdir(d);
-  for (const sub of ['srv', 'etc-tinc', 'var-log', 'run', 'run/sshd', 'run/lock']) await mkdir(join(d, sub));
-  for (const sub of ['root', 'root/.ssh']) await mkdir(join(d, sub), { mode: 0o700 });
+  for (const sub of ['srv', 'etc-tinc', 'var-log', 'run', 'run/sshd', 'run/lock']) {
+    await mkdir(join(d, sub));
+  }
+  for (const sub of ['root', 'root/.ssh']) {
+    await mkdir(join(d, sub), { mode: 0o700 });
+  }
   await chmod(join(d, 'run/lock'), 0o1777);
   const etc = etcNetnsDir(h.netns);
   await Promise.all([
@@ -56,12 +66,14 @@ export async function writeSharedFiles(state: LabState): Promise<void> {
   const keys = authorizedKeys(state.adminKey, state.hosts);
   const known = knownHosts(state.hosts);
   const hostsFile = etcHosts(state.hosts);
-  await Promise.all(state.hosts.map(async (h) => {
-    const ssh = join(hostDir(state.dir, h.name), 'root/.ssh');
-    await writeAtomic(join(ssh, 'authorized_keys'), keys, 0o600);
-    await writeAtomic(join(ssh, 'known_hosts'), known, 0o644);
-    await writeFile(join(etcNetnsDir(h.netns), 'hosts'), hostsFile);
-  }));
+  await Promise.all(
+    state.hosts.map(async (h) => {
+      const ssh = join(hostDir(state.dir, h.name), 'root/.ssh');
+      await writeAtomic(join(ssh, 'authorized_keys'), keys, 0o600);
+      await writeAtomic(join(ssh, 'known_hosts'), known, 0o644);
+      await writeFile(join(etcNetnsDir(h.netns), 'hosts'), hostsFile);
+    }),
+  );
   await writeAtomic(join(state.dir, 'known_hosts'), known);
   await writeAtomic(join(state.dir, 'ssh_config'), sshConfig(state.dir, state.hosts));
   await writeAtomic(join(state.dir, 'services.yaml'), servicesYaml(state));

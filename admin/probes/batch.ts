@@ -19,7 +19,9 @@ export const newNonce = (): string => randomBytes(6).toString('hex');
  * without a final newline still ends before the marker (the parser takes that newline back). */
 export function batchCommand(commands: Command[], nonce: string): Command {
   const parts = commands.flatMap((c, i) => [
-    ...cmd('echo', `${beginPrefix(nonce)}${i}`).parts, new Raw('; ('), ...c.parts,
+    ...cmd('echo', `${beginPrefix(nonce)}${i}`).parts,
+    new Raw('; ('),
+    ...c.parts,
     new Raw(`); printf '\\n${endPrefix(nonce)}%s\\n' "$?";`),
   ]);
   return { parts };
@@ -31,11 +33,15 @@ export function splitBatch(stdout: string, count: number, nonce: string): BatchP
   const starts = [...stdout.matchAll(new RegExp(`^${beginPrefix(nonce)}(\\d+)\\n`, 'gm'))];
   starts.forEach((m, k) => {
     const i = Number(m[1]);
-    if (i >= count) return;
+    if (i >= count) {
+      return;
+    }
     const from = m.index + m[0].length;
     const body = stdout.slice(from, starts[k + 1]?.index ?? stdout.length);
     const end = new RegExp(`\\n${endPrefix(nonce)}(\\d+)\\n?$`).exec(body);
-    parts[i] = end ? { stdout: body.slice(0, end.index), exitCode: Number(end[1]) } : { stdout: body, exitCode: null };
+    parts[i] = end
+      ? { stdout: body.slice(0, end.index), exitCode: Number(end[1]) }
+      : { stdout: body, exitCode: null };
   });
   return parts;
 }

@@ -4,7 +4,17 @@ import { cmd, Raw, type Command } from '../transport/command.js';
 
 /** `printf '%s\n' LINE | socat -t 5 stdio UNIX-CONNECT:SOCKET`, as data. */
 export function runtimeCommand(socket: string, line: string): Command {
-  return cmd('printf', '%s\\n', line, new Raw('|'), 'socat', '-t', '5', 'stdio', `UNIX-CONNECT:${socket}`);
+  return cmd(
+    'printf',
+    '%s\\n',
+    line,
+    new Raw('|'),
+    'socat',
+    '-t',
+    '5',
+    'stdio',
+    `UNIX-CONNECT:${socket}`,
+  );
 }
 
 export const showStat = (socket: string): Command => runtimeCommand(socket, 'show stat');

@@ -14,21 +14,27 @@ export interface StatRow {
 export function parseShowStat(csv: string): StatRow[] {
   const lines = csv.split('\n').map((l) => l.trimEnd());
   const header = lines.find((l) => l.startsWith('# '));
-  if (!header) return [];
+  if (!header) {
+    return [];
+  }
   const names = header.slice(2).split(',');
-  return lines.filter((l) => l !== '' && !l.startsWith('#')).map((line) => {
-    const values = line.split(',');
-    const fields = Object.fromEntries(names.map((n, i) => [n, values[i] ?? '']).filter(([n]) => n !== ''));
-    return {
-      proxy: fields.pxname ?? '',
-      server: fields.svname ?? '',
-      currentSessions: Number(fields.scur || 0),
-      status: fields.status ?? '',
-      checkStatus: fields.check_status ?? '',
-      weight: Number(fields.weight || 0),
-      fields,
-    };
-  });
+  return lines
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((line) => {
+      const values = line.split(',');
+      const fields = Object.fromEntries(
+        names.map((n, i) => [n, values[i] ?? '']).filter(([n]) => n !== ''),
+      );
+      return {
+        proxy: fields.pxname ?? '',
+        server: fields.svname ?? '',
+        currentSessions: Number(fields.scur || 0),
+        status: fields.status ?? '',
+        checkStatus: fields.check_status ?? '',
+        weight: Number(fields.weight || 0),
+        fields,
+      };
+    });
 }
 
 /** The row of one server of one backend. */

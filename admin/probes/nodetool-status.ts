@@ -37,23 +37,45 @@ function headerColumns(line: string): string[] {
 function parseRow(line: string, dc: string, columns: string[]): NodetoolRow | string {
   const words = line.trim().split(/\s+/);
   const m = ROW.exec(line)!;
-  const row: NodetoolRow = { dc, status: m[1] as NodeStatus, state: m[2] as NodeState, address: '', load: '', tokens: 1, owns: '', hostId: '', rack: '' };
+  const row: NodetoolRow = {
+    dc,
+    status: m[1] as NodeStatus,
+    state: m[2] as NodeState,
+    address: '',
+    load: '',
+    tokens: 1,
+    owns: '',
+    hostId: '',
+    rack: '',
+  };
   let i = 1; // words[0] is the status and state letters (`--` column)
   const take = (): string | undefined => words[i++];
   for (const column of columns.slice(1)) {
     const word = take();
-    if (word === undefined) return `row ${JSON.stringify(line.trim())} has no ${column} column`;
-    if (column === 'Address') row.address = word;
-    else if (column === 'Load') row.load = word !== '?' && LOAD_UNIT.test(words[i] ?? '') ? `${word} ${take()}` : word;
-    else if (column === 'Tokens') {
-      if (!/^\d+$/.test(word)) return `row ${JSON.stringify(line.trim())}: Tokens ${JSON.stringify(word)} is not a count`;
+    if (word === undefined) {
+      return `row ${JSON.stringify(line.trim())} has no ${column} column`;
+    }
+    if (column === 'Address') {
+      row.address = word;
+    } else if (column === 'Load') {
+      row.load = word !== '?' && LOAD_UNIT.test(words[i] ?? '') ? `${word} ${take()}` : word;
+    } else if (column === 'Tokens') {
+      if (!/^\d+$/.test(word)) {
+        return `row ${JSON.stringify(line.trim())}: Tokens ${JSON.stringify(word)} is not a count`;
+      }
       row.tokens = Number(word);
-    } else if (column === 'Token') row.token = word;
-    else if (column.startsWith('Owns')) {
-      if (!OWNS.test(word)) return `row ${JSON.stringify(line.trim())}: Owns ${JSON.stringify(word)} is not a percentage or ?`;
+    } else if (column === 'Token') {
+      row.token = word;
+    } else if (column.startsWith('Owns')) {
+      if (!OWNS.test(word)) {
+        return `row ${JSON.stringify(line.trim())}: Owns ${JSON.stringify(word)} is not a percentage or ?`;
+      }
       row.owns = word;
-    } else if (column === 'Host ID') row.hostId = word;
-    else if (column === 'Rack') row.rack = [word, ...words.slice(i)].join(' '); // the last column
+    } else if (column === 'Host ID') {
+      row.hostId = word;
+    } else if (column === 'Rack') {
+      row.rack = [word, ...words.slice(i)].join(' '); // the last column
+    }
   }
   return row;
 }
@@ -66,22 +88,42 @@ export function parseNodetoolStatus(text: string): NodetoolStatus {
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\r$/, '').trimEnd();
     const dcLine = /^Datacenter: (.*)$/.exec(line);
-    if (dcLine) { dc = dcLine[1]!.trim(); columns = undefined; continue; }
-    if (HEADER.test(line)) { columns = headerColumns(line); continue; }
-    if (!ROW.test(line)) continue; // ==== underline, legend, blank lines, the Note, JVM warnings
-    if (dc === undefined || columns === undefined) return { ok: false, error: `node row before a Datacenter and header line: ${JSON.stringify(line)}` };
+    if (dcLine) {
+      dc = dcLine[1]!.trim();
+      columns = undefined;
+      continue;
+    }
+    if (HEADER.test(line)) {
+      columns = headerColumns(line);
+      continue;
+    }
+    if (!ROW.test(line)) {
+      continue; // ==== underline, legend, blank lines, the Note, JVM warnings
+    }
+    if (dc === undefined || columns === undefined) {
+      return {
+        ok: false,
+        error: `node row before a Datacenter and header line: ${JSON.stringify(line)}`,
+      };
+    }
     const row = parseRow(line, dc, columns);
-    if (typeof row === 'string') return { ok: false, error: row };
+    if (typeof row === 'string') {
+      return { ok: false, error: row };
+    }
     rows.push(row);
   }
-  if (dc === undefined) return { ok: false, error: 'no "Datacenter:" line: not nodetool status output' };
+  if (dc === undefined) {
+    return { ok: false, error: 'no "Datacenter:" line: not nodetool status output' };
+  }
   return { ok: true, rows };
 }
 
 /** The address without the port 4.x `-pp` adds (`10.0.0.1:7000`, `[::1]:7000`). */
 export function addressOnly(address: string): string {
   const v6 = /^\[(.+)\]:\d+$/.exec(address);
-  if (v6) return v6[1]!;
+  if (v6) {
+    return v6[1]!;
+  }
   const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(address);
   return v4 ? v4[1]! : address;
 }

@@ -13,7 +13,9 @@ export function parsePortHolders(lines: readonly string[]): PortHolder[] {
   const out: PortHolder[] = [];
   for (const line of lines) {
     const m = /^\s*(\d+)\s+(\d+)(?:\s+(.*))?$/.exec(line);
-    if (m) out.push({ pid: Number(m[1]), session: Number(m[2]), command: (m[3] ?? '').trim() });
+    if (m) {
+      out.push({ pid: Number(m[1]), session: Number(m[2]), command: (m[3] ?? '').trim() });
+    }
   }
   return out;
 }
@@ -23,6 +25,8 @@ export const heldByUnit = (holders: readonly PortHolder[], pid: number): boolean
 
 /** `pid 42 (node -e …)`, for the operator; no holders while something listens means it is out of sight. */
 export function describeHolders(holders: readonly PortHolder[]): string {
-  if (holders.length === 0) return 'a process not visible here (another user\'s, or another pid namespace\'s)';
+  if (holders.length === 0) {
+    return "a process not visible here (another user's, or another pid namespace's)";
+  }
   return holders.map((h) => `pid ${h.pid}${h.command ? ` (${h.command})` : ''}`).join(', ');
 }

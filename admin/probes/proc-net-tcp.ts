@@ -20,9 +20,16 @@ export function parseProcNetTcp(text: string): TcpSocket[] {
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
     const local = /^([0-9A-F]+):([0-9A-F]{4})$/.exec(f[1] ?? '');
-    if (!local || !/^[0-9A-F]{2}$/.test(f[3] ?? '')) continue;
+    if (!local || !/^[0-9A-F]{2}$/.test(f[3] ?? '')) {
+      continue;
+    }
     const addr = local[1]!;
-    out.push({ localAddress: addr.length === 8 ? ipv4(addr) : addr, localPort: parseInt(local[2]!, 16), state: f[3]!, inode: Number(f[9] ?? 0) });
+    out.push({
+      localAddress: addr.length === 8 ? ipv4(addr) : addr,
+      localPort: parseInt(local[2]!, 16),
+      state: f[3]!,
+      inode: Number(f[9] ?? 0),
+    });
   }
   return out;
 }

@@ -14,7 +14,9 @@ export function parsePs(text: string): PsRow[] {
   const rows: PsRow[] = [];
   for (const line of text.split('\n')) {
     const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-    if (m) rows.push({ pid: Number(m[1]), elapsedSec: Number(m[2]), args: m[3]!.trimEnd() });
+    if (m) {
+      rows.push({ pid: Number(m[1]), elapsedSec: Number(m[2]), args: m[3]!.trimEnd() });
+    }
   }
   return rows;
 }

@@ -15,7 +15,9 @@ export function parseScan(text: string): ScannedUnit[] {
   for (const line of text.split('\n')) {
     const m = /^unit (\S+) pid=(\d*) alive=([01]) version=(.*)$/.exec(line.trim());
     const stem = m ? parseStem(m[1]!) : undefined;
-    if (!m || !stem) continue;
+    if (!m || !stem) {
+      continue;
+    }
     const version = m[4]!.trim();
     out.push({
       ...stem,

@@ -14,9 +14,15 @@ export function parseSections(text: string): Map<string, Section> {
     if (header) {
       current = { args: header[2]!.trim().split(/\s+/).filter(Boolean), lines: [] };
       out.set(header[1]!, current);
-    } else if (current) current.lines.push(line);
+    } else if (current) {
+      current.lines.push(line);
+    }
   }
-  for (const s of out.values()) while (s.lines.length > 0 && s.lines.at(-1) === '') s.lines.pop();
+  for (const s of out.values()) {
+    while (s.lines.length > 0 && s.lines.at(-1) === '') {
+      s.lines.pop();
+    }
+  }
   return out;
 }
 

@@ -17,7 +17,9 @@ function logTail(s: Sections): string | undefined {
 /** A stand-in (and any hub that follows it) answers /version with JSON `{ version }` or plain text. */
 export function parseReportedVersion(body: string): string | undefined {
   const text = body.trim();
-  if (text === '') return undefined;
+  if (text === '') {
+    return undefined;
+  }
   try {
     const v = (JSON.parse(text) as { version?: unknown }).version;
     return typeof v === 'string' && v !== '' ? v : undefined;
@@ -30,18 +32,27 @@ export function parseReportedVersion(body: string): string | undefined {
 function listenedPort(s: Sections): number | undefined {
   const listen = s.get('listen');
   const port = Number(listen?.args[0]);
-  return Number.isInteger(port) && listensOn(parseProcNetTcp(listen!.lines.join('\n')), port) ? port : undefined;
+  return Number.isInteger(port) && listensOn(parseProcNetTcp(listen!.lines.join('\n')), port)
+    ? port
+    : undefined;
 }
 
 function notRunning(s: Sections, state: string, pid: string): Health {
-  const why = state === 'none' ? 'no pid file'
-    : state === 'gone' ? `pid ${pid} exited (a failed start or a crash left its pid file)`
-      : state === 'other' ? `pid ${pid} runs another program (stale pid file)`
-        : `no evidence (${state || 'empty output'})`;
+  const why =
+    state === 'none'
+      ? 'no pid file'
+      : state === 'gone'
+        ? `pid ${pid} exited (a failed start or a crash left its pid file)`
+        : state === 'other'
+          ? `pid ${pid} runs another program (stale pid file)`
+          : `no evidence (${state || 'empty output'})`;
   // Whoever holds the port now is why a start would fail: say so before anyone tries.
   const port = listenedPort(s);
   const holders = s.get('holders');
-  const detail = port !== undefined && holders ? `${why}; port ${port} is held by ${describeHolders(parsePortHolders(holders.lines))}` : why;
+  const detail =
+    port !== undefined && holders
+      ? `${why}; port ${port} is held by ${describeHolders(parsePortHolders(holders.lines))}`
+      : why;
   const tail = logTail(s);
   return { state: 'stopped', detail, ...(tail ? { logTail: tail } : {}) };
 }
@@ -50,15 +61,23 @@ function notRunning(s: Sections, state: string, pid: string): Health {
 function problem(s: Sections, pid: number): string | undefined {
   const listen = s.get('listen');
   const port = Number(listen?.args[0]);
-  if (Number.isInteger(port) && listenedPort(s) === undefined) return `not listening on port ${port}`;
+  if (Number.isInteger(port) && listenedPort(s) === undefined) {
+    return `not listening on port ${port}`;
+  }
   // Something listens, but is it the unit? (A squatter would also answer the health URL.)
   // Output without a holders section (older Salvo) is judged by the listen section alone.
   const holders = s.has('holders') ? parsePortHolders(s.get('holders')!.lines) : undefined;
-  if (Number.isInteger(port) && holders && !heldByUnit(holders, pid)) return `port ${port} is held by ${describeHolders(holders)}, not by pid ${pid}`;
+  if (Number.isInteger(port) && holders && !heldByUnit(holders, pid)) {
+    return `port ${port} is held by ${describeHolders(holders)}, not by pid ${pid}`;
+  }
   const code = firstLine(s, 'http');
   const url = s.get('http')?.args[0] ?? '-';
-  if (url === '-' || code === '-' || code === '') return undefined; // no URL, or no curl on the host
-  if (code === '000') return `no HTTP answer from ${url}`;
+  if (url === '-' || code === '-' || code === '') {
+    return undefined; // no URL, or no curl on the host
+  }
+  if (code === '000') {
+    return `no HTTP answer from ${url}`;
+  }
   return /^2\d\d$/.test(code) ? undefined : `${url} answered HTTP ${code}`;
 }
 
@@ -66,9 +85,13 @@ export function parseUnitStatus(stdout: string): Health {
   const s = parseSections(stdout);
   const state = firstLine(s, 'state');
   const pidText = firstLine(s, 'pid');
-  if (state !== 'ours') return notRunning(s, state, pidText);
+  if (state !== 'ours') {
+    return notRunning(s, state, pidText);
+  }
   const ps = parsePs((s.get('ps')?.lines ?? []).join('\n'))[0];
-  const version = parseReportedVersion((s.get('reported-version')?.lines ?? []).join('\n')) ?? (firstLine(s, 'version') || undefined);
+  const version =
+    parseReportedVersion((s.get('reported-version')?.lines ?? []).join('\n')) ??
+    (firstLine(s, 'version') || undefined);
   const base: Health = {
     state: 'running',
     pid: Number(pidText),
@@ -76,7 +99,9 @@ export function parseUnitStatus(stdout: string): Health {
     ...(version && version !== '-' ? { version } : {}),
   };
   const why = problem(s, Number(pidText));
-  if (!why) return base;
+  if (!why) {
+    return base;
+  }
   const tail = logTail(s);
   return { ...base, state: 'unhealthy', detail: why, ...(tail ? { logTail: tail } : {}) };
 }

@@ -17,7 +17,10 @@ export interface UnitContext {
   signal?: AbortSignal;
 }
 
-export type UnitResult = { outcome: 'done' } | { outcome: 'interrupted' } | { outcome: 'failed'; failure: UnitFailure };
+export type UnitResult =
+  | { outcome: 'done' }
+  | { outcome: 'interrupted' }
+  | { outcome: 'failed'; failure: UnitFailure };
 
 const UNREACHABLE = new Set(['unreachable', 'auth', 'hostkey']);
 
@@ -26,21 +29,53 @@ export function tail(text: string, lines = 10): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-export async function applyUnit(pu: PlannedUnit, fromStep: number, ctx: UnitContext): Promise<UnitResult> {
+export async function applyUnit(
+  pu: PlannedUnit,
+  fromStep: number,
+  ctx: UnitContext,
+): Promise<UnitResult> {
   for (let i = fromStep; i < pu.steps.length; i++) {
     const r = await runStep(pu, i, ctx);
-    if (interrupted(r, ctx.signal)) return { outcome: 'interrupted' };
-    if (!r.ok) return failed(pu, await stepFailure(pu, pu.steps[i]!, r, ctx), ctx);
+    if (interrupted(r, ctx.signal)) {
+      return { outcome: 'interrupted' };
+    }
+    if (!r.ok) {
+      return failed(pu, await stepFailure(pu, pu.steps[i]!, r, ctx), ctx);
+    }
   }
   if (pu.gate) {
     const g = await waitGate(pu, pu.gate, ctx.inv, ctx.exec, ctx.signal);
-    if (!g.ok && g.interrupted) return { outcome: 'interrupted' };
-    if (!g.ok) {
-      ctx.emit({ kind: 'gate-fail', unit: pu.id, durationMs: g.durationMs, reason: g.reason, ...(g.health ? { health: g.health } : {}) });
-      const logTail = g.health?.logTail;
-      return failed(pu, { unit: pu.id, host: pu.unit.host, reason: g.reason, unreachable: g.unreachable, ...(logTail ? { logTail } : {}) }, ctx);
+    if (!g.ok && g.interrupted) {
+      return { outcome: 'interrupted' };
     }
-    ctx.emit({ kind: 'gate-pass', unit: pu.id, passes: g.passes, durationMs: g.durationMs, health: g.health });
+    if (!g.ok) {
+      ctx.emit({
+        kind: 'gate-fail',
+        unit: pu.id,
+        durationMs: g.durationMs,
+        reason: g.reason,
+        ...(g.health ? { health: g.health } : {}),
+      });
+      const logTail = g.health?.logTail;
+      return failed(
+        pu,
+        {
+          unit: pu.id,
+          host: pu.unit.host,
+          reason: g.reason,
+          unreachable: g.unreachable,
+          ...(logTail ? { logTail } : {}),
+        },
+        ctx,
+      );
+    }
+    ctx.emit({
+      kind: 'gate-pass',
+      unit: pu.id,
+      passes: g.passes,
+      durationMs: g.durationMs,
+      health: g.health,
+    });
   }
   ctx.record({ t: 'unit', unit: pu.id, state: 'done' });
   ctx.emit({ kind: 'unit-done', unit: pu.id });
@@ -50,12 +85,39 @@ export async function applyUnit(pu: PlannedUnit, fromStep: number, ctx: UnitCont
 async function runStep(pu: PlannedUnit, i: number, ctx: UnitContext): Promise<CommandResult> {
   const step = pu.steps[i]!;
   ctx.record({ t: 'step-start', unit: pu.id, step: i });
-  ctx.emit({ kind: 'step-start', unit: pu.id, step: i, steps: pu.steps.length, name: step.name, host: step.host, command: display(step.command) });
-  const r = await ctx.exec(step.host, step.command, { timeoutMs: step.timeoutMs, signal: ctx.signal });
-  ctx.record({ t: 'step-end', unit: pu.id, step: i, ok: r.ok, exitCode: r.exitCode, durationMs: r.durationMs, ...(r.failure ? { failure: r.failure.kind } : {}) });
   ctx.emit({
-    kind: 'step-end', unit: pu.id, step: i, name: step.name, host: step.host, ok: r.ok, exitCode: r.exitCode,
-    durationMs: r.durationMs, output: tail(`${r.stdout}${r.stderr}`), ...(r.failure ? { failure: r.failure } : {}),
+    kind: 'step-start',
+    unit: pu.id,
+    step: i,
+    steps: pu.steps.length,
+    name: step.name,
+    host: step.host,
+    command: display(step.command),
+  });
+  const r = await ctx.exec(step.host, step.command, {
+    timeoutMs: step.timeoutMs,
+    signal: ctx.signal,
+  });
+  ctx.record({
+    t: 'step-end',
+    unit: pu.id,
+    step: i,
+    ok: r.ok,
+    exitCode: r.exitCode,
+    durationMs: r.durationMs,
+    ...(r.failure ? { failure: r.failure.kind } : {}),
+  });
+  ctx.emit({
+    kind: 'step-end',
+    unit: pu.id,
+    step: i,
+    name: step.name,
+    host: step.host,
+    ok: r.ok,
+    exitCode: r.exitCode,
+    durationMs: r.durationMs,
+    output: tail(`${r.stdout}${r.stderr}`),
+    ...(r.failure ? { failure: r.failure } : {}),
   });
   return r;
 }
@@ -66,17 +128,38 @@ function interrupted(r: CommandResult, signal?: AbortSignal): boolean {
 }
 
 /** The step's own words, and the unit's log tail from one probe (why a start failed is in its log). */
-async function stepFailure(pu: PlannedUnit, step: Step, r: CommandResult, ctx: UnitContext): Promise<UnitFailure> {
-  const what = !r.failure || r.failure.kind === 'nonzero' ? `exit ${r.exitCode}` : `${r.failure.kind}: ${r.failure.message}`;
+async function stepFailure(
+  pu: PlannedUnit,
+  step: Step,
+  r: CommandResult,
+  ctx: UnitContext,
+): Promise<UnitFailure> {
+  const what =
+    !r.failure || r.failure.kind === 'nonzero'
+      ? `exit ${r.exitCode}`
+      : `${r.failure.kind}: ${r.failure.message}`;
   const unreachable = !!r.failure && UNREACHABLE.has(r.failure.kind);
-  const probe = unreachable ? undefined : await probeOnce(pu, ctx.inv, ctx.exec, 5000, ctx.signal).catch(() => undefined);
+  const probe = unreachable
+    ? undefined
+    : await probeOnce(pu, ctx.inv, ctx.exec, 5000, ctx.signal).catch(() => undefined);
   const logTail = probe?.health.logTail ?? tail(`${r.stdout}${r.stderr}`);
-  return { unit: pu.id, host: pu.unit.host, reason: `step "${step.name}" on ${step.host} failed (${what})`, unreachable, ...(logTail ? { logTail } : {}) };
+  return {
+    unit: pu.id,
+    host: pu.unit.host,
+    reason: `step "${step.name}" on ${step.host} failed (${what})`,
+    unreachable,
+    ...(logTail ? { logTail } : {}),
+  };
 }
 
 function failed(pu: PlannedUnit, failure: UnitFailure, ctx: UnitContext): UnitResult {
   ctx.record({
-    t: 'unit', unit: pu.id, state: 'failed', reason: failure.reason, unreachable: failure.unreachable, host: pu.unit.host,
+    t: 'unit',
+    unit: pu.id,
+    state: 'failed',
+    reason: failure.reason,
+    unreachable: failure.unreachable,
+    host: pu.unit.host,
     ...(failure.logTail ? { logTail: failure.logTail } : {}),
   });
   return { outcome: 'failed', failure };

@@ -15,51 +15,102 @@ export interface ApplyContext extends UnitContext {
   halt?: AbortSignal;
 }
 
-interface Tally { done: string[]; failed: UnitFailure[]; interrupted: string[]; budgetExceeded: boolean }
+interface Tally {
+  done: string[];
+  failed: UnitFailure[];
+  interrupted: string[];
+  budgetExceeded: boolean;
+}
 
 export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<RolloutResult> {
-  const t: Tally = { done: [], failed: [...(ctx.resume?.failures ?? [])], interrupted: [], budgetExceeded: false };
+  const t: Tally = {
+    done: [],
+    failed: [...(ctx.resume?.failures ?? [])],
+    interrupted: [],
+    budgetExceeded: false,
+  };
   const finished = (pu: PlannedUnit): boolean => ctx.resume?.units.get(pu.id)?.state !== undefined;
-  for (const pu of plan.batches.flatMap((b) => b.units)) if (ctx.resume?.units.get(pu.id)?.state === 'done') t.done.push(pu.id);
+  for (const pu of plan.batches.flatMap((b) => b.units)) {
+    if (ctx.resume?.units.get(pu.id)?.state === 'done') {
+      t.done.push(pu.id);
+    }
+  }
   const limit = pLimit(Math.max(1, ctx.concurrency));
   let next = 0;
   for (; next < plan.batches.length; next++) {
-    if (ctx.signal?.aborted || ctx.halt?.aborted || overBudget(plan, t, ctx)) break;
+    if (ctx.signal?.aborted || ctx.halt?.aborted || overBudget(plan, t, ctx)) {
+      break;
+    }
     const batch = plan.batches[next]!;
     const todo = batch.units.filter((pu) => !finished(pu));
-    if (!todo.length) continue; // finished before a resume
-    ctx.emit({ kind: 'batch-start', index: batch.index, total: plan.batches.length, service: batch.service, op: batch.op, units: todo.map((u) => u.id) });
-    await Promise.all(todo.map((pu) => limit(async () => {
-      const r = await applyUnit(pu, firstUnfinished(ctx.resume?.units.get(pu.id)), ctx);
-      count(plan, t, pu, r, ctx);
-    })));
+    if (!todo.length) {
+      continue; // finished before a resume
+    }
+    ctx.emit({
+      kind: 'batch-start',
+      index: batch.index,
+      total: plan.batches.length,
+      service: batch.service,
+      op: batch.op,
+      units: todo.map((u) => u.id),
+    });
+    await Promise.all(
+      todo.map((pu) =>
+        limit(async () => {
+          const r = await applyUnit(pu, firstUnfinished(ctx.resume?.units.get(pu.id)), ctx);
+          count(plan, t, pu, r, ctx);
+        }),
+      ),
+    );
   }
-  const notStarted = plan.batches.slice(next).flatMap((b: Batch) => b.units.filter((pu) => !finished(pu)).map((pu) => pu.id));
-  const stopped = (ctx.signal?.aborted || ctx.halt?.aborted) && notStarted.length > 0 && !t.budgetExceeded;
+  const notStarted = plan.batches
+    .slice(next)
+    .flatMap((b: Batch) => b.units.filter((pu) => !finished(pu)).map((pu) => pu.id));
+  const stopped =
+    (ctx.signal?.aborted || ctx.halt?.aborted) && notStarted.length > 0 && !t.budgetExceeded;
   return {
     state: t.interrupted.length || stopped ? 'interrupted' : t.failed.length ? 'failed' : 'done',
-    done: t.done, failed: t.failed, notStarted: [...t.interrupted, ...notStarted], budgetExceeded: t.budgetExceeded,
+    done: t.done,
+    failed: t.failed,
+    notStarted: [...t.interrupted, ...notStarted],
+    budgetExceeded: t.budgetExceeded,
   };
 }
 
 function count(plan: Plan, t: Tally, pu: PlannedUnit, r: UnitResult, ctx: ApplyContext): void {
-  if (r.outcome === 'done') t.done.push(pu.id);
-  else if (r.outcome === 'interrupted') t.interrupted.push(pu.id);
-  else {
+  if (r.outcome === 'done') {
+    t.done.push(pu.id);
+  } else if (r.outcome === 'interrupted') {
+    t.interrupted.push(pu.id);
+  } else {
     t.failed.push(r.failure);
-    ctx.emit({ kind: 'quarantined', failure: r.failure, failures: t.failed.length, budget: plan.budget });
+    ctx.emit({
+      kind: 'quarantined',
+      failure: r.failure,
+      failures: t.failed.length,
+      budget: plan.budget,
+    });
   }
 }
 
 /** Checked before each batch, so a resumed run that was already over budget does not go on. */
 function overBudget(plan: Plan, t: Tally, ctx: ApplyContext): boolean {
-  if (t.failed.length <= plan.budget) return false;
+  if (t.failed.length <= plan.budget) {
+    return false;
+  }
   if (!t.budgetExceeded) {
     t.budgetExceeded = true;
-    const notStarted = plan.batches.flatMap((b) => b.units).filter((pu) =>
-      !t.done.includes(pu.id) && !t.failed.some((f) => f.unit === pu.id)).map((pu) => pu.id);
+    const notStarted = plan.batches
+      .flatMap((b) => b.units)
+      .filter((pu) => !t.done.includes(pu.id) && !t.failed.some((f) => f.unit === pu.id))
+      .map((pu) => pu.id);
     ctx.record({ t: 'budget-exceeded', failures: t.failed.length, budget: plan.budget });
-    ctx.emit({ kind: 'budget-exceeded', failures: t.failed.length, budget: plan.budget, notStarted });
+    ctx.emit({
+      kind: 'budget-exceeded',
+      failures: t.failed.length,
+      budget: plan.budget,
+      notStarted,
+    });
   }
   return true;
 }

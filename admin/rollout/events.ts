@@ -11,13 +11,42 @@ export type RolloutEvent =
   | { kind: 'lock-wait'; holder: LockHolder | undefined; lockHost: string }
   | { kind: 'lock-acquired'; lockHost: string }
   | { kind: 'lock-lost'; reason: string }
-  | { kind: 'resume'; runId: string; done: string[]; failed: string[]; partial: { unit: string; fromStep: number }[] }
-  | { kind: 'batch-start'; index: number; total: number; service: string; op: Operation; units: string[] }
-  | { kind: 'step-start'; unit: string; step: number; steps: number; name: string; host: string; command: string }
   | {
-    kind: 'step-end'; unit: string; step: number; name: string; host: string; ok: boolean;
-    exitCode: number | null; durationMs: number; failure?: { kind: FailureKind; message: string }; output: string;
-  }
+      kind: 'resume';
+      runId: string;
+      done: string[];
+      failed: string[];
+      partial: { unit: string; fromStep: number }[];
+    }
+  | {
+      kind: 'batch-start';
+      index: number;
+      total: number;
+      service: string;
+      op: Operation;
+      units: string[];
+    }
+  | {
+      kind: 'step-start';
+      unit: string;
+      step: number;
+      steps: number;
+      name: string;
+      host: string;
+      command: string;
+    }
+  | {
+      kind: 'step-end';
+      unit: string;
+      step: number;
+      name: string;
+      host: string;
+      ok: boolean;
+      exitCode: number | null;
+      durationMs: number;
+      failure?: { kind: FailureKind; message: string };
+      output: string;
+    }
   | { kind: 'gate-pass'; unit: string; passes: number; durationMs: number; health: Health }
   | { kind: 'gate-fail'; unit: string; durationMs: number; reason: string; health?: Health }
   | { kind: 'unit-done'; unit: string }

@@ -7,15 +7,28 @@ import type { Executor, GateSpec, PlannedUnit } from './types.js';
 
 export type GateOutcome =
   | { ok: true; passes: number; durationMs: number; health: Health }
-  | { ok: false; reason: string; durationMs: number; health?: Health; interrupted: boolean; unreachable: boolean };
+  | {
+      ok: false;
+      reason: string;
+      durationMs: number;
+      health?: Health;
+      interrupted: boolean;
+      unreachable: boolean;
+    };
 
 const UNREACHABLE = new Set(['unreachable', 'auth', 'hostkey']);
 
 /** Resolves false when the signal fires first. */
 export function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const done = (ok: boolean): void => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); resolve(ok); };
+    if (signal?.aborted) {
+      return resolve(false);
+    }
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(ok);
+    };
     const onAbort = (): void => done(false);
     const timer = setTimeout(() => done(true), ms);
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -24,24 +37,47 @@ export function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
 
 /** Why `h` does not satisfy the gate, or undefined if it does. */
 export function unmet(h: Health, gate: GateSpec): string | undefined {
-  if (h.state !== gate.expect) return `${h.state}${h.detail ? `: ${h.detail}` : ''} (want ${gate.expect})`;
-  if (gate.version && h.version !== undefined && h.version !== gate.version) return `version ${h.version} (want ${gate.version})`;
-  if (gate.peersUp && h.peersNotUp?.length) return `it sees peers not up: ${h.peersNotUp.join(', ')} (want the whole ring up before the next node)`;
+  if (h.state !== gate.expect) {
+    return `${h.state}${h.detail ? `: ${h.detail}` : ''} (want ${gate.expect})`;
+  }
+  if (gate.version && h.version !== undefined && h.version !== gate.version) {
+    return `version ${h.version} (want ${gate.version})`;
+  }
+  if (gate.peersUp && h.peersNotUp?.length) {
+    return `it sees peers not up: ${h.peersNotUp.join(', ')} (want the whole ring up before the next node)`;
+  }
   return undefined;
 }
 
 /** One probe; a host we cannot reach reads as unhealthy, with the reason. */
-export async function probeOnce(pu: PlannedUnit, inv: Inventory, exec: Executor, timeoutMs: number, signal?: AbortSignal):
-  Promise<{ health: Health; result: CommandResult }> {
+export async function probeOnce(
+  pu: PlannedUnit,
+  inv: Inventory,
+  exec: Executor,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ health: Health; result: CommandResult }> {
   const probe = pu.kind.healthProbe(pu.unit, inv);
   const result = await exec(probe.host, probe.command, { timeoutMs, signal });
   if (result.failure && UNREACHABLE.has(result.failure.kind)) {
-    return { result, health: { state: 'unhealthy', detail: `${probe.host} unreachable: ${result.failure.message}` } };
+    return {
+      result,
+      health: {
+        state: 'unhealthy',
+        detail: `${probe.host} unreachable: ${result.failure.message}`,
+      },
+    };
   }
   return { result, health: pu.kind.parseHealth(result.stdout, result.exitCode) };
 }
 
-export async function waitGate(pu: PlannedUnit, gate: GateSpec, inv: Inventory, exec: Executor, signal?: AbortSignal): Promise<GateOutcome> {
+export async function waitGate(
+  pu: PlannedUnit,
+  gate: GateSpec,
+  inv: Inventory,
+  exec: Executor,
+  signal?: AbortSignal,
+): Promise<GateOutcome> {
   const started = Date.now();
   const elapsed = (): number => Date.now() - started;
   let passes = 0;
@@ -52,19 +88,44 @@ export async function waitGate(pu: PlannedUnit, gate: GateSpec, inv: Inventory, 
     const left = gate.timeoutMs - elapsed();
     const { health, result } = await probeOnce(pu, inv, exec, Math.max(1000, left), signal);
     if (signal?.aborted || result.failure?.kind === 'aborted') {
-      return { ok: false, reason: 'interrupted', durationMs: elapsed(), interrupted: true, unreachable: false };
+      return {
+        ok: false,
+        reason: 'interrupted',
+        durationMs: elapsed(),
+        interrupted: true,
+        unreachable: false,
+      };
     }
     last = health;
     unreachable = !!result.failure && UNREACHABLE.has(result.failure.kind);
     const why = unmet(health, gate);
     passes = why ? 0 : passes + 1;
-    if (why) lastReason = why;
-    if (passes >= gate.passes) return { ok: true, passes, durationMs: elapsed(), health };
-    if (elapsed() + gate.intervalMs > gate.timeoutMs) break;
+    if (why) {
+      lastReason = why;
+    }
+    if (passes >= gate.passes) {
+      return { ok: true, passes, durationMs: elapsed(), health };
+    }
+    if (elapsed() + gate.intervalMs > gate.timeoutMs) {
+      break;
+    }
     if (!(await pause(gate.intervalMs, signal))) {
-      return { ok: false, reason: 'interrupted', durationMs: elapsed(), interrupted: true, unreachable: false };
+      return {
+        ok: false,
+        reason: 'interrupted',
+        durationMs: elapsed(),
+        interrupted: true,
+        unreachable: false,
+      };
     }
   }
   const reason = `not ${gate.expect} ${gate.passes}× in a row within ${Math.round(gate.timeoutMs / 1000)}s: ${lastReason}`;
-  return { ok: false, reason, durationMs: elapsed(), health: last, interrupted: false, unreachable };
+  return {
+    ok: false,
+    reason,
+    durationMs: elapsed(),
+    health: last,
+    interrupted: false,
+    unreachable,
+  };
 }

@@ -9,22 +9,58 @@ import type { FailureKind } from '../transport/types.js';
 import type { PlanView } from './plan-view.js';
 import type { RolloutRequest, RunState } from './types.js';
 
-export interface Who { user: string; host: string; pid: number }
+export interface Who {
+  user: string;
+  host: string;
+  pid: number;
+}
 
 export type JournalRecord =
-  | { t: 'run'; v: 1; runId: string; deployment: string; servicesFile: string; request: RolloutRequest; plan: PlanView; at: string } & Who
-  | { t: 'attempt'; at: string } & Who
+  | ({
+      t: 'run';
+      v: 1;
+      runId: string;
+      deployment: string;
+      servicesFile: string;
+      request: RolloutRequest;
+      plan: PlanView;
+      at: string;
+    } & Who)
+  | ({ t: 'attempt'; at: string } & Who)
   | { t: 'step-start'; unit: string; step: number; at: string }
-  | { t: 'step-end'; unit: string; step: number; ok: boolean; exitCode: number | null; failure?: FailureKind; durationMs: number; at: string }
-  | { t: 'unit'; unit: string; state: 'done' | 'failed'; reason?: string; unreachable?: boolean; logTail?: string; host?: string; at: string }
+  | {
+      t: 'step-end';
+      unit: string;
+      step: number;
+      ok: boolean;
+      exitCode: number | null;
+      failure?: FailureKind;
+      durationMs: number;
+      at: string;
+    }
+  | {
+      t: 'unit';
+      unit: string;
+      state: 'done' | 'failed';
+      reason?: string;
+      unreachable?: boolean;
+      logTail?: string;
+      host?: string;
+      at: string;
+    }
   | { t: 'budget-exceeded'; failures: number; budget: number; at: string }
   | { t: 'end'; state: RunState; at: string };
 
 /** Records without their timestamp: the journal stamps them. */
-export type NewRecord = JournalRecord extends infer R ? (R extends unknown ? Omit<R, 'at'> : never) : never;
+export type NewRecord = JournalRecord extends infer R
+  ? R extends unknown
+    ? Omit<R, 'at'>
+    : never
+  : never;
 
 export const runsDir = (servicesDir: string): string => join(servicesDir, '.salvo', 'runs');
-export const journalPath = (servicesDir: string, runId: string): string => join(runsDir(servicesDir), runId, 'journal.jsonl');
+export const journalPath = (servicesDir: string, runId: string): string =>
+  join(runsDir(servicesDir), runId, 'journal.jsonl');
 
 /** Who runs this process: the operator's name (through sudo too), this machine, this pid. */
 export function whoAmI(): Who {
@@ -39,7 +75,10 @@ export function newRunId(op: string, target: string, now = new Date()): string {
 }
 
 export class Journal {
-  private constructor(readonly path: string, private fd: number | undefined) {}
+  private constructor(
+    readonly path: string,
+    private fd: number | undefined,
+  ) {}
 
   /**
    * A new run's journal. The run directory is built under a dot-name and renamed into place, so a
@@ -64,18 +103,26 @@ export class Journal {
   }
 
   write(record: NewRecord): void {
-    if (this.fd === undefined) return;
+    if (this.fd === undefined) {
+      return;
+    }
     writeSync(this.fd, `${JSON.stringify({ ...record, at: new Date().toISOString() })}\n`);
     fsyncSync(this.fd);
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd !== undefined) {
+      closeSync(this.fd);
+    }
     this.fd = undefined;
   }
 }
 
 function syncDir(dir: string): void {
   const fd = openSync(dir, 'r');
-  try { fsyncSync(fd); } finally { closeSync(fd); }
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }

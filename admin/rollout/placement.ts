@@ -29,7 +29,9 @@ export function placementOf(id: string, unit: Unit, inv: Inventory): Placed {
 /** The haproxy backends a service is balanced in: haproxy's `backends` option (default hub). */
 export function backendsServedBy(service: string, inv: Inventory): string[] {
   const haproxy = inv.services.get('haproxy');
-  if (!haproxy) return [];
+  if (!haproxy) {
+    return [];
+  }
   const raw = haproxy.options.backends ?? 'hub';
   const names = Array.isArray(raw) ? raw.map(String) : [String(raw)];
   return names.includes(service) ? [service] : [];
@@ -38,42 +40,69 @@ export function backendsServedBy(service: string, inv: Inventory): string[] {
 /** How many units serve in each backend (over the whole deployment, not just the targeted hosts). */
 export function backendTotals(units: Placed[]): Map<string, number> {
   const totals = new Map<string, number>();
-  for (const u of units) for (const b of u.backends) totals.set(b, (totals.get(b) ?? 0) + 1);
+  for (const u of units) {
+    for (const b of u.backends) {
+      totals.set(b, (totals.get(b) ?? 0) + 1);
+    }
+  }
   return totals;
 }
 
 /** Why `u` may not join `batch`, or undefined if it may. */
-export function conflict(u: Placed, batch: Placed[], totals: Map<string, number>): string | undefined {
+export function conflict(
+  u: Placed,
+  batch: Placed[],
+  totals: Map<string, number>,
+): string | undefined {
   for (const o of batch) {
-    if (o.physical === u.physical) return `${u.id} shares physical host ${u.physical} with ${o.id}`;
-    if (u.rack !== undefined && o.rack === u.rack) return `${u.id} shares rack ${u.rack} with ${o.id}`;
+    if (o.physical === u.physical) {
+      return `${u.id} shares physical host ${u.physical} with ${o.id}`;
+    }
+    if (u.rack !== undefined && o.rack === u.rack) {
+      return `${u.id} shares rack ${u.rack} with ${o.id}`;
+    }
   }
   for (const b of u.backends) {
     const total = totals.get(b) ?? 0;
     const inBatch = batch.filter((o) => o.backends.includes(b)).length;
     // A backend with one server is down whenever that server is; sharing a batch adds nothing.
-    if (total > 1 && inBatch + 1 >= total) return `${u.id} would take down every server of backend ${b}`;
+    if (total > 1 && inBatch + 1 >= total) {
+      return `${u.id} would take down every server of backend ${b}`;
+    }
   }
   return undefined;
 }
 
-export interface Batching<T> { members: T[]; splitBy: string[] }
+export interface Batching<T> {
+  members: T[];
+  splitBy: string[];
+}
 
 /**
  * Greedy, order-keeping: each batch takes the earliest remaining units that fit, up to `size`.
  * The first remaining unit always fits an empty batch, so every unit lands in exactly one batch.
  */
-export function batchUnits<T extends Placed>(units: T[], size: number, totals: Map<string, number>, aware = true): Batching<T>[] {
+export function batchUnits<T extends Placed>(
+  units: T[],
+  size: number,
+  totals: Map<string, number>,
+  aware = true,
+): Batching<T>[] {
   const batches: Batching<T>[] = [];
   let remaining = units;
   while (remaining.length) {
     const members: T[] = [];
     const splitBy: string[] = [];
     for (const u of remaining) {
-      if (members.length >= size) break;
+      if (members.length >= size) {
+        break;
+      }
       const why = aware ? conflict(u, members, totals) : undefined;
-      if (why) splitBy.push(why);
-      else members.push(u);
+      if (why) {
+        splitBy.push(why);
+      } else {
+        members.push(u);
+      }
     }
     batches.push({ members, splitBy: members.length < size && splitBy.length ? splitBy : [] });
     remaining = remaining.filter((u) => !members.includes(u));

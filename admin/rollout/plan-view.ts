@@ -13,10 +13,27 @@ export interface StepView {
 
 /** A command short enough for a plan listing: a script argument becomes a note of its length. */
 export function briefDisplay(c: Command): string {
-  return display({ parts: c.parts.map((p) => (typeof p === 'string' && p.includes('\n') ? new Raw(`<script, ${p.split('\n').length} lines>`) : p)) });
+  return display({
+    parts: c.parts.map((p) =>
+      typeof p === 'string' && p.includes('\n')
+        ? new Raw(`<script, ${p.split('\n').length} lines>`)
+        : p,
+    ),
+  });
 }
-export interface UnitView { id: string; host: string; steps: StepView[]; gate?: GateSpec }
-export interface BatchView { index: number; service: string; op: string; units: UnitView[]; splitBy?: string[] }
+export interface UnitView {
+  id: string;
+  host: string;
+  steps: StepView[];
+  gate?: GateSpec;
+}
+export interface BatchView {
+  index: number;
+  service: string;
+  op: string;
+  units: UnitView[];
+  splitBy?: string[];
+}
 
 export interface PlanView {
   units: number;
@@ -38,7 +55,13 @@ export function viewPlan(plan: Plan): PlanView {
       units: b.units.map((u) => ({
         id: u.id,
         host: u.unit.host,
-        steps: u.steps.map((s) => ({ name: s.name, host: s.host, command: display(s.command), brief: briefDisplay(s.command), timeoutMs: s.timeoutMs })),
+        steps: u.steps.map((s) => ({
+          name: s.name,
+          host: s.host,
+          command: display(s.command),
+          brief: briefDisplay(s.command),
+          timeoutMs: s.timeoutMs,
+        })),
         ...(u.gate ? { gate: u.gate } : {}),
       })),
     })),
@@ -50,7 +73,11 @@ export function viewPlan(plan: Plan): PlanView {
  * commands. Timeouts and gate timings may be tuned between the two.
  */
 export function planSignature(view: PlanView): string {
-  return JSON.stringify(view.batches.map((b) => b.units.map((u) => [u.id, u.steps.map((s) => [s.name, s.host, s.command])])));
+  return JSON.stringify(
+    view.batches.map((b) =>
+      b.units.map((u) => [u.id, u.steps.map((s) => [s.name, s.host, s.command])]),
+    ),
+  );
 }
 
 /** The first difference between two plans, in words, for a refused resume. */
@@ -60,9 +87,15 @@ export function planDifference(journaled: PlanView, fresh: PlanView): string | u
   const gone = a.filter((id) => !b.includes(id));
   const added = b.filter((id) => !a.includes(id));
   if (gone.length || added.length) {
-    return [gone.length ? `no longer planned: ${gone.join(', ')}` : '', added.length ? `newly planned: ${added.join(', ')}` : '']
-      .filter(Boolean).join('; ');
+    return [
+      gone.length ? `no longer planned: ${gone.join(', ')}` : '',
+      added.length ? `newly planned: ${added.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
   }
-  if (planSignature(journaled) !== planSignature(fresh)) return 'the same units now have different batches or steps';
+  if (planSignature(journaled) !== planSignature(fresh)) {
+    return 'the same units now have different batches or steps';
+  }
   return undefined;
 }

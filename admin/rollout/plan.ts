@@ -20,59 +20,100 @@ export function normalizeRequest(r: RolloutRequest): RolloutRequest {
  * service in file order, each in its own batches, so the deployment stays up where batching allows;
  * a cold restart is `stop all` then `start all`.
  */
-export function buildPlan(inv: Inventory, kinds: KindLookup, request: RolloutRequest, hosts?: string[]): Plan {
+export function buildPlan(
+  inv: Inventory,
+  kinds: KindLookup,
+  request: RolloutRequest,
+  hosts?: string[],
+): Plan {
   const req = normalizeRequest(request);
-  if (req.op === 'upgrade' && !req.options.version) throw new UsageError('upgrade needs --version V');
+  if (req.op === 'upgrade' && !req.options.version) {
+    throw new UsageError('upgrade needs --version V');
+  }
   const skipped: Plan['skipped'] = [];
   const groups: PlannedUnit[][] = [];
   for (const service of servicesFor(inv, kinds, req)) {
     const kind = kinds(service);
     const units = kind ? plannedUnits(inv, kind, req, hosts) : 'no service kind for it';
     if (typeof units === 'string') {
-      if (req.target !== 'all') throw new UsageError(`${service}: ${units}`);
+      if (req.target !== 'all') {
+        throw new UsageError(`${service}: ${units}`);
+      }
       skipped.push({ service, reason: units });
-    } else if (units.length) groups.push(units);
-    else if (req.target !== 'all') throw new UsageError(`${service} runs on none of ${req.hosts ?? 'its hosts'}`);
-    else skipped.push({ service, reason: `not on ${req.hosts}` });
+    } else if (units.length) {
+      groups.push(units);
+    } else if (req.target !== 'all') {
+      throw new UsageError(`${service} runs on none of ${req.hosts ?? 'its hosts'}`);
+    } else {
+      skipped.push({ service, reason: `not on ${req.hosts}` });
+    }
   }
   const batches = groups.flatMap((units) => batchesOf(inv, units, req));
-  batches.forEach((b, i) => { b.index = i; });
+  batches.forEach((b, i) => {
+    b.index = i;
+  });
   const total = groups.reduce((n, g) => n + g.length, 0);
-  if (total === 0) throw new UsageError('nothing to do: no service in the plan has a unit on these hosts');
-  return { request: req, batches, units: total, budget: resolveSize(req.budget, total, 0), skipped };
+  if (total === 0) {
+    throw new UsageError('nothing to do: no service in the plan has a unit on these hosts');
+  }
+  return {
+    request: req,
+    batches,
+    units: total,
+    budget: resolveSize(req.budget, total, 0),
+    skipped,
+  };
 }
 
 /** Services of the file, or one named service: one in the file, or a kind with units of its own (tinc). */
 function servicesFor(inv: Inventory, kinds: KindLookup, req: RolloutRequest): string[] {
   const names = [...inv.services.keys()];
   if (req.target === 'all') {
-    if (req.op === 'upgrade') throw new UsageError('upgrade takes one service: salvo upgrade SERVICE --version V');
+    if (req.op === 'upgrade') {
+      throw new UsageError('upgrade takes one service: salvo upgrade SERVICE --version V');
+    }
     return req.op === 'stop' ? names.reverse() : names;
   }
   if (!inv.services.has(req.target) && !kinds(req.target)?.units(inv).length) {
     const known = names.length ? `; the services file has: ${names.join(', ')}` : '';
-    throw new UsageError(`no service \`${req.target}\` in ${inv.file}${didYouMean(req.target, names)}${known}`);
+    throw new UsageError(
+      `no service \`${req.target}\` in ${inv.file}${didYouMean(req.target, names)}${known}`,
+    );
   }
   return [req.target];
 }
 
 /** The kind's units with their steps, or why the kind cannot carry out this operation yet. */
-function plannedUnits(inv: Inventory, kind: ServiceKind, req: RolloutRequest, hosts?: string[]): PlannedUnit[] | string {
+function plannedUnits(
+  inv: Inventory,
+  kind: ServiceKind,
+  req: RolloutRequest,
+  hosts?: string[],
+): PlannedUnit[] | string {
   try {
     return unitsWithSteps(inv, kind, req, hosts);
   } catch (err) {
-    if (err instanceof NotYetSupported) return err.message; // vm, tinc: their own issues bring the steps
+    if (err instanceof NotYetSupported) {
+      return err.message; // vm, tinc: their own issues bring the steps
+    }
     throw err;
   }
 }
 
-function unitsWithSteps(inv: Inventory, kind: ServiceKind, req: RolloutRequest, hosts?: string[]): PlannedUnit[] {
+function unitsWithSteps(
+  inv: Inventory,
+  kind: ServiceKind,
+  req: RolloutRequest,
+  hosts?: string[],
+): PlannedUnit[] {
   return kind.units(inv, hosts).map((unit) => ({
     id: unitId(unit),
     unit,
     kind,
     steps: kind.plan(req.op, unit, inv, req.options),
-    ...(req.wait ? { gate: gateFor(kind, req.op, req.options.version, gateOverrides(inv, kind.kind)) } : {}),
+    ...(req.wait
+      ? { gate: gateFor(kind, req.op, req.options.version, gateOverrides(inv, kind.kind)) }
+      : {}),
   }));
 }
 
@@ -80,8 +121,12 @@ type GateTiming = ServiceKind['gate'];
 
 /** The services file's `gate:` for this service (seconds there, ms here); {} when it has none. */
 export function gateOverrides(inv: Inventory, service: string): Partial<GateTiming> {
-  const g = inv.services.get(service)?.options.gate as { passes?: number; interval?: number; timeout?: number } | undefined;
-  if (!g) return {};
+  const g = inv.services.get(service)?.options.gate as
+    | { passes?: number; interval?: number; timeout?: number }
+    | undefined;
+  if (!g) {
+    return {};
+  }
   return {
     ...(g.passes !== undefined ? { passes: g.passes } : {}),
     ...(g.interval !== undefined ? { intervalMs: g.interval * 1000 } : {}),
@@ -89,7 +134,12 @@ export function gateOverrides(inv: Inventory, service: string): Partial<GateTimi
   };
 }
 
-export function gateFor(kind: ServiceKind, op: Operation, version?: string, overrides: Partial<GateTiming> = {}): GateSpec {
+export function gateFor(
+  kind: ServiceKind,
+  op: Operation,
+  version?: string,
+  overrides: Partial<GateTiming> = {},
+): GateSpec {
   return {
     expect: op === 'stop' ? 'stopped' : 'running',
     ...(op === 'upgrade' && version ? { version } : {}),

@@ -23,13 +23,17 @@ export interface Replay {
 
 /** Parse the lines; a torn last line (the process died mid-write) is dropped, not fatal. */
 export function readJournal(path: string): JournalRecord[] {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const records: JournalRecord[] = [];
   lines.forEach((line, i) => {
     try {
       records.push(JSON.parse(line) as JournalRecord);
     } catch (err) {
-      if (i !== lines.length - 1) throw new Error(`${path}:${i + 1}: unreadable journal record`, { cause: err });
+      if (i !== lines.length - 1) {
+        throw new Error(`${path}:${i + 1}: unreadable journal record`, { cause: err });
+      }
     }
   });
   return records;
@@ -37,18 +41,27 @@ export function readJournal(path: string): JournalRecord[] {
 
 export function replay(records: JournalRecord[]): Replay {
   const header = records[0];
-  if (header?.t !== 'run') throw new Error('journal does not start with its run record');
+  if (header?.t !== 'run') {
+    throw new Error('journal does not start with its run record');
+  }
   const r: Replay = {
-    header, units: new Map(), failures: [], budgetExceeded: false,
+    header,
+    units: new Map(),
+    failures: [],
+    budgetExceeded: false,
     lastAttempt: { user: header.user, host: header.host, pid: header.pid, at: header.at },
   };
-  for (const rec of records.slice(1)) apply(r, rec);
+  for (const rec of records.slice(1)) {
+    apply(r, rec);
+  }
   return r;
 }
 
 function progress(r: Replay, unit: string): UnitProgress {
   let p = r.units.get(unit);
-  if (!p) r.units.set(unit, (p = { okSteps: new Set() }));
+  if (!p) {
+    r.units.set(unit, (p = { okSteps: new Set() }));
+  }
   return p;
 }
 
@@ -59,23 +72,38 @@ function apply(r: Replay, rec: JournalRecord): void {
       r.end = undefined;
       return;
     case 'step-end':
-      if (rec.ok) progress(r, rec.unit).okSteps.add(rec.step);
+      if (rec.ok) {
+        progress(r, rec.unit).okSteps.add(rec.step);
+      }
       return;
     case 'unit':
       progress(r, rec.unit).state = rec.state;
       if (rec.state === 'failed') {
-        r.failures.push({ unit: rec.unit, host: rec.host ?? '', reason: rec.reason ?? 'failed', unreachable: rec.unreachable ?? false, ...(rec.logTail ? { logTail: rec.logTail } : {}) });
+        r.failures.push({
+          unit: rec.unit,
+          host: rec.host ?? '',
+          reason: rec.reason ?? 'failed',
+          unreachable: rec.unreachable ?? false,
+          ...(rec.logTail ? { logTail: rec.logTail } : {}),
+        });
       }
       return;
-    case 'budget-exceeded': r.budgetExceeded = true; return;
-    case 'end': r.end = rec.state; return;
-    default: return;
+    case 'budget-exceeded':
+      r.budgetExceeded = true;
+      return;
+    case 'end':
+      r.end = rec.state;
+      return;
+    default:
+      return;
   }
 }
 
 /** The first step not journaled as finished: where a half-done unit picks up on resume. */
 export function firstUnfinished(p: UnitProgress | undefined): number {
   let i = 0;
-  while (p?.okSteps.has(i)) i++;
+  while (p?.okSteps.has(i)) {
+    i++;
+  }
   return i;
 }

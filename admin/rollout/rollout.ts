@@ -32,24 +32,55 @@ export interface RolloutOptions {
 /** The plan for a request (pure apart from reading the inventory): what `--dry-run` prints. */
 export function planRollout(deps: RolloutDeps, request: RolloutRequest): Plan {
   const hosts = request.hosts === undefined ? undefined : deps.nodes(request.hosts);
-  if (hosts && !hosts.length) throw new UsageError(`-H ${request.hosts}: no hosts`);
+  if (hosts && !hosts.length) {
+    throw new UsageError(`-H ${request.hosts}: no hosts`);
+  }
   return buildPlan(deps.inv, deps.kinds, request, hosts);
 }
 
-export async function runRollout(deps: RolloutDeps, request: RolloutRequest, opts: RolloutOptions = {}): Promise<RolloutResult> {
+export async function runRollout(
+  deps: RolloutDeps,
+  request: RolloutRequest,
+  opts: RolloutOptions = {},
+): Promise<RolloutResult> {
   const plan = planRollout(deps, request);
   const runId = newRunId(plan.request.op, plan.request.target);
   const emit = opts.onEvent ?? (() => undefined);
-  return withLock(deps, `${plan.request.op} ${plan.request.target} (${runId})`, opts, async (halt) => {
-    const journal = Journal.create(deps.inv.dir, runId);
-    const view = viewPlan(plan);
-    journal.write({ t: 'run', v: 1, runId, deployment: deps.inv.deployment, servicesFile: deps.inv.file, request: plan.request, plan: view, ...whoAmI() });
-    emit({ kind: 'plan', runId, request: plan.request, plan: view, dryRun: false });
-    return finish(journal, runId, await applyPlan(plan, applyContext(deps, opts, halt, (r) => journal.write(r))));
-  });
+  return withLock(
+    deps,
+    `${plan.request.op} ${plan.request.target} (${runId})`,
+    opts,
+    async (halt) => {
+      const journal = Journal.create(deps.inv.dir, runId);
+      const view = viewPlan(plan);
+      journal.write({
+        t: 'run',
+        v: 1,
+        runId,
+        deployment: deps.inv.deployment,
+        servicesFile: deps.inv.file,
+        request: plan.request,
+        plan: view,
+        ...whoAmI(),
+      });
+      emit({ kind: 'plan', runId, request: plan.request, plan: view, dryRun: false });
+      return finish(
+        journal,
+        runId,
+        await applyPlan(
+          plan,
+          applyContext(deps, opts, halt, (r) => journal.write(r)),
+        ),
+      );
+    },
+  );
 }
 
-export async function resumeRollout(deps: RolloutDeps, ref: string, opts: RolloutOptions = {}): Promise<RolloutResult> {
+export async function resumeRollout(
+  deps: RolloutDeps,
+  ref: string,
+  opts: RolloutOptions = {},
+): Promise<RolloutResult> {
   const runId = findRun(deps.inv.dir, ref);
   const emit = opts.onEvent ?? (() => undefined);
   return withLock(deps, `resume ${runId}`, opts, async (halt) => {
@@ -57,28 +88,47 @@ export async function resumeRollout(deps: RolloutDeps, ref: string, opts: Rollou
     // Under the lock no other run is going on: a journal without an end record was interrupted.
     const past = loadRun(deps.inv.dir, runId);
     const state = past.end ?? 'interrupted';
-    if (state !== 'interrupted') throw new UsageError(`run ${runId} is ${state}; only an interrupted run can be resumed`);
+    if (state !== 'interrupted') {
+      throw new UsageError(`run ${runId} is ${state}; only an interrupted run can be resumed`);
+    }
     const plan = planRollout(deps, past.header.request);
     const diff = planDifference(past.header.plan, viewPlan(plan));
-    if (diff) throw new UsageError(`run ${runId} cannot be resumed: the plan changed since it started (${diff}); start a new run`);
+    if (diff) {
+      throw new UsageError(
+        `run ${runId} cannot be resumed: the plan changed since it started (${diff}); start a new run`,
+      );
+    }
     const journal = Journal.append(deps.inv.dir, runId);
     journal.write({ t: 'attempt', ...whoAmI() });
     const partial = [...past.units].filter(([, p]) => p.state === undefined && p.okSteps.size > 0);
     emit({ kind: 'plan', runId, request: plan.request, plan: viewPlan(plan), dryRun: false });
     emit({
-      kind: 'resume', runId,
+      kind: 'resume',
+      runId,
       done: [...past.units].filter(([, p]) => p.state === 'done').map(([id]) => id),
       failed: past.failures.map((f) => f.unit),
       partial: partial.map(([unit, p]) => ({ unit, fromStep: firstUnfinished(p) })),
     });
-    const ctx = { ...applyContext(deps, opts, halt, (r: NewRecord) => journal.write(r)), resume: past };
+    const ctx = {
+      ...applyContext(deps, opts, halt, (r: NewRecord) => journal.write(r)),
+      resume: past,
+    };
     return finish(journal, runId, await applyPlan(plan, ctx));
   });
 }
 
-function applyContext(deps: RolloutDeps, opts: RolloutOptions, halt: AbortSignal, record: (r: NewRecord) => void) {
+function applyContext(
+  deps: RolloutDeps,
+  opts: RolloutOptions,
+  halt: AbortSignal,
+  record: (r: NewRecord) => void,
+) {
   return {
-    inv: deps.inv, exec: deps.exec, emit: opts.onEvent ?? (() => undefined), record, halt,
+    inv: deps.inv,
+    exec: deps.exec,
+    emit: opts.onEvent ?? (() => undefined),
+    record,
+    halt,
     concurrency: deps.concurrency ?? deps.inv.ssh.concurrency,
     ...(opts.signal ? { signal: opts.signal } : {}),
   };
@@ -94,19 +144,31 @@ function finish(journal: Journal, runId: string, result: RolloutResult): Rollout
  * Hold the operator lock around `work`. If the lock is lost midway, no further batch starts
  * (`halt`): continuing unlocked could race another operator's run.
  */
-async function withLock(deps: RolloutDeps, what: string, opts: RolloutOptions, work: (halt: AbortSignal) => Promise<RolloutResult>): Promise<RolloutResult> {
+async function withLock(
+  deps: RolloutDeps,
+  what: string,
+  opts: RolloutOptions,
+  work: (halt: AbortSignal) => Promise<RolloutResult>,
+): Promise<RolloutResult> {
   const emit = opts.onEvent ?? (() => undefined);
   const started = Date.now();
   const halt = new AbortController();
   let lock: HeldLock | undefined;
   if (deps.locker) {
     const where = deps.locker.where;
-    lock = await deps.locker.acquire({ ...whoAmI(), startedAt: new Date().toISOString(), what }, {
-      waitMs: opts.waitLockMs ?? 0, ...(opts.signal ? { signal: opts.signal } : {}),
-      onWait: (holder) => emit({ kind: 'lock-wait', holder, lockHost: where }),
-    });
+    lock = await deps.locker.acquire(
+      { ...whoAmI(), startedAt: new Date().toISOString(), what },
+      {
+        waitMs: opts.waitLockMs ?? 0,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onWait: (holder) => emit({ kind: 'lock-wait', holder, lockHost: where }),
+      },
+    );
     emit({ kind: 'lock-acquired', lockHost: where });
-    void lock.lost.then((reason) => { emit({ kind: 'lock-lost', reason }); halt.abort(); });
+    void lock.lost.then((reason) => {
+      emit({ kind: 'lock-lost', reason });
+      halt.abort();
+    });
   }
   try {
     const result = await work(halt.signal);

@@ -22,7 +22,9 @@ export interface RunSummary {
 
 /** A run with no end record is running if its process is alive on this machine, else interrupted. */
 export function stateOf(r: Replay): ListedState {
-  if (r.end) return r.end;
+  if (r.end) {
+    return r.end;
+  }
   const { host, pid } = r.lastAttempt;
   return host === hostname() && pidAlive(pid) ? 'running' : 'interrupted';
 }
@@ -31,15 +33,25 @@ export function summarize(runId: string, r: Replay): RunSummary {
   const finished = [...r.units.values()].filter((u) => u.state !== undefined).length;
   const { request, plan } = r.header;
   return {
-    runId, op: request.op, target: request.target, ...(request.hosts ? { hosts: request.hosts } : {}),
-    startedAt: r.header.at, state: stateOf(r), unitsFinished: finished, units: plan.units,
-    failed: r.failures.length, by: `${r.header.user}@${r.header.host}`,
+    runId,
+    op: request.op,
+    target: request.target,
+    ...(request.hosts ? { hosts: request.hosts } : {}),
+    startedAt: r.header.at,
+    state: stateOf(r),
+    unitsFinished: finished,
+    units: plan.units,
+    failed: r.failures.length,
+    by: `${r.header.user}@${r.header.host}`,
   };
 }
 
 export function runIds(servicesDir: string): string[] {
   try {
-    return readdirSync(runsDir(servicesDir), { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort();
+    return readdirSync(runsDir(servicesDir), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+      .map((d) => d.name)
+      .sort();
   } catch {
     return [];
   }
@@ -50,10 +62,17 @@ export function loadRun(servicesDir: string, runId: string): Replay {
 }
 
 /** Oldest first. A journal that cannot be read is listed by the caller's `onBad`, not hidden. */
-export function listRuns(servicesDir: string, onBad?: (runId: string, err: unknown) => void): RunSummary[] {
+export function listRuns(
+  servicesDir: string,
+  onBad?: (runId: string, err: unknown) => void,
+): RunSummary[] {
   const out: RunSummary[] = [];
   for (const id of runIds(servicesDir)) {
-    try { out.push(summarize(id, loadRun(servicesDir, id))); } catch (err) { onBad?.(id, err); }
+    try {
+      out.push(summarize(id, loadRun(servicesDir, id)));
+    } catch (err) {
+      onBad?.(id, err);
+    }
   }
   return out;
 }
@@ -62,14 +81,24 @@ export function listRuns(servicesDir: string, onBad?: (runId: string, err: unkno
 export function findRun(servicesDir: string, ref: string): string {
   const ids = runIds(servicesDir);
   if (ref === 'last') {
-    const last = listRuns(servicesDir).filter((r) => r.state === 'interrupted').at(-1);
-    if (!last) throw new UsageError('no interrupted run to resume (see `salvo runs`)');
+    const last = listRuns(servicesDir)
+      .filter((r) => r.state === 'interrupted')
+      .at(-1);
+    if (!last) {
+      throw new UsageError('no interrupted run to resume (see `salvo runs`)');
+    }
     return last.runId;
   }
   const matches = ids.includes(ref) ? [ref] : ids.filter((id) => id.startsWith(ref));
-  if (matches.length === 1) return matches[0]!;
-  if (!matches.length) throw new UsageError(`no run \`${ref}\` (see \`salvo runs\`)`);
-  throw new UsageError(`\`${ref}\` matches ${matches.length} runs: ${matches.slice(0, 5).join(', ')}${matches.length > 5 ? ' …' : ''}`);
+  if (matches.length === 1) {
+    return matches[0]!;
+  }
+  if (!matches.length) {
+    throw new UsageError(`no run \`${ref}\` (see \`salvo runs\`)`);
+  }
+  throw new UsageError(
+    `\`${ref}\` matches ${matches.length} runs: ${matches.slice(0, 5).join(', ')}${matches.length > 5 ? ' …' : ''}`,
+  );
 }
 
 /** Is a process on this machine alive? (EPERM: it is, it just is not ours.) */

@@ -9,7 +9,9 @@ export function parseSize(text: string, flag: string, allowZero = false): Size {
   const min = allowZero ? 0 : 1;
   if (!m || n < min || (m[2] && n > 100)) {
     const range = allowZero ? '0 or more' : '1 or more';
-    throw new UsageError(`${flag}: expected a count (${range}) or a percentage like 25%, got "${text}"`);
+    throw new UsageError(
+      `${flag}: expected a count (${range}) or a percentage like 25%, got "${text}"`,
+    );
   }
   return m[2] ? { kind: 'percent', p: n } : { kind: 'count', n };
 }
@@ -32,7 +34,11 @@ export function describeSize(size: Size): string {
 }
 
 export function describeBatch(spec: BatchSpec): string {
-  if (spec.kind === 'all') return 'parallel';
-  if (spec.kind === 'count' && spec.n === 1) return 'serial';
+  if (spec.kind === 'all') {
+    return 'parallel';
+  }
+  if (spec.kind === 'count' && spec.n === 1) {
+    return 'serial';
+  }
   return `batches of ${describeSize(spec)}`;
 }

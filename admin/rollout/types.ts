@@ -1,6 +1,13 @@
 // The rollout's shapes: what the operator asked for (a request, saved in the journal), the plan
 // built from it (pure), and the run's outcome. Events live in events.ts.
-import type { Health, Operation, OperationOptions, ServiceKind, Step, Unit } from '../services/types.js';
+import type {
+  Health,
+  Operation,
+  OperationOptions,
+  ServiceKind,
+  Step,
+  Unit,
+} from '../services/types.js';
 import type { Command } from '../transport/command.js';
 import type { CommandResult } from '../transport/types.js';
 
@@ -59,7 +66,11 @@ export interface Plan {
 }
 
 /** Run one command on one host; never throws for the host's failure. */
-export type Executor = (host: string, command: Command, options: { timeoutMs?: number; signal?: AbortSignal }) => Promise<CommandResult>;
+export type Executor = (
+  host: string,
+  command: Command,
+  options: { timeoutMs?: number; signal?: AbortSignal },
+) => Promise<CommandResult>;
 
 /** Find the implementation of a service kind by name; undefined if there is none. */
 export type KindLookup = (kind: string) => ServiceKind | undefined;

@@ -8,14 +8,20 @@ import { unitId, type Unit } from './types.js';
 /** A command option (`command`, cassandra's `nodetool`) as argv: a list as written, or a string split at spaces. */
 export function commandOption(spec: ServiceSpec, key = 'command'): string[] | undefined {
   const c = spec.options[key];
-  if (typeof c === 'string') return c.split(/\s+/).filter(Boolean);
-  if (Array.isArray(c)) return c.map(String);
+  if (typeof c === 'string') {
+    return c.split(/\s+/).filter(Boolean);
+  }
+  if (Array.isArray(c)) {
+    return c.map(String);
+  }
   return undefined;
 }
 
 /** The version a unit should run: an upgrade's, else the services file's. */
 export function wantedVersion(spec: ServiceSpec, override?: string): string | undefined {
-  if (override !== undefined) return override;
+  if (override !== undefined) {
+    return override;
+  }
   return typeof spec.options.version === 'string' ? spec.options.version : undefined;
 }
 
@@ -31,9 +37,16 @@ export function portOf(spec: ServiceSpec, option: string, instance: number): num
   return numbers?.[instance] ?? numbers?.[0];
 }
 
-function values(inv: Inventory, spec: ServiceSpec, unit: Unit, version?: string): Record<string, string | undefined> {
+function values(
+  inv: Inventory,
+  spec: ServiceSpec,
+  unit: Unit,
+  version?: string,
+): Record<string, string | undefined> {
   const host = inv.hosts.get(unit.host);
-  const ports = Object.fromEntries(Object.keys(spec.ports).map((o) => [o, portOf(spec, o, unit.instance)?.toString()]));
+  const ports = Object.fromEntries(
+    Object.keys(spec.ports).map((o) => [o, portOf(spec, o, unit.instance)?.toString()]),
+  );
   return {
     ...ports,
     instance: String(unit.instance),
@@ -49,13 +62,26 @@ function values(inv: Inventory, spec: ServiceSpec, unit: Unit, version?: string)
 }
 
 /** argv for `unit`, or a ConfigError (located at the service) naming what is missing. */
-export function renderArgv(inv: Inventory, spec: ServiceSpec, unit: Unit, template: string[], version?: string): string[] {
+export function renderArgv(
+  inv: Inventory,
+  spec: ServiceSpec,
+  unit: Unit,
+  template: string[],
+  version?: string,
+): string[] {
   const vals = values(inv, spec, unit, version);
-  return template.map((arg) => arg.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const v = vals[name];
-    if (v === undefined) throw configError(spec, `${unitId(unit)}: {${name}} has no value here${name === 'version' ? ' (set `version:` or pass --version)' : ''}`);
-    return v;
-  }));
+  return template.map((arg) =>
+    arg.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const v = vals[name];
+      if (v === undefined) {
+        throw configError(
+          spec,
+          `${unitId(unit)}: {${name}} has no value here${name === 'version' ? ' (set `version:` or pass --version)' : ''}`,
+        );
+      }
+      return v;
+    }),
+  );
 }
 
 export function configError(spec: ServiceSpec, message: string): ConfigError {

@@ -21,33 +21,59 @@ export const DEFAULT_FRONTING: FrontingTimeouts = { drainSec: 30, upSec: 20 };
 function fronts(inv: Inventory, unit: Unit): { hosts: string[]; backend: string } | undefined {
   const haproxy = inv.services.get('haproxy');
   const [backend] = backendsOf(inv, unit.service);
-  if (!haproxy || !backend || haproxy.hosts.length === 0) return undefined;
+  if (!haproxy || !backend || haproxy.hosts.length === 0) {
+    return undefined;
+  }
   return { hosts: haproxy.hosts, backend };
 }
 
-export function drainSteps(inv: Inventory, unit: Unit, t: FrontingTimeouts = DEFAULT_FRONTING): Step[] {
+export function drainSteps(
+  inv: Inventory,
+  unit: Unit,
+  t: FrontingTimeouts = DEFAULT_FRONTING,
+): Step[] {
   const f = fronts(inv, unit);
-  if (!f) return [];
+  if (!f) {
+    return [];
+  }
   const { socket } = haproxyPaths(inv.deployment);
   const server = serverName(unit.host, unit.instance);
-  const drain = f.hosts.map((host): Step => ({
-    name: `drain ${f.backend}/${server} in haproxy`, host,
-    command: script(SET_SERVER_STATE, socket, f.backend, server, 'drain', 0), timeoutMs: 15_000,
-  }));
-  const idle = f.hosts.map((host): Step => ({
-    name: `wait until ${f.backend}/${server} has no sessions`, host,
-    command: script(WAIT_IDLE, socket, f.backend, server, secs(t.drainSec)), timeoutMs: t.drainSec * 1000 + 15_000,
-  }));
+  const drain = f.hosts.map(
+    (host): Step => ({
+      name: `drain ${f.backend}/${server} in haproxy`,
+      host,
+      command: script(SET_SERVER_STATE, socket, f.backend, server, 'drain', 0),
+      timeoutMs: 15_000,
+    }),
+  );
+  const idle = f.hosts.map(
+    (host): Step => ({
+      name: `wait until ${f.backend}/${server} has no sessions`,
+      host,
+      command: script(WAIT_IDLE, socket, f.backend, server, secs(t.drainSec)),
+      timeoutMs: t.drainSec * 1000 + 15_000,
+    }),
+  );
   return [...drain, ...idle];
 }
 
-export function readySteps(inv: Inventory, unit: Unit, t: FrontingTimeouts = DEFAULT_FRONTING): Step[] {
+export function readySteps(
+  inv: Inventory,
+  unit: Unit,
+  t: FrontingTimeouts = DEFAULT_FRONTING,
+): Step[] {
   const f = fronts(inv, unit);
-  if (!f) return [];
+  if (!f) {
+    return [];
+  }
   const { socket } = haproxyPaths(inv.deployment);
   const server = serverName(unit.host, unit.instance);
-  return f.hosts.map((host): Step => ({
-    name: `set ${f.backend}/${server} ready in haproxy`, host,
-    command: script(SET_SERVER_STATE, socket, f.backend, server, 'ready', secs(t.upSec)), timeoutMs: t.upSec * 1000 + 15_000,
-  }));
+  return f.hosts.map(
+    (host): Step => ({
+      name: `set ${f.backend}/${server} ready in haproxy`,
+      host,
+      command: script(SET_SERVER_STATE, socket, f.backend, server, 'ready', secs(t.upSec)),
+      timeoutMs: t.upSec * 1000 + 15_000,
+    }),
+  );
 }

@@ -8,5 +8,7 @@ export class NotYetSupported extends AdminError {
 }
 
 export function notYet(kind: string, op: Operation, unit: Unit, where: string): never {
-  throw new NotYetSupported(`${kind}: \`${op}\` of ${unit.host} comes with ${where}; only status works for now`);
+  throw new NotYetSupported(
+    `${kind}: \`${op}\` of ${unit.host} comes with ${where}; only status works for now`,
+  );
 }

@@ -9,11 +9,23 @@ import { tinc } from './tinc.js';
 import { vm } from './vm.js';
 import type { ServiceKind, Unit } from './types.js';
 
-export const SERVICE_KINDS: Readonly<Record<string, ServiceKind>> = { vm, cassandra, hub, snap, haproxy, nginx, tinc };
+export const SERVICE_KINDS: Readonly<Record<string, ServiceKind>> = {
+  vm,
+  cassandra,
+  hub,
+  snap,
+  haproxy,
+  nginx,
+  tinc,
+};
 
 export function serviceKind(name: string): ServiceKind {
   const kind = SERVICE_KINDS[name];
-  if (!kind) throw new UsageError(`unknown service \`${name}\` (kinds: ${Object.keys(SERVICE_KINDS).join(', ')})`);
+  if (!kind) {
+    throw new UsageError(
+      `unknown service \`${name}\` (kinds: ${Object.keys(SERVICE_KINDS).join(', ')})`,
+    );
+  }
   return kind;
 }
 
@@ -23,7 +35,9 @@ export function serviceKind(name: string): ServiceKind {
  * counts when the file has a tinc section).
  */
 export function selectServices(inv: Inventory, target: string): ServiceKind[] {
-  if (target === 'all') return [...inv.services.keys()].map(serviceKind);
+  if (target === 'all') {
+    return [...inv.services.keys()].map(serviceKind);
+  }
   const kind = serviceKind(target);
   const present = target === 'tinc' ? inv.tinc !== undefined : inv.services.has(target);
   if (!present) {
@@ -34,8 +48,14 @@ export function selectServices(inv: Inventory, target: string): ServiceKind[] {
 }
 
 /** Every unit of the selected services, optionally only on `hosts`, in file order. */
-export function selectUnits(inv: Inventory, target: string, hosts?: string[]): { kind: ServiceKind; unit: Unit }[] {
-  return selectServices(inv, target).flatMap((kind) => kind.units(inv, hosts).map((unit) => ({ kind, unit })));
+export function selectUnits(
+  inv: Inventory,
+  target: string,
+  hosts?: string[],
+): { kind: ServiceKind; unit: Unit }[] {
+  return selectServices(inv, target).flatMap((kind) =>
+    kind.units(inv, hosts).map((unit) => ({ kind, unit })),
+  );
 }
 
 export type { Health, Operation, OperationOptions, ServiceKind, Step, Unit } from './types.js';

@@ -8,7 +8,8 @@ export const SERVICES_ROOT = '/srv/salvo';
 export const deploymentDir = (deployment: string): string => `${SERVICES_ROOT}/${deployment}`;
 
 /** `hub.1`: the file stem of a unit on its host (the host is implied). */
-export const unitStem = (u: Pick<Unit, 'service' | 'instance'>): string => `${u.service}.${u.instance}`;
+export const unitStem = (u: Pick<Unit, 'service' | 'instance'>): string =>
+  `${u.service}.${u.instance}`;
 
 export interface UnitPaths {
   dir: string; // /srv/salvo/<deployment>
@@ -18,7 +19,11 @@ export interface UnitPaths {
 
 export function unitPaths(deployment: string, u: Pick<Unit, 'service' | 'instance'>): UnitPaths {
   const dir = deploymentDir(deployment);
-  return { dir, pidFile: `${dir}/pids/${unitStem(u)}.pid`, logFile: `${dir}/logs/${unitStem(u)}.log` };
+  return {
+    dir,
+    pidFile: `${dir}/pids/${unitStem(u)}.pid`,
+    logFile: `${dir}/logs/${unitStem(u)}.log`,
+  };
 }
 
 /** haproxy's rendered config and its admin (runtime API) socket. */
@@ -32,9 +37,17 @@ export function haproxyPaths(deployment: string): { config: string; socket: stri
  * access log, the directory its temp dirs go in (not the build's /var/lib/nginx, which lab hosts
  * share), and the default static root.
  */
-export function nginxPaths(deployment: string, u: Pick<Unit, 'service' | 'instance'>): { config: string; accessLog: string; tempDir: string; root: string } {
+export function nginxPaths(
+  deployment: string,
+  u: Pick<Unit, 'service' | 'instance'>,
+): { config: string; accessLog: string; tempDir: string; root: string } {
   const dir = deploymentDir(deployment);
-  return { config: `${dir}/nginx/nginx.conf`, accessLog: `${dir}/logs/${unitStem(u)}.access.log`, tempDir: `${dir}/nginx`, root: `${dir}/static` };
+  return {
+    config: `${dir}/nginx/nginx.conf`,
+    accessLog: `${dir}/logs/${unitStem(u)}.access.log`,
+    tempDir: `${dir}/nginx`,
+    root: `${dir}/static`,
+  };
 }
 
 /** `hub.1` → { service: 'hub', instance: 1 }; undefined for a name that is not a unit stem. */

@@ -28,27 +28,52 @@ export function parseTincStatus(stdout: string): Health {
   const pid = firstLine(s, 'pid');
   const ps = parsePs((s.get('ps')?.lines ?? []).join('\n'))[0];
   const version = /tinc version (\S+)/.exec(firstLine(s, 'version'))?.[1];
-  if (!pid) return { state: 'stopped', detail: 'no pid file' };
-  if (firstLine(s, 'comm') !== 'tincd' || !ps) return { state: 'stopped', detail: `pid ${pid} is not tincd (stale pid file)` };
-  return { state: 'running', pid: ps.pid, uptimeSec: ps.elapsedSec, ...(version ? { version } : {}) };
+  if (!pid) {
+    return { state: 'stopped', detail: 'no pid file' };
+  }
+  if (firstLine(s, 'comm') !== 'tincd' || !ps) {
+    return { state: 'stopped', detail: `pid ${pid} is not tincd (stale pid file)` };
+  }
+  return {
+    state: 'running',
+    pid: ps.pid,
+    uptimeSec: ps.elapsedSec,
+    ...(version ? { version } : {}),
+  };
 }
 
 function units(inv: Inventory, hosts?: string[]): Unit[] {
   const members = inv.tinc?.hosts ?? [];
-  return members.filter((h) => !hosts || hosts.includes(h)).map((host) => ({ service: 'tinc', host, instance: 0, placement: {} }));
+  return members
+    .filter((h) => !hosts || hosts.includes(h))
+    .map((host) => ({ service: 'tinc', host, instance: 0, placement: {} }));
 }
 
 /** upgrade = restart onto the tincd the OS package installed; the gate then checks its version. */
-const ACTION: Record<Operation, ControlAction> = { start: 'start', stop: 'stop', restart: 'restart', upgrade: 'restart' };
+const ACTION: Record<Operation, ControlAction> = {
+  start: 'start',
+  stop: 'stop',
+  restart: 'restart',
+  upgrade: 'restart',
+};
 
 function plan(op: Operation, unit: Unit, inv: Inventory): Step[] {
   const spec = meshSpec(inv);
   const member = memberOf(spec, unit.host);
-  if (!member) throw new Error(`tinc: ${unit.host} is not a mesh member`); // units() only yields members
+  if (!member) {
+    throw new Error(`tinc: ${unit.host} is not a mesh member`); // units() only yields members
+  }
   const target = { netname: spec.netname, iface: spec.iface, vpn: member.vpn };
   const action = ACTION[op];
   // stop waits up to 10 s for tincd to go (then KILL); start up to 5 s for the VPN address.
-  return [{ name: action, host: unit.host, command: controlCommand(tincPaths(spec.netname), target, action), timeoutMs: 30_000 }];
+  return [
+    {
+      name: action,
+      host: unit.host,
+      command: controlCommand(tincPaths(spec.netname), target, action),
+      timeoutMs: 30_000,
+    },
+  ];
 }
 
 export const tinc: ServiceKind = {
@@ -56,6 +81,9 @@ export const tinc: ServiceKind = {
   gate: { passes: 1, intervalMs: 1000, timeoutMs: 30_000 },
   units,
   plan: (op, unit, inv) => plan(op, unit, inv),
-  healthProbe: (unit, inv) => ({ host: unit.host, command: script(STATUS, tincPidFile(inv.tinc?.netname ?? inv.deployment)) }),
+  healthProbe: (unit, inv) => ({
+    host: unit.host,
+    command: script(STATUS, tincPidFile(inv.tinc?.netname ?? inv.deployment)),
+  }),
   parseHealth: (stdout) => parseTincStatus(stdout),
 };

@@ -9,7 +9,14 @@ export function serviceSpec(inv: Inventory, kind: string): ServiceSpec {
   const spec = inv.services.get(kind);
   if (!spec) {
     const known = [...inv.services.keys()].join(', ') || 'none';
-    throw new ConfigError([{ file: inv.file, line: 1, col: 1, message: `services: no \`${kind}\` service in this file (services: ${known})` }]);
+    throw new ConfigError([
+      {
+        file: inv.file,
+        line: 1,
+        col: 1,
+        message: `services: no \`${kind}\` service in this file (services: ${known})`,
+      },
+    ]);
   }
   return spec;
 }
@@ -26,8 +33,12 @@ export function backendsOf(inv: Inventory, kind: string): string[] {
 }
 
 function rackOf(inv: Inventory, kind: string, host: string): string | undefined {
-  if (kind !== 'cassandra') return undefined;
-  const topology = inv.services.get('cassandra')?.options.topology as Record<string, string> | undefined;
+  if (kind !== 'cassandra') {
+    return undefined;
+  }
+  const topology = inv.services.get('cassandra')?.options.topology as
+    | Record<string, string>
+    | undefined;
   return topology?.[host];
 }
 
@@ -45,9 +56,19 @@ export function placementOf(inv: Inventory, kind: string, host: string): Unit['p
 /** Units of `kind`, host by host in file order, instance by instance; only `hosts` if given. */
 export function unitsOf(inv: Inventory, kind: string, hosts?: string[]): Unit[] {
   const spec = inv.services.get(kind);
-  if (!spec) return [];
+  if (!spec) {
+    return [];
+  }
   const wanted = hosts ? new Set(hosts) : undefined;
   const count = instanceCount(spec);
-  return spec.hosts.filter((h) => !wanted || wanted.has(h)).flatMap((host) =>
-    Array.from({ length: count }, (_, instance) => ({ service: kind, host, instance, placement: placementOf(inv, kind, host) })));
+  return spec.hosts
+    .filter((h) => !wanted || wanted.has(h))
+    .flatMap((host) =>
+      Array.from({ length: count }, (_, instance) => ({
+        service: kind,
+        host,
+        instance,
+        placement: placementOf(inv, kind, host),
+      })),
+    );
 }

@@ -7,8 +7,10 @@ import type { Health, ServiceKind } from './types.js';
 
 /** `/proc/uptime`: "12345.67 54321.00" — seconds since boot, idle seconds. */
 export function parseGuestUptime(stdout: string, exitCode: number | null): Health {
-  const m = /^(\d+(?:\.\d+)?)\s/.exec(stdout.trim() + ' ');
-  if (exitCode !== 0 || !m) return { state: 'stopped', detail: 'the guest does not answer over SSH' };
+  const m = /^(\d+(?:\.\d+)?)\s/.exec(`${stdout.trim()} `);
+  if (exitCode !== 0 || !m) {
+    return { state: 'stopped', detail: 'the guest does not answer over SSH' };
+  }
   return { state: 'running', uptimeSec: Math.floor(Number(m[1])) };
 }
 

@@ -32,18 +32,31 @@ export function tincContext(dep: Deployment, opts: TincOptions): TincContext {
   const spec = meshSpec(dep.inventory);
   const confDir = resolve(dep.inventory.dir, opts.confDir ?? DEFAULT_CONF_DIR);
   const ctx: TincContext = {
-    dep, spec, paths: tincPaths(spec.netname), confDir, emit: opts.onEvent ?? (() => undefined), failures: [],
+    dep,
+    spec,
+    paths: tincPaths(spec.netname),
+    confDir,
+    emit: opts.onEvent ?? (() => undefined),
+    failures: [],
   };
-  if (opts.signal) ctx.signal = opts.signal;
+  if (opts.signal) {
+    ctx.signal = opts.signal;
+  }
   return ctx;
 }
 
 /** Members named by a node set (default: all); a host outside the mesh is a usage error. */
 export function targetMembers(ctx: TincContext, nodeset?: string): MeshMember[] {
-  if (nodeset === undefined) return ctx.spec.members;
+  if (nodeset === undefined) {
+    return ctx.spec.members;
+  }
   const wanted = ctx.dep.nodes(nodeset);
   const outside = wanted.filter((h) => !ctx.spec.members.some((m) => m.host === h));
-  if (outside.length) throw new UsageError(`${outside.join(', ')}: not in the tinc mesh (no vpn address in the services file)`);
+  if (outside.length) {
+    throw new UsageError(
+      `${outside.join(', ')}: not in the tinc mesh (no vpn address in the services file)`,
+    );
+  }
   return ctx.spec.members.filter((m) => wanted.includes(m.host));
 }
 
@@ -52,10 +65,16 @@ export function targetMembers(ctx: TincContext, nodeset?: string): MeshMember[] 
  * succeeded with their output; the others are recorded as failures of `phase` and reported.
  */
 export async function runEach(
-  ctx: TincContext, phase: TincPhase, hosts: readonly string[], job: (host: string) => HostJob, timeoutMs: number,
+  ctx: TincContext,
+  phase: TincPhase,
+  hosts: readonly string[],
+  job: (host: string) => HostJob,
+  timeoutMs: number,
 ): Promise<Map<string, CommandResult>> {
   const ok = new Map<string, CommandResult>();
-  if (hosts.length === 0) return ok;
+  if (hosts.length === 0) {
+    return ok;
+  }
   ctx.emit({ kind: 'phase', phase, hosts: [...hosts] });
   const results = await runAll(ctx, hosts, job, timeoutMs);
   for (const r of results) {
@@ -70,17 +89,28 @@ export async function runEach(
   return ok;
 }
 
-export function runAll(ctx: TincContext, hosts: readonly string[], job: (host: string) => HostJob, timeoutMs: number): Promise<CommandResult[]> {
+export function runAll(
+  ctx: TincContext,
+  hosts: readonly string[],
+  job: (host: string) => HostJob,
+  timeoutMs: number,
+): Promise<CommandResult[]> {
   return fanoutEach(hosts, (h) => ctx.dep.pool.get(h), job, {
-    concurrency: ctx.dep.inventory.ssh.concurrency, timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}),
+    concurrency: ctx.dep.inventory.ssh.concurrency,
+    timeoutMs,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
 }
 
 /** A failed result in words: the last lines of stderr for a script that failed, else the transport's reason. */
 export function hostFailure(phase: TincPhase, r: CommandResult): HostFailure {
   const kind = r.failure?.kind;
-  const unreachable = kind === 'unreachable' || kind === 'auth' || kind === 'hostkey' || kind === 'aborted';
+  const unreachable =
+    kind === 'unreachable' || kind === 'auth' || kind === 'hostkey' || kind === 'aborted';
   const detail = r.stderr.trim().split('\n').filter(Boolean).slice(-3).join(' / ');
-  const message = kind === 'nonzero' ? detail || `exit ${r.exitCode}` : `${r.failure?.message ?? 'failed'}${detail ? ` (${detail})` : ''}`;
+  const message =
+    kind === 'nonzero'
+      ? detail || `exit ${r.exitCode}`
+      : `${r.failure?.message ?? 'failed'}${detail ? ` (${detail})` : ''}`;
   return { host: r.host, phase, message, unreachable };
 }

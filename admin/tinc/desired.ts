@@ -15,7 +15,13 @@ export interface DesiredFile {
 export type KeyMap = ReadonlyMap<string, string>;
 
 export function hostFile(spec: MeshSpec, m: MeshMember, publicKey: string): HostFile {
-  return { addresses: [m.address], port: spec.port, subnets: [`${m.vpn}/32`], publicKey, extra: [] };
+  return {
+    addresses: [m.address],
+    port: spec.port,
+    subnets: [`${m.vpn}/32`],
+    publicKey,
+    extra: [],
+  };
 }
 
 export function hostFileText(spec: MeshSpec, m: MeshMember, publicKey: string): string {
@@ -25,8 +31,14 @@ export function hostFileText(spec: MeshSpec, m: MeshMember, publicKey: string): 
 /** ConnectTo lists only peers whose key is known: a peer without a host file cannot be dialled. */
 export function tincConf(spec: MeshSpec, m: MeshMember, keys: KeyMap): TincConf {
   return {
-    name: m.name, interface: spec.iface, addressFamily: 'ipv4', mode: 'router', extra: [],
-    connectTo: connectTargets(spec, m).filter((o) => keys.has(o.host)).map((o) => o.name),
+    name: m.name,
+    interface: spec.iface,
+    addressFamily: 'ipv4',
+    mode: 'router',
+    extra: [],
+    connectTo: connectTargets(spec, m)
+      .filter((o) => keys.has(o.host))
+      .map((o) => o.name),
   };
 }
 
@@ -40,7 +52,9 @@ export function desiredFiles(spec: MeshSpec, m: MeshMember, keys: KeyMap): Desir
   ];
   for (const o of spec.members) {
     const key = keys.get(o.host);
-    if (key !== undefined) files.push({ path: `hosts/${o.name}`, text: hostFileText(spec, o, key), mode: 0o644 });
+    if (key !== undefined) {
+      files.push({ path: `hosts/${o.name}`, text: hostFileText(spec, o, key), mode: 0o644 });
+    }
   }
   return files;
 }

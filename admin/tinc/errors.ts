@@ -22,7 +22,10 @@ export class TincFileError extends TincError {
 /** Thrown by the pure parsers: a line number and what is wrong there; callers add host and file. */
 export class TincParseError extends Error {
   override name = 'TincParseError';
-  constructor(readonly line: number | undefined, readonly detail: string) {
+  constructor(
+    readonly line: number | undefined,
+    readonly detail: string,
+  ) {
     super(line ? `line ${line}: ${detail}` : detail);
   }
 }

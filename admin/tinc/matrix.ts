@@ -20,21 +20,32 @@ export interface MeshMatrix {
 }
 
 export function analyzeMatrix(
-  hosts: readonly string[], pairs: readonly Pair[], unreachable: MeshMatrix['unreachable'], timing = { rounds: 1, durationMs: 0 },
+  hosts: readonly string[],
+  pairs: readonly Pair[],
+  unreachable: MeshMatrix['unreachable'],
+  timing = { rounds: 1, durationMs: 0 },
 ): MeshMatrix {
   const anyOk = pairs.some((p) => p.ok);
-  const down = anyOk ? hosts.filter((h) => {
-    const touching = pairs.filter((p) => p.from === h || p.to === h);
-    return touching.length > 0 && touching.every((p) => !p.ok);
-  }) : [];
+  const down = anyOk
+    ? hosts.filter((h) => {
+        const touching = pairs.filter((p) => p.from === h || p.to === h);
+        return touching.length > 0 && touching.every((p) => !p.ok);
+      })
+    : [];
   const failed = pairs.filter((p) => !p.ok && !down.includes(p.from) && !down.includes(p.to));
   const okSet = new Set(pairs.filter((p) => p.ok).map((p) => `${p.from}\n${p.to}`));
   const asymmetric = failed
     .filter((p) => okSet.has(`${p.to}\n${p.from}`))
     .map((p): [string, string] => [p.to, p.from]);
   return {
-    hosts: [...hosts], pairs: [...pairs], unreachable: [...unreachable], down, failed, asymmetric,
-    ok: unreachable.length === 0 && pairs.every((p) => p.ok), ...timing,
+    hosts: [...hosts],
+    pairs: [...pairs],
+    unreachable: [...unreachable],
+    down,
+    failed,
+    asymmetric,
+    ok: unreachable.length === 0 && pairs.every((p) => p.ok),
+    ...timing,
   };
 }
 
@@ -44,11 +55,15 @@ export function matrixGrid(m: MeshMatrix, label: (host: string) => string = (h) 
   const width = Math.max(...m.hosts.map((h) => label(h).length));
   const cols = m.hosts.map((_, i) => String((i + 1) % 10)).join('');
   const rows = m.hosts.map((from, i) => {
-    const cells = m.hosts.map((to) => {
-      if (to === from) return ' ';
-      const ok = byPair.get(`${from}\n${to}`);
-      return ok === undefined ? '?' : ok ? '.' : 'X';
-    }).join('');
+    const cells = m.hosts
+      .map((to) => {
+        if (to === from) {
+          return ' ';
+        }
+        const ok = byPair.get(`${from}\n${to}`);
+        return ok === undefined ? '?' : ok ? '.' : 'X';
+      })
+      .join('');
     return `${label(from).padEnd(width)} ${String(i + 1).padStart(3)} ${cells}`;
   });
   return [`${''.padEnd(width)}     ${cols}`, ...rows];
@@ -57,5 +72,7 @@ export function matrixGrid(m: MeshMatrix, label: (host: string) => string = (h) 
 /** Every failing pair involves a host we could not even reach over SSH: waiting will not help. */
 export function onlyUnreachableFail(m: MeshMatrix): boolean {
   const gone = new Set(m.unreachable.map((u) => u.host));
-  return gone.size > 0 && m.pairs.filter((p) => !p.ok).every((p) => gone.has(p.from) || gone.has(p.to));
+  return (
+    gone.size > 0 && m.pairs.filter((p) => !p.ok).every((p) => gone.has(p.from) || gone.has(p.to))
+  );
 }

@@ -3,7 +3,13 @@
 // member); add and remove check that it already says so, then act on every node.
 import type { Deployment } from '../deployment/deployment.js';
 import { UsageError } from '../errors.js';
-import { runEach, targetMembers, tincContext, type TincContext, type TincOptions } from './context.js';
+import {
+  runEach,
+  targetMembers,
+  tincContext,
+  type TincContext,
+  type TincOptions,
+} from './context.js';
 import { converge, type Converged } from './converge.js';
 import type { HostFailure } from './events.js';
 import type { MeshMatrix } from './matrix.js';
@@ -42,13 +48,21 @@ export async function tincInit(dep: Deployment, opts: ChangeOptions = {}): Promi
 }
 
 /** The host must already be a member in the services file (it has a vpn address). */
-export async function tincAdd(dep: Deployment, host: string, opts: ChangeOptions = {}): Promise<TincResult> {
+export async function tincAdd(
+  dep: Deployment,
+  host: string,
+  opts: ChangeOptions = {},
+): Promise<TincResult> {
   const ctx = tincContext(dep, opts);
   if (!ctx.spec.members.some((m) => m.host === host)) {
-    throw new UsageError(`${host} has no vpn address in ${dep.inventory.file}: give it one there, then run salvo tinc add ${host}`);
+    throw new UsageError(
+      `${host} has no vpn address in ${dep.inventory.file}: give it one there, then run salvo tinc add ${host}`,
+    );
   }
   const done = await converge(ctx, convergeOptions(ctx, { ...opts, hosts: undefined }));
-  const notes = done.nodes.every((n) => n.changes.length === 0 && n.action === 'none') ? [`${host} was already in the mesh`] : [];
+  const notes = done.nodes.every((n) => n.changes.length === 0 && n.action === 'none')
+    ? [`${host} was already in the mesh`]
+    : [];
   return finish(ctx, opts, done, notes);
 }
 
@@ -57,20 +71,34 @@ export async function tincAdd(dep: Deployment, host: string, opts: ChangeOptions
  * every ConnectTo, members reload, its record goes. If the services file still lists the host
  * (without a vpn address), its tincd is stopped and its tinc directory, key included, deleted.
  */
-export async function tincRemove(dep: Deployment, host: string, opts: ChangeOptions = {}): Promise<TincResult> {
+export async function tincRemove(
+  dep: Deployment,
+  host: string,
+  opts: ChangeOptions = {},
+): Promise<TincResult> {
   const ctx = tincContext(dep, opts);
   if (ctx.spec.members.some((m) => m.host === host)) {
-    throw new UsageError(`${host} still has a vpn address in ${dep.inventory.file}: remove it there first ` +
-      '(the services file says who is in the mesh), then run salvo tinc remove again');
+    throw new UsageError(
+      `${host} still has a vpn address in ${dep.inventory.file}: remove it there first ` +
+        '(the services file says who is in the mesh), then run salvo tinc remove again',
+    );
   }
   const name = tincName(host);
   const done = await converge(ctx, convergeOptions(ctx, { ...opts, hosts: undefined }));
-  const revoked = done.nodes.filter((n) => n.changes.some((c) => c.kind === 'delete' && c.path === `hosts/${name}`));
-  const notes = [`${name}'s host file ${opts.dryRun ? 'would be' : 'was'} deleted on ${revoked.length} member(s)`];
+  const revoked = done.nodes.filter((n) =>
+    n.changes.some((c) => c.kind === 'delete' && c.path === `hosts/${name}`),
+  );
+  const notes = [
+    `${name}'s host file ${opts.dryRun ? 'would be' : 'was'} deleted on ${revoked.length} member(s)`,
+  ];
   if (!dep.inventory.hosts.has(host)) {
-    notes.push(`${host} is not in the services file, so its tincd was not stopped; no member accepts its key any more`);
+    notes.push(
+      `${host} is not in the services file, so its tincd was not stopped; no member accepts its key any more`,
+    );
   } else if (opts.dryRun) {
-    notes.push(`${host}: tincd would be stopped and ${ctx.paths.confDir} (with its private key) deleted`);
+    notes.push(
+      `${host}: tincd would be stopped and ${ctx.paths.confDir} (with its private key) deleted`,
+    );
   } else {
     await purge(ctx, host);
   }
@@ -79,10 +107,19 @@ export async function tincRemove(dep: Deployment, host: string, opts: ChangeOpti
 
 async function purge(ctx: TincContext, host: string): Promise<void> {
   const target = { netname: ctx.spec.netname, iface: ctx.spec.iface, vpn: '0.0.0.0' }; // the address is not used to stop
-  await runEach(ctx, 'purge', [host], () => ({ command: controlCommand(ctx.paths, target, 'purge') }), 30_000);
+  await runEach(
+    ctx,
+    'purge',
+    [host],
+    () => ({ command: controlCommand(ctx.paths, target, 'purge') }),
+    30_000,
+  );
 }
 
-function convergeOptions(ctx: TincContext, opts: ChangeOptions): { targets: ReturnType<typeof targetMembers>; keyBits: number; dryRun: boolean } {
+function convergeOptions(
+  ctx: TincContext,
+  opts: ChangeOptions,
+): { targets: ReturnType<typeof targetMembers>; keyBits: number; dryRun: boolean } {
   const keyBits = opts.keyBits ?? DEFAULT_KEY_BITS;
   if (!Number.isInteger(keyBits) || keyBits < 2048 || keyBits > 16384) {
     throw new UsageError(`key bits: expected a whole number from 2048 to 16384, got ${keyBits}`);
@@ -90,10 +127,21 @@ function convergeOptions(ctx: TincContext, opts: ChangeOptions): { targets: Retu
   return { targets: targetMembers(ctx, opts.hosts), keyBits, dryRun: opts.dryRun ?? false };
 }
 
-async function finish(ctx: TincContext, opts: ChangeOptions, done: Converged, notes: string[]): Promise<TincResult> {
+async function finish(
+  ctx: TincContext,
+  opts: ChangeOptions,
+  done: Converged,
+  notes: string[],
+): Promise<TincResult> {
   const result: TincResult = {
-    netname: ctx.spec.netname, dryRun: opts.dryRun ?? false, nodes: done.nodes, keygen: done.keygen,
-    recorded: done.recorded, failures: ctx.failures, repaired: [], notes,
+    netname: ctx.spec.netname,
+    dryRun: opts.dryRun ?? false,
+    nodes: done.nodes,
+    keygen: done.keygen,
+    recorded: done.recorded,
+    failures: ctx.failures,
+    repaired: [],
+    notes,
   };
   if (!result.dryRun && opts.verify !== false) {
     const v = await verifyAndRepair(ctx, { waitMs: opts.waitMs ?? DEFAULT_WAIT_MS });

@@ -24,27 +24,49 @@ export interface MeshSpec {
 
 export function meshSpec(inv: Inventory): MeshSpec {
   const tinc = inv.tinc;
-  if (!tinc) throw new TincError(`${inv.file}: no tinc section; add one, e.g. tinc: { netname: ${inv.deployment}, connect_to: all }`);
+  if (!tinc) {
+    throw new TincError(
+      `${inv.file}: no tinc section; add one, e.g. tinc: { netname: ${inv.deployment}, connect_to: all }`,
+    );
+  }
   const names = nameMap(tinc.hosts);
   const members = tinc.hosts.map((host) => member(inv, host, names.toTinc.get(host)!));
-  if (members.length === 0) throw new TincError(`${inv.file}: no host has a vpn address, so the mesh has no members`);
+  if (members.length === 0) {
+    throw new TincError(`${inv.file}: no host has a vpn address, so the mesh has no members`);
+  }
   const hubs = tinc.connectTo;
   if (hubs !== 'all') {
     const outside = hubs.filter((h) => !tinc.hosts.includes(h));
     if (hubs.length === 0 || outside.length > 0) {
-      throw new TincError(`tinc.connect_to: ${outside.length ? `${outside.join(', ')} not in the mesh (no vpn address)` : 'names no host'}`);
+      throw new TincError(
+        `tinc.connect_to: ${outside.length ? `${outside.join(', ')} not in the mesh (no vpn address)` : 'names no host'}`,
+      );
     }
   }
   const prefix = meshPrefix(members.map((m) => m.vpn));
-  if (prefix === 0) throw new TincError('the vpn addresses share no first octet; put the overlay in one /8');
-  return { netname: tinc.netname, port: tinc.port, iface: tinc.netname.slice(0, 15), prefix, members, hubs, names };
+  if (prefix === 0) {
+    throw new TincError('the vpn addresses share no first octet; put the overlay in one /8');
+  }
+  return {
+    netname: tinc.netname,
+    port: tinc.port,
+    iface: tinc.netname.slice(0, 15),
+    prefix,
+    members,
+    hubs,
+    names,
+  };
 }
 
 function member(inv: Inventory, host: string, name: string): MeshMember {
   const spec = inv.hosts.get(host);
   const vpn = spec?.vpn;
-  if (!spec || vpn === undefined) throw new TincError(`${host}: not in the services file with a vpn address`);
-  if (!isIPv4(vpn)) throw new TincError(`${host}: vpn address ${JSON.stringify(vpn)} is not an IPv4 address`);
+  if (!spec || vpn === undefined) {
+    throw new TincError(`${host}: not in the services file with a vpn address`);
+  }
+  if (!isIPv4(vpn)) {
+    throw new TincError(`${host}: vpn address ${JSON.stringify(vpn)} is not an IPv4 address`);
+  }
   return { host, name, address: spec.address, vpn };
 }
 
@@ -56,7 +78,9 @@ function member(inv: Inventory, host: string, name: string): MeshMember {
 export function meshPrefix(vpns: readonly string[]): number {
   const octets = vpns.map((v) => v.split('.'));
   let common = 0;
-  while (common < 2 && octets.every((o) => o[common] === octets[0]![common])) common++;
+  while (common < 2 && octets.every((o) => o[common] === octets[0]![common])) {
+    common++;
+  }
   return common * 8;
 }
 

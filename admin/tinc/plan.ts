@@ -35,8 +35,16 @@ export interface NodeInputs {
 
 export function planNode(inp: NodeInputs): NodePlan {
   const changes = [...fileChanges(inp), ...staleFiles(inp), ...keyMode(inp.state)];
-  const plan: NodePlan = { host: inp.member.host, name: inp.member.name, keygen: inp.keygen, changes, action: 'none' };
-  if (inp.state.pid !== undefined) plan.pid = inp.state.pid;
+  const plan: NodePlan = {
+    host: inp.member.host,
+    name: inp.member.name,
+    keygen: inp.keygen,
+    changes,
+    action: 'none',
+  };
+  if (inp.state.pid !== undefined) {
+    plan.pid = inp.state.pid;
+  }
   plan.action = actionFor(inp, changes);
   return plan;
 }
@@ -48,14 +56,21 @@ function fileChanges({ state, desired, copyLabel }: NodeInputs): Change[] {
     const hash = state.hashes.get(d.path);
     let reason: string | undefined;
     if (full) {
-      if (full.text !== d.text) reason = describeDifference(d.path, full.text, d.text);
-      else if (full.mode !== d.mode.toString(8)) reason = `mode ${full.mode}, want ${d.mode.toString(8)}`;
+      if (full.text !== d.text) {
+        reason = describeDifference(d.path, full.text, d.text);
+      } else if (full.mode !== d.mode.toString(8)) {
+        reason = `mode ${full.mode}, want ${d.mode.toString(8)}`;
+      }
     } else if (hash !== undefined) {
-      if (hash !== sha256(d.text)) reason = copyLabel(d.path);
+      if (hash !== sha256(d.text)) {
+        reason = copyLabel(d.path);
+      }
     } else {
       reason = 'missing';
     }
-    if (reason) out.push({ kind: 'write', path: d.path, mode: d.mode, text: d.text, reason });
+    if (reason) {
+      out.push({ kind: 'write', path: d.path, mode: d.mode, text: d.text, reason });
+    }
   }
   return out;
 }
@@ -69,16 +84,38 @@ function staleFiles({ state, desired, keep }: NodeInputs): Change[] {
 }
 
 function keyMode(state: NodeState): Change[] {
-  if (state.keyMode === undefined || state.keyMode === '600') return [];
-  return [{ kind: 'chmod', path: 'rsa_key.priv', mode: 0o600, reason: `private key mode ${state.keyMode}, want 600` }];
+  if (state.keyMode === undefined || state.keyMode === '600') {
+    return [];
+  }
+  return [
+    {
+      kind: 'chmod',
+      path: 'rsa_key.priv',
+      mode: 0o600,
+      reason: `private key mode ${state.keyMode}, want 600`,
+    },
+  ];
 }
 
 function actionFor(inp: NodeInputs, changes: Change[]): Action {
-  if (inp.state.pid === undefined) return 'start';
+  if (inp.state.pid === undefined) {
+    return 'start';
+  }
   const self = `hosts/${inp.member.name}`;
-  const restart = inp.keygen || changes.some((c) => c.path === 'tinc-up' || c.path === 'tinc-down' || c.path === self ||
-    (c.kind === 'write' && c.path === 'tinc.conf' && confNeedsRestart(inp.state.files.get('tinc.conf')?.text ?? '', c.text)));
-  if (restart) return 'restart';
+  const restart =
+    inp.keygen ||
+    changes.some(
+      (c) =>
+        c.path === 'tinc-up' ||
+        c.path === 'tinc-down' ||
+        c.path === self ||
+        (c.kind === 'write' &&
+          c.path === 'tinc.conf' &&
+          confNeedsRestart(inp.state.files.get('tinc.conf')?.text ?? '', c.text)),
+    );
+  if (restart) {
+    return 'restart';
+  }
   return changes.some((c) => c.kind !== 'chmod') ? 'reload' : 'none';
 }
 

@@ -17,7 +17,9 @@ export interface RecordFile {
 export async function readRecord(dir: string): Promise<Map<string, RecordFile>> {
   const out = new Map<string, RecordFile>();
   const entries = await readdir(dir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return [];
+    if (e.code === 'ENOENT') {
+      return [];
+    }
     throw e;
   });
   const names = entries.filter((e) => e.isFile() && isTincName(e.name)).map((e) => e.name);
@@ -33,9 +35,12 @@ function parseRecorded(file: string, name: string, text: string): HostFile {
   try {
     return parseHostFile(text);
   } catch (e) {
-    if (!(e instanceof TincParseError)) throw e;
+    if (!(e instanceof TincParseError)) {
+      throw e;
+    }
     throw new TincFileError(file, e.detail, {
-      line: e.line, hint: `fix it, or delete it: salvo tinc init collects ${name}'s host file again from the host`,
+      line: e.line,
+      hint: `fix it, or delete it: salvo tinc init collects ${name}'s host file again from the host`,
     });
   }
 }
@@ -44,13 +49,18 @@ export type RecordChange = { file: string; change: 'added' | 'updated' | 'remove
 
 /** Write the files whose text changed and remove `remove`; returns what changed. */
 export async function writeRecord(
-  dir: string, current: ReadonlyMap<string, RecordFile>, wanted: ReadonlyMap<string, string>, remove: readonly string[],
+  dir: string,
+  current: ReadonlyMap<string, RecordFile>,
+  wanted: ReadonlyMap<string, string>,
+  remove: readonly string[],
 ): Promise<RecordChange[]> {
   const changes: RecordChange[] = [];
   await mkdir(dir, { recursive: true });
   for (const [name, text] of wanted) {
     const had = current.get(name);
-    if (had?.text === text) continue;
+    if (had?.text === text) {
+      continue;
+    }
     const file = join(dir, name);
     await writeFile(`${file}.tmp`, text, { mode: 0o644 });
     await rename(`${file}.tmp`, file);

@@ -31,9 +31,15 @@ export async function verifyAndRepair(ctx: TincContext, opts: RepairOptions): Pr
   let lastChange = started;
   for (let round = 1, repairs = 0; ; round++) {
     const matrix = await matrixRound(ctx, round, started);
-    if (matrix.ok || onlyUnreachableFail(matrix) || Date.now() >= deadline || ctx.signal?.aborted) return { matrix, repaired };
+    if (matrix.ok || onlyUnreachableFail(matrix) || Date.now() >= deadline || ctx.signal?.aborted) {
+      return { matrix, repaired };
+    }
     ctx.emit({ kind: 'verify-round', round, matrix });
-    if (Date.now() - lastChange >= STUCK_AFTER_MS && repairs < MAX_REPAIRS && matrix.failed.length > 0) {
+    if (
+      Date.now() - lastChange >= STUCK_AFTER_MS &&
+      repairs < MAX_REPAIRS &&
+      matrix.failed.length > 0
+    ) {
       const hosts = endpointsToRestart(matrix);
       await restart(ctx, hosts);
       repaired.push(...hosts.filter((h) => !repaired.includes(h)));
@@ -50,8 +56,14 @@ export function endpointsToRestart(m: MeshMatrix): string[] {
   const chosen: string[] = [];
   while (pairs.length > 0) {
     const count = new Map<string, number>();
-    for (const [a, b] of pairs) for (const h of [a, b]) count.set(h, (count.get(h) ?? 0) + 1);
-    const best = [...count].sort((x, y) => y[1] - x[1] || m.hosts.indexOf(x[0]) - m.hosts.indexOf(y[0]))[0]![0];
+    for (const [a, b] of pairs) {
+      for (const h of [a, b]) {
+        count.set(h, (count.get(h) ?? 0) + 1);
+      }
+    }
+    const best = [...count].sort(
+      (x, y) => y[1] - x[1] || m.hosts.indexOf(x[0]) - m.hosts.indexOf(y[0]),
+    )[0]![0];
     chosen.push(best);
     pairs = pairs.filter(([a, b]) => a !== best && b !== best);
   }
@@ -61,7 +73,16 @@ export function endpointsToRestart(m: MeshMatrix): string[] {
 async function restart(ctx: TincContext, hosts: readonly string[]): Promise<void> {
   ctx.emit({ kind: 'repair', hosts: [...hosts] });
   const vpn = new Map(ctx.spec.members.map((m) => [m.host, m.vpn]));
-  const target = (h: string): { netname: string; iface: string; vpn: string } =>
-    ({ netname: ctx.spec.netname, iface: ctx.spec.iface, vpn: vpn.get(h)! });
-  await runEach(ctx, 'control', hosts, (h) => ({ command: controlCommand(ctx.paths, target(h), 'restart') }), 30_000);
+  const target = (h: string): { netname: string; iface: string; vpn: string } => ({
+    netname: ctx.spec.netname,
+    iface: ctx.spec.iface,
+    vpn: vpn.get(h)!,
+  });
+  await runEach(
+    ctx,
+    'control',
+    hosts,
+    (h) => ({ command: controlCommand(ctx.paths, target(h), 'restart') }),
+    30_000,
+  );
 }

@@ -14,7 +14,9 @@ export class ChannelLimit {
   private readonly waiters: Waiter[] = [];
 
   constructor(readonly max: number) {
-    if (!Number.isInteger(max) || max < 1) throw new RangeError(`channel limit must be a positive integer, got ${max}`);
+    if (!Number.isInteger(max) || max < 1) {
+      throw new RangeError(`channel limit must be a positive integer, got ${max}`);
+    }
   }
 
   /** Slots in use now. */
@@ -32,15 +34,22 @@ export class ChannelLimit {
    * (a command whose deadline passes while queued never opens its channel).
    */
   acquire(stop?: Promise<unknown>): Promise<Release | null> {
-    if (this.active < this.max) return Promise.resolve(this.take());
+    if (this.active < this.max) {
+      return Promise.resolve(this.take());
+    }
     return new Promise((resolve) => {
       const waiter: Waiter = {
         settled: false,
-        grant: (release) => { waiter.settled = true; resolve(release); },
+        grant: (release) => {
+          waiter.settled = true;
+          resolve(release);
+        },
       };
       this.waiters.push(waiter);
       const giveUp = (): void => {
-        if (waiter.settled) return;
+        if (waiter.settled) {
+          return;
+        }
         waiter.settled = true;
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
         resolve(null);
@@ -53,7 +62,9 @@ export class ChannelLimit {
     this.active++;
     let released = false;
     return () => {
-      if (released) return;
+      if (released) {
+        return;
+      }
       released = true;
       this.active--;
       this.handOn();
@@ -63,7 +74,9 @@ export class ChannelLimit {
   // A released slot goes straight to the oldest waiter, so waiters are served in order.
   private handOn(): void {
     const next = this.waiters.shift();
-    if (next) next.grant(this.take());
+    if (next) {
+      next.grant(this.take());
+    }
   }
 }
 

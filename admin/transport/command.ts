@@ -4,8 +4,12 @@
 /** A value that must never be shown: rendered as *** everywhere but on the wire. */
 export class Secret {
   constructor(readonly value: string) {}
-  toString(): string { return '***'; }
-  toJSON(): string { return '***'; }
+  toString(): string {
+    return '***';
+  }
+  toJSON(): string {
+    return '***';
+  }
 }
 
 /** Shell syntax written by Salvo itself (`&&`, `|`, `>`); never built from inventory data. */
@@ -24,7 +28,9 @@ const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 /** POSIX single-quote `s` unless it is made only of characters no shell treats specially. */
 export function quote(s: string): string {
-  if (s !== '' && SAFE.test(s)) return s;
+  if (s !== '' && SAFE.test(s)) {
+    return s;
+  }
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -41,13 +47,22 @@ export function shell(text: string): Command {
 /** Join commands with `&&` into one. */
 export function and(...commands: Command[]): Command {
   const parts: Part[] = [];
-  commands.forEach((c, i) => { if (i > 0) parts.push(new Raw('&&')); parts.push(...c.parts); });
+  commands.forEach((c, i) => {
+    if (i > 0) {
+      parts.push(new Raw('&&'));
+    }
+    parts.push(...c.parts);
+  });
   return { parts };
 }
 
 function renderPart(p: Part, reveal: boolean): string {
-  if (p instanceof Raw) return p.text;
-  if (p instanceof Secret) return reveal ? quote(p.value) : '***';
+  if (p instanceof Raw) {
+    return p.text;
+  }
+  if (p instanceof Secret) {
+    return reveal ? quote(p.value) : '***';
+  }
   return quote(String(p));
 }
 

@@ -16,7 +16,12 @@ export class LocalTransport implements Transport {
   constructor(readonly host = 'localhost') {}
 
   async run(command: Command, options: RunOptions = {}): Promise<CommandResult> {
-    const ctx = { host: this.host, command: display(command), started: Date.now(), timeoutMs: options.timeoutMs };
+    const ctx = {
+      host: this.host,
+      command: display(command),
+      started: Date.now(),
+      timeoutMs: options.timeoutMs,
+    };
     const deadline = new Deadline(options);
     try {
       return toResult(ctx, await runLocal(toShell(command), options.stdin, deadline));
@@ -28,10 +33,18 @@ export class LocalTransport implements Transport {
   async close(_options?: CloseOptions): Promise<void> {}
 }
 
-async function runLocal(text: string, stdin: string | Buffer | undefined, deadline: Deadline): Promise<RawRun> {
+async function runLocal(
+  text: string,
+  stdin: string | Buffer | undefined,
+  deadline: Deadline,
+): Promise<RawRun> {
   const [file, ...args] = SHELL_ARGV as [string, ...string[]];
   // cwd ~ like a remote command; detached → setsid(), so pgid = pid.
-  const child = spawn(file, [...args, text], { cwd: homedir(), detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(file, [...args, text], {
+    cwd: homedir(),
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout?.on('data', (c: Buffer) => out.push(c));
@@ -51,10 +64,22 @@ async function runLocal(text: string, stdin: string | Buffer | undefined, deadli
     stopped = outcome.stop;
     await killGroup(child, exited);
   } else if (outcome.value.spawnError) {
-    return { exitCode: null, signal: null, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), lost: `cannot start ${file}: ${outcome.value.spawnError.message}` };
+    return {
+      exitCode: null,
+      signal: null,
+      stdout: Buffer.alloc(0),
+      stderr: Buffer.alloc(0),
+      lost: `cannot start ${file}: ${outcome.value.spawnError.message}`,
+    };
   }
   const { code, signal } = await exited;
-  return { exitCode: code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err), ...(stopped ? { stopped } : {}) };
+  return {
+    exitCode: code,
+    signal,
+    stdout: Buffer.concat(out),
+    stderr: Buffer.concat(err),
+    ...(stopped ? { stopped } : {}),
+  };
 }
 
 /** TERM the group, KILL it after 1 s, and stop waiting for pipes held by escaped grandchildren. */
@@ -69,7 +94,9 @@ async function killGroup(child: ChildProcess, exited: Promise<unknown>): Promise
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
+  if (child.pid === undefined) {
+    return;
+  }
   try {
     process.kill(-child.pid, signal);
   } catch {

@@ -43,12 +43,22 @@ export class TransportPool {
     await Promise.all(transports.map((t) => t.close(options)));
     const jumps = [...this.jumps.values()];
     this.jumps.clear();
-    await Promise.all(jumps.map((j) => j.then((c) => c.close(options.wait ?? true), () => undefined)));
+    await Promise.all(
+      jumps.map((j) =>
+        j.then(
+          (c) => c.close(options.wait ?? true),
+          () => undefined,
+        ),
+      ),
+    );
   }
 
   private sshTransport(name: string): SshTransport {
     const session = this.options.session ?? true;
-    return new SshTransport(name, () => this.options.resolveTarget(name), { ...this.connectOptions(), session });
+    return new SshTransport(name, () => this.options.resolveTarget(name), {
+      ...this.connectOptions(),
+      session,
+    });
   }
 
   private connectOptions(): ConnectionOptions {
@@ -63,14 +73,22 @@ export class TransportPool {
     const existing = this.jumps.get(key);
     if (existing) {
       const conn = await existing.catch(() => undefined);
-      if (conn?.alive) return conn;
-      if (this.jumps.get(key) === existing) this.jumps.delete(key);
+      if (conn?.alive) {
+        return conn;
+      }
+      if (this.jumps.get(key) === existing) {
+        this.jumps.delete(key);
+      }
     }
     let opening = this.jumps.get(key);
     if (!opening) {
       opening = SshConnection.open(target, this.connectOptions());
       this.jumps.set(key, opening);
-      opening.catch(() => { if (this.jumps.get(key) === opening) this.jumps.delete(key); });
+      opening.catch(() => {
+        if (this.jumps.get(key) === opening) {
+          this.jumps.delete(key);
+        }
+      });
     }
     return opening;
   }

@@ -16,10 +16,15 @@ export class Deadline {
   readonly stopped: Promise<StopKind>;
 
   constructor(readonly options: RunOptions = {}) {
-    this.stopped = new Promise((resolve) => { this.resolveStop = resolve; });
+    this.stopped = new Promise((resolve) => {
+      this.resolveStop = resolve;
+    });
     this.outer = options.signal;
-    if (this.outer?.aborted) this.stop('aborted');
-    else this.outer?.addEventListener('abort', this.onOuterAbort, { once: true });
+    if (this.outer?.aborted) {
+      this.stop('aborted');
+    } else {
+      this.outer?.addEventListener('abort', this.onOuterAbort, { once: true });
+    }
     if (options.timeoutMs !== undefined && !this.kind) {
       this.timer = setTimeout(() => this.stop('timeout'), Math.max(0, options.timeoutMs));
     }
@@ -31,8 +36,13 @@ export class Deadline {
 
   /** Race `work` against the deadline: the work's value, or the stop reason. */
   race<T>(work: Promise<T>): Promise<{ value: T } | { stop: StopKind }> {
-    if (this.stopKind) return Promise.resolve({ stop: this.stopKind });
-    return Promise.race([work.then((value) => ({ value })), this.stopped.then((stop) => ({ stop }))]);
+    if (this.stopKind) {
+      return Promise.resolve({ stop: this.stopKind });
+    }
+    return Promise.race([
+      work.then((value) => ({ value })),
+      this.stopped.then((stop) => ({ stop })),
+    ]);
   }
 
   dispose(): void {
@@ -41,7 +51,9 @@ export class Deadline {
   }
 
   private stop(kind: StopKind): void {
-    if (this.stopKind) return;
+    if (this.stopKind) {
+      return;
+    }
     this.stopKind = kind;
     this.resolveStop(kind);
   }
@@ -71,13 +83,28 @@ export function stoppedBeforeStart(kind: StopKind): RawRun {
 export function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(undefined), ms);
-    p.then((v) => { clearTimeout(timer); resolve(v); }, () => { clearTimeout(timer); resolve(undefined); });
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      },
+    );
   });
 }
 
 /** Resolves true if `p` settles within `ms`, false otherwise; never rejects. */
 export function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  return within(p.then(() => true, () => true), ms).then((v) => v === true);
+  return within(
+    p.then(
+      () => true,
+      () => true,
+    ),
+    ms,
+  ).then((v) => v === true);
 }
 
 export interface ResultContext {
@@ -89,42 +116,76 @@ export interface ResultContext {
 
 export function toResult(ctx: ResultContext, raw: RawRun): CommandResult {
   const base = {
-    host: ctx.host, command: ctx.command, exitCode: raw.exitCode, signal: raw.signal,
-    stdout: raw.stdout.toString('utf8'), stderr: raw.stderr.toString('utf8'), durationMs: Date.now() - ctx.started,
+    host: ctx.host,
+    command: ctx.command,
+    exitCode: raw.exitCode,
+    signal: raw.signal,
+    stdout: raw.stdout.toString('utf8'),
+    stderr: raw.stderr.toString('utf8'),
+    durationMs: Date.now() - ctx.started,
   };
   const failure = failureOf(ctx, raw);
   return failure ? { ...base, ok: false, failure } : { ...base, ok: true };
 }
 
-export function failedResult(ctx: ResultContext, kind: FailureKind, message: string): CommandResult {
+export function failedResult(
+  ctx: ResultContext,
+  kind: FailureKind,
+  message: string,
+): CommandResult {
   return {
-    host: ctx.host, command: ctx.command, ok: false, exitCode: null, signal: null, stdout: '', stderr: '',
-    durationMs: Date.now() - ctx.started, failure: { kind, message },
+    host: ctx.host,
+    command: ctx.command,
+    ok: false,
+    exitCode: null,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    durationMs: Date.now() - ctx.started,
+    failure: { kind, message },
   };
 }
 
 function failureOf(ctx: ResultContext, raw: RawRun): CommandResult['failure'] {
   const note = raw.killNote ? `; ${raw.killNote}` : '';
   if (raw.stopped === 'timeout') {
-    return { kind: 'timeout', message: `timed out after ${ctx.timeoutMs ?? 0} ms; process group killed${note}` };
+    return {
+      kind: 'timeout',
+      message: `timed out after ${ctx.timeoutMs ?? 0} ms; process group killed${note}`,
+    };
   }
-  if (raw.stopped === 'aborted') return { kind: 'aborted', message: `aborted; process group killed${note}` };
-  if (raw.lost) return { kind: 'unreachable', message: raw.lost };
-  if (raw.signal) return { kind: 'signal', message: `killed by ${raw.signal}` };
-  if (raw.exitCode !== 0) return { kind: 'nonzero', message: `exit code ${raw.exitCode ?? 'unknown'}` };
+  if (raw.stopped === 'aborted') {
+    return { kind: 'aborted', message: `aborted; process group killed${note}` };
+  }
+  if (raw.lost) {
+    return { kind: 'unreachable', message: raw.lost };
+  }
+  if (raw.signal) {
+    return { kind: 'signal', message: `killed by ${raw.signal}` };
+  }
+  if (raw.exitCode !== 0) {
+    return { kind: 'nonzero', message: `exit code ${raw.exitCode ?? 'unknown'}` };
+  }
   return undefined;
 }
 
 // First name wins: SIGABRT before its alias SIGIOT, SIGIO before SIGPOLL.
 const SIGNAL_NAMES = new Map<number, string>();
-for (const [name, n] of Object.entries(constants.signals)) if (!SIGNAL_NAMES.has(n)) SIGNAL_NAMES.set(n, name);
+for (const [name, n] of Object.entries(constants.signals)) {
+  if (!SIGNAL_NAMES.has(n)) {
+    SIGNAL_NAMES.set(n, name);
+  }
+}
 
 /**
  * A shell's `$?` after `wait`: 128+N means the job died of signal N, as every POSIX shell reports
  * it. Used where only a status number is available (the shell session); the exec channel gets the
  * real exit-signal from sshd.
  */
-export function fromShellStatus(status: number): { exitCode: number | null; signal: string | null } {
+export function fromShellStatus(status: number): {
+  exitCode: number | null;
+  signal: string | null;
+} {
   const name = status > 128 ? SIGNAL_NAMES.get(status - 128) : undefined;
   return name ? { exitCode: null, signal: name } : { exitCode: status, signal: null };
 }

@@ -2,7 +2,14 @@
 import type { Command } from './command.js';
 
 /** Why a host did not give a clean exit 0. `nonzero` means the command ran and failed. */
-export type FailureKind = 'unreachable' | 'auth' | 'hostkey' | 'timeout' | 'nonzero' | 'signal' | 'aborted';
+export type FailureKind =
+  | 'unreachable'
+  | 'auth'
+  | 'hostkey'
+  | 'timeout'
+  | 'nonzero'
+  | 'signal'
+  | 'aborted';
 
 /** One host's outcome; the same shape whether it worked or not. */
 export interface CommandResult {

@@ -25,15 +25,20 @@ export interface ColdTool {
 }
 
 export const nodeset = (n: number): string => (n === 1 ? 'cloud1' : `cloud[1-${n}]`);
-export const hostNames = (n: number): string[] => Array.from({ length: n }, (_, i) => `cloud${i + 1}`);
+export const hostNames = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `cloud${i + 1}`);
 
 function firstLine(text: string): string {
   return text.trim().split('\n')[0]?.slice(0, 160) ?? '';
 }
 
 function common(r: Spawned): string | undefined {
-  if (r.timedOut) return 'timed out (killed)';
-  if (r.signal) return `killed by ${r.signal}`;
+  if (r.timedOut) {
+    return 'timed out (killed)';
+  }
+  if (r.signal) {
+    return `killed by ${r.signal}`;
+  }
   return undefined;
 }
 
@@ -43,15 +48,27 @@ export const salvoCold: ColdTool = {
   // Fan-out = N: salvo has no upper limit on -f, so every host is in flight at once.
   spec: (n, ctx) => ({
     argv: [ctx.salvo, '-s', ctx.servicesFile, 'exec', nodeset(n), '-f', String(n), '--', 'true'],
-    cwd: ctx.cwd, timeoutMs: ctx.timeoutMs,
+    cwd: ctx.cwd,
+    timeoutMs: ctx.timeoutMs,
   }),
   // Exit 0 means every host ok; the summary line says how many there were.
   check: (r, n) => {
     const c = common(r);
-    if (c) return c;
+    if (c) {
+      return c;
+    }
     const want = `${n} hosts: ${n} ok, 0 failed, 0 unreachable`;
-    if (r.code !== 0) return `exit ${r.code}: ${firstLine(r.stderr.split('\n').filter((l) => / hosts: /.test(l)).join('\n') || r.stderr)}`;
-    if (!r.stderr.includes(want)) return `summary is not "${want}"`;
+    if (r.code !== 0) {
+      return `exit ${r.code}: ${firstLine(
+        r.stderr
+          .split('\n')
+          .filter((l) => / hosts: /.test(l))
+          .join('\n') || r.stderr,
+      )}`;
+    }
+    if (!r.stderr.includes(want)) {
+      return `summary is not "${want}"`;
+    }
     return undefined;
   },
 };
@@ -62,16 +79,26 @@ export const sshLoop: ColdTool = {
   // for h in …; do ssh -F DIR/ssh_config $h true & done; wait — plus each job's exit status,
   // collected by `wait PID` (no extra process per host).
   spec: (n, ctx) => ({
-    argv: ['bash', '--norc', '--noprofile', '-c',
+    argv: [
+      'bash',
+      '--norc',
+      '--noprofile',
+      '-c',
       `pids=(); for h in ${hostNames(n).join(' ')}; do ssh -F ${ctx.sshConfig} $h true & pids+=($!); done; ` +
-      'ok=0; for p in "${pids[@]}"; do wait "$p" && ok=$((ok+1)); done; echo "ok=$ok"'],
-    cwd: ctx.cwd, timeoutMs: ctx.timeoutMs,
+        'ok=0; for p in "${pids[@]}"; do wait "$p" && ok=$((ok+1)); done; echo "ok=$ok"',
+    ],
+    cwd: ctx.cwd,
+    timeoutMs: ctx.timeoutMs,
   }),
   check: (r, n) => {
     const c = common(r);
-    if (c) return c;
+    if (c) {
+      return c;
+    }
     const got = /ok=(\d+)/.exec(r.stdout)?.[1];
-    if (got !== String(n)) return `${got ?? 0}/${n} ssh exited 0: ${firstLine(r.stderr)}`;
+    if (got !== String(n)) {
+      return `${got ?? 0}/${n} ssh exited 0: ${firstLine(r.stderr)}`;
+    }
     return undefined;
   },
 };
@@ -83,7 +110,8 @@ export const pdsh: ColdTool = {
   spec: (n, ctx) => ({
     argv: ['pdsh', '-S', '-R', 'ssh', '-f', '256', '-w', nodeset(n), 'true'],
     env: { PDSH_SSH_ARGS_APPEND: `-F ${ctx.sshConfig}` },
-    cwd: ctx.cwd, timeoutMs: ctx.timeoutMs,
+    cwd: ctx.cwd,
+    timeoutMs: ctx.timeoutMs,
   }),
   check: (r) => exitZeroAndQuiet(r),
 };
@@ -92,9 +120,15 @@ export const pdsh: ColdTool = {
 // run exits 0 and prints nothing on stderr.
 function exitZeroAndQuiet(r: Parameters<ColdTool['check']>[0]): string | undefined {
   const c = common(r);
-  if (c) return c;
-  if (r.code !== 0) return `exit ${r.code}: ${firstLine(r.stderr)}`;
-  if (r.stderr.trim()) return `stderr: ${firstLine(r.stderr)}`;
+  if (c) {
+    return c;
+  }
+  if (r.code !== 0) {
+    return `exit ${r.code}: ${firstLine(r.stderr)}`;
+  }
+  if (r.stderr.trim()) {
+    return `stderr: ${firstLine(r.stderr)}`;
+  }
   return undefined;
 }
 
@@ -102,15 +136,36 @@ export const pssh: ColdTool = {
   name: 'pssh',
   peer: true,
   spec: (n, ctx) => ({
-    argv: ['parallel-ssh', '-h', ctx.hostsFile(n), '-p', '256', '-t', '60', '-x', `-F ${ctx.sshConfig}`, 'true'],
-    cwd: ctx.cwd, timeoutMs: ctx.timeoutMs,
+    argv: [
+      'parallel-ssh',
+      '-h',
+      ctx.hostsFile(n),
+      '-p',
+      '256',
+      '-t',
+      '60',
+      '-x',
+      `-F ${ctx.sshConfig}`,
+      'true',
+    ],
+    cwd: ctx.cwd,
+    timeoutMs: ctx.timeoutMs,
   }),
   // pssh prints one `[i] time [SUCCESS] host` line per host that exited 0.
   check: (r, n) => {
     const c = common(r);
-    if (c) return c;
+    if (c) {
+      return c;
+    }
     const ok = r.stdout.split('\n').filter((l) => / \[SUCCESS\] cloud\d+/.test(l)).length;
-    if (r.code !== 0 || ok !== n) return `exit ${r.code}, ${ok}/${n} [SUCCESS]: ${firstLine(r.stdout.split('\n').filter((l) => l.includes('[FAILURE]')).join('\n'))}`;
+    if (r.code !== 0 || ok !== n) {
+      return `exit ${r.code}, ${ok}/${n} [SUCCESS]: ${firstLine(
+        r.stdout
+          .split('\n')
+          .filter((l) => l.includes('[FAILURE]'))
+          .join('\n'),
+      )}`;
+    }
     return undefined;
   },
 };
@@ -122,7 +177,8 @@ export const clush: ColdTool = {
   // exits 0 even when hosts fail.
   spec: (n, ctx) => ({
     argv: ['clush', '--maxrc', '-w', nodeset(n), '-f', '256', '-o', `-F ${ctx.sshConfig}`, 'true'],
-    cwd: ctx.cwd, timeoutMs: ctx.timeoutMs,
+    cwd: ctx.cwd,
+    timeoutMs: ctx.timeoutMs,
   }),
   check: (r) => exitZeroAndQuiet(r),
 };

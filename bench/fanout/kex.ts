@@ -15,12 +15,16 @@ let installed = false;
 
 /** Call `record` with the algorithms of every ssh2 connection this process makes from now on. */
 export function observeHandshakes(record: (n: Negotiated) => void): void {
-  if (installed) throw new Error('observeHandshakes: already installed');
+  if (installed) {
+    throw new Error('observeHandshakes: already installed');
+  }
   installed = true;
   const proto = ssh2.Client.prototype;
   const connect = proto.connect;
   proto.connect = function patched(this: ssh2.Client, config: ssh2.ConnectConfig): ssh2.Client {
-    this.once('handshake', (n: NegotiatedAlgorithms) => record({ kex: n.kex, cipher: n.cs.cipher, hostKey: n.serverHostKey }));
+    this.once('handshake', (n: NegotiatedAlgorithms) =>
+      record({ kex: n.kex, cipher: n.cs.cipher, hostKey: n.serverHostKey }),
+    );
     return connect.call(this, config);
   };
 }
@@ -41,18 +45,31 @@ export function describeNegotiated(list: readonly Negotiated[]): string {
     const key = `kex ${n.kex}, cipher ${n.cipher}, host key ${n.hostKey}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  if (counts.size === 0) return 'no handshake observed';
+  if (counts.size === 0) {
+    return 'no handshake observed';
+  }
   return [...counts].map(([k, c]) => `${k} (${c}/${list.length} connections)`).join('; ');
 }
 
-export const isCurve25519 = (kex: string): boolean => kex === 'curve25519-sha256' || kex === 'curve25519-sha256@libssh.org';
+export const isCurve25519 = (kex: string): boolean =>
+  kex === 'curve25519-sha256' || kex === 'curve25519-sha256@libssh.org';
 
 /** What OpenSSH (and so pdsh, pssh, clush, the loop: all run `ssh -F DIR/ssh_config`) negotiates. */
-export async function openSshNegotiated(sshConfig: string, host: string, cwd: string): Promise<Negotiated | undefined> {
-  const r = await timedSpawn({ argv: ['ssh', '-v', '-F', sshConfig, host, 'true'], cwd, timeoutMs: 30_000 });
+export async function openSshNegotiated(
+  sshConfig: string,
+  host: string,
+  cwd: string,
+): Promise<Negotiated | undefined> {
+  const r = await timedSpawn({
+    argv: ['ssh', '-v', '-F', sshConfig, host, 'true'],
+    cwd,
+    timeoutMs: 30_000,
+  });
   const kex = /kex: algorithm: (\S+)/.exec(r.stderr)?.[1];
   const cipher = /kex: client->server cipher: (\S+)/.exec(r.stderr)?.[1];
   const hostKey = /kex: host key algorithm: (\S+)/.exec(r.stderr)?.[1];
-  if (r.code !== 0 || !kex) return undefined;
+  if (r.code !== 0 || !kex) {
+    return undefined;
+  }
   return { kex, cipher: cipher ?? '?', hostKey: hostKey ?? '?' };
 }

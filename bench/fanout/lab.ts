@@ -20,10 +20,14 @@ export interface BenchLab {
   upS?: number;
 }
 
-function files(dir: string): Pick<BenchLab, 'servicesFile' | 'sshConfig' | 'knownHosts' | 'identity'> {
+function files(
+  dir: string,
+): Pick<BenchLab, 'servicesFile' | 'sshConfig' | 'knownHosts' | 'identity'> {
   return {
-    servicesFile: join(dir, 'services.yaml'), sshConfig: join(dir, 'ssh_config'),
-    knownHosts: join(dir, 'known_hosts'), identity: join(dir, 'id_ed25519'),
+    servicesFile: join(dir, 'services.yaml'),
+    sshConfig: join(dir, 'ssh_config'),
+    knownHosts: join(dir, 'known_hosts'),
+    identity: join(dir, 'id_ed25519'),
   };
 }
 
@@ -32,19 +36,36 @@ export function labDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'salvo-bench-lab-'));
 }
 
-export async function buildLab(dir: string, hosts: number, say: (s: string) => void): Promise<BenchLab> {
+export async function buildLab(
+  dir: string,
+  hosts: number,
+  say: (s: string) => void,
+): Promise<BenchLab> {
   const t0 = process.hrtime.bigint();
   const onEvent = (e: LabEvent): void => {
-    if (e.kind === 'step' || e.kind === 'allocated') say(`  lab: ${e.kind === 'step' ? e.message : `id ${e.id}, bridge ${e.bridge}, ${e.subnet}`}`);
+    if (e.kind === 'step' || e.kind === 'allocated') {
+      say(
+        `  lab: ${e.kind === 'step' ? e.message : `id ${e.id}, bridge ${e.bridge}, ${e.subnet}`}`,
+      );
+    }
   };
   const lab = await labUp({ hosts, dir }, onEvent);
   const upS = since(t0);
-  return { dir, ...files(dir), hosts: lab.hosts.length, sshdPids: lab.hosts.map((h) => h.sshdPid), owned: true, upS };
+  return {
+    dir,
+    ...files(dir),
+    hosts: lab.hosts.length,
+    sshdPids: lab.hosts.map((h) => h.sshdPid),
+    owned: true,
+    upS,
+  };
 }
 
 export async function useExistingLab(dir: string): Promise<BenchLab> {
   const st = await labStatus(dir);
-  if (!st.exists || !st.healthy) throw new Error(`--lab ${dir}: no healthy lab there (salvo lab status --dir ${dir})`);
+  if (!st.exists || !st.healthy) {
+    throw new Error(`--lab ${dir}: no healthy lab there (salvo lab status --dir ${dir})`);
+  }
   const pids = st.hosts.map((h) => h.sshdPid).filter((p): p is number => p !== null);
   return { dir: st.dir, ...files(st.dir), hosts: st.hosts.length, sshdPids: pids, owned: false };
 }

@@ -70,15 +70,23 @@ const running = new Set<ChildProcess>();
 
 /** Kill every command we started that is still running (its whole process group), by pid. */
 export function killRunning(): void {
-  for (const child of running) killGroup(child, 'SIGKILL');
+  for (const child of running) {
+    killGroup(child, 'SIGKILL');
+  }
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
+  if (child.pid === undefined) {
+    return;
+  }
   try {
     process.kill(-child.pid, signal); // detached: the child leads its own group
   } catch {
-    try { child.kill(signal); } catch { /* already gone */ }
+    try {
+      child.kill(signal);
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -100,14 +108,23 @@ export function timedSpawn(spec: SpawnSpec): Promise<Spawned> {
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; killGroup(child, 'SIGKILL'); }, spec.timeoutMs);
-    child.once('error', (e) => { clearTimeout(timer); running.delete(child); reject(e); });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child, 'SIGKILL');
+    }, spec.timeoutMs);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      running.delete(child);
+      reject(e);
+    });
     child.once('close', (code, signal) => {
       const t1 = process.hrtime.bigint();
       clearTimeout(timer);
       running.delete(child);
       resolve({
-        code, signal, timedOut,
+        code,
+        signal,
+        timedOut,
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
         wallS: Number(t1 - t0) / 1e9,
@@ -131,7 +148,10 @@ export interface Stats {
 
 /** Median and min over the runs that count; failed runs are left out (and counted). */
 export function stats(runs: readonly Run[]): Stats {
-  const w = runs.filter((r) => r.ok).map((r) => r.wallS).sort((a, b) => a - b);
+  const w = runs
+    .filter((r) => r.ok)
+    .map((r) => r.wallS)
+    .sort((a, b) => a - b);
   const mid = Math.floor(w.length / 2);
   const median = w.length === 0 ? null : w.length % 2 ? w[mid]! : (w[mid - 1]! + w[mid]!) / 2;
   return { runs: runs.length, valid: w.length, median, min: w[0] ?? null };

@@ -20,9 +20,18 @@ export const USAGE = `usage: npm run bench -- [--sizes 20,50,200] [--runs 5] [--
 
 export class OptionError extends Error {}
 
-function int(flag: string, text: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number {
+function int(
+  flag: string,
+  text: string | undefined,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const n = Number(text);
-  if (text === undefined || !Number.isInteger(n) || n < min || n > max) throw new OptionError(`${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text ?? '')}`);
+  if (text === undefined || !Number.isInteger(n) || n < min || n > max) {
+    throw new OptionError(
+      `${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text ?? '')}`,
+    );
+  }
   return n;
 }
 
@@ -30,21 +39,42 @@ export function parseOptions(argv: string[]): Options | 'help' {
   const o: Options = { sizes: [20, 50, 200], runs: 5, warmRounds: 10, pauseMs: 300, timeoutS: 120 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = (): string | undefined => inline ?? argv[++i];
     switch (flag) {
-      case '-h': case '--help': return 'help';
+      case '-h':
+      case '--help':
+        return 'help';
       case '--sizes': {
         const text = value() ?? '';
-        o.sizes = [...new Set(text.split(',').map((s) => int('--sizes', s.trim(), 1, 250)))].sort((a, b) => a - b);
+        o.sizes = [...new Set(text.split(',').map((s) => int('--sizes', s.trim(), 1, 250)))].sort(
+          (a, b) => a - b,
+        );
         break;
       }
-      case '--runs': o.runs = int('--runs', value(), 1); break;
-      case '--warm-rounds': o.warmRounds = int('--warm-rounds', value(), 1); break;
-      case '--pause-ms': o.pauseMs = int('--pause-ms', value(), 0, 60_000); break;
-      case '--timeout': o.timeoutS = int('--timeout', value(), 1, 3600); break;
-      case '--lab': o.lab = value(); if (!o.lab) throw new OptionError('--lab: expected a directory'); break;
-      default: throw new OptionError(`unknown option ${JSON.stringify(arg)}`);
+      case '--runs':
+        o.runs = int('--runs', value(), 1);
+        break;
+      case '--warm-rounds':
+        o.warmRounds = int('--warm-rounds', value(), 1);
+        break;
+      case '--pause-ms':
+        o.pauseMs = int('--pause-ms', value(), 0, 60_000);
+        break;
+      case '--timeout':
+        o.timeoutS = int('--timeout', value(), 1, 3600);
+        break;
+      case '--lab':
+        o.lab = value();
+        if (!o.lab) {
+          throw new OptionError('--lab: expected a directory');
+        }
+        break;
+      default:
+        throw new OptionError(`unknown option ${JSON.stringify(arg)}`);
     }
   }
   return o;

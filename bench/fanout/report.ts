@@ -14,7 +14,13 @@ export interface Row {
   note?: string;
 }
 
-export function row(group: Group, tool: string, n: number, runs: Run[], extra: Partial<Row> = {}): Row {
+export function row(
+  group: Group,
+  tool: string,
+  n: number,
+  runs: Run[],
+  extra: Partial<Row> = {},
+): Row {
   return { group, tool, n, runs, stats: stats(runs), ...extra };
 }
 
@@ -41,17 +47,26 @@ function medianOf(rows: readonly Row[], group: Group, tool: string, n: number): 
 }
 
 /** The fastest peer (pdsh, pssh, clush) at size n by median, if any has one. */
-export function bestPeer(rows: readonly Row[], n: number): { tool: string; median: number } | undefined {
+export function bestPeer(
+  rows: readonly Row[],
+  n: number,
+): { tool: string; median: number } | undefined {
   let best: { tool: string; median: number } | undefined;
   for (const r of rows) {
-    if (r.group !== 'cold' || !r.peer || r.n !== n || r.stats.median === null) continue;
-    if (!best || r.stats.median < best.median) best = { tool: r.tool, median: r.stats.median };
+    if (r.group !== 'cold' || !r.peer || r.n !== n || r.stats.median === null) {
+      continue;
+    }
+    if (!best || r.stats.median < best.median) {
+      best = { tool: r.tool, median: r.stats.median };
+    }
   }
   return best;
 }
 
-const ratio = (a: number | null, b: number | null | undefined): number | null => (a === null || !b ? null : a / b);
-const verdict = (v: number | null, limit: number): Verdict => (v === null ? 'n/a' : v <= limit ? 'PASS' : 'MISS');
+const ratio = (a: number | null, b: number | null | undefined): number | null =>
+  a === null || !b ? null : a / b;
+const verdict = (v: number | null, limit: number): Verdict =>
+  v === null ? 'n/a' : v <= limit ? 'PASS' : 'MISS';
 
 export const LIMITS = { vsLoop: 1.1, vsBestPeer: 0.85, warm200: 0.3, warmGoal: 0.05 } as const;
 
@@ -60,28 +75,48 @@ export function targets(rows: readonly Row[], sizes: readonly number[]): Target[
   for (const n of sizes) {
     const salvo = medianOf(rows, 'cold', SALVO_COLD, n);
     const vsLoop = ratio(salvo, medianOf(rows, 'cold', LOOP, n));
-    out.push({ n, what: `salvo exec (cold) ≤ ${LIMITS.vsLoop}× ssh loop`, value: vsLoop, limit: LIMITS.vsLoop, unit: '×', verdict: verdict(vsLoop, LIMITS.vsLoop) });
+    out.push({
+      n,
+      what: `salvo exec (cold) ≤ ${LIMITS.vsLoop}× ssh loop`,
+      value: vsLoop,
+      limit: LIMITS.vsLoop,
+      unit: '×',
+      verdict: verdict(vsLoop, LIMITS.vsLoop),
+    });
     const peer = bestPeer(rows, n);
     const vsPeer = ratio(salvo, peer?.median);
     out.push({
-      n, what: `salvo exec (cold) ≤ ${LIMITS.vsBestPeer}× best of pdsh/pssh/clush`, value: vsPeer, limit: LIMITS.vsBestPeer,
-      unit: '×', verdict: verdict(vsPeer, LIMITS.vsBestPeer), ...(peer ? { against: peer.tool } : {}),
+      n,
+      what: `salvo exec (cold) ≤ ${LIMITS.vsBestPeer}× best of pdsh/pssh/clush`,
+      value: vsPeer,
+      limit: LIMITS.vsBestPeer,
+      unit: '×',
+      verdict: verdict(vsPeer, LIMITS.vsBestPeer),
+      ...(peer ? { against: peer.tool } : {}),
     });
   }
   if (sizes.includes(200)) {
     const warm = medianOf(rows, 'warm', SALVO_WARM, 200);
     out.push({
-      n: 200, what: `salvo warm \`true\` on 200 hosts ≤ ${LIMITS.warm200} s`, value: warm, limit: LIMITS.warm200, unit: 's',
-      verdict: verdict(warm, LIMITS.warm200), goal: { limit: LIMITS.warmGoal, verdict: verdict(warm, LIMITS.warmGoal) },
+      n: 200,
+      what: `salvo warm \`true\` on 200 hosts ≤ ${LIMITS.warm200} s`,
+      value: warm,
+      limit: LIMITS.warm200,
+      unit: 's',
+      verdict: verdict(warm, LIMITS.warm200),
+      goal: { limit: LIMITS.warmGoal, verdict: verdict(warm, LIMITS.warmGoal) },
     });
   }
   return out;
 }
 
-const fmt = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined ? '—' : v.toFixed(digits));
+const fmt = (v: number | null | undefined, digits = 3): string =>
+  v === null || v === undefined ? '—' : v.toFixed(digits);
 
 function medianOfList(xs: number[]): number | null {
-  if (xs.length === 0) return null;
+  if (xs.length === 0) {
+    return null;
+  }
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
@@ -90,17 +125,34 @@ function medianOfList(xs: number[]): number | null {
 /** Median client and server CPU seconds over the runs that count. */
 export function cpuMedians(r: Row): { client: number | null; server: number | null } {
   const ok = r.runs.filter((x) => x.ok);
-  const round = (v: number | null): number | null => (v === null ? null : Math.round(v * 1000) / 1000);
+  const round = (v: number | null): number | null =>
+    v === null ? null : Math.round(v * 1000) / 1000;
   return {
-    client: round(medianOfList(ok.flatMap((x) => (x.clientCpuS === undefined ? [] : [x.clientCpuS])))),
-    server: round(medianOfList(ok.flatMap((x) => (x.serverCpuS === undefined ? [] : [x.serverCpuS])))),
+    client: round(
+      medianOfList(ok.flatMap((x) => (x.clientCpuS === undefined ? [] : [x.clientCpuS]))),
+    ),
+    server: round(
+      medianOfList(ok.flatMap((x) => (x.serverCpuS === undefined ? [] : [x.serverCpuS]))),
+    ),
   };
 }
 
 export function renderTable(rows: readonly Row[]): string {
-  const head = ['tool', 'N', 'ok runs', 'median s', 'min s', '× loop', 'salvo × best peer', 'client CPU s', 'server CPU s'];
+  const head = [
+    'tool',
+    'N',
+    'ok runs',
+    'median s',
+    'min s',
+    '× loop',
+    'salvo × best peer',
+    'client CPU s',
+    'server CPU s',
+  ];
   const lines: string[][] = [];
-  const sizes = [...new Set(rows.filter((r) => r.group !== 'startup').map((r) => r.n))].sort((a, b) => a - b);
+  const sizes = [...new Set(rows.filter((r) => r.group !== 'startup').map((r) => r.n))].sort(
+    (a, b) => a - b,
+  );
   for (const n of sizes) {
     const loop = medianOf(rows, 'cold', LOOP, n);
     const peer = bestPeer(rows, n);
@@ -108,10 +160,17 @@ export function renderTable(rows: readonly Row[]): string {
       const cpu = cpuMedians(r);
       const isSalvo = r.tool.startsWith('salvo');
       lines.push([
-        r.tool + (r.note ? ` (${r.note})` : ''), String(n), `${r.stats.valid}/${r.stats.runs}`,
-        fmt(r.stats.median), fmt(r.stats.min), fmt(ratio(r.stats.median, loop), 2),
-        isSalvo ? `${fmt(ratio(r.stats.median, peer?.median), 2)}${peer ? ` (${peer.tool})` : ''}` : '',
-        fmt(cpu.client, 2), fmt(cpu.server, 2),
+        r.tool + (r.note ? ` (${r.note})` : ''),
+        String(n),
+        `${r.stats.valid}/${r.stats.runs}`,
+        fmt(r.stats.median),
+        fmt(r.stats.min),
+        fmt(ratio(r.stats.median, loop), 2),
+        isSalvo
+          ? `${fmt(ratio(r.stats.median, peer?.median), 2)}${peer ? ` (${peer.tool})` : ''}`
+          : '',
+        fmt(cpu.client, 2),
+        fmt(cpu.server, 2),
       ]);
     }
     lines.push([]);
@@ -121,20 +180,44 @@ export function renderTable(rows: readonly Row[]): string {
 
 export function renderStartup(rows: readonly Row[]): string {
   const head = ['start-up (no host contacted)', 'ok runs', 'median s', 'min s'];
-  const lines = rows.filter((r) => r.group === 'startup').map((r) => [r.tool, `${r.stats.valid}/${r.stats.runs}`, fmt(r.stats.median), fmt(r.stats.min)]);
+  const lines = rows
+    .filter((r) => r.group === 'startup')
+    .map((r) => [
+      r.tool,
+      `${r.stats.valid}/${r.stats.runs}`,
+      fmt(r.stats.median),
+      fmt(r.stats.min),
+    ]);
   return table(head, lines);
 }
 
 export function renderTargets(ts: readonly Target[]): string {
-  return ts.map((t) => {
-    const value = t.value === null ? 'no valid runs' : t.unit === 's' ? `${t.value.toFixed(3)} s` : `${t.value.toFixed(2)}×${t.against ? ` (vs ${t.against})` : ''}`;
-    const goal = t.goal ? `   design goal ${t.goal.limit} s: ${t.goal.verdict}` : '';
-    return `  ${t.verdict.padEnd(4)}  N=${String(t.n).padEnd(4)} ${t.what.padEnd(56)} ${value}${goal}`;
-  }).join('\n');
+  return ts
+    .map((t) => {
+      const value =
+        t.value === null
+          ? 'no valid runs'
+          : t.unit === 's'
+            ? `${t.value.toFixed(3)} s`
+            : `${t.value.toFixed(2)}×${t.against ? ` (vs ${t.against})` : ''}`;
+      const goal = t.goal ? `   design goal ${t.goal.limit} s: ${t.goal.verdict}` : '';
+      return `  ${t.verdict.padEnd(4)}  N=${String(t.n).padEnd(4)} ${t.what.padEnd(56)} ${value}${goal}`;
+    })
+    .join('\n');
 }
 
 function table(head: string[], lines: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const render = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  return [render(head), render(widths.map((w) => '-'.repeat(w))), ...lines.map((l) => (l.length ? render(l) : ''))].join('\n').trimEnd();
+  const render = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [
+    render(head),
+    render(widths.map((w) => '-'.repeat(w))),
+    ...lines.map((l) => (l.length ? render(l) : '')),
+  ]
+    .join('\n')
+    .trimEnd();
 }

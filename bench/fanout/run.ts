@@ -9,12 +9,36 @@ import { cpus, release, tmpdir, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { COLD_TOOLS, hostNames, type ColdContext, type ColdTool } from './cold-tools.js';
-import { describeNegotiated, isCurve25519, observeHandshakes, openSshNegotiated, parseVerboseHandshakes, type Negotiated } from './kex.js';
+import {
+  describeNegotiated,
+  isCurve25519,
+  observeHandshakes,
+  openSshNegotiated,
+  parseVerboseHandshakes,
+  type Negotiated,
+} from './kex.js';
 import { buildLab, destroyLab, labDir, useExistingLab, type BenchLab } from './lab.js';
-import { killRunning, load1, ms3, serverCpuS, sleep, timedSpawn, type Run, type SpawnSpec } from './measure.js';
+import {
+  killRunning,
+  load1,
+  ms3,
+  serverCpuS,
+  sleep,
+  timedSpawn,
+  type Run,
+  type SpawnSpec,
+} from './measure.js';
 import { OptionError, parseOptions, USAGE, type Options } from './options.js';
 import {
-  SALVO_WARM, bestPeer, cpuMedians, renderStartup, renderTable, renderTargets, row, targets, type Row,
+  SALVO_WARM,
+  bestPeer,
+  cpuMedians,
+  renderStartup,
+  renderTable,
+  renderTargets,
+  row,
+  targets,
+  type Row,
 } from './report.js';
 import { warmFanout } from './warm.js';
 
@@ -24,7 +48,9 @@ const SALVO = join(ROOT, 'bin/salvo');
 
 class Interrupted extends Error {}
 
-const say = (text: string): void => { process.stderr.write(`${text}\n`); };
+const say = (text: string): void => {
+  process.stderr.write(`${text}\n`);
+};
 
 function version(argv: string[]): string {
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
@@ -39,17 +65,34 @@ async function main(argv: string[]): Promise<number> {
   let opts: Options;
   try {
     const parsed = parseOptions(argv);
-    if (parsed === 'help') { process.stdout.write(`${USAGE}\n`); return 0; }
+    if (parsed === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
     opts = parsed;
   } catch (e) {
-    if (e instanceof OptionError) { say(`bench: ${e.message}\n${USAGE}`); return 2; }
+    if (e instanceof OptionError) {
+      say(`bench: ${e.message}\n${USAGE}`);
+      return 2;
+    }
     throw e;
   }
-  if (process.getuid?.() !== 0) { say('bench: the lab fleet needs root (network namespaces)'); return 2; }
+  if (process.getuid?.() !== 0) {
+    say('bench: the lab fleet needs root (network namespaces)');
+    return 2;
+  }
   const missing = missingCommands(['ssh', 'pdsh', 'parallel-ssh', 'clush', 'bash']);
-  if (missing.length) { say(`bench: missing commands: ${missing.join(', ')}`); return 2; }
-  if (!existsSync(join(ROOT, 'dist/admin/cli/main.js'))) { say('bench: run `npm run build` first'); return 2; }
-  if (opts.runs < 5) say(`bench: --runs ${opts.runs} is fewer than 5: a trial, not a result`);
+  if (missing.length) {
+    say(`bench: missing commands: ${missing.join(', ')}`);
+    return 2;
+  }
+  if (!existsSync(join(ROOT, 'dist/admin/cli/main.js'))) {
+    say('bench: run `npm run build` first');
+    return 2;
+  }
+  if (opts.runs < 5) {
+    say(`bench: --runs ${opts.runs} is fewer than 5: a trial, not a result`);
+  }
 
   const controller = new AbortController();
   setMaxListeners(0, controller.signal); // every in-flight host of the warm path listens to it
@@ -74,7 +117,9 @@ async function main(argv: string[]): Promise<number> {
     let lab: BenchLab;
     if (opts.lab) {
       lab = await useExistingLab(opts.lab);
-      if (lab.hosts < maxN) throw new Error(`--lab ${opts.lab} has ${lab.hosts} hosts, --sizes needs ${maxN}`);
+      if (lab.hosts < maxN) {
+        throw new Error(`--lab ${opts.lab} has ${lab.hosts} hosts, --sizes needs ${maxN}`);
+      }
       say(`bench: using the running lab in ${lab.dir} (${lab.hosts} hosts; left running)`);
     } else {
       ownedDir = await labDir();
@@ -82,10 +127,15 @@ async function main(argv: string[]): Promise<number> {
       lab = await buildLab(ownedDir, maxN, say);
       say(`bench: lab up in ${lab.upS?.toFixed(1)} s`);
     }
-    if (controller.signal.aborted) throw new Interrupted();
+    if (controller.signal.aborted) {
+      throw new Interrupted();
+    }
     return await benchmark(opts, lab, work, controller.signal);
   } catch (e) {
-    if (e instanceof Interrupted || controller.signal.aborted) { say('bench: interrupted'); return 130; }
+    if (e instanceof Interrupted || controller.signal.aborted) {
+      say('bench: interrupted');
+      return 130;
+    }
     throw e;
   } finally {
     killRunning();
@@ -100,15 +150,33 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function benchmark(opts: Options, lab: BenchLab, work: string, signal: AbortSignal): Promise<number> {
-  const check = (): void => { if (signal.aborted) throw new Interrupted(); };
+async function benchmark(
+  opts: Options,
+  lab: BenchLab,
+  work: string,
+  signal: AbortSignal,
+): Promise<number> {
+  const check = (): void => {
+    if (signal.aborted) {
+      throw new Interrupted();
+    }
+  };
   const load1Start = loadavg();
   const hostsFile = (n: number): string => join(work, `hosts-${n}.txt`);
-  for (const n of new Set([...opts.sizes, 3])) if (n <= lab.hosts) await writeFile(hostsFile(n), `${hostNames(n).join('\n')}\n`);
+  for (const n of new Set([...opts.sizes, 3])) {
+    if (n <= lab.hosts) {
+      await writeFile(hostsFile(n), `${hostNames(n).join('\n')}\n`);
+    }
+  }
   const cwd = join(work, 'cwd'); // empty: nothing for a shell to glob `cloud[1-N]` against
   await mkdir(cwd);
   const ctx: ColdContext = {
-    salvo: SALVO, servicesFile: lab.servicesFile, sshConfig: lab.sshConfig, cwd, hostsFile, timeoutMs: opts.timeoutS * 1000,
+    salvo: SALVO,
+    servicesFile: lab.servicesFile,
+    sshConfig: lab.sshConfig,
+    cwd,
+    hostsFile,
+    timeoutMs: opts.timeoutS * 1000,
   };
 
   // Key exchange on both sides.
@@ -121,18 +189,32 @@ async function benchmark(opts: Options, lab: BenchLab, work: string, signal: Abo
   // Does each tool's check catch a failed host? cloud2 is made unreachable (wrong port for
   // OpenSSH, no known host key for salvo); a check that passed this run would be worthless.
   const selfTest = lab.hosts >= 3 ? await verificationSelfTest(lab, ctx, work) : [];
-  for (const s of selfTest) say(`  self-test ${s.tool.padEnd(10)} ${s.caught ? 'caught the failed host' : 'DID NOT NOTICE the failed host'}${s.reason ? `: ${s.reason}` : ''}`);
+  for (const s of selfTest) {
+    say(
+      `  self-test ${s.tool.padEnd(10)} ${s.caught ? 'caught the failed host' : 'DID NOT NOTICE the failed host'}${s.reason ? `: ${s.reason}` : ''}`,
+    );
+  }
   check();
 
   const rows: Row[] = [];
-  const one = async (spec: SpawnSpec, verify: (r: Awaited<ReturnType<typeof timedSpawn>>) => string | undefined): Promise<Run> => {
+  const one = async (
+    spec: SpawnSpec,
+    verify: (r: Awaited<ReturnType<typeof timedSpawn>>) => string | undefined,
+  ): Promise<Run> => {
     const s0 = serverCpuS(lab.sshdPids);
     const r = await timedSpawn(spec);
     await sleep(opts.pauseMs); // let the servers finish and be reaped before the next run
     const s1 = serverCpuS(lab.sshdPids);
     check();
     const reason = verify(r);
-    return { wallS: r.wallS, ok: !reason, ...(reason ? { reason } : {}), clientCpuS: ms3(r.clientCpuS), serverCpuS: ms3(s1 - s0), load1: load1() };
+    return {
+      wallS: r.wallS,
+      ok: !reason,
+      ...(reason ? { reason } : {}),
+      clientCpuS: ms3(r.clientCpuS),
+      serverCpuS: ms3(s1 - s0),
+      load1: load1(),
+    };
   };
 
   // Start-up alone: node, the CLI's skeleton, and the modules `salvo exec` loads before it connects.
@@ -143,16 +225,30 @@ async function benchmark(opts: Options, lab: BenchLab, work: string, signal: Abo
     { name: 'salvo help exec (the CLI with every command)', argv: [SALVO, 'help', 'exec'] },
     {
       name: 'node: import what salvo exec loads, unbundled (dist/admin)',
-      argv: [process.execPath, '--input-type=module', '-e', ['dist/admin/cli/main.js', 'dist/admin/cli/commands/exec.js', 'dist/admin/deployment/deployment.js'].map((p) => `await import(${url(p)});`).join(' ')],
+      argv: [
+        process.execPath,
+        '--input-type=module',
+        '-e',
+        [
+          'dist/admin/cli/main.js',
+          'dist/admin/cli/commands/exec.js',
+          'dist/admin/deployment/deployment.js',
+        ]
+          .map((p) => `await import(${url(p)});`)
+          .join(' '),
+      ],
     },
   ];
   say('bench: start-up (no host contacted)');
   for (const s of startup) {
     const spec: SpawnSpec = { argv: s.argv, cwd, timeoutMs: 60_000 };
-    const verify = (r: Awaited<ReturnType<typeof timedSpawn>>): string | undefined => (r.code === 0 ? undefined : `exit ${r.code}: ${r.stderr.trim().split('\n')[0]}`);
+    const verify = (r: Awaited<ReturnType<typeof timedSpawn>>): string | undefined =>
+      r.code === 0 ? undefined : `exit ${r.code}: ${r.stderr.trim().split('\n')[0]}`;
     await one(spec, verify); // warm-up
     const runs: Run[] = [];
-    for (let i = 0; i < opts.runs; i++) runs.push(await one(spec, verify));
+    for (let i = 0; i < opts.runs; i++) {
+      runs.push(await one(spec, verify));
+    }
     rows.push(row('startup', s.name, 0, runs));
   }
 
@@ -160,13 +256,19 @@ async function benchmark(opts: Options, lab: BenchLab, work: string, signal: Abo
   const reconnected: string[] = [];
   const untimedFailures: string[] = []; // warm-up runs and connect rounds: not timed, still reported
   for (const n of opts.sizes) {
-    say(`bench: N=${n}: one warm-up run of each tool, then ${opts.runs} timed runs each (tools interleaved)`);
+    say(
+      `bench: N=${n}: one warm-up run of each tool, then ${opts.runs} timed runs each (tools interleaved)`,
+    );
     const runs = new Map<ColdTool, Run[]>(COLD_TOOLS.map((t) => [t, []]));
     const coldRun = (t: ColdTool): Promise<Run> => one(t.spec(n, ctx), (r) => t.check(r, n));
     for (const t of COLD_TOOLS) {
       const r = await coldRun(t);
-      say(`  warm-up  ${t.name.padEnd(10)} ${r.wallS.toFixed(3)} s${r.ok ? '' : `  FAILED: ${r.reason}`}`);
-      if (!r.ok) untimedFailures.push(`${t.name} N=${n} (warm-up run): ${r.reason}`);
+      say(
+        `  warm-up  ${t.name.padEnd(10)} ${r.wallS.toFixed(3)} s${r.ok ? '' : `  FAILED: ${r.reason}`}`,
+      );
+      if (!r.ok) {
+        untimedFailures.push(`${t.name} N=${n} (warm-up run): ${r.reason}`);
+      }
     }
     for (let i = 0; i < opts.runs; i++) {
       const order = COLD_TOOLS.map((_, k) => COLD_TOOLS[(k + i) % COLD_TOOLS.length]!); // rotate: no tool always first
@@ -175,46 +277,89 @@ async function benchmark(opts: Options, lab: BenchLab, work: string, signal: Abo
         const r = await coldRun(t);
         runs.get(t)!.push(r);
         line.push(`${t.name} ${r.wallS.toFixed(3)}${r.ok ? '' : ' FAILED'}`);
-        if (!r.ok) say(`  ${t.name} run ${i + 1} does not count: ${r.reason}`);
+        if (!r.ok) {
+          say(`  ${t.name} run ${i + 1} does not count: ${r.reason}`);
+        }
       }
       say(`  run ${i + 1}/${opts.runs}: ${line.join(', ')}  (load ${load1()})`);
     }
-    for (const t of COLD_TOOLS) rows.push(row('cold', t.name, n, runs.get(t)!, { peer: t.peer }));
+    for (const t of COLD_TOOLS) {
+      rows.push(row('cold', t.name, n, runs.get(t)!, { peer: t.peer }));
+    }
 
     // Warm: the plain call (the services file's window), and with window N when that is larger.
-    const warm = await warmFanout({ servicesFile: lab.servicesFile, n, rounds: opts.warmRounds, signal });
+    const warm = await warmFanout({
+      servicesFile: lab.servicesFile,
+      n,
+      rounds: opts.warmRounds,
+      signal,
+    });
     check();
     warmWindow = warm.window;
-    if (!warm.connectRound.ok) untimedFailures.push(`${SALVO_WARM} N=${n} (connect round): ${warm.connectRound.reason}`);
-    const reconnects = warm.connects === undefined ? '' : warm.connects === n ? ', no reconnects' : `, ${warm.connects - n} reconnects`;
-    if (warm.connects !== undefined && warm.connects !== n) reconnected.push(`N=${n} window ${warm.window}: ${warm.connects - n}`);
+    if (!warm.connectRound.ok) {
+      untimedFailures.push(`${SALVO_WARM} N=${n} (connect round): ${warm.connectRound.reason}`);
+    }
+    const reconnects =
+      warm.connects === undefined
+        ? ''
+        : warm.connects === n
+          ? ', no reconnects'
+          : `, ${warm.connects - n} reconnects`;
+    if (warm.connects !== undefined && warm.connects !== n) {
+      reconnected.push(`N=${n} window ${warm.window}: ${warm.connects - n}`);
+    }
     rows.push(row('warm', SALVO_WARM, n, warm.runs, { note: `window ${warm.window}` }));
-    say(`  warm     connect round ${warm.connectRound.wallS.toFixed(3)} s${warm.connectRound.ok ? '' : ` FAILED: ${warm.connectRound.reason}`}; ` +
-      `rounds: ${warm.runs.map((r) => r.wallS.toFixed(3)).join(' ')} s (window ${warm.window}${reconnects})`);
+    say(
+      `  warm     connect round ${warm.connectRound.wallS.toFixed(3)} s${warm.connectRound.ok ? '' : ` FAILED: ${warm.connectRound.reason}`}; ` +
+        `rounds: ${warm.runs.map((r) => r.wallS.toFixed(3)).join(' ')} s (window ${warm.window}${reconnects})`,
+    );
     if (n > warm.window) {
-      const wide = await warmFanout({ servicesFile: lab.servicesFile, n, rounds: opts.warmRounds, concurrency: n, signal });
+      const wide = await warmFanout({
+        servicesFile: lab.servicesFile,
+        n,
+        rounds: opts.warmRounds,
+        concurrency: n,
+        signal,
+      });
       check();
-      const rc = wide.connects === undefined ? '' : wide.connects === n ? ', no reconnects' : `, ${wide.connects - n} reconnects`;
-      if (wide.connects !== undefined && wide.connects !== n) reconnected.push(`N=${n} window ${n}: ${wide.connects - n}`);
+      const rc =
+        wide.connects === undefined
+          ? ''
+          : wide.connects === n
+            ? ', no reconnects'
+            : `, ${wide.connects - n} reconnects`;
+      if (wide.connects !== undefined && wide.connects !== n) {
+        reconnected.push(`N=${n} window ${n}: ${wide.connects - n}`);
+      }
       rows.push(row('warm', `${SALVO_WARM} -f N`, n, wide.runs, { note: `window ${n}` }));
-      say(`  warm -f  rounds: ${wide.runs.map((r) => r.wallS.toFixed(3)).join(' ')} s (window ${n}${rc})`);
+      say(
+        `  warm -f  rounds: ${wide.runs.map((r) => r.wallS.toFixed(3)).join(' ')} s (window ${n}${rc})`,
+      );
     }
   }
 
   // Report.
   const ts = targets(rows, opts.sizes);
   // Nothing observed on a side is not evidence of fairness: it makes the answer NO.
-  const allCurve = cliKex.length > 0 && warmKex.length > 0 &&
-    [openssh?.kex, ...cliKex.map((k) => k.kex), ...warmKex.map((k) => k.kex)].every((k) => k !== undefined && isCurve25519(k));
+  const allCurve =
+    cliKex.length > 0 &&
+    warmKex.length > 0 &&
+    [openssh?.kex, ...cliKex.map((k) => k.kex), ...warmKex.map((k) => k.kex)].every(
+      (k) => k !== undefined && isCurve25519(k),
+    );
   const kexLines = [
     `  OpenSSH (ssh loop, pdsh, pssh, clush: all run ssh -F ${lab.sshConfig}): ` +
-      (openssh ? `kex ${openssh.kex}, cipher ${openssh.cipher}, host key ${openssh.hostKey}` : 'could not tell (ssh -v failed)'),
+      (openssh
+        ? `kex ${openssh.kex}, cipher ${openssh.cipher}, host key ${openssh.hostKey}`
+        : 'could not tell (ssh -v failed)'),
     `  salvo CLI (ssh2, as \`salvo exec -v\` reports it): ${describeNegotiated(cliKex)}`,
     `  salvo warm (ssh2, this process): ${describeNegotiated(warmKex)}`,
     `  same key exchange (curve25519-sha256) everywhere: ${allCurve ? 'yes' : 'NO'}`,
   ];
   const failedRuns = [
-    ...rows.flatMap((r) => r.runs.filter((x) => !x.ok).map((x) => `${r.tool} N=${r.n}: ${x.reason}`)),
+    ...rows.flatMap((r) =>
+      r.runs.filter((x) => !x.ok).map((x) => `${r.tool} N=${r.n}: ${x.reason}`),
+    ),
     ...untimedFailures,
   ];
   const selfTestBad = selfTest.filter((s) => !s.caught);
@@ -235,26 +380,71 @@ async function benchmark(opts: Options, lab: BenchLab, work: string, signal: Abo
     'targets (medians)',
     renderTargets(ts),
     '',
-    reconnected.length ? `WARNING: warm rounds reconnected (${reconnected.join('; ')})` : 'warm rounds: every host kept its one connection (no reconnect)',
-    failedRuns.length ? `runs that did not count (${failedRuns.length}):\n${failedRuns.map((f) => `  ${f}`).join('\n')}` : 'every run (warm-up runs and connect rounds too) got N successful answers',
-    selfTestBad.length ? `WARNING: the check of ${selfTestBad.map((s) => s.tool).join(', ')} did not notice a failed host` : '',
-    `load average at start ${load1Start.map((x) => x.toFixed(2)).join(' ')}, at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    reconnected.length
+      ? `WARNING: warm rounds reconnected (${reconnected.join('; ')})`
+      : 'warm rounds: every host kept its one connection (no reconnect)',
+    failedRuns.length
+      ? `runs that did not count (${failedRuns.length}):\n${failedRuns.map((f) => `  ${f}`).join('\n')}`
+      : 'every run (warm-up runs and connect rounds too) got N successful answers',
+    selfTestBad.length
+      ? `WARNING: the check of ${selfTestBad.map((s) => s.tool).join(', ')} did not notice a failed host`
+      : '',
+    `load average at start ${load1Start.map((x) => x.toFixed(2)).join(' ')}, at end ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
   ];
   process.stdout.write(`${out.filter((l, i, a) => !(l === '' && a[i - 1] === '')).join('\n')}\n`);
 
   const file = await writeResults({
     date: new Date().toISOString(),
-    machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? '?', kernel: release(), node: process.version, loadavgStart: load1Start, loadavgEnd: loadavg() },
+    machine: {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model ?? '?',
+      kernel: release(),
+      node: process.version,
+      loadavgStart: load1Start,
+      loadavgEnd: loadavg(),
+    },
     versions: {
-      openssh: version(['ssh', '-V']), pdsh: version(['pdsh', '-V']), pssh: version(['parallel-ssh', '--version']),
-      clush: version(['clush', '--version']), ssh2: await packageVersion('ssh2'),
+      openssh: version(['ssh', '-V']),
+      pdsh: version(['pdsh', '-V']),
+      pssh: version(['parallel-ssh', '--version']),
+      clush: version(['clush', '--version']),
+      ssh2: await packageVersion('ssh2'),
     },
     options: opts,
     lab: { hosts: lab.hosts, upS: lab.upS ?? null, built: lab.owned },
-    commands: Object.fromEntries(COLD_TOOLS.map((t) => [t.name, t.spec(200, { ...ctx, cwd: '$TMP', salvo: './bin/salvo', servicesFile: 'DIR/services.yaml', sshConfig: 'DIR/ssh_config', hostsFile: () => 'hosts-200.txt' }).argv.join(' ')])),
-    kex: { openssh: openssh ?? null, salvoCli: cliKex, salvoWarm: summarize(warmKex), allCurve25519: allCurve },
+    commands: Object.fromEntries(
+      COLD_TOOLS.map((t) => [
+        t.name,
+        t
+          .spec(200, {
+            ...ctx,
+            cwd: '$TMP',
+            salvo: './bin/salvo',
+            servicesFile: 'DIR/services.yaml',
+            sshConfig: 'DIR/ssh_config',
+            hostsFile: () => 'hosts-200.txt',
+          })
+          .argv.join(' '),
+      ]),
+    ),
+    kex: {
+      openssh: openssh ?? null,
+      salvoCli: cliKex,
+      salvoWarm: summarize(warmKex),
+      allCurve25519: allCurve,
+    },
     selfTest,
-    rows: rows.map((r) => ({ group: r.group, tool: r.tool, n: r.n, note: r.note ?? null, ...r.stats, cpu: cpuMedians(r), runs: r.runs })),
+    rows: rows.map((r) => ({
+      group: r.group,
+      tool: r.tool,
+      n: r.n,
+      note: r.note ?? null,
+      ...r.stats,
+      cpu: cpuMedians(r),
+      runs: r.runs,
+    })),
     bestPeer: Object.fromEntries(opts.sizes.map((n) => [n, bestPeer(rows, n) ?? null])),
     warmWindowDefault: warmWindow ?? null,
     failures: failedRuns,
@@ -266,13 +456,20 @@ async function benchmark(opts: Options, lab: BenchLab, work: string, signal: Abo
 
 function summarize(list: readonly Negotiated[]): Record<string, number> {
   const m: Record<string, number> = {};
-  for (const n of list) { const k = `${n.kex} ${n.cipher} ${n.hostKey}`; m[k] = (m[k] ?? 0) + 1; }
+  for (const n of list) {
+    const k = `${n.kex} ${n.cipher} ${n.hostKey}`;
+    m[k] = (m[k] ?? 0) + 1;
+  }
   return m;
 }
 
 async function packageVersion(name: string): Promise<string> {
   try {
-    return (JSON.parse(await readFile(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(await readFile(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
   } catch {
     return '?';
   }
@@ -282,14 +479,27 @@ async function packageVersion(name: string): Promise<string> {
 async function salvoCliNegotiated(ctx: ColdContext, n: number): Promise<Negotiated[]> {
   const spec = COLD_TOOLS[0]!.spec(n, ctx);
   const dashes = spec.argv.indexOf('--');
-  const argv: SpawnSpec['argv'] = [spec.argv[0], ...spec.argv.slice(1, dashes), '-v', ...spec.argv.slice(dashes)];
+  const argv: SpawnSpec['argv'] = [
+    spec.argv[0],
+    ...spec.argv.slice(1, dashes),
+    '-v',
+    ...spec.argv.slice(dashes),
+  ];
   const r = await timedSpawn({ ...spec, argv });
   return parseVerboseHandshakes(r.stderr);
 }
 
-interface SelfTest { tool: string; caught: boolean; reason?: string }
+interface SelfTest {
+  tool: string;
+  caught: boolean;
+  reason?: string;
+}
 
-async function verificationSelfTest(lab: BenchLab, ctx: ColdContext, work: string): Promise<SelfTest[]> {
+async function verificationSelfTest(
+  lab: BenchLab,
+  ctx: ColdContext,
+  work: string,
+): Promise<SelfTest[]> {
   const dir = join(work, 'broken');
   await mkdir(dir);
   // OpenSSH: cloud2 on a port where nothing listens (the first `Port` given wins).
@@ -297,7 +507,9 @@ async function verificationSelfTest(lab: BenchLab, ctx: ColdContext, work: strin
   await writeFile(sshConfig, `Host cloud2\n  Port 1\n\n${await readFile(lab.sshConfig, 'utf8')}`);
   // salvo: a known_hosts without cloud2 (an unknown host key is refused).
   const knownHosts = join(dir, 'known_hosts');
-  const kh = (await readFile(lab.knownHosts, 'utf8')).split('\n').filter((l) => !/^cloud2[, ]/.test(l));
+  const kh = (await readFile(lab.knownHosts, 'utf8'))
+    .split('\n')
+    .filter((l) => !/^cloud2[, ]/.test(l));
   await writeFile(knownHosts, kh.join('\n'));
   const servicesFile = join(dir, 'services.yaml');
   const services = (await readFile(lab.servicesFile, 'utf8'))
@@ -320,12 +532,19 @@ async function writeResults(data: unknown): Promise<string> {
   const now = new Date();
   const day = now.toISOString().slice(0, 10);
   let file = join(dir, `fanout-${day}.json`);
-  if (existsSync(file)) file = join(dir, `fanout-${day}-${now.toISOString().slice(11, 19).replace(/:/g, '')}.json`);
+  if (existsSync(file)) {
+    file = join(dir, `fanout-${day}-${now.toISOString().slice(11, 19).replace(/:/g, '')}.json`);
+  }
   await writeFile(file, `${JSON.stringify(data, null, 2)}\n`);
   return file;
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => { say(`bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}`); process.exitCode = 70; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    say(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exitCode = 70;
+  },
 );

@@ -31,12 +31,16 @@ export interface WarmOptions {
 
 function check(results: CommandResult[], n: number): string | undefined {
   const ok = results.filter((r) => r.ok).length;
-  if (results.length === n && ok === n) return undefined;
+  if (results.length === n && ok === n) {
+    return undefined;
+  }
   const bad = results.find((r) => !r.ok);
   return `${ok}/${n} ok${bad ? `: ${bad.host}: ${bad.failure?.kind} ${bad.failure?.message ?? ''}` : ''}`;
 }
 
-interface Counted { stats?: { connects: number; sessionRuns: number; execRuns: number } }
+interface Counted {
+  stats?: { connects: number; sessionRuns: number; execRuns: number };
+}
 
 export async function warmFanout(opts: WarmOptions): Promise<WarmOutcome> {
   const { n, signal } = opts;
@@ -51,18 +55,33 @@ export async function warmFanout(opts: WarmOptions): Promise<WarmOutcome> {
       const wallS = since(t0);
       const cpu = process.cpuUsage(cpu0);
       const reason = check(results, n);
-      return { wallS, ok: !reason, ...(reason ? { reason } : {}), clientCpuS: ms3((cpu.user + cpu.system) / 1e6), load1: load1() };
+      return {
+        wallS,
+        ok: !reason,
+        ...(reason ? { reason } : {}),
+        clientCpuS: ms3((cpu.user + cpu.system) / 1e6),
+        load1: load1(),
+      };
     };
     const connectRound = await round();
     const runs: Run[] = [];
     if (connectRound.ok) {
       await round(); // warm-up: not counted
-      for (let i = 0; i < opts.rounds && !signal.aborted; i++) runs.push(await round());
+      for (let i = 0; i < opts.rounds && !signal.aborted; i++) {
+        runs.push(await round());
+      }
     }
     const counted = dep.nodes(expr).map((h) => (dep.pool.get(h) as Counted).stats);
     const sum = (k: 'connects' | 'sessionRuns' | 'execRuns'): number | undefined =>
       counted.every((s) => s) ? counted.reduce((t, s) => t + (s?.[k] ?? 0), 0) : undefined;
-    return { window: opts.concurrency ?? dep.inventory.ssh.concurrency, connectRound, runs, connects: sum('connects'), sessionRuns: sum('sessionRuns'), execRuns: sum('execRuns') };
+    return {
+      window: opts.concurrency ?? dep.inventory.ssh.concurrency,
+      connectRound,
+      runs,
+      connects: sum('connects'),
+      sessionRuns: sum('sessionRuns'),
+      execRuns: sum('execRuns'),
+    };
   } finally {
     await dep.close();
   }

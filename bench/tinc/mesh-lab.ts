@@ -22,14 +22,17 @@ export async function buildMeshLab(hosts: number): Promise<MeshLab> {
   const lab = await labUp({ hosts, dir });
   const upS = (Date.now() - t0) / 1000;
   const services = join(dir, 'services-tinc.yaml');
-  await writeFile(services, [
-    'deployment: bench',
-    'ssh: { user: root, identity: ./id_ed25519, known_hosts: ./known_hosts, config: null }',
-    'hosts:',
-    ...lab.hosts.map((h) => `  ${h.name}: { address: "${h.address}", vpn: "10.1.${h.n}.1" }`),
-    `tinc: { netname: ${NET}, connect_to: all }`,
-    '',
-  ].join('\n'));
+  await writeFile(
+    services,
+    [
+      'deployment: bench',
+      'ssh: { user: root, identity: ./id_ed25519, known_hosts: ./known_hosts, config: null }',
+      'hosts:',
+      ...lab.hosts.map((h) => `  ${h.name}: { address: "${h.address}", vpn: "10.1.${h.n}.1" }`),
+      `tinc: { netname: ${NET}, connect_to: all }`,
+      '',
+    ].join('\n'),
+  );
   return { lab, services, confDir: join(dir, 'conf', 'tinc_hosts'), upS };
 }
 
@@ -39,9 +42,14 @@ export async function resetMesh(m: MeshLab): Promise<void> {
   const dep = await Deployment.open(m.services);
   try {
     await tincStop(dep);
-    const results = await dep.exec(m.lab.hosts.map((h) => h.name), cmd('rm', '-rf', `/etc/tinc/${NET}`));
+    const results = await dep.exec(
+      m.lab.hosts.map((h) => h.name),
+      cmd('rm', '-rf', `/etc/tinc/${NET}`),
+    );
     const bad = results.filter((r) => !r.ok);
-    if (bad.length) throw new Error(`reset failed on ${bad.map((r) => r.host).join(', ')}`);
+    if (bad.length) {
+      throw new Error(`reset failed on ${bad.map((r) => r.host).join(', ')}`);
+    }
   } finally {
     await dep.close();
   }

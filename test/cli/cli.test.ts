@@ -9,13 +9,23 @@ import { join, resolve } from 'node:path';
 const BIN = resolve('bin/salvo');
 
 function salvo(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, SALVO_SERVICES: '' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, SALVO_SERVICES: '' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 test('nodeset -e / -f / -c', () => {
-  assert.deepEqual(salvo('nodeset', '-e', 'cloud[1-3],cloud7'), { code: 0, stdout: 'cloud1 cloud2 cloud3 cloud7\n', stderr: '' });
-  assert.equal(salvo('nodeset', '-f', 'cloud1', 'cloud2', 'cloud3', 'cloud5').stdout, 'cloud[1-3,5]\n');
+  assert.deepEqual(salvo('nodeset', '-e', 'cloud[1-3],cloud7'), {
+    code: 0,
+    stdout: 'cloud1 cloud2 cloud3 cloud7\n',
+    stderr: '',
+  });
+  assert.equal(
+    salvo('nodeset', '-f', 'cloud1', 'cloud2', 'cloud3', 'cloud5').stdout,
+    'cloud[1-3,5]\n',
+  );
   assert.equal(salvo('nodeset', '-c', 'cloud[1-21]!cloud8').stdout, '20\n');
   assert.equal(salvo('nodeset', '-e', 'cloud[1:3]').stdout, 'cloud1 cloud2 cloud3\n');
 });
@@ -46,22 +56,34 @@ test('check reports every problem as file:line:col with exit 2', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'salvo-cli-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'services.yaml');
-  writeFileSync(file, [
-    'deployment: t',
-    'hosts:',
-    '  cloud[1-3]: { address: "198.18.1.{n}" }',
-    'sevices:',
-    '  hub: { hosts: "@nope" }',
-    'compute_servers:',
-    '  cloud1: maybe',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'deployment: t',
+      'hosts:',
+      '  cloud[1-3]: { address: "198.18.1.{n}" }',
+      'sevices:',
+      '  hub: { hosts: "@nope" }',
+      'compute_servers:',
+      '  cloud1: maybe',
+      '',
+    ].join('\n'),
+  );
   const r = salvo('-s', file, 'check');
   assert.equal(r.code, 2);
-  const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith(file));
+  const lines = r.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith(file));
   assert.ok(lines.length >= 2, r.stderr);
-  assert.ok(lines.some((l) => l.startsWith(`${file}:4:1:`) && /did you mean/.test(l)), r.stderr);
-  assert.ok(lines.some((l) => l.startsWith(`${file}:7:`)), r.stderr);
+  assert.ok(
+    lines.some((l) => l.startsWith(`${file}:4:1:`) && /did you mean/.test(l)),
+    r.stderr,
+  );
+  assert.ok(
+    lines.some((l) => l.startsWith(`${file}:7:`)),
+    r.stderr,
+  );
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
@@ -82,15 +104,23 @@ test('the example deployment plans every rollout without touching a host (--dry-
   assert.equal(r.code, 0, r.stderr);
   // 7 cassandra + 4 web hosts × (2 hubs + snap + nginx) + haproxy, one unit at a time.
   assert.match(r.stdout, /^plan: restart all: 24 units in 24 batches \(serial\)/m);
-  assert.match(r.stdout, /gate: running, seeing every peer up 3× in a row \(every 2s, within 3600s\)/);
-  assert.match(r.stdout + r.stderr, /skipped: vm — vm: `restart` of storm-db1 comes with the VM issue/);
+  assert.match(
+    r.stdout,
+    /gate: running, seeing every peer up 3× in a row \(every 2s, within 3600s\)/,
+  );
+  assert.match(
+    r.stdout + r.stderr,
+    /skipped: vm — vm: `restart` of storm-db1 comes with the VM issue/,
+  );
   const up = salvo('-s', 'services.yaml', 'upgrade', 'hub', '--version', '2024.06.0', '--dry-run');
   assert.equal(up.code, 0, up.stderr);
   assert.match(up.stdout, /\/opt\/smc\/2024\.06\.0\/hub\.js/);
 });
 
 test('--version prints the package version', async () => {
-  const { version } = JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8')) as { version: string };
+  const { version } = JSON.parse(
+    (await import('node:fs')).readFileSync('package.json', 'utf8'),
+  ) as { version: string };
   assert.deepEqual(salvo('--version'), { code: 0, stdout: `${version}\n`, stderr: '' });
   assert.equal(salvo('-V').stdout, `${version}\n`);
 });

@@ -2,7 +2,17 @@
 // never trusted when someone else could have written it, harmless when broken.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,15 +29,25 @@ function fixture(): { bundle: string; dir: string } {
   const base = join(root, `case${n++}`);
   mkdirSync(base);
   const bundle = join(base, 'bundle.cjs');
-  writeFileSync(bundle, [
-    "const path = require('node:path');",
-    'function fib(k) { return k < 2 ? k : fib(k - 1) + fib(k - 2); }',
-    'module.exports = { fib, url: __salvoImportMetaUrl, dir: __dirname, file: __filename, join: path.join };',
-  ].join('\n'));
+  writeFileSync(
+    bundle,
+    [
+      "const path = require('node:path');",
+      'function fib(k) { return k < 2 ? k : fib(k - 1) + fib(k - 2); }',
+      'module.exports = { fib, url: __salvoImportMetaUrl, dir: __dirname, file: __filename, join: path.join };',
+    ].join('\n'),
+  );
   return { bundle, dir: join(base, 'cache') };
 }
 
-interface Load { cacheUsed: boolean; cacheFile: string | null; fib: number; url: string; file: string; dir: string }
+interface Load {
+  cacheUsed: boolean;
+  cacheFile: string | null;
+  fib: number;
+  url: string;
+  file: string;
+  dir: string;
+}
 
 const codeCacheModule = pathToFileURL(resolve('dist/admin/cli/startup/code-cache.js')).href;
 
@@ -36,7 +56,12 @@ const codeCacheModule = pathToFileURL(resolve('dist/admin/cli/startup/code-cache
  * process V8 would answer a second compile of the same source from memory, not from the file),
  * call fib(k), then finish with `exitCode`.
  */
-function load(bundle: string, options: { name: string; dir: string; enabled?: boolean }, exitCode = 0, k = 10): Load {
+function load(
+  bundle: string,
+  options: { name: string; dir: string; enabled?: boolean },
+  exitCode = 0,
+  k = 10,
+): Load {
   const script = [
     `const { loadBundle } = await import(${JSON.stringify(codeCacheModule)});`,
     `const b = loadBundle(${JSON.stringify(bundle)}, ${JSON.stringify(options)});`,
@@ -44,7 +69,9 @@ function load(bundle: string, options: { name: string; dir: string; enabled?: bo
     `console.log(JSON.stringify({ cacheUsed: b.cacheUsed, cacheFile: b.cacheFile ?? null, fib: e.fib(${k}), url: e.url, file: e.file, dir: e.dir }));`,
     `b.finish(${exitCode});`,
   ].join('\n');
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as Load;
 }
@@ -74,7 +101,9 @@ describe('code cache', () => {
 
   it('a run that stopped early (usage error, lock, internal error, interrupt) stores nothing', () => {
     const { bundle, dir } = fixture();
-    for (const code of [2, 4, 70, 130, 143]) load(bundle, { name: 'exec', dir }, code);
+    for (const code of [2, 4, 70, 130, 143]) {
+      load(bundle, { name: 'exec', dir }, code);
+    }
     assert.deepEqual(files(dir), []);
   });
 
@@ -94,7 +123,11 @@ describe('code cache', () => {
   });
 
   it('what is stored after each exit code', () => {
-    const table = [0, 1, 3, 2].map((code) => (['none', 'partial', 'final'] as const).map((held) => storeAfter(code, held) ?? '-').join(' '));
+    const table = [0, 1, 3, 2].map((code) =>
+      (['none', 'partial', 'final'] as const)
+        .map((held) => storeAfter(code, held) ?? '-')
+        .join(' '),
+    );
     assert.deepEqual(table, ['final final -', 'partial - -', 'partial - -', '- - -']);
   });
 
@@ -114,27 +147,36 @@ describe('code cache', () => {
     chmodSync(join(dir, file!), 0o666);
     assert.equal(load(bundle, { name: 'exec', dir }).cacheUsed, false, 'writable file');
     chmodSync(join(dir, file!), 0o600);
-    assert.equal(load(bundle, { name: 'exec', dir }).cacheUsed, true, 'the same file, private again');
+    assert.equal(
+      load(bundle, { name: 'exec', dir }).cacheUsed,
+      true,
+      'the same file, private again',
+    );
     chmodSync(dir, 0o777);
     const open = load(bundle, { name: 'exec', dir });
     assert.deepEqual([open.cacheFile, open.cacheUsed], [null, false], 'writable dir');
   });
 
-  it('one file per command name; a new bundle replaces only its own name\'s file', () => {
+  it("one file per command name; a new bundle replaces only its own name's file", () => {
     const { bundle, dir } = fixture();
     load(bundle, { name: 'exec', dir });
     load(bundle, { name: 'status', dir });
     load(bundle, { name: '../evil', dir });
-    assert.deepEqual(files(dir).map((f) => f.split('@')[0]), ['exec', 'other', 'status']);
+    assert.deepEqual(
+      files(dir).map((f) => f.split('@')[0]),
+      ['exec', 'other', 'status'],
+    );
     writeFileSync(bundle, `// rebuilt\n${readFileSync(bundle, 'utf8')}`);
     load(bundle, { name: 'exec', dir });
     const execFiles = files(dir).filter((f) => f.startsWith('exec@'));
-    assert.equal(execFiles.length, 1, 'the old bundle\'s exec cache is gone');
+    assert.equal(execFiles.length, 1, "the old bundle's exec cache is gone");
     assert.ok(execFiles[0]!.includes(`-${statSync(bundle).size}-`));
     assert.equal(files(dir).filter((f) => f.startsWith('status@')).length, 1);
   });
 
-  it('creates nothing under a directory of someone else\'s (root with another user\'s HOME)', { skip: process.getuid?.() !== 0 && 'needs root to chown' }, () => {
+  it("creates nothing under a directory of someone else's (root with another user's HOME)", {
+    skip: process.getuid?.() !== 0 && 'needs root to chown',
+  }, () => {
     const { bundle, dir } = fixture();
     const theirs = join(dir, 'home-of-nobody');
     mkdirSync(theirs, { recursive: true });
@@ -153,15 +195,20 @@ describe('code cache', () => {
 
 describe('bin/salvo and the code cache', () => {
   const bin = resolve('bin/salvo');
-  const salvo = (cache: string, extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [bin, 'nodeset', '-c', 'cloud[1-7,10-21]'], {
-    encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache, ...extra },
-  });
+  const salvo = (cache: string, extra: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, [bin, 'nodeset', '-c', 'cloud[1-7,10-21]'], {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CACHE_HOME: cache, ...extra },
+    });
 
-  it('the first good run stores the command\'s cache, the next one gives the same answer', () => {
+  it("the first good run stores the command's cache, the next one gives the same answer", () => {
     const cache = join(root, 'xdg');
     const first = salvo(cache);
     assert.deepEqual([first.status, first.stdout], [0, '19\n']);
-    assert.deepEqual(files(join(cache, 'salvo', 'v8')).map((f) => f.split('@')[0]), ['nodeset']);
+    assert.deepEqual(
+      files(join(cache, 'salvo', 'v8')).map((f) => f.split('@')[0]),
+      ['nodeset'],
+    );
     const second = salvo(cache);
     assert.deepEqual([second.status, second.stdout], [0, '19\n']);
   });
@@ -180,7 +227,7 @@ describe('which cache a command line uses', () => {
     assert.equal(name('exec', 'cloud1', '--', 'true'), 'exec');
     assert.equal(name('-s', 'exec.yaml', 'status'), 'status');
   });
-  it('help when asked for, or when no command is named; a remote command\'s -h is not a help request', () => {
+  it("help when asked for, or when no command is named; a remote command's -h is not a help request", () => {
     assert.equal(name('exec', '--help'), 'help');
     assert.equal(name('-h'), 'help');
     assert.equal(name(), 'help');

@@ -20,19 +20,29 @@ console.log(out, process.listenerCount('SIGTERM'), process.listenerCount('SIGINT
 process.exit(exitCodeAfterSignal(130));
 `;
 
-interface Ended { code: number | null; stdout: string; stderr: string }
+interface Ended {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Send `first` once the child works, `second` (if any) once it has said it is stopping. */
 function run(first: NodeJS.Signals, second?: NodeJS.Signals): Promise<Ended> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d) => {
-    if (stderr === '' && second) child.kill(second);
+    if (stderr === '' && second) {
+      child.kill(second);
+    }
     stderr += String(d);
   });
   child.stdout.on('data', (d) => {
-    if (stdout === '') child.kill(first);
+    if (stdout === '') {
+      child.kill(first);
+    }
     stdout += String(d);
   });
   return new Promise((done) => child.on('exit', (code) => done({ code, stdout, stderr })));

@@ -15,17 +15,25 @@ describe('lab down output', () => {
       '/run/netns',
       '/tmp/lab5',
     ];
-    assert.equal(renderRemoved(removed),
+    assert.equal(
+      renderRemoved(removed),
       'removed: sshd cloud[1-4,10] (5), veth s1-v[1-4,10] (5), netns salvo1-cloud[1-4,10] (5), bridge salvo1, ' +
-      '/etc/netns/salvo1-cloud[1-4,10] (5), /run/netns, /tmp/lab5\n');
+        '/etc/netns/salvo1-cloud[1-4,10] (5), /run/netns, /tmp/lab5\n',
+    );
   });
 
   it('a kind with one item is shown as reported; nothing removed says so', () => {
-    assert.equal(renderRemoved(['sshd 4242 (cloud1)', '/tmp/x']), 'removed: sshd 4242 (cloud1), /tmp/x\n');
+    assert.equal(
+      renderRemoved(['sshd 4242 (cloud1)', '/tmp/x']),
+      'removed: sshd 4242 (cloud1), /tmp/x\n',
+    );
     assert.equal(renderRemoved([]), 'nothing to remove\n');
   });
 
   it('names that do not fold are listed', () => {
-    assert.equal(renderRemoved(['veth a b', 'veth c', 'veth d']), 'removed: veth a b, veth c,d (2)\n');
+    assert.equal(
+      renderRemoved(['veth a b', 'veth c', 'veth d']),
+      'removed: veth a b, veth c,d (2)\n',
+    );
   });
 });

@@ -4,13 +4,33 @@ import { groupOutputs } from '../../admin/fleet/fold.js';
 import { exitCodeOf, tally, EXIT } from '../../admin/fleet/outcome.js';
 import type { CommandResult } from '../../admin/transport/types.js';
 
-function res(host: string, stdout: string, exitCode = 0, failure?: CommandResult['failure']): CommandResult {
-  return { host, command: 'x', ok: exitCode === 0 && !failure, exitCode: failure ? null : exitCode, signal: null,
-    stdout, stderr: '', durationMs: 1, ...(failure ? { failure } : {}) };
+function res(
+  host: string,
+  stdout: string,
+  exitCode = 0,
+  failure?: CommandResult['failure'],
+): CommandResult {
+  return {
+    host,
+    command: 'x',
+    ok: exitCode === 0 && !failure,
+    exitCode: failure ? null : exitCode,
+    signal: null,
+    stdout,
+    stderr: '',
+    durationMs: 1,
+    ...(failure ? { failure } : {}),
+  };
 }
 
 test('identical outputs fold under one node set, different ones stand apart', () => {
-  const results = [res('cloud1', 'a\n'), res('cloud2', 'a\n'), res('cloud3', 'b\n'), res('cloud4', 'a\n'), res('cloud7', 'a\n')];
+  const results = [
+    res('cloud1', 'a\n'),
+    res('cloud2', 'a\n'),
+    res('cloud3', 'b\n'),
+    res('cloud4', 'a\n'),
+    res('cloud7', 'a\n'),
+  ];
   const groups = groupOutputs(results);
   assert.equal(groups.length, 2);
   assert.equal(groups[0]!.nodeset, 'cloud[1-2,4,7]');
@@ -20,7 +40,10 @@ test('identical outputs fold under one node set, different ones stand apart', ()
 
 test('same output but a different exit code is a different group', () => {
   const groups = groupOutputs([res('cloud1', ''), res('cloud2', '', 1)]);
-  assert.deepEqual(groups.map((g) => g.status), ['exit 0', 'exit 1']);
+  assert.deepEqual(
+    groups.map((g) => g.status),
+    ['exit 0', 'exit 1'],
+  );
 });
 
 test('exit code: aborted > unreachable > failed > ok', () => {
@@ -32,11 +55,19 @@ test('exit code: aborted > unreachable > failed > ok', () => {
   assert.equal(exitCodeOf([ok, bad]), EXIT.failed);
   assert.equal(exitCodeOf([ok, bad, down]), EXIT.unreachable);
   assert.equal(exitCodeOf([ok, bad, down, stop]), EXIT.aborted);
-  assert.deepEqual(tally([ok, bad, down, stop]), { ok: ['cloud1'], failed: ['cloud2'], unreachable: ['cloud3'], aborted: ['cloud4'] });
+  assert.deepEqual(tally([ok, bad, down, stop]), {
+    ok: ['cloud1'],
+    failed: ['cloud2'],
+    unreachable: ['cloud3'],
+    aborted: ['cloud4'],
+  });
 });
 
 test('a timeout counts as failed, host-key refusal as unreachable', () => {
-  const t = tally([res('a1', '', 0, { kind: 'timeout', message: '' }), res('a2', '', 0, { kind: 'hostkey', message: '' })]);
+  const t = tally([
+    res('a1', '', 0, { kind: 'timeout', message: '' }),
+    res('a2', '', 0, { kind: 'hostkey', message: '' }),
+  ]);
   assert.deepEqual(t.failed, ['a1']);
   assert.deepEqual(t.unreachable, ['a2']);
 });

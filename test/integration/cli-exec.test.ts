@@ -20,33 +20,65 @@ test('CLI on a lab', { skip: !isRoot && 'needs root (network namespaces)' }, asy
     await t.test('--json prints one object per host', () => {
       const r = salvo([...s, 'exec', '--json', 'cloud[1-5]', '--', 'hostname']);
       assert.equal(r.code, 0, r.stderr);
-      const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { host: string; ok: boolean; stdout: string });
-      assert.deepEqual(rows.map((x) => x.host).sort(), ['cloud1', 'cloud2', 'cloud3', 'cloud4', 'cloud5']);
-      for (const row of rows) assert.equal(row.stdout, `${row.host}\n`);
+      const rows = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { host: string; ok: boolean; stdout: string });
+      assert.deepEqual(rows.map((x) => x.host).sort(), [
+        'cloud1',
+        'cloud2',
+        'cloud3',
+        'cloud4',
+        'cloud5',
+      ]);
+      for (const row of rows) {
+        assert.equal(row.stdout, `${row.host}\n`);
+      }
     });
 
-    await t.test('exec output through a slow pipe arrives whole (the same bytes as into a file)', async () => {
-      const cmd = `"${process.execPath}" "${BIN}" -s "${lab.servicesFile}" exec 'cloud[1-2]' -- 'seq 1 100000'`;
-      const file = join(lab.dir, 'exec-out.txt');
-      execFileSync('sh', ['-c', `${cmd} > "${file}"`]);
-      const intoFile = (await readFile(file)).length;
-      assert.ok(intoFile > 588_000, `file got ${intoFile} bytes`);
-      const piped = Number(execFileSync('sh', ['-c', `${cmd} | (sleep 1; wc -c)`], { encoding: 'utf8' }).trim());
-      assert.equal(piped, intoFile);
-    });
+    await t.test(
+      'exec output through a slow pipe arrives whole (the same bytes as into a file)',
+      async () => {
+        const cmd = `"${process.execPath}" "${BIN}" -s "${lab.servicesFile}" exec 'cloud[1-2]' -- 'seq 1 100000'`;
+        const file = join(lab.dir, 'exec-out.txt');
+        execFileSync('sh', ['-c', `${cmd} > "${file}"`]);
+        const intoFile = (await readFile(file)).length;
+        assert.ok(intoFile > 588_000, `file got ${intoFile} bytes`);
+        const piped = Number(
+          execFileSync('sh', ['-c', `${cmd} | (sleep 1; wc -c)`], { encoding: 'utf8' }).trim(),
+        );
+        assert.equal(piped, intoFile);
+      },
+    );
 
     await t.test('-v prints what each connection negotiated, one line per host, on stderr', () => {
       const r = salvo([...s, 'exec', '-v', 'cloud[1-3]', '--', 'true']);
       assert.equal(r.code, 0, r.stderr);
-      const lines = r.stderr.split('\n').filter((l) => / kex /.test(l)).sort();
+      const lines = r.stderr
+        .split('\n')
+        .filter((l) => / kex /.test(l))
+        .sort();
       assert.equal(lines.length, 3, r.stderr);
-      lines.forEach((line, i) => assert.match(line, new RegExp(`^cloud${i + 1}: root@198\\.18\\.\\d+\\.\\d+:22: kex curve25519-sha256, host key ssh-ed25519, cipher \\S+$`)));
+      lines.forEach((line, i) =>
+        assert.match(
+          line,
+          new RegExp(
+            `^cloud${i + 1}: root@198\\.18\\.\\d+\\.\\d+:22: kex curve25519-sha256, host key ssh-ed25519, cipher \\S+$`,
+          ),
+        ),
+      );
       assert.doesNotMatch(r.stdout, / kex /, 'nothing of it on stdout');
     });
 
     await t.test('an unknown host key is refused until trusted on purpose', async () => {
       const original = await readFile(lab.knownHostsFile, 'utf8');
-      await writeFile(lab.knownHostsFile, original.split('\n').filter((l) => !l.startsWith('cloud5,')).join('\n'));
+      await writeFile(
+        lab.knownHostsFile,
+        original
+          .split('\n')
+          .filter((l) => !l.startsWith('cloud5,'))
+          .join('\n'),
+      );
       const refused = salvo([...s, 'exec', 'cloud[4-5]', '--', 'true']);
       assert.equal(refused.code, 3, refused.stderr);
       assert.match(refused.stdout, /salvo hosts trust cloud5/);
@@ -58,32 +90,55 @@ test('CLI on a lab', { skip: !isRoot && 'needs root (network namespaces)' }, asy
       const line = original.split('\n').find((l) => l.startsWith('cloud5,'))!;
       const keyFile = join(lab.dir, 'cloud5.pub');
       await writeFile(keyFile, `${line}\n`);
-      const expected = execFileSync('ssh-keygen', ['-lf', keyFile], { encoding: 'utf8' }).split(' ')[1]!;
-      assert.match(trusted.stdout, new RegExp(`cloud5\\s+added\\s+.*${expected.replace(/[+/]/g, '\\$&')}`));
+      const expected = execFileSync('ssh-keygen', ['-lf', keyFile], { encoding: 'utf8' }).split(
+        ' ',
+      )[1]!;
+      assert.match(
+        trusted.stdout,
+        new RegExp(`cloud5\\s+added\\s+.*${expected.replace(/[+/]/g, '\\$&')}`),
+      );
       assert.equal(salvo([...s, 'exec', 'cloud5', '--', 'true']).code, 0);
       const again = salvo([...s, 'hosts', 'trust', 'cloud5']);
       assert.match(again.stdout, /already known/);
     });
 
     // SIGTERM (systemd, a cron wrapper) goes through main() like Ctrl-C, with its own exit code.
-    for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-      await t.test(`${signal} stops remote work and prints partial results (exit ${exitCode})`, async () => {
-        const marker = `sleep 400.${process.pid}`;
-        const child = spawn(process.execPath, [BIN, ...s, 'exec', 'cloud[1-5]', '--',
-          `test "$(hostname)" = cloud1 || ${marker}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = ''; let err = '';
-        child.stdout.on('data', (d) => { out += String(d); });
-        child.stderr.on('data', (d) => { err += String(d); });
-        await new Promise((r) => setTimeout(r, 1500));
-        child.kill(signal);
-        const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-        assert.equal(code, exitCode, err);
-        assert.match(out, /cloud1 \(1\) exit 0/);
-        assert.match(err, /aborted: cloud\[2-5\] \(4\)/);
-        await new Promise((r) => setTimeout(r, 300));
-        const left = execFileSync('sh', ['-c', `ps -eo args | grep -c '[${marker[0]}]${marker.slice(1)}' || true`], { encoding: 'utf8' });
-        assert.equal(left.trim(), '0', 'remote sleeps are gone');
-      });
+    for (const [signal, exitCode] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const) {
+      await t.test(
+        `${signal} stops remote work and prints partial results (exit ${exitCode})`,
+        async () => {
+          const marker = `sleep 400.${process.pid}`;
+          const child = spawn(
+            process.execPath,
+            [BIN, ...s, 'exec', 'cloud[1-5]', '--', `test "$(hostname)" = cloud1 || ${marker}`],
+            { stdio: ['ignore', 'pipe', 'pipe'] },
+          );
+          let out = '';
+          let err = '';
+          child.stdout.on('data', (d) => {
+            out += String(d);
+          });
+          child.stderr.on('data', (d) => {
+            err += String(d);
+          });
+          await new Promise((r) => setTimeout(r, 1500));
+          child.kill(signal);
+          const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+          assert.equal(code, exitCode, err);
+          assert.match(out, /cloud1 \(1\) exit 0/);
+          assert.match(err, /aborted: cloud\[2-5\] \(4\)/);
+          await new Promise((r) => setTimeout(r, 300));
+          const left = execFileSync(
+            'sh',
+            ['-c', `ps -eo args | grep -c '[${marker[0]}]${marker.slice(1)}' || true`],
+            { encoding: 'utf8' },
+          );
+          assert.equal(left.trim(), '0', 'remote sleeps are gone');
+        },
+      );
     }
   });
 });

@@ -15,7 +15,10 @@ test('exec on a 5-host lab', { skip: !isRoot && 'needs root (network namespaces)
 
     await t.test('every host answers with its own name', async () => {
       const results = await dep.exec('cloud[1-5]', shell('hostname'));
-      assert.deepEqual(results.map((r) => [r.host, r.ok, r.stdout]), [1, 2, 3, 4, 5].map((i) => [`cloud${i}`, true, `cloud${i}\n`]));
+      assert.deepEqual(
+        results.map((r) => [r.host, r.ok, r.stdout]),
+        [1, 2, 3, 4, 5].map((i) => [`cloud${i}`, true, `cloud${i}\n`]),
+      );
     });
 
     await t.test('quoted values arrive intact', async () => {
@@ -25,15 +28,20 @@ test('exec on a 5-host lab', { skip: !isRoot && 'needs root (network namespaces)
 
     await t.test('a timeout kills the remote process group (checked on the host)', async () => {
       const marker = `sleep 300.${process.pid}`;
-      const [r] = await dep.exec('cloud2', shell(`${marker} & ${marker}; wait`), { timeoutMs: 700 });
+      const [r] = await dep.exec('cloud2', shell(`${marker} & ${marker}; wait`), {
+        timeoutMs: 700,
+      });
       assert.equal(r?.failure?.kind, 'timeout');
       await new Promise((res) => setTimeout(res, 300));
       const pattern = `[${marker[0]}]${marker.slice(1)}`;
-      const [check] = await dep.exec('cloud2', shell(`ps -eo args | grep -c ${JSON.stringify(pattern)} || true`));
+      const [check] = await dep.exec(
+        'cloud2',
+        shell(`ps -eo args | grep -c ${JSON.stringify(pattern)} || true`),
+      );
       assert.equal(check?.stdout.trim(), '0', 'no sleep left behind on the host');
     });
 
-    await t.test('one host\'s sshd killed → that host unreachable, the rest succeed', async () => {
+    await t.test("one host's sshd killed → that host unreachable, the rest succeed", async () => {
       const victim = lab.hosts[3]!; // cloud4
       process.kill(victim.sshdPid, 'SIGTERM');
       await waitGone(victim.sshdPid);
@@ -43,14 +51,25 @@ test('exec on a 5-host lab', { skip: !isRoot && 'needs root (network namespaces)
         const tl = tally(results);
         assert.deepEqual(tl.unreachable, ['cloud4']);
         assert.deepEqual(tl.ok, ['cloud1', 'cloud2', 'cloud3', 'cloud5']);
-      } finally { await fresh.close(); }
+      } finally {
+        await fresh.close();
+      }
     });
 
     await t.test('a changed host key is refused, the others still run', async () => {
       const original = await readFile(lab.knownHostsFile, 'utf8');
-      const forged = execFileSync('sh', ['-c', 'd=$(mktemp -d) && ssh-keygen -q -t ed25519 -N "" -f $d/k && cat $d/k.pub && rm -rf $d'], { encoding: 'utf8' });
+      const forged = execFileSync(
+        'sh',
+        [
+          '-c',
+          'd=$(mktemp -d) && ssh-keygen -q -t ed25519 -N "" -f $d/k && cat $d/k.pub && rm -rf $d',
+        ],
+        { encoding: 'utf8' },
+      );
       const blob = forged.split(' ').slice(0, 2).join(' ');
-      const lines = original.split('\n').map((l) => (l.startsWith('cloud2,') ? `${l.split(' ')[0]} ${blob}` : l));
+      const lines = original
+        .split('\n')
+        .map((l) => (l.startsWith('cloud2,') ? `${l.split(' ')[0]} ${blob}` : l));
       await writeFile(lab.knownHostsFile, lines.join('\n'));
       const fresh = await Deployment.open(lab.servicesFile);
       try {
@@ -80,15 +99,23 @@ test('50-host fan-out returns 50 correct results', { skip: !isRoot && 'needs roo
       // The warm path: the same pool runs a second round on the open connections.
       const again = await dep.exec('cloud[1-50]', shell('true'));
       assert.equal(tally(again).ok.length, 50);
-    } finally { await dep.close(); }
+    } finally {
+      await dep.close();
+    }
   });
 });
 
 async function waitGone(pid: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    try { process.kill(pid, 0); } catch { return; }
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
     const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-    if (/State:\s+Z/.test(status)) return;
+    if (/State:\s+Z/.test(status)) {
+      return;
+    }
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error(`pid ${pid} did not exit`);

@@ -10,14 +10,18 @@ import { markerKinds } from './rollout-marker-kind.js';
 
 async function drive(argv: string[]): Promise<number> {
   const kinds = markerKinds(Number(process.env.MARK_STEP_SEC ?? '0.2'));
-  const program = new Command('salvo').option('-s, --services <file>', 'services file', 'services.yaml').exitOverride();
+  const program = new Command('salvo')
+    .option('-s, --services <file>', 'services file', 'services.yaml')
+    .exitOverride();
   registerOps(program, kinds);
   registerRuns(program, kinds);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCodeAfterSignal(typeof process.exitCode === 'number' ? process.exitCode : 0); // as main() does
   } catch (err) {
-    if (err instanceof CommanderError) return 2;
+    if (err instanceof CommanderError) {
+      return 2;
+    }
     process.stderr.write(renderError(err));
     return exitCodeForError(err);
   }

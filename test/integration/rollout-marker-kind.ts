@@ -27,17 +27,32 @@ export function markerKind(kind: string, stepSec: number): ServiceKind {
   return {
     kind,
     units(inv, hosts) {
-      return (inv.services.get(kind)?.hosts ?? []).filter((h) => !hosts || hosts.includes(h))
+      return (inv.services.get(kind)?.hosts ?? [])
+        .filter((h) => !hosts || hosts.includes(h))
         .map((host) => ({ service: kind, host, instance: 0, placement: {} }));
     },
     plan(op, unit) {
       const final = op === 'stop' ? 'stopped' : 'running';
       return Array.from({ length: STEPS }, (_, i) => ({
-        name: `mark ${i}`, host: unit.host, timeoutMs: 30_000,
-        command: cmd('sh', '-c', MARK, 'salvo', unitId(unit), i, op, stepSec, i === STEPS - 1 ? final : ''),
+        name: `mark ${i}`,
+        host: unit.host,
+        timeoutMs: 30_000,
+        command: cmd(
+          'sh',
+          '-c',
+          MARK,
+          'salvo',
+          unitId(unit),
+          i,
+          op,
+          stepSec,
+          i === STEPS - 1 ? final : '',
+        ),
       }));
     },
-    healthProbe(unit) { return { host: unit.host, command: cmd('sh', '-c', PROBE, 'salvo', unitId(unit)) }; },
+    healthProbe(unit) {
+      return { host: unit.host, command: cmd('sh', '-c', PROBE, 'salvo', unitId(unit)) };
+    },
     parseHealth: (stdout) => parseMarkerHealth(stdout),
     gate: { passes: 2, intervalMs: 100, timeoutMs: 3000 },
   };

@@ -15,23 +15,44 @@ export async function get(url: string): Promise<string> {
 /** Which hub ids answered `count` requests (each on a new connection, as fetch has no pool here). */
 export async function hubIds(url: string, count: number): Promise<Set<string>> {
   const ids = new Set<string>();
-  for (let i = 0; i < count; i++) ids.add((JSON.parse(await get(url)) as { id: string }).id);
+  for (let i = 0; i < count; i++) {
+    ids.add((JSON.parse(await get(url)) as { id: string }).id);
+  }
   return ids;
 }
 
 const SALVO = fileURLToPath(new URL('../../../bin/salvo', import.meta.url));
 
-export function runCli(servicesFile: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runCli(
+  servicesFile: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [SALVO, '-s', servicesFile, ...args], { timeout: 120_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [SALVO, '-s', servicesFile, ...args],
+      { timeout: 120_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
-export interface ServiceEntry { hosts?: string; command?: string[]; start_timeout?: number; stop_timeout?: number; [key: string]: unknown }
-export interface Doc { ports: Record<string, unknown>; services: Record<string, ServiceEntry | undefined>; tinc?: object; [key: string]: unknown }
+export interface ServiceEntry {
+  hosts?: string;
+  command?: string[];
+  start_timeout?: number;
+  stop_timeout?: number;
+  [key: string]: unknown;
+}
+export interface Doc {
+  ports: Record<string, unknown>;
+  services: Record<string, ServiceEntry | undefined>;
+  tinc?: object;
+  [key: string]: unknown;
+}
 
 /** DIR/services-NAME.yaml: the lab's file changed by `edit`. */
 export async function variant(lab: Lab, name: string, edit: (doc: Doc) => void): Promise<string> {

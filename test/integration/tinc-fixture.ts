@@ -7,40 +7,70 @@ import type { Lab, LabHost } from '../../admin/lab/index.js';
 
 const BIN = resolve('bin/salvo');
 
-export interface Run { code: number | null; stdout: string; stderr: string }
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Members get vpn 10.1.N.1; `outside` hosts are listed without one (reachable, not in the mesh). */
-export async function meshServices(lab: Lab, members: readonly LabHost[], outside: readonly LabHost[] = []): Promise<string> {
+export async function meshServices(
+  lab: Lab,
+  members: readonly LabHost[],
+  outside: readonly LabHost[] = [],
+): Promise<string> {
   const file = join(lab.dir, 'services-tinc.yaml');
-  await writeFile(file, [
-    'deployment: lab',
-    'ssh: { user: root, identity: ./id_ed25519, known_hosts: ./known_hosts, config: null }',
-    'hosts:',
-    ...members.map((h) => `  ${h.name}: { address: "${h.address}", vpn: "10.1.${h.n}.1" }`),
-    ...outside.map((h) => `  ${h.name}: { address: "${h.address}" }`),
-    'tinc: { netname: lab, connect_to: all }',
-    '',
-  ].join('\n'));
+  await writeFile(
+    file,
+    [
+      'deployment: lab',
+      'ssh: { user: root, identity: ./id_ed25519, known_hosts: ./known_hosts, config: null }',
+      'hosts:',
+      ...members.map((h) => `  ${h.name}: { address: "${h.address}", vpn: "10.1.${h.n}.1" }`),
+      ...outside.map((h) => `  ${h.name}: { address: "${h.address}" }`),
+      'tinc: { netname: lab, connect_to: all }',
+      '',
+    ].join('\n'),
+  );
   return file;
 }
 
 /** The real CLI in a child process (async: the test process keeps serving its own timers). */
 export function salvo(services: string, ...args: string[]): Promise<Run> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, '-s', services, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = ''; let stderr = '';
-    child.stdout.on('data', (d) => { stdout += String(d); });
-    child.stderr.on('data', (d) => { stderr += String(d); });
+    const child = spawn(process.execPath, [BIN, '-s', services, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += String(d);
+    });
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
     child.on('close', (code) => done({ code, stdout, stderr }));
   });
 }
 
 /** One shell command on each host; stdout by host. Fails the test if a host did not answer. */
-export async function onHosts(services: string, nodeset: string, command: string): Promise<Map<string, string>> {
+export async function onHosts(
+  services: string,
+  nodeset: string,
+  command: string,
+): Promise<Map<string, string>> {
   const r = await salvo(services, 'exec', '--json', nodeset, '--', command);
-  const rows = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { host: string; stdout: string; failure: unknown });
-  const unanswered = rows.filter((x) => x.failure !== null && (x.failure as { kind: string }).kind !== 'nonzero');
-  if (unanswered.length) throw new Error(`no answer from ${unanswered.map((x) => x.host).join(', ')}: ${r.stderr}`);
+  const rows = r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { host: string; stdout: string; failure: unknown });
+  const unanswered = rows.filter(
+    (x) => x.failure !== null && (x.failure as { kind: string }).kind !== 'nonzero',
+  );
+  if (unanswered.length) {
+    throw new Error(`no answer from ${unanswered.map((x) => x.host).join(', ')}: ${r.stderr}`);
+  }
   return new Map(rows.map((x) => [x.host, x.stdout.trim()]));
 }
 
@@ -53,4 +83,5 @@ export function json<T>(r: Run): T {
   return JSON.parse(r.stdout) as T;
 }
 
-export const nodes = (hosts: readonly LabHost[], from: number, to: number): LabHost[] => hosts.filter((h) => h.n >= from && h.n <= to);
+export const nodes = (hosts: readonly LabHost[], from: number, to: number): LabHost[] =>
+  hosts.filter((h) => h.n >= from && h.n <= to);

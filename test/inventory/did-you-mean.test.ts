@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { closest, didYouMean } from '../../admin/inventory/rules/did-you-mean.js';
 
-const SECTIONS = ['deployment', 'ports', 'ssh', 'hosts', 'groups', 'services', 'compute_servers', 'tinc', 'backup'];
+const SECTIONS = [
+  'deployment',
+  'ports',
+  'ssh',
+  'hosts',
+  'groups',
+  'services',
+  'compute_servers',
+  'tinc',
+  'backup',
+];
 
 test('typos find the key they were meant to be', () => {
   assert.equal(closest('sevices', SECTIONS), 'services'); // a letter missing

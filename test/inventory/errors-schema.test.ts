@@ -4,19 +4,23 @@ import { test } from 'node:test';
 import { issues, yaml } from './helpers.js';
 
 test('invalid YAML is reported where the yaml parser found it', () => {
-  assert.deepEqual(issues(yaml`
+  assert.deepEqual(
+    issues(yaml`
     deployment: t
     hosts:
       cloud1: {}
     deployment: u
-  `), ['services.yaml:4:1: invalid YAML: Map keys must be unique']);
+  `),
+    ['services.yaml:4:1: invalid YAML: Map keys must be unique'],
+  );
   assert.deepEqual(issues('deployment: t\nhosts: [cloud1\n'), [
     'services.yaml:3:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
   ]);
 });
 
 test('unknown keys, at any depth, with the closest known key or the list of known ones', () => {
-  assert.deepEqual(issues(yaml`
+  assert.deepEqual(
+    issues(yaml`
     deployment: t
     sevices: {}
     hosts:
@@ -26,17 +30,20 @@ test('unknown keys, at any depth, with the closest known key or the list of know
     services:
       hub: { hosts: cloud1, instanses: 2 }
       cassandr: { hosts: cloud1 }
-  `), [
-    'services.yaml:2:1: sevices: unknown key (did you mean `services`?)',
-    'services.yaml:4:13: hosts.cloud1.adress: unknown key (did you mean `address`?)',
-    'services.yaml:6:3: ssh.colour: unknown key (expected one of: user, identity, known_hosts, config, concurrency, connect_timeout, channels_per_connection)',
-    'services.yaml:8:25: services.hub.instanses: unknown key (did you mean `instances`?)',
-    'services.yaml:9:3: services.cassandr: unknown key (did you mean `cassandra`?)',
-  ]);
+  `),
+    [
+      'services.yaml:2:1: sevices: unknown key (did you mean `services`?)',
+      'services.yaml:4:13: hosts.cloud1.adress: unknown key (did you mean `address`?)',
+      'services.yaml:6:3: ssh.colour: unknown key (expected one of: user, identity, known_hosts, config, concurrency, connect_timeout, channels_per_connection)',
+      'services.yaml:8:25: services.hub.instanses: unknown key (did you mean `instances`?)',
+      'services.yaml:9:3: services.cassandr: unknown key (did you mean `cassandra`?)',
+    ],
+  );
 });
 
 test('wrong types say what was expected and what was found', () => {
-  assert.deepEqual(issues(yaml`
+  assert.deepEqual(
+    issues(yaml`
     deployment: t
     hosts:
       cloud1: { port: ssh }
@@ -46,13 +53,15 @@ test('wrong types say what was expected and what was found', () => {
     services:
       vm: { hosts: cloud1, memory: abc }
       cassandra: { hosts: cloud1, version: 2.0 }
-  `), [
-    'services.yaml:3:19: hosts.cloud1.port: expected a port number (or a string using {n}), got string "ssh"',
-    'services.yaml:5:16: ssh.concurrency: expected a whole number, got string "abc"',
-    'services.yaml:6:20: ssh.connect_timeout: expected a number of seconds, got a list [1]',
-    'services.yaml:8:32: services.vm.memory: expected a number, got string "abc"',
-    'services.yaml:9:40: services.cassandra.version: expected a version string (quote it: "2.0"), got number 2',
-  ]);
+  `),
+    [
+      'services.yaml:3:19: hosts.cloud1.port: expected a port number (or a string using {n}), got string "ssh"',
+      'services.yaml:5:16: ssh.concurrency: expected a whole number, got string "abc"',
+      'services.yaml:6:20: ssh.connect_timeout: expected a number of seconds, got a list [1]',
+      'services.yaml:8:32: services.vm.memory: expected a number, got string "abc"',
+      'services.yaml:9:40: services.cassandra.version: expected a version string (quote it: "2.0"), got number 2',
+    ],
+  );
 });
 
 test('missing required keys point at the mapping that lacks them', () => {
@@ -60,15 +69,18 @@ test('missing required keys point at the mapping that lacks them', () => {
     'services.yaml:1:1: missing required key `deployment`',
     'services.yaml:1:1: missing required key `hosts`',
   ]);
-  assert.deepEqual(issues(yaml`
+  assert.deepEqual(
+    issues(yaml`
     # storm
     hosts: { cloud1: {} }
     services:
       hub: { instances: 2 }
-  `), [
-    'services.yaml:2:1: missing required key `deployment`',
-    'services.yaml:4:3: services.hub: missing required key `hosts`',
-  ]);
+  `),
+    [
+      'services.yaml:2:1: missing required key `deployment`',
+      'services.yaml:4:3: services.hub: missing required key `hosts`',
+    ],
+  );
 });
 
 test('the file must be a mapping of sections', () => {
@@ -78,28 +90,34 @@ test('the file must be a mapping of sections', () => {
 });
 
 test('channels_per_connection above 8 is refused, saying why', () => {
-  assert.deepEqual(issues(yaml`
+  assert.deepEqual(
+    issues(yaml`
     deployment: t
     hosts: { cloud1: {} }
     ssh: { channels_per_connection: 10 }
-  `), [
-    'services.yaml:3:33: ssh.channels_per_connection: must be at most 8, got 10: sshd refuses sessions past ' +
-      'its MaxSessions (10 by default), so Salvo keeps a margin below it',
-  ]);
+  `),
+    [
+      'services.yaml:3:33: ssh.channels_per_connection: must be at most 8, got 10: sshd refuses sessions past ' +
+        'its MaxSessions (10 by default), so Salvo keeps a margin below it',
+    ],
+  );
 });
 
 test('compute_servers status must be on, no-new or off', () => {
-  assert.deepEqual(issues(yaml`
+  assert.deepEqual(
+    issues(yaml`
     deployment: t
     hosts: { "cloud[1-3]": {} }
     compute_servers:
       cloud1: on
       cloud2: no_new
       cloud3: true
-  `), [
-    'services.yaml:5:11: compute_servers.cloud2: expected on, no-new or off, got string "no_new" (did you mean `no-new`?)',
-    'services.yaml:6:11: compute_servers.cloud3: expected on, no-new or off, got boolean true',
-  ]);
+  `),
+    [
+      'services.yaml:5:11: compute_servers.cloud2: expected on, no-new or off, got string "no_new" (did you mean `no-new`?)',
+      'services.yaml:6:11: compute_servers.cloud3: expected on, no-new or off, got boolean true',
+    ],
+  );
 });
 
 test('the deployment name must work as a REPL variable', () => {
@@ -119,6 +137,12 @@ test('a service gate: unknown keys and wrong values, at their line and column', 
   `);
   assert.equal(found.length, 3, found.join('\n'));
   assert.match(found[0]!, /^services\.yaml:5:\d+: services\.hub\.gate\.passes: /);
-  assert.match(found[1]!, /^services\.yaml:5:\d+: services\.hub\.gate\.timout: unknown key \(did you mean `timeout`\?\)$/);
-  assert.match(found[2]!, /^services\.yaml:6:\d+: services\.snap\.gate\.interval: expected a number of seconds/);
+  assert.match(
+    found[1]!,
+    /^services\.yaml:5:\d+: services\.hub\.gate\.timout: unknown key \(did you mean `timeout`\?\)$/,
+  );
+  assert.match(
+    found[2]!,
+    /^services\.yaml:6:\d+: services\.snap\.gate\.interval: expected a number of seconds/,
+  );
 });

@@ -19,8 +19,16 @@ export function fixture(name: string): string {
 /** Inline YAML written indented in a test: drop the first newline and the common indent. */
 export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
   const text = String.raw({ raw: strings }, ...values).replace(/^\n/, '');
-  const indent = Math.min(...text.split('\n').filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
-  return text.split('\n').map((l) => l.slice(indent)).join('\n');
+  const indent = Math.min(
+    ...text
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => /^ */.exec(l)![0].length),
+  );
+  return text
+    .split('\n')
+    .map((l) => l.slice(indent))
+    .join('\n');
 }
 
 export function load(text: string): Inventory {

@@ -1,7 +1,16 @@
 // The inventory cache: a second load of the same bytes is answered from the cache, and anything
 // the result was made from (bytes, code, home, files looked at) changing means a fresh parse.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -58,7 +67,10 @@ describe('inventory cache', () => {
     await load();
     tamper(dir, 'from-the-cache');
     assert.equal((await load('build-2')).deployment, 'storm', 'another build');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/^deployment: storm$/m, 'deployment: cloud'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(/^deployment: storm$/m, 'deployment: cloud'),
+    );
     assert.equal((await load()).deployment, 'cloud', 'edited file');
   });
 
@@ -110,14 +122,25 @@ describe('what a cached inventory may depend on', () => {
   // must be a FileFact (context.ts fileExists). A stage reading fs, env or the clock on its own
   // would make cached results silently stale: only these modules may.
   const allowed = new Set(['context.js', 'inventory-cache.js', 'load.js', 'parse.js']);
-  const dirs = ['dist/admin/inventory', 'dist/admin/inventory/nodeset', 'dist/admin/inventory/schema', 'dist/admin/inventory/rules'];
+  const dirs = [
+    'dist/admin/inventory',
+    'dist/admin/inventory/nodeset',
+    'dist/admin/inventory/schema',
+    'dist/admin/inventory/rules',
+  ];
 
   it('no parsing stage reads files, the environment or the clock itself', () => {
     const offenders: string[] = [];
     for (const d of dirs) {
       for (const f of readdirSync(resolve(d)).filter((x) => x.endsWith('.js') && !allowed.has(x))) {
         const text = readFileSync(resolve(d, f), 'utf8');
-        if (/from 'node:(fs|os|child_process)|process\.env|homedir\(|Date\.now\(|new Date\(/.test(text)) offenders.push(`${d}/${f}`);
+        if (
+          /from 'node:(fs|os|child_process)|process\.env|homedir\(|Date\.now\(|new Date\(/.test(
+            text,
+          )
+        ) {
+          offenders.push(`${d}/${f}`);
+        }
       }
     }
     assert.deepEqual(offenders, []);

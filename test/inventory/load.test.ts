@@ -15,19 +15,32 @@ const inv = await loadInventory(file, { home: HOME });
 test('hosts: node sets expanded in file order, {n} filled in, address defaults to the name', () => {
   assert.deepEqual([...inv.hosts.keys()], ['node01', 'node02', 'node03', 'db1', 'db2', 'edge']);
   const node02 = inv.hosts.get('node02')!;
-  assert.deepEqual({ ...node02, pos: undefined }, {
-    name: 'node02', n: 2, address: '10.0.0.2', vpn: '10.1.2.1', port: 222,
-    vars: { rack: 'r2', disks: ['/dev/vd2'] }, pos: undefined,
-  });
+  assert.deepEqual(
+    { ...node02, pos: undefined },
+    {
+      name: 'node02',
+      n: 2,
+      address: '10.0.0.2',
+      vpn: '10.1.2.1',
+      port: 222,
+      vars: { rack: 'r2', disks: ['/dev/vd2'] },
+      pos: undefined,
+    },
+  );
   assert.deepEqual(node02.pos, { file, line: 19, col: 3 });
   assert.equal(inv.hosts.get('db2')!.vmOn, 'node02');
   assert.equal(inv.hosts.get('db2')!.user, 'root');
-  assert.deepEqual({ ...inv.hosts.get('edge')!, pos: undefined },
-    { name: 'edge', n: null, address: 'edge.example.org', vars: {}, pos: undefined });
+  assert.deepEqual(
+    { ...inv.hosts.get('edge')!, pos: undefined },
+    { name: 'edge', n: null, address: 'edge.example.org', vars: {}, pos: undefined },
+  );
 });
 
 test('groups resolve through other groups', () => {
-  assert.deepEqual(Object.fromEntries(inv.groups), { web: ['node01', 'node02'], front: ['edge', 'node01', 'node02'] });
+  assert.deepEqual(Object.fromEntries(inv.groups), {
+    web: ['node01', 'node02'],
+    front: ['edge', 'node01', 'node02'],
+  });
 });
 
 test('services keep file order; hosts, ports and defaults are filled in', () => {
@@ -43,12 +56,19 @@ test('services keep file order; hosts, ports and defaults are filled in', () => 
   assert.deepEqual(hub.pos, { file, line: 26, col: 3 });
   const ring = inv.services.get('cassandra')!;
   assert.deepEqual(ring.options, { version: '4.1.5', cluster_name: 'lab', seeds: ['db1', 'db2'] });
-  assert.deepEqual(ring.ports.internode_port, { name: 'cassandra_internode', numbers: [7000, 7001] });
+  assert.deepEqual(ring.ports.internode_port, {
+    name: 'cassandra_internode',
+    numbers: [7000, 7001],
+  });
   assert.deepEqual(inv.services.get('haproxy')!.options, { backends: ['hub'] });
 });
 
 test('compute_servers: unquoted on / no-new / off, one entry per host', () => {
-  assert.deepEqual(Object.fromEntries(inv.computeServers), { node01: 'on', node02: 'no-new', node03: 'off' });
+  assert.deepEqual(Object.fromEntries(inv.computeServers), {
+    node01: 'on',
+    node02: 'no-new',
+    node03: 'off',
+  });
 });
 
 test('ssh: ~ and relative paths resolved, timeout in ms, config null means none', () => {
@@ -63,7 +83,12 @@ test('ssh: ~ and relative paths resolved, timeout in ms, config null means none'
 });
 
 test('tinc and backup', () => {
-  assert.deepEqual(inv.tinc, { netname: 'labnet', connectTo: 'all', port: 6655, hosts: ['node01', 'node02', 'node03', 'db1', 'db2'] });
+  assert.deepEqual(inv.tinc, {
+    netname: 'labnet',
+    connectTo: 'all',
+    port: 6655,
+    hosts: ['node01', 'node02', 'node03', 'db1', 'db2'],
+  });
   assert.deepEqual(inv.backup, { rules: join(dir, 'backup/rules.yaml') });
   assert.equal(inv.file, file);
   assert.equal(inv.dir, dir);
@@ -72,8 +97,11 @@ test('tinc and backup', () => {
 test('defaults: ssh settings, known_hosts beside the file, no tinc or backup', () => {
   const min = load(MINIMAL);
   assert.deepEqual(min.ssh, {
-    user: 'root', knownHosts: [join(process.cwd(), 'conf/known_hosts')],
-    concurrency: 64, connectTimeoutMs: 10_000, channelsPerConnection: 8,
+    user: 'root',
+    knownHosts: [join(process.cwd(), 'conf/known_hosts')],
+    concurrency: 64,
+    connectTimeoutMs: 10_000,
+    channelsPerConnection: 8,
   });
   assert.equal(min.tinc, undefined);
   assert.equal(min.backup, undefined);
@@ -87,12 +115,20 @@ test('ssh.config defaults to ~/.ssh/config only when that file exists', async (t
   assert.equal(parseInventory(text, 'services.yaml', { home }).ssh.config, undefined);
   await mkdir(join(home, '.ssh'));
   await writeFile(join(home, '.ssh/config'), 'Host *\n');
-  assert.equal(parseInventory(text, 'services.yaml', { home }).ssh.config, join(home, '.ssh/config'));
-  assert.equal(parseInventory(`${text}ssh: { config: null }\n`, 'services.yaml', { home }).ssh.config, undefined);
+  assert.equal(
+    parseInventory(text, 'services.yaml', { home }).ssh.config,
+    join(home, '.ssh/config'),
+  );
+  assert.equal(
+    parseInventory(`${text}ssh: { config: null }\n`, 'services.yaml', { home }).ssh.config,
+    undefined,
+  );
 });
 
 test('the example services.yaml of the repository loads cleanly', async () => {
-  const example = await loadInventory(join(dirname(fixture('x')), '../../../services.yaml'), { home: HOME });
+  const example = await loadInventory(join(dirname(fixture('x')), '../../../services.yaml'), {
+    home: HOME,
+  });
   assert.equal(example.deployment, 'storm');
   assert.equal(example.hosts.size, 31);
   assert.deepEqual(example.services.get('hub')!.options.instances, 2);
@@ -104,14 +140,19 @@ test('the example services.yaml of the repository loads cleanly', async () => {
 test('a file that cannot be read is a ConfigError at 1:1', async () => {
   const lines = await issuesAsync(() => loadInventory('/nonexistent/services.yaml'));
   assert.equal(lines.length, 1);
-  assert.match(lines[0]!, /^\/nonexistent\/services\.yaml:1:1: cannot read services file: ENOENT: no such file or directory/);
+  assert.match(
+    lines[0]!,
+    /^\/nonexistent\/services\.yaml:1:1: cannot read services file: ENOENT: no such file or directory/,
+  );
 });
 
 async function issuesAsync(run: () => Promise<unknown>): Promise<string[]> {
   try {
     await run();
   } catch (err) {
-    return issuesOf(() => { throw err; });
+    return issuesOf(() => {
+      throw err;
+    });
   }
   return assert.fail('expected a ConfigError');
 }

@@ -34,10 +34,26 @@ const CASES: [string, number, string][] = [
   // ranges
   ['cloud[1-3,7-5]', 10, 'range start 7 is greater than end 5'],
   ['x[1,,2]', 4, 'empty range between brackets or commas'],
-  ['x[1-010]', 2, 'padding mismatch in "1-010": zero-padded bounds must have the same number of digits'],
-  ['x[01-100]', 2, 'padding mismatch in "01-100": zero-padded bounds must have the same number of digits'],
-  ['node0[9-10]', 5, 'padding mismatch in "09-010": zero-padded bounds must have the same number of digits (digits next to a bracket join its range)'],
-  ['node[1-3/2]0', 4, 'digits "0" after a bracket with a step are not supported (digits next to a bracket join its range)'],
+  [
+    'x[1-010]',
+    2,
+    'padding mismatch in "1-010": zero-padded bounds must have the same number of digits',
+  ],
+  [
+    'x[01-100]',
+    2,
+    'padding mismatch in "01-100": zero-padded bounds must have the same number of digits',
+  ],
+  [
+    'node0[9-10]',
+    5,
+    'padding mismatch in "09-010": zero-padded bounds must have the same number of digits (digits next to a bracket join its range)',
+  ],
+  [
+    'node[1-3/2]0',
+    4,
+    'digits "0" after a bracket with a step are not supported (digits next to a bracket join its range)',
+  ],
   ['x[5/2]', 2, '"5/2" has a step but no range (as in 1-10/2)'],
   ['x[1-2/a]', 2, 'step "a" is not a number'],
   ['x[-5]', 2, 'negative indexes are not supported: "-5"'],
@@ -64,19 +80,31 @@ const CASES: [string, number, string][] = [
   ['cloud1,@web!@nope', 12, 'unknown group @nope'],
   ['@broken,cloud1', 0, 'in group @broken ("cloud[3-1]"): range start 3 is greater than end 1'],
   ['@itself', 0, 'in group @itself ("cloud1,@itself"): group @itself includes itself'],
-  ['@loopA', 0, 'in group @loopA ("@loopB"): in group @loopB ("@loopA"): group @loopA includes itself'],
+  [
+    '@loopA',
+    0,
+    'in group @loopA ("@loopB"): in group @loopB ("@loopA"): group @loopA includes itself',
+  ],
 ];
 
 describe('node-set errors', () => {
   for (const [expr, offset, reason] of CASES) {
     it(`${JSON.stringify(expr)}: ${reason}`, () => {
-      const expected = { name: 'NodeSetError', message: `invalid node set "${expr}": ${reason}`, expr, offset };
-      assert.throws(() => expandNodeSet(expr, resolveGroup), (error: unknown) => {
-        assert.ok(error instanceof NodeSetError);
-        const { name, message } = error;
-        assert.deepEqual({ name, message, expr: error.expr, offset: error.offset }, expected);
-        return true;
-      });
+      const expected = {
+        name: 'NodeSetError',
+        message: `invalid node set "${expr}": ${reason}`,
+        expr,
+        offset,
+      };
+      assert.throws(
+        () => expandNodeSet(expr, resolveGroup),
+        (error: unknown) => {
+          assert.ok(error instanceof NodeSetError);
+          const { name, message } = error;
+          assert.deepEqual({ name, message, expr: error.expr, offset: error.offset }, expected);
+          return true;
+        },
+      );
       assert.throws(() => countNodeSet(expr, resolveGroup), NodeSetError);
     });
   }

@@ -24,7 +24,11 @@ describe('foldNodeSet: generated samples', () => {
     it(sample, () => {
       const names = make();
       assert.equal(foldNodeSet(names), SAMPLE_FOLDS[sample]);
-      assert.equal(foldNodeSet([...names].reverse()), SAMPLE_FOLDS[sample], 'input order does not matter');
+      assert.equal(
+        foldNodeSet([...names].reverse()),
+        SAMPLE_FOLDS[sample],
+        'input order does not matter',
+      );
     });
   }
 });
@@ -39,7 +43,9 @@ describe('foldNodeSet and expandNodeSet round-trip', () => {
     const names = Array.from({ length: 1 + Math.floor(random() * 60) }, () => {
       const dimensions = pick([0, 1, 1, 2, 3]);
       let name = pick(['cloud', 'db-', 'r', 'host.', '']);
-      for (let d = 0; d < dimensions; d++) name += index() + pick(['n', '-ib', '.', 'x']);
+      for (let d = 0; d < dimensions; d++) {
+        name += index() + pick(['n', '-ib', '.', 'x']);
+      }
       return name === '' ? 'e' : name;
     });
     it(`round ${round}: ${names.length} names`, () => {
@@ -62,11 +68,14 @@ describe('foldNodeSet: names it cannot fold', () => {
   ];
   for (const [name, offset, message] of cases) {
     it(JSON.stringify(name), () => {
-      assert.throws(() => foldNodeSet(['cloud1', name]), (error: unknown) => {
-        assert.ok(error instanceof NodeSetError);
-        assert.deepEqual([error.message, error.expr, error.offset], [message, name, offset]);
-        return true;
-      });
+      assert.throws(
+        () => foldNodeSet(['cloud1', name]),
+        (error: unknown) => {
+          assert.ok(error instanceof NodeSetError);
+          assert.deepEqual([error.message, error.expr, error.offset], [message, name, offset]);
+          return true;
+        },
+      );
     });
   }
 });

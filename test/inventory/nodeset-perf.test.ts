@@ -21,7 +21,10 @@ function bestCpuMs(work: () => unknown): number {
 describe('node-set performance (10,000 names)', () => {
   const flat = Array.from({ length: 10_000 }, (_, i) => `node${i + 1}`);
   const node = (i: number): string => String((i % 100) + 1).padStart(3, '0');
-  const grid = Array.from({ length: 10_000 }, (_, i) => `rack${Math.floor(i / 100) + 1}-node${node(i)}`);
+  const grid = Array.from(
+    { length: 10_000 },
+    (_, i) => `rack${Math.floor(i / 100) + 1}-node${node(i)}`,
+  );
   const holes = grid.filter((_, i) => (i * 7919) % 13 !== 0); // not a product: the slow fold path
 
   const cases: [string, () => unknown, number][] = [
@@ -35,7 +38,9 @@ describe('node-set performance (10,000 names)', () => {
   for (const [label, work, expectedLength] of cases) {
     it(label, () => {
       const result = work();
-      if (expectedLength > 0) assert.equal((result as string[]).length, expectedLength);
+      if (expectedLength > 0) {
+        assert.equal((result as string[]).length, expectedLength);
+      }
       const elapsed = bestCpuMs(work);
       assert.ok(elapsed < BUDGET_MS, `${label} took ${elapsed.toFixed(1)} ms`);
     });

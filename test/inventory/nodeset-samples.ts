@@ -33,7 +33,9 @@ export const SAMPLES: Record<string, () => string[]> = {
   /** Zero-padded names with random holes, shuffled, with duplicates. */
   paddedHoles: () => {
     const random = seededRandom(7);
-    const kept = range(1, 300).filter(() => random() > 0.2).map((i) => `cn${String(i).padStart(4, '0')}`);
+    const kept = range(1, 300)
+      .filter(() => random() > 0.2)
+      .map((i) => `cn${String(i).padStart(4, '0')}`);
     return shuffle([...kept, ...kept.slice(0, 30)], random);
   },
 
@@ -41,7 +43,9 @@ export const SAMPLES: Record<string, () => string[]> = {
   mixedPatterns: () => {
     const random = seededRandom(11);
     const names = [
-      ...range(1, 21).filter((i) => i !== 8).map((i) => `cloud${i}`),
+      ...range(1, 21)
+        .filter((i) => i !== 8)
+        .map((i) => `cloud${i}`),
       ...range(1, 7).map((i) => `storm-cassandra${i}`),
       ...range(1, 12).map((i) => `db-${i}.example.com`),
       ...['web', 'backup', 'cloud', 'gateway-a', 'gateway-b'],
@@ -52,31 +56,49 @@ export const SAMPLES: Record<string, () => string[]> = {
   },
 
   /** A full 10×20 grid minus its diagonal: several vectors. */
-  gridMinusDiagonal: () => range(1, 10).flatMap((r) => range(1, 20).filter((n) => n !== r).map((n) => `r${r}n${n}`)),
+  gridMinusDiagonal: () =>
+    range(1, 10).flatMap((r) =>
+      range(1, 20)
+        .filter((n) => n !== r)
+        .map((n) => `r${r}n${n}`),
+    ),
 
   /** A sparse random subset of a 3D grid. */
   sparse3d: () => {
     const random = seededRandom(3);
-    const all = range(1, 4).flatMap((r) => range(1, 5).flatMap((c) => range(1, 6).map((n) => `r${r}c${c}n${n}`)));
-    return shuffle(all.filter(() => random() > 0.35), random);
+    const all = range(1, 4).flatMap((r) =>
+      range(1, 5).flatMap((c) => range(1, 6).map((n) => `r${r}c${c}n${n}`)),
+    );
+    return shuffle(
+      all.filter(() => random() > 0.35),
+      random,
+    );
   },
 
   /** Addresses: four numbers each, so four dimensions. */
   addresses: () => [
     ...range(1, 30).map((i) => `10.1.${i}.1`),
-    ...range(1, 30).filter((i) => i % 3 !== 0).map((i) => `10.2.${i}.2`),
+    ...range(1, 30)
+      .filter((i) => i % 3 !== 0)
+      .map((i) => `10.2.${i}.2`),
   ],
 
   /** Padded indexes of mixed widths next to unpadded ones. */
   mixedPadding: () =>
-    [...range(0, 12).map(String), ...range(0, 12).map((i) => String(i).padStart(2, '0')), '007', '100', '099'].map(
-      (i) => `x${i}`,
-    ),
+    [
+      ...range(0, 12).map(String),
+      ...range(0, 12).map((i) => String(i).padStart(2, '0')),
+      '007',
+      '100',
+      '099',
+    ].map((i) => `x${i}`),
 
   /** 250 two-number names, random subset of 20 racks × 25 nodes with padding. */
   racks: () => {
     const random = seededRandom(5);
-    const all = range(1, 20).flatMap((r) => range(1, 25).map((n) => `rack${r}-node${String(n).padStart(2, '0')}`));
+    const all = range(1, 20).flatMap((r) =>
+      range(1, 25).map((n) => `rack${r}-node${String(n).padStart(2, '0')}`),
+    );
     return shuffle(all, random).slice(0, 250);
   },
 };

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { AdminError, UsageError } from '../../admin/errors.js';
-import { countNodeSet, expandNodeSet, foldNodeSet, NodeSetError } from '../../admin/inventory/nodeset.js';
+import {
+  countNodeSet,
+  expandNodeSet,
+  foldNodeSet,
+  NodeSetError,
+} from '../../admin/inventory/nodeset.js';
 import { GROUPS, OPERATORS, ORACLE_GROUPS, type Recorded, SYNTAX } from './nodeset-oracle.js';
 
 function thrownBy(work: () => unknown): unknown {
@@ -18,11 +23,16 @@ function thrownBy(work: () => unknown): unknown {
 const resolveOracleGroup = (name: string): string[] | undefined => ORACLE_GROUPS[name];
 
 /** Each recorded case: `nodeset -e` order, `nodeset -c` count, and `nodeset -f` of the result. */
-function checkRecorded(cases: Recorded[], resolveGroup?: (name: string) => string[] | undefined): void {
+function checkRecorded(
+  cases: Recorded[],
+  resolveGroup?: (name: string) => string[] | undefined,
+): void {
   for (const { expr, expand, count, fold } of cases) {
     it(`${JSON.stringify(expr)} → ${fold === '' ? '(nothing)' : fold}`, () => {
       const names = expandNodeSet(expr, resolveGroup);
-      if (expand !== undefined) assert.deepEqual(names, expand === '' ? [] : expand.split(' '));
+      if (expand !== undefined) {
+        assert.deepEqual(names, expand === '' ? [] : expand.split(' '));
+      }
       assert.equal(countNodeSet(expr, resolveGroup), count ?? names.length);
       assert.equal(names.length, count ?? names.length);
       assert.equal(foldNodeSet(names), fold);
@@ -53,14 +63,23 @@ describe('expandNodeSet: Ansible ranges', () => {
 describe('expandNodeSet: groups', () => {
   it('passes the name without "@" to the resolver, once per group', () => {
     const asked: string[] = [];
-    const names = expandNodeSet('@web,@db!cloud2', (name) => (asked.push(name), ORACLE_GROUPS[name]));
+    const names = expandNodeSet(
+      '@web,@db!cloud2',
+      (name) => (asked.push(name), ORACLE_GROUPS[name]),
+    );
     assert.deepEqual(asked, ['web', 'db']);
     assert.equal(foldNodeSet(names), 'cloud[1,3-4],storm-cassandra[1-7]');
   });
 
   it('reads each member of a group as a node set', () => {
-    const groups: Record<string, string[]> = { mix: ['cloud[1-3]', 'cloud7', '@web'], web: ['cloud9'] };
-    assert.deepEqual(expandNodeSet('@mix', (name) => groups[name]), ['cloud1', 'cloud2', 'cloud3', 'cloud7', 'cloud9']);
+    const groups: Record<string, string[]> = {
+      mix: ['cloud[1-3]', 'cloud7', '@web'],
+      web: ['cloud9'],
+    };
+    assert.deepEqual(
+      expandNodeSet('@mix', (name) => groups[name]),
+      ['cloud1', 'cloud2', 'cloud3', 'cloud7', 'cloud9'],
+    );
   });
 
   it('treats "@" inside a name as part of the name', () => {
@@ -85,10 +104,15 @@ describe('countNodeSet', () => {
 describe('NodeSetError', () => {
   it('is a UsageError carrying the expression and the offset', () => {
     const error = thrownBy(() => expandNodeSet('cloud[3-1]'));
-    assert.ok(error instanceof NodeSetError && error instanceof UsageError && error instanceof AdminError);
+    assert.ok(
+      error instanceof NodeSetError && error instanceof UsageError && error instanceof AdminError,
+    );
     assert.equal(error.name, 'NodeSetError');
     assert.equal(error.expr, 'cloud[3-1]');
     assert.equal(error.offset, 6);
-    assert.equal(error.message, 'invalid node set "cloud[3-1]": range start 3 is greater than end 1');
+    assert.equal(
+      error.message,
+      'invalid node set "cloud[3-1]": range start 3 is greater than end 1',
+    );
   });
 });

@@ -4,32 +4,51 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import type { z } from 'zod';
 import { SERVICE_KINDS, serviceSchema } from '../../admin/inventory/schema/kinds.js';
-import { backupSchema, hostSchema, SECTIONS, sshSchema, tincSchema } from '../../admin/inventory/schema/schema.js';
+import {
+  backupSchema,
+  hostSchema,
+  SECTIONS,
+  sshSchema,
+  tincSchema,
+} from '../../admin/inventory/schema/schema.js';
 import { fixture } from './helpers.js';
 
 const docs = await readFile(fixture('../../../docs/services-file.md'), 'utf8');
 
 /** [name, schema] for each key of an object schema (unwrapping nullable). */
 function keys(schema: z.ZodType): [string, z.ZodType][] {
-  const inner = 'unwrap' in schema && typeof schema.unwrap === 'function' ? schema.unwrap() as z.ZodType : schema;
+  const inner =
+    'unwrap' in schema && typeof schema.unwrap === 'function'
+      ? (schema.unwrap() as z.ZodType)
+      : schema;
   return Object.entries((inner as z.ZodObject).shape);
 }
 
 const OBJECTS: Record<string, z.ZodType> = {
-  ssh: sshSchema, hosts: hostSchema, tinc: tincSchema, backup: backupSchema,
-  ...Object.fromEntries(Object.entries(SERVICE_KINDS).map(([kind, k]) => [`services.${kind}`, serviceSchema(k)])),
+  ssh: sshSchema,
+  hosts: hostSchema,
+  tinc: tincSchema,
+  backup: backupSchema,
+  ...Object.fromEntries(
+    Object.entries(SERVICE_KINDS).map(([kind, k]) => [`services.${kind}`, serviceSchema(k)]),
+  ),
 };
 
 test('every key of every section has a description', () => {
   for (const [where, schema] of Object.entries(OBJECTS)) {
-    for (const [key, value] of keys(schema)) assert.ok(value.description, `${where}.${key} has no description`);
+    for (const [key, value] of keys(schema)) {
+      assert.ok(value.description, `${where}.${key} has no description`);
+    }
   }
 });
 
 test('docs/services-file.md names every section, key and service kind', () => {
   const names = [
-    ...Object.keys(SECTIONS), ...Object.keys(SERVICE_KINDS),
+    ...Object.keys(SECTIONS),
+    ...Object.keys(SERVICE_KINDS),
     ...Object.values(OBJECTS).flatMap((schema) => keys(schema).map(([key]) => key)),
   ];
-  for (const name of new Set(names)) assert.ok(docs.includes(`\`${name}\``), `docs/services-file.md does not mention \`${name}\``);
+  for (const name of new Set(names)) {
+    assert.ok(docs.includes(`\`${name}\``), `docs/services-file.md does not mention \`${name}\``);
+  }
 });

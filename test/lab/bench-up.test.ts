@@ -5,7 +5,9 @@ import { NEEDS_ROOT, tempLabDir } from './helpers.js';
 
 const sizes = (process.env.SALVO_LAB_BENCH ?? '').split(',').filter(Boolean).map(Number);
 
-test('lab bring-up and teardown times', { skip: NEEDS_ROOT || (sizes.length === 0 && 'set SALVO_LAB_BENCH=5,20,50') }, async (t) => {
+test('lab bring-up and teardown times', {
+  skip: NEEDS_ROOT || (sizes.length === 0 && 'set SALVO_LAB_BENCH=5,20,50'),
+}, async (t) => {
   for (const n of sizes) {
     const dir = await tempLabDir();
     try {
@@ -14,7 +16,9 @@ test('lab bring-up and teardown times', { skip: NEEDS_ROOT || (sizes.length === 
       const up = performance.now() - t0;
       const t1 = performance.now();
       await labDown(dir);
-      t.diagnostic(`${n} hosts: up ${(up / 1000).toFixed(2)} s, down ${((performance.now() - t1) / 1000).toFixed(2)} s`);
+      t.diagnostic(
+        `${n} hosts: up ${(up / 1000).toFixed(2)} s, down ${((performance.now() - t1) / 1000).toFixed(2)} s`,
+      );
     } finally {
       await labDown(dir);
     }

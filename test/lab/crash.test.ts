@@ -19,21 +19,29 @@ function labUpKilledAt(dir: string, hosts: number, n: number): Promise<void> {
     await labUp({ hosts: ${hosts}, dir: ${JSON.stringify(dir)} }, (e) => {
       if (e.kind === 'host-up' && ++up === ${n}) process.kill(process.pid, 'SIGKILL');
     });`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: 'inherit',
+  });
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 describe('labDown from the state file alone', { skip: NEEDS_ROOT }, () => {
   const dirs: string[] = [];
   after(async () => {
-    for (const d of dirs) await labDown(d);
+    for (const d of dirs) {
+      await labDown(d);
+    }
   });
 
   test('cleans a lab whose labUp was killed mid-way', async () => {
     const dir = await tempLabDir();
     dirs.push(dir);
     await labUpKilledAt(dir, 12, 3);
-    const state = JSON.parse(await readFile(`${dir}/lab.json`, 'utf8')) as { id: number; phase: string; hosts: unknown[] };
+    const state = JSON.parse(await readFile(`${dir}/lab.json`, 'utf8')) as {
+      id: number;
+      phase: string;
+      hosts: unknown[];
+    };
     assert.equal(state.phase, 'building');
     assert.equal(state.hosts.length, 12);
     assert.equal((await labStatus(dir)).healthy, false);
@@ -49,7 +57,11 @@ describe('labDown from the state file alone', { skip: NEEDS_ROOT }, () => {
     dirs.push(dir);
     const lab = await labUp({ hosts: 3, dir });
     // (an sshd may still append to its log while this runs: hence the retries)
-    for (const entry of await readdir(dir)) if (entry !== 'lab.json') await rm(`${dir}/${entry}`, { recursive: true, maxRetries: 5 });
+    for (const entry of await readdir(dir)) {
+      if (entry !== 'lab.json') {
+        await rm(`${dir}/${entry}`, { recursive: true, maxRetries: 5 });
+      }
+    }
     const { removed } = await labDown(dir);
     assert.equal(removed.filter((r) => r.startsWith('sshd ')).length, 3);
     assert.deepEqual(running(lab.hosts.map((h) => h.sshdPid)), []);

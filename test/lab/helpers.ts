@@ -15,7 +15,9 @@ export const tempLabDir = (): Promise<string> => mkdtemp('/tmp/salvo-lab-test-')
 
 /** `ssh -F DIR/ssh_config HOST COMMAND` with the machine's OpenSSH client; returns trimmed stdout. */
 export async function ssh(lab: Lab, host: string, command: string): Promise<string> {
-  const { stdout } = await execFileP('ssh', ['-F', lab.sshConfigFile, host, command], { timeout: 20_000 });
+  const { stdout } = await execFileP('ssh', ['-F', lab.sshConfigFile, host, command], {
+    timeout: 20_000,
+  });
   return stdout.trim();
 }
 
@@ -24,9 +26,21 @@ const list = (path: string): Promise<string[]> => readdir(path).catch(() => []);
 /** Everything of lab `id` still present on the machine: namespaces, links, /etc/netns entries. */
 export async function traces(id: number): Promise<string[]> {
   const found: string[] = [];
-  for (const ns of await list('/run/netns')) if (ns.startsWith(`salvo${id}-`)) found.push(`netns ${ns}`);
-  for (const l of await list('/sys/class/net')) if (l === `salvo${id}` || l.startsWith(`s${id}-v`)) found.push(`link ${l}`);
-  for (const e of await list('/etc/netns')) if (e.startsWith(`salvo${id}-`)) found.push(`/etc/netns/${e}`);
+  for (const ns of await list('/run/netns')) {
+    if (ns.startsWith(`salvo${id}-`)) {
+      found.push(`netns ${ns}`);
+    }
+  }
+  for (const l of await list('/sys/class/net')) {
+    if (l === `salvo${id}` || l.startsWith(`s${id}-v`)) {
+      found.push(`link ${l}`);
+    }
+  }
+  for (const e of await list('/etc/netns')) {
+    if (e.startsWith(`salvo${id}-`)) {
+      found.push(`/etc/netns/${e}`);
+    }
+  }
   return found;
 }
 

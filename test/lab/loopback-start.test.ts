@@ -21,21 +21,38 @@ test('a port taken before sshd binds it: the host starts on another; loopbackDow
   await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
   const taken = (squatter.address() as AddressInfo).port;
   try {
-    if (process.getuid?.() === 0) await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+    if (process.getuid?.() === 0) {
+      await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+    }
     const key = makeKeyPair('cloud1-hostkey');
-    const host = { name: 'cloud1', n: 1, port: taken, sshdPid: null as number | null, hostKey: key.publicKey };
+    const host = {
+      name: 'cloud1',
+      n: 1,
+      port: taken,
+      sshdPid: null as number | null,
+      hostKey: key.publicKey,
+    };
     await mkdir(homeDir(dir, 'cloud1'), { recursive: true });
     await writeFile(join(dir, 'cloud1', 'ssh_host_ed25519_key'), key.privateKey, { mode: 0o600 });
     const state: LoopbackState = {
-      version: 1, mode: 'loopback', dir, namePrefix: 'cloud', user: userInfo().username, adminKey: key.publicKey,
-      phase: 'building', hosts: [host],
+      version: 1,
+      mode: 'loopback',
+      dir,
+      namePrefix: 'cloud',
+      user: userInfo().username,
+      adminKey: key.publicKey,
+      phase: 'building',
+      hosts: [host],
     };
     await writeLoopbackState(state);
 
     await startLoopbackHost(dir, state.user, host, Date.now() + 10_000);
     assert.notEqual(host.port, taken);
     assert.ok(host.sshdPid && running([host.sshdPid]).length === 1);
-    assert.match(await readFile(join(dir, 'cloud1', 'sshd_config'), 'utf8'), new RegExp(`^ListenAddress 127\\.0\\.0\\.1:${host.port}$`, 'm'));
+    assert.match(
+      await readFile(join(dir, 'cloud1', 'sshd_config'), 'utf8'),
+      new RegExp(`^ListenAddress 127\\.0\\.0\\.1:${host.port}$`, 'm'),
+    );
 
     await writeLoopbackState(state);
     const { removed } = await loopbackDown(dir);

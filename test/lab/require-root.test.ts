@@ -8,11 +8,14 @@ test('requireRoot accepts uid 0', () => {
 });
 
 test('requireRoot refuses other users with a LabError that says why', () => {
-  assert.throws(() => requireRoot(1000), (e: unknown) => {
-    assert.ok(e instanceof LabError);
-    assert.match(e.message, /needs root/);
-    assert.match(e.message, /network namespaces/);
-    assert.match(e.message, /uid 1000/);
-    return true;
-  });
+  assert.throws(
+    () => requireRoot(1000),
+    (e: unknown) => {
+      assert.ok(e instanceof LabError);
+      assert.match(e.message, /needs root/);
+      assert.match(e.message, /network namespaces/);
+      assert.match(e.message, /uid 1000/);
+      return true;
+    },
+  );
 });

@@ -8,7 +8,10 @@ import { cmd, shell, toShell } from '../../admin/transport/command.js';
 
 test('a batch runs each command in turn and splits their outputs and exit codes', () => {
   const nonce = 'abc123';
-  const batch = batchCommand([cmd('echo', 'one'), shell('echo two; exit 3'), cmd('printf', '%s', "it's")], nonce);
+  const batch = batchCommand(
+    [cmd('echo', 'one'), shell('echo two; exit 3'), cmd('printf', '%s', "it's")],
+    nonce,
+  );
   const out = spawnSync('sh', ['-c', toShell(batch)], { encoding: 'utf8' }).stdout;
   assert.deepEqual(splitBatch(out, 3, nonce), [
     { stdout: 'one\n', exitCode: 0 },
@@ -16,13 +19,19 @@ test('a batch runs each command in turn and splits their outputs and exit codes'
     { stdout: "it's", exitCode: 0 },
   ]);
   const cut = out.slice(0, out.indexOf("it's") + 4);
-  assert.deepEqual(splitBatch(cut, 3, nonce)[2], { stdout: "it's", exitCode: null }, 'a cut-off batch');
+  assert.deepEqual(
+    splitBatch(cut, 3, nonce)[2],
+    { stdout: "it's", exitCode: null },
+    'a cut-off batch',
+  );
 });
 
 test('markers with another nonce are output, not structure', () => {
   const nonce = 'n1';
   const text = '@@salvo-probe:n1:0\n@@salvo-probe:zz:1\nx\n\n@@salvo-exit:n1:0\n';
-  assert.deepEqual(splitBatch(text, 1, nonce), [{ stdout: '@@salvo-probe:zz:1\nx\n', exitCode: 0 }]);
+  assert.deepEqual(splitBatch(text, 1, nonce), [
+    { stdout: '@@salvo-probe:zz:1\nx\n', exitCode: 0 },
+  ]);
 });
 
 test('scan lines: unit stem, pid, alive, recorded version', () => {

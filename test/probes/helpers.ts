@@ -3,5 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export function recorded(name: string): string {
-  return readFileSync(fileURLToPath(new URL(`../../../test/probes/fixtures/${name}`, import.meta.url)), 'utf8');
+  return readFileSync(
+    fileURLToPath(new URL(`../../../test/probes/fixtures/${name}`, import.meta.url)),
+    'utf8',
+  );
 }

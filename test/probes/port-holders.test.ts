@@ -23,7 +23,13 @@ test('a unit holds its port itself or through a process of its session (a child 
 });
 
 test('holders in words', () => {
-  assert.equal(describeHolders([{ pid: 7, session: 7, command: 'nc -l 5000' }, { pid: 8, session: 7, command: '' }]), 'pid 7 (nc -l 5000), pid 8');
+  assert.equal(
+    describeHolders([
+      { pid: 7, session: 7, command: 'nc -l 5000' },
+      { pid: 8, session: 7, command: '' },
+    ]),
+    'pid 7 (nc -l 5000), pid 8',
+  );
   assert.match(describeHolders([]), /^a process not visible here/);
 });
 
@@ -37,15 +43,22 @@ test('a hub that runs while a squatter holds its port: unhealthy, the holder nam
 
 test('a stopped hub whose port a squatter holds: stopped, and the detail says who is in the way', () => {
   assert.deepEqual(parseUnitStatus(recorded('status-hub-stopped-port-held.txt')), {
-    state: 'stopped', detail: `no pid file; port 5000 is held by pid 12139 (${SQUATTER})`,
+    state: 'stopped',
+    detail: `no pid file; port 5000 is held by pid 12139 (${SQUATTER})`,
   });
 });
 
-test('the unit\'s own session holding the port is running; output without a holders section is judged as before', () => {
+test("the unit's own session holding the port is running; output without a holders section is judged as before", () => {
   const base = recorded('status-hub-running.txt');
-  const withHolders = base.replace('--- http', '--- holders 5000\n27231 27220 /usr/bin/node worker.js\n--- http');
+  const withHolders = base.replace(
+    '--- http',
+    '--- holders 5000\n27231 27220 /usr/bin/node worker.js\n--- http',
+  );
   assert.equal(parseUnitStatus(withHolders).state, 'running');
   assert.equal(parseUnitStatus(base).state, 'running');
   const squatted = base.replace('--- http', '--- holders 5000\n555 555 nc -l 5000\n--- http');
-  assert.equal(parseUnitStatus(squatted).detail, 'port 5000 is held by pid 555 (nc -l 5000), not by pid 27220');
+  assert.equal(
+    parseUnitStatus(squatted).detail,
+    'port 5000 is held by pid 555 (nc -l 5000), not by pid 27220',
+  );
 });

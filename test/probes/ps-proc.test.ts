@@ -10,7 +10,11 @@ import { recorded } from './helpers.js';
 test('ps -o pid=,etimes=,args=: pid, elapsed seconds, the whole command line', () => {
   const rows = parsePs(recorded('ps-pid-etimes-args.txt'));
   assert.equal(rows.length, 3);
-  assert.deepEqual(rows[0], { pid: 27220, elapsedSec: 20, args: '/usr/bin/node /work/main/dist/admin/lab/standins/app.js --kind hub --id hub#0@cloud1 --port 5000 --version 1.0.0' });
+  assert.deepEqual(rows[0], {
+    pid: 27220,
+    elapsedSec: 20,
+    args: '/usr/bin/node /work/main/dist/admin/lab/standins/app.js --kind hub --id hub#0@cloud1 --port 5000 --version 1.0.0',
+  });
   assert.equal(rows[1]!.pid, 1);
   assert.equal(display(psCommand(42)), 'ps -o pid=,etimes=,args= -p 42');
 });
@@ -18,8 +22,15 @@ test('ps -o pid=,etimes=,args=: pid, elapsed seconds, the whole command line', (
 test('/proc/net/tcp: listening ports (state 0A), not the established ones', () => {
   const sockets = parseProcNetTcp(recorded('proc-net-tcp-cloud1.txt'));
   assert.ok(sockets.length >= 9);
-  assert.deepEqual(sockets[0], { localAddress: '198.18.2.1', localPort: 22, state: '0A', inode: 1387980 });
-  for (const port of [22, 5000, 5001, 5200]) assert.ok(listensOn(sockets, port), `listens on ${port}`);
+  assert.deepEqual(sockets[0], {
+    localAddress: '198.18.2.1',
+    localPort: 22,
+    state: '0A',
+    inode: 1387980,
+  });
+  for (const port of [22, 5000, 5001, 5200]) {
+    assert.ok(listensOn(sockets, port), `listens on ${port}`);
+  }
   assert.ok(!listensOn(sockets, 41396), 'an established client port is not a listener');
   assert.ok(!listensOn(sockets, 9042));
 });

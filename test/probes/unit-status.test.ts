@@ -5,14 +5,24 @@ import { parseReportedVersion, parseUnitStatus } from '../../admin/probes/unit-s
 import { recorded } from './helpers.js';
 
 test('a running hub: pid, uptime from ps, the version it reports itself', () => {
-  assert.deepEqual(parseUnitStatus(recorded('status-hub-running.txt')), { state: 'running', pid: 27220, uptimeSec: 28, version: '1.0.0' });
+  assert.deepEqual(parseUnitStatus(recorded('status-hub-running.txt')), {
+    state: 'running',
+    pid: 27220,
+    uptimeSec: 28,
+    version: '1.0.0',
+  });
 });
 
 test('haproxy and the cassandra stand-in: recorded versions (haproxy -v, the services file)', () => {
   const h = parseUnitStatus(recorded('status-haproxy-running.txt'));
   assert.equal(h.state, 'running');
   assert.equal(h.version, '2.6.12-1+deb12u4');
-  assert.deepEqual(parseUnitStatus(recorded('status-cassandra-running.txt')), { state: 'running', pid: 27085, uptimeSec: 30, version: '4.1.5' });
+  assert.deepEqual(parseUnitStatus(recorded('status-cassandra-running.txt')), {
+    state: 'running',
+    pid: 27085,
+    uptimeSec: 30,
+    version: '4.1.5',
+  });
 });
 
 test('a failed start (bad port): stopped, with the log of that start only', () => {
@@ -32,19 +42,35 @@ test('running but not listening on its port: unhealthy, with the log tail', () =
 });
 
 test('cleanly stopped: no pid file, no log tail', () => {
-  assert.deepEqual(parseUnitStatus(recorded('status-snap-stopped.txt')), { state: 'stopped', detail: 'no pid file' });
+  assert.deepEqual(parseUnitStatus(recorded('status-snap-stopped.txt')), {
+    state: 'stopped',
+    detail: 'no pid file',
+  });
 });
 
 test('a pid file naming another program is stale, never "running"', () => {
   const text = recorded('status-hub-running.txt').replace('--- state\nours', '--- state\nother');
-  assert.deepEqual(parseUnitStatus(text), { state: 'stopped', detail: 'pid 27220 runs another program (stale pid file)' });
+  assert.deepEqual(parseUnitStatus(text), {
+    state: 'stopped',
+    detail: 'pid 27220 runs another program (stale pid file)',
+  });
 });
 
 test('an HTTP health URL that fails or does not answer makes the unit unhealthy', () => {
   const base = recorded('status-hub-running.txt');
-  assert.equal(parseUnitStatus(base.replace(/(--- http \S+\n)200/, '$1503')).detail, 'http://127.0.0.1:5000/alive answered HTTP 503');
-  assert.equal(parseUnitStatus(base.replace(/(--- http \S+\n)200/, '$1000')).detail, 'no HTTP answer from http://127.0.0.1:5000/alive');
-  assert.equal(parseUnitStatus(base.replace(/(--- http \S+\n)200/, '$1-')).state, 'running', 'no curl on the host: port and pid decide');
+  assert.equal(
+    parseUnitStatus(base.replace(/(--- http \S+\n)200/, '$1503')).detail,
+    'http://127.0.0.1:5000/alive answered HTTP 503',
+  );
+  assert.equal(
+    parseUnitStatus(base.replace(/(--- http \S+\n)200/, '$1000')).detail,
+    'no HTTP answer from http://127.0.0.1:5000/alive',
+  );
+  assert.equal(
+    parseUnitStatus(base.replace(/(--- http \S+\n)200/, '$1-')).state,
+    'running',
+    'no curl on the host: port and pid decide',
+  );
 });
 
 test('empty output (nothing ran) is not mistaken for running', () => {

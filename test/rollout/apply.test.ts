@@ -7,21 +7,41 @@ import type { NewRecord } from '../../admin/rollout/journal.js';
 import type { Plan, RolloutRequest } from '../../admin/rollout/types.js';
 import { FakeFleet, fakeKind, inventoryOf, lookupOf } from './fakes.js';
 
-const inv = inventoryOf(['w1', 'w2', 'w3', 'w4', 'w5'].map((name) => ({ name })), [{ kind: 'hub', hosts: ['w1', 'w2', 'w3', 'w4', 'w5'] }]);
+const inv = inventoryOf(
+  ['w1', 'w2', 'w3', 'w4', 'w5'].map((name) => ({ name })),
+  [{ kind: 'hub', hosts: ['w1', 'w2', 'w3', 'w4', 'w5'] }],
+);
 const kinds = lookupOf(fakeKind('hub'));
 
 function plan(over: Partial<RolloutRequest> = {}): Plan {
-  return buildPlan(inv, kinds, {
-    op: 'restart', target: 'hub', batch: { kind: 'count', n: 1 }, wait: true, budget: { kind: 'count', n: 0 },
-    rolling: false, ignorePlacement: false, options: {}, ...over,
-  }, over.hosts ? [over.hosts] : undefined);
+  return buildPlan(
+    inv,
+    kinds,
+    {
+      op: 'restart',
+      target: 'hub',
+      batch: { kind: 'count', n: 1 },
+      wait: true,
+      budget: { kind: 'count', n: 0 },
+      rolling: false,
+      ignorePlacement: false,
+      options: {},
+      ...over,
+    },
+    over.hosts ? [over.hosts] : undefined,
+  );
 }
 
 function run(p: Plan, fleet: FakeFleet, signal?: AbortSignal) {
   const events: RolloutEvent[] = [];
   const records: NewRecord[] = [];
   const done = applyPlan(p, {
-    inv, exec: fleet.exec, emit: (e) => events.push(e), record: (r) => records.push(r), concurrency: 64, ...(signal ? { signal } : {}),
+    inv,
+    exec: fleet.exec,
+    emit: (e) => events.push(e),
+    record: (r) => records.push(r),
+    concurrency: 64,
+    ...(signal ? { signal } : {}),
   });
   return done.then((result) => ({ result, events, records }));
 }
@@ -33,8 +53,21 @@ test('serial restart: each unit stops, starts and passes its gate before the nex
   const { result, events } = await run(plan(), fleet);
   assert.equal(result.state, 'done');
   assert.equal(result.done.length, 5);
-  assert.deepEqual(fleet.ran.slice(0, 4), ['stop hub#0@w1', 'start hub#0@w1', 'stop hub#0@w2', 'start hub#0@w2']);
-  assert.deepEqual(kinds_(events).slice(0, 7), ['batch-start', 'step-start', 'step-end', 'step-start', 'step-end', 'gate-pass', 'unit-done']);
+  assert.deepEqual(fleet.ran.slice(0, 4), [
+    'stop hub#0@w1',
+    'start hub#0@w1',
+    'stop hub#0@w2',
+    'start hub#0@w2',
+  ]);
+  assert.deepEqual(kinds_(events).slice(0, 7), [
+    'batch-start',
+    'step-start',
+    'step-end',
+    'step-start',
+    'step-end',
+    'gate-pass',
+    'unit-done',
+  ]);
   const pass = events.find((e) => e.kind === 'gate-pass');
   assert.ok(pass?.kind === 'gate-pass' && pass.passes === 2);
 });
@@ -44,8 +77,18 @@ test('a batch runs its units in parallel and the next batch waits for all of the
   fleet.delayMs = 5;
   const { events } = await run(plan({ batch: { kind: 'count', n: 3 } }), fleet);
   assert.equal(fleet.maxInFlight, 3);
-  const order = events.filter((e) => e.kind === 'batch-start' || e.kind === 'unit-done').map((e) => e.kind);
-  assert.deepEqual(order, ['batch-start', 'unit-done', 'unit-done', 'unit-done', 'batch-start', 'unit-done', 'unit-done']);
+  const order = events
+    .filter((e) => e.kind === 'batch-start' || e.kind === 'unit-done')
+    .map((e) => e.kind);
+  assert.deepEqual(order, [
+    'batch-start',
+    'unit-done',
+    'unit-done',
+    'unit-done',
+    'batch-start',
+    'unit-done',
+    'unit-done',
+  ]);
 });
 
 test('budget 0: the first failure quarantines its unit and no further batch starts', async () => {
@@ -54,12 +97,17 @@ test('budget 0: the first failure quarantines its unit and no further batch star
   const { result, events, records } = await run(plan(), fleet);
   assert.equal(result.state, 'failed');
   assert.equal(result.budgetExceeded, true);
-  assert.deepEqual(result.failed.map((f) => f.unit), ['hub#0@w2']);
+  assert.deepEqual(
+    result.failed.map((f) => f.unit),
+    ['hub#0@w2'],
+  );
   assert.match(result.failed[0]!.reason, /step "start" on w2 failed \(exit 1\)/);
   assert.deepEqual(result.notStarted, ['hub#0@w3', 'hub#0@w4', 'hub#0@w5']);
   assert.equal(fleet.ran.filter((s) => s.endsWith('@w3')).length, 0, 'w3 was touched');
   const exceeded = events.find((e) => e.kind === 'budget-exceeded');
-  assert.ok(exceeded?.kind === 'budget-exceeded' && exceeded.failures === 1 && exceeded.budget === 0);
+  assert.ok(
+    exceeded?.kind === 'budget-exceeded' && exceeded.failures === 1 && exceeded.budget === 0,
+  );
   assert.ok(records.some((r) => r.t === 'budget-exceeded'));
 });
 
@@ -121,7 +169,11 @@ test('an unreachable host fails its unit as unreachable', async () => {
 test('interrupted mid-batch: the run says interrupted and lists what did not finish', async () => {
   const fleet = new FakeFleet();
   const ctl = new AbortController();
-  fleet.afterStep = (n) => { if (n === 3) ctl.abort(); };
+  fleet.afterStep = (n) => {
+    if (n === 3) {
+      ctl.abort();
+    }
+  };
   const { result, records } = await run(plan(), fleet, ctl.signal);
   assert.equal(result.state, 'interrupted');
   assert.deepEqual(result.done, ['hub#0@w1']);

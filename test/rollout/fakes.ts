@@ -6,23 +6,66 @@ import { cmd, display, type Command } from '../../admin/transport/command.js';
 import type { CommandResult, FailureKind } from '../../admin/transport/types.js';
 import type { Executor, KindLookup } from '../../admin/rollout/types.js';
 
-export interface HostDef { name: string; vmOn?: string }
-export interface ServiceDef { kind: string; hosts: string[]; instances?: number; options?: Record<string, unknown> }
+export interface HostDef {
+  name: string;
+  vmOn?: string;
+}
+export interface ServiceDef {
+  kind: string;
+  hosts: string[];
+  instances?: number;
+  options?: Record<string, unknown>;
+}
 
 const POS = { file: 'services.yaml', line: 1, col: 1 };
 
-export function inventoryOf(hosts: HostDef[], services: ServiceDef[], dir = '/nonexistent'): Inventory {
-  const hostMap = new Map<string, HostSpec>(hosts.map((h) => [h.name, {
-    name: h.name, n: null, address: h.name, vars: {}, pos: POS, ...(h.vmOn ? { vmOn: h.vmOn } : {}),
-  }]));
-  const serviceMap = new Map<string, ServiceSpec>(services.map((s) => [s.kind, {
-    kind: s.kind, hosts: s.hosts, hostsExpr: s.hosts.join(','), ports: {}, pos: POS,
-    options: { ...(s.instances ? { instances: s.instances } : {}), ...(s.options ?? {}) },
-  }]));
+export function inventoryOf(
+  hosts: HostDef[],
+  services: ServiceDef[],
+  dir = '/nonexistent',
+): Inventory {
+  const hostMap = new Map<string, HostSpec>(
+    hosts.map((h) => [
+      h.name,
+      {
+        name: h.name,
+        n: null,
+        address: h.name,
+        vars: {},
+        pos: POS,
+        ...(h.vmOn ? { vmOn: h.vmOn } : {}),
+      },
+    ]),
+  );
+  const serviceMap = new Map<string, ServiceSpec>(
+    services.map((s) => [
+      s.kind,
+      {
+        kind: s.kind,
+        hosts: s.hosts,
+        hostsExpr: s.hosts.join(','),
+        ports: {},
+        pos: POS,
+        options: { ...(s.instances ? { instances: s.instances } : {}), ...(s.options ?? {}) },
+      },
+    ]),
+  );
   return {
-    file: `${dir}/services.yaml`, dir, deployment: 'test', ports: {},
-    ssh: { user: 'root', knownHosts: [], concurrency: 64, connectTimeoutMs: 1000, channelsPerConnection: 8 },
-    hosts: hostMap, groups: new Map(), services: serviceMap, computeServers: new Map(),
+    file: `${dir}/services.yaml`,
+    dir,
+    deployment: 'test',
+    ports: {},
+    ssh: {
+      user: 'root',
+      knownHosts: [],
+      concurrency: 64,
+      connectTimeoutMs: 1000,
+      channelsPerConnection: 8,
+    },
+    hosts: hostMap,
+    groups: new Map(),
+    services: serviceMap,
+    computeServers: new Map(),
   };
 }
 
@@ -34,27 +77,55 @@ export interface FakeKindOptions {
 
 /** Steps: restart = stop + start; upgrade = stop + install + start. Commands are `fake VERB ID`. */
 export function fakeKind(kind: string, o: FakeKindOptions = {}): ServiceKind {
-  const verbs = { start: ['start'], stop: ['stop'], restart: ['stop', 'start'], upgrade: ['stop', 'install', 'start'] };
+  const verbs = {
+    start: ['start'],
+    stop: ['stop'],
+    restart: ['stop', 'start'],
+    upgrade: ['stop', 'install', 'start'],
+  };
   return {
     kind,
     units(inv, hosts) {
       const spec = inv.services.get(kind);
-      if (!spec) return [];
+      if (!spec) {
+        return [];
+      }
       const n = typeof spec.options.instances === 'number' ? spec.options.instances : 1;
-      return spec.hosts.filter((h) => !hosts || hosts.includes(h)).flatMap((host) =>
-        Array.from({ length: n }, (_, instance) => ({ service: kind, host, instance, placement: o.placement?.(host, instance) ?? {} })));
+      return spec.hosts
+        .filter((h) => !hosts || hosts.includes(h))
+        .flatMap((host) =>
+          Array.from({ length: n }, (_, instance) => ({
+            service: kind,
+            host,
+            instance,
+            placement: o.placement?.(host, instance) ?? {},
+          })),
+        );
     },
     plan(op, unit, _inv, opts) {
       return verbs[op].map((verb) => ({
-        name: verb, host: unit.host, timeoutMs: 1000,
-        command: verb === 'install' ? cmd('fake', verb, unitId(unit), opts.version ?? '') : cmd('fake', verb, unitId(unit)),
+        name: verb,
+        host: unit.host,
+        timeoutMs: 1000,
+        command:
+          verb === 'install'
+            ? cmd('fake', verb, unitId(unit), opts.version ?? '')
+            : cmd('fake', verb, unitId(unit)),
       }));
     },
-    healthProbe(unit) { return { host: unit.host, command: cmd('probe', unitId(unit)) }; },
+    healthProbe(unit) {
+      return { host: unit.host, command: cmd('probe', unitId(unit)) };
+    },
     parseHealth(stdout, exitCode): Health {
-      if (exitCode === null) return { state: 'unhealthy', detail: 'no answer' };
+      if (exitCode === null) {
+        return { state: 'unhealthy', detail: 'no answer' };
+      }
       const [state, version, ...log] = stdout.split('\n');
-      return { state: state as Health['state'], ...(version ? { version } : {}), ...(log.length ? { logTail: log.join('\n') } : {}) };
+      return {
+        state: state as Health['state'],
+        ...(version ? { version } : {}),
+        ...(log.length ? { logTail: log.join('\n') } : {}),
+      };
     },
     gate: o.gate ?? { passes: 2, intervalMs: 1, timeoutMs: 100 },
   };
@@ -64,10 +135,27 @@ export function lookupOf(...kinds: ServiceKind[]): KindLookup {
   return (name) => kinds.find((k) => k.kind === name);
 }
 
-export function result(host: string, command: Command, exitCode: number | null, stdout = '', failure?: FailureKind): CommandResult {
+export function result(
+  host: string,
+  command: Command,
+  exitCode: number | null,
+  stdout = '',
+  failure?: FailureKind,
+): CommandResult {
   return {
-    host, command: display(command), ok: exitCode === 0 && !failure, exitCode, signal: null, stdout, stderr: '', durationMs: 1,
-    ...(failure ? { failure: { kind: failure, message: failure } } : exitCode !== 0 ? { failure: { kind: 'nonzero' as const, message: `exit ${exitCode}` } } : {}),
+    host,
+    command: display(command),
+    ok: exitCode === 0 && !failure,
+    exitCode,
+    signal: null,
+    stdout,
+    stderr: '',
+    durationMs: 1,
+    ...(failure
+      ? { failure: { kind: failure, message: failure } }
+      : exitCode !== 0
+        ? { failure: { kind: 'nonzero' as const, message: `exit ${exitCode}` } }
+        : {}),
   };
 }
 
@@ -89,27 +177,53 @@ export class FakeFleet {
 
   readonly exec: Executor = async (host, command, options) => {
     const [verb, id, extra] = command.parts.slice(1).map(String) as [string, string, string?];
-    if (options.signal?.aborted) return result(host, command, null, '', 'aborted');
-    if (this.unreachable.has(host)) return result(host, command, null, '', 'unreachable');
-    if (String(command.parts[0]) === 'probe') return this.probe(host, command, verb);
-    this.inFlight++; this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+    if (options.signal?.aborted) {
+      return result(host, command, null, '', 'aborted');
+    }
+    if (this.unreachable.has(host)) {
+      return result(host, command, null, '', 'unreachable');
+    }
+    if (String(command.parts[0]) === 'probe') {
+      return this.probe(host, command, verb);
+    }
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    if (this.delayMs) {
+      await new Promise((r) => setTimeout(r, this.delayMs));
+    }
     this.inFlight--;
     this.ran.push(`${verb} ${id}`);
     this.afterStep?.(this.ran.length);
-    if (this.failStep.has(`${verb} ${id}`)) return result(host, command, 1, 'boom');
-    if (verb === 'start') this.state.set(id, 'running');
-    if (verb === 'stop') this.state.set(id, 'stopped');
-    if (verb === 'install' && extra) this.version.set(id, extra);
+    if (this.failStep.has(`${verb} ${id}`)) {
+      return result(host, command, 1, 'boom');
+    }
+    if (verb === 'start') {
+      this.state.set(id, 'running');
+    }
+    if (verb === 'stop') {
+      this.state.set(id, 'stopped');
+    }
+    if (verb === 'install' && extra) {
+      this.version.set(id, extra);
+    }
     return result(host, command, 0);
   };
 
   private probe(host: string, command: Command, id: string): CommandResult {
     this.probes.push(id);
     const flaps = this.flap.get(id) ?? 0;
-    if (flaps > 0) this.flap.set(id, flaps - 1);
-    if (this.unhealthy.has(id) || flaps > 0) return result(host, command, 0, `unhealthy\n\nlast log line of ${id}`);
-    return result(host, command, 0, `${this.state.get(id) ?? 'stopped'}\n${this.version.get(id) ?? ''}`);
+    if (flaps > 0) {
+      this.flap.set(id, flaps - 1);
+    }
+    if (this.unhealthy.has(id) || flaps > 0) {
+      return result(host, command, 0, `unhealthy\n\nlast log line of ${id}`);
+    }
+    return result(
+      host,
+      command,
+      0,
+      `${this.state.get(id) ?? 'stopped'}\n${this.version.get(id) ?? ''}`,
+    );
   }
 
   count(step: string): number {

@@ -18,9 +18,18 @@ test('a ring member waits for its peers after restart and upgrade, not after sta
 
 test('unmet: a running unit that sees a peer down fails a ring gate, and only a ring gate', () => {
   const h = { state: 'running' as const, peersNotUp: ['10.1.5.1 DN'] };
-  assert.equal(unmet(h, gateFor(ring, 'restart')), 'it sees peers not up: 10.1.5.1 DN (want the whole ring up before the next node)');
+  assert.equal(
+    unmet(h, gateFor(ring, 'restart')),
+    'it sees peers not up: 10.1.5.1 DN (want the whole ring up before the next node)',
+  );
   assert.equal(unmet(h, gateFor(ring, 'start')), undefined);
   assert.equal(unmet({ state: 'running' }, gateFor(ring, 'restart')), undefined);
   assert.equal(unmet({ state: 'running', peersNotUp: [] }, gateFor(ring, 'restart')), undefined);
-  assert.match(unmet({ state: 'unhealthy', detail: 'joining the ring (UJ in nodetool status)' }, gateFor(ring, 'restart'))!, /^unhealthy: joining/);
+  assert.match(
+    unmet(
+      { state: 'unhealthy', detail: 'joining the ring (UJ in nodetool status)' },
+      gateFor(ring, 'restart'),
+    )!,
+    /^unhealthy: joining/,
+  );
 });

@@ -15,13 +15,23 @@ import { FakeFleet, fakeKind, inventoryOf, lookupOf } from './fakes.js';
 const HOSTS = ['w1', 'w2', 'w3', 'w4'];
 
 function deps(dir: string, fleet: FakeFleet, hosts = HOSTS): RolloutDeps {
-  const inv = inventoryOf(hosts.map((name) => ({ name })), [{ kind: 'hub', hosts }], dir);
+  const inv = inventoryOf(
+    hosts.map((name) => ({ name })),
+    [{ kind: 'hub', hosts }],
+    dir,
+  );
   return { inv, exec: fleet.exec, kinds: lookupOf(fakeKind('hub')), nodes: (e) => e.split(',') };
 }
 
 const request: RolloutRequest = {
-  op: 'restart', target: 'hub', batch: { kind: 'count', n: 1 }, wait: true, budget: { kind: 'count', n: 0 },
-  rolling: false, ignorePlacement: false, options: {},
+  op: 'restart',
+  target: 'hub',
+  batch: { kind: 'count', n: 1 },
+  wait: true,
+  budget: { kind: 'count', n: 0 },
+  rolling: false,
+  ignorePlacement: false,
+  options: {},
 };
 
 function tempDir(): string {
@@ -32,7 +42,11 @@ function tempDir(): string {
 async function interruptedRun(dir: string, fleet: FakeFleet, steps: number): Promise<string> {
   const ctl = new AbortController();
   const base = fleet.ran.length;
-  fleet.afterStep = (n) => { if (n === base + steps) ctl.abort(); };
+  fleet.afterStep = (n) => {
+    if (n === base + steps) {
+      ctl.abort();
+    }
+  };
   const r = await runRollout(deps(dir, fleet), request, { signal: ctl.signal });
   fleet.afterStep = undefined;
   assert.equal(r.state, 'interrupted');
@@ -52,8 +66,13 @@ test('every step is journaled; the journal replays to the same progress', async 
     const rep = replay(records);
     assert.equal(rep.end, 'done');
     assert.ok([...rep.units.values()].every((u) => u.state === 'done' && u.okSteps.size === 2));
-    assert.deepEqual(listRuns(dir).map((x) => [x.state, x.unitsFinished, x.units]), [['done', 4, 4]]);
-  } finally { rmSync(dir, { recursive: true }); }
+    assert.deepEqual(
+      listRuns(dir).map((x) => [x.state, x.unitsFinished, x.units]),
+      [['done', 4, 4]],
+    );
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
 });
 
 test('resume continues an interrupted run without redoing finished steps', async () => {
@@ -75,7 +94,9 @@ test('resume continues an interrupted run without redoing finished steps', async
     assert.deepEqual(resumed.partial, [{ unit: 'hub#0@w2', fromStep: 1 }]);
     assert.equal(listRuns(dir)[0]!.state, 'done');
     assert.equal(findRun(dir, runId.slice(0, 20)), runId);
-  } finally { rmSync(dir, { recursive: true }); }
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
 });
 
 test('a step in flight when the process died is run again; a torn last record is ignored', async () => {
@@ -86,16 +107,23 @@ test('a step in flight when the process died is run again; a torn last record is
     // Make it look like SIGKILL during w3's start: drop the tail after its step-start, tear a line.
     const path = journalPath(dir, runId);
     const lines = readFileSync(path, 'utf8').trim().split('\n');
-    const cut = lines.findIndex((l) => l.includes('"step-start"') && l.includes('hub#0@w3') && l.includes('"step":1'));
+    const cut = lines.findIndex(
+      (l) => l.includes('"step-start"') && l.includes('hub#0@w3') && l.includes('"step":1'),
+    );
     assert.ok(cut > 0);
-    const kept = lines.slice(0, cut + 1).join('\n').replace(`"pid":${process.pid}`, '"pid":999999999');
+    const kept = lines
+      .slice(0, cut + 1)
+      .join('\n')
+      .replace(`"pid":${process.pid}`, '"pid":999999999');
     writeFileSync(path, `${kept}\n{"t":"step-e`);
     assert.equal(listRuns(dir)[0]!.state, 'interrupted');
     await resumeRollout(deps(dir, fleet), 'last');
     assert.equal(fleet.count('start hub#0@w3'), 2, 'the in-flight step runs again');
     assert.equal(fleet.count('stop hub#0@w3'), 1);
     assert.equal(fleet.count('start hub#0@w1'), 1);
-  } finally { rmSync(dir, { recursive: true }); }
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
 });
 
 test('resume refuses a finished run and a run whose plan changed', async () => {
@@ -103,11 +131,19 @@ test('resume refuses a finished run and a run whose plan changed', async () => {
   try {
     const fleet = new FakeFleet();
     const done = await runRollout(deps(dir, fleet), request);
-    await assert.rejects(resumeRollout(deps(dir, fleet), done.runId!), (e: unknown) => e instanceof UsageError && /is done/.test(e.message));
+    await assert.rejects(
+      resumeRollout(deps(dir, fleet), done.runId!),
+      (e: unknown) => e instanceof UsageError && /is done/.test(e.message),
+    );
     const runId = await interruptedRun(dir, fleet, 3);
-    await assert.rejects(resumeRollout(deps(dir, fleet, ['w1', 'w2', 'w3']), runId), /plan changed since it started \(no longer planned: hub#0@w4\)/);
+    await assert.rejects(
+      resumeRollout(deps(dir, fleet, ['w1', 'w2', 'w3']), runId),
+      /plan changed since it started \(no longer planned: hub#0@w4\)/,
+    );
     await assert.rejects(resumeRollout(deps(dir, fleet), 'nope'), /no run `nope`/);
-  } finally { rmSync(dir, { recursive: true }); }
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
 });
 
 test('a quarantined unit stays quarantined across a resume and counts against the budget', async () => {
@@ -116,17 +152,30 @@ test('a quarantined unit stays quarantined across a resume and counts against th
     const fleet = new FakeFleet();
     fleet.failStep.add('start hub#0@w1');
     const ctl = new AbortController();
-    fleet.afterStep = (n) => { if (n === 4) ctl.abort(); };
-    const first = await runRollout(deps(dir, fleet), { ...request, budget: { kind: 'count', n: 1 } }, { signal: ctl.signal });
+    fleet.afterStep = (n) => {
+      if (n === 4) {
+        ctl.abort();
+      }
+    };
+    const first = await runRollout(
+      deps(dir, fleet),
+      { ...request, budget: { kind: 'count', n: 1 } },
+      { signal: ctl.signal },
+    );
     assert.equal(first.state, 'interrupted');
     fleet.afterStep = undefined;
     fleet.failStep.clear();
     const r = await resumeRollout(deps(dir, fleet), first.runId!);
     assert.equal(r.state, 'failed');
-    assert.deepEqual(r.failed.map((f) => f.unit), ['hub#0@w1']);
+    assert.deepEqual(
+      r.failed.map((f) => f.unit),
+      ['hub#0@w1'],
+    );
     assert.equal(fleet.count('start hub#0@w1'), 1, 'not retried');
     assert.equal(r.done.length, 3);
-  } finally { rmSync(dir, { recursive: true }); }
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
 });
 
 test('runs lists a run whose process is gone as interrupted, with its progress', async () => {
@@ -135,12 +184,23 @@ test('runs lists a run whose process is gone as interrupted, with its progress',
     const fleet = new FakeFleet();
     const runId = await interruptedRun(dir, fleet, 3);
     const path = journalPath(dir, runId);
-    const lines = readFileSync(path, 'utf8').trim().split('\n').filter((l) => !l.includes('"t":"end"'));
+    const lines = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => !l.includes('"t":"end"'));
     writeFileSync(path, `${lines.join('\n')}\n`);
     const [run] = listRuns(dir);
-    assert.deepEqual({ state: run!.state, finished: run!.unitsFinished, units: run!.units, op: run!.op }, { state: 'running', finished: 1, units: 4, op: 'restart' });
+    assert.deepEqual(
+      { state: run!.state, finished: run!.unitsFinished, units: run!.units, op: run!.op },
+      { state: 'running', finished: 1, units: 4, op: 'restart' },
+    );
     // That pid (ours) is alive; once it is not, the run reads as interrupted.
-    writeFileSync(path, readFileSync(path, 'utf8').replace(`"pid":${process.pid}`, '"pid":999999999'));
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(`"pid":${process.pid}`, '"pid":999999999'),
+    );
     assert.equal(listRuns(dir)[0]!.state, 'interrupted');
-  } finally { rmSync(dir, { recursive: true }); }
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
 });

@@ -5,7 +5,13 @@ import { LocalTransport } from '../../admin/transport/local-transport.js';
 
 if (process.argv[2] === 'hold' && process.argv[3]) {
   const lock = new FleetLock(new LocalTransport(), process.argv[3]);
-  await lock.acquire({ user: 'helper', host: 'helper-host', pid: process.pid, startedAt: new Date().toISOString(), what: 'restart hub' });
+  await lock.acquire({
+    user: 'helper',
+    host: 'helper-host',
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    what: 'restart hub',
+  });
   process.stdout.write('held\n');
   setInterval(() => undefined, 1000);
 }

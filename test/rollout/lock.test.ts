@@ -17,7 +17,13 @@ function deployment(t: { after: (fn: () => void) => void }): string {
   t.after(() => rmSync(lockPaths(name).lockFile, { force: true }));
   return name;
 }
-const holder = (user: string): LockHolder => ({ user, host: 'admin1', pid: 4242, startedAt: '2025-06-12T10:15:30.000Z', what: `restart hub (${user})` });
+const holder = (user: string): LockHolder => ({
+  user,
+  host: 'admin1',
+  pid: 4242,
+  startedAt: '2025-06-12T10:15:30.000Z',
+  what: `restart hub (${user})`,
+});
 
 test('a second run is refused with the holder; it can wait; release removes the holder record', async (t) => {
   const dep = deployment(t);
@@ -28,7 +34,10 @@ test('a second run is refused with the holder; it can wait; release removes the 
     await assert.rejects(b.acquire(holder('bob')), (e: unknown) => {
       assert.ok(e instanceof LockedError);
       assert.deepEqual(e.holder, holder('alice'));
-      assert.match(e.message, /locked by alice on admin1 \(pid 4242\) since 2025-06-12T10:15:30.000Z: restart hub \(alice\)/);
+      assert.match(
+        e.message,
+        /locked by alice on admin1 \(pid 4242\) since 2025-06-12T10:15:30.000Z: restart hub \(alice\)/,
+      );
       assert.equal(e.lock, `localhost:${lockPaths(dep).lockFile}`);
       return true;
     });
@@ -45,21 +54,32 @@ test('a second run is refused with the holder; it can wait; release removes the 
 test('the lock is freed by the kernel when its holder is killed with SIGKILL', async (t) => {
   const dep = deployment(t);
   const script = fileURLToPath(new URL('./lock-holder.js', import.meta.url));
-  const child = spawn(process.execPath, [script, 'hold', dep], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, 'hold', dep], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d) => { if (String(d).includes('held')) resolve(); });
+      child.stdout.on('data', (d) => {
+        if (String(d).includes('held')) {
+          resolve();
+        }
+      });
       child.on('exit', (code) => reject(new Error(`helper exited ${code}`)));
     });
     const lock = new FleetLock(new LocalTransport(), dep);
-    await assert.rejects(lock.acquire(holder('bob')), (e: unknown) => e instanceof LockedError && e.holder?.user === 'helper');
+    await assert.rejects(
+      lock.acquire(holder('bob')),
+      (e: unknown) => e instanceof LockedError && e.holder?.user === 'helper',
+    );
     child.kill('SIGKILL');
     const started = Date.now();
     const held = await lock.acquire(holder('bob'), { waitMs: 10_000 });
     assert.ok(Date.now() - started < 5000, `freed after ${Date.now() - started} ms`);
     await held.release();
   } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+    }
   }
 });
 
@@ -70,11 +90,25 @@ function droppingHost(): Transport {
     host: 'cloud1',
     async run(command) {
       const parts = command.parts.map(String);
-      const ok = { host: 'cloud1', command: '', ok: true, exitCode: 0, signal: null, stderr: '', durationMs: 1 };
+      const ok = {
+        host: 'cloud1',
+        command: '',
+        ok: true,
+        exitCode: 0,
+        signal: null,
+        stderr: '',
+        durationMs: 1,
+      };
       if (parts[0] === 'flock') {
         info = parts[9]!;
         await new Promise((r) => setTimeout(r, 200));
-        return { ...ok, ok: false, exitCode: null, stdout: '', failure: { kind: 'unreachable' as const, message: 'connection lost' } };
+        return {
+          ...ok,
+          ok: false,
+          exitCode: null,
+          stdout: '',
+          failure: { kind: 'unreachable' as const, message: 'connection lost' },
+        };
       }
       return { ...ok, stdout: parts[0] === 'cat' ? info : '' };
     },

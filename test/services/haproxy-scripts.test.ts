@@ -27,11 +27,25 @@ frontend web
   http-request return status 200 content-type text/plain string ok
 `;
 
-interface Setup { dir: string; pidf: string; log: string; sock: string; cfg: string; p: number }
+interface Setup {
+  dir: string;
+  pidf: string;
+  log: string;
+  sock: string;
+  cfg: string;
+  p: number;
+}
 
 async function withHaproxy(work: (s: Setup) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'salvo-haproxy-'));
-  const s = { dir, pidf: join(dir, 'haproxy.pid'), log: join(dir, 'haproxy.log'), sock: join(dir, 'admin.sock'), cfg: join(dir, 'haproxy.cfg'), p: port() };
+  const s = {
+    dir,
+    pidf: join(dir, 'haproxy.pid'),
+    log: join(dir, 'haproxy.log'),
+    sock: join(dir, 'admin.sock'),
+    cfg: join(dir, 'haproxy.cfg'),
+    p: port(),
+  };
   await writeFile(s.cfg, config(s.p, s.sock));
   try {
     await work(s);
@@ -42,9 +56,27 @@ async function withHaproxy(work: (s: Setup) => Promise<void>): Promise<void> {
 }
 
 const up = (s: Setup, mode: 'start' | 'reload'): { code: number | null; out: string } =>
-  sh(script(HAPROXY_UP, s.pidf, s.log, 10, s.p, s.sock, mode, HAPROXY, '-D', '-f', s.cfg, '-p', s.pidf));
+  sh(
+    script(
+      HAPROXY_UP,
+      s.pidf,
+      s.log,
+      10,
+      s.p,
+      s.sock,
+      mode,
+      HAPROXY,
+      '-D',
+      '-f',
+      s.cfg,
+      '-p',
+      s.pidf,
+    ),
+  );
 
-test('haproxy: start proves its own socket, start again is a no-op, reload moves to a new pid', { skip: !HAPROXY && 'haproxy is not installed' }, async () => {
+test('haproxy: start proves its own socket, start again is a no-op, reload moves to a new pid', {
+  skip: !HAPROXY && 'haproxy is not installed',
+}, async () => {
   await withHaproxy(async (s) => {
     const first = up(s, 'start');
     assert.equal(first.code, 0, first.out);
@@ -59,7 +91,9 @@ test('haproxy: start proves its own socket, start again is a no-op, reload moves
   });
 });
 
-test('haproxy: a port held by another process fails the start at once, naming it; nothing starts', { skip: !HAPROXY && 'haproxy is not installed' }, async () => {
+test('haproxy: a port held by another process fails the start at once, naming it; nothing starts', {
+  skip: !HAPROXY && 'haproxy is not installed',
+}, async () => {
   await withHaproxy(async (s) => {
     const squat = await squatter(s.p);
     try {

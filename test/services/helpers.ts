@@ -31,7 +31,8 @@ services:
 tinc: { netname: tnet }
 `;
 
-export const inv = (text = YAML): Inventory => parseInventory(text, '/etc/t/services.yaml', { home: '/nonexistent-home' });
+export const inv = (text = YAML): Inventory =>
+  parseInventory(text, '/etc/t/services.yaml', { home: '/nonexistent-home' });
 
 /** A step as a test reads it: name @ host. */
 export const at = (s: Step): string => `${s.name} @ ${s.host}`;
@@ -39,6 +40,8 @@ export const at = (s: Step): string => `${s.name} @ ${s.host}`;
 /** The positional arguments a script step passes after `sh -c SCRIPT salvo`. */
 export function scriptArgs(s: Step): string[] {
   const parts = s.command.parts.map(String);
-  if (parts[0] !== 'sh' || parts[1] !== '-c' || parts[3] !== 'salvo') throw new Error(`not a script step: ${display(s.command).slice(0, 80)}`);
+  if (parts[0] !== 'sh' || parts[1] !== '-c' || parts[3] !== 'salvo') {
+    throw new Error(`not a script step: ${display(s.command).slice(0, 80)}`);
+  }
   return parts.slice(4);
 }

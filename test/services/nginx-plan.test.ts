@@ -21,34 +21,81 @@ test('nginx start: render and check the config, start, wait healthy, ready in ha
     'wait healthy @ web1',
     'set nginx/web1:0 ready in haproxy @ edge',
   ]);
-  assert.deepEqual(scriptArgs(steps[0]!), [CFG, renderNginxConfig(nginxConfigFrom(I, u!)), '/srv/salvo/t/static', LOG, PID, 'nginx']);
-  assert.deepEqual(scriptArgs(steps[1]!), [PID, LOG, '30', '8080', 'start', 'nginx', '-e', LOG, '-c', CFG]);
+  assert.deepEqual(scriptArgs(steps[0]!), [
+    CFG,
+    renderNginxConfig(nginxConfigFrom(I, u!)),
+    '/srv/salvo/t/static',
+    LOG,
+    PID,
+    'nginx',
+  ]);
+  assert.deepEqual(scriptArgs(steps[1]!), [
+    PID,
+    LOG,
+    '30',
+    '8080',
+    'start',
+    'nginx',
+    '-e',
+    LOG,
+    '-c',
+    CFG,
+  ]);
   assert.deepEqual(scriptArgs(steps[2]!), ['http://127.0.0.1:8080/alive', '30', '3']);
 });
 
 test('nginx restart and upgrade: render, then reload by HUP (no stop, no drain), wait healthy, ready', () => {
   for (const op of ['restart', 'upgrade'] as const) {
     const steps = k.plan(op, u!, I, { version: '1.22.1' });
-    assert.deepEqual(steps.map((s) => s.name), [
-      'render nginx.conf and check it', 'reload (HUP: new workers, the old ones finish)', 'wait healthy', 'set nginx/web1:0 ready in haproxy',
-    ], op);
+    assert.deepEqual(
+      steps.map((s) => s.name),
+      [
+        'render nginx.conf and check it',
+        'reload (HUP: new workers, the old ones finish)',
+        'wait healthy',
+        'set nginx/web1:0 ready in haproxy',
+      ],
+      op,
+    );
     assert.deepEqual(scriptArgs(steps[1]!).slice(0, 5), [PID, LOG, '30', '8080', 'reload']);
   }
 });
 
 test('nginx stop: drained in haproxy first, then QUIT through the pid file; drain: false is the bare stop', () => {
   const steps = k.plan('stop', u!, I, {});
-  assert.deepEqual(steps.map(at), ['drain nginx/web1:0 in haproxy @ edge', 'wait until nginx/web1:0 has no sessions @ edge', 'stop @ web1']);
+  assert.deepEqual(steps.map(at), [
+    'drain nginx/web1:0 in haproxy @ edge',
+    'wait until nginx/web1:0 has no sessions @ edge',
+    'stop @ web1',
+  ]);
   assert.deepEqual(scriptArgs(steps[2]!), [PID, '10']);
   assert.equal(steps[2]!.timeoutMs, 10_000 + 10_000, 'time for QUIT, then KILL');
-  assert.deepEqual(k.plan('stop', u!, I, { drain: false }).map((s) => s.name), ['stop']);
-  assert.deepEqual(k.plan('restart', u!, I, { drain: false }).map((s) => s.name), ['render nginx.conf and check it', 'reload (HUP: new workers, the old ones finish)', 'wait healthy']);
+  assert.deepEqual(
+    k.plan('stop', u!, I, { drain: false }).map((s) => s.name),
+    ['stop'],
+  );
+  assert.deepEqual(
+    k.plan('restart', u!, I, { drain: false }).map((s) => s.name),
+    [
+      'render nginx.conf and check it',
+      'reload (HUP: new workers, the old ones finish)',
+      'wait healthy',
+    ],
+  );
 });
 
 test('nginx not behind haproxy: no haproxy steps; timeouts from the file', () => {
-  const J = inv(YAML.replace('backends: [hub, nginx]', 'backends: [hub]').replace('  nginx: { hosts: "web1" }', '  nginx: { hosts: "web1", start_timeout: 5, stop_timeout: 2 }'));
+  const J = inv(
+    YAML.replace('backends: [hub, nginx]', 'backends: [hub]').replace(
+      '  nginx: { hosts: "web1" }',
+      '  nginx: { hosts: "web1", start_timeout: 5, stop_timeout: 2 }',
+    ),
+  );
   const [v] = k.units(J);
-  assert.deepEqual(k.plan('start', v!, J, {}).map((s) => s.name), ['render nginx.conf and check it', 'start', 'wait healthy']);
+  assert.deepEqual(
+    k.plan('start', v!, J, {}).map((s) => s.name),
+    ['render nginx.conf and check it', 'start', 'wait healthy'],
+  );
   assert.equal(scriptArgs(k.plan('start', v!, J, {})[1]!)[2], '5');
   assert.deepEqual(scriptArgs(k.plan('stop', v!, J, {})[0]!), [PID, '2']);
 });

@@ -26,10 +26,23 @@ async function withNginx(work: (s: Setup) => Promise<void>): Promise<void> {
   await chmod(dir, 0o755); // the workers (www-data when run as root) read the static root below it
   const p = 20000 + Math.floor(Math.random() * 20000);
   const s: Setup = {
-    dir, p, cfg: join(dir, 'nginx/nginx.conf'), pidf: join(dir, 'pids/nginx.0.pid'), log: join(dir, 'logs/nginx.0.log'), root: join(dir, 'static'),
+    dir,
+    p,
+    cfg: join(dir, 'nginx/nginx.conf'),
+    pidf: join(dir, 'pids/nginx.0.pid'),
+    log: join(dir, 'logs/nginx.0.log'),
+    root: join(dir, 'static'),
     text: renderNginxConfig({
-      deployment: 't', port: p, address: '127.0.0.1', root: join(dir, 'static'), workerProcesses: 2, user: 'www-data',
-      pidFile: join(dir, 'pids/nginx.0.pid'), errorLog: join(dir, 'logs/nginx.0.log'), accessLog: join(dir, 'logs/nginx.0.access.log'), tempDir: join(dir, 'nginx'),
+      deployment: 't',
+      port: p,
+      address: '127.0.0.1',
+      root: join(dir, 'static'),
+      workerProcesses: 2,
+      user: 'www-data',
+      pidFile: join(dir, 'pids/nginx.0.pid'),
+      errorLog: join(dir, 'logs/nginx.0.log'),
+      accessLog: join(dir, 'logs/nginx.0.access.log'),
+      tempDir: join(dir, 'nginx'),
     }),
   };
   try {
@@ -40,13 +53,18 @@ async function withNginx(work: (s: Setup) => Promise<void>): Promise<void> {
   }
 }
 
-const write = (s: Setup, text = s.text) => sh(script(NGINX_WRITE_CONFIG, s.cfg, text, s.root, s.log, s.pidf, NGINX));
-const upCmd = (s: Setup, mode: 'start' | 'reload') => script(NGINX_UP, s.pidf, s.log, 10, s.p, mode, NGINX, '-e', s.log, '-c', s.cfg);
+const write = (s: Setup, text = s.text) =>
+  sh(script(NGINX_WRITE_CONFIG, s.cfg, text, s.root, s.log, s.pidf, NGINX));
+const upCmd = (s: Setup, mode: 'start' | 'reload') =>
+  script(NGINX_UP, s.pidf, s.log, 10, s.p, mode, NGINX, '-e', s.log, '-c', s.cfg);
 const up = (s: Setup, mode: 'start' | 'reload') => sh(upCmd(s, mode));
 const pidOf = async (s: Setup): Promise<number> => Number((await readFile(s.pidf, 'utf8')).trim());
-const status = (s: Setup) => parseUnitStatus(sh(script(STATUS, s.pidf, s.log, s.p, `http://127.0.0.1:${s.p}/alive`, '-')).out);
+const status = (s: Setup) =>
+  parseUnitStatus(sh(script(STATUS, s.pidf, s.log, s.p, `http://127.0.0.1:${s.p}/alive`, '-')).out);
 
-test('nginx: the rendered config passes nginx -t and is moved in place; one nginx rejects is not', { skip }, async () => {
+test('nginx: the rendered config passes nginx -t and is moved in place; one nginx rejects is not', {
+  skip,
+}, async () => {
   await withNginx(async (s) => {
     const first = write(s);
     assert.equal(first.code, 0, first.out);
@@ -54,12 +72,17 @@ test('nginx: the rendered config passes nginx -t and is moved in place; one ngin
     assert.equal(write(s).out.trim(), 'config unchanged');
     const bad = write(s, s.text.replace('sendfile on;', 'sendfile on; bogus_directive 1;'));
     assert.equal(bad.code, 1, bad.out);
-    assert.match(bad.out, /^nginx rejects the rendered config \(.*nginx\.conf\.new\):\n.*unknown directive "bogus_directive"/);
+    assert.match(
+      bad.out,
+      /^nginx rejects the rendered config \(.*nginx\.conf\.new\):\n.*unknown directive "bogus_directive"/,
+    );
     assert.equal(await readFile(s.cfg, 'utf8'), s.text, 'the live config stays');
   });
 });
 
-test('nginx: start proves the master owns its port; start again is a no-op; status; stop is graceful', { skip }, async () => {
+test('nginx: start proves the master owns its port; start again is a no-op; status; stop is graceful', {
+  skip,
+}, async () => {
   await withNginx(async (s) => {
     assert.equal(write(s).code, 0);
     await writeFile(join(s.root, 'hello.txt'), 'hello\n');
@@ -89,7 +112,9 @@ test('nginx: start proves the master owns its port; start again is a no-op; stat
   });
 });
 
-test('nginx: reload (HUP) keeps the master pid, starts new workers and drops no request', { skip }, async () => {
+test('nginx: reload (HUP) keeps the master pid, starts new workers and drops no request', {
+  skip,
+}, async () => {
   await withNginx(async (s) => {
     assert.equal(write(s).code, 0);
     assert.equal(up(s, 'start').code, 0);
@@ -102,15 +127,25 @@ test('nginx: reload (HUP) keeps the master pid, starts new workers and drops no 
     const traffic = (async () => {
       for (let i = 0; i < 2000 && !stop; i++) {
         const r = await get(`http://127.0.0.1:${s.p}/alive`);
-        if (r === 200) ok++; else failures.push(String(r));
+        if (r === 200) {
+          ok++;
+        } else {
+          failures.push(String(r));
+        }
       }
     })();
     for (let i = 0; i < 3; i++) {
       const before = members(pid);
       const r = await run(upCmd(s, 'reload')); // async: the requests above keep flowing meanwhile
       assert.equal(r.code, 0, r.out);
-      assert.match(r.out.trim(), new RegExp(`^reloaded \\(pid ${pid}, new workers \\d+( \\d+)?\\)$`));
-      assert.ok(members(pid).some((p) => !before.includes(p)), 'new workers');
+      assert.match(
+        r.out.trim(),
+        new RegExp(`^reloaded \\(pid ${pid}, new workers \\d+( \\d+)?\\)$`),
+      );
+      assert.ok(
+        members(pid).some((p) => !before.includes(p)),
+        'new workers',
+      );
     }
     stop = true;
     await traffic;
@@ -121,7 +156,9 @@ test('nginx: reload (HUP) keeps the master pid, starts new workers and drops no 
   });
 });
 
-test('nginx: a reload nginx cannot apply (its new port is taken) fails at once; the old config keeps serving', { skip }, async () => {
+test('nginx: a reload nginx cannot apply (its new port is taken) fails at once; the old config keeps serving', {
+  skip,
+}, async () => {
   await withNginx(async (s) => {
     assert.equal(write(s).code, 0);
     assert.equal(up(s, 'start').code, 0);
@@ -129,11 +166,20 @@ test('nginx: a reload nginx cannot apply (its new port is taken) fails at once; 
     const p2 = s.p + 1;
     const squat = await squatter(p2);
     try {
-      assert.equal(write(s, s.text.replace(`listen 127.0.0.1:${s.p};`, `listen 127.0.0.1:${p2};`)).code, 0, '-t does not bind');
+      assert.equal(
+        write(s, s.text.replace(`listen 127.0.0.1:${s.p};`, `listen 127.0.0.1:${p2};`)).code,
+        0,
+        '-t does not bind',
+      );
       const started = Date.now();
       const r = up({ ...s, p: p2 }, 'reload');
       assert.equal(r.code, 1, r.out);
-      assert.match(r.out, new RegExp(`^nginx pid ${pid} did not take the new config \\(it keeps the old one\\)\n[\\s\\S]*\\[emerg\\].*bind\\(\\) to 127\\.0\\.0\\.1:${p2} failed`));
+      assert.match(
+        r.out,
+        new RegExp(
+          `^nginx pid ${pid} did not take the new config \\(it keeps the old one\\)\n[\\s\\S]*\\[emerg\\].*bind\\(\\) to 127\\.0\\.0\\.1:${p2} failed`,
+        ),
+      );
       assert.ok(Date.now() - started < 5000, 'at once, not at the deadline');
       assert.equal(await get(`http://127.0.0.1:${s.p}/alive`), 200);
       assert.equal(await pidOf(s), pid);
@@ -152,7 +198,9 @@ test('nginx: reload when it is not running starts it', { skip }, async () => {
   });
 });
 
-test('nginx: a port another process holds fails the start at once, naming it; nothing starts', { skip }, async () => {
+test('nginx: a port another process holds fails the start at once, naming it; nothing starts', {
+  skip,
+}, async () => {
   await withNginx(async (s) => {
     assert.equal(write(s).code, 0);
     const squat = await squatter(s.p);
@@ -164,21 +212,30 @@ test('nginx: a port another process holds fails the start at once, naming it; no
   });
 });
 
-test('nginx: stop escalates to KILL of the process group when a connection outlasts the timeout', { skip }, async () => {
+test('nginx: stop escalates to KILL of the process group when a connection outlasts the timeout', {
+  skip,
+}, async () => {
   await withNginx(async (s) => {
     assert.equal(write(s).code, 0);
     assert.equal(up(s, 'start').code, 0);
     const pid = await pidOf(s);
     const workers = members(pid).filter((p) => p !== pid);
     // A client that asks for a large file and never reads it: its worker cannot finish it.
-    spawnSync('dd', ['if=/dev/zero', `of=${join(s.root, 'big.bin')}`, 'bs=1M', 'count=64'], { stdio: 'ignore' });
+    spawnSync('dd', ['if=/dev/zero', `of=${join(s.root, 'big.bin')}`, 'bs=1M', 'count=64'], {
+      stdio: 'ignore',
+    });
     const { connect } = await import('node:net');
-    const client = connect(s.p, '127.0.0.1', () => client.write('GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n'));
+    const client = connect(s.p, '127.0.0.1', () =>
+      client.write('GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n'),
+    );
     client.pause();
     await new Promise((r) => setTimeout(r, 500));
     try {
       const stop = await run(script(NGINX_STOP, s.pidf, 1));
-      assert.equal(stop.out.trim(), `stopped (pid ${pid}, QUIT, connections still open after 1s, then KILL)`);
+      assert.equal(
+        stop.out.trim(),
+        `stopped (pid ${pid}, QUIT, connections still open after 1s, then KILL)`,
+      );
       assert.ok(!alive(pid) && workers.every((w) => !alive(w)), 'master and workers are gone');
     } finally {
       client.destroy();

@@ -17,10 +17,21 @@ import { parseScan } from '../../admin/probes/scan.js';
 import { assertRefusedAtOnce, run, sh, squatter } from './script-helpers.js';
 
 const APP = fileURLToPath(new URL('../../admin/lab/standins/app.js', import.meta.url));
-const alive = (pid: number): boolean => { try { process.kill(pid, 0); return !/State:\s+Z/.test(spawnSync('cat', [`/proc/${pid}/status`], { encoding: 'utf8' }).stdout); } catch { return false; } };
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return !/State:\s+Z/.test(
+      spawnSync('cat', [`/proc/${pid}/status`], { encoding: 'utf8' }).stdout,
+    );
+  } catch {
+    return false;
+  }
+};
 const port = (): number => 20000 + Math.floor(Math.random() * 20000);
 
-async function withDir(work: (d: { pidf: string; log: string; dir: string }) => Promise<void>): Promise<void> {
+async function withDir(
+  work: (d: { pidf: string; log: string; dir: string }) => Promise<void>,
+): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'salvo-daemon-'));
   const pidf = join(dir, 'pids/hub.0.pid');
   try {
@@ -31,8 +42,26 @@ async function withDir(work: (d: { pidf: string; log: string; dir: string }) => 
   }
 }
 
-const argv = (p: number, ...extra: string[]): string[] => [process.execPath, APP, '--kind', 'hub', '--id', 'hub#0@t', '--port', String(p), '--host', '127.0.0.1', '--version', '1.2', ...extra];
-const status = (pidf: string, log: string, p: number) => parseUnitStatus(sh(script(STATUS, pidf, log, p, `http://127.0.0.1:${p}/alive`, `http://127.0.0.1:${p}/version`)).out);
+const argv = (p: number, ...extra: string[]): string[] => [
+  process.execPath,
+  APP,
+  '--kind',
+  'hub',
+  '--id',
+  'hub#0@t',
+  '--port',
+  String(p),
+  '--host',
+  '127.0.0.1',
+  '--version',
+  '1.2',
+  ...extra,
+];
+const status = (pidf: string, log: string, p: number) =>
+  parseUnitStatus(
+    sh(script(STATUS, pidf, log, p, `http://127.0.0.1:${p}/alive`, `http://127.0.0.1:${p}/version`))
+      .out,
+  );
 
 test('start detaches and waits until it listens; start again is a no-op; stop by TERM', async () => {
   await withDir(async ({ pidf, log, dir }) => {
@@ -44,12 +73,20 @@ test('start detaches and waits until it listens; start again is a no-op; stop by
     const h = status(pidf, log, p);
     assert.deepEqual(h, { state: 'running', pid, uptimeSec: h.uptimeSec, version: '1.2' });
     assert.ok(h.uptimeSec! < 30);
-    assert.equal(sh(script(START, pidf, log, p, 10, '1.2', ...argv(p))).out.trim(), `already running (pid ${pid})`);
-    assert.deepEqual(parseScan(sh(script(SCAN, dir)).out), [{ service: 'hub', instance: 0, pid, alive: true, version: '1.2' }]);
+    assert.equal(
+      sh(script(START, pidf, log, p, 10, '1.2', ...argv(p))).out.trim(),
+      `already running (pid ${pid})`,
+    );
+    assert.deepEqual(parseScan(sh(script(SCAN, dir)).out), [
+      { service: 'hub', instance: 0, pid, alive: true, version: '1.2' },
+    ]);
     const stop = sh(script(STOP, pidf, 5, 'TERM'));
     assert.equal(stop.out.trim(), `stopped (pid ${pid}, TERM)`);
     assert.ok(!alive(pid));
-    assert.match(await readFile(log, 'utf8'), /SIGTERM: no new connections; finishing 0 request\(s\) in flight\n.*stopped\n$/);
+    assert.match(
+      await readFile(log, 'utf8'),
+      /SIGTERM: no new connections; finishing 0 request\(s\) in flight\n.*stopped\n$/,
+    );
     assert.deepEqual(status(pidf, log, p), { state: 'stopped', detail: 'no pid file' });
     assert.equal(sh(script(STOP, pidf, 5, 'TERM')).out.trim(), 'not running (no pid file)');
   });
@@ -59,8 +96,14 @@ test('on TERM the stand-in finishes requests in flight; with --on-term exit (as 
   for (const mode of ['finish', 'exit']) {
     await withDir(async ({ pidf, log }) => {
       const p = port();
-      assert.equal(sh(script(START, pidf, log, p, 10, '1.2', ...argv(p, '--on-term', mode))).code, 0);
-      const slow = fetch(`http://127.0.0.1:${p}/slow?ms=1500`).then((r) => `HTTP ${r.status}`, (e: Error) => `failed: ${e.message}`);
+      assert.equal(
+        sh(script(START, pidf, log, p, 10, '1.2', ...argv(p, '--on-term', mode))).code,
+        0,
+      );
+      const slow = fetch(`http://127.0.0.1:${p}/slow?ms=1500`).then(
+        (r) => `HTTP ${r.status}`,
+        (e: Error) => `failed: ${e.message}`,
+      );
       await new Promise((r) => setTimeout(r, 300));
       // sh would block this process's event loop, and with it the request above.
       const stop = (await run(script(STOP, pidf, 5, 'TERM'))).out;
@@ -71,7 +114,10 @@ test('on TERM the stand-in finishes requests in flight; with --on-term exit (as 
         assert.match(text, /SIGTERM: no new connections; finishing 1 request\(s\) in flight/);
       } else {
         assert.equal(await slow, 'failed: fetch failed');
-        assert.match(text, /SIGTERM: exiting at once \(--on-term exit\), cutting 1 request\(s\) in flight\n$/);
+        assert.match(
+          text,
+          /SIGTERM: exiting at once \(--on-term exit\), cutting 1 request\(s\) in flight\n$/,
+        );
       }
     });
   }
@@ -95,7 +141,10 @@ test('bad port: start fails with the log of that start; status says stopped with
   await withDir(async ({ pidf, log }) => {
     const r = sh(script(START, pidf, log, 5999, 10, '1.2', ...argv(99999)));
     assert.equal(r.code, 1);
-    assert.match(r.out, /^exited during start-up \(pid \d+\)\nlast lines of .*hub\.0\.log:\n.* salvo: starting .*\n.*fatal: bad port "99999": expected 1\.\.65535\n$/);
+    assert.match(
+      r.out,
+      /^exited during start-up \(pid \d+\)\nlast lines of .*hub\.0\.log:\n.* salvo: starting .*\n.*fatal: bad port "99999": expected 1\.\.65535\n$/,
+    );
     const h = status(pidf, log, 5999);
     assert.equal(h.state, 'stopped');
     assert.match(h.logTail!, /bad port/);
@@ -110,10 +159,16 @@ test('a pid file naming another program is stale: that process is never signalle
     const bystander = spawn('sleep', ['30'], { stdio: 'ignore' });
     try {
       await writeFile(pidf, `${bystander.pid}\n`); // a recycled pid, as after a reboot
-      assert.match(sh(script(STOP, pidf, 1, 'TERM')).out, /^not running \(stale pid file: pid \d+ is gone or runs another program\)/);
+      assert.match(
+        sh(script(STOP, pidf, 1, 'TERM')).out,
+        /^not running \(stale pid file: pid \d+ is gone or runs another program\)/,
+      );
       assert.ok(alive(bystander.pid!), 'the other program still runs');
       await writeFile(pidf, `${bystander.pid}\n`);
-      assert.equal(status(pidf, log, p).detail, `pid ${bystander.pid} runs another program (stale pid file)`);
+      assert.equal(
+        status(pidf, log, p).detail,
+        `pid ${bystander.pid} runs another program (stale pid file)`,
+      );
     } finally {
       bystander.kill();
     }
@@ -128,11 +183,20 @@ test('a port held by another process: start refuses at once, names the holder, s
     try {
       // `sleep` never listens: the old check (anything listens on the port) called it started.
       for (const program of [['sleep', '30'], argv(p)]) {
-        assertRefusedAtOnce(() => sh(script(START, pidf, log, p, 10, '1.2', ...program)), p, squat, pidf, 'unit');
+        assertRefusedAtOnce(
+          () => sh(script(START, pidf, log, p, 10, '1.2', ...program)),
+          p,
+          squat,
+          pidf,
+          'unit',
+        );
       }
       const h = status(pidf, log, p);
       assert.equal(h.state, 'stopped');
-      assert.match(h.detail!, new RegExp(`^no pid file; port ${p} is held by pid ${squat.pid} \\(`));
+      assert.match(
+        h.detail!,
+        new RegExp(`^no pid file; port ${p} is held by pid ${squat.pid} \\(`),
+      );
     } finally {
       squat.kill();
     }
@@ -148,11 +212,17 @@ test('a port taken while the unit starts: start fails then, naming the holder, n
       const r = sh(script(START, pidf, log, p, 20, '1.2', 'sleep', '30'));
       assert.equal(r.code, 1, r.out);
       const pid = Number(await readFile(pidf, 'utf8'));
-      assert.match(r.out, new RegExp(`^port ${p} was taken by pid ${squat.pid} \\(.*\\) while pid ${pid} started\n`));
+      assert.match(
+        r.out,
+        new RegExp(`^port ${p} was taken by pid ${squat.pid} \\(.*\\) while pid ${pid} started\n`),
+      );
       assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
       const h = status(pidf, log, p);
       assert.equal(h.state, 'unhealthy', 'the unit runs, but the port is not its own');
-      assert.match(h.detail!, new RegExp(`^port ${p} is held by pid ${squat.pid} \\(.*\\), not by pid ${pid}$`));
+      assert.match(
+        h.detail!,
+        new RegExp(`^port ${p} is held by pid ${squat.pid} \\(.*\\), not by pid ${pid}$`),
+      );
     } finally {
       squat.kill();
     }

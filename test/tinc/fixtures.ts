@@ -13,10 +13,14 @@ S2IL1jBQAltwSz8mwGyOy0v9ngVTPWZGwQIDAQAB
 -----END RSA PUBLIC KEY-----
 `;
 
-export const KEY = TINCD_K_HOST_FILE.split('\n').filter((l) => /^[A-Za-z0-9+/=]+$/.test(l)).join('');
+export const KEY = TINCD_K_HOST_FILE.split('\n')
+  .filter((l) => /^[A-Za-z0-9+/=]+$/.test(l))
+  .join('');
 
 /** A second well-formed key (the first one, reversed in its middle bytes: same DER shape). */
-export const KEY2 = Buffer.from(Buffer.from(KEY, 'base64').map((b, i) => (i > 20 && i < 200 ? 255 - b : b))).toString('base64');
+export const KEY2 = Buffer.from(
+  Buffer.from(KEY, 'base64').map((b, i) => (i > 20 && i < 200 ? 255 - b : b)),
+).toString('base64');
 
 /** A services file for the mesh tests: cloud1-5 plus a guest whose name needs mapping. */
 export const SERVICES = `deployment: lab

@@ -6,7 +6,10 @@ import { TincError } from '../../admin/tinc/errors.js';
 test('tinc names: - becomes _, nothing else is mapped', () => {
   assert.equal(tincName('storm-db3'), 'storm_db3');
   assert.equal(tincName('cloud12'), 'cloud12');
-  assert.throws(() => tincName('web.example'), (e: unknown) => e instanceof TincError && /web\.example/.test(e.message));
+  assert.throws(
+    () => tincName('web.example'),
+    (e: unknown) => e instanceof TincError && /web\.example/.test(e.message),
+  );
 });
 
 test('two hosts that map to one tinc name are refused, naming both', () => {

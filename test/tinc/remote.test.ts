@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toShell, type Command } from '../../admin/transport/command.js';
 import {
-  parsePings, parseProbe, pingCommand, probeCommand, pushCommand, pushInput, parseControlPid,
+  parsePings,
+  parseProbe,
+  pingCommand,
+  probeCommand,
+  pushCommand,
+  pushInput,
+  parseControlPid,
 } from '../../admin/tinc/remote/commands.js';
 import { sha256 } from '../../admin/tinc/plan.js';
 import type { TincPaths } from '../../admin/tinc/remote/paths.js';
@@ -20,7 +26,11 @@ function run(c: Command, input = ''): { code: number | null; stdout: string; std
 
 async function scratch(): Promise<TincPaths> {
   const dir = await mkdtemp(join(tmpdir(), 'salvo-tinc-unit-'));
-  return { confDir: join(dir, 'etc-tinc-lab'), pidFile: join(dir, 'tinc.pid'), logFile: join(dir, 'tinc.log') };
+  return {
+    confDir: join(dir, 'etc-tinc-lab'),
+    pidFile: join(dir, 'tinc.pid'),
+    logFile: join(dir, 'tinc.log'),
+  };
 }
 
 test('push writes atomically with modes, deletes, chmods; probe reads it all back', async () => {
@@ -36,7 +46,16 @@ test('push writes atomically with modes, deletes, chmods; probe reads it all bac
     assert.equal(run(pushCommand(p), input).code, 0);
     await writeFile(join(p.confDir, 'rsa_key.priv'), 'secret', { mode: 0o644 });
     await chmod(join(p.confDir, 'rsa_key.priv'), 0o644);
-    assert.equal(run(pushCommand(p), pushInput([{ op: 'd', path: 'hosts/empty' }, { op: 'm', path: 'rsa_key.priv', mode: 0o600 }])).code, 0);
+    assert.equal(
+      run(
+        pushCommand(p),
+        pushInput([
+          { op: 'd', path: 'hosts/empty' },
+          { op: 'm', path: 'rsa_key.priv', mode: 0o600 },
+        ]),
+      ).code,
+      0,
+    );
     assert.equal((await stat(join(p.confDir, 'tinc-up'))).mode & 0o777, 0o755);
     assert.equal((await stat(join(p.confDir, 'rsa_key.priv'))).mode & 0o777, 0o600);
 
@@ -55,15 +74,24 @@ test('push writes atomically with modes, deletes, chmods; probe reads it all bac
   }
 });
 
-test('push refuses paths outside tinc\'s own files, and never writes the private key', async () => {
+test("push refuses paths outside tinc's own files, and never writes the private key", async () => {
   const p = await scratch();
   try {
-    for (const bad of ['../../etc/passwd', 'hosts/../x', 'hosts/a/b', 'rsa_key.priv.pub', 'hosts/']) {
+    for (const bad of [
+      '../../etc/passwd',
+      'hosts/../x',
+      'hosts/a/b',
+      'rsa_key.priv.pub',
+      'hosts/',
+    ]) {
       const r = run(pushCommand(p), pushInput([{ op: 'w', path: bad, mode: 0o644, text: 'x' }]));
       assert.equal(r.code, 2, `${bad}: ${r.stderr}`);
       assert.match(r.stderr, /refusing path/);
     }
-    const key = run(pushCommand(p), pushInput([{ op: 'w', path: 'rsa_key.priv', mode: 0o600, text: 'x' }]));
+    const key = run(
+      pushCommand(p),
+      pushInput([{ op: 'w', path: 'rsa_key.priv', mode: 0o600, text: 'x' }]),
+    );
     assert.equal(key.code, 2);
     assert.match(key.stderr, /refusing to w the private key/);
   } finally {
@@ -86,8 +114,17 @@ test('a pid file naming a process that is not tincd counts as not running', asyn
 test('pings: one line per address, all in parallel (loopback only here)', () => {
   const r = run(pingCommand(['127.0.0.1', '127.0.0.2']));
   assert.equal(r.code, 0);
-  assert.deepEqual([...parsePings(r.stdout)].sort(), [['127.0.0.1', true], ['127.0.0.2', true]]);
-  assert.deepEqual([...parsePings('ok 10.1.1.1\nfail 10.1.2.1\nnoise\n')], [['10.1.1.1', true], ['10.1.2.1', false]]);
+  assert.deepEqual([...parsePings(r.stdout)].sort(), [
+    ['127.0.0.1', true],
+    ['127.0.0.2', true],
+  ]);
+  assert.deepEqual(
+    [...parsePings('ok 10.1.1.1\nfail 10.1.2.1\nnoise\n')],
+    [
+      ['10.1.1.1', true],
+      ['10.1.2.1', false],
+    ],
+  );
 });
 
 test('control output: the pid line', () => {

@@ -8,8 +8,14 @@ import { coalesceWrites } from '../../admin/transport/ssh/ssh2.js';
 function recorder(): { sink: Writable; calls: string[][] } {
   const calls: string[][] = [];
   const sink = new Writable({
-    write(chunk: Buffer, _enc, done) { calls.push([chunk.toString()]); done(); },
-    writev(chunks, done) { calls.push(chunks.map((c) => (c.chunk as Buffer).toString())); done(); },
+    write(chunk: Buffer, _enc, done) {
+      calls.push([chunk.toString()]);
+      done();
+    },
+    writev(chunks, done) {
+      calls.push(chunks.map((c) => (c.chunk as Buffer).toString()));
+      done();
+    },
   });
   return { sink, calls };
 }
@@ -28,7 +34,10 @@ test('writes of one tick go out together, in order; a later tick is a new batch'
   sink.write('exec');
   sink.write('eof');
   await new Promise((r) => setImmediate(r));
-  assert.deepEqual(calls, [['newkeys', 'service-request'], ['channel-open', 'exec', 'eof']]);
+  assert.deepEqual(calls, [
+    ['newkeys', 'service-request'],
+    ['channel-open', 'exec', 'eof'],
+  ]);
 });
 
 test('a single write still goes out at the end of its tick', async () => {

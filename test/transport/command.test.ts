@@ -13,7 +13,19 @@ test('quote leaves safe words alone and single-quotes everything else', () => {
 });
 
 test('a quoted value reaches the shell as one literal word, whatever it holds', () => {
-  const nasty = ["a'b", '$(echo pwned)', '`id`', 'x;y', 'line1\nline2', '*', '~', '-n', '"q"', '\\', ' lead'];
+  const nasty = [
+    "a'b",
+    '$(echo pwned)',
+    '`id`',
+    'x;y',
+    'line1\nline2',
+    '*',
+    '~',
+    '-n',
+    '"q"',
+    '\\',
+    ' lead',
+  ];
   for (const value of nasty) {
     const text = toShell(cmd('printf', '%s', value));
     const out = execFileSync('sh', ['-c', text], { encoding: 'utf8' });

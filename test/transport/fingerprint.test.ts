@@ -2,8 +2,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AdminError } from '../../admin/errors.js';
-import { describeKey, fingerprintSha256, keyFamily, keyLabel, keyTypeOf, tryKeyTypeOf } from '../../admin/transport/hostkeys/fingerprint.js';
-import { generateKey, keygenFingerprints, tempDir, type GeneratedKey } from './hostkeys-fixtures.js';
+import {
+  describeKey,
+  fingerprintSha256,
+  keyFamily,
+  keyLabel,
+  keyTypeOf,
+  tryKeyTypeOf,
+} from '../../admin/transport/hostkeys/fingerprint.js';
+import {
+  generateKey,
+  keygenFingerprints,
+  tempDir,
+  type GeneratedKey,
+} from './hostkeys-fixtures.js';
 
 describe('fingerprint', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -29,7 +41,9 @@ describe('fingerprint', () => {
   });
 
   it('has no base64 padding', () => {
-    for (const key of keys) assert.doesNotMatch(fingerprintSha256(key.blob), /=/);
+    for (const key of keys) {
+      assert.doesNotMatch(fingerprintSha256(key.blob), /=/);
+    }
   });
 
   it('refuses a blob that is not an SSH key', () => {

@@ -4,7 +4,11 @@ import { after, before, describe, it } from 'node:test';
 import { ConnectError } from '../../admin/errors.js';
 import { fingerprintSha256 } from '../../admin/transport/hostkeys/fingerprint.js';
 import {
-  changedHostKeyMessage, hostKeyError, hostKeyMessage, revokedHostKeyMessage, unknownHostKeyMessage,
+  changedHostKeyMessage,
+  hostKeyError,
+  hostKeyMessage,
+  revokedHostKeyMessage,
+  unknownHostKeyMessage,
 } from '../../admin/transport/hostkeys/messages.js';
 import { generateKey, tempDir, type GeneratedKey } from './hostkeys-fixtures.js';
 
@@ -22,27 +26,45 @@ describe('host key messages', () => {
   after(() => tmp.remove());
 
   it('says how to trust an unknown host', () => {
-    assert.equal(unknownHostKeyMessage(cloud3, key.blob),
+    assert.equal(
+      unknownHostKeyMessage(cloud3, key.blob),
       `host key for cloud3 (198.18.1.3:22) is not known (ED25519 ${fingerprintSha256(key.blob)}); ` +
-      'if you expect this host, run: salvo hosts trust cloud3');
+        'if you expect this host, run: salvo hosts trust cloud3',
+    );
   });
 
   it('shouts about a changed key and gives the exact commands', () => {
-    const known = [{ file: '/home/op/.ssh/known_hosts', line: 12, type: 'ssh-ed25519', fingerprint: fingerprintSha256(old.blob), host: 'cloud3' }];
-    assert.equal(changedHostKeyMessage(cloud3, key.blob, known),
+    const known = [
+      {
+        file: '/home/op/.ssh/known_hosts',
+        line: 12,
+        type: 'ssh-ed25519',
+        fingerprint: fingerprintSha256(old.blob),
+        host: 'cloud3',
+      },
+    ];
+    assert.equal(
+      changedHostKeyMessage(cloud3, key.blob, known),
       `HOST KEY CHANGED for cloud3 (198.18.1.3:22): expected ED25519 ${fingerprintSha256(old.blob)} from ` +
-      `/home/op/.ssh/known_hosts:12, got ED25519 ${fingerprintSha256(key.blob)}; this may be a man-in-the-middle attack. ` +
-      'If the host was reinstalled: ssh-keygen -R cloud3 -f /home/op/.ssh/known_hosts, then salvo hosts trust cloud3');
+        `/home/op/.ssh/known_hosts:12, got ED25519 ${fingerprintSha256(key.blob)}; this may be a man-in-the-middle attack. ` +
+        'If the host was reinstalled: ssh-keygen -R cloud3 -f /home/op/.ssh/known_hosts, then salvo hosts trust cloud3',
+    );
   });
 
   it('quotes [host]:port and lists every conflicting line once per name and file', () => {
     const t = { name: 'cloud4', hostname: '2001:db8::4', port: 2222 };
     const ref = { file: '/k h', type: 'ssh-ed25519', fingerprint: fingerprintSha256(old.blob) };
     const message = changedHostKeyMessage(t, key.blob, [
-      { ...ref, line: 1, host: '[cloud4]:2222' }, { ...ref, line: 2, host: '[2001:db8::4]:2222' }, { ...ref, line: 3, host: '[cloud4]:2222' },
+      { ...ref, line: 1, host: '[cloud4]:2222' },
+      { ...ref, line: 2, host: '[2001:db8::4]:2222' },
+      { ...ref, line: 3, host: '[cloud4]:2222' },
     ]);
     assert.match(message, /^HOST KEY CHANGED for cloud4 \(\[2001:db8::4\]:2222\)/);
-    assert.ok(message.includes(`ssh-keygen -R '[cloud4]:2222' -f '/k h'; ssh-keygen -R '[2001:db8::4]:2222' -f '/k h', then`));
+    assert.ok(
+      message.includes(
+        `ssh-keygen -R '[cloud4]:2222' -f '/k h'; ssh-keygen -R '[2001:db8::4]:2222' -f '/k h', then`,
+      ),
+    );
   });
 
   it('maps a check to a message and a ConnectError', () => {

@@ -9,25 +9,45 @@ import { fingerprintSha256 } from '../../admin/transport/hostkeys/fingerprint.js
 import { scanHostKey, toConnectError } from '../../admin/transport/hostkeys/scan.js';
 import { KnownHosts, parseKnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
 import type { SshTarget } from '../../admin/transport/types.js';
-import { freePort, generateKey, keygenFingerprints, run, startSshd, tempDir, type GeneratedKey, type Sshd } from './hostkeys-fixtures.js';
+import {
+  freePort,
+  generateKey,
+  keygenFingerprints,
+  run,
+  startSshd,
+  tempDir,
+  type GeneratedKey,
+  type Sshd,
+} from './hostkeys-fixtures.js';
 
 const target = (port: number, extra: Partial<SshTarget> = {}): SshTarget => ({
-  name: 'lab1', hostname: '127.0.0.1', port, user: 'nobody', identityFiles: [], knownHostsFiles: [], connectTimeoutMs: 5000, ...extra,
+  name: 'lab1',
+  hostname: '127.0.0.1',
+  port,
+  user: 'nobody',
+  identityFiles: [],
+  knownHostsFiles: [],
+  connectTimeoutMs: 5000,
+  ...extra,
 });
 
 async function listen(server: NetServer | ssh2.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
+  if (address === null || typeof address === 'string') {
+    throw new Error('no port');
+  }
   return address.port;
 }
 
-const rejectsWith = (reason: string) => (err: unknown): boolean => {
-  assert.ok(err instanceof ConnectError, String(err));
-  assert.equal(err.reason, reason, err.message);
-  assert.equal(err.host, 'lab1');
-  return true;
-};
+const rejectsWith =
+  (reason: string) =>
+  (err: unknown): boolean => {
+    assert.ok(err instanceof ConnectError, String(err));
+    assert.equal(err.reason, reason, err.message);
+    assert.equal(err.host, 'lab1');
+    return true;
+  };
 
 describe('scanHostKey against OpenSSH sshd', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -52,10 +72,17 @@ describe('scanHostKey against OpenSSH sshd', () => {
 
   it('gets the key ssh-keyscan gets, for each algorithm asked for', async () => {
     for (const [alg, type, key] of [
-      ['rsa-sha2-512', 'ssh-rsa', sshd.keys.rsa], ['ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp256', sshd.keys.ecdsa],
+      ['rsa-sha2-512', 'ssh-rsa', sshd.keys.rsa],
+      ['ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp256', sshd.keys.ecdsa],
     ] as const) {
       const scanned = await scanHostKey(target(sshd.port), { hostKeyAlgorithms: [alg] });
-      const keyscan = await run('ssh-keyscan', ['-p', String(sshd.port), '-t', type === 'ssh-rsa' ? 'rsa' : 'ecdsa', '127.0.0.1']);
+      const keyscan = await run('ssh-keyscan', [
+        '-p',
+        String(sshd.port),
+        '-t',
+        type === 'ssh-rsa' ? 'rsa' : 'ecdsa',
+        '127.0.0.1',
+      ]);
       const [entry] = parseKnownHosts(keyscan, 'keyscan');
       assert.equal(scanned.type, type);
       assert.ok(scanned.blob.equals(key.blob));
@@ -75,7 +102,10 @@ describe('scanHostKey against OpenSSH sshd', () => {
     const hop = target(1, { name: 'bastion' });
     await assert.rejects(scanHostKey(target(sshd.port, { proxyJump: hop })), rejectsWith('other'));
     const sock: Socket = connect(sshd.port, '127.0.0.1');
-    const key = await scanHostKey(target(sshd.port, { proxyJump: hop, hostname: 'behind.bastion' }), { sock });
+    const key = await scanHostKey(
+      target(sshd.port, { proxyJump: hop, hostname: 'behind.bastion' }),
+      { sock },
+    );
     assert.ok(key.blob.equals(sshd.keys.ed25519.blob));
   });
 });
@@ -91,7 +121,10 @@ describe('scanHostKey against an ssh2 Server', () => {
     tmp = await tempDir('ssh2srv');
     hostKey = await generateKey(tmp.dir, 'host', 'ed25519');
     server = new ssh2.Server({ hostKeys: [await readFile(hostKey.path)] }, (client) => {
-      client.on('authentication', (ctx) => { authAttempts++; ctx.reject(); });
+      client.on('authentication', (ctx) => {
+        authAttempts++;
+        ctx.reject();
+      });
       client.on('error', () => undefined); // the scanner hangs up mid-handshake on purpose
     });
     port = await listen(server);
@@ -118,7 +151,9 @@ describe('scanHostKey against an ssh2 Server', () => {
 describe('scanHostKey failures', () => {
   const servers: NetServer[] = [];
   after(async () => {
-    for (const s of servers) await new Promise<void>((resolve) => s.close(() => resolve()));
+    for (const s of servers) {
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
   });
 
   it('maps a closed port to refused', async () => {
@@ -127,13 +162,20 @@ describe('scanHostKey failures', () => {
 
   it('maps a silent server to timeout, within the connect timeout', async () => {
     const held: Socket[] = [];
-    const silent = createServer((s) => { held.push(s); });
+    const silent = createServer((s) => {
+      held.push(s);
+    });
     servers.push(silent);
     const port = await listen(silent);
     const started = Date.now();
-    await assert.rejects(scanHostKey(target(port, { connectTimeoutMs: 300 })), rejectsWith('timeout'));
+    await assert.rejects(
+      scanHostKey(target(port, { connectTimeoutMs: 300 })),
+      rejectsWith('timeout'),
+    );
     assert.ok(Date.now() - started < 2000);
-    for (const s of held) s.destroy();
+    for (const s of held) {
+      s.destroy();
+    }
   });
 
   it('maps a server that is not SSH to protocol', async () => {
@@ -144,11 +186,15 @@ describe('scanHostKey failures', () => {
   });
 
   it('maps resolver errors to dns (without asking a resolver)', () => {
-    const err = Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.invalid'), { code: 'ENOTFOUND' });
+    const err = Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.invalid'), {
+      code: 'ENOTFOUND',
+    });
     const mapped = toConnectError(target(22, { hostname: 'nowhere.invalid' }), err);
     assert.equal(mapped.reason, 'dns');
     assert.equal(mapped.message, 'lab1: cannot resolve nowhere.invalid (ENOTFOUND)');
-    assert.equal(toConnectError(target(22), Object.assign(new Error('x'), { code: 'EHOSTUNREACH' })).reason, 'other');
+    assert.equal(
+      toConnectError(target(22), Object.assign(new Error('x'), { code: 'EHOSTUNREACH' })).reason,
+      'other',
+    );
   });
 });
-

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
-  formatHashedHost, hostPortString, matchHashedHost, matchPattern, matchPatternList, parseHashedHost,
+  formatHashedHost,
+  hostPortString,
+  matchHashedHost,
+  matchPattern,
+  matchPatternList,
+  parseHashedHost,
 } from '../../admin/transport/ssh-config/host-pattern.js';
 
 describe('matchPattern', () => {

@@ -12,7 +12,9 @@ const exec = promisify(execFile);
 
 export const SSHD = '/usr/sbin/sshd';
 
-export async function tempDir(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
+export async function tempDir(
+  prefix: string,
+): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), `salvo-${prefix}-`));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
@@ -23,7 +25,9 @@ export async function run(cmd: string, args: string[], okCodes: number[] = [0]):
     return (await exec(cmd, args)).stdout;
   } catch (err) {
     const e = err as { code?: number; stdout?: string };
-    if (typeof e.code === 'number' && okCodes.includes(e.code)) return e.stdout ?? '';
+    if (typeof e.code === 'number' && okCodes.includes(e.code)) {
+      return e.stdout ?? '';
+    }
     throw err;
   }
 }
@@ -36,10 +40,17 @@ export interface GeneratedKey {
 }
 
 /** `ssh-keygen -t type` into dir/name (no passphrase). */
-export async function generateKey(dir: string, name: string, type: string, bits?: number): Promise<GeneratedKey> {
+export async function generateKey(
+  dir: string,
+  name: string,
+  type: string,
+  bits?: number,
+): Promise<GeneratedKey> {
   const path = join(dir, name);
   const args = ['-q', '-t', type, '-N', '', '-C', `${name}@test`, '-f', path];
-  if (bits !== undefined) args.push('-b', String(bits));
+  if (bits !== undefined) {
+    args.push('-b', String(bits));
+  }
   await run('ssh-keygen', args);
   const pubLine = (await readFile(`${path}.pub`, 'utf8')).trim();
   const [keyType, base64] = pubLine.split(' ');
@@ -47,13 +58,20 @@ export async function generateKey(dir: string, name: string, type: string, bits?
 }
 
 /** `ssh-keygen -lf file` → [{ fingerprint, label }] in file order. */
-export async function keygenFingerprints(file: string): Promise<{ fingerprint: string; label: string }[]> {
+export async function keygenFingerprints(
+  file: string,
+): Promise<{ fingerprint: string; label: string }[]> {
   const out = await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', file]);
-  return out.trim().split('\n').map((line) => {
-    const m = /^\d+ (SHA256:\S+) .*\((\S+)\)$/.exec(line);
-    if (m === null) throw new Error(`unexpected ssh-keygen -l output: ${line}`);
-    return { fingerprint: m[1] ?? '', label: m[2] ?? '' };
-  });
+  return out
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const m = /^\d+ (SHA256:\S+) .*\((\S+)\)$/.exec(line);
+      if (m === null) {
+        throw new Error(`unexpected ssh-keygen -l output: ${line}`);
+      }
+      return { fingerprint: m[1] ?? '', label: m[2] ?? '' };
+    });
 }
 
 /** Line numbers `ssh-keygen -F host -f file` reports (`# Host x found: line N`). */
@@ -68,7 +86,9 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
+  if (address === null || typeof address === 'string') {
+    throw new Error('no port');
+  }
   return address.port;
 }
 
@@ -87,17 +107,28 @@ export async function startSshd(dir: string): Promise<Sshd> {
     rsa: await generateKey(dir, 'host_rsa', 'rsa', 2048),
   };
   // As root, sshd insists on its privilege-separation directory.
-  if (process.getuid?.() === 0 && !existsSync('/run/sshd')) await mkdir('/run/sshd', { mode: 0o755 });
+  if (process.getuid?.() === 0 && !existsSync('/run/sshd')) {
+    await mkdir('/run/sshd', { mode: 0o755 });
+  }
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const config = join(dir, 'sshd_config');
-    await writeFile(config, sshdConfig(dir, port, Object.values(keys).map((k) => k.path)));
+    await writeFile(
+      config,
+      sshdConfig(
+        dir,
+        port,
+        Object.values(keys).map((k) => k.path),
+      ),
+    );
     try {
       const child = await spawnSshd(config);
       const pid = child.pid ?? 0;
       return { port, pid, keys, stop: () => stopChild(child) };
     } catch (err) {
-      if (attempt >= 3) throw err; // the port was taken between freePort and bind: try another
+      if (attempt >= 3) {
+        throw err; // the port was taken between freePort and bind: try another
+      }
     }
   }
 }
@@ -133,9 +164,13 @@ function spawnSshd(config: string): Promise<ChildProcess> {
     };
     // Keep draining stderr after start-up (a full pipe would block sshd), but act only once.
     child.stderr?.on('data', (chunk: Buffer) => {
-      if (ready) return;
+      if (ready) {
+        return;
+      }
       log += chunk.toString();
-      if (!/Server listening on/.test(log)) return;
+      if (!/Server listening on/.test(log)) {
+        return;
+      }
       ready = true;
       clearTimeout(timer);
       child.off('exit', onExit);
@@ -147,7 +182,9 @@ function spawnSshd(config: string): Promise<ChildProcess> {
 
 /** Stop one child we started, by its own handle (never by name). */
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve();
+  }
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');

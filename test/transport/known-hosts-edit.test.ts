@@ -3,9 +3,19 @@ import assert from 'node:assert/strict';
 import { chmod, readdir, readFile, stat, symlink, writeFile, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { appendKnownHosts, editKnownHosts, removeKnownHosts } from '../../admin/transport/hostkeys/known-hosts-edit.js';
+import {
+  appendKnownHosts,
+  editKnownHosts,
+  removeKnownHosts,
+} from '../../admin/transport/hostkeys/known-hosts-edit.js';
 import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
-import { generateKey, keygenFindLines, keygenFingerprints, tempDir, type GeneratedKey } from './hostkeys-fixtures.js';
+import {
+  generateKey,
+  keygenFindLines,
+  keygenFingerprints,
+  tempDir,
+  type GeneratedKey,
+} from './hostkeys-fixtures.js';
 
 describe('known_hosts editing', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -30,11 +40,17 @@ describe('known_hosts editing', () => {
       { names: ['cloud4'], port: 2222, blob: e.blob },
     ]);
     assert.equal(added.length, 2);
-    assert.equal(await readFile(file, 'utf8'), `cloud3,198.18.1.3 ${a.type} ${a.blob.toString('base64')}\n` +
-      `[cloud4]:2222 ${e.type} ${e.blob.toString('base64')}\n`);
+    assert.equal(
+      await readFile(file, 'utf8'),
+      `cloud3,198.18.1.3 ${a.type} ${a.blob.toString('base64')}\n` +
+        `[cloud4]:2222 ${e.type} ${e.blob.toString('base64')}\n`,
+    );
     assert.deepEqual(await keygenFindLines(file, 'cloud3'), [1]);
     assert.deepEqual(await keygenFindLines(file, '[cloud4]:2222'), [2]);
-    assert.deepEqual((await keygenFingerprints(file)).map((f) => f.label), ['ED25519', 'ECDSA']);
+    assert.deepEqual(
+      (await keygenFingerprints(file)).map((f) => f.label),
+      ['ED25519', 'ECDSA'],
+    );
     assert.equal((await stat(join(file, '..'))).mode & 0o777, 0o700);
   });
 
@@ -42,13 +58,20 @@ describe('known_hosts editing', () => {
     const file = fresh();
     await appendKnownHosts(file, [{ names: ['cloud3'], port: 22, blob: a.blob }]);
     const before = await readFile(file, 'utf8');
-    assert.deepEqual(await appendKnownHosts(file, [{ names: ['cloud3'], port: 22, blob: a.blob }]), []);
+    assert.deepEqual(
+      await appendKnownHosts(file, [{ names: ['cloud3'], port: 22, blob: a.blob }]),
+      [],
+    );
     assert.equal(await readFile(file, 'utf8'), before);
     const added = await appendKnownHosts(file, [
       { names: ['cloud3', '198.18.1.3'], port: 22, blob: a.blob },
       { names: ['198.18.1.3'], port: 22, blob: a.blob },
     ]);
-    assert.deepEqual(added, [`198.18.1.3 ${a.type} ${a.blob.toString('base64')}`], 'only the missing name');
+    assert.deepEqual(
+      added,
+      [`198.18.1.3 ${a.type} ${a.blob.toString('base64')}`],
+      'only the missing name',
+    );
   });
 
   it('keeps existing content and mode, adds a missing final newline, leaves no temp file', async () => {
@@ -65,13 +88,24 @@ describe('known_hosts editing', () => {
 
   it('writes hashed names that ssh-keygen -F and our checker both find', async () => {
     const file = fresh();
-    const added = await appendKnownHosts(file, [{ names: ['cloud3', '198.18.1.3'], port: 2222, blob: a.blob }], { hash: true });
+    const added = await appendKnownHosts(
+      file,
+      [{ names: ['cloud3', '198.18.1.3'], port: 2222, blob: a.blob }],
+      { hash: true },
+    );
     assert.equal(added.length, 2);
     assert.ok(added.every((l) => l.startsWith('|1|')));
     assert.deepEqual(await keygenFindLines(file, '[cloud3]:2222'), [1]);
     assert.deepEqual(await keygenFindLines(file, '[198.18.1.3]:2222'), [2]);
-    assert.deepEqual((await KnownHosts.load([file])).check(['cloud3'], 2222, a.blob), { status: 'ok' });
-    assert.deepEqual(await appendKnownHosts(file, [{ names: ['cloud3'], port: 2222, blob: a.blob }], { hash: true }), []);
+    assert.deepEqual((await KnownHosts.load([file])).check(['cloud3'], 2222, a.blob), {
+      status: 'ok',
+    });
+    assert.deepEqual(
+      await appendKnownHosts(file, [{ names: ['cloud3'], port: 2222, blob: a.blob }], {
+        hash: true,
+      }),
+      [],
+    );
   });
 
   it('removes a host like ssh-keygen -R, keeping other names, wildcards and revocations', async () => {
@@ -100,7 +134,10 @@ describe('known_hosts editing', () => {
     await appendKnownHosts(real, [{ names: ['cloud3'], port: 22, blob: a.blob }]);
     const link = join(tmp.dir, 'link_known_hosts');
     await symlink(real, link);
-    const result = await editKnownHosts(link, { remove: [{ names: ['cloud3'], port: 22 }], add: [{ names: ['cloud3'], port: 22, blob: b.blob }] });
+    const result = await editKnownHosts(link, {
+      remove: [{ names: ['cloud3'], port: 22 }],
+      add: [{ names: ['cloud3'], port: 22, blob: b.blob }],
+    });
     assert.deepEqual([result.removed, result.added.length], [1, 1]);
     assert.ok((await lstat(link)).isSymbolicLink());
     assert.equal(await readFile(real, 'utf8'), `cloud3 ${b.type} ${b.blob.toString('base64')}\n`);
@@ -109,8 +146,12 @@ describe('known_hosts editing', () => {
   it('serialises concurrent appends to one file', async () => {
     const file = fresh();
     const names = Array.from({ length: 20 }, (_, i) => `host${i}`);
-    await Promise.all(names.map((name) => appendKnownHosts(file, [{ names: [name], port: 22, blob: a.blob }])));
+    await Promise.all(
+      names.map((name) => appendKnownHosts(file, [{ names: [name], port: 22, blob: a.blob }])),
+    );
     const known = await KnownHosts.load([file]);
-    for (const name of names) assert.deepEqual(known.check([name], 22, a.blob), { status: 'ok' }, name);
+    for (const name of names) {
+      assert.deepEqual(known.check([name], 22, a.blob), { status: 'ok' }, name);
+    }
   });
 });

@@ -8,17 +8,30 @@ import { cmd, shell } from '../../admin/transport/command.js';
 import { LocalTransport } from '../../admin/transport/local-transport.js';
 
 const run = promisify(execFile);
-const alive = (marker: string): Promise<boolean> => run('pgrep', ['-f', marker]).then(() => true, () => false);
+const alive = (marker: string): Promise<boolean> =>
+  run('pgrep', ['-f', marker]).then(
+    () => true,
+    () => false,
+  );
 
 describe('local transport', () => {
   const t = new LocalTransport();
 
   it('runs a command in ~ and returns the usual result', async () => {
     const r = await t.run(cmd('pwd'));
-    assert.deepEqual({ ...r, durationMs: 0 }, {
-      host: 'localhost', command: 'pwd', ok: true, exitCode: 0, signal: null,
-      stdout: `${homedir()}\n`, stderr: '', durationMs: 0,
-    });
+    assert.deepEqual(
+      { ...r, durationMs: 0 },
+      {
+        host: 'localhost',
+        command: 'pwd',
+        ok: true,
+        exitCode: 0,
+        signal: null,
+        stdout: `${homedir()}\n`,
+        stderr: '',
+        durationMs: 0,
+      },
+    );
   });
 
   it('reports non-zero exits and stderr', async () => {

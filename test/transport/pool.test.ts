@@ -29,7 +29,10 @@ describe('transport pool', () => {
   it('gives one transport per name, local for localhost, and connects lazily', async () => {
     const resolved: string[] = [];
     const pool = new TransportPool({
-      resolveTarget: async (name) => { resolved.push(name); return sshd.target({ name }); },
+      resolveTarget: async (name) => {
+        resolved.push(name);
+        return sshd.target({ name });
+      },
       hostKeyPolicy: policy,
     });
     try {
@@ -48,7 +51,10 @@ describe('transport pool', () => {
   });
 
   it('keeps one connection per host across many runs', async () => {
-    const pool = new TransportPool({ resolveTarget: async (name) => sshd.target({ name }), hostKeyPolicy: policy });
+    const pool = new TransportPool({
+      resolveTarget: async (name) => sshd.target({ name }),
+      hostKeyPolicy: policy,
+    });
     try {
       const logins0 = await sshd.logins();
       const hosts = ['h1', 'h2', 'h3', 'h4', 'h5'];
@@ -66,11 +72,17 @@ describe('transport pool', () => {
     // Regression: under load ssh2 delivers the exec reply and the exit status in one read; a
     // listener attached after an await missed 'exit' and every result said "connection closed".
     for (const session of [false, true]) {
-      const pool = new TransportPool({ resolveTarget: async (name) => sshd.target({ name }), hostKeyPolicy: policy, session });
+      const pool = new TransportPool({
+        resolveTarget: async (name) => sshd.target({ name }),
+        hostKeyPolicy: policy,
+        session,
+      });
       try {
         const hosts = Array.from({ length: 40 }, (_, i) => `p${i}`);
         for (let round = 0; round < 2; round++) {
-          const results = await Promise.all(hosts.map((h, i) => pool.get(h).run(cmd('sh', '-c', `echo ${h}; exit ${i % 3}`))));
+          const results = await Promise.all(
+            hosts.map((h, i) => pool.get(h).run(cmd('sh', '-c', `echo ${h}; exit ${i % 3}`))),
+          );
           results.forEach((r, i) => {
             assert.equal(r.exitCode, i % 3, `${r.host}: ${r.failure?.message}`);
             assert.equal(r.stdout, `${r.host}\n`);
@@ -84,13 +96,19 @@ describe('transport pool', () => {
 
   it('shares one connection to a jump host among the hosts behind it', async () => {
     const pool = new TransportPool({
-      resolveTarget: async (name) => sshd.target({ name, proxyJump: sshd.target({ name: 'bastion' }) }),
+      resolveTarget: async (name) =>
+        sshd.target({ name, proxyJump: sshd.target({ name: 'bastion' }) }),
       hostKeyPolicy: policy,
     });
     try {
       const logins0 = await sshd.logins();
-      const results = await Promise.all(['j1', 'j2', 'j3'].map((h) => pool.get(h).run(cmd('true'))));
-      assert.ok(results.every((r) => r.ok), results.map((r) => r.failure?.message).join());
+      const results = await Promise.all(
+        ['j1', 'j2', 'j3'].map((h) => pool.get(h).run(cmd('true'))),
+      );
+      assert.ok(
+        results.every((r) => r.ok),
+        results.map((r) => r.failure?.message).join(),
+      );
       assert.equal(await sshd.logins(), logins0 + 4, 'three targets + one shared bastion');
     } finally {
       await pool.closeAll();
@@ -99,7 +117,9 @@ describe('transport pool', () => {
 
   it('passes a target resolution error through (a config problem, not a host failure)', async () => {
     const pool = new TransportPool({
-      resolveTarget: async () => { throw new Error('no such host in services.yaml'); },
+      resolveTarget: async () => {
+        throw new Error('no such host in services.yaml');
+      },
       hostKeyPolicy: policy,
     });
     await assert.rejects(pool.get('ghost').run(cmd('true')), /no such host/);

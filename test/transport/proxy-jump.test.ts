@@ -10,9 +10,13 @@ describe('parseProxyJump', () => {
   it('reads host, user@host:port, ssh:// URIs and IPv6 literals, first hop first', () => {
     assert.deepEqual(parseProxyJump('bastion', at), [{ host: 'bastion' }]);
     assert.deepEqual(parseProxyJump('a, ops@b:2200 ,ssh://root@c:22/', at), [
-      { host: 'a' }, { host: 'b', user: 'ops', port: 2200 }, { host: 'c', user: 'root', port: 22 },
+      { host: 'a' },
+      { host: 'b', user: 'ops', port: 2200 },
+      { host: 'c', user: 'root', port: 22 },
     ]);
-    assert.deepEqual(parseProxyJump('[2001:db8::1]:2222', at), [{ host: '2001:db8::1', port: 2222 }]);
+    assert.deepEqual(parseProxyJump('[2001:db8::1]:2222', at), [
+      { host: '2001:db8::1', port: 2222 },
+    ]);
     assert.deepEqual(parseProxyJump('2001:db8::1', at), [{ host: '2001:db8::1' }]);
     assert.deepEqual(parseProxyJump('a@b@gate', at), [{ host: 'gate', user: 'a@b' }]);
     assert.deepEqual(parseProxyJump('NONE', at), []);
@@ -20,7 +24,11 @@ describe('parseProxyJump', () => {
 
   it('refuses empty parts and bad ports with file:line', () => {
     for (const bad of ['a,,b', '@host', 'host:0', 'host:x', 'u@']) {
-      assert.throws(() => parseProxyJump(bad, at), (err: unknown) => err instanceof ConfigError && err.message.startsWith('/c:4:1: ProxyJump'), bad);
+      assert.throws(
+        () => parseProxyJump(bad, at),
+        (err: unknown) => err instanceof ConfigError && err.message.startsWith('/c:4:1: ProxyJump'),
+        bad,
+      );
     }
     assert.equal(parsePortNumber('65535'), 65535);
     assert.equal(parsePortNumber('65536'), null);

@@ -6,7 +6,9 @@ import { withKeyObjectSigner } from '../../admin/transport/ssh/auth.js';
 
 const parse = (pem: string): ParsedKey => {
   const key = ssh2.utils.parseKey(pem);
-  if (key instanceof Error) throw key;
+  if (key instanceof Error) {
+    throw key;
+  }
   return Array.isArray(key) ? (key as ParsedKey[])[0]! : key;
 };
 

@@ -20,8 +20,15 @@ describe('ssh connect', () => {
   let policy: KnownHosts;
   const open: SshTransport[] = [];
 
-  const transport = (target: SshTarget, options: Partial<SshTransportOptions> = {}): SshTransport => {
-    const t = new SshTransport(target.name, target, { hostKeyPolicy: policy, agentSocket: '', ...options });
+  const transport = (
+    target: SshTarget,
+    options: Partial<SshTransportOptions> = {},
+  ): SshTransport => {
+    const t = new SshTransport(target.name, target, {
+      hostKeyPolicy: policy,
+      agentSocket: '',
+      ...options,
+    });
     open.push(t);
     return t;
   };
@@ -49,7 +56,10 @@ describe('ssh connect', () => {
     const r = await transport(sshd.target(), { hostKeyPolicy: empty }).run(cmd('true'));
     assert.equal(r.ok, false);
     assert.equal(r.failure?.kind, 'hostkey');
-    assert.match(r.failure?.message ?? '', /^testhost: host key for testhost \(127\.0\.0\.1:\d+\) is not known .*salvo hosts trust testhost/);
+    assert.match(
+      r.failure?.message ?? '',
+      /^testhost: host key for testhost \(127\.0\.0\.1:\d+\) is not known .*salvo hosts trust testhost/,
+    );
     assert.equal(await connections(), c0 + 1, 'a host key refusal must not be retried');
     assert.equal(await sshd.logins(), logins0);
   });
@@ -57,15 +67,24 @@ describe('ssh connect', () => {
   it('refuses a changed host key with the known-hosts message', async () => {
     const file = join(sshd.dir, 'known_hosts_changed');
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(sshd.dir, 'other_key')]);
-    const other = (await readFile(join(sshd.dir, 'other_key.pub'), 'utf8')).split(' ').slice(0, 2).join(' ');
+    const other = (await readFile(join(sshd.dir, 'other_key.pub'), 'utf8'))
+      .split(' ')
+      .slice(0, 2)
+      .join(' ');
     await writeFile(file, `[127.0.0.1]:${sshd.port} ${other}\n`);
-    const r = await transport(sshd.target(), { hostKeyPolicy: await KnownHosts.load([file]) }).run(cmd('true'));
+    const r = await transport(sshd.target(), { hostKeyPolicy: await KnownHosts.load([file]) }).run(
+      cmd('true'),
+    );
     assert.equal(r.failure?.kind, 'hostkey');
     assert.match(r.failure?.message ?? '', /HOST KEY CHANGED for testhost .*known_hosts_changed:1/);
   });
 
   it('fails closed when the policy itself throws', async () => {
-    const broken: HostKeyPolicy = { check: () => { throw new Error('boom'); } };
+    const broken: HostKeyPolicy = {
+      check: () => {
+        throw new Error('boom');
+      },
+    };
     const r = await transport(sshd.target(), { hostKeyPolicy: broken }).run(cmd('true'));
     assert.equal(r.failure?.kind, 'hostkey');
     assert.match(r.failure?.message ?? '', /could not be checked: boom/);
@@ -74,9 +93,14 @@ describe('ssh connect', () => {
   it('reports auth failure (kind auth) without retrying, naming what was offered', async () => {
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(sshd.dir, 'stranger')]);
     const c0 = await connections();
-    const r = await transport(sshd.target({ identityFiles: [join(sshd.dir, 'stranger')] })).run(cmd('true'));
+    const r = await transport(sshd.target({ identityFiles: [join(sshd.dir, 'stranger')] })).run(
+      cmd('true'),
+    );
     assert.equal(r.failure?.kind, 'auth');
-    assert.match(r.failure?.message ?? '', /authentication failed for root@127\.0\.0\.1:\d+ \(offered: key .*stranger\)/);
+    assert.match(
+      r.failure?.message ?? '',
+      /authentication failed for root@127\.0\.0\.1:\d+ \(offered: key .*stranger\)/,
+    );
     assert.equal(await connections(), c0 + 1);
   });
 
@@ -84,13 +108,20 @@ describe('ssh connect', () => {
     const locked = join(sshd.dir, 'locked');
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'secret', '-f', locked]);
     const notes: string[] = [];
-    const target = sshd.target({ identityFiles: [locked, join(sshd.dir, 'missing'), sshd.clientKey] });
+    const target = sshd.target({
+      identityFiles: [locked, join(sshd.dir, 'missing'), sshd.clientKey],
+    });
     const r = await transport(target, { onNote: (_h, n) => notes.push(n) }).run(cmd('true'));
     assert.equal(r.ok, true, r.failure?.message);
     // Skipped identities first (credentials load before connecting), then what the handshake negotiated.
-    assert.deepEqual(notes.slice(0, 1), [`skipped identity ${locked}: it is encrypted; load it into ssh-agent instead`]);
+    assert.deepEqual(notes.slice(0, 1), [
+      `skipped identity ${locked}: it is encrypted; load it into ssh-agent instead`,
+    ]);
     assert.equal(notes.length, 2, notes.join('\n'));
-    assert.match(notes[1]!, /^root@127\.0\.0\.1:\d+: kex curve25519-sha256, host key ssh-ed25519, cipher aes128-gcm@openssh\.com$/);
+    assert.match(
+      notes[1]!,
+      /^root@127\.0\.0\.1:\d+: kex curve25519-sha256, host key ssh-ed25519, cipher aes128-gcm@openssh\.com$/,
+    );
     const alone = await transport(sshd.target({ identityFiles: [locked] })).run(cmd('true'));
     assert.equal(alone.failure?.kind, 'auth');
     assert.match(alone.failure?.message ?? '', /offered: nothing\); skipped identity .*encrypted/);
@@ -101,11 +132,20 @@ describe('ssh connect', () => {
     const agent: ChildProcess = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
     try {
       for (let i = 0; i < 50; i++) {
-        if (await run('ssh-add', ['-l'], { env: { SSH_AUTH_SOCK: sock } }).then(() => true, (e: { code?: number }) => e.code === 1)) break;
+        if (
+          await run('ssh-add', ['-l'], { env: { SSH_AUTH_SOCK: sock } }).then(
+            () => true,
+            (e: { code?: number }) => e.code === 1,
+          )
+        ) {
+          break;
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
       await run('ssh-add', [sshd.clientKey], { env: { SSH_AUTH_SOCK: sock } });
-      const r = await transport(sshd.target({ identityFiles: [] }), { agentSocket: sock }).run(cmd('true'));
+      const r = await transport(sshd.target({ identityFiles: [] }), { agentSocket: sock }).run(
+        cmd('true'),
+      );
       assert.equal(r.ok, true, r.failure?.message);
     } finally {
       agent.kill('SIGTERM');
@@ -115,7 +155,10 @@ describe('ssh connect', () => {
   it('retries refused connections with jitter, then reports unreachable', async () => {
     const closedPort = await unusedPort();
     const started = Date.now();
-    const r = await transport(sshd.target({ port: closedPort }), { retries: 2, retryDelayMs: [150, 150] }).run(cmd('true'));
+    const r = await transport(sshd.target({ port: closedPort }), {
+      retries: 2,
+      retryDelayMs: [150, 150],
+    }).run(cmd('true'));
     const ms = Date.now() - started;
     assert.equal(r.failure?.kind, 'unreachable');
     assert.match(r.failure?.message ?? '', /connection refused by 127\.0\.0\.1/);
@@ -126,7 +169,10 @@ describe('ssh connect', () => {
     const { server, port, accepted } = await silentServer();
     try {
       const started = Date.now();
-      const r = await transport(sshd.target({ port, connectTimeoutMs: 300 }), { retries: 1, retryDelayMs: [10, 10] }).run(cmd('true'));
+      const r = await transport(sshd.target({ port, connectTimeoutMs: 300 }), {
+        retries: 1,
+        retryDelayMs: [10, 10],
+      }).run(cmd('true'));
       const ms = Date.now() - started;
       assert.equal(r.failure?.kind, 'unreachable');
       assert.match(r.failure?.message ?? '', /no SSH handshake .* within 300 ms/);
@@ -140,7 +186,9 @@ describe('ssh connect', () => {
   it('a run deadline shorter than the connect gives timeout, not a hang', async () => {
     const { server, port } = await silentServer();
     try {
-      const r = await transport(sshd.target({ port, connectTimeoutMs: 5000 })).run(cmd('true'), { timeoutMs: 200 });
+      const r = await transport(sshd.target({ port, connectTimeoutMs: 5000 })).run(cmd('true'), {
+        timeoutMs: 200,
+      });
       assert.equal(r.failure?.kind, 'timeout');
       assert.ok(r.durationMs < 1000);
     } finally {
@@ -153,7 +201,10 @@ describe('ssh connect', () => {
     const target = sshd.target({ name: 'inner', proxyJump: sshd.target({ name: 'bastion' }) });
     // The inner host is checked under its own names: record it as `inner` too.
     const file = join(sshd.dir, 'known_hosts_jump');
-    await writeFile(file, `[127.0.0.1]:${sshd.port} ssh-ed25519 ${sshd.hostKeyBlob.toString('base64')}\n`);
+    await writeFile(
+      file,
+      `[127.0.0.1]:${sshd.port} ssh-ed25519 ${sshd.hostKeyBlob.toString('base64')}\n`,
+    );
     const t = transport(target, { hostKeyPolicy: await KnownHosts.load([file]) });
     const r = await t.run(cmd('echo', '$SSH_CONNECTION'));
     assert.equal(r.ok, true, r.failure?.message);
@@ -163,7 +214,10 @@ describe('ssh connect', () => {
   });
 
   it('reports a jump host failure against the target', async () => {
-    const target = sshd.target({ name: 'inner', proxyJump: sshd.target({ name: 'bastion', port: await unusedPort() }) });
+    const target = sshd.target({
+      name: 'inner',
+      proxyJump: sshd.target({ name: 'bastion', port: await unusedPort() }),
+    });
     const r = await transport(target, { retries: 0 }).run(cmd('true'));
     assert.equal(r.failure?.kind, 'unreachable');
     assert.match(r.failure?.message ?? '', /^inner: via jump host bastion: connection refused/);
@@ -183,12 +237,24 @@ function unusedPort(): Promise<number> {
 /** Accepts TCP connections and never says a word (a wedged sshd, a black-holing firewall). */
 function silentServer(): Promise<{ server: Server; port: number; accepted: () => number }> {
   const sockets: Socket[] = [];
-  const server = createServer((s) => { sockets.push(s); s.on('error', () => undefined); });
+  const server = createServer((s) => {
+    sockets.push(s);
+    s.on('error', () => undefined);
+  });
   server.on('close', () => sockets.forEach((s) => s.destroy()));
   const close = server.close.bind(server);
-  server.close = (cb) => { sockets.forEach((s) => s.destroy()); return close(cb); };
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const a = server.address();
-    resolve({ server, port: typeof a === 'object' && a ? a.port : 0, accepted: () => sockets.length });
-  }));
+  server.close = (cb) => {
+    sockets.forEach((s) => s.destroy());
+    return close(cb);
+  };
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve({
+        server,
+        port: typeof a === 'object' && a ? a.port : 0,
+        accepted: () => sockets.length,
+      });
+    }),
+  );
 }

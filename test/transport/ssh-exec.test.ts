@@ -11,7 +11,10 @@ describe('ssh exec channel', () => {
 
   before(async () => {
     sshd = await startSshd();
-    t = new SshTransport('testhost', sshd.target(), { hostKeyPolicy: await sshd.knownHosts(), session: false });
+    t = new SshTransport('testhost', sshd.target(), {
+      hostKeyPolicy: await sshd.knownHosts(),
+      session: false,
+    });
   });
   after(async () => {
     await t?.close();
@@ -24,7 +27,7 @@ describe('ssh exec channel', () => {
     assert.equal(r.stdout, 'hello world\n');
     assert.equal(r.stderr, '');
     assert.equal(r.exitCode, 0);
-    assert.equal(r.command, 'echo \'hello world\'');
+    assert.equal(r.command, "echo 'hello world'");
     assert.equal(r.failure, undefined);
   });
 

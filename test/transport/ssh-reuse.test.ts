@@ -15,7 +15,10 @@ describe('ssh connection reuse', () => {
   before(async () => {
     sshd = await startSshd({ privateHome: true });
     // A chatty login shell: its rc-file output must never show up in a command's output.
-    await writeFile(join(sshd.home ?? '', '.bashrc'), 'echo "Welcome, rc noise"\necho "rc warning" >&2\nprintf "no newline noise"\n');
+    await writeFile(
+      join(sshd.home ?? '', '.bashrc'),
+      'echo "Welcome, rc noise"\necho "rc warning" >&2\nprintf "no newline noise"\n',
+    );
     policy = await sshd.knownHosts();
   });
   after(async () => {
@@ -44,7 +47,9 @@ describe('ssh connection reuse', () => {
     const t = new SshTransport('testhost', sshd.target(), { hostKeyPolicy: policy });
     try {
       const started = Date.now();
-      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => t.run(shell(`sleep 0.2; echo ${i}`))));
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => t.run(shell(`sleep 0.2; echo ${i}`))),
+      );
       const ms = Date.now() - started;
       results.forEach((r, i) => {
         assert.equal(r.ok, true, r.failure?.message);
@@ -59,7 +64,10 @@ describe('ssh connection reuse', () => {
   });
 
   it('channelsPerConnection narrows the limit', async () => {
-    const t = new SshTransport('testhost', sshd.target(), { hostKeyPolicy: policy, channelsPerConnection: 2 });
+    const t = new SshTransport('testhost', sshd.target(), {
+      hostKeyPolicy: policy,
+      channelsPerConnection: 2,
+    });
     try {
       await t.warm();
       const started = Date.now();
@@ -72,7 +80,11 @@ describe('ssh connection reuse', () => {
   });
 
   it('a command whose deadline passes while queued for a channel never starts', async () => {
-    const t = new SshTransport('testhost', sshd.target(), { hostKeyPolicy: policy, channelsPerConnection: 1, session: false });
+    const t = new SshTransport('testhost', sshd.target(), {
+      hostKeyPolicy: policy,
+      channelsPerConnection: 1,
+      session: false,
+    });
     try {
       await t.warm();
       const busy = t.run(shell('sleep 1'));

@@ -28,9 +28,15 @@ describe('ssh shell session', () => {
     ['empty output', 'true'],
     ['only newlines', `printf '\\n\\n\\n'`],
     ['CRLF, tabs, UTF-8', `printf 'a\\r\\nb\\tc é ✓\\n'`],
-    ['marker-like text with other nonces', `printf 'SALVO-END:0123456789abcdef:0\\nSALVO-PGID:0123456789abcdef:1\\nx'; ` +
-      `printf 'SALVO-END:0123456789abcdef\\nSALVO-READY:0123456789abcdef\\ny' >&2`],
-    ['interleaved stdout and stderr without newlines', `for i in 1 2 3; do printf "o$i"; printf "e$i" >&2; done`],
+    [
+      'marker-like text with other nonces',
+      `printf 'SALVO-END:0123456789abcdef:0\\nSALVO-PGID:0123456789abcdef:1\\nx'; ` +
+        `printf 'SALVO-END:0123456789abcdef\\nSALVO-READY:0123456789abcdef\\ny' >&2`,
+    ],
+    [
+      'interleaved stdout and stderr without newlines',
+      `for i in 1 2 3; do printf "o$i"; printf "e$i" >&2; done`,
+    ],
     ['a large output', 'seq 1 200000'],
     ['NUL bytes', `printf 'a\\0b'`],
   ];
@@ -64,7 +70,11 @@ describe('ssh shell session', () => {
 
   it('gives each command stdin from /dev/null, ~ as cwd, and no env from the last one', async () => {
     await t.run(shell('export SALVO_LEAK=1; LEAK2=2; cd /tmp; umask 077; alias ll=ls; set -e'));
-    const r = await t.run(shell('echo "${SALVO_LEAK:-unset} ${LEAK2:-unset} $PWD $(umask)"; cat; alias ll >/dev/null 2>&1 || echo noalias'));
+    const r = await t.run(
+      shell(
+        'echo "${SALVO_LEAK:-unset} ${LEAK2:-unset} $PWD $(umask)"; cat; alias ll >/dev/null 2>&1 || echo noalias',
+      ),
+    );
     assert.equal(r.stdout, `unset unset ${process.env.HOME ?? '/root'} 0022\nnoalias\n`);
   });
 
@@ -101,7 +111,11 @@ describe('ssh shell session', () => {
       assert.equal(next.stdout, 'rebuilt\n');
       assert.equal(t.stats.sessionStarts, before + 1);
     } finally {
-      try { process.kill(pid, 'SIGKILL'); } catch { /* gone already */ }
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone already */
+      }
     }
   });
 
@@ -113,7 +127,11 @@ describe('ssh shell session', () => {
 
   it('takes the session when free, exec channels when busy or when stdin is given', async () => {
     const s0 = { ...t.stats };
-    await Promise.all([t.run(shell('sleep 0.3')), t.run(shell('sleep 0.3')), t.run(shell('sleep 0.3'))]);
+    await Promise.all([
+      t.run(shell('sleep 0.3')),
+      t.run(shell('sleep 0.3')),
+      t.run(shell('sleep 0.3')),
+    ]);
     assert.equal(t.stats.sessionRuns - s0.sessionRuns, 1);
     assert.equal(t.stats.execRuns - s0.execRuns, 2);
     await t.run(shell('cat'), { stdin: 'x' });
@@ -123,7 +141,9 @@ describe('ssh shell session', () => {
   it('costs about one round trip per command when warm', async () => {
     const n = 200;
     const started = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) await t.run(cmd('true'));
+    for (let i = 0; i < n; i++) {
+      await t.run(cmd('true'));
+    }
     const perCommandMs = Number(process.hrtime.bigint() - started) / 1e6 / n;
     console.log(`# session: ${perCommandMs.toFixed(2)} ms per sequential \`true\``);
     assert.ok(perCommandMs < 20, `${perCommandMs} ms per command`);

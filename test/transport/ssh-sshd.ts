@@ -42,29 +42,51 @@ export interface SshdOptions {
 export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
   const dir = await mkdtemp(join(tmpdir(), 'salvo-sshd-'));
   const home = options.privateHome ? join(dir, 'home') : undefined;
-  if (home) mkdirSync(home, { mode: 0o700 });
+  if (home) {
+    mkdirSync(home, { mode: 0o700 });
+  }
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege-separation dir
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id_ed25519')]);
   const clientPub = await readFile(join(dir, 'id_ed25519.pub'), 'utf8');
   await writeFile(join(dir, 'authorized_keys'), clientPub);
-  const hostKeyBlob = Buffer.from((await readFile(join(dir, 'host_key.pub'), 'utf8')).split(' ')[1] ?? '', 'base64');
+  const hostKeyBlob = Buffer.from(
+    (await readFile(join(dir, 'host_key.pub'), 'utf8')).split(' ')[1] ?? '',
+    'base64',
+  );
   const port = await freePort();
   const conf = join(dir, 'sshd_config');
-  await writeFile(conf, sshdConfig(dir, port, options.extraConfig ?? []).join('\n') + '\n');
+  await writeFile(conf, `${sshdConfig(dir, port, options.extraConfig ?? []).join('\n')}\n`);
   const knownHostsFile = join(dir, 'known_hosts');
-  await writeFile(knownHostsFile, `[127.0.0.1]:${port} ssh-ed25519 ${hostKeyBlob.toString('base64')}\n`);
+  await writeFile(
+    knownHostsFile,
+    `[127.0.0.1]:${port} ssh-ed25519 ${hostKeyBlob.toString('base64')}\n`,
+  );
   const logFile = join(dir, 'sshd.log');
   let child = await launch(conf, logFile, port, home);
 
   const target = (o: Partial<SshTarget> = {}): SshTarget => ({
-    name: 'testhost', hostname: '127.0.0.1', port, user: 'root',
-    identityFiles: [join(dir, 'id_ed25519')], knownHostsFiles: [knownHostsFile], connectTimeoutMs: 5000, ...o,
+    name: 'testhost',
+    hostname: '127.0.0.1',
+    port,
+    user: 'root',
+    identityFiles: [join(dir, 'id_ed25519')],
+    knownHostsFiles: [knownHostsFile],
+    connectTimeoutMs: 5000,
+    ...o,
   });
   return {
-    dir, home, port, clientKey: join(dir, 'id_ed25519'), knownHostsFile, hostKeyBlob, logFile, target,
+    dir,
+    home,
+    port,
+    clientKey: join(dir, 'id_ed25519'),
+    knownHostsFile,
+    hostKeyBlob,
+    logFile,
+    target,
     knownHosts: () => KnownHosts.load([knownHostsFile]),
-    logins: async () => ((await readFile(logFile, 'utf8')).match(/Accepted publickey/g) ?? []).length,
+    logins: async () =>
+      ((await readFile(logFile, 'utf8')).match(/Accepted publickey/g) ?? []).length,
     restart: async () => {
       await killTree(child);
       child = await launch(conf, logFile, port, home);
@@ -82,23 +104,48 @@ function sshdConfig(dir: string, port: number, extra: string[]): string[] {
     `HostKey ${join(dir, 'host_key')}`,
     `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-    'UsePAM no', 'StrictModes no', 'PermitRootLogin prohibit-password',
-    'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'UseDNS no',
-    'LogLevel VERBOSE', 'MaxStartups 1000', 'MaxSessions 10',
+    'UsePAM no',
+    'StrictModes no',
+    'PermitRootLogin prohibit-password',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'UseDNS no',
+    'LogLevel VERBOSE',
+    'MaxStartups 1000',
+    'MaxSessions 10',
     ...extra,
   ];
 }
 
-async function launch(conf: string, logFile: string, port: number, home?: string): Promise<ChildProcess> {
+async function launch(
+  conf: string,
+  logFile: string,
+  port: number,
+  home?: string,
+): Promise<ChildProcess> {
   const sshd = ['/usr/sbin/sshd', '-f', conf, '-D', '-E', logFile];
   // unshare and sh both exec, so the pid we hold is sshd's own.
   const argv = home
-    ? ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /root && exec "$@"', home, ...sshd]
+    ? [
+        'unshare',
+        '--mount',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        'mount --bind "$0" /root && exec "$@"',
+        home,
+        ...sshd,
+      ]
     : sshd;
   const child = spawn(argv[0] ?? '', argv.slice(1), { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`sshd exited (${child.exitCode}); see ${logFile}`);
-    if (await accepts(port)) return child;
+    if (child.exitCode !== null) {
+      throw new Error(`sshd exited (${child.exitCode}); see ${logFile}`);
+    }
+    if (await accepts(port)) {
+      return child;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('sshd did not start listening');
@@ -106,11 +153,17 @@ async function launch(conf: string, logFile: string, port: number, home?: string
 
 /** Kill sshd and its descendants (connection handlers, sessions), each by pid. */
 async function killTree(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null) return;
+  if (child.pid === undefined || child.exitCode !== null) {
+    return;
+  }
   const pids = [child.pid, ...(await descendants(child.pid))];
   const exited = new Promise((r) => child.once('exit', r));
   for (const pid of pids.reverse()) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   }
   await exited;
 }
@@ -120,11 +173,18 @@ async function descendants(pid: number): Promise<number[]> {
   const children = new Map<number, number[]>();
   for (const line of stdout.trim().split('\n')) {
     const [p, pp] = line.trim().split(/\s+/).map(Number);
-    if (p === undefined || pp === undefined) continue;
+    if (p === undefined || pp === undefined) {
+      continue;
+    }
     children.set(pp, [...(children.get(pp) ?? []), p]);
   }
   const out: number[] = [];
-  const walk = (p: number): void => { for (const c of children.get(p) ?? []) { out.push(c); walk(c); } };
+  const walk = (p: number): void => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
   walk(pid);
   return out;
 }
@@ -144,7 +204,10 @@ function freePort(): Promise<number> {
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }

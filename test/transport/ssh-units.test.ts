@@ -4,7 +4,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { ChannelLimit, channelCount } from '../../admin/transport/channel-limit.js';
 import { ByteSink, LineMarker, cutRanges } from '../../admin/transport/session/markers.js';
-import { killText, newNonce, sessionCommand, stderrEndToken, wrapExec } from '../../admin/transport/session/wrap.js';
+import {
+  killText,
+  newNonce,
+  sessionCommand,
+  stderrEndToken,
+  wrapExec,
+} from '../../admin/transport/session/wrap.js';
 import { Deadline, fromShellStatus } from '../../admin/transport/run-control.js';
 
 describe('ChannelLimit', () => {
@@ -12,13 +18,15 @@ describe('ChannelLimit', () => {
     const limit = new ChannelLimit(2);
     const order: number[] = [];
     let peak = 0;
-    await Promise.all([0, 1, 2, 3, 4].map(async (i) => {
-      const release = await limit.acquire();
-      peak = Math.max(peak, limit.inUse);
-      order.push(i);
-      await new Promise((r) => setTimeout(r, 10));
-      release?.();
-    }));
+    await Promise.all(
+      [0, 1, 2, 3, 4].map(async (i) => {
+        const release = await limit.acquire();
+        peak = Math.max(peak, limit.inUse);
+        order.push(i);
+        await new Promise((r) => setTimeout(r, 10));
+        release?.();
+      }),
+    );
     assert.equal(peak, 2);
     assert.deepEqual(order, [0, 1, 2, 3, 4]);
     assert.equal(limit.inUse, 0);
@@ -28,7 +36,11 @@ describe('ChannelLimit', () => {
     const limit = new ChannelLimit(1);
     const first = await limit.acquire();
     let stop: () => void = () => undefined;
-    const waiting = limit.acquire(new Promise<void>((r) => { stop = r; }));
+    const waiting = limit.acquire(
+      new Promise<void>((r) => {
+        stop = r;
+      }),
+    );
     assert.equal(limit.waiting, 1);
     stop();
     assert.equal(await waiting, null);
@@ -68,7 +80,13 @@ describe('LineMarker', () => {
 
   it('cuts ranges out exactly', () => {
     const b = Buffer.from('aaXXbbYYcc');
-    assert.equal(cutRanges(b, [{ start: 6, end: 8 }, { start: 2, end: 4 }]).toString(), 'aabbcc');
+    assert.equal(
+      cutRanges(b, [
+        { start: 6, end: 8 },
+        { start: 2, end: 4 },
+      ]).toString(),
+      'aabbcc',
+    );
   });
 
   it('grows the sink past its first buffer', () => {
@@ -85,7 +103,10 @@ describe('remote wrapping', () => {
   const tricky = `printf '%s\\n' "it's" "$HOME" '$(x)' \`echo q\``;
 
   it('exec wrapper runs the exact command text and reports its pgid first on stderr', () => {
-    const out = execFileSync('sh', ['-c', `${wrapExec(tricky, 'n0nce')} 2>&1`], { encoding: 'utf8', stdio: 'pipe' });
+    const out = execFileSync('sh', ['-c', `${wrapExec(tricky, 'n0nce')} 2>&1`], {
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
     const lines = out.split('\n');
     assert.equal(lines[0], 'SALVO-START:n0nce:');
     assert.match(lines[1] ?? '', /^SALVO-PGID:n0nce:[0-9]+$/);
@@ -94,20 +115,31 @@ describe('remote wrapping', () => {
 
   it('exec wrapper: the command sees the shell as $0 and no arguments, in bash or in sh', () => {
     for (const shell of ['bash', 'sh'] as const) {
-      const out = execFileSync('sh', ['-c', wrapExec('echo "$0 $# ${BASH_VERSION:+has-bash-vars}"', 'n', shell)], { encoding: 'utf8' });
+      const out = execFileSync(
+        'sh',
+        ['-c', wrapExec('echo "$0 $# ${BASH_VERSION:+has-bash-vars}"', 'n', shell)],
+        { encoding: 'utf8' },
+      );
       assert.equal(out, `SALVO-START:n:\n${shell} 0 ${shell === 'bash' ? 'has-bash-vars' : ''}\n`);
     }
   });
 
   it('exec wrapper where bash is missing: no start marker and a failure status (the cue to retry in sh)', () => {
-    const r = spawnSync('/bin/sh', ['-c', wrapExec('echo ran', 'n')], { encoding: 'utf8', env: { PATH: '/nonexistent' } });
+    const r = spawnSync('/bin/sh', ['-c', wrapExec('echo ran', 'n')], {
+      encoding: 'utf8',
+      env: { PATH: '/nonexistent' },
+    });
     assert.notEqual(r.status, 0);
     assert.doesNotMatch(r.stdout, /SALVO-START|ran/);
   });
 
   it('session command text survives quoting through eval', () => {
     const script = `set -m; exec 3>&2; ${sessionCommand(tricky, 'n1')}`;
-    const out = execFileSync('bash', ['--norc', '-s'], { input: script, encoding: 'utf8', stdio: 'pipe' });
+    const out = execFileSync('bash', ['--norc', '-s'], {
+      input: script,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
     assert.equal(out, `it's\n${process.env.HOME ?? ''}\n$(x)\nq\nSALVO-END:n1:0\n`);
   });
 

@@ -3,8 +3,11 @@ import type { Command } from 'commander';
 import { runDemo } from '../demo/run-demo.js';
 
 export function registerDemo(program: Command): void {
-  program.command('demo')
-    .description('build a lab fleet on this machine (root), show check / exec / folding / failures, tear it down')
+  program
+    .command('demo')
+    .description(
+      'build a lab fleet on this machine (root), show check / exec / folding / failures, tear it down',
+    )
     .option('-n, --hosts <n>', 'lab size', '6')
     .option('--keep', 'leave the lab running afterwards (remove it with: salvo lab down --dir DIR)')
     .action(async (flags: { hosts: string; keep?: boolean }) => {

@@ -5,24 +5,36 @@ import { EXIT } from '../../fleet/outcome.js';
 import { wasInterrupted, withInterrupt } from '../interrupt.js';
 import { openDeployment } from './services-path.js';
 
-interface Flags { hosts?: string; json?: boolean }
+interface Flags {
+  hosts?: string;
+  json?: boolean;
+}
 
 export function registerDiff(program: Command): void {
-  program.command('diff')
+  program
+    .command('diff')
     .description('compare the services file with what runs: missing, extra, wrong version')
     .option('-H, --hosts <nodeset>', 'only look at these hosts (default: every host of the file)')
     .option('--json', 'one JSON object per difference')
-    .addHelpText('after', '\nExit codes: 0 no drift, 1 drift, 2 usage/config error, 3 some host unreachable,\n130 interrupted (Ctrl-C), 143 terminated (SIGTERM).')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 no drift, 1 drift, 2 usage/config error, 3 some host unreachable,\n130 interrupted (Ctrl-C), 143 terminated (SIGTERM).',
+    )
     .action(async (flags: Flags, cmd: Command) => {
       const { scanHosts } = await import('../../services/observe.js');
       const { computeDrift } = await import('../../services/drift.js');
       const { renderDiff, driftExitCode } = await import('../render/diff.js');
       const dep = await openDeployment(cmd);
       try {
-        const hosts = flags.hosts === undefined ? [...dep.inventory.hosts.keys()] : dep.nodes(flags.hosts);
-        const scans = await withInterrupt((signal) => scanHosts(dep, dep.inventory, hosts, { signal }));
+        const hosts =
+          flags.hosts === undefined ? [...dep.inventory.hosts.keys()] : dep.nodes(flags.hosts);
+        const scans = await withInterrupt((signal) =>
+          scanHosts(dep, dep.inventory, hosts, { signal }),
+        );
         const items = computeDrift(dep.inventory, scans);
-        process.stdout.write(flags.json ? items.map((i) => `${JSON.stringify(i)}\n`).join('') : renderDiff(items));
+        process.stdout.write(
+          flags.json ? items.map((i) => `${JSON.stringify(i)}\n`).join('') : renderDiff(items),
+        );
         process.exitCode = wasInterrupted() ? EXIT.aborted : driftExitCode(items); // partial results, then 130/143
       } finally {
         await dep.close();

@@ -6,10 +6,16 @@ import { EXIT } from '../../fleet/outcome.js';
 
 export function registerHosts(program: Command): void {
   const hosts = program.command('hosts').description('host keys and host lists');
-  hosts.command('trust')
-    .description('fetch the host keys of NODESET and add them to the known_hosts file, printing fingerprints')
+  hosts
+    .command('trust')
+    .description(
+      'fetch the host keys of NODESET and add them to the known_hosts file, printing fingerprints',
+    )
     .argument('<nodeset>', 'hosts to trust')
-    .option('--replace', 'replace a key that changed (only after checking the fingerprint out of band)')
+    .option(
+      '--replace',
+      'replace a key that changed (only after checking the fingerprint out of band)',
+    )
     .action(async (nodeset: string, flags: { replace?: boolean }, cmd: Command) => {
       const { loadInventory } = await import('../../inventory/load.js');
       const { expandNodeSet } = await import('../../inventory/nodeset.js');
@@ -20,9 +26,14 @@ export function registerHosts(program: Command): void {
       const resolve = targetResolver(inv);
       const targets = await Promise.all(names.map(resolve));
       const file = inv.ssh.knownHosts[0]!;
-      const results = await trustHosts(targets, file, { replace: flags.replace, concurrency: inv.ssh.concurrency });
+      const results = await trustHosts(targets, file, {
+        replace: flags.replace,
+        concurrency: inv.ssh.concurrency,
+      });
       process.stdout.write(renderTrust(results, file));
-      const bad = results.some((r) => r.outcome === 'changed-refused' || r.outcome === 'unreachable');
+      const bad = results.some(
+        (r) => r.outcome === 'changed-refused' || r.outcome === 'unreachable',
+      );
       process.exitCode = bad ? EXIT.failed : EXIT.ok;
     });
 }

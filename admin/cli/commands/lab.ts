@@ -7,21 +7,36 @@ import { renderLabEvent, renderLab, renderLabStatus, renderRemoved } from '../re
 import { renderLoopbackLab, renderLoopbackStatus } from '../render/lab-loopback.js';
 
 const DEFAULT_DIR = '/tmp/salvo-lab';
-const LOOPBACK_HINT = 'Without root, `salvo lab up N --loopback` builds a degraded lab: one sshd per host on 127.0.0.1 ports.';
+const LOOPBACK_HINT =
+  'Without root, `salvo lab up N --loopback` builds a degraded lab: one sshd per host on 127.0.0.1 ports.';
 
 export function registerLab(program: Command): void {
-  const lab = program.command('lab').description('a lab fleet of network-namespace hosts on this machine (root; --loopback without)');
-  lab.command('up')
-    .description('build N hosts cloud1..cloudN, each with its own sshd; writes services.yaml, known_hosts, ssh_config')
+  const lab = program
+    .command('lab')
+    .description(
+      'a lab fleet of network-namespace hosts on this machine (root; --loopback without)',
+    );
+  lab
+    .command('up')
+    .description(
+      'build N hosts cloud1..cloudN, each with its own sshd; writes services.yaml, known_hosts, ssh_config',
+    )
     .argument('<n>', 'number of hosts (1-250)')
     .option('--dir <dir>', 'state directory', DEFAULT_DIR)
-    .option('--loopback', 'no root: one sshd per host on 127.0.0.1 ports, as you; no namespaces, no services')
+    .option(
+      '--loopback',
+      'no root: one sshd per host on 127.0.0.1 ports, as you; no namespaces, no services',
+    )
     .action(async (n: string, flags: { dir: string; loopback?: boolean }) => {
       const hosts = Number(n);
-      if (!Number.isInteger(hosts) || hosts < 1 || hosts > 250) throw new UsageError(`lab up: N must be 1-250, got "${n}"`);
+      if (!Number.isInteger(hosts) || hosts < 1 || hosts > 250) {
+        throw new UsageError(`lab up: N must be 1-250, got "${n}"`);
+      }
       const { labUp, loopbackUp, requireRoot } = await import('../../lab/index.js');
       const started = Date.now();
-      const onEvent = (e: LabEvent): void => { process.stderr.write(renderLabEvent(e)); };
+      const onEvent = (e: LabEvent): void => {
+        process.stderr.write(renderLabEvent(e));
+      };
       if (flags.loopback) {
         const result = await loopbackUp({ hosts, dir: flags.dir }, onEvent);
         process.stdout.write(renderLoopbackLab(result, Date.now() - started));
@@ -31,7 +46,8 @@ export function registerLab(program: Command): void {
       const result = await labUp({ hosts, dir: flags.dir }, onEvent);
       process.stdout.write(renderLab(result, Date.now() - started));
     });
-  lab.command('status')
+  lab
+    .command('status')
     .description('show the lab: hosts, sshd per host, leftovers')
     .option('--dir <dir>', 'state directory', DEFAULT_DIR)
     .action(async (flags: { dir: string }) => {
@@ -42,15 +58,22 @@ export function registerLab(program: Command): void {
       }
       process.stdout.write(renderLabStatus(await labStatus(flags.dir)));
     });
-  lab.command('down')
-    .description('remove everything the lab made (processes by pid, namespaces, bridge); safe to run twice')
+  lab
+    .command('down')
+    .description(
+      'remove everything the lab made (processes by pid, namespaces, bridge); safe to run twice',
+    )
     .option('--dir <dir>', 'state directory', DEFAULT_DIR)
     .action(async (flags: { dir: string }) => {
       const { labDown, labModeOf, loopbackDown } = await import('../../lab/index.js');
       const mode = await labModeOf(flags.dir);
       // No lab.json: nothing to do for either kind (and a loopback user has no root for labDown).
-      const { removed } = mode === undefined ? { removed: [] as string[] }
-        : mode === 'loopback' ? await loopbackDown(flags.dir) : await labDown(flags.dir);
+      const { removed } =
+        mode === undefined
+          ? { removed: [] as string[] }
+          : mode === 'loopback'
+            ? await loopbackDown(flags.dir)
+            : await labDown(flags.dir);
       process.stdout.write(renderRemoved(removed));
     });
 }

@@ -29,32 +29,56 @@ export function defaultBatch(op: Operation): BatchSpec {
 }
 
 function batchOf(op: Operation, f: OpsFlags): BatchSpec {
-  const given = [f.serial && '--serial', f.parallel && '--parallel', f.batch !== undefined && '--batch'].filter(Boolean);
-  if (given.length > 1) throw new UsageError(`${given.join(' and ')}: choose one`);
-  if (f.rolling && given.length) throw new UsageError(`--rolling already means one unit at a time; drop ${given[0]}`);
-  if (f.rolling && f.wait === false) throw new UsageError('--rolling waits for health gates; it cannot be combined with --no-wait');
-  if (f.serial) return { kind: 'count', n: 1 };
-  if (f.parallel) return { kind: 'all' };
-  if (f.batch !== undefined) return parseSize(f.batch, '--batch');
+  const given = [
+    f.serial && '--serial',
+    f.parallel && '--parallel',
+    f.batch !== undefined && '--batch',
+  ].filter(Boolean);
+  if (given.length > 1) {
+    throw new UsageError(`${given.join(' and ')}: choose one`);
+  }
+  if (f.rolling && given.length) {
+    throw new UsageError(`--rolling already means one unit at a time; drop ${given[0]}`);
+  }
+  if (f.rolling && f.wait === false) {
+    throw new UsageError('--rolling waits for health gates; it cannot be combined with --no-wait');
+  }
+  if (f.serial) {
+    return { kind: 'count', n: 1 };
+  }
+  if (f.parallel) {
+    return { kind: 'all' };
+  }
+  if (f.batch !== undefined) {
+    return parseSize(f.batch, '--batch');
+  }
   return defaultBatch(op);
 }
 
 export function requestFromFlags(op: Operation, target: string, f: OpsFlags): RolloutRequest {
-  if (op === 'upgrade' && !f.version) throw new UsageError('upgrade needs --version V');
+  if (op === 'upgrade' && !f.version) {
+    throw new UsageError('upgrade needs --version V');
+  }
   return {
-    op, target,
+    op,
+    target,
     ...(f.hosts ? { hosts: f.hosts } : {}),
     batch: batchOf(op, f),
     wait: f.wait !== false,
     budget: parseSize(f.budget, '--budget', true),
     rolling: f.rolling ?? false,
     ignorePlacement: f.ignorePlacement ?? false,
-    options: { ...(f.version ? { version: f.version } : {}), ...(f.drain === false ? { drain: false } : {}) },
+    options: {
+      ...(f.version ? { version: f.version } : {}),
+      ...(f.drain === false ? { drain: false } : {}),
+    },
   };
 }
 
 /** `--wait-lock` alone waits as long as it takes (Ctrl-C to give up); with a duration, that long. */
 export function waitLockMs(value: string | true | undefined): number {
-  if (value === undefined) return 0;
+  if (value === undefined) {
+    return 0;
+  }
   return value === true ? Infinity : parseDuration(value, '--wait-lock');
 }

@@ -6,7 +6,13 @@ import type { KindLookup } from '../../rollout/types.js';
 import { foldNodeSet } from '../../inventory/nodeset.js';
 import { renderPlan } from '../render/rollout-plan.js';
 import { requestFromFlags, waitLockMs, type OpsFlags } from './ops-flags.js';
-import { defaultKinds, deploymentDeps, listener, runWithDeployment, type OutputFlags } from './rollout-action.js';
+import {
+  defaultKinds,
+  deploymentDeps,
+  listener,
+  runWithDeployment,
+  type OutputFlags,
+} from './rollout-action.js';
 import { servicesFlag, openDeployment } from './services-path.js';
 
 type Flags = OpsFlags & OutputFlags & { dryRun?: boolean; full?: boolean };
@@ -15,19 +21,24 @@ const WHAT: Record<Operation, string> = {
   start: 'start a service (or all, in services-file order) and wait until healthy',
   stop: 'stop a service (or all, in reverse services-file order)',
   restart: 'restart a service in batches with health gates (default: one unit at a time)',
-  upgrade: 'switch a service to another version, in batches with health gates (default: one at a time)',
+  upgrade:
+    'switch a service to another version, in batches with health gates (default: one at a time)',
 };
 
-const EXIT_HELP = '\nExit codes: 0 ok, 1 some unit failed (quarantined), 2 usage/config error, 3 some unit unreachable,\n' +
+const EXIT_HELP =
+  '\nExit codes: 0 ok, 1 some unit failed (quarantined), 2 usage/config error, 3 some unit unreachable,\n' +
   '4 another run holds the deployment lock, 130 interrupted (Ctrl-C, lost lock) or 143 terminated (SIGTERM):\n' +
   'the journal says interrupted, `salvo resume RUN` continues.';
 
 export function registerOps(program: Command, kinds?: KindLookup): void {
-  for (const op of ['start', 'stop', 'restart', 'upgrade'] as const) registerOp(program, op, kinds);
+  for (const op of ['start', 'stop', 'restart', 'upgrade'] as const) {
+    registerOp(program, op, kinds);
+  }
 }
 
 function registerOp(program: Command, op: Operation, kinds?: KindLookup): void {
-  const c = program.command(op)
+  const c = program
+    .command(op)
     .description(WHAT[op])
     .argument('<service>', 'a service of the services file (hub, cassandra …), or `all`')
     .option('-H, --hosts <nodeset>', 'only the units on these hosts')
@@ -38,36 +49,59 @@ function registerOp(program: Command, op: Operation, kinds?: KindLookup): void {
     .option('--wait', 'health gate after each unit before the next batch (default)')
     .option('--no-wait', 'no health gates')
     .option('--budget <n|p%>', 'failed units tolerated before the rollout stops', '0')
-    .option('--ignore-placement', 'batch units that share a physical host, rack or backend together')
+    .option(
+      '--ignore-placement',
+      'batch units that share a physical host, rack or backend together',
+    )
     .option('--no-drain', 'do not drain units in haproxy around a stop (drops requests)')
     .option('--dry-run', 'print the plan (batches, commands, gates) and change nothing')
     .option('--full', 'with --dry-run: print scripts in full')
     .option('--wait-lock [duration]', 'if another run holds the lock, wait (this long, e.g. 10m)')
     .option('--json', 'one JSON event per line on stdout')
     .option('-v, --verbose', 'print each step as it starts, with its command');
-  if (op === 'upgrade') c.requiredOption('--version <v>', 'the version to run');
-  c.addHelpText('after', EXIT_HELP)
-    .action(async (service: string, flags: Flags, cmd: Command) => {
-      const request = requestFromFlags(op, service, flags);
-      if (flags.dryRun) return dryRun(cmd, request, flags, kinds);
-      const again = ['salvo', ...servicesFlag(cmd)];
-      await runWithDeployment(cmd, kinds, { onEvent: listener(flags, again), waitLockMs: waitLockMs(flags.waitLock) }, async (deps, opts) => {
+  if (op === 'upgrade') {
+    c.requiredOption('--version <v>', 'the version to run');
+  }
+  c.addHelpText('after', EXIT_HELP).action(async (service: string, flags: Flags, cmd: Command) => {
+    const request = requestFromFlags(op, service, flags);
+    if (flags.dryRun) {
+      return dryRun(cmd, request, flags, kinds);
+    }
+    const again = ['salvo', ...servicesFlag(cmd)];
+    await runWithDeployment(
+      cmd,
+      kinds,
+      { onEvent: listener(flags, again), waitLockMs: waitLockMs(flags.waitLock) },
+      async (deps, opts) => {
         const { runRollout } = await import('../../rollout/rollout.js');
         return runRollout(deps, request, opts);
-      });
-    });
+      },
+    );
+  });
 }
 
 /** Plan and print; no lock, no journal, no command sent to any host. */
-async function dryRun(cmd: Command, request: ReturnType<typeof requestFromFlags>, flags: Flags, kinds?: KindLookup): Promise<void> {
+async function dryRun(
+  cmd: Command,
+  request: ReturnType<typeof requestFromFlags>,
+  flags: Flags,
+  kinds?: KindLookup,
+): Promise<void> {
   const { planRollout } = await import('../../rollout/rollout.js');
   const { viewPlan } = await import('../../rollout/plan-view.js');
   const dep = await openDeployment(cmd);
   try {
-    const plan = planRollout(await deploymentDeps(dep, kinds ?? await defaultKinds()), request);
+    const plan = planRollout(await deploymentDeps(dep, kinds ?? (await defaultKinds())), request);
     const view = viewPlan(plan);
-    if (flags.json) process.stdout.write(`${JSON.stringify({ kind: 'plan', request: plan.request, plan: view, dryRun: true })}\n`);
-    else process.stdout.write(`${renderPlan(plan.request, view, flags.full)}dry run: nothing was changed (hosts: ${foldNodeSet(new Set(view.batches.flatMap((b) => b.units.map((u) => u.host))))})\n`);
+    if (flags.json) {
+      process.stdout.write(
+        `${JSON.stringify({ kind: 'plan', request: plan.request, plan: view, dryRun: true })}\n`,
+      );
+    } else {
+      process.stdout.write(
+        `${renderPlan(plan.request, view, flags.full)}dry run: nothing was changed (hosts: ${foldNodeSet(new Set(view.batches.flatMap((b) => b.units.map((u) => u.host))))})\n`,
+      );
+    }
   } finally {
     await dep.close();
   }

@@ -11,7 +11,10 @@ import { renderRolloutEvent, type RenderOptions } from '../render/rollout.js';
 import { withInterrupt } from '../interrupt.js';
 import { openDeployment } from './services-path.js';
 
-export interface OutputFlags { json?: boolean; verbose?: boolean }
+export interface OutputFlags {
+  json?: boolean;
+  verbose?: boolean;
+}
 
 /** Tests pass their own kinds; the CLI uses the registry of admin/services/. */
 export async function defaultKinds(): Promise<KindLookup> {
@@ -28,48 +31,80 @@ export async function deploymentDeps(dep: Deployment, kinds: KindLookup): Promis
   const exec: Executor = async (host, command, o) => (await dep.exec([host], command, o))[0]!;
   const lockHost = [...dep.inventory.hosts.keys()][0];
   return {
-    inv: dep.inventory, exec, kinds, nodes: (e) => dep.nodes(e),
+    inv: dep.inventory,
+    exec,
+    kinds,
+    nodes: (e) => dep.nodes(e),
     ...(lockHost ? { locker: new FleetLock(dep.pool.get(lockHost), dep.name) } : {}),
   };
 }
 
 /** Live output: JSON lines, or text whose retry hint repeats the run's own operation. */
 export function listener(flags: OutputFlags, salvo: string[]): (e: RolloutEvent) => void {
-  if (flags.json) return (e) => process.stdout.write(`${JSON.stringify(e)}\n`);
-  const render: RenderOptions = { verbose: flags.verbose ?? false, retry: [], resume: [...salvo, 'resume'] };
+  if (flags.json) {
+    return (e) => process.stdout.write(`${JSON.stringify(e)}\n`);
+  }
+  const render: RenderOptions = {
+    verbose: flags.verbose ?? false,
+    retry: [],
+    resume: [...salvo, 'resume'],
+  };
   return (e) => {
-    if (e.kind === 'plan') render.retry = retryArgv(salvo, e.request);
+    if (e.kind === 'plan') {
+      render.retry = retryArgv(salvo, e.request);
+    }
     process.stdout.write(renderRolloutEvent(e, render));
   };
 }
 
 function retryArgv(salvo: string[], r: RolloutRequest): string[] {
-  return [...salvo, r.op, r.target, '-H', '{hosts}', ...(r.options.version ? ['--version', r.options.version] : [])];
+  return [
+    ...salvo,
+    r.op,
+    r.target,
+    '-H',
+    '{hosts}',
+    ...(r.options.version ? ['--version', r.options.version] : []),
+  ];
 }
 
 /** Interrupted beats unreachable beats failed, as for `exec`. */
 export function exitCodeOfRollout(r: RolloutResult): number {
-  if (r.state === 'interrupted') return EXIT.aborted;
-  if (r.failed.some((f) => f.unreachable)) return EXIT.unreachable;
+  if (r.state === 'interrupted') {
+    return EXIT.aborted;
+  }
+  if (r.failed.some((f) => f.unreachable)) {
+    return EXIT.unreachable;
+  }
   return r.failed.length ? EXIT.failed : EXIT.ok;
 }
 
 type Go = (deps: RolloutDeps, opts: RolloutOptions) => Promise<RolloutResult>;
 
 /** Open, run under Ctrl-C handling, close. Sets process.exitCode. */
-export async function runWithDeployment(cmd: Command, kinds: KindLookup | undefined, opts: Omit<RolloutOptions, 'signal'>, go: Go): Promise<void> {
+export async function runWithDeployment(
+  cmd: Command,
+  kinds: KindLookup | undefined,
+  opts: Omit<RolloutOptions, 'signal'>,
+  go: Go,
+): Promise<void> {
   const dep = await openDeployment(cmd);
   let interrupted = false;
   try {
-    const deps = await deploymentDeps(dep, kinds ?? await defaultKinds());
+    const deps = await deploymentDeps(dep, kinds ?? (await defaultKinds()));
     const result = await withInterrupt((signal) => {
-      signal.addEventListener('abort', () => { interrupted = true; });
+      signal.addEventListener('abort', () => {
+        interrupted = true;
+      });
       return go(deps, { ...opts, signal });
     });
     process.exitCode = exitCodeOfRollout(result);
   } catch (err) {
     // Ctrl-C while waiting for the lock: interrupted, not "locked".
-    if (err instanceof LockedError && interrupted) { process.exitCode = EXIT.aborted; return; }
+    if (err instanceof LockedError && interrupted) {
+      process.exitCode = EXIT.aborted;
+      return;
+    }
     throw err;
   } finally {
     await dep.close();

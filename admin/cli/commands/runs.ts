@@ -9,30 +9,50 @@ import { listener, runWithDeployment, type OutputFlags } from './rollout-action.
 import { servicesFlag, servicesPath } from './services-path.js';
 
 export function registerRuns(program: Command, kinds?: KindLookup): void {
-  program.command('runs')
-    .description('list rollouts (journals under .salvo/runs next to the services file): state and progress')
+  program
+    .command('runs')
+    .description(
+      'list rollouts (journals under .salvo/runs next to the services file): state and progress',
+    )
     .option('--json', 'one JSON object per run')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
       const { listRuns } = await import('../../rollout/runs.js');
       // Only the journals are read: no need to load the services file or reach a host.
       const dir = dirname(resolve(servicesPath(cmd)));
-      const runs = listRuns(dir, (id, err) => process.stderr.write(`salvo: run ${id}: unreadable journal (${err instanceof Error ? err.message : String(err)})\n`));
-      process.stdout.write(flags.json ? runs.map((r) => `${JSON.stringify(r)}\n`).join('') : renderRuns(runs));
+      const runs = listRuns(dir, (id, err) =>
+        process.stderr.write(
+          `salvo: run ${id}: unreadable journal (${err instanceof Error ? err.message : String(err)})\n`,
+        ),
+      );
+      process.stdout.write(
+        flags.json ? runs.map((r) => `${JSON.stringify(r)}\n`).join('') : renderRuns(runs),
+      );
     });
 
-  program.command('resume')
+  program
+    .command('resume')
     .description('continue an interrupted rollout without redoing finished steps')
     .argument('<run>', 'a run id from `salvo runs` (a unique prefix will do), or `last`')
     .option('--wait-lock [duration]', 'if another run holds the lock, wait (this long, e.g. 10m)')
     .option('--json', 'one JSON event per line on stdout')
     .option('-v, --verbose', 'print each step as it starts, with its command')
-    .addHelpText('after', '\nA unit that was half done continues at its first unfinished step; a step that was running\n' +
-      'when the run stopped runs again. Quarantined units stay quarantined. Exit codes as for restart.')
-    .action(async (run: string, flags: OutputFlags & { waitLock?: string | true }, cmd: Command) => {
-      const again = ['salvo', ...servicesFlag(cmd)];
-      await runWithDeployment(cmd, kinds, { onEvent: listener(flags, again), waitLockMs: waitLockMs(flags.waitLock) }, async (deps, opts) => {
-        const { resumeRollout } = await import('../../rollout/rollout.js');
-        return resumeRollout(deps, run, opts);
-      });
-    });
+    .addHelpText(
+      'after',
+      '\nA unit that was half done continues at its first unfinished step; a step that was running\n' +
+        'when the run stopped runs again. Quarantined units stay quarantined. Exit codes as for restart.',
+    )
+    .action(
+      async (run: string, flags: OutputFlags & { waitLock?: string | true }, cmd: Command) => {
+        const again = ['salvo', ...servicesFlag(cmd)];
+        await runWithDeployment(
+          cmd,
+          kinds,
+          { onEvent: listener(flags, again), waitLockMs: waitLockMs(flags.waitLock) },
+          async (deps, opts) => {
+            const { resumeRollout } = await import('../../rollout/rollout.js');
+            return resumeRollout(deps, run, opts);
+          },
+        );
+      },
+    );
 }

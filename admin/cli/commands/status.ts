@@ -5,15 +5,22 @@ import { EXIT } from '../../fleet/outcome.js';
 import { wasInterrupted, withInterrupt } from '../interrupt.js';
 import { openDeployment } from './services-path.js';
 
-interface Flags { hosts?: string; json?: boolean }
+interface Flags {
+  hosts?: string;
+  json?: boolean;
+}
 
 export function registerStatus(program: Command): void {
-  program.command('status')
+  program
+    .command('status')
     .description('state of every unit: running / stopped / unhealthy, pid, uptime, version')
     .argument('[service]', 'a service of the services file (hub, cassandra, …), or all', 'all')
     .option('-H, --hosts <nodeset>', 'only units on these hosts')
     .option('--json', 'one JSON object per unit')
-    .addHelpText('after', '\nExit codes: 0 every unit running, 1 some unit stopped or unhealthy,\n2 usage/config error, 3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every unit running, 1 some unit stopped or unhealthy,\n2 usage/config error, 3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).',
+    )
     .action(async (service: string, flags: Flags, cmd: Command) => {
       const { selectUnits } = await import('../../services/index.js');
       const { probeUnits } = await import('../../services/observe.js');
@@ -22,8 +29,12 @@ export function registerStatus(program: Command): void {
       try {
         const hosts = flags.hosts === undefined ? undefined : dep.nodes(flags.hosts);
         const units = selectUnits(dep.inventory, service, hosts);
-        const statuses = await withInterrupt((signal) => probeUnits(dep, dep.inventory, units, { signal }));
-        process.stdout.write(flags.json ? statuses.map(statusJsonLine).join('') : renderStatus(statuses));
+        const statuses = await withInterrupt((signal) =>
+          probeUnits(dep, dep.inventory, units, { signal }),
+        );
+        process.stdout.write(
+          flags.json ? statuses.map(statusJsonLine).join('') : renderStatus(statuses),
+        );
         process.exitCode = wasInterrupted() ? EXIT.aborted : statusExitCode(statuses); // partial results, then 130/143
       } finally {
         await dep.close();

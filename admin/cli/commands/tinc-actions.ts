@@ -3,7 +3,12 @@ import type { Command } from 'commander';
 import { EXIT } from '../../fleet/outcome.js';
 import type { HostFailure, MeshMatrix, TincEvent } from '../../tinc/index.js';
 import { withInterrupt } from '../interrupt.js';
-import { renderLifecycle, renderStatus, renderTincEvent, renderTincResult } from '../render/tinc.js';
+import {
+  renderLifecycle,
+  renderStatus,
+  renderTincEvent,
+  renderTincResult,
+} from '../render/tinc.js';
 import { renderMatrix } from '../render/tinc-matrix.js';
 import { openDeployment } from './services-path.js';
 
@@ -23,42 +28,77 @@ export interface TincFlags {
 export async function runTinc(cmd: Command, flags: TincFlags): Promise<number> {
   const tinc = await import('../../tinc/index.js');
   const dep = await openDeployment(cmd);
-  const out = (text: string): void => { process.stdout.write(text); };
+  const out = (text: string): void => {
+    process.stdout.write(text);
+  };
   const json = (value: unknown): void => out(`${JSON.stringify(value, null, 2)}\n`);
   try {
     return await withInterrupt(async (signal) => {
       const base = {
-        signal, ...(flags.confDir !== undefined ? { confDir: flags.confDir } : {}),
+        signal,
+        ...(flags.confDir !== undefined ? { confDir: flags.confDir } : {}),
         onEvent: (e: TincEvent): void => {
-          if (flags.json) return;
+          if (flags.json) {
+            return;
+          }
           // The plan is what the operator asked to see (--dry-run); progress lines go to stderr.
           (e.kind === 'plan' ? process.stdout : process.stderr).write(renderTincEvent(e));
         },
       };
-      const change = { ...base, dryRun: flags.dryRun, verify: flags.verify,
-        ...pick(flags, 'hosts', 'waitMs', 'keyBits') };
+      const change = {
+        ...base,
+        dryRun: flags.dryRun,
+        verify: flags.verify,
+        ...pick(flags, 'hosts', 'waitMs', 'keyBits'),
+      };
       const aborted = (code: number): number => (signal.aborted ? EXIT.aborted : code);
       switch (flags.verb) {
-        case 'init': case 'add': case 'remove': {
-          const r = flags.verb === 'init' ? await tinc.tincInit(dep, change)
-            : flags.verb === 'add' ? await tinc.tincAdd(dep, flags.host!, change) : await tinc.tincRemove(dep, flags.host!, change);
-          if (flags.json) json(r); else out(renderTincResult(r));
+        case 'init':
+        case 'add':
+        case 'remove': {
+          const r =
+            flags.verb === 'init'
+              ? await tinc.tincInit(dep, change)
+              : flags.verb === 'add'
+                ? await tinc.tincAdd(dep, flags.host!, change)
+                : await tinc.tincRemove(dep, flags.host!, change);
+          if (flags.json) {
+            json(r);
+          } else {
+            out(renderTincResult(r));
+          }
           return aborted(exitCode(r.failures, r.matrix));
         }
         case 'verify': {
           const m = await tinc.tincVerify(dep, { ...base, ...pick(flags, 'waitMs') });
-          if (flags.json) json(m); else out(renderMatrix(m, { grid: flags.grid }));
+          if (flags.json) {
+            json(m);
+          } else {
+            out(renderMatrix(m, { grid: flags.grid }));
+          }
           return aborted(exitCode([], m));
         }
         case 'status': {
           const s = await tinc.tincStatus(dep, base);
-          if (flags.json) json(s); else out(renderStatus(s));
+          if (flags.json) {
+            json(s);
+          } else {
+            out(renderStatus(s));
+          }
           return aborted(s.failures.length ? EXIT.unreachable : s.ok ? EXIT.ok : EXIT.failed);
         }
-        case 'start': case 'stop': {
+        case 'start':
+        case 'stop': {
           const opts = { ...base, verify: flags.verify, ...pick(flags, 'hosts', 'waitMs') };
-          const r = flags.verb === 'start' ? await tinc.tincStart(dep, opts) : await tinc.tincStop(dep, opts);
-          if (flags.json) json(r); else out(renderLifecycle(r, flags.verb === 'start' ? 'started' : 'stopped'));
+          const r =
+            flags.verb === 'start'
+              ? await tinc.tincStart(dep, opts)
+              : await tinc.tincStop(dep, opts);
+          if (flags.json) {
+            json(r);
+          } else {
+            out(renderLifecycle(r, flags.verb === 'start' ? 'started' : 'stopped'));
+          }
           return aborted(exitCode(r.failures, r.matrix));
         }
       }
@@ -70,13 +110,24 @@ export async function runTinc(cmd: Command, flags: TincFlags): Promise<number> {
 
 /** Unreachable beats failed; a broken matrix is a failure (its unreachable rows: unreachable). */
 function exitCode(failures: readonly HostFailure[], matrix?: MeshMatrix): number {
-  if (failures.some((f) => f.unreachable) || (matrix?.unreachable.length ?? 0) > 0) return EXIT.unreachable;
-  if (failures.length > 0 || (matrix && !matrix.ok)) return EXIT.failed;
+  if (failures.some((f) => f.unreachable) || (matrix?.unreachable.length ?? 0) > 0) {
+    return EXIT.unreachable;
+  }
+  if (failures.length > 0 || (matrix && !matrix.ok)) {
+    return EXIT.failed;
+  }
   return EXIT.ok;
 }
 
-function pick<K extends keyof TincFlags>(flags: TincFlags, ...keys: K[]): Partial<Pick<TincFlags, K>> {
+function pick<K extends keyof TincFlags>(
+  flags: TincFlags,
+  ...keys: K[]
+): Partial<Pick<TincFlags, K>> {
   const out: Partial<Pick<TincFlags, K>> = {};
-  for (const k of keys) if (flags[k] !== undefined) out[k] = flags[k];
+  for (const k of keys) {
+    if (flags[k] !== undefined) {
+      out[k] = flags[k];
+    }
+  }
   return out;
 }

@@ -41,24 +41,50 @@ export function startLoad(url: string, rps: number, options: LoadOptions = {}): 
   const slowUrl = new URL(`/slow?ms=${slowMs}`, url).href;
   // Enough sockets that slow requests never queue in the agent (a queued request is not in flight).
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const r: LoadReport = { sent: 0, ok: 0, failed: 0, slow: 0, durationMs: 0, errors: [], servedBy: new Map() };
+  const r: LoadReport = {
+    sent: 0,
+    ok: 0,
+    failed: 0,
+    slow: 0,
+    durationMs: 0,
+    errors: [],
+    servedBy: new Map(),
+  };
   const inFlight = new Set<Promise<void>>();
   const started = Date.now();
-  const fail = (why: string): void => { r.failed++; if (r.errors.length < 10) r.errors.push(why); };
+  const fail = (why: string): void => {
+    r.failed++;
+    if (r.errors.length < 10) {
+      r.errors.push(why);
+    }
+  };
   const one = (): void => {
     r.sent++;
     const slow = Math.random() < slowShare;
-    if (slow) r.slow++;
+    if (slow) {
+      r.slow++;
+    }
     const p = new Promise<void>((resolve) => {
       const req = get(slow ? slowUrl : url, { agent, timeout: timeoutMs }, (res) => {
         let body = '';
         res.setEncoding('utf8');
-        res.on('data', (c: string) => { body += c; });
-        res.on('end', () => { record(r, res.statusCode ?? 0, body, fail); resolve(); });
-        res.on('error', (e) => { fail(`response: ${e.message}`); resolve(); });
+        res.on('data', (c: string) => {
+          body += c;
+        });
+        res.on('end', () => {
+          record(r, res.statusCode ?? 0, body, fail);
+          resolve();
+        });
+        res.on('error', (e) => {
+          fail(`response: ${e.message}`);
+          resolve();
+        });
       });
       req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)));
-      req.on('error', (e) => { fail(e.message); resolve(); });
+      req.on('error', (e) => {
+        fail(e.message);
+        resolve();
+      });
     });
     inFlight.add(p);
     void p.then(() => inFlight.delete(p));
@@ -66,7 +92,9 @@ export function startLoad(url: string, rps: number, options: LoadOptions = {}): 
   // Send on a fixed schedule (not "next when the last answered"), so a stall shows as failures.
   const timer = setInterval(() => {
     const due = Math.floor(((Date.now() - started) * rps) / 1000) - r.sent;
-    for (let i = 0; i < due; i++) one();
+    for (let i = 0; i < due; i++) {
+      one();
+    }
   }, TICK_MS);
   return {
     async stop() {
@@ -80,8 +108,12 @@ export function startLoad(url: string, rps: number, options: LoadOptions = {}): 
 }
 
 function record(r: LoadReport, status: number, body: string, fail: (why: string) => void): void {
-  if (status < 200 || status > 299) return fail(`HTTP ${status}: ${body.trim().slice(0, 80)}`);
+  if (status < 200 || status > 299) {
+    return fail(`HTTP ${status}: ${body.trim().slice(0, 80)}`);
+  }
   r.ok++;
   const id = /"id":"([^"]+)"/.exec(body)?.[1];
-  if (id) r.servedBy.set(id, (r.servedBy.get(id) ?? 0) + 1);
+  if (id) {
+    r.servedBy.set(id, (r.servedBy.get(id) ?? 0) + 1);
+  }
 }

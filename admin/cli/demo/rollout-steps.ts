@@ -4,7 +4,12 @@
 import type { DemoContext } from './steps.js';
 import { SLOW_MS, SLOW_SHARE, startLoad } from './load.js';
 
-type Salvo = (ctx: DemoContext, expectExit: number, why: string, ...args: string[]) => Promise<void>;
+type Salvo = (
+  ctx: DemoContext,
+  expectExit: number,
+  why: string,
+  ...args: string[]
+) => Promise<void>;
 type Step = (ctx: DemoContext) => Promise<void>;
 
 const RPS = 150;
@@ -17,21 +22,57 @@ async function rollingUnderLoad(ctx: DemoContext, salvo: Salvo): Promise<void> {
   ctx.say(`\n== (sending ${RPS} requests/s to ${haproxyUrl(ctx)} from this process, ${slow})`);
   const load = startLoad(haproxyUrl(ctx), RPS);
   await new Promise((r) => setTimeout(r, 1000));
-  await salvo(ctx, 0, 'zero-downtime restart: each hub drained in haproxy, restarted, gated healthy, re-enabled', 'restart', 'hub', '--rolling');
+  await salvo(
+    ctx,
+    0,
+    'zero-downtime restart: each hub drained in haproxy, restarted, gated healthy, re-enabled',
+    'restart',
+    'hub',
+    '--rolling',
+  );
   await new Promise((r) => setTimeout(r, 500));
   const r = await load.stop();
   const served = [...r.servedBy].map(([id, n]) => `${id} ${n}`).join(', ');
-  ctx.say(`\n== load: ${r.sent} requests (${r.slow} slow) in ${(r.durationMs / 1000).toFixed(1)} s, ${r.ok} ok, ${r.failed} failed (served by ${served})`);
+  ctx.say(
+    `\n== load: ${r.sent} requests (${r.slow} slow) in ${(r.durationMs / 1000).toFixed(1)} s, ${r.ok} ok, ${r.failed} failed (served by ${served})`,
+  );
   r.errors.forEach((e) => ctx.say(`   ${e}`));
-  if (r.failed > 0) { ctx.failures++; ctx.say('!! expected 0 failed requests'); }
+  if (r.failed > 0) {
+    ctx.failures++;
+    ctx.say('!! expected 0 failed requests');
+  }
 }
 
 export function rolloutSteps(salvo: Salvo): Step[] {
   return [
-    (ctx) => salvo(ctx, 0, 'start every service in services-file order, health-gated, placement-aware batches', 'start', 'all'),
+    (ctx) =>
+      salvo(
+        ctx,
+        0,
+        'start every service in services-file order, health-gated, placement-aware batches',
+        'start',
+        'all',
+      ),
     (ctx) => salvo(ctx, 0, 'status: service × host, pid, uptime, version', 'status'),
-    (ctx) => salvo(ctx, 0, 'the plan of a rolling hub restart, without touching anything', 'restart', 'hub', '--rolling', '--dry-run', '-H', 'cloud1'),
+    (ctx) =>
+      salvo(
+        ctx,
+        0,
+        'the plan of a rolling hub restart, without touching anything',
+        'restart',
+        'hub',
+        '--rolling',
+        '--dry-run',
+        '-H',
+        'cloud1',
+      ),
     (ctx) => rollingUnderLoad(ctx, salvo),
-    (ctx) => salvo(ctx, 0, 'every mutating run is journaled (resume an interrupted one with `salvo resume RUN`)', 'runs'),
+    (ctx) =>
+      salvo(
+        ctx,
+        0,
+        'every mutating run is journaled (resume an interrupted one with `salvo resume RUN`)',
+        'runs',
+      ),
   ];
 }

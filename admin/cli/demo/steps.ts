@@ -7,10 +7,19 @@ import type { Lab } from '../../lab/index.js';
 import { rolloutSteps } from './rollout-steps.js';
 import { tincSteps } from './tinc-steps.js';
 
-export interface DemoContext { lab: Lab; say: (text: string) => void; failures: number }
+export interface DemoContext {
+  lab: Lab;
+  say: (text: string) => void;
+  failures: number;
+}
 type Step = (ctx: DemoContext) => Promise<void>;
 
-async function salvo(ctx: DemoContext, expectExit: number, why: string, ...args: string[]): Promise<void> {
+async function salvo(
+  ctx: DemoContext,
+  expectExit: number,
+  why: string,
+  ...args: string[]
+): Promise<void> {
   ctx.say(`\n== ${why}`);
   ctx.say(`$ salvo ${args.map(quote).join(' ')}`);
   const argv = ['node', 'salvo', '-s', ctx.lab.servicesFile, ...args];
@@ -18,7 +27,10 @@ async function salvo(ctx: DemoContext, expectExit: number, why: string, ...args:
   const code = await main(argv);
   process.exitCode = undefined;
   ctx.say(`[exit ${code}]`);
-  if (code !== expectExit) { ctx.failures++; ctx.say(`!! expected exit ${expectExit}`); }
+  if (code !== expectExit) {
+    ctx.failures++;
+    ctx.say(`!! expected exit ${expectExit}`);
+  }
 }
 
 const all = (ctx: DemoContext): string => `cloud[1-${ctx.lab.hosts.length}]`;
@@ -26,7 +38,13 @@ const all = (ctx: DemoContext): string => `cloud[1-${ctx.lab.hosts.length}]`;
 /** Forget one host's key, as if it were new to us: Salvo must refuse it until trusted. */
 async function forgetHostKey(ctx: DemoContext, host: string): Promise<void> {
   const text = await readFile(ctx.lab.knownHostsFile, 'utf8');
-  await writeFile(ctx.lab.knownHostsFile, text.split('\n').filter((l) => !l.startsWith(`${host},`)).join('\n'));
+  await writeFile(
+    ctx.lab.knownHostsFile,
+    text
+      .split('\n')
+      .filter((l) => !l.startsWith(`${host},`))
+      .join('\n'),
+  );
   ctx.say(`\n== (removed ${host} from ${ctx.lab.knownHostsFile})`);
 }
 
@@ -39,23 +57,93 @@ function stopSshd(ctx: DemoContext, index: number): void {
 
 export const steps: Step[] = [
   (ctx) => salvo(ctx, 0, 'validate the services file the lab wrote', 'check'),
-  (ctx) => salvo(ctx, 0, 'node sets: fold and expand (ClusterShell syntax)', 'nodeset', '-f', `${all(ctx)}!cloud2`),
-  (ctx) => salvo(ctx, 0, 'same output on every host folds into one block', 'exec', all(ctx), '--', 'uname', '-s'),
-  (ctx) => salvo(ctx, 0, 'different outputs are listed per host', 'exec', all(ctx), '--', 'hostname'),
-  (ctx) => salvo(ctx, 1, 'a command that fails on one host: the summary names it and gives the retry set',
-    'exec', all(ctx), '--', 'test "$(hostname)" != cloud3 || { echo "disk full" >&2; exit 3; }'),
-  (ctx) => salvo(ctx, 1, 'a per-host deadline kills the remote process group',
-    'exec', '--timeout', '1s', `cloud[1-2]`, '--', 'sleep 60'),
-  (ctx) => salvo(ctx, 0, 'machine-readable results: one JSON object per host', 'exec', '--json', `cloud[1-2]`, '--', 'echo hi'),
+  (ctx) =>
+    salvo(
+      ctx,
+      0,
+      'node sets: fold and expand (ClusterShell syntax)',
+      'nodeset',
+      '-f',
+      `${all(ctx)}!cloud2`,
+    ),
+  (ctx) =>
+    salvo(
+      ctx,
+      0,
+      'same output on every host folds into one block',
+      'exec',
+      all(ctx),
+      '--',
+      'uname',
+      '-s',
+    ),
+  (ctx) =>
+    salvo(ctx, 0, 'different outputs are listed per host', 'exec', all(ctx), '--', 'hostname'),
+  (ctx) =>
+    salvo(
+      ctx,
+      1,
+      'a command that fails on one host: the summary names it and gives the retry set',
+      'exec',
+      all(ctx),
+      '--',
+      'test "$(hostname)" != cloud3 || { echo "disk full" >&2; exit 3; }',
+    ),
+  (ctx) =>
+    salvo(
+      ctx,
+      1,
+      'a per-host deadline kills the remote process group',
+      'exec',
+      '--timeout',
+      '1s',
+      `cloud[1-2]`,
+      '--',
+      'sleep 60',
+    ),
+  (ctx) =>
+    salvo(
+      ctx,
+      0,
+      'machine-readable results: one JSON object per host',
+      'exec',
+      '--json',
+      `cloud[1-2]`,
+      '--',
+      'echo hi',
+    ),
   async (ctx) => {
     await forgetHostKey(ctx, 'cloud2');
-    await salvo(ctx, 3, 'an unknown host key is refused (never accept-any)', 'exec', 'cloud[1-2]', '--', 'true');
-    await salvo(ctx, 0, 'trust it on purpose: the fingerprint is printed and recorded', 'hosts', 'trust', 'cloud2');
+    await salvo(
+      ctx,
+      3,
+      'an unknown host key is refused (never accept-any)',
+      'exec',
+      'cloud[1-2]',
+      '--',
+      'true',
+    );
+    await salvo(
+      ctx,
+      0,
+      'trust it on purpose: the fingerprint is printed and recorded',
+      'hosts',
+      'trust',
+      'cloud2',
+    );
     await salvo(ctx, 0, 'now it answers', 'exec', 'cloud[1-2]', '--', 'true');
   },
   async (ctx) => {
     stopSshd(ctx, ctx.lab.hosts.length - 1);
-    await salvo(ctx, 3, 'a host that is down is reported unreachable; the others still run', 'exec', all(ctx), '--', 'uptime -p || uptime');
+    await salvo(
+      ctx,
+      3,
+      'a host that is down is reported unreachable; the others still run',
+      'exec',
+      all(ctx),
+      '--',
+      'uptime -p || uptime',
+    );
   },
   ...rolloutSteps(salvo),
   ...tincSteps(salvo),

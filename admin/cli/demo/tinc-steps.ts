@@ -14,7 +14,12 @@ function running(pid: number): boolean {
   }
 }
 
-type Salvo = (ctx: DemoContext, expectExit: number, why: string, ...args: string[]) => Promise<void>;
+type Salvo = (
+  ctx: DemoContext,
+  expectExit: number,
+  why: string,
+  ...args: string[]
+) => Promise<void>;
 type Step = (ctx: DemoContext) => Promise<void>;
 
 /**
@@ -25,13 +30,20 @@ async function meshServicesFile(ctx: DemoContext): Promise<string> {
   const file = join(ctx.lab.dir, 'services-tinc.yaml');
   const alive = ctx.lab.hosts.filter((h) => running(h.sshdPid));
   const hosts = alive.map((h) => `  ${h.name}: { address: "${h.address}", vpn: "10.1.${h.n}.1" }`);
-  await writeFile(file, [
-    'deployment: lab',
-    'ssh: { user: root, identity: ./id_ed25519, known_hosts: ./known_hosts, config: null }',
-    'hosts:', ...hosts,
-    'tinc: { netname: lab, connect_to: all }', '',
-  ].join('\n'));
-  ctx.say(`\n== (wrote ${file}: the ${alive.length} answering hosts, each with a vpn address, and a tinc section)`);
+  await writeFile(
+    file,
+    [
+      'deployment: lab',
+      'ssh: { user: root, identity: ./id_ed25519, known_hosts: ./known_hosts, config: null }',
+      'hosts:',
+      ...hosts,
+      'tinc: { netname: lab, connect_to: all }',
+      '',
+    ].join('\n'),
+  );
+  ctx.say(
+    `\n== (wrote ${file}: the ${alive.length} answering hosts, each with a vpn address, and a tinc section)`,
+  );
   return file;
 }
 
@@ -39,10 +51,33 @@ export function tincSteps(salvo: Salvo): Step[] {
   return [
     async (ctx) => {
       const s = ['-s', await meshServicesFile(ctx)];
-      await salvo(ctx, 0, 'tinc mesh: key pairs generated on each host (2048 bits in the lab), public host files collected, configs pushed, tincd started, all pairs pinged',
-        ...s, 'tinc', 'init', '--key-bits', '2048');
-      await salvo(ctx, 0, 'the all-pairs ping matrix over the VPN (one SSH command per host, pings in parallel)', ...s, 'tinc', 'verify', '--matrix');
-      await salvo(ctx, 0, 'run init again: nothing changed, so nothing is restarted', ...s, 'tinc', 'init');
+      await salvo(
+        ctx,
+        0,
+        'tinc mesh: key pairs generated on each host (2048 bits in the lab), public host files collected, configs pushed, tincd started, all pairs pinged',
+        ...s,
+        'tinc',
+        'init',
+        '--key-bits',
+        '2048',
+      );
+      await salvo(
+        ctx,
+        0,
+        'the all-pairs ping matrix over the VPN (one SSH command per host, pings in parallel)',
+        ...s,
+        'tinc',
+        'verify',
+        '--matrix',
+      );
+      await salvo(
+        ctx,
+        0,
+        'run init again: nothing changed, so nothing is restarted',
+        ...s,
+        'tinc',
+        'init',
+      );
       await salvo(ctx, 0, 'stop tincd everywhere through its pid file', ...s, 'tinc', 'stop');
     },
   ];

@@ -18,12 +18,18 @@ export function renderLoopbackLab(lab: LoopbackLab, ms: number): string {
 
 export function renderLoopbackStatus(s: LoopbackStatus): string {
   const up = s.hosts.filter((h) => h.sshdAlive).length;
-  const lines = [`loopback lab in ${s.dir}: ${up}/${s.hosts.length} hosts up, sshd as ${s.user} on 127.0.0.1`];
-  if (s.phase !== 'up') lines.push(`  still ${s.phase} (lab up did not finish)`);
+  const lines = [
+    `loopback lab in ${s.dir}: ${up}/${s.hosts.length} hosts up, sshd as ${s.user} on 127.0.0.1`,
+  ];
+  if (s.phase !== 'up') {
+    lines.push(`  still ${s.phase} (lab up did not finish)`);
+  }
   for (const h of s.hosts.filter((x) => !x.sshdAlive)) {
     lines.push(`  ${h.name}: sshd down (port ${h.port}${h.sshdPid ? `, pid ${h.sshdPid}` : ''})`);
   }
-  for (const p of s.recorded) lines.push(`  process ${p.name} pid ${p.pid} ${p.alive ? 'running' : 'gone'}`);
+  for (const p of s.recorded) {
+    lines.push(`  process ${p.name} pid ${p.pid} ${p.alive ? 'running' : 'gone'}`);
+  }
   lines.push(s.healthy ? 'healthy' : 'NOT healthy');
   return `${lines.join('\n')}\n`;
 }

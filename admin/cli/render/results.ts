@@ -8,11 +8,13 @@ import type { CommandResult } from '../../transport/types.js';
 const RULE = '-'.repeat(15);
 
 export function renderFolded(results: CommandResult[]): string {
-  return groupOutputs(results).map((g) => {
-    const head = `${RULE}\n${g.nodeset} (${g.hosts.length}) ${g.status}\n${RULE}\n`;
-    const err = g.stderr ? indentStderr(g.stderr) : '';
-    return head + withNewline(g.stdout) + err;
-  }).join('');
+  return groupOutputs(results)
+    .map((g) => {
+      const head = `${RULE}\n${g.nodeset} (${g.hosts.length}) ${g.status}\n${RULE}\n`;
+      const err = g.stderr ? indentStderr(g.stderr) : '';
+      return head + withNewline(g.stdout) + err;
+    })
+    .join('');
 }
 
 function withNewline(s: string): string {
@@ -20,7 +22,11 @@ function withNewline(s: string): string {
 }
 
 function indentStderr(s: string): string {
-  return withNewline(s).split('\n').slice(0, -1).map((l) => `stderr: ${l}\n`).join('');
+  return withNewline(s)
+    .split('\n')
+    .slice(0, -1)
+    .map((l) => `stderr: ${l}\n`)
+    .join('');
 }
 
 export interface SummaryOptions {
@@ -45,7 +51,13 @@ export function renderSummary(results: CommandResult[], opts: SummaryOptions = {
 
 export function jsonLine(r: CommandResult): string {
   return `${JSON.stringify({
-    host: r.host, ok: r.ok, exitCode: r.exitCode, signal: r.signal, durationMs: r.durationMs,
-    failure: r.failure ?? null, stdout: r.stdout, stderr: r.stderr,
+    host: r.host,
+    ok: r.ok,
+    exitCode: r.exitCode,
+    signal: r.signal,
+    durationMs: r.durationMs,
+    failure: r.failure ?? null,
+    stdout: r.stdout,
+    stderr: r.stderr,
   })}\n`;
 }

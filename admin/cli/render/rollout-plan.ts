@@ -4,16 +4,22 @@ import { describeBatch, describeSize } from '../../rollout/size.js';
 import type { BatchView, PlanView, StepView } from '../../rollout/plan-view.js';
 import type { GateSpec, RolloutRequest } from '../../rollout/types.js';
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : /(s|ch)$/.test(word) ? 'es' : 's'}`;
+const plural = (n: number, word: string): string =>
+  `${n} ${word}${n === 1 ? '' : /(s|ch)$/.test(word) ? 'es' : 's'}`;
 const seconds = (ms: number): string => `${+(ms / 1000).toFixed(1)}s`;
 
 /** `restart hub on cloud[1-2]: 4 units in 4 batches (serial), health gates on, failure budget 0` */
 export function planHeadline(req: RolloutRequest, plan: PlanView): string {
   const what = `${req.op} ${req.target}${req.hosts ? ` on ${req.hosts}` : ''}${req.options.version ? ` to version ${req.options.version}` : ''}`;
   const mode = `${describeBatch(req.batch)}${req.rolling ? ', rolling' : ''}${req.ignorePlacement ? ', placement ignored' : ''}`;
-  const budget = req.budget.kind === 'percent' ? `${describeSize(req.budget)} = ${plan.budget}` : String(plan.budget);
-  return `${what}: ${plural(plan.units, 'unit')} in ${plural(plan.batches.length, 'batch')} (${mode}), ` +
-    `health gates ${req.wait ? 'on' : 'off'}, failure budget ${budget}`;
+  const budget =
+    req.budget.kind === 'percent'
+      ? `${describeSize(req.budget)} = ${plan.budget}`
+      : String(plan.budget);
+  return (
+    `${what}: ${plural(plan.units, 'unit')} in ${plural(plan.batches.length, 'batch')} (${mode}), ` +
+    `health gates ${req.wait ? 'on' : 'off'}, failure budget ${budget}`
+  );
 }
 
 export function describeGate(g: GateSpec): string {
@@ -30,7 +36,9 @@ function stepLine(s: StepView, i: number, unitHost: string, full: boolean): stri
 
 function batchLines(b: BatchView, total: number, full: boolean): string[] {
   const head = `batch ${b.index + 1}/${total}: ${b.op} ${b.service} — ${b.units.map((u) => u.id).join(', ')}`;
-  const split = b.splitBy?.length ? [`    (placement: ${b.splitBy.slice(0, 3).join('; ')}${b.splitBy.length > 3 ? ' …' : ''})`] : [];
+  const split = b.splitBy?.length
+    ? [`    (placement: ${b.splitBy.slice(0, 3).join('; ')}${b.splitBy.length > 3 ? ' …' : ''})`]
+    : [];
   const units = b.units.flatMap((u) => [
     `    ${u.id}`,
     ...u.steps.map((s, i) => stepLine(s, i, u.host, full)),

@@ -19,37 +19,59 @@ type Of<K extends RolloutEvent['kind']> = Extract<RolloutEvent, { kind: K }>;
 type Formatters = { [K in RolloutEvent['kind']]: (e: Of<K>, o: RenderOptions) => string };
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
-const indent = (text: string, prefix = '      | '): string => text ? `${text.split('\n').map((l) => prefix + l).join('\n')}\n` : '';
-const list = (ids: string[], max = 8): string => ids.length > max ? `${ids.slice(0, max).join(', ')} … (${ids.length})` : ids.join(', ');
+const indent = (text: string, prefix = '      | '): string =>
+  text
+    ? `${text
+        .split('\n')
+        .map((l) => prefix + l)
+        .join('\n')}\n`
+    : '';
+const list = (ids: string[], max = 8): string =>
+  ids.length > max ? `${ids.slice(0, max).join(', ')} … (${ids.length})` : ids.join(', ');
 
 const FORMAT: Formatters = {
-  'plan': (e) => `${e.runId ? `run ${e.runId}\n` : ''}plan: ${planHeadline(e.request, e.plan)}\n` +
+  plan: (e) =>
+    `${e.runId ? `run ${e.runId}\n` : ''}plan: ${planHeadline(e.request, e.plan)}\n` +
     e.plan.skipped.map((s) => `skipped: ${s.service} — ${s.reason}\n`).join(''),
-  'lock-wait': (e) => `waiting for the deployment lock (${e.lockHost}): ${e.holder ? describeHolder(e.holder) : 'holder unknown'}\n`,
-  'lock-acquired': (e, o) => o.verbose ? `lock: ${e.lockHost}\n` : '',
+  'lock-wait': (e) =>
+    `waiting for the deployment lock (${e.lockHost}): ${e.holder ? describeHolder(e.holder) : 'holder unknown'}\n`,
+  'lock-acquired': (e, o) => (o.verbose ? `lock: ${e.lockHost}\n` : ''),
   'lock-lost': (e) => `!! lost the deployment lock (${e.reason}): no further batch will start\n`,
-  'resume': (e) => `resuming ${e.runId}: ${e.done.length} unit(s) already done` +
+  resume: (e) =>
+    `resuming ${e.runId}: ${e.done.length} unit(s) already done` +
     `${e.failed.length ? `, ${e.failed.length} quarantined (${list(e.failed)})` : ''}` +
     `${e.partial.map((p) => `; ${p.unit} continues at step ${p.fromStep + 1}`).join('')}\n`,
   'batch-start': (e) => `\n[${e.index + 1}/${e.total}] ${e.op} ${e.service}: ${list(e.units)}\n`,
-  'step-start': (e, o) => o.verbose ? `  ${e.unit}  ${e.step + 1}/${e.steps} ${e.name}${e.host === hostOf(e.unit) ? '' : ` [on ${e.host}]`}: ${e.command}\n` : '',
+  'step-start': (e, o) =>
+    o.verbose
+      ? `  ${e.unit}  ${e.step + 1}/${e.steps} ${e.name}${e.host === hostOf(e.unit) ? '' : ` [on ${e.host}]`}: ${e.command}\n`
+      : '',
   'step-end': (e) => {
     const where = e.host === hostOf(e.unit) ? '' : ` [on ${e.host}]`;
-    if (e.ok) return `  ${e.unit}  ${e.name}${where}: ok (${secs(e.durationMs)})\n`;
-    const why = !e.failure || e.failure.kind === 'nonzero' ? `exit ${e.exitCode}` : `${e.failure.kind}: ${e.failure.message}`;
+    if (e.ok) {
+      return `  ${e.unit}  ${e.name}${where}: ok (${secs(e.durationMs)})\n`;
+    }
+    const why =
+      !e.failure || e.failure.kind === 'nonzero'
+        ? `exit ${e.exitCode}`
+        : `${e.failure.kind}: ${e.failure.message}`;
     return `  ${e.unit}  ${e.name}${where}: FAILED (${why}, ${secs(e.durationMs)})\n${indent(e.output)}`;
   },
   'gate-pass': (e) => {
     const h = e.health;
-    const facts = [h.pid ? `pid ${h.pid}` : '', h.version ? `version ${h.version}` : ''].filter(Boolean).join(', ');
+    const facts = [h.pid ? `pid ${h.pid}` : '', h.version ? `version ${h.version}` : '']
+      .filter(Boolean)
+      .join(', ');
     return `  ${e.unit}  gate: ${h.state} ${e.passes}× in a row (${secs(e.durationMs)})${facts ? `, ${facts}` : ''}\n`;
   },
   'gate-fail': (e) => `  ${e.unit}  gate: FAILED after ${secs(e.durationMs)}: ${e.reason}\n`,
   'unit-done': () => '',
-  'quarantined': (e) => `  ✗ ${e.failure.unit} quarantined (${e.failures} failed, budget ${e.budget}): ${e.failure.reason}\n` +
+  quarantined: (e) =>
+    `  ✗ ${e.failure.unit} quarantined (${e.failures} failed, budget ${e.budget}): ${e.failure.reason}\n` +
     (e.failure.logTail ? `    last lines of its log:\n${indent(e.failure.logTail)}` : ''),
-  'budget-exceeded': (e) => `\n!! failure budget exceeded: ${e.failures} failed, budget ${e.budget}; stopping — not started: ${list(e.notStarted) || 'none'}\n`,
-  'done': (e, o) => renderOutcome(e.result, e.durationMs, o),
+  'budget-exceeded': (e) =>
+    `\n!! failure budget exceeded: ${e.failures} failed, budget ${e.budget}; stopping — not started: ${list(e.notStarted) || 'none'}\n`,
+  done: (e, o) => renderOutcome(e.result, e.durationMs, o),
 };
 
 const hostOf = (unit: string): string => unit.slice(unit.indexOf('@') + 1);
@@ -62,9 +84,18 @@ export function renderRolloutEvent(e: RolloutEvent, o: RenderOptions): string {
 export function renderOutcome(r: RolloutResult, durationMs: number, o: RenderOptions): string {
   const counts = `${r.done.length} done, ${r.failed.length} failed${r.notStarted.length ? `, ${r.notStarted.length} not finished` : ''}`;
   let out = `\n${'-'.repeat(15)}\n${r.state}: ${counts} in ${secs(durationMs)}${r.runId ? ` — run ${r.runId}` : ''}\n`;
-  for (const f of r.failed) out += `failed: ${f.unit}${f.unreachable ? ' (unreachable)' : ''} — ${f.reason}\n`;
+  for (const f of r.failed) {
+    out += `failed: ${f.unit}${f.unreachable ? ' (unreachable)' : ''} — ${f.reason}\n`;
+  }
   const hosts = [...new Set(r.failed.map((f) => f.host))];
-  if (hosts.length) out += `retry: ${o.retry.map((a) => (a === '{hosts}' ? foldNodeSet(hosts) : a)).map(quote).join(' ')}\n`;
-  if (r.state === 'interrupted' && r.runId) out += `resume: ${[...o.resume, r.runId].map(quote).join(' ')}\n`;
+  if (hosts.length) {
+    out += `retry: ${o.retry
+      .map((a) => (a === '{hosts}' ? foldNodeSet(hosts) : a))
+      .map(quote)
+      .join(' ')}\n`;
+  }
+  if (r.state === 'interrupted' && r.runId) {
+    out += `resume: ${[...o.resume, r.runId].map(quote).join(' ')}\n`;
+  }
   return out;
 }

@@ -6,15 +6,28 @@ const HEAD = ['RUN', 'OPERATION', 'STARTED', 'STATE', 'PROGRESS', 'BY'];
 function row(r: RunSummary): string[] {
   const what = `${r.op} ${r.target}${r.hosts ? ` -H ${r.hosts}` : ''}`;
   const progress = `${r.unitsFinished}/${r.units} units${r.failed ? `, ${r.failed} failed` : ''}`;
-  return [r.runId, what, r.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), r.state, progress, r.by];
+  return [
+    r.runId,
+    what,
+    r.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+    r.state,
+    progress,
+    r.by,
+  ];
 }
 
 export function renderRuns(runs: RunSummary[]): string {
-  if (!runs.length) return 'no runs yet (every start/stop/restart/upgrade writes one)\n';
+  if (!runs.length) {
+    return 'no runs yet (every start/stop/restart/upgrade writes one)\n';
+  }
   const rows = [HEAD, ...runs.map(row)];
   const widths = HEAD.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
+  const lines = rows.map((r) =>
+    r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '),
+  );
   const resumable = runs.filter((r) => r.state === 'interrupted');
-  const hint = resumable.length ? `\nresume the last interrupted run: salvo resume ${resumable.at(-1)!.runId}\n` : '';
+  const hint = resumable.length
+    ? `\nresume the last interrupted run: salvo resume ${resumable.at(-1)!.runId}\n`
+    : '';
   return `${lines.join('\n')}\n${hint}`;
 }

@@ -11,73 +11,134 @@ export type RowState = 'running' | 'stopped' | 'unhealthy' | 'unreachable';
 export const rowState = (s: UnitStatus): RowState => s.health?.state ?? 'unreachable';
 
 export function formatUptime(sec: number | undefined): string {
-  if (sec === undefined) return '-';
-  if (sec < 60) return `${sec}s`;
-  if (sec < 3600) return `${Math.floor(sec / 60)}m`;
-  if (sec < 86400) return `${Math.floor(sec / 3600)}h${Math.floor((sec % 3600) / 60)}m`;
+  if (sec === undefined) {
+    return '-';
+  }
+  if (sec < 60) {
+    return `${sec}s`;
+  }
+  if (sec < 3600) {
+    return `${Math.floor(sec / 60)}m`;
+  }
+  if (sec < 86400) {
+    return `${Math.floor(sec / 3600)}h${Math.floor((sec % 3600) / 60)}m`;
+  }
   return `${Math.floor(sec / 86400)}d${Math.floor((sec % 86400) / 3600)}h`;
 }
 
-interface Row { service: string; state: RowState; version: string; detail: string; units: UnitStatus[] }
+interface Row {
+  service: string;
+  state: RowState;
+  version: string;
+  detail: string;
+  units: UnitStatus[];
+}
 
 function groupRows(statuses: UnitStatus[]): Row[] {
   const rows = new Map<string, Row>();
   for (const s of statuses) {
-    const r = { service: s.unit.service, state: rowState(s), version: s.health?.version ?? '-', detail: s.health?.detail ?? s.error ?? '' };
+    const r = {
+      service: s.unit.service,
+      state: rowState(s),
+      version: s.health?.version ?? '-',
+      detail: s.health?.detail ?? s.error ?? '',
+    };
     const key = JSON.stringify([r.service, r.state, r.version, r.detail]);
     const row = rows.get(key);
-    if (row) row.units.push(s); else rows.set(key, { ...r, units: [s] });
+    if (row) {
+      row.units.push(s);
+    } else {
+      rows.set(key, { ...r, units: [s] });
+    }
   }
   return [...rows.values()];
 }
 
 /** `cloud[1-2]`, or `#0-1 cloud[1-2]` / `#0 cloud[1-2], #1 cloud2` for multi-instance services. */
 export function foldUnits(units: UnitStatus[], multiInstance: boolean): string {
-  if (!multiInstance) return foldNodeSet(units.map((u) => u.unit.host));
-  return foldInstances('', units.map((u) => u.unit));
+  if (!multiInstance) {
+    return foldNodeSet(units.map((u) => u.unit.host));
+  }
+  return foldInstances(
+    '',
+    units.map((u) => u.unit),
+  );
 }
 
 function uptimeOf(units: UnitStatus[]): string {
   const ups = units.map((u) => u.health?.uptimeSec).filter((u): u is number => u !== undefined);
-  if (ups.length === 0) return '-';
+  if (ups.length === 0) {
+    return '-';
+  }
   const [lo, hi] = [Math.min(...ups), Math.max(...ups)];
-  return formatUptime(lo) === formatUptime(hi) ? formatUptime(lo) : `${formatUptime(lo)}-${formatUptime(hi)}`;
+  return formatUptime(lo) === formatUptime(hi)
+    ? formatUptime(lo)
+    : `${formatUptime(lo)}-${formatUptime(hi)}`;
 }
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd() + '\n').join('');
+  return rows
+    .map(
+      (r) =>
+        `${r
+          .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!)))
+          .join('  ')
+          .trimEnd()}\n`,
+    )
+    .join('');
 }
 
 export function renderStatus(statuses: UnitStatus[], maxTails = 5): string {
-  if (statuses.length === 0) return 'no units: the services file runs nothing there\n';
+  if (statuses.length === 0) {
+    return 'no units: the services file runs nothing there\n';
+  }
   const multi = new Set(statuses.filter((s) => s.unit.instance > 0).map((s) => s.unit.service));
   const body = groupRows(statuses).map((r) => [
-    r.service, r.state, `${foldUnits(r.units, multi.has(r.service))} (${r.units.length})`,
-    r.units.length === 1 ? String(r.units[0]!.health?.pid ?? '-') : '-', uptimeOf(r.units), r.version, r.detail,
+    r.service,
+    r.state,
+    `${foldUnits(r.units, multi.has(r.service))} (${r.units.length})`,
+    r.units.length === 1 ? String(r.units[0]!.health?.pid ?? '-') : '-',
+    uptimeOf(r.units),
+    r.version,
+    r.detail,
   ]);
   let out = table([['SERVICE', 'STATE', 'UNITS', 'PID', 'UPTIME', 'VERSION', 'DETAIL'], ...body]);
   const tails = statuses.filter((s) => s.health?.logTail);
   for (const s of tails.slice(0, maxTails)) {
     out += `\n${unitId(s.unit)} ${s.health!.state}: ${s.health!.detail ?? ''}\n`;
-    out += s.health!.logTail!.split('\n').map((l) => `  | ${l}\n`).join('');
+    out += s
+      .health!.logTail!.split('\n')
+      .map((l) => `  | ${l}\n`)
+      .join('');
   }
-  if (tails.length > maxTails) out += `\n…and ${tails.length - maxTails} more log tails (salvo status --json shows them all)\n`;
+  if (tails.length > maxTails) {
+    out += `\n…and ${tails.length - maxTails} more log tails (salvo status --json shows them all)\n`;
+  }
   return out;
 }
 
 export function statusJsonLine(s: UnitStatus): string {
   const h = s.health;
   return `${JSON.stringify({
-    unit: unitId(s.unit), service: s.unit.service, host: s.unit.host, instance: s.unit.instance, state: rowState(s),
-    pid: h?.pid ?? null, uptimeSec: h?.uptimeSec ?? null, version: h?.version ?? null,
-    detail: h?.detail ?? s.error ?? null, logTail: h?.logTail ?? null,
+    unit: unitId(s.unit),
+    service: s.unit.service,
+    host: s.unit.host,
+    instance: s.unit.instance,
+    state: rowState(s),
+    pid: h?.pid ?? null,
+    uptimeSec: h?.uptimeSec ?? null,
+    version: h?.version ?? null,
+    detail: h?.detail ?? s.error ?? null,
+    logTail: h?.logTail ?? null,
   })}\n`;
 }
 
 /** 0 all running, 1 something stopped or unhealthy, 3 some host could not be asked. */
 export function statusExitCode(statuses: UnitStatus[]): number {
   const states = new Set(statuses.map(rowState));
-  if (states.has('unreachable')) return 3;
+  if (states.has('unreachable')) {
+    return 3;
+  }
   return states.has('stopped') || states.has('unhealthy') ? 1 : 0;
 }

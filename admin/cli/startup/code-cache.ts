@@ -15,7 +15,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
-import { ownPrivateDir, readOwnFile, salvoCacheDir, writeOwnFile } from '../../cache/private-files.js';
+import {
+  ownPrivateDir,
+  readOwnFile,
+  salvoCacheDir,
+  writeOwnFile,
+} from '../../cache/private-files.js';
 
 export interface LoadedBundle<T> {
   /** The bundle's `module.exports`. */
@@ -46,7 +51,8 @@ export function loadBundle<T>(bundleFile: string, options: CodeCacheOptions): Lo
   const source = readFileSync(bundleFile, 'utf8');
   // Rebuilt while we read it: this run's code is not surely that build, so it feeds no cache.
   const codeId = buildOf(bundleFile) === before ? before : undefined;
-  const cacheFile = options.enabled === false || !codeId ? undefined : cacheFileFor(codeId, options);
+  const cacheFile =
+    options.enabled === false || !codeId ? undefined : cacheFileFor(codeId, options);
   const partialFile = cacheFile?.replace(/\.bin$/, '.partial.bin');
   const finalData = cacheFile ? readOwnFile(cacheFile) : undefined;
   const partialData = finalData || !partialFile ? undefined : readOwnFile(partialFile);
@@ -61,8 +67,15 @@ export function loadBundle<T>(bundleFile: string, options: CodeCacheOptions): Lo
   const cacheUsed = cachedData !== undefined && !script.cachedDataRejected;
   const module = { exports: {} as T };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
-  run.call(module.exports, module.exports, createRequire(bundleFile), module, bundleFile, dirname(bundleFile),
-    pathToFileURL(bundleFile).href);
+  run.call(
+    module.exports,
+    module.exports,
+    createRequire(bundleFile),
+    module,
+    bundleFile,
+    dirname(bundleFile),
+    pathToFileURL(bundleFile).href,
+  );
   let finished = false;
   const used: Held = !cacheUsed ? 'none' : finalData ? 'final' : 'partial';
   return {
@@ -71,10 +84,14 @@ export function loadBundle<T>(bundleFile: string, options: CodeCacheOptions): Lo
     cacheUsed,
     codeId,
     finish(exitCode: number): void {
-      if (finished || !cacheFile || !partialFile) return;
+      if (finished || !cacheFile || !partialFile) {
+        return;
+      }
       finished = true;
       const store = storeAfter(exitCode, used);
-      if (store && finalData && !cacheUsed) rmSync(cacheFile, { force: true }); // V8 rejected it
+      if (store && finalData && !cacheUsed) {
+        rmSync(cacheFile, { force: true }); // V8 rejected it
+      }
       if (store === 'final') {
         storeCache(cacheFile, script.createCachedData());
         rmSync(partialFile, { force: true });
@@ -96,8 +113,12 @@ type Held = 'none' | 'partial' | 'final';
  * nothing: those runs may have stopped before the code worth caching ran.
  */
 export function storeAfter(exitCode: number, held: Held): 'final' | 'partial' | undefined {
-  if (exitCode === 0) return held === 'final' ? undefined : 'final';
-  if (exitCode === 1 || exitCode === 3) return held === 'none' ? 'partial' : undefined;
+  if (exitCode === 0) {
+    return held === 'final' ? undefined : 'final';
+  }
+  if (exitCode === 1 || exitCode === 3) {
+    return held === 'none' ? 'partial' : undefined;
+  }
   return undefined;
 }
 
@@ -109,14 +130,18 @@ function buildOf(bundleFile: string): string {
 /** `<dir>/<name>@<node version>-<arch>-<codeId>.bin`; undefined if the dir is unsafe. */
 function cacheFileFor(codeId: string, options: CodeCacheOptions): string | undefined {
   const dir = options.dir ?? salvoCacheDir('v8');
-  if (!dir || !ownPrivateDir(dir)) return undefined;
+  if (!dir || !ownPrivateDir(dir)) {
+    return undefined;
+  }
   const name = /^[a-z][a-z0-9-]{0,31}$/.test(options.name) ? options.name : 'other';
   return join(dir, `${name}@${process.version}-${process.arch}-${codeId}.bin`);
 }
 
 /** Store the file, then drop this name's stale files. */
 function storeCache(file: string, data: Buffer): void {
-  if (writeOwnFile(file, data)) removeStale(file);
+  if (writeOwnFile(file, data)) {
+    removeStale(file);
+  }
 }
 
 /** Other files of the same command name: made for an older bundle or another node. */
@@ -126,7 +151,11 @@ function removeStale(file: string): void {
   const prefix = base.slice(0, base.indexOf('@') + 1); // names never hold '@'
   const current = base.replace(/(\.partial)?\.bin$/, '');
   for (const entry of readdirSync(dir)) {
-    if (entry.startsWith(prefix) && entry.endsWith('.bin') && entry.replace(/(\.partial)?\.bin$/, '') !== current) {
+    if (
+      entry.startsWith(prefix) &&
+      entry.endsWith('.bin') &&
+      entry.replace(/(\.partial)?\.bin$/, '') !== current
+    ) {
       rmSync(join(dir, entry), { force: true });
     }
   }

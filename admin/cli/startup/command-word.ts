@@ -5,9 +5,16 @@
 export function commandWord(argv: readonly string[]): string | undefined {
   for (let i = 2; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--') return undefined;
-    if (arg === '-s' || arg === '--services') { i++; continue; } // the one global option with a value
-    if (!arg.startsWith('-')) return arg;
+    if (arg === '--') {
+      return undefined;
+    }
+    if (arg === '-s' || arg === '--services') {
+      i++;
+      continue;
+    } // the one global option with a value
+    if (!arg.startsWith('-')) {
+      return arg;
+    }
   }
   return undefined;
 }
@@ -20,6 +27,8 @@ export function commandWord(argv: readonly string[]): string | undefined {
 export function codeCacheName(argv: readonly string[]): string {
   const end = argv.indexOf('--');
   const own = end === -1 ? argv.slice(2) : argv.slice(2, end);
-  if (own.includes('-h') || own.includes('--help')) return 'help';
+  if (own.includes('-h') || own.includes('--help')) {
+    return 'help';
+  }
   return commandWord(argv) ?? 'help';
 }

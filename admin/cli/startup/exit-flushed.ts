@@ -10,13 +10,18 @@ export function exitWhenFlushed(code: number): void {
   let pending = streams.length;
   const flushed = (): void => {
     pending -= 1;
-    if (pending === 0) process.exit(code);
+    if (pending === 0) {
+      process.exit(code);
+    }
   };
   for (const stream of streams) {
     // A reader that went away (`salvo … | head -1`) is an EPIPE here: nothing more can be
     // delivered, so that stream counts as done instead of crashing the process.
     stream.on('error', () => process.exit(code));
-    if (stream.destroyed || !stream.writable) flushed();
-    else stream.write('', flushed);
+    if (stream.destroyed || !stream.writable) {
+      flushed();
+    } else {
+      stream.write('', flushed);
+    }
   }
 }

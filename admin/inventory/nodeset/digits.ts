@@ -8,13 +8,18 @@ import { parseRanges } from './ranges.js';
 /** "1-3,5" + "0" → "10-30/10,50": each index gains the digits, so ranges step by ten. */
 export function appendDigits(inner: string, digits: string, offset: number): string {
   if (inner.includes('/')) {
-    throw new NodeSetProblem(`digits "${digits}" after a bracket with a step are not supported`, offset);
+    throw new NodeSetProblem(
+      `digits "${digits}" after a bracket with a step are not supported`,
+      offset,
+    );
   }
   const step = `/1${'0'.repeat(digits.length)}`;
   return inner
     .split(',')
     .map((item) => {
-      const bounds = item.split('-').map((bound) => (bound.trim() === '' ? bound : bound.trim() + digits));
+      const bounds = item
+        .split('-')
+        .map((bound) => (bound.trim() === '' ? bound : bound.trim() + digits));
       return bounds.join('-') + (bounds.length > 1 ? step : '');
     })
     .join(',');

@@ -15,29 +15,45 @@ interface Context {
 function applyOperator(result: Set<string>, operator: Operator, operand: Set<string>): Set<string> {
   switch (operator) {
     case ',':
-      for (const name of operand) result.add(name);
+      for (const name of operand) {
+        result.add(name);
+      }
       return result;
     case '!':
-      for (const name of operand) result.delete(name);
+      for (const name of operand) {
+        result.delete(name);
+      }
       return result;
     case '&':
       return new Set([...result].filter((name) => operand.has(name)));
     case '^':
-      for (const name of operand) if (!result.delete(name)) result.add(name);
+      for (const name of operand) {
+        if (!result.delete(name)) {
+          result.add(name);
+        }
+      }
       return result;
   }
 }
 
 function resolveGroup(group: string, offset: number, context: Context): Set<string> {
-  if (context.openGroups.includes(group)) throw new NodeSetProblem(`group @${group} includes itself`, offset);
+  if (context.openGroups.includes(group)) {
+    throw new NodeSetProblem(`group @${group} includes itself`, offset);
+  }
   const members = context.resolveGroup?.(group);
-  if (members === undefined) throw new NodeSetProblem(`unknown group @${group}`, offset);
+  if (members === undefined) {
+    throw new NodeSetProblem(`unknown group @${group}`, offset);
+  }
   const definition = members.filter((member) => member.trim() !== '').join(',');
-  if (definition === '') return new Set();
+  if (definition === '') {
+    return new Set();
+  }
   try {
     return evaluate(definition, { ...context, openGroups: [...context.openGroups, group] });
   } catch (error) {
-    if (!(error instanceof NodeSetProblem)) throw error;
+    if (!(error instanceof NodeSetProblem)) {
+      throw error;
+    }
     // Offsets inside the definition mean nothing to the caller: point at the "@" instead.
     throw new NodeSetProblem(`in group @${group} ("${definition}"): ${error.reason}`, offset);
   }
@@ -45,10 +61,14 @@ function resolveGroup(group: string, offset: number, context: Context): Set<stri
 
 /** "@web" or "@rack[1-2]" (several groups at once, as ClusterShell allows). */
 function resolveGroups(term: string, offset: number, context: Context): Set<string> {
-  if (term === '@') throw new NodeSetProblem('missing group name after "@"', offset);
+  if (term === '@') {
+    throw new NodeSetProblem('missing group name after "@"', offset);
+  }
   const members = new Set<string>();
   for (const group of expandPattern(term.slice(1), offset + 1)) {
-    for (const name of resolveGroup(group, offset, context)) members.add(name);
+    for (const name of resolveGroup(group, offset, context)) {
+      members.add(name);
+    }
   }
   return members;
 }
@@ -56,7 +76,9 @@ function resolveGroups(term: string, offset: number, context: Context): Set<stri
 function evaluate(expr: string, context: Context): Set<string> {
   let result = new Set<string>();
   for (const { operator, text, offset } of splitOperands(expr)) {
-    const names = text.startsWith('@') ? resolveGroups(text, offset, context) : new Set(expandPattern(text, offset));
+    const names = text.startsWith('@')
+      ? resolveGroups(text, offset, context)
+      : new Set(expandPattern(text, offset));
     result = applyOperator(result, operator, names);
   }
   return result;

@@ -20,11 +20,16 @@ const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1
 
 /** ClusterShell's key: bigger vectors first, then per axis bigger, lower first, lower last. */
 function compareVectors(a: Vector, b: Vector): number {
-  if (a.size !== b.size) return b.size - a.size;
+  if (a.size !== b.size) {
+    return b.size - a.size;
+  }
   for (let d = 0; d < a.axes.length; d++) {
     const [x, y] = [a.axes[d] as IndexSet, b.axes[d] as IndexSet];
-    const order = y.size - x.size || compareStrings(x.first, y.first) || compareStrings(x.last, y.last);
-    if (order !== 0) return order;
+    const order =
+      y.size - x.size || compareStrings(x.first, y.first) || compareStrings(x.last, y.last);
+    if (order !== 0) {
+      return order;
+    }
   }
   return 0;
 }
@@ -34,9 +39,15 @@ function differingAxis(a: Vector, b: Vector): number | undefined {
   let differing = -1;
   for (let d = 0; d < a.axes.length; d++) {
     const [x, y] = [a.axes[d] as IndexSet, b.axes[d] as IndexSet];
-    if (x.equals(y)) continue;
-    if (differing >= 0) return undefined;
-    if (!x.isDisjointFrom(y) && !x.contains(y) && !y.contains(x)) return undefined;
+    if (x.equals(y)) {
+      continue;
+    }
+    if (differing >= 0) {
+      return undefined;
+    }
+    if (!x.isDisjointFrom(y) && !x.contains(y) && !y.contains(x)) {
+      return undefined;
+    }
     differing = d;
   }
   return differing;
@@ -48,8 +59,12 @@ function differingAxis(a: Vector, b: Vector): number | undefined {
  */
 function tryMerge(a: Vector, b: Vector): Vector | undefined {
   const d = differingAxis(a, b);
-  if (d === undefined) return undefined;
-  if (d < 0) return a;
+  if (d === undefined) {
+    return undefined;
+  }
+  if (d < 0) {
+    return a;
+  }
   const [x, y] = [a.axes[d] as IndexSet, b.axes[d] as IndexSet];
   const axes = [...a.axes];
   axes[d] = x.isDisjointFrom(y) ? x.uniteDisjoint(y) : x.size > y.size ? x : y;
@@ -66,7 +81,9 @@ function mergeNeighbours(vectors: Vector[]): { vectors: Vector[]; changed: boole
   let current = vectors[0] as Vector;
   for (const next of vectors.slice(1)) {
     const merged = tryMerge(current, next);
-    if (merged === undefined) kept.push(current);
+    if (merged === undefined) {
+      kept.push(current);
+    }
     changed ||= merged !== undefined;
     current = merged ?? next;
   }
@@ -79,11 +96,17 @@ function mergeAllPairs(vectors: Vector[]): { vectors: Vector[]; changed: boolean
   const removed = new Array<boolean>(vectors.length).fill(false);
   let changed = false;
   for (let i = 0; i < vectors.length; i++) {
-    if (removed[i]) continue;
+    if (removed[i]) {
+      continue;
+    }
     for (let j = i + 1; j < vectors.length; j++) {
-      if (removed[j]) continue;
+      if (removed[j]) {
+        continue;
+      }
       const merged = tryMerge(vectors[i] as Vector, vectors[j] as Vector);
-      if (merged === undefined) continue;
+      if (merged === undefined) {
+        continue;
+      }
       [vectors[i], removed[j], changed] = [merged, true, true];
     }
   }
@@ -98,15 +121,20 @@ function mergeVectors(start: Vector[]): Vector[] {
     vectors.sort(compareVectors);
     const pass = full ? mergeAllPairs(vectors) : mergeNeighbours(vectors);
     vectors = pass.vectors;
-    if (pass.changed) continue;
-    if (full) return vectors;
+    if (pass.changed) {
+      continue;
+    }
+    if (full) {
+      return vectors;
+    }
     full = true;
   }
 }
 
 /** The per-axis indexes, if the points fill their cartesian product (then one vector says it all). */
 function productAxes(points: readonly string[][], dimensions: number): IndexVector | undefined {
-  const axisIndexes = (d: number): string[] => sortIndexes(points.map((point) => point[d] as string));
+  const axisIndexes = (d: number): string[] =>
+    sortIndexes(points.map((point) => point[d] as string));
   const axes = Array.from({ length: dimensions }, (_, d) => IndexSet.of(axisIndexes(d)));
   const size = axes.reduce((count, axis) => count * axis.size, 1);
   return size === points.length ? axes : undefined;
@@ -118,12 +146,16 @@ function productAxes(points: readonly string[][], dimensions: number): IndexVect
  */
 export function foldPoints(points: readonly string[][], dimensions: number): IndexVector[] {
   const product = productAxes(points, dimensions);
-  if (product !== undefined) return [product];
+  if (product !== undefined) {
+    return [product];
+  }
   // Sets never change once built, so equal one-index sets can be one object (less garbage).
   const shared = new Map<string, IndexSet>();
   const single = (index: string): IndexSet => {
     let set = shared.get(index);
-    if (set === undefined) shared.set(index, (set = IndexSet.of([index])));
+    if (set === undefined) {
+      shared.set(index, (set = IndexSet.of([index])));
+    }
     return set;
   };
   const singles = points.map((point) => makeVector(point.map(single)));

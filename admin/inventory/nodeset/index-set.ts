@@ -11,7 +11,10 @@ export class IndexSet {
   private flat: readonly string[] | undefined;
   private key: string | undefined;
 
-  private constructor(flat: readonly string[] | undefined, private readonly pieces: readonly IndexSet[] = []) {
+  private constructor(
+    flat: readonly string[] | undefined,
+    private readonly pieces: readonly IndexSet[] = [],
+  ) {
     this.flat = flat;
     const [head, tail] = flat === undefined ? [pieces[0], pieces[pieces.length - 1]] : [this, this];
     this.size = flat?.length ?? pieces.reduce((count, piece) => count + piece.size, 0);
@@ -35,8 +38,15 @@ export class IndexSet {
     const stack: IndexSet[] = [this];
     while (stack.length > 0) {
       const set = stack.pop() as IndexSet;
-      if (set.flat !== undefined) for (const index of set.flat) out.push(index);
-      else for (let i = set.pieces.length - 1; i >= 0; i--) stack.push(set.pieces[i] as IndexSet);
+      if (set.flat !== undefined) {
+        for (const index of set.flat) {
+          out.push(index);
+        }
+      } else {
+        for (let i = set.pieces.length - 1; i >= 0; i--) {
+          stack.push(set.pieces[i] as IndexSet);
+        }
+      }
     }
     return out;
   }
@@ -48,16 +58,25 @@ export class IndexSet {
     while (low <= high) {
       const middle = (low + high) >> 1;
       const order = compareIndexes(sorted[middle] as string, index);
-      if (order === 0) return true;
-      if (order < 0) low = middle + 1;
-      else high = middle - 1;
+      if (order === 0) {
+        return true;
+      }
+      if (order < 0) {
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
     }
     return false;
   }
 
   equals(other: IndexSet): boolean {
-    if (this === other) return true;
-    if (this.size !== other.size || this.first !== other.first || this.last !== other.last) return false;
+    if (this === other) {
+      return true;
+    }
+    if (this.size !== other.size || this.first !== other.first || this.last !== other.last) {
+      return false;
+    }
     this.key ??= this.sorted.join(',');
     other.key ??= other.sorted.join(',');
     return this.key === other.key;
@@ -68,7 +87,9 @@ export class IndexSet {
   }
 
   isDisjointFrom(other: IndexSet): boolean {
-    if (this.endsBefore(other) || other.endsBefore(this)) return true;
+    if (this.endsBefore(other) || other.endsBefore(this)) {
+      return true;
+    }
     const [small, large] = this.size <= other.size ? [this, other] : [other, this];
     return small.sorted.every((index) => !large.has(index));
   }
@@ -80,15 +101,22 @@ export class IndexSet {
 
   /** Union of two disjoint sets (the only kind folding unites). */
   uniteDisjoint(other: IndexSet): IndexSet {
-    if (this.endsBefore(other)) return new IndexSet(undefined, [this, other]);
-    if (other.endsBefore(this)) return new IndexSet(undefined, [other, this]);
+    if (this.endsBefore(other)) {
+      return new IndexSet(undefined, [this, other]);
+    }
+    if (other.endsBefore(this)) {
+      return new IndexSet(undefined, [other, this]);
+    }
     const [a, b] = [this.sorted, other.sorted];
     const merged: string[] = [];
     let [i, j] = [0, 0];
     while (i < a.length || j < b.length) {
       const [x, y] = [a[i], b[j]];
-      if (y === undefined || (x !== undefined && compareIndexes(x, y) < 0)) merged.push(a[i++] as string);
-      else merged.push(b[j++] as string);
+      if (y === undefined || (x !== undefined && compareIndexes(x, y) < 0)) {
+        merged.push(a[i++] as string);
+      } else {
+        merged.push(b[j++] as string);
+      }
     }
     return new IndexSet(merged);
   }

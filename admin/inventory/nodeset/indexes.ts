@@ -3,7 +3,9 @@
 
 /** ClusterShell order: shorter strings first, so "9" < "10" and "1" < "01" < "001". */
 export function compareIndexes(a: string, b: string): number {
-  if (a.length !== b.length) return a.length - b.length;
+  if (a.length !== b.length) {
+    return a.length - b.length;
+  }
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -18,7 +20,9 @@ export function sortIndexes(indexes: Iterable<string>): string[] {
 
 function isSuccessor(previous: string, next: string): boolean {
   // Number is exact up to 15 digits; longer indexes (serial numbers) take the slow path.
-  if (previous.length <= 15 && next.length <= 15) return Number(next) - Number(previous) === 1;
+  if (previous.length <= 15 && next.length <= 15) {
+    return Number(next) - Number(previous) === 1;
+  }
   return BigInt(next) - BigInt(previous) === 1n;
 }
 
@@ -56,10 +60,14 @@ export function indexRuns(sorted: readonly string[]): IndexRun[] {
     } else if (run.size >= 2) {
       reference = index;
     }
-    if (run !== undefined) runs.push(run);
+    if (run !== undefined) {
+      runs.push(run);
+    }
     run = { first: index, last: index, size: 1 };
   }
-  if (run !== undefined) runs.push(run);
+  if (run !== undefined) {
+    runs.push(run);
+  }
   return runs;
 }
 
@@ -70,5 +78,7 @@ export function formatRun(run: IndexRun, digitsBefore = ''): string {
 
 /** "1-3,5,07-09": the text that goes between brackets. */
 export function formatIndexes(sorted: readonly string[]): string {
-  return indexRuns(sorted).map((run) => formatRun(run)).join(',');
+  return indexRuns(sorted)
+    .map((run) => formatRun(run))
+    .join(',');
 }

@@ -32,9 +32,13 @@ function splitName(name: string): { texts: string[]; indexes: string[] } {
   const indexes: string[] = [];
   let textStart = 0;
   for (let i = 0; i < name.length; i++) {
-    if (!isDigit(name.charCodeAt(i))) continue;
+    if (!isDigit(name.charCodeAt(i))) {
+      continue;
+    }
     let end = i + 1;
-    while (end < name.length && isDigit(name.charCodeAt(end))) end++;
+    while (end < name.length && isDigit(name.charCodeAt(end))) {
+      end++;
+    }
     texts.push(name.slice(textStart, i));
     indexes.push(name.slice(i, end));
     textStart = end;
@@ -50,7 +54,9 @@ function collectPatterns(names: Iterable<string>): PatternPoints[] {
     const { texts, indexes } = splitName(name);
     const key = patternKey(texts);
     let pattern = patterns.get(key);
-    if (pattern === undefined) patterns.set(key, (pattern = { key, texts, points: [] }));
+    if (pattern === undefined) {
+      patterns.set(key, (pattern = { key, texts, points: [] }));
+    }
     pattern.points.push(indexes);
   }
   return [...patterns.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -58,8 +64,12 @@ function collectPatterns(names: Iterable<string>): PatternPoints[] {
 
 function foldPattern({ texts, points }: PatternPoints): PatternLayout {
   const dimensions = texts.length - 1;
-  if (dimensions === 0) return { texts, vectors: [[]] };
-  if (dimensions === 1) return { texts, vectors: [[IndexSet.of(sortIndexes(points.map((p) => p[0] as string)))]] };
+  if (dimensions === 0) {
+    return { texts, vectors: [[]] };
+  }
+  if (dimensions === 1) {
+    return { texts, vectors: [[IndexSet.of(sortIndexes(points.map((p) => p[0] as string)))]] };
+  }
   return { texts, vectors: foldPoints(points, dimensions) };
 }
 

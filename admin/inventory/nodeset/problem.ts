@@ -4,7 +4,11 @@ import { UsageError } from '../../errors.js';
 /** A node-set expression (or a name given to foldNodeSet) is malformed or cannot be resolved. */
 export class NodeSetError extends UsageError {
   override name = 'NodeSetError';
-  constructor(message: string, readonly expr: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly expr: string,
+    readonly offset: number,
+  ) {
     super(message);
   }
 }
@@ -15,7 +19,10 @@ export class NodeSetError extends UsageError {
  * NodeSetError that quotes the whole expression the caller gave.
  */
 export class NodeSetProblem extends Error {
-  constructor(readonly reason: string, readonly offset: number) {
+  constructor(
+    readonly reason: string,
+    readonly offset: number,
+  ) {
     super(reason);
   }
 }
@@ -29,7 +36,9 @@ export function reportProblemsIn<T>(expr: string, work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof NodeSetProblem) throw toNodeSetError(error, expr);
+    if (error instanceof NodeSetProblem) {
+      throw toNodeSetError(error, expr);
+    }
     throw error;
   }
 }

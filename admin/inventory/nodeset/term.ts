@@ -12,8 +12,12 @@ const TRAILING_DIGITS = /[0-9]*$/;
 
 function checkNameText(text: string, offset: number): void {
   const bad = /[\s*?]/.exec(text);
-  if (bad === null) return;
-  const what = /\s/.test(bad[0]) ? 'whitespace inside a node name' : `wildcard "${bad[0]}" is not supported`;
+  if (bad === null) {
+    return;
+  }
+  const what = /\s/.test(bad[0])
+    ? 'whitespace inside a node name'
+    : `wildcard "${bad[0]}" is not supported`;
   throw new NodeSetProblem(what, offset + bad.index);
 }
 
@@ -24,13 +28,21 @@ function splitChunks(term: string, offset: number): Chunk[] {
   while (start < term.length) {
     const open = term.indexOf('[', start);
     const textEnd = open < 0 ? term.length : open;
-    if (textEnd > start) chunks.push({ kind: 'text', text: term.slice(start, textEnd), offset: offset + start });
-    if (open < 0) break;
+    if (textEnd > start) {
+      chunks.push({ kind: 'text', text: term.slice(start, textEnd), offset: offset + start });
+    }
+    if (open < 0) {
+      break;
+    }
     const close = term.indexOf(']', open);
     chunks.push({ kind: 'brackets', inner: term.slice(open + 1, close), offset: offset + open });
     start = close + 1;
   }
-  for (const chunk of chunks) if (chunk.kind === 'text') checkNameText(chunk.text, chunk.offset);
+  for (const chunk of chunks) {
+    if (chunk.kind === 'text') {
+      checkNameText(chunk.text, chunk.offset);
+    }
+  }
   return chunks;
 }
 
@@ -39,11 +51,17 @@ function checkNeighbours(chunks: Chunk[]): void {
   chunks.forEach((chunk, i) => {
     const [before, after] = [chunks[i - 1], chunks[i + 1]];
     if (chunk.kind === 'brackets' && before?.kind === 'brackets') {
-      throw new NodeSetProblem('"[" right after "]": two ranges need something between them', chunk.offset);
+      throw new NodeSetProblem(
+        '"[" right after "]": two ranges need something between them',
+        chunk.offset,
+      );
     }
     const betweenBrackets = before?.kind === 'brackets' && after?.kind === 'brackets';
     if (chunk.kind === 'text' && betweenBrackets && /^[0-9]+$/.test(chunk.text)) {
-      throw new NodeSetProblem(`digits "${chunk.text}" between two brackets are ambiguous`, chunk.offset);
+      throw new NodeSetProblem(
+        `digits "${chunk.text}" between two brackets are ambiguous`,
+        chunk.offset,
+      );
     }
   });
 }
@@ -58,13 +76,21 @@ function digitsAround(chunks: Chunk[], i: number): { leading: string; trailing: 
 function bracketIndexes(chunks: Chunk[], i: number, inner: string, offset: number): string[] {
   const { leading, trailing } = digitsAround(chunks, i);
   let text = normalizeRangeText(inner, offset + 1);
-  if (leading === '' && trailing === '') return [...new Set(parseRanges(text, offset + 1))];
+  if (leading === '' && trailing === '') {
+    return [...new Set(parseRanges(text, offset + 1))];
+  }
   try {
-    if (trailing !== '') text = appendDigits(text, trailing, offset);
-    if (leading !== '') text = prependDigits(text, leading, offset);
+    if (trailing !== '') {
+      text = appendDigits(text, trailing, offset);
+    }
+    if (leading !== '') {
+      text = prependDigits(text, leading, offset);
+    }
     return [...new Set(parseRanges(text, offset))];
   } catch (error) {
-    if (!(error instanceof NodeSetProblem)) throw error;
+    if (!(error instanceof NodeSetProblem)) {
+      throw error;
+    }
     // The rewritten text is not what the user typed, so point at the bracket.
     throw new NodeSetProblem(`${error.reason} (digits next to a bracket join its range)`, offset);
   }
@@ -74,16 +100,24 @@ function bracketIndexes(chunks: Chunk[], i: number, inner: string, offset: numbe
 function textPart(chunks: Chunk[], i: number, text: string): string {
   const [before, after] = [chunks[i - 1], chunks[i + 1]];
   let kept = text;
-  if (before?.kind === 'brackets') kept = kept.replace(LEADING_DIGITS, '');
-  if (after?.kind === 'brackets') kept = kept.replace(TRAILING_DIGITS, '');
+  if (before?.kind === 'brackets') {
+    kept = kept.replace(LEADING_DIGITS, '');
+  }
+  if (after?.kind === 'brackets') {
+    kept = kept.replace(TRAILING_DIGITS, '');
+  }
   return kept;
 }
 
 function cartesianProduct(parts: string[][], offset: number): string[] {
   const total = parts.reduce((count, part) => count * part.length, 1);
-  if (total > MAX_NAMES) throw new NodeSetProblem(`expands to more than ${MAX_NAMES} names`, offset);
+  if (total > MAX_NAMES) {
+    throw new NodeSetProblem(`expands to more than ${MAX_NAMES} names`, offset);
+  }
   let names = [''];
-  for (const part of parts) names = names.flatMap((prefix) => part.map((piece) => prefix + piece));
+  for (const part of parts) {
+    names = names.flatMap((prefix) => part.map((piece) => prefix + piece));
+  }
   return names;
 }
 
@@ -92,7 +126,9 @@ export function expandPattern(term: string, offset: number): string[] {
   const chunks = splitChunks(term, offset);
   checkNeighbours(chunks);
   const parts = chunks.map((chunk, i) =>
-    chunk.kind === 'text' ? [textPart(chunks, i, chunk.text)] : bracketIndexes(chunks, i, chunk.inner, chunk.offset),
+    chunk.kind === 'text'
+      ? [textPart(chunks, i, chunk.text)]
+      : bracketIndexes(chunks, i, chunk.inner, chunk.offset),
   );
   return cartesianProduct(parts, offset);
 }

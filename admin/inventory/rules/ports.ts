@@ -24,8 +24,15 @@ export function portsAreUnique(draft: Draft, ctx: Ctx): void {
     numbers.forEach((port, i) => {
       const path = Array.isArray(value) ? ['ports', name, i] : ['ports', name];
       const seen = first.get(port);
-      if (seen) report(ctx, path, `port ${port} is already given to \`${seen.name}\` at ${where(ctx, ctx.locator.at(seen.path))}`);
-      else first.set(port, { name, path });
+      if (seen) {
+        report(
+          ctx,
+          path,
+          `port ${port} is already given to \`${seen.name}\` at ${where(ctx, ctx.locator.at(seen.path))}`,
+        );
+      } else {
+        first.set(port, { name, path });
+      }
     });
   }
 }
@@ -36,8 +43,13 @@ export function portsDoNotClashOnHosts(draft: Draft, ctx: Ctx): void {
     const byPort = new Map<number, Use>();
     for (const b of uses) {
       const a = byPort.get(b.port);
-      if (!a) { byPort.set(b.port, b); continue; }
-      if (a.blockName && b.blockName && a.blockName !== b.blockName) continue; // portsAreUnique said so
+      if (!a) {
+        byPort.set(b.port, b);
+        continue;
+      }
+      if (a.blockName && b.blockName && a.blockName !== b.blockName) {
+        continue; // portsAreUnique said so
+      }
       const key = `${b.port}|${a.label}|${b.label}`;
       const clash = clashes.get(key) ?? { hosts: [], a, b };
       clash.hosts.push(host);
@@ -47,32 +59,57 @@ export function portsDoNotClashOnHosts(draft: Draft, ctx: Ctx): void {
   for (const { hosts, a, b } of clashes.values()) {
     // Blame an instance past the first (its `instances`), else the later of the two.
     const [culprit, other] = a.offset > 0 && b.offset === 0 ? [a, b] : [b, a];
-    report(ctx, culprit.path, `port ${b.port} clashes on ${foldNodeSet(hosts)}: ${culprit.label} and ${other.label}`, culprit.part);
+    report(
+      ctx,
+      culprit.path,
+      `port ${b.port} clashes on ${foldNodeSet(hosts)}: ${culprit.label} and ${other.label}`,
+      culprit.part,
+    );
   }
 }
 
 function usesByHost(draft: Draft): Map<string, Use[]> {
   const out = new Map<string, Use[]>();
-  const add = (host: string, use: Use): void => { out.set(host, [...(out.get(host) ?? []), use]); };
+  const add = (host: string, use: Use): void => {
+    out.set(host, [...(out.get(host) ?? []), use]);
+  };
   // tinc first, so a clash with it points at the service.
   if (draft.tinc) {
     const fromBlock = typeof draft.ports?.tinc === 'number';
-    const use: Use = { port: draft.tinc.port, label: `tinc (${fromBlock ? 'ports.tinc' : 'its default port'})`, offset: 0,
-      blockName: fromBlock ? 'tinc' : null, path: fromBlock ? ['ports', 'tinc'] : ['tinc'], part: fromBlock ? 'value' : 'key' };
-    for (const h of draft.tinc.hosts) add(h, use);
+    const use: Use = {
+      port: draft.tinc.port,
+      label: `tinc (${fromBlock ? 'ports.tinc' : 'its default port'})`,
+      offset: 0,
+      blockName: fromBlock ? 'tinc' : null,
+      path: fromBlock ? ['ports', 'tinc'] : ['tinc'],
+      part: fromBlock ? 'value' : 'key',
+    };
+    for (const h of draft.tinc.hosts) {
+      add(h, use);
+    }
   }
   for (const spec of draft.services.values()) {
-    for (const use of serviceUses(spec.kind, spec.options, spec.ports)) for (const h of spec.hosts) add(h, use);
+    for (const use of serviceUses(spec.kind, spec.options, spec.ports)) {
+      for (const h of spec.hosts) {
+        add(h, use);
+      }
+    }
   }
   return out;
 }
 
-function serviceUses(kind: string, options: Record<string, unknown>, ports: Record<string, ServicePort>): Use[] {
+function serviceUses(
+  kind: string,
+  options: Record<string, unknown>,
+  ports: Record<string, ServicePort>,
+): Use[] {
   const instances = typeof options.instances === 'number' ? options.instances : 1;
   const uses: Use[] = [];
   for (const role of SERVICE_KINDS[kind]?.ports ?? []) {
     const resolved = ports[role.option];
-    if (!resolved) continue;
+    if (!resolved) {
+      continue;
+    }
     resolved.numbers.forEach((port, i) => {
       const offset = role.perInstance ? i : 0;
       const who = `${kind}${role.perInstance && instances > 1 ? ` instance ${i}` : ''} ${role.option}`;

@@ -10,7 +10,9 @@ import { portsAreUnique, portsDoNotClashOnHosts } from './ports.js';
 type Rule = (draft: Draft, ctx: Ctx) => void;
 
 export function checkRules(draft: Draft, ctx: Ctx): void {
-  for (const rule of RULES) rule(draft, ctx);
+  for (const rule of RULES) {
+    rule(draft, ctx);
+  }
 }
 
 /** Per hosts key, the hosts whose attribute breaks a rule: one issue per key, names folded. */
@@ -24,21 +26,34 @@ function byKey(draft: Draft, names: Iterable<string>): Map<string, string[]> {
 }
 
 const vmOnNamesHosts: Rule = (draft, ctx) => {
-  if (!draft.known.hostAttrs) return;
-  const bad = [...draft.hosts.values()].filter((h) => h.vmOn !== undefined && (h.vmOn === h.name || !draft.hosts.has(h.vmOn)));
-  for (const [key, vms] of byKey(draft, bad.map((h) => h.name))) {
+  if (!draft.known.hostAttrs) {
+    return;
+  }
+  const bad = [...draft.hosts.values()].filter(
+    (h) => h.vmOn !== undefined && (h.vmOn === h.name || !draft.hosts.has(h.vmOn)),
+  );
+  for (const [key, vms] of byKey(
+    draft,
+    bad.map((h) => h.name),
+  )) {
     const targets = [...new Set(vms.map((v) => draft.hosts.get(v)!.vmOn!))];
     const self = vms.some((v) => draft.hosts.get(v)!.vmOn === v);
-    const problem = self ? 'a host cannot run on itself' : `${nameHosts(targets)} not defined under hosts`;
+    const problem = self
+      ? 'a host cannot run on itself'
+      : `${nameHosts(targets)} not defined under hosts`;
     report(ctx, ['hosts', key, 'vm_on'], `${problem} (vm_on of ${foldNodeSet(vms)})`);
   }
 };
 
 const vmsArePlaced: Rule = (draft, ctx) => {
   const vm = draft.services.get('vm');
-  if (!vm || !draft.known.hostAttrs) return;
+  if (!vm || !draft.known.hostAttrs) {
+    return;
+  }
   const unplaced = vm.hosts.filter((h) => draft.hosts.get(h)?.vmOn === undefined);
-  if (unplaced.length === 0) return;
+  if (unplaced.length === 0) {
+    return;
+  }
   const has = unplaced.length === 1 ? 'has' : 'have';
   report(ctx, ['services', 'vm', 'hosts'], `${nameHosts(unplaced)} a VM but ${has} no vm_on`);
 };
@@ -48,58 +63,100 @@ const backendsAreServices: Rule = (draft, ctx) => {
   // A backend that is written but failed its own checks has been reported already.
   const others = draft.writtenServices.filter((k) => k !== 'haproxy');
   for (const backend of backends ?? []) {
-    if (others.includes(backend)) continue;
+    if (others.includes(backend)) {
+      continue;
+    }
     const hint = didYouMean(backend, others) || ` (services: ${others.join(', ') || 'none'})`;
-    report(ctx, ['services', 'haproxy', 'backends'], `backend \`${backend}\` is not a service in this file${hint}`);
+    report(
+      ctx,
+      ['services', 'haproxy', 'backends'],
+      `backend \`${backend}\` is not a service in this file${hint}`,
+    );
   }
 };
 
 const ringOptionsAreMembers: Rule = (draft, ctx) => {
   const ring = draft.services.get('cassandra');
-  if (!ring) return;
+  if (!ring) {
+    return;
+  }
   const members = new Set(ring.hosts);
   const seeds = ring.options.seeds as string[];
   const strangers = seeds.filter((s) => !members.has(s));
   if (strangers.length > 0) {
-    report(ctx, ['services', 'cassandra', 'seeds'], `${nameHosts(strangers)} not in the cassandra hosts; seeds must be ring members`);
+    report(
+      ctx,
+      ['services', 'cassandra', 'seeds'],
+      `${nameHosts(strangers)} not in the cassandra hosts; seeds must be ring members`,
+    );
   }
   const topology = ring.options.topology as Record<string, string> | undefined;
-  if (!topology) return;
+  if (!topology) {
+    return;
+  }
   const extra = Object.keys(topology).filter((h) => !members.has(h));
   const missing = ring.hosts.filter((h) => topology[h] === undefined);
   const path = ['services', 'cassandra', 'topology'];
-  if (extra.length > 0) report(ctx, path, `${nameHosts(extra)} not in the cassandra hosts`, 'key');
-  if (missing.length > 0) report(ctx, path, `${nameHosts(missing)} in the ring but not in the topology`, 'key');
+  if (extra.length > 0) {
+    report(ctx, path, `${nameHosts(extra)} not in the cassandra hosts`, 'key');
+  }
+  if (missing.length > 0) {
+    report(ctx, path, `${nameHosts(missing)} in the ring but not in the topology`, 'key');
+  }
 };
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 const vpnAddressesAreSound: Rule = (draft, ctx) => {
-  if (!draft.known.hostAttrs) return;
+  if (!draft.known.hostAttrs) {
+    return;
+  }
   const owner = new Map<string, string>();
   for (const h of draft.hosts.values()) {
-    if (h.vpn === undefined) continue;
+    if (h.vpn === undefined) {
+      continue;
+    }
     const path = ['hosts', draft.hostKeys.get(h.name)!, 'vpn'];
     const first = owner.get(h.vpn);
-    if (!IPV4.test(h.vpn)) report(ctx, path, `\`${h.vpn}\` (for ${h.name}) is not an IPv4 address`);
-    else if (first) {
+    if (!IPV4.test(h.vpn)) {
+      report(ctx, path, `\`${h.vpn}\` (for ${h.name}) is not an IPv4 address`);
+    } else if (first) {
       const firstAt = where(ctx, draft.hosts.get(first)!.pos);
-      report(ctx, path, `${h.name} and ${first} both have vpn address ${h.vpn} (${first} at ${firstAt})`);
+      report(
+        ctx,
+        path,
+        `${h.name} and ${first} both have vpn address ${h.vpn} (${first} at ${firstAt})`,
+      );
+    } else {
+      owner.set(h.vpn, h.name);
     }
-    else owner.set(h.vpn, h.name);
   }
 };
 
 const meshIsReachable: Rule = (draft, ctx) => {
   const tinc = draft.tinc;
-  if (!tinc || !draft.known.hostAttrs) return;
-  if (tinc.hosts.length === 0) report(ctx, ['tinc'], 'no host has a vpn address, so the mesh has no members', 'key');
-  if (tinc.connectTo === 'all') return;
+  if (!tinc || !draft.known.hostAttrs) {
+    return;
+  }
+  if (tinc.hosts.length === 0) {
+    report(ctx, ['tinc'], 'no host has a vpn address, so the mesh has no members', 'key');
+  }
+  if (tinc.connectTo === 'all') {
+    return;
+  }
   const outside = tinc.connectTo.filter((h) => draft.hosts.get(h)?.vpn === undefined);
-  if (outside.length > 0) report(ctx, ['tinc', 'connect_to'], `${nameHosts(outside)} not in the mesh (no vpn address)`);
+  if (outside.length > 0) {
+    report(ctx, ['tinc', 'connect_to'], `${nameHosts(outside)} not in the mesh (no vpn address)`);
+  }
 };
 
 const RULES: Rule[] = [
-  portsAreUnique, portsDoNotClashOnHosts, vmOnNamesHosts, vmsArePlaced,
-  backendsAreServices, ringOptionsAreMembers, vpnAddressesAreSound, meshIsReachable,
+  portsAreUnique,
+  portsDoNotClashOnHosts,
+  vmOnNamesHosts,
+  vmsArePlaced,
+  backendsAreServices,
+  ringOptionsAreMembers,
+  vpnAddressesAreSound,
+  meshIsReachable,
 ];

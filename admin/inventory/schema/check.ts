@@ -1,6 +1,6 @@
 // Stage 2: check the parsed YAML against the schema, section by section, turning zod's issues
 // into located, worded ones. A section that fails is left out, and later stages skip what needs it.
-import * as z from 'zod';
+import type * as z from 'zod';
 import { report, type Ctx } from '../context.js';
 import { describeValue, expectedNoun } from './describe.js';
 import { didYouMean } from '../rules/index.js';
@@ -17,49 +17,86 @@ export interface Checked {
 
 export function checkSchema(raw: unknown, ctx: Ctx): Checked | undefined {
   if (!isPlainObject(raw)) {
-    if (raw === null || raw === undefined) return checkSchema({}, ctx);
-    report(ctx, [], `expected a mapping of sections (deployment, hosts, …), got ${describeValue(raw)}`);
+    if (raw === null || raw === undefined) {
+      return checkSchema({}, ctx);
+    }
+    report(
+      ctx,
+      [],
+      `expected a mapping of sections (deployment, hosts, …), got ${describeValue(raw)}`,
+    );
     return undefined;
   }
   reportUnknownKeys(raw, Object.keys(SECTIONS), [], ctx);
   const written: Written = {};
   for (const name of Object.keys(SECTIONS) as SectionName[]) {
     // An optional section left empty (`tinc:` with its lines commented out) is simply absent.
-    const value = raw[name] === null && name !== 'deployment' && name !== 'hosts' ? undefined : raw[name];
+    const value =
+      raw[name] === null && name !== 'deployment' && name !== 'hosts' ? undefined : raw[name];
     const data = checkValue(SECTIONS[name], value, [name], ctx);
-    if (data !== undefined) (written as Record<string, unknown>)[name] = data;
+    if (data !== undefined) {
+      (written as Record<string, unknown>)[name] = data;
+    }
   }
   return { written, services: checkServices(written.services, ctx), raw };
 }
 
 /** Services are checked kind by kind, so one bad entry does not hide the others' problems. */
-function checkServices(services: Record<string, unknown> | undefined, ctx: Ctx): Map<string, Record<string, unknown>> {
+function checkServices(
+  services: Record<string, unknown> | undefined,
+  ctx: Ctx,
+): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
-  if (!services) return out;
+  if (!services) {
+    return out;
+  }
   reportUnknownKeys(services, Object.keys(SERVICE_KINDS), ['services'], ctx);
   for (const [name, entry] of Object.entries(services)) {
     const kind = SERVICE_KINDS[name];
-    if (!kind) continue;
+    if (!kind) {
+      continue;
+    }
     const data = checkValue(serviceSchema(kind), entry, ['services', name], ctx);
-    if (data !== undefined) out.set(name, data as Record<string, unknown>);
+    if (data !== undefined) {
+      out.set(name, data as Record<string, unknown>);
+    }
   }
   return out;
 }
 
 /** Parse one value; on failure report every issue under `path` and return undefined. */
-export function checkValue<S extends z.ZodType>(schema: S, value: unknown, path: Path, ctx: Ctx): z.output<S> | undefined {
+export function checkValue<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  path: Path,
+  ctx: Ctx,
+): z.output<S> | undefined {
   const allowed = new WeakMap<object, string[]>();
-  const result = schema.safeParse(value, { reportInput: true, error: (iss) => wordIssue(iss, allowed) });
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) reportIssue(issue, path, allowed, ctx);
+  const result = schema.safeParse(value, {
+    reportInput: true,
+    error: (iss) => wordIssue(iss, allowed),
+  });
+  if (result.success) {
+    return result.data;
+  }
+  for (const issue of result.error.issues) {
+    reportIssue(issue, path, allowed, ctx);
+  }
   return undefined;
 }
 
-function reportIssue(issue: z.core.$ZodIssue, base: Path, allowed: WeakMap<object, string[]>, ctx: Ctx): void {
+function reportIssue(
+  issue: z.core.$ZodIssue,
+  base: Path,
+  allowed: WeakMap<object, string[]>,
+  ctx: Ctx,
+): void {
   const path = [...base, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
   if (issue.code === 'unrecognized_keys') {
     const keys = allowed.get(issue.input as object) ?? [];
-    for (const key of issue.keys) reportUnknownKey(key, keys, path, ctx);
+    for (const key of issue.keys) {
+      reportUnknownKey(key, keys, path, ctx);
+    }
   } else if (issue.code === 'invalid_type' && issue.input === undefined) {
     report(ctx, path.slice(0, -1), `missing required key \`${String(path.at(-1))}\``, 'key');
   } else {
@@ -67,23 +104,38 @@ function reportIssue(issue: z.core.$ZodIssue, base: Path, allowed: WeakMap<objec
   }
 }
 
-function reportUnknownKeys(obj: Record<string, unknown>, known: string[], path: Path, ctx: Ctx): void {
-  for (const key of Object.keys(obj)) if (!known.includes(key)) reportUnknownKey(key, known, [...path], ctx);
+function reportUnknownKeys(
+  obj: Record<string, unknown>,
+  known: string[],
+  path: Path,
+  ctx: Ctx,
+): void {
+  for (const key of Object.keys(obj)) {
+    if (!known.includes(key)) {
+      reportUnknownKey(key, known, [...path], ctx);
+    }
+  }
 }
 
 function reportUnknownKey(key: string, known: string[], parent: Path, ctx: Ctx): void {
-  const hint = didYouMean(key, known) || (known.length > 0 ? ` (expected one of: ${known.join(', ')})` : '');
+  const hint =
+    didYouMean(key, known) || (known.length > 0 ? ` (expected one of: ${known.join(', ')})` : '');
   report(ctx, [...parent, key], `unknown key${hint}`, 'key');
 }
 
 /** zod's issues, reworded: `expected a number, got string "abc"`. Schema-level errors win over these. */
-function wordIssue(iss: z.core.$ZodRawIssue, allowed: WeakMap<object, string[]>): string | undefined {
+function wordIssue(
+  iss: z.core.$ZodRawIssue,
+  allowed: WeakMap<object, string[]>,
+): string | undefined {
   switch (iss.code) {
     case 'invalid_type':
       return `expected ${expectedNoun(iss.expected)}, got ${describeValue(iss.input)}`;
     case 'too_small':
-      return iss.origin === 'string' ? 'must not be empty'
-        : iss.origin === 'array' ? 'must not be an empty list'
+      return iss.origin === 'string'
+        ? 'must not be empty'
+        : iss.origin === 'array'
+          ? 'must not be an empty list'
           : `expected ${iss.inclusive ? 'at least' : 'more than'} ${String(iss.minimum)}, got ${describeValue(iss.input)}`;
     case 'too_big':
       return `expected ${iss.inclusive ? 'at most' : 'less than'} ${String(iss.maximum)}, got ${describeValue(iss.input)}`;
@@ -102,7 +154,9 @@ function wordIssue(iss: z.core.$ZodRawIssue, allowed: WeakMap<object, string[]>)
 
 /** "on, no-new or off" */
 function alternatives(values: string[]): string {
-  return values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
+  return values.length < 2
+    ? values.join('')
+    : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
 }
 
 function shapeOf(inst: unknown): Record<string, unknown> {

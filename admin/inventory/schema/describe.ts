@@ -17,10 +17,18 @@ export function expectedNoun(expected: string): string {
 
 /** How a value from the YAML file reads in a message: `string "abc"`, `number 5`, `nothing`. */
 export function describeValue(value: unknown): string {
-  if (value === undefined || value === null) return 'nothing';
-  if (typeof value === 'string') return `string ${JSON.stringify(clip(value))}`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  if (Array.isArray(value)) return `a list ${clip(JSON.stringify(value))}`;
+  if (value === undefined || value === null) {
+    return 'nothing';
+  }
+  if (typeof value === 'string') {
+    return `string ${JSON.stringify(clip(value))}`;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    return `${typeof value} ${String(value)}`;
+  }
+  if (Array.isArray(value)) {
+    return `a list ${clip(JSON.stringify(value))}`;
+  }
   return 'a mapping';
 }
 

@@ -19,14 +19,32 @@ export interface ServiceKind {
 
 const count = z.int({ error: expecting('a whole number') }).min(1);
 const nodeSet = z.string({ error: expecting('a node set (e.g. "cloud[1-7]")') }).min(1);
-const instances = count.default(1).describe('instances per host; instance i listens on each base port + i');
+const instances = count
+  .default(1)
+  .describe('instances per host; instance i listens on each base port + i');
 
-const role = (option: string, name: string, perInstance = false): PortRole => ({ option, default: name, perInstance });
+const role = (option: string, name: string, perInstance = false): PortRole => ({
+  option,
+  default: name,
+  perInstance,
+});
 
 /** `{name}` placeholders a `command` may use; Salvo fills them in per unit (admin/services/argv.ts). */
 export const COMMAND_PLACEHOLDERS = [
-  'port', 'proxy_port', 'native_port', 'internode_port', 'stats_port',
-  'instance', 'id', 'host', 'address', 'vpn', 'n', 'version', 'deployment', 'dir',
+  'port',
+  'proxy_port',
+  'native_port',
+  'internode_port',
+  'stats_port',
+  'instance',
+  'id',
+  'host',
+  'address',
+  'vpn',
+  'n',
+  'version',
+  'deployment',
+  'dir',
 ] as const;
 
 function unknownPlaceholders(value: string | string[]): string[] {
@@ -36,22 +54,44 @@ function unknownPlaceholders(value: string | string[]): string[] {
 
 function checkPlaceholders(value: string | string[], ctx: z.RefinementCtx): void {
   const bad = unknownPlaceholders(value);
-  if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `unknown placeholder {${bad[0]}} (known: ${COMMAND_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})` });
+  if (bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown placeholder {${bad[0]}} (known: ${COMMAND_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})`,
+    });
+  }
 }
 
-const command = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: expecting('a command: a list of arguments, or a string split at spaces') })
+const command = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+    error: expecting('a command: a list of arguments, or a string split at spaces'),
+  })
   .superRefine(checkPlaceholders);
 /** One string with placeholders (`listen_address: "{vpn}"`). */
-const template = z.string({ error: expecting('a string such as "{address}" or "{vpn}"') }).min(1).superRefine(checkPlaceholders);
+const template = z
+  .string({ error: expecting('a string such as "{address}" or "{vpn}"') })
+  .min(1)
+  .superRefine(checkPlaceholders);
 const seconds = z.number({ error: expecting('a number of seconds') }).positive();
 
 /** Options of every kind Salvo runs as a daemon with a pid file and a log (admin/services/daemon/daemon.ts). */
 const daemon = (program: string) => ({
-  command: command.optional().describe(`the ${program} to run, as a list of arguments; {port}, {version}, {id} … are filled in per instance`),
-  start_timeout: seconds.optional().describe('seconds a start may take until the process listens (default 30)'),
-  stop_timeout: seconds.optional().describe('seconds between TERM and KILL when stopping (default 10)'),
+  command: command
+    .optional()
+    .describe(
+      `the ${program} to run, as a list of arguments; {port}, {version}, {id} … are filled in per instance`,
+    ),
+  start_timeout: seconds
+    .optional()
+    .describe('seconds a start may take until the process listens (default 30)'),
+  stop_timeout: seconds
+    .optional()
+    .describe('seconds between TERM and KILL when stopping (default 10)'),
 });
-const appVersion = z.string({ error: expecting('a version string (quote it: "1.0")') }).min(1).optional()
+const appVersion = z
+  .string({ error: expecting('a version string (quote it: "1.0")') })
+  .min(1)
+  .optional()
   .describe('version to run: fills {version} in `command`; `salvo upgrade --version` runs another');
 
 export const SERVICE_KINDS: Record<string, ServiceKind> = {
@@ -61,24 +101,47 @@ export const SERVICE_KINDS: Record<string, ServiceKind> = {
       base: z.string().min(1).optional().describe('base image name under ~/vm/images/base'),
       vcpus: count.optional().describe('virtual CPUs per guest'),
       memory: z.number().positive().optional().describe('RAM per guest, GiB'),
-      disks: z.record(z.string(), count).optional().describe('persistent disks: name → size in GiB'),
+      disks: z
+        .record(z.string(), count)
+        .optional()
+        .describe('persistent disks: name → size in GiB'),
     },
     ports: [],
   },
   cassandra: {
     description: 'the Cassandra ring',
     options: {
-      version: z.string({ error: expecting('a version string (quote it: "2.0")') }).min(1).optional()
+      version: z
+        .string({ error: expecting('a version string (quote it: "2.0")') })
+        .min(1)
+        .optional()
         .describe('Cassandra version to run'),
-      cluster_name: z.string().min(1).optional().describe('cluster_name in cassandra.yaml (default: the deployment)'),
-      seeds: nodeSet.optional().describe('seed nodes, a node set within the hosts (default: the first 3)'),
-      topology: z.record(z.string(), z.string().regex(/^[\w-]+:[\w-]+$/, { error: expecting('"DC:RACK", e.g. "DC0:RAC1"') }))
-        .optional().describe('node set → "DC:RACK"; must cover every host when given'),
+      cluster_name: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('cluster_name in cassandra.yaml (default: the deployment)'),
+      seeds: nodeSet
+        .optional()
+        .describe('seed nodes, a node set within the hosts (default: the first 3)'),
+      topology: z
+        .record(
+          z.string(),
+          z.string().regex(/^[\w-]+:[\w-]+$/, { error: expecting('"DC:RACK", e.g. "DC0:RAC1"') }),
+        )
+        .optional()
+        .describe('node set → "DC:RACK"; must cover every host when given'),
       ...daemon('Cassandra daemon'),
-      nodetool: command.optional()
-        .describe('nodetool and its connection flags, as a list of arguments (default: nodetool); the health probe appends `status`'),
-      listen_address: template.optional()
-        .describe("the address of this node's row in `nodetool status` (default: {address}, the host's address)"),
+      nodetool: command
+        .optional()
+        .describe(
+          'nodetool and its connection flags, as a list of arguments (default: nodetool); the health probe appends `status`',
+        ),
+      listen_address: template
+        .optional()
+        .describe(
+          "the address of this node's row in `nodetool status` (default: {address}, the host's address)",
+        ),
     },
     ports: [role('native_port', 'cassandra_native'), role('internode_port', 'cassandra_internode')],
   },
@@ -95,32 +158,51 @@ export const SERVICE_KINDS: Record<string, ServiceKind> = {
   haproxy: {
     description: 'the load balancer in front of the web tier',
     options: {
-      backends: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: expecting('a service name or a list of them') })
-        .optional().describe('services to balance (default: hub)'),
+      backends: z
+        .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+          error: expecting('a service name or a list of them'),
+        })
+        .optional()
+        .describe('services to balance (default: hub)'),
       ...daemon('haproxy binary (default: haproxy)'),
     },
     ports: [role('port', 'haproxy'), role('stats_port', 'haproxy_stats')],
   },
   nginx: {
-    description: 'static files and the web front end (nginx; its config is rendered from this file)',
-    options: { ...NGINX_OPTIONS, ...daemon('nginx binary (default: nginx; Salvo adds -e LOG -c CONFIG)') },
+    description:
+      'static files and the web front end (nginx; its config is rendered from this file)',
+    options: {
+      ...NGINX_OPTIONS,
+      ...daemon('nginx binary (default: nginx; Salvo adds -e LOG -c CONFIG)'),
+    },
     ports: [role('port', 'nginx')],
   },
 };
 
 /** Overrides of the kind's health gate (admin/services/*: `gate`); every key is optional. */
-const gate = z.strictObject({
-  passes: count.optional().describe('healthy probes in a row that pass the gate'),
-  interval: seconds.optional().describe('seconds between two probes'),
-  timeout: seconds.optional().describe('seconds after which the unit fails its gate'),
-}).optional()
-  .describe('the health gate after each unit starts or restarts: { passes, interval, timeout } (defaults per kind)');
+const gate = z
+  .strictObject({
+    passes: count.optional().describe('healthy probes in a row that pass the gate'),
+    interval: seconds.optional().describe('seconds between two probes'),
+    timeout: seconds.optional().describe('seconds after which the unit fails its gate'),
+  })
+  .optional()
+  .describe(
+    'the health gate after each unit starts or restarts: { passes, interval, timeout } (defaults per kind)',
+  );
 
 /** The schema of one service entry: `hosts`, the kind's options, and its port options. */
 export function serviceSchema(kind: ServiceKind): z.ZodObject {
-  const portOptions = Object.fromEntries(kind.ports.map((r) =>
-    [r.option, z.string({ error: expecting('a name from the ports block') }).min(1).optional()
-      .describe(`ports entry to listen on (default: ${r.default})`)]));
+  const portOptions = Object.fromEntries(
+    kind.ports.map((r) => [
+      r.option,
+      z
+        .string({ error: expecting('a name from the ports block') })
+        .min(1)
+        .optional()
+        .describe(`ports entry to listen on (default: ${r.default})`),
+    ]),
+  );
   return z.strictObject({
     hosts: nodeSet.describe('the hosts that run it (node set; @group allowed)'),
     ...kind.options,

@@ -9,7 +9,8 @@ z.config({ jitless: true });
 
 export const MAX_CHANNELS = 8;
 
-const port = z.int({ error: expecting('a port number (1-65535)') })
+const port = z
+  .int({ error: expecting('a port number (1-65535)') })
   .min(1, { error: expecting('a port number (1-65535)') })
   .max(65535, { error: expecting('a port number (1-65535)') });
 
@@ -24,61 +25,106 @@ const channelsMessage = (issue: { input?: unknown }): string =>
   `must be at most ${MAX_CHANNELS}, got ${String(issue.input)}: sshd refuses sessions past its ` +
   `MaxSessions (10 by default), so Salvo keeps a margin below it`;
 
-export const deploymentSchema = z.string({ error: expecting('the deployment name') })
+export const deploymentSchema = z
+  .string({ error: expecting('the deployment name') })
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
     error: expecting('a name of letters, digits and _ (the REPL exposes it as a variable)'),
   })
   .describe('deployment name; the REPL exposes the deployment under it');
 
-export const portsSchema = z.record(z.string(),
-  z.union([port, z.array(port).min(1)], { error: expecting('a port number or a list of port numbers') }))
+export const portsSchema = z
+  .record(
+    z.string(),
+    z.union([port, z.array(port).min(1)], {
+      error: expecting('a port number or a list of port numbers'),
+    }),
+  )
   .describe('the one ports block: name → port number or list; services refer to these names');
 
-export const sshSchema = z.strictObject({
-  user: text.default('root').describe('login user unless a host sets `user`'),
-  identity: path.optional().describe('private key file; the agent (SSH_AUTH_SOCK) is tried too'),
-  known_hosts: z.union([path, z.array(path).min(1)], { error: expecting('a path or a list of paths') })
-    .default('conf/known_hosts').describe('known_hosts file(s) host keys are verified against'),
-  config: path.nullable().optional().describe('ssh_config to honour (default ~/.ssh/config if it exists; null = none)'),
-  concurrency: z.int({ error: expecting('a whole number') }).min(1).default(64).describe('fan-out window'),
-  connect_timeout: z.number({ error: expecting('a number of seconds') }).positive().default(10)
-    .describe('seconds to wait for a connection'),
-  channels_per_connection: z.int({ error: expecting('a whole number') }).min(1)
-    .max(MAX_CHANNELS, { error: channelsMessage }).default(MAX_CHANNELS)
-    .describe('concurrent channels on one SSH connection'),
-}).describe('how Salvo reaches the hosts');
+export const sshSchema = z
+  .strictObject({
+    user: text.default('root').describe('login user unless a host sets `user`'),
+    identity: path.optional().describe('private key file; the agent (SSH_AUTH_SOCK) is tried too'),
+    known_hosts: z
+      .union([path, z.array(path).min(1)], { error: expecting('a path or a list of paths') })
+      .default('conf/known_hosts')
+      .describe('known_hosts file(s) host keys are verified against'),
+    config: path
+      .nullable()
+      .optional()
+      .describe('ssh_config to honour (default ~/.ssh/config if it exists; null = none)'),
+    concurrency: z
+      .int({ error: expecting('a whole number') })
+      .min(1)
+      .default(64)
+      .describe('fan-out window'),
+    connect_timeout: z
+      .number({ error: expecting('a number of seconds') })
+      .positive()
+      .default(10)
+      .describe('seconds to wait for a connection'),
+    channels_per_connection: z
+      .int({ error: expecting('a whole number') })
+      .min(1)
+      .max(MAX_CHANNELS, { error: channelsMessage })
+      .default(MAX_CHANNELS)
+      .describe('concurrent channels on one SSH connection'),
+  })
+  .describe('how Salvo reaches the hosts');
 
-export const hostSchema = z.strictObject({
-  address: template.optional().describe('underlay address to SSH to (default: the host name)'),
-  vpn: template.optional().describe('tinc overlay address, e.g. 10.1.{n}.1'),
-  vm_on: template.optional().describe('the physical host this VM runs on, e.g. cloud{n}'),
-  port: z.union([port, z.string().regex(/\{n\}/, { error: expecting('a port number (or a string using {n})') })],
-    { error: expecting('a port number (or a string using {n})') })
-    .optional().describe('SSH port, when not 22 or ssh_config'),
-  user: template.optional().describe('login user for this host'),
-  vars: z.record(z.string(), z.unknown()).optional().describe('free-form values for services; strings may use {n}'),
-}).nullable();
+export const hostSchema = z
+  .strictObject({
+    address: template.optional().describe('underlay address to SSH to (default: the host name)'),
+    vpn: template.optional().describe('tinc overlay address, e.g. 10.1.{n}.1'),
+    vm_on: template.optional().describe('the physical host this VM runs on, e.g. cloud{n}'),
+    port: z
+      .union(
+        [
+          port,
+          z.string().regex(/\{n\}/, { error: expecting('a port number (or a string using {n})') }),
+        ],
+        { error: expecting('a port number (or a string using {n})') },
+      )
+      .optional()
+      .describe('SSH port, when not 22 or ssh_config'),
+    user: template.optional().describe('login user for this host'),
+    vars: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('free-form values for services; strings may use {n}'),
+  })
+  .nullable();
 
-export const hostsSchema = z.record(z.string(), hostSchema)
-  .describe('node set → attributes; {n} in a value is the host\'s number');
+export const hostsSchema = z
+  .record(z.string(), hostSchema)
+  .describe("node set → attributes; {n} in a value is the host's number");
 
-export const groupsSchema = z.record(z.string(), nodeSet)
+export const groupsSchema = z
+  .record(z.string(), nodeSet)
   .describe('name → node set (may use other @groups)');
 
 export const COMPUTE_STATES = ['on', 'no-new', 'off'] as const;
 
-export const computeServersSchema = z.record(z.string(), z.enum(COMPUTE_STATES))
+export const computeServersSchema = z
+  .record(z.string(), z.enum(COMPUTE_STATES))
   .describe('node set → on | no-new | off');
 
-export const tincSchema = z.strictObject({
-  netname: z.string().regex(/^[\w-]+$/, { error: expecting('a network name (letters, digits, _ and -)') })
-    .optional().describe('tinc network name (default: the deployment)'),
-  connect_to: nodeSet.default('all').describe('`all`, or the node set every member connects to'),
-}).describe('the tinc VPN mesh; members are the hosts with a `vpn` address');
+export const tincSchema = z
+  .strictObject({
+    netname: z
+      .string()
+      .regex(/^[\w-]+$/, { error: expecting('a network name (letters, digits, _ and -)') })
+      .optional()
+      .describe('tinc network name (default: the deployment)'),
+    connect_to: nodeSet.default('all').describe('`all`, or the node set every member connects to'),
+  })
+  .describe('the tinc VPN mesh; members are the hosts with a `vpn` address');
 
-export const backupSchema = z.strictObject({
-  rules: path.describe('backup rules file'),
-}).describe('distributed backups');
+export const backupSchema = z
+  .strictObject({
+    rules: path.describe('backup rules file'),
+  })
+  .describe('distributed backups');
 
 /** Top-level sections in the order the docs present them; `services` is checked per kind. */
 export const SECTIONS = {

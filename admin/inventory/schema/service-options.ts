@@ -6,16 +6,26 @@ import { expandKeyed } from '../rules/index.js';
 
 type Options = Record<string, unknown>;
 
-interface Inputs { kind: string; hosts: string[]; deployment: string | undefined; ctx: Ctx; scope: Scope }
+interface Inputs {
+  kind: string;
+  hosts: string[];
+  deployment: string | undefined;
+  ctx: Ctx;
+  scope: Scope;
+}
 
 const NORMALIZERS: Record<string, (o: Options, i: Inputs) => Options> = {
   cassandra: (o, { hosts, deployment, ctx, scope }) => ({
     ...o,
     cluster_name: o.cluster_name ?? deployment,
-    seeds: typeof o.seeds === 'string'
-      ? (expandIn(ctx, o.seeds, ['services', 'cassandra', 'seeds'], 'value', scope) ?? [])
-      : hosts.slice(0, 3),
-    topology: o.topology === undefined ? undefined : topology(o.topology as Record<string, string>, ctx, scope),
+    seeds:
+      typeof o.seeds === 'string'
+        ? (expandIn(ctx, o.seeds, ['services', 'cassandra', 'seeds'], 'value', scope) ?? [])
+        : hosts.slice(0, 3),
+    topology:
+      o.topology === undefined
+        ? undefined
+        : topology(o.topology as Record<string, string>, ctx, scope),
   }),
   haproxy: (o) => ({ ...o, backends: o.backends === undefined ? ['hub'] : [o.backends].flat() }),
 };

@@ -12,7 +12,11 @@ import { recordedVictims, type Victim } from '../victims.js';
 
 function signal(pids: readonly number[], sig: NodeJS.Signals): void {
   for (const pid of pids) {
-    try { process.kill(pid, sig); } catch { /* already gone */ }
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -31,7 +35,8 @@ async function stopTrees(roots: readonly number[]): Promise<void> {
   await killAndWait(all);
 }
 
-const victims = (state: LoopbackState): Promise<Victim[]> => recordedVictims(state.dir, state.hosts);
+const victims = (state: LoopbackState): Promise<Victim[]> =>
+  recordedVictims(state.dir, state.hosts);
 
 /**
  * Remove the lab dir: its contents first (lab.json last, so a failure leaves the lab findable),
@@ -39,35 +44,53 @@ const victims = (state: LoopbackState): Promise<Victim[]> => recordedVictims(sta
  * in a root-owned dir). Returns what was removed.
  */
 async function removeDir(dir: string): Promise<string> {
-  const entries = (await readdir(dir)).sort((a, b) => Number(a === 'lab.json') - Number(b === 'lab.json'));
-  for (const entry of entries) await rm(join(dir, entry), { recursive: true, force: true, maxRetries: 3 });
+  const entries = (await readdir(dir)).sort(
+    (a, b) => Number(a === 'lab.json') - Number(b === 'lab.json'),
+  );
+  for (const entry of entries) {
+    await rm(join(dir, entry), { recursive: true, force: true, maxRetries: 3 });
+  }
   try {
     await rmdir(dir);
     return dir;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'EACCES' && code !== 'EPERM') throw e;
+    if (code !== 'EACCES' && code !== 'EPERM') {
+      throw e;
+    }
     return `${dir}/* (the dir itself stays: ${code} on its parent)`;
   }
 }
 
 /** Stop the loopback lab in `dir` and remove the dir. Needs no root (the sshds run as the caller). */
-export async function loopbackDown(dir: string, onEvent: LabListener = () => undefined): Promise<{ removed: string[] }> {
+export async function loopbackDown(
+  dir: string,
+  onEvent: LabListener = () => undefined,
+): Promise<{ removed: string[] }> {
   const abs = normalizeDir(dir);
   const state = await readLoopbackState(abs);
-  if (!state) return { removed: [] }; // nothing known here: a dir without lab.json is not touched
+  if (!state) {
+    return { removed: [] }; // nothing known here: a dir without lab.json is not touched
+  }
   const removed: string[] = [];
-  const note = (what: string): void => { removed.push(what); onEvent({ kind: 'removed', what }); };
+  const note = (what: string): void => {
+    removed.push(what);
+    onEvent({ kind: 'removed', what });
+  };
 
   for (let pass = 0; pass < 5; pass++) {
     const found = await victims(state);
-    if (found.length === 0) break;
+    if (found.length === 0) {
+      break;
+    }
     await stopTrees(found.map((v) => v.pid));
     found.forEach((v) => note(v.what));
   }
   const left = await victims(state);
   if (left.length > 0) {
-    throw new LabError(`loopback lab in ${abs}: could not stop ${left.map((v) => v.what).join(', ')}; lab.json kept, run lab down again`);
+    throw new LabError(
+      `loopback lab in ${abs}: could not stop ${left.map((v) => v.what).join(', ')}; lab.json kept, run lab down again`,
+    );
   }
   note(await removeDir(abs));
   return { removed };

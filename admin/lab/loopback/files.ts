@@ -1,10 +1,13 @@
-// Text of a loopback lab's files: each host's sshd_config, and the client files in DIR
-// (known_hosts, ssh_config, services.yaml). Pure: rendering only.
-import { join } from 'node:path';
 import { nodeSet, sshDefaults } from '../client-files.js';
 import { keyBody } from '../keys.js';
 import { hostDir, sshdPidPath } from '../netns/index.js';
-import { authorizedKeysPath, homeDir, LOOPBACK_ADDRESS, type LoopbackHost, type LoopbackState } from './state.js';
+import {
+  authorizedKeysPath,
+  homeDir,
+  LOOPBACK_ADDRESS,
+  type LoopbackHost,
+  type LoopbackState,
+} from './state.js';
 
 /**
  * An sshd that runs as `user` (root or not) and lets in only `user` with the keys in
@@ -50,7 +53,9 @@ export function loopbackKnownHosts(hosts: readonly LoopbackHost[]): string {
 
 /** `ssh -F DIR/ssh_config cloud1 'echo $SALVO_LAB_HOST'` works with no prompt and no agent. */
 export function loopbackSshConfig(state: LoopbackState): string {
-  const blocks = state.hosts.map((h) => `Host ${h.name}\n  HostName ${LOOPBACK_ADDRESS}\n  Port ${h.port}\n`);
+  const blocks = state.hosts.map(
+    (h) => `Host ${h.name}\n  HostName ${LOOPBACK_ADDRESS}\n  Port ${h.port}\n`,
+  );
   return [
     `# salvo loopback lab in ${state.dir}`,
     ...blocks,
@@ -77,7 +82,9 @@ export function loopbackServicesYaml(state: LoopbackState): string {
     '  config: null',
     '  concurrency: 64',
     'hosts:',
-    ...state.hosts.map((h) => `  ${q(h.name)}: { address: ${q(LOOPBACK_ADDRESS)}, port: ${h.port} }`),
+    ...state.hosts.map(
+      (h) => `  ${q(h.name)}: { address: ${q(LOOPBACK_ADDRESS)}, port: ${h.port} }`,
+    ),
     'groups:',
     `  all: ${q(all)}`,
     '',

@@ -27,7 +27,9 @@ function listenAnyPort(): Promise<Server> {
 export async function freePorts(count: number): Promise<number[]> {
   const servers: Server[] = [];
   try {
-    for (let i = 0; i < count; i++) servers.push(await listenAnyPort());
+    for (let i = 0; i < count; i++) {
+      servers.push(await listenAnyPort());
+    }
     return servers.map((s) => (s.address() as AddressInfo).port);
   } finally {
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -50,20 +52,33 @@ function spawnSshd(dir: string, h: LoopbackHost): Spawned {
   const argv = ['-D', '-f', sshdConfigPath(dir, h.name), '-E', sshdLogPath(dir, h.name)];
   const child = spawn(SSHD, argv, { detached: true, stdio: 'ignore' });
   const gone = new Promise<string>((resolve) => {
-    child.once('error', (e) => resolve(`${SSHD}: ${e.message} (Debian: apt-get install openssh-server)`));
+    child.once('error', (e) =>
+      resolve(`${SSHD}: ${e.message} (Debian: apt-get install openssh-server)`),
+    );
     child.once('exit', (code, signal) => resolve(`sshd exited (${signal ?? code})`));
   });
   return { child, gone };
 }
 
 /** Ready: the pid file names our child and the port accepts TCP. Else why not. */
-async function waitReady(dir: string, h: LoopbackHost, { child, gone }: Spawned, deadline: number): Promise<string | undefined> {
+async function waitReady(
+  dir: string,
+  h: LoopbackHost,
+  { child, gone }: Spawned,
+  deadline: number,
+): Promise<string | undefined> {
   let exited: string | undefined;
-  void gone.then((why) => { exited = why; });
+  void gone.then((why) => {
+    exited = why;
+  });
   for (let delay = 5; Date.now() < deadline; delay = Math.min(delay * 2, 50)) {
-    if (exited) return exited;
+    if (exited) {
+      return exited;
+    }
     const pid = Number((await readFile(sshdPidPath(dir, h.name), 'utf8').catch(() => '')).trim());
-    if (pid === child.pid && (await acceptsTcp(LOOPBACK_ADDRESS, h.port))) return undefined;
+    if (pid === child.pid && (await acceptsTcp(LOOPBACK_ADDRESS, h.port))) {
+      return undefined;
+    }
     await sleep(delay);
   }
   child.kill('SIGKILL'); // never ready: our own child, stopped by its pid
@@ -74,7 +89,12 @@ async function waitReady(dir: string, h: LoopbackHost, { child, gone }: Spawned,
  * Write the host's sshd_config, start its sshd and wait until it serves; sets h.sshdPid (and
  * h.port, when its first port was taken meanwhile).
  */
-export async function startLoopbackHost(dir: string, user: string, h: LoopbackHost, deadline: number): Promise<void> {
+export async function startLoopbackHost(
+  dir: string,
+  user: string,
+  h: LoopbackHost,
+  deadline: number,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     await writeFile(sshdConfigPath(dir, h.name), loopbackSshdConfig(dir, user, h));
     await writeFile(sshdLogPath(dir, h.name), ''); // this attempt's log only

@@ -34,13 +34,16 @@ export type LabMode = 'netns' | 'loopback';
 export const authorizedKeysPath = (dir: string): string => join(dir, 'authorized_keys');
 /** The host's $HOME (sshd SetEnv): keeps the account's own shell rc files out of lab commands. */
 export const homeDir = (dir: string, name: string): string => join(hostDir(dir, name), 'home');
-export const sshdLogPath = (dir: string, name: string): string => join(hostDir(dir, name), 'sshd.log');
+export const sshdLogPath = (dir: string, name: string): string =>
+  join(hostDir(dir, name), 'sshd.log');
 
 async function readJson(dir: string): Promise<Record<string, unknown> | undefined> {
   try {
     return JSON.parse(await readFile(statePath(dir), 'utf8')) as Record<string, unknown>;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      return undefined;
+    }
     throw e;
   }
 }
@@ -48,23 +51,29 @@ async function readJson(dir: string): Promise<Record<string, unknown> | undefine
 /** Which kind of lab DIR holds (a lab.json without `mode` is a netns lab), or undefined for none. */
 export async function labModeOf(dir: string): Promise<LabMode | undefined> {
   const json = await readJson(normalizeDir(dir));
-  if (!json) return undefined;
+  if (!json) {
+    return undefined;
+  }
   return json.mode === 'loopback' ? 'loopback' : 'netns';
 }
 
 /** Read a loopback lab's state; undefined when DIR has no lab.json. */
 export async function readLoopbackState(dir: string): Promise<LoopbackState | undefined> {
   const json = await readJson(dir);
-  if (!json) return undefined;
+  if (!json) {
+    return undefined;
+  }
   if (json.mode !== 'loopback' || json.version !== 1 || !Array.isArray(json.hosts)) {
-    throw new LabError(`${statePath(dir)}: not a loopback lab (a netns lab is handled by labDown/labStatus)`);
+    throw new LabError(
+      `${statePath(dir)}: not a loopback lab (a netns lab is handled by labDown/labStatus)`,
+    );
   }
   return json as unknown as LoopbackState;
 }
 
 export async function writeLoopbackState(state: LoopbackState): Promise<void> {
   const tmp = `${statePath(state.dir)}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(state, null, 2) + '\n', { mode: 0o644 });
+  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o644 });
   await rename(tmp, statePath(state.dir));
 }
 
@@ -76,7 +85,11 @@ export function toLoopbackLab(state: LoopbackState): LoopbackLab {
     user: state.user,
     address: LOOPBACK_ADDRESS,
     hosts: state.hosts.map((h) => ({
-      name: h.name, n: h.n, port: h.port, sshdPid: h.sshdPid ?? 0, dir: hostDir(state.dir, h.name),
+      name: h.name,
+      n: h.n,
+      port: h.port,
+      sshdPid: h.sshdPid ?? 0,
+      dir: hostDir(state.dir, h.name),
     })),
     servicesFile: join(state.dir, 'services.yaml'),
     knownHostsFile: join(state.dir, 'known_hosts'),

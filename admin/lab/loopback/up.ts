@@ -9,8 +9,13 @@ import { loopbackDown } from './down.js';
 import { loopbackKnownHosts, loopbackServicesYaml, loopbackSshConfig } from './files.js';
 import { startLoopbackHost, freePorts } from './start.js';
 import {
-  authorizedKeysPath, homeDir, labModeOf, toLoopbackLab, writeLoopbackState,
-  type LoopbackHost, type LoopbackState,
+  authorizedKeysPath,
+  homeDir,
+  labModeOf,
+  toLoopbackLab,
+  writeLoopbackState,
+  type LoopbackHost,
+  type LoopbackState,
 } from './state.js';
 import { invokingUser } from './user.js';
 import { mapLimit } from '../run.js';
@@ -23,18 +28,28 @@ const START_CONCURRENCY = 16;
 
 function validate(opts: LabOptions, prefix: string): void {
   if (!PREFIX.test(prefix)) {
-    throw new LabError(`namePrefix ${JSON.stringify(prefix)}: lower-case letters, digits and '-', not ending in a digit`);
+    throw new LabError(
+      `namePrefix ${JSON.stringify(prefix)}: lower-case letters, digits and '-', not ending in a digit`,
+    );
   }
   if (!Number.isInteger(opts.hosts) || opts.hosts < 1 || opts.hosts > MAX_HOSTS) {
-    throw new LabError(`loopbackUp: ${opts.hosts} hosts; give a whole number from 1 to ${MAX_HOSTS}`);
+    throw new LabError(
+      `loopbackUp: ${opts.hosts} hosts; give a whole number from 1 to ${MAX_HOSTS}`,
+    );
   }
 }
 
 /** loopbackUp refuses a dir holding anything: loopbackDown removes the whole dir. */
 async function assertFreshDir(dir: string): Promise<void> {
-  if (await labModeOf(dir)) throw new LabError(`a lab is already in ${dir}: run salvo lab down --dir ${dir} first`);
+  if (await labModeOf(dir)) {
+    throw new LabError(`a lab is already in ${dir}: run salvo lab down --dir ${dir} first`);
+  }
   const entries = await readdir(dir).catch(() => []);
-  if (entries.length > 0) throw new LabError(`${dir} is not empty; the lab needs a new or empty directory (lab down removes it)`);
+  if (entries.length > 0) {
+    throw new LabError(
+      `${dir} is not empty; the lab needs a new or empty directory (lab down removes it)`,
+    );
+  }
 }
 
 async function writeHostFiles(dir: string, h: LoopbackHost, hostKey: KeyPair): Promise<void> {
@@ -51,12 +66,20 @@ async function writeClientFiles(state: LoopbackState): Promise<void> {
 }
 
 async function startAll(state: LoopbackState, onEvent: LabListener): Promise<void> {
-  onEvent({ kind: 'step', message: `starting ${state.hosts.length} sshd on 127.0.0.1 as ${state.user}` });
+  onEvent({
+    kind: 'step',
+    message: `starting ${state.hosts.length} sshd on 127.0.0.1 as ${state.user}`,
+  });
   const deadline = Date.now() + 15_000 + 50 * state.hosts.length;
   try {
     await mapLimit(state.hosts, START_CONCURRENCY, async (h) => {
       await startLoopbackHost(state.dir, state.user, h, deadline);
-      onEvent({ kind: 'host-up', host: h.name, address: `127.0.0.1:${h.port}`, sshdPid: h.sshdPid ?? 0 });
+      onEvent({
+        kind: 'host-up',
+        host: h.name,
+        address: `127.0.0.1:${h.port}`,
+        sshdPid: h.sshdPid ?? 0,
+      });
     });
   } finally {
     await writeLoopbackState(state); // the pids known so far, even when a host failed
@@ -64,7 +87,10 @@ async function startAll(state: LoopbackState, onEvent: LabListener): Promise<voi
 }
 
 /** Build `opts.hosts` hosts; on failure, stop whatever was started, remove the dir, rethrow. */
-export async function loopbackUp(opts: LabOptions, onEvent: LabListener = () => undefined): Promise<LoopbackLab> {
+export async function loopbackUp(
+  opts: LabOptions,
+  onEvent: LabListener = () => undefined,
+): Promise<LoopbackLab> {
   const started = Date.now();
   const dir = normalizeDir(opts.dir);
   const prefix = opts.namePrefix ?? 'cloud';
@@ -72,14 +98,28 @@ export async function loopbackUp(opts: LabOptions, onEvent: LabListener = () => 
   const user = await invokingUser();
   await assertFreshDir(dir);
   // As root, sshd wants its privilege-separation dir (the netns lab has one per host in its /run).
-  if (process.getuid?.() === 0) await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+  if (process.getuid?.() === 0) {
+    await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+  }
 
   const admin = makeKeyPair('salvo-lab-admin');
   const ports = await freePorts(opts.hosts);
   const keys = ports.map((_, i) => makeKeyPair(`${prefix}${i + 1}-hostkey`));
   const state: LoopbackState = {
-    version: 1, mode: 'loopback', dir, namePrefix: prefix, user, adminKey: admin.publicKey, phase: 'building',
-    hosts: ports.map((port, i) => ({ name: `${prefix}${i + 1}`, n: i + 1, port, sshdPid: null, hostKey: keys[i]!.publicKey })),
+    version: 1,
+    mode: 'loopback',
+    dir,
+    namePrefix: prefix,
+    user,
+    adminKey: admin.publicKey,
+    phase: 'building',
+    hosts: ports.map((port, i) => ({
+      name: `${prefix}${i + 1}`,
+      n: i + 1,
+      port,
+      sshdPid: null,
+      hostKey: keys[i]!.publicKey,
+    })),
   };
   try {
     await mkdir(dir, { recursive: true });

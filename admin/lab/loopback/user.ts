@@ -23,15 +23,23 @@ export async function invokingUser(): Promise<string> {
   try {
     info = userInfo();
   } catch {
-    throw new LabError(`uid ${process.getuid?.()} has no passwd entry: sshd cannot log anyone in as it`);
+    throw new LabError(
+      `uid ${process.getuid?.()} has no passwd entry: sshd cannot log anyone in as it`,
+    );
   }
   const user = info.username;
-  if (!USER.test(user)) throw new LabError(`user name ${JSON.stringify(user)}: too unusual for sshd_config`);
+  if (!USER.test(user)) {
+    throw new LabError(`user name ${JSON.stringify(user)}: too unusual for sshd_config`);
+  }
   if (info.shell && ['nologin', 'false'].includes(basename(info.shell))) {
-    throw new LabError(`${user}'s login shell is ${info.shell}: sshd runs every command through it, so none would run`);
+    throw new LabError(
+      `${user}'s login shell is ${info.shell}: sshd runs every command through it, so none would run`,
+    );
   }
   if (await isLocked(user)) {
-    throw new LabError(`account ${user} is locked (its password field starts with '!'): sshd refuses it even with a key`);
+    throw new LabError(
+      `account ${user} is locked (its password field starts with '!'): sshd refuses it even with a key`,
+    );
   }
   return user;
 }

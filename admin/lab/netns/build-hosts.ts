@@ -1,7 +1,14 @@
 // Bring a batch of new hosts up inside a lab whose state already lists them.
 import { startHost, waitReady } from './host-start.js';
 import { makeKeyPair } from '../keys.js';
-import { hostAddress, netnsName, vethName, writeState, type LabState, type StateHost } from './state.js';
+import {
+  hostAddress,
+  netnsName,
+  vethName,
+  writeState,
+  type LabState,
+  type StateHost,
+} from './state.js';
 import { createHostLinks } from './netns.js';
 import { mapLimit } from '../run.js';
 import type { LabListener } from '../types.js';
@@ -22,8 +29,14 @@ export function planHosts(id: number, prefix: string, from: number, count: numbe
     const name = `${prefix}${n}`;
     const keys = { hostKey: makeKeyPair(`${name}-hostkey`), rootKey: makeKeyPair(`root@${name}`) };
     const host: StateHost = {
-      name, n, address: hostAddress(id, n), netns: netnsName(id, name), veth: vethName(id, n),
-      sshdPid: null, hostKey: keys.hostKey.publicKey, rootKey: keys.rootKey.publicKey,
+      name,
+      n,
+      address: hostAddress(id, n),
+      netns: netnsName(id, name),
+      veth: vethName(id, n),
+      sshdPid: null,
+      hostKey: keys.hostKey.publicKey,
+      rootKey: keys.rootKey.publicKey,
     };
     return { host, keys };
   });
@@ -33,7 +46,11 @@ export function planHosts(id: number, prefix: string, from: number, count: numbe
  * `state.hosts` already holds the new hosts and lab.json says so. Write their files (and refresh
  * the shared ones for every host), make their namespaces and veths, start their sshds, wait.
  */
-export async function buildHosts(state: LabState, planned: PlannedHost[], onEvent: LabListener): Promise<void> {
+export async function buildHosts(
+  state: LabState,
+  planned: PlannedHost[],
+  onEvent: LabListener,
+): Promise<void> {
   const hosts = planned.map((p) => p.host);
   onEvent({ kind: 'step', message: `writing files for ${hosts.length} hosts` });
   await Promise.all(planned.map((p) => writeHostDir(state.dir, p.host, p.keys)));
@@ -54,7 +71,11 @@ export async function buildHosts(state: LabState, planned: PlannedHost[], onEven
     up.catch(() => undefined); // observed below, with the others
     ready.push(up);
   }).finally(() => Promise.allSettled(ready));
-  const failed = (await Promise.allSettled(ready)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const failed = (await Promise.allSettled(ready)).find(
+    (r): r is PromiseRejectedResult => r.status === 'rejected',
+  );
   await writeState(state); // the pids known so far, even when a host failed
-  if (failed) throw failed.reason;
+  if (failed) {
+    throw failed.reason;
+  }
 }

@@ -2,9 +2,7 @@
 import { rm, rmdir } from 'node:fs/promises';
 import { LabError } from '../../errors.js';
 import { releaseId } from './allocate.js';
-import {
-  etcNetnsDir, normalizeDir, readState, type LabState,
-} from './state.js';
+import { etcNetnsDir, normalizeDir, readState, type LabState } from './state.js';
 import { deleteLinks, linkExists, netnsExists, releaseNetnsDir } from './netns.js';
 import { killAndWait, netnsInode, pidsInNetns } from '../processes.js';
 import { requireRoot } from '../require-root.js';
@@ -16,7 +14,9 @@ async function netnsInodes(state: LabState): Promise<Set<number>> {
   const inodes = new Set<number>();
   for (const h of state.hosts) {
     const ino = await netnsInode(h.netns);
-    if (ino !== undefined) inodes.add(ino);
+    if (ino !== undefined) {
+      inodes.add(ino);
+    }
   }
   return inodes;
 }
@@ -27,14 +27,20 @@ async function netnsInodes(state: LabState): Promise<Set<number>> {
  * pass after pass until a pass finds none. Only while the namespaces are still bound in
  * /run/netns: after that their inode numbers may be reused by another lab's namespaces.
  */
-async function stopProcesses(state: LabState, inodes: Set<number>, note: (what: string) => void): Promise<void> {
+async function stopProcesses(
+  state: LabState,
+  inodes: Set<number>,
+  note: (what: string) => void,
+): Promise<void> {
   for (let pass = 0; pass < 5; pass++) {
     const recorded = await recordedVictims(state.dir, state.hosts);
     const stray = (await pidsInNetns(inodes))
       .filter((pid) => !recorded.some((v) => v.pid === pid))
       .map((pid) => ({ pid, what: `process ${pid} in the lab's namespaces` }));
     const victims = [...recorded, ...stray];
-    if (victims.length === 0) return;
+    if (victims.length === 0) {
+      return;
+    }
     await killAndWait(victims.map((v) => v.pid));
     victims.forEach((v) => note(v.what));
   }
@@ -44,37 +50,68 @@ async function stopProcesses(state: LabState, inodes: Set<number>, note: (what: 
 async function remaining(state: LabState): Promise<string[]> {
   const left: string[] = [];
   for (const h of state.hosts) {
-    if (netnsExists(h.netns)) left.push(`netns ${h.netns}`);
-    if (linkExists(h.veth)) left.push(`veth ${h.veth}`);
+    if (netnsExists(h.netns)) {
+      left.push(`netns ${h.netns}`);
+    }
+    if (linkExists(h.veth)) {
+      left.push(`veth ${h.veth}`);
+    }
   }
-  if (linkExists(state.bridge)) left.push(`bridge ${state.bridge}`);
-  for (const v of await recordedVictims(state.dir, state.hosts)) left.push(v.what);
+  if (linkExists(state.bridge)) {
+    left.push(`bridge ${state.bridge}`);
+  }
+  for (const v of await recordedVictims(state.dir, state.hosts)) {
+    left.push(v.what);
+  }
   return left;
 }
 
 /** Stop the lab in `dir` and remove its processes, namespaces, bridge, /etc/netns entries and dir. */
-export async function labDown(dir: string, onEvent: LabListener = () => undefined): Promise<{ removed: string[] }> {
+export async function labDown(
+  dir: string,
+  onEvent: LabListener = () => undefined,
+): Promise<{ removed: string[] }> {
   requireRoot();
   const abs = normalizeDir(dir);
   const state = await readState(abs);
-  if (!state) return { removed: [] }; // nothing known here: a dir without lab.json is not touched
+  if (!state) {
+    return { removed: [] }; // nothing known here: a dir without lab.json is not touched
+  }
   const removed: string[] = [];
-  const note = (what: string): void => { removed.push(what); onEvent({ kind: 'removed', what }); };
+  const note = (what: string): void => {
+    removed.push(what);
+    onEvent({ kind: 'removed', what });
+  };
 
   const inodes = await netnsInodes(state);
   await stopProcesses(state, inodes, note);
-  const gone = await deleteLinks(state.hosts.map((h) => h.veth), state.hosts.map((h) => h.netns), state.bridge);
+  const gone = await deleteLinks(
+    state.hosts.map((h) => h.veth),
+    state.hosts.map((h) => h.netns),
+    state.bridge,
+  );
   gone.forEach(note);
   for (const h of state.hosts) {
     const etc = etcNetnsDir(h.netns);
-    if (await rm(etc, { recursive: true }).then(() => true, () => false)) note(etc);
+    if (
+      await rm(etc, { recursive: true }).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      note(etc);
+    }
   }
   await rmdir('/etc/netns').catch(() => undefined); // only when empty
-  if (await releaseNetnsDir()) note('/run/netns');
+  if (await releaseNetnsDir()) {
+    note('/run/netns');
+  }
 
   const left = await remaining(state);
   if (left.length > 0) {
-    throw new LabError(`lab ${state.id} in ${abs}: could not remove ${left.join(', ')}; lab.json kept, run labDown again`);
+    throw new LabError(
+      `lab ${state.id} in ${abs}: could not remove ${left.join(', ')}; lab.json kept, run labDown again`,
+    );
   }
   await releaseId(state.id, abs);
   await rm(abs, { recursive: true, force: true, maxRetries: 3 });

@@ -49,10 +49,11 @@ export function fstab(dir: string, h: StateHost, exists: (path: string) => boole
     'salvo-sysfs /sys sysfs rw,nosuid,nodev,noexec 0 0', // a source name of its own, or mount -a skips it
     `${etc}/hosts /etc/hosts none bind 0 0`,
     `${etc}/hostname /etc/hostname none bind 0 0`,
-    ...PRIVATE_MOUNTS.filter(([, target]) => exists(target))
-      .map(([source, target]) => `${hostDir(dir, h.name)}/${source} ${target} none bind 0 0`),
+    ...PRIVATE_MOUNTS.filter(([, target]) => exists(target)).map(
+      ([source, target]) => `${hostDir(dir, h.name)}/${source} ${target} none bind 0 0`,
+    ),
   ];
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** `ip -batch` lines run inside the host's namespace. */
@@ -63,9 +64,16 @@ export function ipBatch(h: StateHost): string {
 /** How a host starts: enter its network namespace, make its own mount and UTS namespaces. */
 export function starterArgv(dir: string, h: StateHost): string[] {
   return [
-    'nsenter', `--net=/run/netns/${h.netns}`,
-    'unshare', '--mount', '--uts', '--propagation', 'private',
-    'sh', '-c', starterScript(dir, h),
+    'nsenter',
+    `--net=/run/netns/${h.netns}`,
+    'unshare',
+    '--mount',
+    '--uts',
+    '--propagation',
+    'private',
+    'sh',
+    '-c',
+    starterScript(dir, h),
   ];
 }
 

@@ -20,7 +20,9 @@ export async function startHost(dir: string, h: StateHost): Promise<void> {
   const r = await run(starterArgv(dir, h));
   if (r.code !== 0) {
     const detail = [r.stderr.trim(), await logTail(dir, h)].filter(Boolean).join('\n');
-    throw new LabError(`${h.name}: starting sshd failed (exit ${r.code})${detail ? `:\n${detail}` : ''}`);
+    throw new LabError(
+      `${h.name}: starting sshd failed (exit ${r.code})${detail ? `:\n${detail}` : ''}`,
+    );
   }
 }
 
@@ -28,7 +30,10 @@ export async function startHost(dir: string, h: StateHost): Promise<void> {
 export function acceptsTcp(address: string, port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: address, port });
-    const done = (ok: boolean): void => { socket.destroy(); resolve(ok); };
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
@@ -39,7 +44,9 @@ export function acceptsTcp(address: string, port: number, timeoutMs = 500): Prom
 export async function readSshdPid(dir: string, h: StateHost): Promise<number | undefined> {
   const text = await readFile(sshdPidPath(dir, h.name), 'utf8').catch(() => '');
   const pid = Number(text.trim());
-  if (!Number.isInteger(pid) || pid <= 1) return undefined;
+  if (!Number.isInteger(pid) || pid <= 1) {
+    return undefined;
+  }
   return (await cmdlineIncludes(pid, sshdConfigPath(dir, h.name))) ? pid : undefined;
 }
 
@@ -48,10 +55,14 @@ export async function waitReady(dir: string, h: StateHost, deadline: number): Pr
   let delay = 5;
   while (Date.now() < deadline) {
     const pid = await readSshdPid(dir, h);
-    if (pid !== undefined && (await acceptsTcp(h.address, 22))) return pid;
+    if (pid !== undefined && (await acceptsTcp(h.address, 22))) {
+      return pid;
+    }
     await sleep(delay);
     delay = Math.min(delay * 2, 50);
   }
   const tail = await logTail(dir, h);
-  throw new LabError(`${h.name}: sshd not ready at ${h.address}:22 in time${tail ? `:\n${tail}` : ''}`);
+  throw new LabError(
+    `${h.name}: sshd not ready at ${h.address}:22 in time${tail ? `:\n${tail}` : ''}`,
+  );
 }

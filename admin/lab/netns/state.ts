@@ -30,13 +30,15 @@ export interface LabState {
   hosts: StateHost[];
 }
 
-const SAFE_DIR = /^\/[A-Za-z0-9_.\/-]+$/;
+const SAFE_DIR = /^\/[A-Za-z0-9_./-]+$/;
 
 /** Absolute, and plain enough to sit unquoted in sshd_config, fstab and shell text. */
 export function normalizeDir(dir: string | undefined): string {
   const abs = resolve(dir ?? DEFAULT_DIR);
   if (!SAFE_DIR.test(abs) || abs === '/') {
-    throw new LabError(`lab dir ${JSON.stringify(abs)}: use a path of letters, digits, '_', '.', '-' and '/'`);
+    throw new LabError(
+      `lab dir ${JSON.stringify(abs)}: use a path of letters, digits, '_', '.', '-' and '/'`,
+    );
   }
   return abs;
 }
@@ -61,12 +63,16 @@ export async function readState(dir: string): Promise<LabState | undefined> {
   try {
     text = await readFile(statePath(dir), 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      return undefined;
+    }
     throw e;
   }
   const state = JSON.parse(text) as LabState;
   if ((state as { mode?: unknown }).mode === 'loopback') {
-    throw new LabError(`${dir} holds a loopback lab (lab up --loopback): salvo lab status|down handle it (loopbackStatus, loopbackDown)`);
+    throw new LabError(
+      `${dir} holds a loopback lab (lab up --loopback): salvo lab status|down handle it (loopbackStatus, loopbackDown)`,
+    );
   }
   if (state.version !== 1 || typeof state.id !== 'number' || !Array.isArray(state.hosts)) {
     throw new LabError(`${statePath(dir)}: not a lab state file this version understands`);
@@ -77,7 +83,7 @@ export async function readState(dir: string): Promise<LabState | undefined> {
 export async function writeState(state: LabState): Promise<void> {
   await mkdir(state.dir, { recursive: true });
   const tmp = `${statePath(state.dir)}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(state, null, 2) + '\n', { mode: 0o644 });
+  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o644 });
   await rename(tmp, statePath(state.dir));
 }
 

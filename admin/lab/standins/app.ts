@@ -14,8 +14,12 @@ const version = flags.values.get('version') ?? '0';
 const host = flags.values.get('host') ?? '0.0.0.0';
 const port = portFrom(flags.values.get('port'));
 const onTermMode = flags.values.get('on-term') ?? 'finish';
-if (onTermMode !== 'finish' && onTermMode !== 'exit') die(`bad --on-term ${JSON.stringify(onTermMode)}: expected finish or exit`, 2);
-if (flags.values.has('fail')) die(flags.values.get('fail') || 'told to fail (--fail)');
+if (onTermMode !== 'finish' && onTermMode !== 'exit') {
+  die(`bad --on-term ${JSON.stringify(onTermMode)}: expected finish or exit`, 2);
+}
+if (flags.values.has('fail')) {
+  die(flags.values.get('fail') || 'told to fail (--fail)');
+}
 
 let inFlight = 0;
 let stopping = false;
@@ -24,17 +28,29 @@ const idle: (() => void)[] = [];
 function send(res: ServerResponse, code: number, body: unknown): void {
   const text = typeof body === 'string' ? body : `${JSON.stringify(body)}\n`;
   // Once stopping, keep-alive connections close after their last answer.
-  res.writeHead(code, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...(stopping ? { connection: 'close' } : {}) });
+  res.writeHead(code, {
+    'content-type': typeof body === 'string' ? 'text/plain' : 'application/json',
+    ...(stopping ? { connection: 'close' } : {}),
+  });
   res.end(text);
 }
 
 const server = createServer((req, res) => {
   inFlight++;
-  res.once('close', () => { inFlight--; if (inFlight === 0) idle.splice(0).forEach((f) => f()); });
+  res.once('close', () => {
+    inFlight--;
+    if (inFlight === 0) {
+      idle.splice(0).forEach((f) => f());
+    }
+  });
   const url = new URL(req.url ?? '/', 'http://x');
   const who = { id, kind, version, pid: process.pid };
-  if (url.pathname === '/alive') return send(res, stopping ? 503 : 200, 'ok\n');
-  if (url.pathname === '/version') return send(res, 200, who);
+  if (url.pathname === '/alive') {
+    return send(res, stopping ? 503 : 200, 'ok\n');
+  }
+  if (url.pathname === '/version') {
+    return send(res, 200, who);
+  }
   if (url.pathname === '/slow') {
     const ms = Math.min(Number(url.searchParams.get('ms') ?? 1000) || 0, 60_000);
     setTimeout(() => send(res, 200, { ...who, path: url.pathname, ms }), ms);
@@ -52,14 +68,27 @@ if (onTermMode === 'exit' && !flags.switches.has('ignore-term')) {
     });
   }
 } else {
-  onTerm(flags.switches.has('ignore-term'), (signal) => new Promise((resolve) => {
-    stopping = true;
-    log(`${signal}: no new connections; finishing ${inFlight} request(s) in flight`);
-    server.close();
-    server.closeIdleConnections();
-    const done = (): void => { server.closeAllConnections(); resolve(); };
-    if (inFlight === 0) done(); else idle.push(done);
-  }));
+  onTerm(
+    flags.switches.has('ignore-term'),
+    (signal) =>
+      new Promise((resolve) => {
+        stopping = true;
+        log(`${signal}: no new connections; finishing ${inFlight} request(s) in flight`);
+        server.close();
+        server.closeIdleConnections();
+        const done = (): void => {
+          server.closeAllConnections();
+          resolve();
+        };
+        if (inFlight === 0) {
+          done();
+        } else {
+          idle.push(done);
+        }
+      }),
+  );
 }
 
-listenOrDie(server, port, host, () => log(`${kind} ${id} version ${version} listening on ${host}:${port}`));
+listenOrDie(server, port, host, () =>
+  log(`${kind} ${id} version ${version} listening on ${host}:${port}`),
+);

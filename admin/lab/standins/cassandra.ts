@@ -16,10 +16,14 @@ const host = flags.values.get('host') ?? '0.0.0.0';
 const port = portFrom(flags.values.get('port'));
 const stateFile = flags.values.get('state-file');
 const joinMs = Number(flags.values.get('join-ms') ?? '1500');
-if (!Number.isFinite(joinMs) || joinMs < 0) die(`bad --join-ms ${JSON.stringify(flags.values.get('join-ms'))}`, 2);
+if (!Number.isFinite(joinMs) || joinMs < 0) {
+  die(`bad --join-ms ${JSON.stringify(flags.values.get('join-ms'))}`, 2);
+}
 
 function record(state: RingState['state']): void {
-  if (stateFile) writeRingState(stateFile, { pid: process.pid, id, state, since: new Date().toISOString() });
+  if (stateFile) {
+    writeRingState(stateFile, { pid: process.pid, id, state, since: new Date().toISOString() });
+  }
 }
 
 const clients = new Set<Socket>();
@@ -33,12 +37,19 @@ const server = createServer((socket) => {
 onTerm(flags.switches.has('ignore-term'), async (signal) => {
   log(`${signal}: closing the native port and ${clients.size} client connection(s)`);
   server.close();
-  for (const c of clients) c.destroy();
+  for (const c of clients) {
+    c.destroy();
+  }
 });
 
 // Before listening: a nodetool that sees the port open must never read the last run's `normal`.
 record('joining');
 listenOrDie(server, port, host, () => {
-  log(`cassandra stand-in ${id} version ${version} listening on ${host}:${port}; joining for ${joinMs} ms`);
-  setTimeout(() => { record('normal'); log('joined the ring (normal)'); }, joinMs).unref();
+  log(
+    `cassandra stand-in ${id} version ${version} listening on ${host}:${port}; joining for ${joinMs} ms`,
+  );
+  setTimeout(() => {
+    record('normal');
+    log('joined the ring (normal)');
+  }, joinMs).unref();
 });

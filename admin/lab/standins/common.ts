@@ -13,8 +13,11 @@ export function parseFlags(argv: string[], switchNames: string[]): Flags {
   const switches = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i]!.replace(/^--/, '');
-    if (switchNames.includes(name)) switches.add(name);
-    else values.set(name, argv[++i] ?? '');
+    if (switchNames.includes(name)) {
+      switches.add(name);
+    } else {
+      values.set(name, argv[++i] ?? '');
+    }
   }
   return { values, switches };
 }
@@ -32,13 +35,17 @@ export function die(message: string, code = 1): never {
 /** 1..65535, or die saying so (the "bad port" a failing start reports). */
 export function portFrom(text: string | undefined): number {
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) die(`bad port ${JSON.stringify(text ?? '')}: expected 1..65535`, 2);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    die(`bad port ${JSON.stringify(text ?? '')}: expected 1..65535`, 2);
+  }
   return port;
 }
 
 /** Listen, or die with the reason (EADDRINUSE …). */
 export function listenOrDie(server: Server, port: number, host: string, ready: () => void): void {
-  server.once('error', (err: NodeJS.ErrnoException) => die(`cannot listen on ${host}:${port}: ${err.code ?? err.message}`));
+  server.once('error', (err: NodeJS.ErrnoException) =>
+    die(`cannot listen on ${host}:${port}: ${err.code ?? err.message}`),
+  );
   server.listen(port, host, ready);
 }
 
@@ -50,10 +57,20 @@ export function onTerm(ignore: boolean, drain: (signal: string) => Promise<void>
   let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
-      if (ignore) return log(`${signal}: ignored (--ignore-term)`);
-      if (stopping) return;
+      if (ignore) {
+        return log(`${signal}: ignored (--ignore-term)`);
+      }
+      if (stopping) {
+        return;
+      }
       stopping = true;
-      drain(signal).then(() => { log('stopped'); process.exit(0); }, (err: Error) => die(`stopping: ${err.message}`));
+      drain(signal).then(
+        () => {
+          log('stopped');
+          process.exit(0);
+        },
+        (err: Error) => die(`stopping: ${err.message}`),
+      );
     });
   }
 }

@@ -27,7 +27,8 @@ export interface StatusOptions {
   tokenPerNode: boolean; // a single `Token` column after Host ID instead of the `Tokens` count
 }
 
-export const OWNERSHIP_NOTE = "Note: Non-system keyspaces don't have the same replication settings, effective ownership information is meaningless";
+export const OWNERSHIP_NOTE =
+  "Note: Non-system keyspaces don't have the same replication settings, effective ownership information is meaningless";
 
 function header(o: StatusOptions): string[] {
   const owns = o.effective ? 'Owns (effective)' : 'Owns';
@@ -50,29 +51,48 @@ function banner(dc: string): string {
 
 function byDc(nodes: StatusNode[]): [string, StatusNode[]][] {
   const dcs = new Map<string, StatusNode[]>();
-  for (const n of nodes) dcs.set(n.dc, [...(dcs.get(n.dc) ?? []), n]);
+  for (const n of nodes) {
+    dcs.set(n.dc, [...(dcs.get(n.dc) ?? []), n]);
+  }
   return [...dcs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** 3.11's `%-Ns  ` widths, in column order; 0 = not padded (the status letters, the last column). */
 function printfWidths(nodes: StatusNode[], o: StatusOptions): number[] {
   const address = Math.max(...nodes.map((n) => n.address.length));
-  return o.tokenPerNode ? [0, address, 9, o.effective ? 16 : 6, 36, 39, 0] : [0, address, 9, 11, o.effective ? 16 : 6, 36, 0];
+  return o.tokenPerNode
+    ? [0, address, 9, o.effective ? 16 : 6, 36, 39, 0]
+    : [0, address, 9, 11, o.effective ? 16 : 6, 36, 0];
 }
 
 function line(row: string[], widths: number[], padLast: boolean): string {
-  return row.map((c, i) => (i < row.length - 1 || padLast ? c.padEnd(widths[i]!) : c)).join('  ') + '\n';
+  return `${row.map((c, i) => (i < row.length - 1 || padLast ? c.padEnd(widths[i]!) : c)).join('  ')}\n`;
 }
 
 function printf311(dcs: [string, StatusNode[]][], o: StatusOptions): string {
-  const widths = printfWidths(dcs.flatMap(([, n]) => n), o);
-  return dcs.map(([dc, nodes]) => banner(dc) + [header(o), ...nodes.map((n) => cells(n, o))].map((r) => line(r, widths, false)).join('')).join('');
+  const widths = printfWidths(
+    dcs.flatMap(([, n]) => n),
+    o,
+  );
+  return dcs
+    .map(
+      ([dc, nodes]) =>
+        banner(dc) +
+        [header(o), ...nodes.map((n) => cells(n, o))].map((r) => line(r, widths, false)).join(''),
+    )
+    .join('');
 }
 
 function table40(dcs: [string, StatusNode[]][], o: StatusOptions): string {
   const rows = [header(o), ...dcs.flatMap(([, nodes]) => nodes.map((n) => cells(n, o)))];
   const widths = header(o).map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return dcs.map(([dc, nodes]) => banner(dc) + [header(o), ...nodes.map((n) => cells(n, o))].map((r) => line(r, widths, true)).join('')).join('\n');
+  return dcs
+    .map(
+      ([dc, nodes]) =>
+        banner(dc) +
+        [header(o), ...nodes.map((n) => cells(n, o))].map((r) => line(r, widths, true)).join(''),
+    )
+    .join('\n');
 }
 
 /** The whole `nodetool status` output, ending with the blank line (and the Note when not effective). */

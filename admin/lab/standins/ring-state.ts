@@ -4,7 +4,12 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export interface RingState { pid: number; id: string; state: 'joining' | 'normal'; since: string }
+export interface RingState {
+  pid: number;
+  id: string;
+  state: 'joining' | 'normal';
+  since: string;
+}
 
 export function writeRingState(file: string, state: RingState): void {
   mkdirSync(dirname(file), { recursive: true });

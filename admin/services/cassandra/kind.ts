@@ -24,8 +24,15 @@ const CONFIG: DaemonKindConfig = {
 export function ringOf(inv: Inventory, unit: Unit): { nodetool: string[]; listenAddress: string } {
   const spec = serviceSpec(inv, CONFIG.kind);
   const version = wantedVersion(spec); // the file's: a probe does not know an upgrade's --version
-  const listen = typeof spec.options.listen_address === 'string' ? spec.options.listen_address : '{address}';
-  const [listenAddress, ...nodetool] = renderArgv(inv, spec, unit, [listen, ...(commandOption(spec, 'nodetool') ?? ['nodetool'])], version);
+  const listen =
+    typeof spec.options.listen_address === 'string' ? spec.options.listen_address : '{address}';
+  const [listenAddress, ...nodetool] = renderArgv(
+    inv,
+    spec,
+    unit,
+    [listen, ...(commandOption(spec, 'nodetool') ?? ['nodetool'])],
+    version,
+  );
   return { nodetool, listenAddress: listenAddress! };
 }
 
@@ -36,7 +43,10 @@ export const cassandra: ServiceKind = {
   ringGate: true, // a restart or upgrade moves on only once the node sees the whole ring UN
   healthProbe: (unit, inv) => {
     const { nodetool, listenAddress } = ringOf(inv, unit);
-    return { host: unit.host, command: ringStatusCommand(daemonOf(CONFIG, inv, unit, false), listenAddress, nodetool) };
+    return {
+      host: unit.host,
+      command: ringStatusCommand(daemonOf(CONFIG, inv, unit, false), listenAddress, nodetool),
+    };
   },
   parseHealth: (stdout) => parseCassandraHealth(stdout),
 };

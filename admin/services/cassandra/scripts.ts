@@ -32,5 +32,12 @@ exit 0`;
 
 /** The probe for daemon `d` whose own row in `nodetool status` has `listenAddress`. */
 export function ringStatusCommand(d: Daemon, listenAddress: string, nodetool: string[]): Command {
-  return script(RING_STATUS, ...statusArgs(d), listenAddress, NODETOOL_TIMEOUT_SEC, ...nodetool, 'status');
+  return script(
+    RING_STATUS,
+    ...statusArgs(d),
+    listenAddress,
+    NODETOOL_TIMEOUT_SEC,
+    ...nodetool,
+    'status',
+  );
 }

@@ -27,7 +27,8 @@ export const DEFAULT_STOP_TIMEOUT_SEC = 10;
 export const secs = (seconds: number): number => Math.max(1, Math.ceil(seconds));
 
 /** Each script runs under sh with its values as positional parameters ($0 = salvo). */
-export const script = (text: string, ...args: (string | number)[]): Command => cmd('sh', '-c', text, 'salvo', ...args);
+export const script = (text: string, ...args: (string | number)[]): Command =>
+  cmd('sh', '-c', text, 'salvo', ...args);
 
 function url(d: Daemon, path?: string): string {
   const port = d.healthPort ?? d.port;
@@ -42,7 +43,15 @@ export function startStep(d: Daemon): Step {
   return {
     name: d.version ? `start (version ${d.version})` : 'start',
     host: d.unit.host,
-    command: script(START, pidFile, logFile, d.port ?? '-', secs(d.startTimeoutSec), d.version ?? '-', ...d.argv),
+    command: script(
+      START,
+      pidFile,
+      logFile,
+      d.port ?? '-',
+      secs(d.startTimeoutSec),
+      d.version ?? '-',
+      ...d.argv,
+    ),
     timeoutMs: d.startTimeoutSec * 1000 + MARGIN_MS,
   };
 }
@@ -59,7 +68,9 @@ export function stopStep(d: Daemon): Step {
 
 /** For HTTP daemons: answer the health URL 3 times in a row before the unit counts as up. */
 export function waitHealthyStep(d: Daemon, timeoutSec = d.startTimeoutSec): Step | undefined {
-  if (url(d, d.healthPath) === '-') return undefined;
+  if (url(d, d.healthPath) === '-') {
+    return undefined;
+  }
   return {
     name: 'wait healthy',
     host: d.unit.host,
@@ -82,7 +93,11 @@ export function statusCommand(d: Daemon): Command {
 /** start / stop / restart / upgrade of a bare daemon (no load balancer around it). */
 export function daemonSteps(op: 'start' | 'stop' | 'restart' | 'upgrade', d: Daemon): Step[] {
   const up = [startStep(d), waitHealthyStep(d)].filter((s): s is Step => s !== undefined);
-  if (op === 'start') return up;
-  if (op === 'stop') return [stopStep(d)];
+  if (op === 'start') {
+    return up;
+  }
+  if (op === 'stop') {
+    return [stopStep(d)];
+  }
   return [stopStep(d), ...up]; // stop goes by the pid file, so it stops whatever version runs
 }

@@ -3,8 +3,21 @@
 // one of haproxy's backends.
 import type { Inventory } from '../../inventory/types.js';
 import { parseUnitStatus } from '../../probes/unit-status.js';
-import { commandOption, configError, numberOption, portOf, renderArgv, wantedVersion } from '../argv.js';
-import { DEFAULT_START_TIMEOUT_SEC, DEFAULT_STOP_TIMEOUT_SEC, daemonSteps, statusCommand, type Daemon } from './daemon.js';
+import {
+  commandOption,
+  configError,
+  numberOption,
+  portOf,
+  renderArgv,
+  wantedVersion,
+} from '../argv.js';
+import {
+  DEFAULT_START_TIMEOUT_SEC,
+  DEFAULT_STOP_TIMEOUT_SEC,
+  daemonSteps,
+  statusCommand,
+  type Daemon,
+} from './daemon.js';
 import { drainSteps, readySteps } from '../fronting.js';
 import { serviceSpec, unitsOf } from '../units.js';
 import type { Operation, OperationOptions, ServiceKind, Step, Unit } from '../types.js';
@@ -20,11 +33,19 @@ export interface DaemonKindConfig {
 }
 
 /** The daemon behind a unit. `withArgv` false (stop, status): the command is not needed. */
-export function daemonOf(cfg: DaemonKindConfig, inv: Inventory, unit: Unit, withArgv: boolean, versionOverride?: string): Daemon {
+export function daemonOf(
+  cfg: DaemonKindConfig,
+  inv: Inventory,
+  unit: Unit,
+  withArgv: boolean,
+  versionOverride?: string,
+): Daemon {
   const spec = serviceSpec(inv, cfg.kind);
   const version = wantedVersion(spec, versionOverride);
   const template = commandOption(spec) ?? cfg.defaultCommand;
-  if (withArgv && !template) throw configError(spec, 'needs `command:` (the program to run) to start it');
+  if (withArgv && !template) {
+    throw configError(spec, 'needs `command:` (the program to run) to start it');
+  }
   const port = portOf(spec, cfg.portOption, unit.instance);
   return {
     unit,
@@ -41,9 +62,17 @@ export function daemonOf(cfg: DaemonKindConfig, inv: Inventory, unit: Unit, with
 }
 
 /** Daemon steps, wrapped in drain … ready when haproxy balances this kind. */
-export function planDaemon(cfg: DaemonKindConfig, op: Operation, unit: Unit, inv: Inventory, opts: OperationOptions): Step[] {
+export function planDaemon(
+  cfg: DaemonKindConfig,
+  op: Operation,
+  unit: Unit,
+  inv: Inventory,
+  opts: OperationOptions,
+): Step[] {
   const steps = daemonSteps(op, daemonOf(cfg, inv, unit, op !== 'stop', opts.version));
-  if (opts.drain === false) return steps;
+  if (opts.drain === false) {
+    return steps;
+  }
   const before = op === 'start' ? [] : drainSteps(inv, unit);
   const after = op === 'stop' ? [] : readySteps(inv, unit);
   return [...before, ...steps, ...after];
@@ -55,7 +84,10 @@ export function daemonKind(cfg: DaemonKindConfig): ServiceKind {
     gate: cfg.gate,
     units: (inv, hosts) => unitsOf(inv, cfg.kind, hosts),
     plan: (op, unit, inv, opts) => planDaemon(cfg, op, unit, inv, opts),
-    healthProbe: (unit, inv) => ({ host: unit.host, command: statusCommand(daemonOf(cfg, inv, unit, false)) }),
+    healthProbe: (unit, inv) => ({
+      host: unit.host,
+      command: statusCommand(daemonOf(cfg, inv, unit, false)),
+    }),
     parseHealth: (stdout) => parseUnitStatus(stdout),
   };
 }

@@ -6,7 +6,11 @@ import { portOf } from '../argv.js';
 import { haproxyPaths } from '../layout.js';
 import { instanceCount } from '../units.js';
 
-export interface BackendServer { name: string; address: string; port: number }
+export interface BackendServer {
+  name: string;
+  address: string;
+  port: number;
+}
 
 export interface Backend {
   name: string; // the service: hub
@@ -37,12 +41,25 @@ export function backendsFrom(inv: Inventory): Backend[] {
   const names = (inv.services.get('haproxy')?.options.backends as string[] | undefined) ?? ['hub'];
   return names.flatMap((name, i) => {
     const spec = inv.services.get(name);
-    if (!spec) return [];
+    if (!spec) {
+      return [];
+    }
     const kind = BALANCED[name] ?? { healthPath: '/alive', route: `/${name}/` };
-    const servers = spec.hosts.flatMap((host) => Array.from({ length: instanceCount(spec) }, (_, inst) => ({
-      name: serverName(host, inst), address: inv.hosts.get(host)?.address ?? host, port: portOf(spec, 'port', inst) ?? 0,
-    })));
-    return [{ name, healthPath: kind.healthPath, ...(i > 0 && kind.route ? { route: kind.route } : {}), servers }];
+    const servers = spec.hosts.flatMap((host) =>
+      Array.from({ length: instanceCount(spec) }, (_, inst) => ({
+        name: serverName(host, inst),
+        address: inv.hosts.get(host)?.address ?? host,
+        port: portOf(spec, 'port', inst) ?? 0,
+      })),
+    );
+    return [
+      {
+        name,
+        healthPath: kind.healthPath,
+        ...(i > 0 && kind.route ? { route: kind.route } : {}),
+        servers,
+      },
+    ];
   });
 }
 
@@ -85,10 +102,14 @@ export function renderHaproxyConfig(c: HaproxyConfig): string {
     '    option redispatch', // a connection refused by a stopping server is retried on another
     'frontend www',
     `    bind *:${c.port}`,
-    ...others.filter((b) => b.route).map((b) => `    use_backend ${b.name} if { path_beg ${b.route} }`),
+    ...others
+      .filter((b) => b.route)
+      .map((b) => `    use_backend ${b.name} if { path_beg ${b.route} }`),
     ...(first ? [`    default_backend ${first.name}`] : []),
     ...c.backends.flatMap(backendBlock),
-    ...(c.statsPort !== undefined ? ['listen stats', `    bind *:${c.statsPort}`, '    stats enable', '    stats uri /stats'] : []),
+    ...(c.statsPort !== undefined
+      ? ['listen stats', `    bind *:${c.statsPort}`, '    stats enable', '    stats uri /stats']
+      : []),
   ];
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

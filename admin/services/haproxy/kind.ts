@@ -5,7 +5,15 @@
 import type { Inventory } from '../../inventory/types.js';
 import { parseUnitStatus } from '../../probes/unit-status.js';
 import { commandOption, numberOption, portOf } from '../argv.js';
-import { DEFAULT_START_TIMEOUT_SEC, DEFAULT_STOP_TIMEOUT_SEC, script, statusCommand, stopStep, secs, type Daemon } from '../daemon/index.js';
+import {
+  DEFAULT_START_TIMEOUT_SEC,
+  DEFAULT_STOP_TIMEOUT_SEC,
+  script,
+  statusCommand,
+  stopStep,
+  secs,
+  type Daemon,
+} from '../daemon/index.js';
 import { haproxyConfigFrom, renderHaproxyConfig } from './config.js';
 import { HAPROXY_UP, WRITE_CONFIG } from './scripts.js';
 import { haproxyPaths, unitPaths } from '../layout.js';
@@ -17,7 +25,10 @@ function daemon(inv: Inventory, unit: Unit): Daemon & { binary: string[] } {
   const stats = portOf(spec, 'stats_port', 0);
   const port = portOf(spec, 'port', 0);
   return {
-    unit, deployment: inv.deployment, argv: [], binary: commandOption(spec) ?? ['haproxy'],
+    unit,
+    deployment: inv.deployment,
+    argv: [],
+    binary: commandOption(spec) ?? ['haproxy'],
     ...(port !== undefined ? { port } : {}),
     ...(stats !== undefined ? { healthPort: stats, healthPath: '/stats' } : {}),
     startTimeoutSec: numberOption(spec, 'start_timeout', DEFAULT_START_TIMEOUT_SEC),
@@ -29,8 +40,10 @@ function daemon(inv: Inventory, unit: Unit): Daemon & { binary: string[] } {
 function writeConfigStep(inv: Inventory, unit: Unit, binary: string[]): Step {
   const text = renderHaproxyConfig(haproxyConfigFrom(inv));
   return {
-    name: 'render haproxy.cfg and check it', host: unit.host,
-    command: script(WRITE_CONFIG, haproxyPaths(inv.deployment).config, text, ...binary), timeoutMs: 20_000,
+    name: 'render haproxy.cfg and check it',
+    host: unit.host,
+    command: script(WRITE_CONFIG, haproxyPaths(inv.deployment).config, text, ...binary),
+    timeoutMs: 20_000,
   };
 }
 
@@ -39,16 +52,31 @@ function upStep(inv: Inventory, d: Daemon & { binary: string[] }, mode: 'start' 
   const { config, socket } = haproxyPaths(inv.deployment);
   const argv = [...d.binary, '-D', '-f', config, '-p', pidFile];
   return {
-    name: mode === 'reload' ? 'reload (seamless: -x socket -sf old pid)' : 'start', host: d.unit.host,
-    command: script(HAPROXY_UP, pidFile, logFile, secs(d.startTimeoutSec), d.port ?? '-', socket, mode, ...argv),
+    name: mode === 'reload' ? 'reload (seamless: -x socket -sf old pid)' : 'start',
+    host: d.unit.host,
+    command: script(
+      HAPROXY_UP,
+      pidFile,
+      logFile,
+      secs(d.startTimeoutSec),
+      d.port ?? '-',
+      socket,
+      mode,
+      ...argv,
+    ),
     timeoutMs: d.startTimeoutSec * 1000 + 5000,
   };
 }
 
 function plan(op: Operation, unit: Unit, inv: Inventory): Step[] {
   const d = daemon(inv, unit);
-  if (op === 'stop') return [stopStep(d)];
-  return [writeConfigStep(inv, unit, d.binary), upStep(inv, d, op === 'start' ? 'start' : 'reload')];
+  if (op === 'stop') {
+    return [stopStep(d)];
+  }
+  return [
+    writeConfigStep(inv, unit, d.binary),
+    upStep(inv, d, op === 'start' ? 'start' : 'reload'),
+  ];
 }
 
 export const haproxy: ServiceKind = {

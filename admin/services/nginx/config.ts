@@ -27,9 +27,18 @@ const TEMP_PATHS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'];
 
 /** A few MIME types, inline: /etc/nginx/mime.types belongs to one distribution's layout. */
 const TYPES = [
-  'text/html html htm', 'text/css css', 'text/plain txt', 'application/javascript js mjs', 'application/json json',
-  'image/png png', 'image/jpeg jpg jpeg', 'image/gif gif', 'image/svg+xml svg', 'image/x-icon ico',
-  'font/woff2 woff2', 'application/wasm wasm',
+  'text/html html htm',
+  'text/css css',
+  'text/plain txt',
+  'application/javascript js mjs',
+  'application/json json',
+  'image/png png',
+  'image/jpeg jpg jpeg',
+  'image/gif gif',
+  'image/svg+xml svg',
+  'image/x-icon ico',
+  'font/woff2 woff2',
+  'application/wasm wasm',
 ];
 
 /**
@@ -37,8 +46,19 @@ const TYPES = [
  * it at load time with its line and column), so an Inventory built another way cannot inject
  * directives either. The ConfigError points at the nginx service.
  */
-function checked(spec: ServiceSpec, key: string, value: string, pattern: RegExp, expected: string): string {
-  if (!pattern.test(value)) throw configError(spec, `${key}: ${JSON.stringify(value)} is not allowed: expected ${expected}`);
+function checked(
+  spec: ServiceSpec,
+  key: string,
+  value: string,
+  pattern: RegExp,
+  expected: string,
+): string {
+  if (!pattern.test(value)) {
+    throw configError(
+      spec,
+      `${key}: ${JSON.stringify(value)} is not allowed: expected ${expected}`,
+    );
+  }
   return value;
 }
 
@@ -47,7 +67,9 @@ export function nginxConfigFrom(inv: Inventory, unit: Unit): NginxConfig {
   const paths = nginxPaths(inv.deployment, unit);
   const { pidFile, logFile } = unitPaths(inv.deployment, unit);
   const port = portOf(spec, 'port', unit.instance);
-  if (port === undefined) throw configError(spec, 'has no port (ports.nginx, or `port:` naming a ports entry)');
+  if (port === undefined) {
+    throw configError(spec, 'has no port (ports.nginx, or `port:` naming a ports entry)');
+  }
   const root = typeof spec.options.root === 'string' ? spec.options.root : paths.root;
   const workers = spec.options.worker_processes;
   const user = typeof spec.options.user === 'string' ? spec.options.user : 'www-data';
@@ -55,7 +77,8 @@ export function nginxConfigFrom(inv: Inventory, unit: Unit): NginxConfig {
     deployment: inv.deployment,
     port,
     root: checked(spec, 'root', root, NGINX_PATH, NGINX_PATH_EXPECTED).replace(/\/+$/, ''),
-    workerProcesses: typeof workers === 'number' && Number.isInteger(workers) && workers > 0 ? workers : 'auto',
+    workerProcesses:
+      typeof workers === 'number' && Number.isInteger(workers) && workers > 0 ? workers : 'auto',
     user: checked(spec, 'user', user, NGINX_USER, 'a user name such as www-data'),
     pidFile,
     errorLog: logFile,
@@ -92,5 +115,5 @@ export function renderNginxConfig(c: NginxConfig): string {
     '    }',
     '}',
   ];
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -31,7 +31,9 @@ export function parseConfigText(text: string): ConfigText {
   const out: ConfigText = { entries: [], pem: [] };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
-    if (line === '' || line.startsWith('#')) continue;
+    if (line === '' || line.startsWith('#')) {
+      continue;
+    }
     if (line.startsWith('-----')) {
       i = readPem(lines, i, out.pem);
       continue;
@@ -45,8 +47,12 @@ export function parseConfigText(text: string): ConfigText {
 function parseEntry(line: string, n: number): Entry {
   const m = /^([^\s=]+)\s*(=?)\s*(.*)$/.exec(line)!;
   const [, key = '', , value = ''] = m;
-  if (!VARIABLE.test(key)) throw new TincParseError(n, `not a "Variable = value" line: ${JSON.stringify(clip(line))}`);
-  if (value === '') throw new TincParseError(n, `${key} has no value`);
+  if (!VARIABLE.test(key)) {
+    throw new TincParseError(n, `not a "Variable = value" line: ${JSON.stringify(clip(line))}`);
+  }
+  if (value === '') {
+    throw new TincParseError(n, `${key} has no value`);
+  }
   return { key, value, line: n };
 }
 
@@ -54,22 +60,38 @@ function parseEntry(line: string, n: number): Entry {
 function readPem(lines: string[], start: number, into: PemBlock[]): number {
   const head = lines[start]!.trim();
   const begin = BEGIN.exec(head);
-  if (!begin) throw new TincParseError(start + 1, `not a PEM line: ${JSON.stringify(clip(head))}`);
+  if (!begin) {
+    throw new TincParseError(start + 1, `not a PEM line: ${JSON.stringify(clip(head))}`);
+  }
   const body: string[] = [];
   for (let i = start + 1; i < lines.length; i++) {
     const line = lines[i]!.trim();
     const end = END.exec(line);
     if (end) {
-      if (end[1] !== begin[1]) throw new TincParseError(i + 1, `-----END ${end[1]}----- closes -----BEGIN ${begin[1]}-----`);
-      if (body.length === 0) throw new TincParseError(start + 1, `the ${begin[1]} block is empty`);
+      if (end[1] !== begin[1]) {
+        throw new TincParseError(
+          i + 1,
+          `-----END ${end[1]}----- closes -----BEGIN ${begin[1]}-----`,
+        );
+      }
+      if (body.length === 0) {
+        throw new TincParseError(start + 1, `the ${begin[1]} block is empty`);
+      }
       into.push({ label: begin[1]!, body: body.join(''), line: start + 1 });
       return i;
     }
-    if (line === '') continue; // tolerated inside a block, as PEM readers do
-    if (!BASE64_LINE.test(line)) throw new TincParseError(i + 1, `not base64 inside the ${begin[1]} block`);
+    if (line === '') {
+      continue; // tolerated inside a block, as PEM readers do
+    }
+    if (!BASE64_LINE.test(line)) {
+      throw new TincParseError(i + 1, `not base64 inside the ${begin[1]} block`);
+    }
     body.push(line);
   }
-  throw new TincParseError(start + 1, `-----BEGIN ${begin[1]}----- has no -----END line (file truncated?)`);
+  throw new TincParseError(
+    start + 1,
+    `-----BEGIN ${begin[1]}----- has no -----END line (file truncated?)`,
+  );
 }
 
 /** Entries whose name matches `key` (case-insensitive, as tincd compares them). */
@@ -81,7 +103,12 @@ export function valuesOf(entries: readonly Entry[], key: string): Entry[] {
 /** At most one entry for `key`; a second one is an error (tincd would silently use the first). */
 export function single(entries: readonly Entry[], key: string): Entry | undefined {
   const found = valuesOf(entries, key);
-  if (found.length > 1) throw new TincParseError(found[1]!.line, `${key} given twice (first on line ${found[0]!.line})`);
+  if (found.length > 1) {
+    throw new TincParseError(
+      found[1]!.line,
+      `${key} given twice (first on line ${found[0]!.line})`,
+    );
+  }
   return found[0];
 }
 

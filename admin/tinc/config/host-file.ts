@@ -3,7 +3,14 @@
 // file plus the key collected from the host, and parses them back (round trip: parse∘render = id).
 import { isIPv4 } from 'node:net';
 import { TincParseError } from '../errors.js';
-import { parseConfigText, renderEntries, renderPem, single, valuesOf, type Entry } from './config-text.js';
+import {
+  parseConfigText,
+  renderEntries,
+  renderPem,
+  single,
+  valuesOf,
+  type Entry,
+} from './config-text.js';
 
 export interface HostFile {
   addresses: string[]; // underlay: IP or DNS name; tincd tries them in order
@@ -16,7 +23,8 @@ export interface HostFile {
 export const KEY_LABEL = 'RSA PUBLIC KEY';
 const KNOWN = new Set(['address', 'port', 'subnet']);
 
-const HEADER = '# Written by salvo tinc from the services file and the key generated on the host.\n' +
+const HEADER =
+  '# Written by salvo tinc from the services file and the key generated on the host.\n' +
   '# Edit the services file, not this file: `salvo tinc init` rewrites it.\n';
 
 export function renderHostFile(h: HostFile): string {
@@ -36,18 +44,26 @@ export function parseHostFile(text: string): HostFile {
   const h: HostFile = {
     addresses: valuesOf(entries, 'Address').map((e) => e.value),
     subnets: valuesOf(entries, 'Subnet').map(checkSubnet),
-    extra: entries.filter((e) => !KNOWN.has(e.key.toLowerCase())).map(({ key, value }) => ({ key, value })),
+    extra: entries
+      .filter((e) => !KNOWN.has(e.key.toLowerCase()))
+      .map(({ key, value }) => ({ key, value })),
   };
   const port = single(entries, 'Port');
-  if (port) h.port = checkPort(port);
+  if (port) {
+    h.port = checkPort(port);
+  }
   const key = publicKeyOf(pem);
-  if (key !== undefined) h.publicKey = key;
+  if (key !== undefined) {
+    h.publicKey = key;
+  }
   return h;
 }
 
 function checkPort(e: Entry): number {
   const n = Number(e.value);
-  if (!/^\d+$/.test(e.value) || n < 1 || n > 65535) throw new TincParseError(e.line, `Port ${JSON.stringify(e.value)} is not a port number`);
+  if (!/^\d+$/.test(e.value) || n < 1 || n > 65535) {
+    throw new TincParseError(e.line, `Port ${JSON.stringify(e.value)} is not a port number`);
+  }
   return n;
 }
 
@@ -65,24 +81,47 @@ function checkSubnet(e: Entry): string {
 }
 
 function publicKeyOf(pem: { label: string; body: string; line: number }[]): string | undefined {
-  if (pem.length === 0) return undefined;
-  if (pem.length > 1) throw new TincParseError(pem[1]!.line, 'a second key block (tincd reads only the first; remove the stale one)');
+  if (pem.length === 0) {
+    return undefined;
+  }
+  if (pem.length > 1) {
+    throw new TincParseError(
+      pem[1]!.line,
+      'a second key block (tincd reads only the first; remove the stale one)',
+    );
+  }
   const block = pem[0]!;
-  if (block.label !== KEY_LABEL) throw new TincParseError(block.line, `a ${block.label} block where tinc 1.0 expects ${KEY_LABEL}`);
+  if (block.label !== KEY_LABEL) {
+    throw new TincParseError(
+      block.line,
+      `a ${block.label} block where tinc 1.0 expects ${KEY_LABEL}`,
+    );
+  }
   if (!isWholeDer(Buffer.from(block.body, 'base64'))) {
-    throw new TincParseError(block.line, 'the public key is damaged (its DER length does not match: truncated or edited)');
+    throw new TincParseError(
+      block.line,
+      'the public key is damaged (its DER length does not match: truncated or edited)',
+    );
   }
   return block.body;
 }
 
 /** A DER SEQUENCE whose length field matches the bytes present: catches truncated or spliced keys. */
 export function isWholeDer(der: Buffer): boolean {
-  if (der.length < 2 || der[0] !== 0x30) return false;
+  if (der.length < 2 || der[0] !== 0x30) {
+    return false;
+  }
   const first = der[1]!;
-  if (first < 0x80) return der.length === 2 + first;
+  if (first < 0x80) {
+    return der.length === 2 + first;
+  }
   const n = first & 0x7f;
-  if (n === 0 || n > 4 || der.length < 2 + n) return false;
+  if (n === 0 || n > 4 || der.length < 2 + n) {
+    return false;
+  }
   let len = 0;
-  for (let i = 0; i < n; i++) len = len * 256 + der[2 + i]!;
+  for (let i = 0; i < n; i++) {
+    len = len * 256 + der[2 + i]!;
+  }
   return der.length === 2 + n + len;
 }

@@ -13,8 +13,10 @@ export function isTincName(name: string): boolean {
 export function tincName(host: string): string {
   const name = host.replace(/-/g, '_');
   if (!isTincName(name)) {
-    throw new TincError(`host ${JSON.stringify(host)}: tinc 1.0 names allow only letters, digits and _ ` +
-      `(Salvo maps - to _, nothing else)`);
+    throw new TincError(
+      `host ${JSON.stringify(host)}: tinc 1.0 names allow only letters, digits and _ ` +
+        `(Salvo maps - to _, nothing else)`,
+    );
   }
   return name;
 }
@@ -32,7 +34,9 @@ export function nameMap(hosts: readonly string[]): NameMap {
     const name = tincName(host);
     const other = toHost.get(name);
     if (other !== undefined && other !== host) {
-      throw new TincError(`hosts ${other} and ${host} both map to the tinc name ${name}; rename one`);
+      throw new TincError(
+        `hosts ${other} and ${host} both map to the tinc name ${name}; rename one`,
+      );
     }
     toTinc.set(host, name);
     toHost.set(name, host);

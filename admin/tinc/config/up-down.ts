@@ -7,7 +7,8 @@ export interface VpnAddress {
   prefix: number; // 16: the mesh's prefix length
 }
 
-const UP_HEADER = '#!/bin/sh\n# Written by salvo tinc: this host\'s VPN address (services file) on the tinc interface.\n';
+const UP_HEADER =
+  "#!/bin/sh\n# Written by salvo tinc: this host's VPN address (services file) on the tinc interface.\n";
 const DOWN_HEADER = '#!/bin/sh\n# Written by salvo tinc.\n';
 
 export function renderTincUp(v: VpnAddress): string {

@@ -3,19 +3,35 @@ import { cmd, type Command } from '../../transport/command.js';
 import { CONTROL, KEYGEN, PINGS, PROBE, PUSH } from './scripts.js';
 import type { TincPaths } from './paths.js';
 
-const script = (text: string, ...args: (string | number)[]): Command => cmd('sh', '-c', text, 'sh', ...args);
+const script = (text: string, ...args: (string | number)[]): Command =>
+  cmd('sh', '-c', text, 'sh', ...args);
 
-export const probeCommand = (paths: TincPaths, name: string): Command => script(PROBE, paths.confDir, paths.pidFile, name);
-export const keygenCommand = (paths: TincPaths, name: string, bits: number): Command => script(KEYGEN, paths.confDir, name, bits);
+export const probeCommand = (paths: TincPaths, name: string): Command =>
+  script(PROBE, paths.confDir, paths.pidFile, name);
+export const keygenCommand = (paths: TincPaths, name: string, bits: number): Command =>
+  script(KEYGEN, paths.confDir, name, bits);
 export const pushCommand = (paths: TincPaths): Command => script(PUSH, paths.confDir);
 export const pingCommand = (addresses: readonly string[]): Command => script(PINGS, ...addresses);
 
 export type ControlAction = 'start' | 'reload' | 'restart' | 'stop' | 'purge';
 
-export interface ControlTarget { netname: string; iface: string; vpn: string }
+export interface ControlTarget {
+  netname: string;
+  iface: string;
+  vpn: string;
+}
 
 export function controlCommand(paths: TincPaths, t: ControlTarget, action: ControlAction): Command {
-  return script(CONTROL, t.netname, paths.confDir, paths.pidFile, paths.logFile, t.iface, t.vpn, action);
+  return script(
+    CONTROL,
+    t.netname,
+    paths.confDir,
+    paths.pidFile,
+    paths.logFile,
+    t.iface,
+    t.vpn,
+    action,
+  );
 }
 
 /** What a probe saw on one host. */
@@ -31,15 +47,22 @@ export function parseProbe(stdout: string): NodeState {
   const s: NodeState = { tincd: false, files: new Map(), hashes: new Map() };
   for (const line of stdout.split('\n')) {
     const [word, rest = ''] = splitOnce(line);
-    if (word === 'tincd') s.tincd = rest === 'yes';
-    else if (word === 'pid' && /^\d+$/.test(rest)) s.pid = Number(rest);
-    else if (word === 'key' && rest !== '-') s.keyMode = rest;
-    else if (word === 'file') {
+    if (word === 'tincd') {
+      s.tincd = rest === 'yes';
+    } else if (word === 'pid' && /^\d+$/.test(rest)) {
+      s.pid = Number(rest);
+    } else if (word === 'key' && rest !== '-') {
+      s.keyMode = rest;
+    } else if (word === 'file') {
       const m = /^(\d+) (\S*) (.+)$/.exec(rest);
-      if (m) s.files.set(m[3]!, { mode: m[1]!, text: Buffer.from(m[2]!, 'base64').toString('utf8') });
+      if (m) {
+        s.files.set(m[3]!, { mode: m[1]!, text: Buffer.from(m[2]!, 'base64').toString('utf8') });
+      }
     } else if (word === 'hash') {
       const m = /^([0-9a-f]{64}) (.+)$/.exec(rest);
-      if (m) s.hashes.set(m[2]!, m[1]!);
+      if (m) {
+        s.hashes.set(m[2]!, m[1]!);
+      }
     }
   }
   return s;
@@ -52,12 +75,18 @@ export type PushOp =
   | { op: 'm'; path: string; mode: number };
 
 export function pushInput(ops: readonly PushOp[]): string {
-  return ops.map((o) => {
-    if (o.op === 'd') return `d - - ${o.path}\n`;
-    const mode = o.mode.toString(8);
-    if (o.op === 'm') return `m ${mode} - ${o.path}\n`;
-    return `w ${mode} ${Buffer.from(o.text).toString('base64') || '-'} ${o.path}\n`;
-  }).join('');
+  return ops
+    .map((o) => {
+      if (o.op === 'd') {
+        return `d - - ${o.path}\n`;
+      }
+      const mode = o.mode.toString(8);
+      if (o.op === 'm') {
+        return `m ${mode} - ${o.path}\n`;
+      }
+      return `w ${mode} ${Buffer.from(o.text).toString('base64') || '-'} ${o.path}\n`;
+    })
+    .join('');
 }
 
 /** `ok 10.1.3.1` / `fail 10.1.3.1` lines → address → reached? */
@@ -65,7 +94,9 @@ export function parsePings(stdout: string): Map<string, boolean> {
   const seen = new Map<string, boolean>();
   for (const line of stdout.split('\n')) {
     const [word, addr] = splitOnce(line);
-    if ((word === 'ok' || word === 'fail') && addr) seen.set(addr, word === 'ok');
+    if ((word === 'ok' || word === 'fail') && addr) {
+      seen.set(addr, word === 'ok');
+    }
   }
   return seen;
 }

@@ -9,10 +9,18 @@ import type { HostFile } from '../config/index.js';
 
 const PROBE_TIMEOUT_MS = 20_000;
 
-export async function probeMembers(ctx: TincContext, members: readonly MeshMember[]): Promise<Map<string, NodeState>> {
+export async function probeMembers(
+  ctx: TincContext,
+  members: readonly MeshMember[],
+): Promise<Map<string, NodeState>> {
   const byHost = new Map(members.map((m) => [m.host, m]));
-  const done = await runEach(ctx, 'probe', members.map((m) => m.host),
-    (h) => ({ command: probeCommand(ctx.paths, byHost.get(h)!.name) }), PROBE_TIMEOUT_MS);
+  const done = await runEach(
+    ctx,
+    'probe',
+    members.map((m) => m.host),
+    (h) => ({ command: probeCommand(ctx.paths, byHost.get(h)!.name) }),
+    PROBE_TIMEOUT_MS,
+  );
   return new Map([...done].map(([host, r]) => [host, parseProbe(r.stdout)]));
 }
 
@@ -26,7 +34,9 @@ export async function loadRecord(ctx: TincContext): Promise<LoadedRecord> {
   const byHost = new Map<string, HostFile>();
   for (const m of ctx.spec.members) {
     const f = files.get(m.name);
-    if (f) byHost.set(m.host, f.parsed);
+    if (f) {
+      byHost.set(m.host, f.parsed);
+    }
   }
   return { files, byHost };
 }

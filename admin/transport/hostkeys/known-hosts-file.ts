@@ -20,7 +20,9 @@ export async function rewriteFile(file: string, edit: (old: string) => string): 
   try {
     await run;
   } finally {
-    if (queues.get(target) === run) queues.delete(target);
+    if (queues.get(target) === run) {
+      queues.delete(target);
+    }
   }
 }
 
@@ -35,9 +37,14 @@ async function resolveTarget(file: string): Promise<string> {
 async function rewriteNow(file: string, edit: (old: string) => string): Promise<void> {
   const { text, mode } = await readExisting(file);
   const next = edit(text);
-  if (next === text) return;
+  if (next === text) {
+    return;
+  }
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = join(dirname(file), `.${basename(file)}.salvo-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const tmp = join(
+    dirname(file),
+    `.${basename(file)}.salvo-${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
   try {
     await writeSynced(tmp, next, mode);
     await rename(tmp, file);
@@ -53,7 +60,9 @@ async function readExisting(file: string): Promise<{ text: string; mode: number 
     const [text, st] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
     return { text, mode: st.mode & 0o7777 };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { text: '', mode: null };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      return { text: '', mode: null };
+    }
     throw err;
   }
 }
@@ -67,7 +76,9 @@ async function writeSynced(path: string, text: string, mode: number | null): Pro
   } finally {
     await fh.close();
   }
-  if (mode !== null) await chmod(path, mode);
+  if (mode !== null) {
+    await chmod(path, mode);
+  }
 }
 
 /** Make the rename durable. Some filesystems refuse fsync on a directory: that is fine. */

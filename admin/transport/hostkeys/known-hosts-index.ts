@@ -22,7 +22,11 @@ export class KnownHostsIndex {
       }
       for (const name of new Set(entry.hosts.patterns.map((p) => p.toLowerCase()))) {
         const list = this.byName.get(name);
-        if (list) list.push(i); else this.byName.set(name, [i]);
+        if (list) {
+          list.push(i);
+        } else {
+          this.byName.set(name, [i]);
+        }
       }
     });
   }

@@ -45,7 +45,9 @@ interface Field {
 
 function splitFields(line: string): Field[] {
   const fields: Field[] = [];
-  for (const m of line.matchAll(/[^ \t]+/g)) fields.push({ text: m[0], col: (m.index ?? 0) + 1 });
+  for (const m of line.matchAll(/[^ \t]+/g)) {
+    fields.push({ text: m[0], col: (m.index ?? 0) + 1 });
+  }
   return fields;
 }
 
@@ -55,21 +57,32 @@ export function parseKnownHosts(text: string, file: string): KnownHostsEntry[] {
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
     const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) return;
+    if (trimmed === '' || trimmed.startsWith('#')) {
+      return;
+    }
     entries.push(parseLine(splitFields(line), file, i + 1));
   });
   return entries;
 }
 
 function parseLine(fields: Field[], file: string, line: number): KnownHostsEntry {
-  const invalid = (col: number, message: string): KnownHostsInvalid =>
-    ({ kind: 'invalid', file, line, issue: { file, line, col, message } });
+  const invalid = (col: number, message: string): KnownHostsInvalid => ({
+    kind: 'invalid',
+    file,
+    line,
+    issue: { file, line, col, message },
+  });
   let rest = fields;
   let marker: KnownHostsMarker | null = null;
   const first = rest[0];
-  if (first !== undefined && first.text.startsWith('@')) {
+  if (first?.text.startsWith('@')) {
     const m = MARKERS[first.text];
-    if (m === undefined) return invalid(first.col, `unknown marker ${first.text} (expected @revoked or @cert-authority)`);
+    if (m === undefined) {
+      return invalid(
+        first.col,
+        `unknown marker ${first.text} (expected @revoked or @cert-authority)`,
+      );
+    }
     marker = m;
     rest = rest.slice(1);
   }
@@ -78,30 +91,57 @@ function parseLine(fields: Field[], file: string, line: number): KnownHostsEntry
     return invalid(1, 'expected: [marker] hostnames keytype base64-key [comment]');
   }
   const hosts = parseHosts(hostsField.text);
-  if (typeof hosts === 'string') return invalid(hostsField.col, hosts);
+  if (typeof hosts === 'string') {
+    return invalid(hostsField.col, hosts);
+  }
   const blob = decodeKey(keyField.text, typeField.text);
-  if (typeof blob === 'string') return invalid(keyField.col, blob);
-  const comment = rest.slice(3).map((f) => f.text).join(' ');
-  return { kind: 'key', file, line, marker, hosts, hostsText: hostsField.text, type: typeField.text, blob, comment };
+  if (typeof blob === 'string') {
+    return invalid(keyField.col, blob);
+  }
+  const comment = rest
+    .slice(3)
+    .map((f) => f.text)
+    .join(' ');
+  return {
+    kind: 'key',
+    file,
+    line,
+    marker,
+    hosts,
+    hostsText: hostsField.text,
+    type: typeField.text,
+    blob,
+    comment,
+  };
 }
 
 /** The host field, or a message saying what is wrong with it. */
 function parseHosts(field: string): KnownHostsHosts | string {
   if (field.startsWith('|')) {
     const hashed = parseHashedHost(field);
-    return hashed === null ? 'malformed hashed host (expected |1|salt|hash)' : { kind: 'hashed', hashed };
+    return hashed === null
+      ? 'malformed hashed host (expected |1|salt|hash)'
+      : { kind: 'hashed', hashed };
   }
   const patterns = field.split(',');
-  if (patterns.some((p) => p === '' || p === '!')) return `empty host pattern in "${field}"`;
+  if (patterns.some((p) => p === '' || p === '!')) {
+    return `empty host pattern in "${field}"`;
+  }
   return { kind: 'patterns', patterns };
 }
 
 /** The key blob, or a message; the type inside the blob must be the one the line claims. */
 function decodeKey(base64: string, type: string): Buffer | string {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return 'key is not base64';
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) {
+    return 'key is not base64';
+  }
   const blob = Buffer.from(base64, 'base64');
   const inner = tryKeyTypeOf(blob);
-  if (inner === null) return 'key data is not an SSH public key';
-  if (inner !== type) return `key type ${type} does not match the key data (${inner})`;
+  if (inner === null) {
+    return 'key data is not an SSH public key';
+  }
+  if (inner !== type) {
+    return `key type ${type} does not match the key data (${inner})`;
+  }
   return blob;
 }

@@ -7,7 +7,12 @@ import { parseKnownHosts, type KnownHostsEntry, type KnownHostsKey } from './kno
 import { KnownHostsIndex } from './known-hosts-index.js';
 
 export { parseKnownHosts } from './known-hosts-parse.js';
-export type { KnownHostsEntry, KnownHostsKey, KnownHostsInvalid, KnownHostsMarker } from './known-hosts-parse.js';
+export type {
+  KnownHostsEntry,
+  KnownHostsKey,
+  KnownHostsInvalid,
+  KnownHostsMarker,
+} from './known-hosts-parse.js';
 
 /** A known_hosts line that disagrees with the presented key. */
 export interface KnownKeyRef {
@@ -26,7 +31,9 @@ export type HostKeyCheck =
 
 /** Does this line name this host string (`name` or `[name]:port`)? */
 export function entryMatchesHost(entry: KnownHostsKey, hostString: string): boolean {
-  if (entry.hosts.kind === 'hashed') return matchHashedHost(hostString, entry.hosts.hashed);
+  if (entry.hosts.kind === 'hashed') {
+    return matchHashedHost(hostString, entry.hosts.hashed);
+  }
   return matchPatternList(hostString, entry.hosts.patterns);
 }
 
@@ -40,14 +47,18 @@ export class KnownHosts {
     readonly files: readonly string[],
     readonly entries: readonly KnownHostsEntry[],
   ) {
-    this.keys = entries.filter((e): e is KnownHostsKey => e.kind === 'key' && e.marker !== 'cert-authority');
+    this.keys = entries.filter(
+      (e): e is KnownHostsKey => e.kind === 'key' && e.marker !== 'cert-authority',
+    );
     this.index = new KnownHostsIndex(this.keys);
   }
 
   /** Load files in order; a missing file is an empty one, an unreadable one becomes an issue. */
   static async load(files: string[]): Promise<KnownHosts> {
     const entries: KnownHostsEntry[] = [];
-    for (const file of files) entries.push(...(await loadFile(file)));
+    for (const file of files) {
+      entries.push(...(await loadFile(file)));
+    }
     return new KnownHosts(files, entries);
   }
 
@@ -79,15 +90,28 @@ export class KnownHosts {
       for (const e of this.index.matching(hostString)) {
         const same = e.blob.equals(key);
         if (e.marker === 'revoked') {
-          if (same) return { status: 'revoked', file: e.file, line: e.line };
+          if (same) {
+            return { status: 'revoked', file: e.file, line: e.line };
+          }
         } else if (same) {
           ok = true;
-        } else if (keyFamily(e.type) === family && !changed.some((c) => c.file === e.file && c.line === e.line)) {
-          changed.push({ file: e.file, line: e.line, type: e.type, fingerprint: fingerprintSha256(e.blob), host: hostString });
+        } else if (
+          keyFamily(e.type) === family &&
+          !changed.some((c) => c.file === e.file && c.line === e.line)
+        ) {
+          changed.push({
+            file: e.file,
+            line: e.line,
+            type: e.type,
+            fingerprint: fingerprintSha256(e.blob),
+            host: hostString,
+          });
         }
       }
     }
-    if (ok) return { status: 'ok' };
+    if (ok) {
+      return { status: 'ok' };
+    }
     return changed.length > 0 ? { status: 'changed', known: changed } : { status: 'unknown' };
   }
 
@@ -96,7 +120,9 @@ export class KnownHosts {
    * algorithm list (as ssh does) instead of negotiating a type we hold no line for.
    */
   knownTypes(names: string[], port: number): string[] {
-    const types = this.linesFor(names, port).filter((e) => e.marker === null).map((e) => e.type);
+    const types = this.linesFor(names, port)
+      .filter((e) => e.marker === null)
+      .map((e) => e.type);
     return [...new Set(types)];
   }
 }
@@ -110,8 +136,15 @@ async function loadFile(file: string): Promise<KnownHostsEntry[]> {
     return parseKnownHosts(await readFile(file, 'utf8'), file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-    const issue = { file, line: 1, col: 1, message: `cannot read known_hosts: ${code ?? String(err)}` };
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      return [];
+    }
+    const issue = {
+      file,
+      line: 1,
+      col: 1,
+      message: `cannot read known_hosts: ${code ?? String(err)}`,
+    };
     return [{ kind: 'invalid', file, line: 1, issue }];
   }
 }

@@ -19,36 +19,59 @@ function trustCommand(t: HostIdentity): string {
 }
 
 export function unknownHostKeyMessage(t: HostIdentity, key: Buffer): string {
-  return `host key for ${describeHost(t)} is not known (${describeKey(key)}); ` +
-    `if you expect this host, run: ${trustCommand(t)}`;
+  return (
+    `host key for ${describeHost(t)} is not known (${describeKey(key)}); ` +
+    `if you expect this host, run: ${trustCommand(t)}`
+  );
 }
 
 export function changedHostKeyMessage(t: HostIdentity, key: Buffer, known: KnownKeyRef[]): string {
-  const expected = known.map((k) => `${keyLabel(k.type)} ${k.fingerprint} from ${k.file}:${k.line}`).join(', ');
+  const expected = known
+    .map((k) => `${keyLabel(k.type)} ${k.fingerprint} from ${k.file}:${k.line}`)
+    .join(', ');
   // One `ssh-keygen -R` per (name, file): it removes one host name from one file.
-  const removals = [...new Set(known.map((k) => `ssh-keygen -R ${quote(k.host)} -f ${quote(k.file)}`))];
-  return `HOST KEY CHANGED for ${describeHost(t)}: expected ${expected}, got ${describeKey(key)}; ` +
+  const removals = [
+    ...new Set(known.map((k) => `ssh-keygen -R ${quote(k.host)} -f ${quote(k.file)}`)),
+  ];
+  return (
+    `HOST KEY CHANGED for ${describeHost(t)}: expected ${expected}, got ${describeKey(key)}; ` +
     'this may be a man-in-the-middle attack. ' +
-    `If the host was reinstalled: ${removals.join('; ')}, then ${trustCommand(t)}`;
+    `If the host was reinstalled: ${removals.join('; ')}, then ${trustCommand(t)}`
+  );
 }
 
-export function revokedHostKeyMessage(t: HostIdentity, key: Buffer, file: string, line: number): string {
+export function revokedHostKeyMessage(
+  t: HostIdentity,
+  key: Buffer,
+  file: string,
+  line: number,
+): string {
   return `host key for ${describeHost(t)} is REVOKED (${describeKey(key)}, @revoked at ${file}:${line}); refusing to connect`;
 }
 
 /** The message for a failed check; null when the key is fine. */
 export function hostKeyMessage(t: HostIdentity, key: Buffer, check: HostKeyCheck): string | null {
   switch (check.status) {
-    case 'ok': return null;
-    case 'unknown': return unknownHostKeyMessage(t, key);
-    case 'changed': return changedHostKeyMessage(t, key, check.known);
-    case 'revoked': return revokedHostKeyMessage(t, key, check.file, check.line);
+    case 'ok':
+      return null;
+    case 'unknown':
+      return unknownHostKeyMessage(t, key);
+    case 'changed':
+      return changedHostKeyMessage(t, key, check.known);
+    case 'revoked':
+      return revokedHostKeyMessage(t, key, check.file, check.line);
   }
 }
 
 /** The error a transport throws for a failed check (`unknown-host` or `hostkey`); null when fine. */
-export function hostKeyError(t: HostIdentity, key: Buffer, check: HostKeyCheck): ConnectError | null {
+export function hostKeyError(
+  t: HostIdentity,
+  key: Buffer,
+  check: HostKeyCheck,
+): ConnectError | null {
   const message = hostKeyMessage(t, key, check);
-  if (message === null) return null;
+  if (message === null) {
+    return null;
+  }
   return new ConnectError(t.name, check.status === 'unknown' ? 'unknown-host' : 'hostkey', message);
 }

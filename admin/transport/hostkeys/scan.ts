@@ -30,25 +30,38 @@ export function scanHostKey(target: SshTarget, opts: ScanOptions = {}): Promise<
     let key: Buffer | undefined;
     let settled = false;
     const finish = (err: Error | undefined): void => {
-      if (settled) return;
+      if (settled) {
+        return;
+      }
       settled = true;
       clearTimeout(timer);
       client.destroy();
-      if (key !== undefined) resolve({ blob: key, type: keyTypeOf(key), fingerprint: fingerprintSha256(key) });
-      else reject(toConnectError(target, err));
+      if (key !== undefined) {
+        resolve({ blob: key, type: keyTypeOf(key), fingerprint: fingerprintSha256(key) });
+      } else {
+        reject(toConnectError(target, err));
+      }
     };
     // ssh2's readyTimeout is the same deadline; this one also covers a stalled custom `sock`.
     const timer = setTimeout(() => finish(timeoutError()), target.connectTimeoutMs);
     client.on('error', (err) => finish(err));
-    client.on('close', () => finish(protocolError('connection closed before the host sent its key')));
-    client.connect(connectConfig(target, opts, (blob) => {
-      key = Buffer.from(blob);
-      return false; // refuse: we only wanted the key
-    }));
+    client.on('close', () =>
+      finish(protocolError('connection closed before the host sent its key')),
+    );
+    client.connect(
+      connectConfig(target, opts, (blob) => {
+        key = Buffer.from(blob);
+        return false; // refuse: we only wanted the key
+      }),
+    );
   });
 }
 
-function connectConfig(target: SshTarget, opts: ScanOptions, verify: (key: Buffer) => boolean): ConnectConfig {
+function connectConfig(
+  target: SshTarget,
+  opts: ScanOptions,
+  verify: (key: Buffer) => boolean,
+): ConnectConfig {
   const config: ConnectConfig = {
     host: target.hostname,
     port: target.port,
@@ -56,8 +69,12 @@ function connectConfig(target: SshTarget, opts: ScanOptions, verify: (key: Buffe
     readyTimeout: target.connectTimeoutMs,
     hostVerifier: verify,
   };
-  if (opts.sock !== undefined) config.sock = opts.sock;
-  if (opts.hostKeyAlgorithms !== undefined) config.algorithms = { serverHostKey: opts.hostKeyAlgorithms };
+  if (opts.sock !== undefined) {
+    config.sock = opts.sock;
+  }
+  if (opts.hostKeyAlgorithms !== undefined) {
+    config.algorithms = { serverHostKey: opts.hostKeyAlgorithms };
+  }
   return config;
 }
 
@@ -66,7 +83,9 @@ function protocolError(message: string): Error {
 }
 
 function timeoutError(): Error {
-  return Object.assign(new Error('Timed out while waiting for handshake'), { level: 'client-timeout' });
+  return Object.assign(new Error('Timed out while waiting for handshake'), {
+    level: 'client-timeout',
+  });
 }
 
 /** Map a socket or ssh2 error to the reasons the rest of Salvo acts on. */
@@ -75,18 +94,37 @@ export function toConnectError(target: SshTarget, err: Error | undefined): Conne
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const level = (err as { level?: string } | undefined)?.level;
   const detail = err?.message ?? 'no host key received';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || level === 'client-dns') {
-    return new ConnectError(target.name, 'dns', `cannot resolve ${target.hostname} (${code ?? detail})`);
+  if (
+    code === 'ENOTFOUND' ||
+    code === 'EAI_AGAIN' ||
+    code === 'EAI_NONAME' ||
+    level === 'client-dns'
+  ) {
+    return new ConnectError(
+      target.name,
+      'dns',
+      `cannot resolve ${target.hostname} (${code ?? detail})`,
+    );
   }
-  if (code === 'ECONNREFUSED') return new ConnectError(target.name, 'refused', `connection refused by ${where}`);
+  if (code === 'ECONNREFUSED') {
+    return new ConnectError(target.name, 'refused', `connection refused by ${where}`);
+  }
   if (code === 'ETIMEDOUT' || level === 'client-timeout') {
-    return new ConnectError(target.name, 'timeout', `no SSH handshake from ${where} within ${target.connectTimeoutMs} ms`);
+    return new ConnectError(
+      target.name,
+      'timeout',
+      `no SSH handshake from ${where} within ${target.connectTimeoutMs} ms`,
+    );
   }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
     return new ConnectError(target.name, 'other', `${where} is unreachable (${code})`);
   }
   if (level === 'handshake' || level === 'protocol' || code === 'ECONNRESET') {
-    return new ConnectError(target.name, 'protocol', `SSH handshake with ${where} failed: ${detail}`);
+    return new ConnectError(
+      target.name,
+      'protocol',
+      `SSH handshake with ${where} failed: ${detail}`,
+    );
   }
   return new ConnectError(target.name, 'other', `${where}: ${detail}`);
 }

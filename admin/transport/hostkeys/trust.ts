@@ -9,7 +9,13 @@ import { editKnownHosts, type HostRef, type NewHostKey } from './known-hosts-edi
 import { KnownHosts, type KnownKeyRef } from './known-hosts.js';
 import type { SshTarget } from '../types.js';
 
-export type TrustOutcome = 'added' | 'already-known' | 'changed-refused' | 'replaced' | 'unreachable' | 'revoked';
+export type TrustOutcome =
+  | 'added'
+  | 'already-known'
+  | 'changed-refused'
+  | 'replaced'
+  | 'unreachable'
+  | 'revoked';
 
 export interface TrustResult {
   host: string;
@@ -35,28 +41,40 @@ interface Decision {
   add?: NewHostKey;
 }
 
-export async function trustHosts(targets: SshTarget[], knownHostsFile: string, opts: TrustOptions = {}): Promise<TrustResult[]> {
+export async function trustHosts(
+  targets: SshTarget[],
+  knownHostsFile: string,
+  opts: TrustOptions = {},
+): Promise<TrustResult[]> {
   const scans = await scanAll(targets, opts);
   const files = [knownHostsFile, ...targets.flatMap((t) => t.knownHostsFiles)];
   const known = await KnownHosts.load([...new Set(files)]);
   const decisions = scans.map((s) => decide(s, known, knownHostsFile, opts.replace ?? false));
   const remove = decisions.flatMap((d) => (d.remove === undefined ? [] : [d.remove]));
   const add = decisions.flatMap((d) => (d.add === undefined ? [] : [d.add]));
-  if (remove.length > 0 || add.length > 0) await editKnownHosts(knownHostsFile, { remove, add, hash: opts.hash });
+  if (remove.length > 0 || add.length > 0) {
+    await editKnownHosts(knownHostsFile, { remove, add, hash: opts.hash });
+  }
   return decisions.map((d) => d.result);
 }
 
 async function scanAll(targets: SshTarget[], opts: TrustOptions): Promise<Scan[]> {
   const limit = pLimit(Math.max(1, opts.concurrency ?? 16));
   const scan = opts.scan ?? ((t: SshTarget) => scanHostKey(t));
-  return Promise.all(targets.map((target) => limit(async (): Promise<Scan> => {
-    try {
-      return { target, key: await scan(target) };
-    } catch (err) {
-      if (!(err instanceof AdminError)) throw err; // a bug, not an unreachable host
-      return { target, error: err.message };
-    }
-  })));
+  return Promise.all(
+    targets.map((target) =>
+      limit(async (): Promise<Scan> => {
+        try {
+          return { target, key: await scan(target) };
+        } catch (err) {
+          if (!(err instanceof AdminError)) {
+            throw err; // a bug, not an unreachable host
+          }
+          return { target, error: err.message };
+        }
+      }),
+    ),
+  );
 }
 
 function namesOf(t: SshTarget): string[] {
@@ -65,7 +83,17 @@ function namesOf(t: SshTarget): string[] {
 
 function decide(scan: Scan, known: KnownHosts, file: string, replace: boolean): Decision {
   const t = scan.target;
-  if ('error' in scan) return { result: { host: t.name, fingerprint: '', type: '', outcome: 'unreachable', message: scan.error } };
+  if ('error' in scan) {
+    return {
+      result: {
+        host: t.name,
+        fingerprint: '',
+        type: '',
+        outcome: 'unreachable',
+        message: scan.error,
+      },
+    };
+  }
   const { blob, type, fingerprint } = scan.key;
   const base = { host: t.name, fingerprint, type };
   const check = known.check(namesOf(t), t.port, blob);
@@ -76,23 +104,44 @@ function decide(scan: Scan, known: KnownHosts, file: string, replace: boolean): 
     case 'unknown':
       return { result: { ...base, outcome: 'added' }, add };
     case 'revoked':
-      return { result: { ...base, outcome: 'revoked', message: revokedHostKeyMessage(t, blob, check.file, check.line) } };
+      return {
+        result: {
+          ...base,
+          outcome: 'revoked',
+          message: revokedHostKeyMessage(t, blob, check.file, check.line),
+        },
+      };
     case 'changed':
       return decideChanged(t, blob, check.known, file, replace, base, add);
   }
 }
 
 function decideChanged(
-  t: SshTarget, blob: Buffer, old: KnownKeyRef[], file: string, replace: boolean,
-  base: Omit<TrustResult, 'outcome'>, add: NewHostKey,
+  t: SshTarget,
+  blob: Buffer,
+  old: KnownKeyRef[],
+  file: string,
+  replace: boolean,
+  base: Omit<TrustResult, 'outcome'>,
+  add: NewHostKey,
 ): Decision {
-  const refuse = (message: string): Decision => ({ result: { ...base, outcome: 'changed-refused', message } });
-  if (!replace) return refuse(changedHostKeyMessage(t, blob, old));
+  const refuse = (message: string): Decision => ({
+    result: { ...base, outcome: 'changed-refused', message },
+  });
+  if (!replace) {
+    return refuse(changedHostKeyMessage(t, blob, old));
+  }
   // Salvo edits only its own file; a stale line elsewhere (~/.ssh/known_hosts) is the operator's.
   const elsewhere = old.filter((k) => k.file !== file);
   if (elsewhere.length > 0) {
     const where = elsewhere.map((k) => `${k.file}:${k.line}`).join(', ');
-    return refuse(`${changedHostKeyMessage(t, blob, old)} (not replaced: ${where} is not ${file}, which Salvo edits)`);
+    return refuse(
+      `${changedHostKeyMessage(t, blob, old)} (not replaced: ${where} is not ${file}, which Salvo edits)`,
+    );
   }
-  return { result: { ...base, outcome: 'replaced' }, remove: { names: namesOf(t), port: t.port }, add };
+  return {
+    result: { ...base, outcome: 'replaced' },
+    remove: { names: namesOf(t), port: t.port },
+    add,
+  };
 }

@@ -23,7 +23,9 @@ export function hostNames(target: SshTarget): string[] {
  * failed)", so the verifier hands the real reason to `onRefuse` before answering false.
  */
 export function hostVerifier(
-  target: SshTarget, policy: HostKeyPolicy, onRefuse: (err: ConnectError) => void,
+  target: SshTarget,
+  policy: HostKeyPolicy,
+  onRefuse: (err: ConnectError) => void,
 ): (key: Buffer) => boolean {
   return (key) => {
     let refusal: ConnectError | null;
@@ -34,7 +36,9 @@ export function hostVerifier(
       const why = err instanceof Error ? err.message : String(err);
       refusal = new ConnectError(target.name, 'hostkey', `host key could not be checked: ${why}`);
     }
-    if (refusal) onRefuse(refusal);
+    if (refusal) {
+      onRefuse(refusal);
+    }
     return refusal === null;
   };
 }
@@ -51,7 +55,10 @@ const ALGORITHMS_FOR_TYPE: Record<string, ServerHostKeyAlgorithm[]> = {
  * Ask first for host key types we hold a record of (as ssh does), so a host with both an RSA and
  * an ed25519 key is not reported "unknown" because it offered the one we never recorded.
  */
-export function preferredHostKeys(target: SshTarget, policy: HostKeyPolicy): Algorithms['serverHostKey'] {
+export function preferredHostKeys(
+  target: SshTarget,
+  policy: HostKeyPolicy,
+): Algorithms['serverHostKey'] {
   const types = policy.knownTypes?.(hostNames(target), target.port) ?? [];
   const algos = [...new Set(types.flatMap((t) => ALGORITHMS_FOR_TYPE[t] ?? []))];
   // ssh2 applies remove then prepend: together they move these to the front of its default list.

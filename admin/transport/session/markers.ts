@@ -14,7 +14,9 @@ export class ByteSink {
   append(chunk: Buffer): void {
     if (this.used + chunk.length > this.buf.length) {
       // Doubling keeps appends amortised O(1) for large outputs.
-      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + chunk.length, 256));
+      const bigger = Buffer.allocUnsafe(
+        Math.max(this.buf.length * 2, this.used + chunk.length, 256),
+      );
       this.buf.copy(bigger, 0, 0, this.used);
       this.buf = bigger;
     }
@@ -50,7 +52,9 @@ export class LineMarker {
   }
 
   scan(sink: ByteSink): LineHit | undefined {
-    if (this.found) return this.found;
+    if (this.found) {
+      return this.found;
+    }
     const bytes = sink.view();
     const at = bytes.indexOf(this.token, this.from);
     if (at < 0) {
@@ -60,14 +64,23 @@ export class LineMarker {
     }
     this.from = at; // the token is here but its line may not be complete yet
     const nl = bytes.indexOf(0x0a, at + this.token.length);
-    if (nl < 0) return undefined;
-    this.found = { start: at, end: nl + 1, value: bytes.toString('latin1', at + this.token.length, nl) };
+    if (nl < 0) {
+      return undefined;
+    }
+    this.found = {
+      start: at,
+      end: nl + 1,
+      value: bytes.toString('latin1', at + this.token.length, nl),
+    };
     return this.found;
   }
 }
 
 /** Copy of `bytes` with the given [start, end) ranges removed (ranges must not overlap). */
-export function cutRanges(bytes: Buffer, ranges: ReadonlyArray<Pick<LineHit, 'start' | 'end'>>): Buffer {
+export function cutRanges(
+  bytes: Buffer,
+  ranges: ReadonlyArray<Pick<LineHit, 'start' | 'end'>>,
+): Buffer {
   const sorted = [...ranges].sort((a, b) => a.start - b.start);
   const parts: Buffer[] = [];
   let at = 0;

@@ -18,7 +18,9 @@ export class Handshake implements Receiver {
   private readonly outMark: LineMarker;
   private readonly errMark: LineMarker;
   private finish: () => void = () => undefined;
-  readonly done = new Promise<void>((resolve) => { this.finish = resolve; });
+  readonly done = new Promise<void>((resolve) => {
+    this.finish = resolve;
+  });
   pid?: number;
 
   constructor(readonly nonce: string) {
@@ -26,9 +28,17 @@ export class Handshake implements Receiver {
     this.errMark = new LineMarker(readyToken(nonce));
   }
 
-  stdout(chunk: Buffer): void { this.out.append(chunk); this.check(); }
-  stderr(chunk: Buffer): void { this.err.append(chunk); this.check(); }
-  lost(): void { this.finish(); }
+  stdout(chunk: Buffer): void {
+    this.out.append(chunk);
+    this.check();
+  }
+  stderr(chunk: Buffer): void {
+    this.err.append(chunk);
+    this.check();
+  }
+  lost(): void {
+    this.finish();
+  }
 
   private check(): void {
     const out = this.outMark.scan(this.out);
@@ -50,8 +60,12 @@ export class PendingCommand implements Receiver {
   private finish: () => void = () => undefined;
   private wasLost = false;
   finished = false;
-  readonly pgid = new Promise<number | undefined>((resolve) => { this.notePgid = resolve; });
-  readonly done = new Promise<void>((resolve) => { this.finish = resolve; });
+  readonly pgid = new Promise<number | undefined>((resolve) => {
+    this.notePgid = resolve;
+  });
+  readonly done = new Promise<void>((resolve) => {
+    this.finish = resolve;
+  });
 
   constructor(readonly nonce: string) {
     this.pgidMark = new LineMarker(pgidToken(nonce));
@@ -60,18 +74,24 @@ export class PendingCommand implements Receiver {
   }
 
   stdout(chunk: Buffer): void {
-    if (this.outEnd.hit) return; // nothing of this command follows its end marker
+    if (this.outEnd.hit) {
+      return; // nothing of this command follows its end marker
+    }
     this.out.append(chunk);
     this.outEnd.scan(this.out);
     this.check();
   }
 
   stderr(chunk: Buffer): void {
-    if (this.errEnd.hit) return;
+    if (this.errEnd.hit) {
+      return;
+    }
     this.err.append(chunk);
     const pgidSeen = this.pgidMark.hit;
     const pgidLine = pgidSeen ? undefined : this.pgidMark.scan(this.err);
-    if (pgidLine) this.notePgid(parsePid(pgidLine.value));
+    if (pgidLine) {
+      this.notePgid(parsePid(pgidLine.value));
+    }
     this.errEnd.scan(this.err);
     this.check();
   }
@@ -89,17 +109,24 @@ export class PendingCommand implements Receiver {
     const stdout = Buffer.from(this.out.view(0, outEnd?.start));
     const errBytes = this.err.view(0, errEnd?.start);
     const pgidLine = this.pgidMark.hit;
-    const stderr = pgidLine && pgidLine.end <= errBytes.length ? cutRanges(errBytes, [pgidLine]) : Buffer.from(errBytes);
+    const stderr =
+      pgidLine && pgidLine.end <= errBytes.length
+        ? cutRanges(errBytes, [pgidLine])
+        : Buffer.from(errBytes);
     const status = outEnd ? Number(outEnd.value) : NaN;
     if (!outEnd || !errEnd || !Number.isInteger(status)) {
-      const why = this.wasLost ? 'the shell session closed before the command finished' : 'the command did not finish';
+      const why = this.wasLost
+        ? 'the shell session closed before the command finished'
+        : 'the command did not finish';
       return { exitCode: null, signal: null, stdout, stderr, lost: why };
     }
     return { ...fromShellStatus(status), stdout, stderr };
   }
 
   private check(): void {
-    if (!this.outEnd.hit || !this.errEnd.hit) return;
+    if (!this.outEnd.hit || !this.errEnd.hit) {
+      return;
+    }
     this.finished = true;
     this.finish();
   }

@@ -15,24 +15,34 @@ export class ShellSession {
   private shellPid?: number;
   private readonly gone: Promise<void>;
 
-  private constructor(private readonly conn: SshConnection, private readonly channel: ClientChannel, release: Release) {
+  private constructor(
+    private readonly conn: SshConnection,
+    private readonly channel: ClientChannel,
+    release: Release,
+  ) {
     channel.on('data', (chunk: Buffer) => this.receiver?.stdout(chunk));
     channel.stderr.on('data', (chunk: Buffer) => this.receiver?.stderr(chunk));
     // The slot is given back only when sshd confirms the channel closed: until the remote shell
     // exits, sshd still counts the session against MaxSessions.
-    this.gone = new Promise((resolve) => channel.once('close', () => {
-      this.open = false;
-      release();
-      this.receiver?.lost();
-      resolve();
-    }));
+    this.gone = new Promise((resolve) =>
+      channel.once('close', () => {
+        this.open = false;
+        release();
+        this.receiver?.lost();
+        resolve();
+      }),
+    );
   }
 
   /**
    * Start the session shell on a channel slot the caller acquired (released when the session
    * closes). Rejects if the shell does not come up within `readyMs` (no bash, odd login shell).
    */
-  static async start(conn: SshConnection, release: Release, readyMs: number): Promise<ShellSession> {
+  static async start(
+    conn: SshConnection,
+    release: Release,
+    readyMs: number,
+  ): Promise<ShellSession> {
     let channel: ClientChannel;
     try {
       ({ channel } = await conn.exec(SESSION_SHELL));
@@ -41,7 +51,9 @@ export class ShellSession {
       throw err;
     }
     const session = new ShellSession(conn, channel, release);
-    if (await session.boot(readyMs)) return session;
+    if (await session.boot(readyMs)) {
+      return session;
+    }
     session.close();
     throw new Error(`the session shell did not start within ${readyMs} ms`);
   }
@@ -57,14 +69,18 @@ export class ShellSession {
 
   /** Run one command. Callers must check `idle` first; one command at a time. */
   async run(commandText: string, deadline: Deadline): Promise<RawRun> {
-    if (!this.idle) throw new Error('shell session is busy or closed');
+    if (!this.idle) {
+      throw new Error('shell session is busy or closed');
+    }
     this.running = true;
     const pending = new PendingCommand(newNonce());
     this.receiver = pending;
     try {
       this.channel.write(sessionCommand(commandText, pending.nonce));
       const outcome = await deadline.race(pending.done);
-      if ('value' in outcome) return pending.result();
+      if ('value' in outcome) {
+        return pending.result();
+      }
       const killNote = await this.stop(pending);
       return { ...pending.result(), stopped: outcome.stop, ...(killNote ? { killNote } : {}) };
     } finally {
@@ -75,7 +91,9 @@ export class ShellSession {
 
   /** Stop using the session now; the remote shell ends on EOF. */
   close(): void {
-    if (!this.open) return;
+    if (!this.open) {
+      return;
+    }
     this.open = false; // sshd may take its time to confirm: never hand this session out again
     this.channel.end();
     this.channel.close();
@@ -84,18 +102,27 @@ export class ShellSession {
   /** A wedged shell (stopped, stuck) never reads its EOF: KILL it so sshd frees the session. */
   private async discard(): Promise<void> {
     this.close();
-    if (this.shellPid !== undefined) await this.conn.killGroup(this.shellPid, this.gone, 'KILL');
+    if (this.shellPid !== undefined) {
+      await this.conn.killGroup(this.shellPid, this.gone, 'KILL');
+    }
   }
 
   // Kill the command's group; if the end markers still do not come, the shell is wedged (or the
   // output pipe is held by something that escaped the group): drop it, the next run rebuilds it.
   private async stop(pending: PendingCommand): Promise<string | undefined> {
     const pgid = await within(pending.pgid, 1000);
-    if (pending.finished) return undefined; // it ended on its own meanwhile
-    const note = pgid === undefined
-      ? ((await settlesWithin(pending.done, 1000)) ? undefined : 'its process group id was never reported')
-      : await this.conn.killGroup(pgid, pending.done);
-    if (pending.finished) return note;
+    if (pending.finished) {
+      return undefined; // it ended on its own meanwhile
+    }
+    const note =
+      pgid === undefined
+        ? (await settlesWithin(pending.done, 1000))
+          ? undefined
+          : 'its process group id was never reported'
+        : await this.conn.killGroup(pgid, pending.done);
+    if (pending.finished) {
+      return note;
+    }
     await this.discard();
     return `${note ?? 'it did not finish'}; the shell session was wedged and has been replaced`;
   }

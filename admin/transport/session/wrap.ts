@@ -60,7 +60,9 @@ export function wrapExec(commandText: string, nonce: string, shell: ExecShell = 
 
 /** Signal a whole remote process group; quiet if it is already gone. */
 export function killText(pgid: number, signal: 'TERM' | 'KILL'): string {
-  if (!Number.isInteger(pgid) || pgid <= 1) throw new RangeError(`refusing to signal process group ${pgid}`);
+  if (!Number.isInteger(pgid) || pgid <= 1) {
+    throw new RangeError(`refusing to signal process group ${pgid}`);
+  }
   return `kill -s ${signal} -- -${pgid} 2>/dev/null; exit 0`;
 }
 
@@ -89,9 +91,11 @@ export function sessionBoot(nonce: string): string {
  * a status above 128 otherwise means the job died of a signal (reported as such, like shells do).
  */
 export function sessionCommand(commandText: string, nonce: string): string {
-  return `( cd && eval ${quote(commandText)} ) </dev/null 2>&3 3>&- & ` +
+  return (
+    `( cd && eval ${quote(commandText)} ) </dev/null 2>&3 3>&- & ` +
     `printf '${pgidToken(nonce)}%s\\n' "$!" >&3; ` +
     `wait "$!"; __salvo_s=$?; ` +
     `while [ "$__salvo_s" -gt 128 ] && kill -0 "$!"; do wait "$!"; __salvo_s=$?; done; ` +
-    `printf '${stdoutEndToken(nonce)}%s\\n' "$__salvo_s"; printf '${stderrEndToken(nonce)}\\n' >&3\n`;
+    `printf '${stdoutEndToken(nonce)}%s\\n' "$__salvo_s"; printf '${stderrEndToken(nonce)}\\n' >&3\n`
+  );
 }

@@ -16,17 +16,29 @@ export interface Setting {
 export type HostSettings = Map<string, Setting[]>;
 
 // Directives ssh collects from every matching block instead of keeping the first.
-const ACCUMULATE = new Set(['identityfile', 'certificatefile', 'localforward', 'remoteforward', 'dynamicforward', 'sendenv']);
+const ACCUMULATE = new Set([
+  'identityfile',
+  'certificatefile',
+  'localforward',
+  'remoteforward',
+  'dynamicforward',
+  'sendenv',
+]);
 
 /** Settings for `host` (matched as typed: an inventory name or a ProxyJump hop, lowercased). */
 export function lookupHost(config: SshConfig, host: string): HostSettings {
   const out: HostSettings = new Map();
   for (const item of config.items) {
-    if (!applies(item, host)) continue;
+    if (!applies(item, host)) {
+      continue;
+    }
     const setting = { values: item.values, file: item.file, line: item.line };
     const have = out.get(item.param);
-    if (have === undefined) out.set(item.param, [setting]);
-    else if (ACCUMULATE.has(item.param)) have.push(setting);
+    if (have === undefined) {
+      out.set(item.param, [setting]);
+    } else if (ACCUMULATE.has(item.param)) {
+      have.push(setting);
+    }
   }
   return out;
 }
@@ -53,24 +65,37 @@ export interface TokenContext {
 export function expandTokens(text: string, ctx: TokenContext, origin: Setting): string {
   return text.replace(/%(.)?/g, (whole, c: string | undefined) => {
     const value = tokenValue(c ?? '', ctx);
-    if (value === null) throw tokenError(whole, origin);
+    if (value === null) {
+      throw tokenError(whole, origin);
+    }
     return value;
   });
 }
 
 function tokenValue(c: string, ctx: TokenContext): string | null {
   switch (c) {
-    case '%': return '%';
-    case 'd': return ctx.home;
-    case 'h': return ctx.host;
-    case 'n': return ctx.originalHost;
-    case 'p': return String(ctx.port);
-    case 'r': return ctx.remoteUser;
-    case 'u': return ctx.localUser;
-    case 'l': return hostname();
-    case 'L': return hostname().split('.')[0] ?? '';
-    case 'i': return String(process.getuid?.() ?? '');
-    default: return null;
+    case '%':
+      return '%';
+    case 'd':
+      return ctx.home;
+    case 'h':
+      return ctx.host;
+    case 'n':
+      return ctx.originalHost;
+    case 'p':
+      return String(ctx.port);
+    case 'r':
+      return ctx.remoteUser;
+    case 'u':
+      return ctx.localUser;
+    case 'l':
+      return hostname();
+    case 'L':
+      return hostname().split('.')[0] ?? '';
+    case 'i':
+      return String(process.getuid?.() ?? '');
+    default:
+      return null;
   }
 }
 
@@ -81,6 +106,7 @@ function tokenError(token: string, origin: Setting): ConfigError {
 
 /** A path directive: `~/` is the home directory, then tokens. */
 export function expandPath(text: string, ctx: TokenContext, origin: Setting): string {
-  const tilded = text === '~' ? ctx.home : text.startsWith('~/') ? join(ctx.home, text.slice(2)) : text;
+  const tilded =
+    text === '~' ? ctx.home : text.startsWith('~/') ? join(ctx.home, text.slice(2)) : text;
   return expandTokens(tilded, ctx, origin);
 }

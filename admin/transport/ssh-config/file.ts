@@ -38,35 +38,70 @@ export async function readSshConfig(file: string, home: string): Promise<SshConf
   return out;
 }
 
-async function flattenFile(file: string, home: string, when: Condition[], depth: number, out: SshConfig): Promise<void> {
-  if (depth > MAX_DEPTH) throw new ConfigError([{ file, line: 1, col: 1, message: 'Include nested too deep (a loop?)' }]);
+async function flattenFile(
+  file: string,
+  home: string,
+  when: Condition[],
+  depth: number,
+  out: SshConfig,
+): Promise<void> {
+  if (depth > MAX_DEPTH) {
+    throw new ConfigError([
+      { file, line: 1, col: 1, message: 'Include nested too deep (a loop?)' },
+    ]);
+  }
   const lines = await parseCached(file);
-  if (lines === null) return;
+  if (lines === null) {
+    return;
+  }
   let lineNo = 1;
   const visit = async (node: Line, under: Condition[]): Promise<void> => {
     lineNo += countNewlines(node.before);
     const here = lineNo;
     lineNo += countNewlines(node.after);
-    if (node.type !== LineType.DIRECTIVE) return;
+    if (node.type !== LineType.DIRECTIVE) {
+      return;
+    }
     const param = node.param.toLowerCase();
     const values = valuesOf(node.value);
     if ('config' in node) {
       const cond = sectionCondition(param, values, file, here, out.notes);
-      for (const child of node.config) await visit(child, cond === null ? when : [...when, cond]);
+      for (const child of node.config) {
+        await visit(child, cond === null ? when : [...when, cond]);
+      }
     } else if (param === 'include') {
-      for (const included of await expandInclude(values, home)) await flattenFile(included, home, under, depth + 1, out);
+      for (const included of await expandInclude(values, home)) {
+        await flattenFile(included, home, under, depth + 1, out);
+      }
     } else {
       out.items.push({ param, values, file, line: here, when: under });
     }
   };
-  for (const node of lines) await visit(node, when);
+  for (const node of lines) {
+    await visit(node, when);
+  }
 }
 
 /** `Host` → its patterns; `Match all` → no condition; any other `Match` → never (noted). */
-function sectionCondition(param: string, values: string[], file: string, line: number, notes: Issue[]): Condition | null {
-  if (param === 'host') return { kind: 'host', patterns: values };
-  if (values.length === 1 && values[0]?.toLowerCase() === 'all') return null;
-  notes.push({ file, line, col: 1, message: `Match ${values.join(' ')}: Match blocks are ignored by Salvo (only "Match all" applies)` });
+function sectionCondition(
+  param: string,
+  values: string[],
+  file: string,
+  line: number,
+  notes: Issue[],
+): Condition | null {
+  if (param === 'host') {
+    return { kind: 'host', patterns: values };
+  }
+  if (values.length === 1 && values[0]?.toLowerCase() === 'all') {
+    return null;
+  }
+  notes.push({
+    file,
+    line,
+    col: 1,
+    message: `Match ${values.join(' ')}: Match blocks are ignored by Salvo (only "Match all" applies)`,
+  });
   return { kind: 'never' };
 }
 
@@ -76,7 +111,11 @@ function valuesOf(value: string | { val: string }[]): string[] {
 
 function countNewlines(s: string): number {
   let n = 0;
-  for (const c of s) if (c === '\n') n++;
+  for (const c of s) {
+    if (c === '\n') {
+      n++;
+    }
+  }
   return n;
 }
 
@@ -89,7 +128,9 @@ async function parseCached(file: string): Promise<SSHConfig | null> {
     return null;
   }
   const hit = cache.get(file);
-  if (hit !== undefined && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.lines;
+  if (hit !== undefined && hit.mtimeMs === st.mtimeMs && hit.size === st.size) {
+    return hit.lines;
+  }
   const text = await readFile(file, 'utf8');
   const lines = parseText(text, file);
   cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, lines });
@@ -104,7 +145,9 @@ function parseText(text: string, file: string): SSHConfig {
     const all = text.split('\n');
     const index = all.findIndex((l) => !parsesAlone(l));
     const message = err instanceof Error ? err.message : String(err);
-    throw new ConfigError([{ file, line: index < 0 ? 1 : index + 1, col: 1, message: `ssh_config: ${message}` }]);
+    throw new ConfigError([
+      { file, line: index < 0 ? 1 : index + 1, col: 1, message: `ssh_config: ${message}` },
+    ]);
   }
 }
 
@@ -131,7 +174,9 @@ async function expandInclude(patterns: string[], home: string): Promise<string[]
     }
     const names = await readdir(dirname(path)).catch(() => [] as string[]);
     // As glob(3): a wildcard never matches a leading dot (editor backups, .DS_Store).
-    const hits = names.filter((n) => (name.startsWith('.') || !n.startsWith('.')) && matchPattern(n, name));
+    const hits = names.filter(
+      (n) => (name.startsWith('.') || !n.startsWith('.')) && matchPattern(n, name),
+    );
     files.push(...hits.sort().map((n) => join(dirname(path), n)));
   }
   return files;

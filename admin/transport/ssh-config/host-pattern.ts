@@ -24,7 +24,9 @@ export function matchPattern(text: string, pattern: string): boolean {
       return false;
     }
   }
-  while (pattern[p] === '*') p++;
+  while (pattern[p] === '*') {
+    p++;
+  }
   return p === pattern.length;
 }
 
@@ -38,8 +40,12 @@ export function matchPatternList(text: string, patterns: readonly string[]): boo
   for (const raw of patterns) {
     const negated = raw.startsWith('!');
     const pattern = (negated ? raw.slice(1) : raw).toLowerCase();
-    if (!matchPattern(subject, pattern)) continue;
-    if (negated) return false; // a veto wins whatever else matched
+    if (!matchPattern(subject, pattern)) {
+      continue;
+    }
+    if (negated) {
+      return false; // a veto wins whatever else matched
+    }
     positive = true;
   }
   return positive;
@@ -60,11 +66,15 @@ export interface HashedHost {
 /** Decode `|1|base64salt|base64hash`; null when the field is not a valid hashed host. */
 export function parseHashedHost(field: string): HashedHost | null {
   const m = /^\|1\|([A-Za-z0-9+/=]+)\|([A-Za-z0-9+/=]+)$/.exec(field);
-  if (m === null) return null;
+  if (m === null) {
+    return null;
+  }
   const salt = Buffer.from(m[1] ?? '', 'base64');
   const hash = Buffer.from(m[2] ?? '', 'base64');
   // HMAC-SHA1: ssh-keygen always uses a 20-byte salt and the digest is 20 bytes.
-  if (salt.length !== 20 || hash.length !== 20) return null;
+  if (salt.length !== 20 || hash.length !== 20) {
+    return null;
+  }
   return { salt, hash };
 }
 

@@ -19,7 +19,9 @@ export interface Credentials {
 }
 
 export async function loadCredentials(
-  username: string, identityFiles: readonly string[], agentSocket: string | undefined,
+  username: string,
+  identityFiles: readonly string[],
+  agentSocket: string | undefined,
 ): Promise<Credentials> {
   const creds: Credentials = { methods: [], offered: [], notes: [] };
   for (const file of identityFiles) {
@@ -60,7 +62,9 @@ async function readIdentity(file: string): Promise<IdentityLoad> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // Default identity files (~/.ssh/id_rsa …) usually do not exist: that is not worth a note.
-    if (code === 'ENOENT') return { missing: true };
+    if (code === 'ENOENT') {
+      return { missing: true };
+    }
     return { note: `skipped identity ${file}: cannot read it (${code ?? String(err)})` };
   }
   const parsed = parseKey(data);
@@ -74,7 +78,9 @@ async function readIdentity(file: string): Promise<IdentityLoad> {
   }
   // parseKey may return several keys for one file at runtime; the first is the one ssh uses.
   const key: ParsedKey | undefined = Array.isArray(parsed) ? (parsed as ParsedKey[])[0] : parsed;
-  if (!key || !key.isPrivateKey()) return { note: `skipped identity ${file}: not a private key` };
+  if (!key?.isPrivateKey()) {
+    return { note: `skipped identity ${file}: not a private key` };
+  }
   return { key: withKeyObjectSigner(key) };
 }
 
@@ -85,7 +91,9 @@ async function readIdentity(file: string): Promise<IdentityLoad> {
  * a KeyObject made once. Other key types keep ssh2's own signing.
  */
 export function withKeyObjectSigner(key: ParsedKey): ParsedKey {
-  if (key.type !== 'ssh-ed25519') return key;
+  if (key.type !== 'ssh-ed25519') {
+    return key;
+  }
   let keyObject: KeyObject;
   try {
     keyObject = createPrivateKey(key.getPrivatePEM());

@@ -26,8 +26,11 @@ export interface ConnectSettings {
 export type SockFactory = () => Promise<Duplex>;
 
 // curve25519 first: sntrup761 (OpenSSH 9's default) cost ~150 ms CPU per connection in the lab.
-const MOVE_TO_FRONT = <T>(list: T[]): { remove: T[]; prepend: T[]; append: T[] } =>
-  ({ remove: list, prepend: list, append: [] });
+const MOVE_TO_FRONT = <T>(list: T[]): { remove: T[]; prepend: T[]; append: T[] } => ({
+  remove: list,
+  prepend: list,
+  append: [],
+});
 
 function algorithms(target: SshTarget, policy: HostKeyPolicy): Algorithms {
   const serverHostKey = preferredHostKeys(target, policy);
@@ -43,40 +46,64 @@ interface Failure {
   transient: boolean;
 }
 
-export async function connectClient(target: SshTarget, settings: ConnectSettings, sock?: SockFactory): Promise<Client> {
-  const creds = await loadCredentials(target.user, target.identityFiles, settings.agentSocket ?? process.env.SSH_AUTH_SOCK);
-  for (const note of creds.notes) settings.onNote?.(target.name, note);
+export async function connectClient(
+  target: SshTarget,
+  settings: ConnectSettings,
+  sock?: SockFactory,
+): Promise<Client> {
+  const creds = await loadCredentials(
+    target.user,
+    target.identityFiles,
+    settings.agentSocket ?? process.env.SSH_AUTH_SOCK,
+  );
+  for (const note of creds.notes) {
+    settings.onNote?.(target.name, note);
+  }
   const retries = settings.retries ?? 2;
   for (let attempt = 0; ; attempt++) {
     const outcome = await attemptOnce(target, settings, creds, sock);
-    if (!('error' in outcome)) return outcome.client;
-    if (!outcome.transient || attempt >= retries) throw outcome.error;
+    if (!('error' in outcome)) {
+      return outcome.client;
+    }
+    if (!outcome.transient || attempt >= retries) {
+      throw outcome.error;
+    }
     await sleep(jitter(settings.retryDelayMs ?? [200, 800]));
   }
 }
 
 async function attemptOnce(
-  target: SshTarget, settings: ConnectSettings, creds: Credentials, sock?: SockFactory,
+  target: SshTarget,
+  settings: ConnectSettings,
+  creds: Credentials,
+  sock?: SockFactory,
 ): Promise<{ client: Client } | Failure> {
   let stream: Duplex | undefined;
   try {
     stream = await sock?.();
   } catch (err) {
-    if (err instanceof ConnectError) return { error: err, transient: err.reason === 'refused' };
+    if (err instanceof ConnectError) {
+      return { error: err, transient: err.reason === 'refused' };
+    }
     return { error: new ConnectError(target.name, 'other', errorText(err)), transient: false };
   }
   return handshake(target, settings, creds, stream);
 }
 
 function handshake(
-  target: SshTarget, settings: ConnectSettings, creds: Credentials, sock?: Duplex,
+  target: SshTarget,
+  settings: ConnectSettings,
+  creds: Credentials,
+  sock?: Duplex,
 ): Promise<{ client: Client } | Failure> {
   return new Promise((resolve) => {
     const client = new SshClient();
     let refusal: ConnectError | undefined;
     let settled = false;
     const settle = (value: { client: Client } | Failure): void => {
-      if (settled) return;
+      if (settled) {
+        return;
+      }
       settled = true;
       client.off('error', onError).off('close', onClose);
       if ('error' in value) {
@@ -87,24 +114,41 @@ function handshake(
     };
     const onError = (err: SshError): void => {
       // ssh2 reports a failing agent or key as an error but carries on with the next method.
-      if (err.level === 'agent' || (err.level === 'client-authentication' && !isFinalAuthError(err))) {
+      if (
+        err.level === 'agent' ||
+        (err.level === 'client-authentication' && !isFinalAuthError(err))
+      ) {
         settings.onNote?.(target.name, `auth: ${err.message}`);
         return;
       }
       settle(classify(target, creds, err, refusal));
     };
-    const onClose = (): void => settle(classify(target, creds, new Error('connection closed during handshake'), refusal));
-    client.on('error', onError).on('close', onClose).once('ready', () => settle({ client }));
+    const onClose = (): void =>
+      settle(classify(target, creds, new Error('connection closed during handshake'), refusal));
+    client
+      .on('error', onError)
+      .on('close', onClose)
+      .once('ready', () => settle({ client }));
     // What was negotiated, for `salvo exec -v` (as `ssh -v` prints it); listened to only when asked.
     if (settings.onNote) {
-      client.once('handshake', (n: NegotiatedAlgorithms) => settings.onNote?.(target.name,
-        `${target.user}@${target.hostname}:${target.port}: kex ${n.kex}, host key ${n.serverHostKey}, cipher ${n.cs.cipher}`));
+      client.once('handshake', (n: NegotiatedAlgorithms) =>
+        settings.onNote?.(
+          target.name,
+          `${target.user}@${target.hostname}:${target.port}: kex ${n.kex}, host key ${n.serverHostKey}, cipher ${n.cs.cipher}`,
+        ),
+      );
     }
     const config: ConnectConfig = {
-      host: target.hostname, port: target.port, username: target.user,
-      readyTimeout: target.connectTimeoutMs, keepaliveInterval: 15_000, keepaliveCountMax: 4,
+      host: target.hostname,
+      port: target.port,
+      username: target.user,
+      readyTimeout: target.connectTimeoutMs,
+      keepaliveInterval: 15_000,
+      keepaliveCountMax: 4,
       algorithms: algorithms(target, settings.hostKeyPolicy),
-      hostVerifier: hostVerifier(target, settings.hostKeyPolicy, (err) => { refusal = err; }),
+      hostVerifier: hostVerifier(target, settings.hostKeyPolicy, (err) => {
+        refusal = err;
+      }),
       authHandler: authHandler(creds.methods),
       ...(sock ? { sock } : {}),
     };
@@ -125,21 +169,49 @@ function isFinalAuthError(err: SshError): boolean {
 
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']);
 
-function classify(target: SshTarget, creds: Credentials, err: SshError, refusal?: ConnectError): Failure {
-  if (refusal) return { error: refusal, transient: false };
+function classify(
+  target: SshTarget,
+  creds: Credentials,
+  err: SshError,
+  refusal?: ConnectError,
+): Failure {
+  if (refusal) {
+    return { error: refusal, transient: false };
+  }
   const at = `${target.user}@${target.hostname}:${target.port}`;
-  const fail = (reason: ConnectReason, message: string, transient = false): Failure =>
-    ({ error: new ConnectError(target.name, reason, message), transient });
+  const fail = (reason: ConnectReason, message: string, transient = false): Failure => ({
+    error: new ConnectError(target.name, reason, message),
+    transient,
+  });
   if (err.level === 'client-authentication') {
     const notes = creds.notes.length ? `; ${creds.notes.join('; ')}` : '';
-    return fail('auth', `authentication failed for ${at} (offered: ${creds.offered.join(', ') || 'nothing'})${notes}`);
+    return fail(
+      'auth',
+      `authentication failed for ${at} (offered: ${creds.offered.join(', ') || 'nothing'})${notes}`,
+    );
   }
-  if (err.level === 'client-timeout') return fail('timeout', `no SSH handshake with ${at} within ${target.connectTimeoutMs} ms`, true);
-  if (err.code === 'ECONNREFUSED') return fail('refused', `connection refused by ${target.hostname}:${target.port}`, true);
-  if (err.code === 'ETIMEDOUT') return fail('timeout', `connecting to ${target.hostname}:${target.port} timed out`, true);
-  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return fail('dns', `cannot resolve ${target.hostname}`);
-  if (err.code && TRANSIENT_CODES.has(err.code)) return fail('other', `${at}: ${err.message}`, true);
-  if (err.level === 'protocol' || err.level === 'handshake') return fail('protocol', `SSH protocol error with ${at}: ${err.message}`);
+  if (err.level === 'client-timeout') {
+    return fail(
+      'timeout',
+      `no SSH handshake with ${at} within ${target.connectTimeoutMs} ms`,
+      true,
+    );
+  }
+  if (err.code === 'ECONNREFUSED') {
+    return fail('refused', `connection refused by ${target.hostname}:${target.port}`, true);
+  }
+  if (err.code === 'ETIMEDOUT') {
+    return fail('timeout', `connecting to ${target.hostname}:${target.port} timed out`, true);
+  }
+  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') {
+    return fail('dns', `cannot resolve ${target.hostname}`);
+  }
+  if (err.code && TRANSIENT_CODES.has(err.code)) {
+    return fail('other', `${at}: ${err.message}`, true);
+  }
+  if (err.level === 'protocol' || err.level === 'handshake') {
+    return fail('protocol', `SSH protocol error with ${at}: ${err.message}`);
+  }
   return fail('other', `${at}: ${err.message}`);
 }
 

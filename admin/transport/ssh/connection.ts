@@ -53,7 +53,12 @@ export class SshConnection {
     private readonly ownedJump?: SshConnection,
   ) {
     this.channels = new ChannelLimit(channels);
-    this.closed = new Promise((resolve) => client.once('close', () => { this.open = false; resolve(); }));
+    this.closed = new Promise((resolve) =>
+      client.once('close', () => {
+        this.open = false;
+        resolve();
+      }),
+    );
     // Keepalive timeouts and resets arrive as 'error' then 'close'; 'close' is what we act on.
     client.on('error', () => undefined);
   }
@@ -61,13 +66,17 @@ export class SshConnection {
   /** Connect (with retries), through the jump host if the target has one. */
   static async open(target: SshTarget, options: ConnectionOptions): Promise<SshConnection> {
     const channels = channelCount(options.channelsPerConnection);
-    if (!target.proxyJump) return new SshConnection(target, await connectClient(target, options), channels);
+    if (!target.proxyJump) {
+      return new SshConnection(target, await connectClient(target, options), channels);
+    }
     const { jump, owned } = await reachJump(target, target.proxyJump, options);
     try {
       const client = await connectClient(target, options, () => jump.forward(target));
       return new SshConnection(target, client, channels, owned ? jump : undefined);
     } catch (err) {
-      if (owned) await jump.close();
+      if (owned) {
+        await jump.close();
+      }
       throw err;
     }
   }
@@ -92,7 +101,9 @@ export class SshConnection {
       try {
         return await this.execOnce(text);
       } catch (err) {
-        if (!this.open || backoff === undefined) throw err;
+        if (!this.open || backoff === undefined) {
+          throw err;
+        }
         await new Promise((resolve) => setTimeout(resolve, backoff));
       }
     }
@@ -102,7 +113,13 @@ export class SshConnection {
   private execOnce(text: string): Promise<ExecChannel> {
     return new Promise((resolve, reject) => {
       const failed = (err: unknown): void =>
-        reject(new ConnectError(this.target.name, 'other', `cannot open a channel: ${err instanceof Error ? err.message : String(err)}`));
+        reject(
+          new ConnectError(
+            this.target.name,
+            'other',
+            `cannot open a channel: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+        );
       try {
         this.client.exec(text, (err, channel) => (err ? failed(err) : resolve(watchEnd(channel))));
       } catch (err) {
@@ -114,10 +131,18 @@ export class SshConnection {
   /** A TCP stream to `to` through this connection (this host is `to`'s ProxyJump). */
   forward(to: SshTarget): Promise<Duplex> {
     return new Promise((resolve, reject) => {
-      const failed = (err: unknown): void => reject(new ConnectError(to.name, 'refused',
-        `jump host ${this.target.name} cannot reach ${to.hostname}:${to.port}: ${err instanceof Error ? err.message : String(err)}`));
+      const failed = (err: unknown): void =>
+        reject(
+          new ConnectError(
+            to.name,
+            'refused',
+            `jump host ${this.target.name} cannot reach ${to.hostname}:${to.port}: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+        );
       try {
-        this.client.forwardOut('127.0.0.1', 0, to.hostname, to.port, (err, stream) => (err ? failed(err) : resolve(stream)));
+        this.client.forwardOut('127.0.0.1', 0, to.hostname, to.port, (err, stream) =>
+          err ? failed(err) : resolve(stream),
+        );
       } catch (err) {
         failed(err);
       }
@@ -128,23 +153,37 @@ export class SshConnection {
    * Stop a remote process group: TERM, then KILL if `done` (the command's own end) has not come
    * within 1 s; or KILL at once. Returns a note when the end could not be confirmed.
    */
-  async killGroup(pgid: number, done: Promise<unknown>, first: 'TERM' | 'KILL' = 'TERM'): Promise<string | undefined> {
-    if (!(await this.signalGroup(pgid, first))) return `could not reach the host to kill process group ${pgid}`;
-    if (first === 'TERM' && !(await settlesWithin(done, 1000))) await this.signalGroup(pgid, 'KILL');
-    return (await settlesWithin(done, 1000)) ? undefined : `process group ${pgid} did not confirm its exit`;
+  async killGroup(
+    pgid: number,
+    done: Promise<unknown>,
+    first: 'TERM' | 'KILL' = 'TERM',
+  ): Promise<string | undefined> {
+    if (!(await this.signalGroup(pgid, first))) {
+      return `could not reach the host to kill process group ${pgid}`;
+    }
+    if (first === 'TERM' && !(await settlesWithin(done, 1000))) {
+      await this.signalGroup(pgid, 'KILL');
+    }
+    return (await settlesWithin(done, 1000))
+      ? undefined
+      : `process group ${pgid} did not confirm its exit`;
   }
 
   /** Send the disconnect; with `wait` (default), also wait up to 1 s for the server's close. */
   async close(wait = true): Promise<void> {
     if (this.open) {
       this.client.end();
-      if (wait && !(await settlesWithin(this.closed, 1000))) this.client.destroy();
+      if (wait && !(await settlesWithin(this.closed, 1000))) {
+        this.client.destroy();
+      }
     }
     await this.ownedJump?.close(wait);
   }
 
   private async signalGroup(pgid: number, signal: 'TERM' | 'KILL'): Promise<boolean> {
-    if (!this.open) return false;
+    if (!this.open) {
+      return false;
+    }
     const release = await this.kills.acquire();
     try {
       const { channel, closed } = await this.exec(killText(pgid, signal));
@@ -167,20 +206,28 @@ export class SshConnection {
 function watchEnd(channel: ClientChannel): ExecChannel {
   const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()));
   const exit = new Promise<ExitStatus | undefined>((resolve) => {
-    channel.once('exit', (code: number | null, signal?: string) => resolve({ code: code ?? null, signal: signal ?? null }));
+    channel.once('exit', (code: number | null, signal?: string) =>
+      resolve({ code: code ?? null, signal: signal ?? null }),
+    );
     void closed.then(() => resolve(undefined));
   });
   return { channel, exit, closed };
 }
 
 async function reachJump(
-  target: SshTarget, jumpTarget: SshTarget, options: ConnectionOptions,
+  target: SshTarget,
+  jumpTarget: SshTarget,
+  options: ConnectionOptions,
 ): Promise<{ jump: SshConnection; owned: boolean }> {
   try {
-    if (options.jump) return { jump: await options.jump(jumpTarget), owned: false };
+    if (options.jump) {
+      return { jump: await options.jump(jumpTarget), owned: false };
+    }
     return { jump: await SshConnection.open(jumpTarget, options), owned: true };
   } catch (err) {
-    if (!(err instanceof ConnectError)) throw err;
+    if (!(err instanceof ConnectError)) {
+      throw err;
+    }
     // Keep the jump host's reason (auth, hostkey…) but report it against the target.
     throw new ConnectError(target.name, err.reason, `via jump host ${err.message}`);
   }

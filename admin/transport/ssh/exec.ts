@@ -8,7 +8,10 @@ import type { ExecChannel, ExitStatus, SshConnection } from './connection.js';
 
 /** Run `commandText` on a fresh exec channel. The caller holds a channel slot for it. */
 export async function runOnExec(
-  conn: SshConnection, commandText: string, stdin: string | Buffer | undefined, deadline: Deadline,
+  conn: SshConnection,
+  commandText: string,
+  stdin: string | Buffer | undefined,
+  deadline: Deadline,
 ): Promise<RawRun> {
   const shell = conn.execShell;
   const run = await runWrapped(conn, commandText, stdin, deadline, shell);
@@ -27,7 +30,11 @@ function failedStatus(raw: RawRun): boolean {
 }
 
 async function runWrapped(
-  conn: SshConnection, commandText: string, stdin: string | Buffer | undefined, deadline: Deadline, shell: ExecShell,
+  conn: SshConnection,
+  commandText: string,
+  stdin: string | Buffer | undefined,
+  deadline: Deadline,
+  shell: ExecShell,
 ): Promise<{ raw: RawRun; started: boolean }> {
   const nonce = newNonce();
   const exec = await conn.exec(wrapExec(commandText, nonce, shell));
@@ -40,7 +47,10 @@ async function runWrapped(
     return { raw: watch.result(), started: watch.started() };
   }
   const killNote = await stopExec(conn, channel, watch);
-  return { raw: { ...watch.result(), stopped: outcome.stop, ...(killNote ? { killNote } : {}) }, started: watch.started() };
+  return {
+    raw: { ...watch.result(), stopped: outcome.stop, ...(killNote ? { killNote } : {}) },
+    started: watch.started(),
+  };
 }
 
 interface ChannelWatch {
@@ -56,7 +66,10 @@ interface ChannelWatch {
   result(): RawRun;
 }
 
-function watchChannel({ channel, exit: exitStatus, closed }: ExecChannel, nonce: string): ChannelWatch {
+function watchChannel(
+  { channel, exit: exitStatus, closed }: ExecChannel,
+  nonce: string,
+): ChannelWatch {
   const stdout = new ByteSink();
   const stderr = new ByteSink();
   const start = new LineMarker(startToken(nonce));
@@ -64,21 +77,34 @@ function watchChannel({ channel, exit: exitStatus, closed }: ExecChannel, nonce:
   let exit: ExitStatus | undefined;
   let ended = false;
   let notePgid: (pgid: number | undefined) => void = () => undefined;
-  const pgid = new Promise<number | undefined>((resolve) => { notePgid = resolve; });
-  const exited = exitStatus.then((status) => { exit = status; ended = true; });
+  const pgid = new Promise<number | undefined>((resolve) => {
+    notePgid = resolve;
+  });
+  const exited = exitStatus.then((status) => {
+    exit = status;
+    ended = true;
+  });
   void closed.then(() => notePgid(undefined));
   channel.on('data', (chunk: Buffer) => {
     stdout.append(chunk);
-    if (!start.hit) start.scan(stdout);
+    if (!start.hit) {
+      start.scan(stdout);
+    }
   });
   channel.stderr.on('data', (chunk: Buffer) => {
     stderr.append(chunk);
-    if (marker.hit) return;
+    if (marker.hit) {
+      return;
+    }
     const hit = marker.scan(stderr);
-    if (hit) notePgid(parsePid(hit.value));
+    if (hit) {
+      notePgid(parsePid(hit.value));
+    }
   });
   return {
-    closed, exited, pgid,
+    closed,
+    exited,
+    pgid,
     hasExited: () => ended,
     started: () => start.hit !== undefined,
     result: () => ({
@@ -93,7 +119,11 @@ function watchChannel({ channel, exit: exitStatus, closed }: ExecChannel, nonce:
 }
 
 /** Kill the command's process group, then close the channel. Returns a note if unsure. */
-async function stopExec(conn: SshConnection, channel: ClientChannel, watch: ChannelWatch): Promise<string | undefined> {
+async function stopExec(
+  conn: SshConnection,
+  channel: ClientChannel,
+  watch: ChannelWatch,
+): Promise<string | undefined> {
   const note = await killCommand(conn, watch);
   channel.close();
   await settlesWithin(watch.closed, 1000); // the slot is released only once the channel is gone
@@ -103,7 +133,11 @@ async function stopExec(conn: SshConnection, channel: ClientChannel, watch: Chan
 async function killCommand(conn: SshConnection, watch: ChannelWatch): Promise<string | undefined> {
   // Right after the channel opens the wrapper may not have printed its pgid yet: give it a moment.
   const pgid = await within(watch.pgid, 1000);
-  if (watch.hasExited()) return undefined; // it ended on its own meanwhile
-  if (pgid === undefined) return 'the remote process group id was never reported, so nothing was killed';
+  if (watch.hasExited()) {
+    return undefined; // it ended on its own meanwhile
+  }
+  if (pgid === undefined) {
+    return 'the remote process group id was never reported, so nothing was killed';
+  }
   return conn.killGroup(pgid, watch.exited);
 }

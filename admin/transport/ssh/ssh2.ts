@@ -21,7 +21,9 @@ type Client = ssh2.Client;
 /** Both changes, on a client whose connect() has just been called (it made the socket). */
 export function tuneClient(client: Client): void {
   const sock = (client as unknown as { _sock?: Writable })._sock;
-  if (sock) coalesceWrites(sock);
+  if (sock) {
+    coalesceWrites(sock);
+  }
   ignoreHostKeyAnnouncements(client);
 }
 
@@ -38,14 +40,22 @@ export function coalesceWrites(sock: Writable): void {
     if (!corked) {
       corked = true;
       sock.cork();
-      process.nextTick(() => { corked = false; sock.uncork(); });
+      process.nextTick(() => {
+        corked = false;
+        sock.uncork();
+      });
     }
     return write(...args);
   }) as typeof sock.write;
 }
 
 type GlobalRequestHandler = (p: unknown, name: string, wantReply: boolean, data: unknown) => void;
-interface Ssh2Internals { _protocol?: { _handlers?: { GLOBAL_REQUEST?: GlobalRequestHandler }; requestSuccess?: () => void } }
+interface Ssh2Internals {
+  _protocol?: {
+    _handlers?: { GLOBAL_REQUEST?: GlobalRequestHandler };
+    requestSuccess?: () => void;
+  };
+}
 
 /**
  * OpenSSH's sshd announces all its host keys after authentication (hostkeys-00@openssh.com), and
@@ -58,9 +68,15 @@ export function ignoreHostKeyAnnouncements(client: Client): void {
   const proto = (client as unknown as Ssh2Internals)._protocol;
   const handlers = proto?._handlers;
   const original = handlers?.GLOBAL_REQUEST;
-  if (!handlers || typeof original !== 'function') return;
+  if (!handlers || typeof original !== 'function') {
+    return;
+  }
   handlers.GLOBAL_REQUEST = (p, name, wantReply, data) => {
-    if (name !== 'hostkeys-00@openssh.com') return original(p, name, wantReply, data);
-    if (wantReply) proto.requestSuccess?.();
+    if (name !== 'hostkeys-00@openssh.com') {
+      return original(p, name, wantReply, data);
+    }
+    if (wantReply) {
+      proto.requestSuccess?.();
+    }
   };
 }

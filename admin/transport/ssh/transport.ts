@@ -7,9 +7,22 @@ import { ShellSession } from '../session/index.js';
 import { SshConnection, type ConnectionOptions } from './connection.js';
 import { runOnExec } from './exec.js';
 import {
-  Deadline, failedResult, settlesWithin, stoppedBeforeStart, toResult, type RawRun, type ResultContext,
+  Deadline,
+  failedResult,
+  settlesWithin,
+  stoppedBeforeStart,
+  toResult,
+  type RawRun,
+  type ResultContext,
 } from '../run-control.js';
-import type { CloseOptions, CommandResult, FailureKind, RunOptions, SshTarget, Transport } from '../types.js';
+import type {
+  CloseOptions,
+  CommandResult,
+  FailureKind,
+  RunOptions,
+  SshTarget,
+  Transport,
+} from '../types.js';
 
 export interface SshTransportOptions extends ConnectionOptions {
   /** Use the persistent shell session for commands without stdin. Default true. */
@@ -36,15 +49,26 @@ export class SshTransport implements Transport {
   // Connections whose session shell would not start (no bash…): they use exec channels only.
   private readonly noSession = new WeakSet<SshConnection>();
 
-  constructor(readonly host: string, private readonly source: TargetSource, private readonly options: SshTransportOptions) {}
+  constructor(
+    readonly host: string,
+    private readonly source: TargetSource,
+    private readonly options: SshTransportOptions,
+  ) {}
 
   async run(command: Command, options: RunOptions = {}): Promise<CommandResult> {
-    const ctx: ResultContext = { host: this.host, command: display(command), started: Date.now(), timeoutMs: options.timeoutMs };
+    const ctx: ResultContext = {
+      host: this.host,
+      command: display(command),
+      started: Date.now(),
+      timeoutMs: options.timeoutMs,
+    };
     const deadline = new Deadline(options);
     try {
       return toResult(ctx, await this.runText(toShell(command), options.stdin, deadline));
     } catch (err) {
-      if (err instanceof ConnectError) return failedResult(ctx, failureKindOf(err), err.message);
+      if (err instanceof ConnectError) {
+        return failedResult(ctx, failureKindOf(err), err.message);
+      }
       throw err; // a bug or a config error (bad target), not a host failure
     } finally {
       deadline.dispose();
@@ -60,7 +84,9 @@ export class SshTransport implements Transport {
     const conn = await this.connection();
     const current = this.session;
     const live = current?.conn === conn && current.shell.alive;
-    if (this.options.session !== false && !live && !this.noSession.has(conn)) await this.startSession(conn);
+    if (this.options.session !== false && !live && !this.noSession.has(conn)) {
+      await this.startSession(conn);
+    }
   }
 
   async close(options: CloseOptions = {}): Promise<void> {
@@ -73,23 +99,36 @@ export class SshTransport implements Transport {
     await conn?.close(options.wait ?? true);
   }
 
-  private async runText(text: string, stdin: string | Buffer | undefined, deadline: Deadline): Promise<RawRun> {
+  private async runText(
+    text: string,
+    stdin: string | Buffer | undefined,
+    deadline: Deadline,
+  ): Promise<RawRun> {
     for (let attempt = 0; ; attempt++) {
       const got = await deadline.race(this.connection());
-      if ('stop' in got) return stoppedBeforeStart(got.stop);
+      if ('stop' in got) {
+        return stoppedBeforeStart(got.stop);
+      }
       const conn = got.value;
       try {
         return await this.runOn(conn, text, stdin, deadline);
       } catch (err) {
         // The connection died between commands and we had not noticed yet: the channel never
         // opened, the command never started, so one retry on a fresh connection is safe.
-        if (attempt === 0 && err instanceof ConnectError && (await dropped(conn))) continue;
+        if (attempt === 0 && err instanceof ConnectError && (await dropped(conn))) {
+          continue;
+        }
         throw err;
       }
     }
   }
 
-  private async runOn(conn: SshConnection, text: string, stdin: string | Buffer | undefined, deadline: Deadline): Promise<RawRun> {
+  private async runOn(
+    conn: SshConnection,
+    text: string,
+    stdin: string | Buffer | undefined,
+    deadline: Deadline,
+  ): Promise<RawRun> {
     if (stdin === undefined) {
       const shell = await this.idleSession(conn, deadline);
       // Re-check after the await: a concurrent run may have taken it. Check and claim (run sets
@@ -100,7 +139,9 @@ export class SshTransport implements Transport {
       }
     }
     const release = deadline.kind ? null : await conn.channels.acquire(deadline.stopped);
-    if (!release) return stoppedBeforeStart(deadline.kind ?? 'aborted');
+    if (!release) {
+      return stoppedBeforeStart(deadline.kind ?? 'aborted');
+    }
     try {
       this.stats.execRuns++;
       return await runOnExec(conn, text, stdin, deadline);
@@ -110,11 +151,20 @@ export class SshTransport implements Transport {
   }
 
   /** The session if it is free now; starts one if there is none. Busy → undefined (use exec). */
-  private async idleSession(conn: SshConnection, deadline: Deadline): Promise<ShellSession | undefined> {
-    if (this.options.session === false || this.noSession.has(conn)) return undefined;
+  private async idleSession(
+    conn: SshConnection,
+    deadline: Deadline,
+  ): Promise<ShellSession | undefined> {
+    if (this.options.session === false || this.noSession.has(conn)) {
+      return undefined;
+    }
     const current = this.session;
-    if (current?.conn === conn && current.shell.alive) return current.shell.idle ? current.shell : undefined;
-    if (this.sessionStarting) return undefined; // another command is building it: don't wait
+    if (current?.conn === conn && current.shell.alive) {
+      return current.shell.idle ? current.shell : undefined;
+    }
+    if (this.sessionStarting) {
+      return undefined; // another command is building it: don't wait
+    }
     const got = await deadline.race(this.startSession(conn));
     return 'value' in got ? got.value : undefined;
   }
@@ -123,15 +173,24 @@ export class SshTransport implements Transport {
     this.sessionStarting ??= (async () => {
       try {
         const release = await conn.channels.acquire();
-        if (!release) return undefined;
-        const shell = await ShellSession.start(conn, release, Math.max(conn.target.connectTimeoutMs, 1000));
+        if (!release) {
+          return undefined;
+        }
+        const shell = await ShellSession.start(
+          conn,
+          release,
+          Math.max(conn.target.connectTimeoutMs, 1000),
+        );
         this.session = { conn, shell };
         this.stats.sessionStarts++;
         return shell;
       } catch (err) {
         if (conn.alive) {
           this.noSession.add(conn);
-          this.options.onNote?.(this.host, `no shell session, using exec channels: ${err instanceof Error ? err.message : String(err)}`);
+          this.options.onNote?.(
+            this.host,
+            `no shell session, using exec channels: ${err instanceof Error ? err.message : String(err)}`,
+          );
         }
         return undefined;
       } finally {
@@ -148,10 +207,14 @@ export class SshTransport implements Transport {
     try {
       conn = await opening;
     } catch (err) {
-      if (this.opening === opening) this.opening = undefined; // the next run tries again
+      if (this.opening === opening) {
+        this.opening = undefined; // the next run tries again
+      }
       throw err;
     }
-    if (conn.alive || reopened) return conn;
+    if (conn.alive || reopened) {
+      return conn;
+    }
     if (this.opening === opening) {
       this.opening = undefined; // dropped since the last command: reconnect
       void conn.close(); // also closes a dedicated jump connection
@@ -160,7 +223,8 @@ export class SshTransport implements Transport {
   }
 
   private async openConnection(): Promise<SshConnection> {
-    this.target ??= typeof this.source === 'function' ? this.source() : Promise.resolve(this.source);
+    this.target ??=
+      typeof this.source === 'function' ? this.source() : Promise.resolve(this.source);
     const target = await this.target.catch((err: unknown) => {
       this.target = undefined;
       throw err;
@@ -184,9 +248,12 @@ async function dropped(conn: SshConnection): Promise<boolean> {
  */
 export function failureKindOf(err: ConnectError): FailureKind {
   switch (err.reason) {
-    case 'auth': return 'auth';
+    case 'auth':
+      return 'auth';
     case 'hostkey':
-    case 'unknown-host': return 'hostkey';
-    default: return 'unreachable';
+    case 'unknown-host':
+      return 'hostkey';
+    default:
+      return 'unreachable';
   }
 }
