@@ -1,8 +1,16 @@
 // Node indexes ("7", "007") and how ClusterShell 1.9 orders and folds them.
 // An index is kept as its digit string: "01" and "1" are different nodes.
 
-/** ClusterShell order: shorter strings first, so "9" < "10" and "1" < "01" < "001". */
+/**
+ * ClusterShell order: negatives first, by value; then shorter strings first, so "9" < "10" and
+ * "1" < "01" < "001".
+ */
 export function compareIndexes(a: string, b: string): number {
+  const [negativeA, negativeB] = [a.startsWith('-'), b.startsWith('-')];
+  if (negativeA || negativeB) {
+    if (negativeA !== negativeB) return negativeA ? -1 : 1;
+    return a.length !== b.length ? b.length - a.length : a < b ? 1 : a > b ? -1 : 0;
+  }
   if (a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -28,7 +28,7 @@ function cutOperand(expr: string, start: number, end: number, operator: Operator
  * Brackets are checked here, once, so later stages can trust that they pair up.
  */
 export function splitOperands(expr: string): Operand[] {
-  if (expr.trim() === '') throw new NodeSetProblem('empty node set', 0);
+  if (expr.trim() === '') return []; // the empty set, as in ClusterShell
   const operands: Operand[] = [];
   let operator: Operator = ',';
   let start = 0;
