@@ -32,22 +32,29 @@ would cost too much work is refused with where and why. See docs/nodeset.md.`)
     });
 }
 
-/** Names in chunks, waiting for the pipe to drain: memory stays flat whatever the count. */
+/**
+ * Names in chunks, waiting for the pipe to drain: memory stays flat whatever the count. A reader
+ * that goes away (`| head`) ends the listing quietly, as for any command.
+ */
 async function writeNames(set: NodeSet, expr: string): Promise<void> {
   if (set.size > MAX_LISTED_NAMES) {
     throw new UsageError(`nodeset: "${expr}" has ${set.size} names; -e lists at most ${MAX_LISTED_NAMES} (-c counts, -f folds any size)`);
   }
+  const out = process.stdout;
+  let gone = false;
+  const readerGone = new Promise<void>((resolve) => out.once('error', () => resolve()));
+  out.on('error', () => (gone = true)); // stays: a late EPIPE must not become an uncaught error
   let chunk = '';
   let first = true;
   for (const name of set.names()) {
     chunk += first ? name : ` ${name}`;
     first = false;
-    if (chunk.length >= 65536) {
-      if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
-      chunk = '';
-    }
+    if (chunk.length < 65536) continue;
+    if (!out.write(chunk)) await Promise.race([once(out, 'drain').catch(() => undefined), readerGone]);
+    if (gone || out.destroyed) return;
+    chunk = '';
   }
-  process.stdout.write(`${chunk}\n`);
+  out.write(`${chunk}\n`);
 }
 
 /** Groups need the services file; plain node sets must work without one. */
