@@ -42,7 +42,14 @@ function expandKey(key: string, ctx: Ctx): string[] | undefined {
     );
     return undefined;
   }
-  return expandIn(ctx, key, ['hosts', key], 'key', { hosts: null, groups: null });
+  const names = expandIn(ctx, key, ['hosts', key], 'key', { hosts: null, groups: null });
+  // ClusterShell keeps blanks inside names ("tigrou 1"); no host can be called that.
+  const blank = names?.find((name) => /\s/.test(name));
+  if (blank !== undefined) {
+    report(ctx, ['hosts', key], `host name ${JSON.stringify(blank)} contains a blank`, 'key');
+    return undefined;
+  }
+  return names;
 }
 
 function makeHost(name: string, attrs: HostAttrs, pos: HostSpec['pos']): HostSpec {

@@ -163,3 +163,15 @@ test('one mistake is reported once, not again by everything that uses it', () =>
     ],
   );
 });
+
+test('a hosts key may not name a host with a blank, though node sets keep blanks inside names', () => {
+  assert.deepEqual(
+    issues(yaml`
+    deployment: t
+    hosts:
+      "cloud [1-2]": {}
+      cloud[3-4]: {}
+  `),
+    ['services.yaml:3:3: hosts.cloud [1-2]: host name "cloud 1" contains a blank'],
+  );
+});

@@ -1,11 +1,17 @@
 // Node indexes ("7", "007") and how ClusterShell 1.9 orders and folds them.
 // An index is kept as its digit string: "01" and "1" are different nodes.
 
-/** ClusterShell order: shorter strings first, so "9" < "10" and "1" < "01" < "001". */
+/**
+ * ClusterShell order: negatives first, by value; then shorter strings first, so "9" < "10" and
+ * "1" < "01" < "001".
+ */
 export function compareIndexes(a: string, b: string): number {
-  if (a.length !== b.length) {
-    return a.length - b.length;
+  const [negativeA, negativeB] = [a.startsWith('-'), b.startsWith('-')];
+  if (negativeA || negativeB) {
+    if (negativeA !== negativeB) return negativeA ? -1 : 1;
+    return a.length !== b.length ? b.length - a.length : a < b ? 1 : a > b ? -1 : 0;
   }
+  if (a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -20,9 +26,7 @@ export function sortIndexes(indexes: Iterable<string>): string[] {
 
 function isSuccessor(previous: string, next: string): boolean {
   // Number is exact up to 15 digits; longer indexes (serial numbers) take the slow path.
-  if (previous.length <= 15 && next.length <= 15) {
-    return Number(next) - Number(previous) === 1;
-  }
+  if (previous.length <= 15 && next.length <= 15) return Number(next) - Number(previous) === 1;
   return BigInt(next) - BigInt(previous) === 1n;
 }
 
@@ -60,14 +64,10 @@ export function indexRuns(sorted: readonly string[]): IndexRun[] {
     } else if (run.size >= 2) {
       reference = index;
     }
-    if (run !== undefined) {
-      runs.push(run);
-    }
+    if (run !== undefined) runs.push(run);
     run = { first: index, last: index, size: 1 };
   }
-  if (run !== undefined) {
-    runs.push(run);
-  }
+  if (run !== undefined) runs.push(run);
   return runs;
 }
 

@@ -42,6 +42,3 @@ export function reportProblemsIn<T>(expr: string, work: () => T): T {
     throw error;
   }
 }
-
-/** Expansion stops here: a typo such as node[1-1000000000] must fail, not exhaust memory. */
-export const MAX_NAMES = 1_000_000;

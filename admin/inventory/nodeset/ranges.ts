@@ -1,6 +1,8 @@
-// The text between brackets: "1-7,10-21", "01-10", "1-10/3", Ansible's "1:21".
-import { isPadded } from './indexes.js';
-import { MAX_NAMES, NodeSetProblem } from './problem.js';
+// The text between brackets: "1-7,10-21", "01-10", "1-10/3", "-5--1", Ansible's "1:21".
+import { checkPieces, spend } from './budget.js';
+import { IntervalSet } from './interval-set.js';
+import { ordinalOf, rangeOrdinals, toOrdinal } from './ordinal.js';
+import { NodeSetProblem } from './problem.js';
 
 /** One comma-separated item of a bracket, with its offset in the whole expression. */
 interface RangeItem {
@@ -24,9 +26,7 @@ function splitRangeItems(inner: string, innerOffset: number): RangeItem[] {
 
 /** Ansible writes ranges as [1:21] or [1:21:2]; we read them as ClusterShell's 1-21 and 1-21/2. */
 function fromAnsible(item: RangeItem): RangeItem {
-  if (!item.text.includes(':')) {
-    return item;
-  }
+  if (!item.text.includes(':')) return item;
   const parts = item.text.split(':');
   if (/[-/]/.test(item.text)) {
     throw new NodeSetProblem(
@@ -34,11 +34,10 @@ function fromAnsible(item: RangeItem): RangeItem {
       item.offset,
     );
   }
-  if (parts.length > 3) {
+  if (parts.length > 3)
     throw new NodeSetProblem(`"${item.text}" is neither start:end nor start:end:step`, item.offset);
-  }
   const [start, end, step] = parts;
-  return { ...item, text: `${start}-${end}${step === undefined ? '' : `/${step}`}` };
+  return { ...item, text: `${start}-${end}` + (step === undefined ? '' : `/${step}`) };
 }
 
 /** Rewrite every Ansible-style item of a bracket into ClusterShell syntax. */
@@ -48,96 +47,129 @@ export function normalizeRangeText(inner: string, innerOffset: number): string {
     .join(',');
 }
 
-function parseStep(text: string, item: RangeItem): number {
-  if (!DIGITS.test(text)) {
-    throw new NodeSetProblem(`step "${text}" is not a number`, item.offset);
-  }
-  const step = Number(text);
-  if (step < 1) {
-    throw new NodeSetProblem(`step must be at least 1 in "${item.text}"`, item.offset);
-  }
+function parseStep(text: string, item: RangeItem): bigint {
+  if (!DIGITS.test(text)) throw new NodeSetProblem(`step "${text}" is not a number`, item.offset);
+  const step = BigInt(text);
+  if (step < 1n) throw new NodeSetProblem(`step must be at least 1 in "${item.text}"`, item.offset);
   return step;
 }
 
-function parseBound(text: string, item: RangeItem): number {
-  if (text === '') {
-    throw new NodeSetProblem(`negative indexes are not supported: "${item.text}"`, item.offset);
-  }
-  if (!DIGITS.test(text)) {
+/** ClusterShell refuses indexes above 1e100 (the float: compared exactly, as Python does). */
+const LARGEST_INDEX = BigInt(1e100);
+/** ClusterShell refuses a range of 1e9 indexes or more, whatever its step. */
+const LONGEST_RANGE = 1_000_000_000n;
+
+function parseNumber(text: string, item: RangeItem): bigint {
+  if (!DIGITS.test(text))
     throw new NodeSetProblem(`"${item.text}" is not a number or a range of numbers`, item.offset);
-  }
-  const value = Number(text);
-  if (!Number.isSafeInteger(value)) {
-    throw new NodeSetProblem(`index ${text} is too large`, item.offset);
-  }
+  const value = BigInt(text);
+  if (value > LARGEST_INDEX)
+    throw new NodeSetProblem(
+      `index ${text} is above 1e100, the largest ClusterShell allows`,
+      item.offset,
+    );
   return value;
 }
 
-/** ClusterShell reads an end like "00" as unpadded, so only an end with a nonzero digit counts. */
-function checkPadding(start: string, end: string, item: RangeItem): void {
-  const endPadded = isPadded(end) && /[1-9]/.test(end);
-  if ((isPadded(start) || endPadded) && start.length !== end.length) {
+/** "01": its width counts. "00" as an end does not (ClusterShell reads it as unpadded). */
+function padOf(text: string, asEnd: boolean): number {
+  if (text.length < 2 || !text.startsWith('0')) return 0;
+  return asEnd && !/[1-9]/.test(text) ? 0 : text.length;
+}
+
+interface Bounds {
+  start: string;
+  end: string;
+  startSign: bigint;
+  endSign: bigint;
+}
+
+/** "3-5", "-5" (one negative index), "-3-2", "-8--4", as ClusterShell 1.9.1 splits them. */
+function splitBounds(base: string, item: RangeItem): Bounds {
+  const parts = base.split('-').map((part) => part.trim());
+  const bad = (): never => {
+    throw new NodeSetProblem(`"${item.text}" is not a number or a range of numbers`, item.offset);
+  };
+  if (parts.length === 2) {
+    const [start, end] = parts as [string, string];
+    if (start === '') return { start: end, end, startSign: -1n, endSign: -1n };
+    return { start, end, startSign: 1n, endSign: 1n };
+  }
+  if (parts[0] !== '') return bad();
+  if (parts.length === 3)
+    return { start: parts[1] as string, end: parts[2] as string, startSign: -1n, endSign: 1n };
+  if (parts.length === 4 && parts[2] === '') {
+    return { start: parts[1] as string, end: parts[3] as string, startSign: -1n, endSign: -1n };
+  }
+  return bad();
+}
+
+function rangeIntervals(bounds: Bounds, step: bigint, item: RangeItem): [bigint, bigint][] {
+  const { start, end, startSign, endSign } = bounds;
+  const [first, last] = [parseNumber(start, item) * startSign, parseNumber(end, item) * endSign];
+  const [pad, endPad] = [padOf(start, false), padOf(end, true)];
+  if ((pad > 0 || endPad > 0) && start.length !== end.length) {
     throw new NodeSetProblem(
       `padding mismatch in "${item.text}": zero-padded bounds must have the same number of digits`,
       item.offset,
     );
   }
-}
-
-function expandRange(start: string, end: string, step: number, item: RangeItem): string[] {
-  const [first, last] = [parseBound(start, item), parseBound(end, item)];
-  checkPadding(start, end, item);
-  if (first > last) {
-    throw new NodeSetProblem(`range start ${start} is greater than end ${end}`, item.offset);
-  }
-  if ((last - first) / step >= MAX_NAMES) {
+  if (pad > 0 && startSign < 0n) {
     throw new NodeSetProblem(
-      `range "${item.text}" has more than ${MAX_NAMES} indexes`,
+      `zero padding is not supported in negative ranges: "${item.text}"`,
       item.offset,
     );
   }
-  const width = isPadded(start) ? start.length : 0;
-  const indexes: string[] = [];
-  for (let index = first; index <= last; index += step) {
-    indexes.push(String(index).padStart(width, '0'));
+  if (first > last) {
+    const [from, to] = [(startSign < 0n ? '-' : '') + start, (endSign < 0n ? '-' : '') + end];
+    throw new NodeSetProblem(`range start ${from} is greater than end ${to}`, item.offset);
   }
-  return indexes;
+  if (last - first + 1n >= LONGEST_RANGE) {
+    throw new NodeSetProblem(
+      `range "${item.text}" has more than ${LONGEST_RANGE - 1n} indexes (ClusterShell's limit)`,
+      item.offset,
+    );
+  }
+  if (step === 1n) return rangeOrdinals(first, last, pad);
+  const points = (last - first) / step + 1n;
+  checkPieces(Number(points));
+  spend(Number(points));
+  const out: [bigint, bigint][] = [];
+  for (let value = first; value <= last; value += step) {
+    const ordinal = toOrdinal(value, value < 0n ? 0 : pad);
+    out.push([ordinal, ordinal]);
+  }
+  return out;
 }
 
-/** A lone index is kept as written, however long: it needs no arithmetic. */
-function singleIndex(text: string, item: RangeItem): string {
-  if (DIGITS.test(text)) {
-    return text;
-  }
-  throw new NodeSetProblem(`"${item.text}" is not a number or a range of numbers`, item.offset);
-}
-
-function expandItem(item: RangeItem): string[] {
-  if (item.text === '') {
+function itemIntervals(item: RangeItem): [bigint, bigint][] {
+  if (item.text === '')
     throw new NodeSetProblem('empty range between brackets or commas', item.offset);
-  }
   const slash = item.text.indexOf('/');
   const base = slash < 0 ? item.text : item.text.slice(0, slash);
   const stepText = slash < 0 ? undefined : item.text.slice(slash + 1);
-  const step = stepText === undefined ? 1 : parseStep(stepText.trim(), item);
-  const dash = base.indexOf('-');
-  if (dash < 0) {
+  const step = stepText === undefined ? 1n : parseStep(stepText.trim(), item);
+  if (!base.includes('-')) {
     if (stepText !== undefined) {
       throw new NodeSetProblem(
         `"${item.text}" has a step but no range (as in 1-10/2)`,
         item.offset,
       );
     }
-    return [singleIndex(base.trim(), item)];
+    const text = base.trim();
+    parseNumber(text, item);
+    const ordinal = ordinalOf(text);
+    return [[ordinal, ordinal]];
   }
-  const [start, end] = [base.slice(0, dash).trim(), base.slice(dash + 1).trim()];
-  if (end.includes('-')) {
-    throw new NodeSetProblem(`negative indexes are not supported: "${item.text}"`, item.offset);
-  }
-  return expandRange(start, end, step, item);
+  return rangeIntervals(splitBounds(base, item), step, item);
 }
 
-/** All indexes named between one pair of brackets, in the order written (duplicates possible). */
-export function parseRanges(inner: string, innerOffset: number): string[] {
-  return splitRangeItems(inner, innerOffset).flatMap((item) => expandItem(fromAnsible(item)));
+/** The indexes named between one pair of brackets. */
+export function parseRanges(inner: string, innerOffset: number): IntervalSet {
+  const intervals: [bigint, bigint][] = [];
+  for (const item of splitRangeItems(inner, innerOffset)) {
+    for (const interval of itemIntervals(fromAnsible(item))) intervals.push(interval);
+    checkPieces(intervals.length);
+  }
+  return IntervalSet.of(intervals);
 }
