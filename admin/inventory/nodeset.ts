@@ -72,10 +72,16 @@ function checkName(name: string): string {
   const fail = (what: string, offset: number): never => {
     throw new NodeSetError(`invalid node name "${name}": ${what}`, name, offset);
   };
-  if (name === '') fail('it is empty', 0);
-  if (name.startsWith('@')) fail('it starts with "@"', 0);
+  if (name === '') {
+    fail('it is empty', 0);
+  }
+  if (name.startsWith('@')) {
+    fail('it starts with "@"', 0);
+  }
   const bad = NOT_IN_NAMES.exec(name);
-  if (bad !== null) fail(`"${bad[0]}" at offset ${bad.index}`, bad.index);
+  if (bad !== null) {
+    fail(`"${bad[0]}" at offset ${bad.index}`, bad.index);
+  }
   return name;
 }
 

@@ -53,10 +53,14 @@ function askSalvo(expr: string): Answer {
   try {
     const set = parseNodeSet(expr);
     const answer: Answer = { fold: set.fold(), count: Number(set.size) };
-    if (set.size <= BigInt(LISTED)) answer.names = [...set.names()];
+    if (set.size <= BigInt(LISTED)) {
+      answer.names = [...set.names()];
+    }
     return answer;
   } catch (error) {
-    if (error instanceof NodeSetError) return { error: error.message };
+    if (error instanceof NodeSetError) {
+      return { error: error.message };
+    }
     throw error;
   }
 }

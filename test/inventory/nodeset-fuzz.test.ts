@@ -34,11 +34,18 @@ function randomRange(): string {
   const kind = int(6);
   const a = int(30) - (kind === 5 ? 15 : 0);
   const b = a + int(40);
-  if (kind === 0) return String(a < 0 ? -a : a);
-  if (kind === 1)
+  if (kind === 0) {
+    return String(a < 0 ? -a : a);
+  }
+  if (kind === 1) {
     return `${String(Math.abs(a)).padStart(3, '0')}-${String(Math.abs(a) + int(20)).padStart(3, '0')}`;
-  if (kind === 2) return `${Math.abs(a)}-${Math.abs(a) + int(100)}/${1 + int(4)}`;
-  if (kind === 5 && a < 0) return b < 0 ? `${a}-${b}`.replace('--', '--') : `${a}-${b}`;
+  }
+  if (kind === 2) {
+    return `${Math.abs(a)}-${Math.abs(a) + int(100)}/${1 + int(4)}`;
+  }
+  if (kind === 5 && a < 0) {
+    return b < 0 ? `${a}-${b}`.replace('--', '--') : `${a}-${b}`;
+  }
   return `${Math.abs(a)}-${Math.abs(b)}`;
 }
 
@@ -54,7 +61,9 @@ function randomTerm(): string {
 
 function randomExpression(): string {
   let expr = randomTerm();
-  for (let i = int(4); i > 0; i--) expr += pick([',', '!', '&', '^', ' , ']) + randomTerm();
+  for (let i = int(4); i > 0; i--) {
+    expr += pick([',', '!', '&', '^', ' , ']) + randomTerm();
+  }
   return expr;
 }
 
@@ -65,9 +74,13 @@ function mutate(text: string): string {
     const at = int(out.length + 1);
     const what = int(3);
     const char = ALPHABET[int(ALPHABET.length)] as string;
-    if (what === 0) out = out.slice(0, at) + char + out.slice(at);
-    else if (what === 1) out = out.slice(0, at) + out.slice(at + 1);
-    else out = out.slice(0, at) + char + out.slice(at + 1);
+    if (what === 0) {
+      out = out.slice(0, at) + char + out.slice(at);
+    } else if (what === 1) {
+      out = out.slice(0, at) + out.slice(at + 1);
+    } else {
+      out = out.slice(0, at) + char + out.slice(at + 1);
+    }
   }
   return out;
 }
@@ -104,11 +117,15 @@ describe('node sets under fuzzing: a result or a located error, nothing else', (
   const mutated = Array.from({ length: 1500 }, () => mutate(pick(CLUSTERSHELL_INPUTS)));
 
   it('random expressions from the grammar', () => {
-    for (const expr of generated) exercise(expr);
+    for (const expr of generated) {
+      exercise(expr);
+    }
   });
 
   it("mutations of ClusterShell's test inputs", () => {
-    for (const expr of mutated) exercise(expr);
+    for (const expr of mutated) {
+      exercise(expr);
+    }
   });
 
   it('random bytes (< 1 KB)', () => {

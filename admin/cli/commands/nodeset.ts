@@ -37,10 +37,14 @@ would cost too much work is refused with where and why. See docs/nodeset.md.`,
     )
     .action(async (exprs: string[], flags: Flags, cmd: Command) => {
       const modes = [flags.expand, flags.fold, flags.count].filter(Boolean).length;
-      if (modes !== 1) throw new UsageError('nodeset: give exactly one of -e, -f, -c');
+      if (modes !== 1) {
+        throw new UsageError('nodeset: give exactly one of -e, -f, -c');
+      }
       const expr = exprs.join(',');
       const set = parseNodeSet(expr, await groupResolver(expr, cmd));
-      if (flags.expand) return writeNames(set, expr);
+      if (flags.expand) {
+        return writeNames(set, expr);
+      }
       process.stdout.write(`${flags.fold ? set.fold() : set.size.toString()}\n`);
     });
 }
@@ -64,10 +68,15 @@ async function writeNames(set: NodeSet, expr: string): Promise<void> {
   for (const name of set.names()) {
     chunk += first ? name : ` ${name}`;
     first = false;
-    if (chunk.length < 65536) continue;
-    if (!out.write(chunk))
+    if (chunk.length < 65536) {
+      continue;
+    }
+    if (!out.write(chunk)) {
       await Promise.race([once(out, 'drain').catch(() => undefined), readerGone]);
-    if (gone || out.destroyed) return;
+    }
+    if (gone || out.destroyed) {
+      return;
+    }
     chunk = '';
   }
   out.write(`${chunk}\n`);
@@ -78,7 +87,9 @@ async function groupResolver(
   expr: string,
   cmd: Command,
 ): Promise<((g: string) => string[] | undefined) | undefined> {
-  if (!expr.includes('@')) return undefined;
+  if (!expr.includes('@')) {
+    return undefined;
+  }
   const { loadInventory } = await import('../../inventory/load.js');
   const inv = await loadInventory(servicesPath(cmd));
   return (g) => inv.groups.get(g);

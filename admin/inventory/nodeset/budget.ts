@@ -16,7 +16,9 @@ let meter: Meter | undefined;
 
 /** Runs `work` with a fresh budget (nested calls share the outer one). */
 export function withBudget<T>(work: () => T): T {
-  if (meter !== undefined) return work();
+  if (meter !== undefined) {
+    return work();
+  }
   meter = { left: MAX_WORK, offset: 0 };
   try {
     return work();
@@ -27,7 +29,9 @@ export function withBudget<T>(work: () => T): T {
 
 /** Errors from here on point at `offset` (the operand being evaluated). */
 export function workingAt(offset: number): void {
-  if (meter !== undefined) meter.offset = offset;
+  if (meter !== undefined) {
+    meter.offset = offset;
+  }
 }
 
 export function currentOffset(): number {
@@ -35,7 +39,9 @@ export function currentOffset(): number {
 }
 
 export function spend(units: number): void {
-  if (meter === undefined) return;
+  if (meter === undefined) {
+    return;
+  }
   meter.left -= units;
   if (meter.left < 0) {
     throw new NodeSetProblem(

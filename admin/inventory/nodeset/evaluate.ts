@@ -49,38 +49,54 @@ function applyOperator(
     const out: NodeSetValue = new Map();
     for (const [key, set] of result) {
       const other = operand.get(key);
-      if (other === undefined) continue;
+      if (other === undefined) {
+        continue;
+      }
       const common = intersect(set, other);
-      if (common.boxes.length > 0) out.set(key, common);
+      if (common.boxes.length > 0) {
+        out.set(key, common);
+      }
     }
     return out;
   }
   for (const [key, set] of operand) {
     const mine = result.get(key);
     if (mine === undefined) {
-      if (operator !== '!') result.set(key, set);
+      if (operator !== '!') {
+        result.set(key, set);
+      }
       continue;
     }
     const combined = combine(mine, operator, set);
-    if (combined.boxes.length > 0) result.set(key, combined);
-    else result.delete(key);
+    if (combined.boxes.length > 0) {
+      result.set(key, combined);
+    } else {
+      result.delete(key);
+    }
   }
   return result;
 }
 
 function resolveGroup(group: string, offset: number, context: Context): NodeSetValue {
   const done = context.resolved.get(group);
-  if (done !== undefined) return done;
-  if (context.openGroups.includes(group))
+  if (done !== undefined) {
+    return done;
+  }
+  if (context.openGroups.includes(group)) {
     throw new NodeSetProblem(`group @${group} includes itself`, offset);
+  }
   const members = context.resolveGroup?.(group);
-  if (members === undefined) throw new NodeSetProblem(`unknown group @${group}`, offset);
+  if (members === undefined) {
+    throw new NodeSetProblem(`unknown group @${group}`, offset);
+  }
   const definition = members.filter((member) => member.trim() !== '').join(',');
   let value: NodeSetValue;
   try {
     value = evaluate(definition, { ...context, openGroups: [...context.openGroups, group] });
   } catch (error) {
-    if (!(error instanceof NodeSetProblem)) throw error;
+    if (!(error instanceof NodeSetProblem)) {
+      throw error;
+    }
     // Offsets inside the definition mean nothing to the caller: point at the "@" instead.
     throw new NodeSetProblem(
       `in group @${group} ("${shorten(definition)}"): ${error.reason}`,
@@ -101,15 +117,18 @@ function copyOf(value: NodeSetValue): NodeSetValue {
 
 /** "@web" or "@rack[1-2]" (several groups at once, as ClusterShell allows). */
 function resolveGroups(term: string, offset: number, context: Context): NodeSetValue {
-  if (term === '@') throw new NodeSetProblem('missing group name after "@"', offset);
+  if (term === '@') {
+    throw new NodeSetProblem('missing group name after "@"', offset);
+  }
   const pattern = expandPattern(term.slice(1), offset + 1);
   const names = new Map([[patternKey(pattern.texts), pattern]]);
   if (sizeOf(names) > BigInt(MAX_NAMES)) {
     throw new NodeSetProblem(`names more than ${MAX_NAMES} groups`, offset);
   }
   let members: NodeSetValue = new Map();
-  for (const group of namesOf(names))
+  for (const group of namesOf(names)) {
     members = applyOperator(members, ',', resolveGroup(group, offset, context));
+  }
   return members;
 }
 

@@ -8,10 +8,14 @@
 export function compareIndexes(a: string, b: string): number {
   const [negativeA, negativeB] = [a.startsWith('-'), b.startsWith('-')];
   if (negativeA || negativeB) {
-    if (negativeA !== negativeB) return negativeA ? -1 : 1;
+    if (negativeA !== negativeB) {
+      return negativeA ? -1 : 1;
+    }
     return a.length !== b.length ? b.length - a.length : a < b ? 1 : a > b ? -1 : 0;
   }
-  if (a.length !== b.length) return a.length - b.length;
+  if (a.length !== b.length) {
+    return a.length - b.length;
+  }
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -26,7 +30,9 @@ export function sortIndexes(indexes: Iterable<string>): string[] {
 
 function isSuccessor(previous: string, next: string): boolean {
   // Number is exact up to 15 digits; longer indexes (serial numbers) take the slow path.
-  if (previous.length <= 15 && next.length <= 15) return Number(next) - Number(previous) === 1;
+  if (previous.length <= 15 && next.length <= 15) {
+    return Number(next) - Number(previous) === 1;
+  }
   return BigInt(next) - BigInt(previous) === 1n;
 }
 
@@ -64,10 +70,14 @@ export function indexRuns(sorted: readonly string[]): IndexRun[] {
     } else if (run.size >= 2) {
       reference = index;
     }
-    if (run !== undefined) runs.push(run);
+    if (run !== undefined) {
+      runs.push(run);
+    }
     run = { first: index, last: index, size: 1 };
   }
-  if (run !== undefined) runs.push(run);
+  if (run !== undefined) {
+    runs.push(run);
+  }
   return runs;
 }
 

@@ -20,7 +20,9 @@ export class IntervalSet {
     for (const [low, high] of sorted) {
       const last = highs.length - 1;
       if (last >= 0 && low <= (highs[last] as bigint) + 1n) {
-        if (high > (highs[last] as bigint)) highs[last] = high;
+        if (high > (highs[last] as bigint)) {
+          highs[last] = high;
+        }
       } else {
         lows.push(low);
         highs.push(high);
@@ -49,8 +51,9 @@ export class IntervalSet {
 
   get size(): bigint {
     let total = 0n;
-    for (let i = 0; i < this.lows.length; i++)
+    for (let i = 0; i < this.lows.length; i++) {
       total += (this.highs[i] as bigint) - (this.lows[i] as bigint) + 1n;
+    }
     return total;
   }
 
@@ -64,22 +67,34 @@ export class IntervalSet {
   }
 
   equals(other: IntervalSet): boolean {
-    if (this === other) return true;
-    if (this.lows.length !== other.lows.length) return false;
+    if (this === other) {
+      return true;
+    }
+    if (this.lows.length !== other.lows.length) {
+      return false;
+    }
     spend(this.lows.length);
     for (let i = 0; i < this.lows.length; i++) {
-      if (this.lows[i] !== other.lows[i] || this.highs[i] !== other.highs[i]) return false;
+      if (this.lows[i] !== other.lows[i] || this.highs[i] !== other.highs[i]) {
+        return false;
+      }
     }
     return true;
   }
 
   union(other: IntervalSet): IntervalSet {
-    if (other.isEmpty) return this;
-    if (this.isEmpty) return other;
+    if (other.isEmpty) {
+      return this;
+    }
+    if (this.isEmpty) {
+      return other;
+    }
     const all: [bigint, bigint][] = [];
-    for (const set of [this, other])
-      for (let i = 0; i < set.lows.length; i++)
+    for (const set of [this, other]) {
+      for (let i = 0; i < set.lows.length; i++) {
         all.push([set.lows[i] as bigint, set.highs[i] as bigint]);
+      }
+    }
     return IntervalSet.of(all);
   }
 
@@ -90,29 +105,42 @@ export class IntervalSet {
     while (i < this.lows.length && j < other.lows.length) {
       const low = bigMax(this.lows[i] as bigint, other.lows[j] as bigint);
       const high = bigMin(this.highs[i] as bigint, other.highs[j] as bigint);
-      if (low <= high) out.push([low, high]);
-      if ((this.highs[i] as bigint) < (other.highs[j] as bigint)) i++;
-      else j++;
+      if (low <= high) {
+        out.push([low, high]);
+      }
+      if ((this.highs[i] as bigint) < (other.highs[j] as bigint)) {
+        i++;
+      } else {
+        j++;
+      }
     }
     return out.length === 0 ? IntervalSet.EMPTY : IntervalSet.of(out);
   }
 
   minus(other: IntervalSet): IntervalSet {
-    if (this.isEmpty || other.isEmpty) return this;
+    if (this.isEmpty || other.isEmpty) {
+      return this;
+    }
     const out: [bigint, bigint][] = [];
     let j = 0;
     spend(this.pieces + other.pieces);
     for (let i = 0; i < this.lows.length; i++) {
       let low = this.lows[i] as bigint;
       const high = this.highs[i] as bigint;
-      while (j < other.lows.length && (other.highs[j] as bigint) < low) j++;
+      while (j < other.lows.length && (other.highs[j] as bigint) < low) {
+        j++;
+      }
       let k = j;
       while (low <= high && k < other.lows.length && (other.lows[k] as bigint) <= high) {
-        if ((other.lows[k] as bigint) > low) out.push([low, (other.lows[k] as bigint) - 1n]);
+        if ((other.lows[k] as bigint) > low) {
+          out.push([low, (other.lows[k] as bigint) - 1n]);
+        }
         low = (other.highs[k] as bigint) + 1n;
         k++;
       }
-      if (low <= high) out.push([low, high]);
+      if (low <= high) {
+        out.push([low, high]);
+      }
     }
     return out.length === 0 ? IntervalSet.EMPTY : IntervalSet.of(out);
   }
@@ -132,10 +160,13 @@ export class IntervalSet {
       const { base, width } = classOf(this.lows[i] as bigint);
       const [first, last] = [(this.lows[i] as bigint) - base, (this.highs[i] as bigint) - base];
       if (first >= BigInt(Number.MIN_SAFE_INTEGER) && last <= BigInt(Number.MAX_SAFE_INTEGER)) {
-        for (let value = Number(first); value <= Number(last); value++)
+        for (let value = Number(first); value <= Number(last); value++) {
           yield indexText(value, width);
+        }
       } else {
-        for (let value = first; value <= last; value++) yield indexText(value, width);
+        for (let value = first; value <= last; value++) {
+          yield indexText(value, width);
+        }
       }
     }
   }

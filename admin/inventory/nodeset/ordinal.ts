@@ -20,7 +20,9 @@ const digitCount = (value: bigint): number => value.toString().length;
 
 /** The ordinal of `value` written with `pad` digits (0: no padding). */
 export function toOrdinal(value: bigint, pad = 0): bigint {
-  if (value < 0n) return value;
+  if (value < 0n) {
+    return value;
+  }
   const digits = digitCount(value);
   return pad > digits ? classBase(pad, PADDED) + value : classBase(digits, PLAIN) + value;
 }
@@ -44,7 +46,9 @@ export interface OrdinalClass {
 }
 
 export function classOf(ordinal: bigint): OrdinalClass {
-  if (ordinal < 0n) return { base: 0n, width: 0 };
+  if (ordinal < 0n) {
+    return { base: 0n, width: 0 };
+  }
   const q = ordinal / SPAN;
   const kind = q % 3n;
   return { base: q * SPAN, width: kind === PADDED ? Number(q / 3n) : 0 };
@@ -66,7 +70,9 @@ export function infoOf(ordinal: bigint): IndexInfo {
  */
 export function rangeOrdinals(first: bigint, last: bigint, pad: number): [bigint, bigint][] {
   const out: [bigint, bigint][] = [];
-  if (first < 0n) out.push([first, last < 0n ? last : -1n]);
+  if (first < 0n) {
+    out.push([first, last < 0n ? last : -1n]);
+  }
   let low = first < 0n ? 0n : first;
   while (low <= last) {
     const digits = digitCount(low);

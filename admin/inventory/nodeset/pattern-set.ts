@@ -26,7 +26,11 @@ export function patternSize(set: PatternSet): bigint {
 
 function checkBoxes(boxes: Box[]): Box[] {
   let pieces = 0;
-  for (const box of boxes) for (const axis of box) pieces += axis.pieces;
+  for (const box of boxes) {
+    for (const axis of box) {
+      pieces += axis.pieces;
+    }
+  }
   checkPieces(pieces);
   return boxes;
 }
@@ -35,7 +39,9 @@ function intersectBoxes(a: Box, b: Box): Box | undefined {
   const out: Box = [];
   for (let d = 0; d < a.length; d++) {
     const axis = (a[d] as IntervalSet).intersect(b[d] as IntervalSet);
-    if (axis.isEmpty) return undefined;
+    if (axis.isEmpty) {
+      return undefined;
+    }
     out.push(axis);
   }
   return out;
@@ -44,12 +50,16 @@ function intersectBoxes(a: Box, b: Box): Box | undefined {
 /** a − b as at most one box per axis. */
 function subtractBox(a: Box, b: Box): Box[] {
   const common = intersectBoxes(a, b);
-  if (common === undefined) return [a];
+  if (common === undefined) {
+    return [a];
+  }
   const out: Box[] = [];
   const rest = [...a];
   for (let d = 0; d < a.length; d++) {
     const outside = (rest[d] as IntervalSet).minus(b[d] as IntervalSet);
-    if (!outside.isEmpty) out.push([...rest.slice(0, d), outside, ...rest.slice(d + 1)]);
+    if (!outside.isEmpty) {
+      out.push([...rest.slice(0, d), outside, ...rest.slice(d + 1)]);
+    }
     rest[d] = common[d] as IntervalSet;
   }
   return out;
@@ -60,14 +70,18 @@ function subtractAll(boxes: Box[], others: readonly Box[]): Box[] {
   for (const other of others) {
     spend(result.length);
     result = checkBoxes(result.flatMap((box) => subtractBox(box, other)));
-    if (result.length === 0) break;
+    if (result.length === 0) {
+      break;
+    }
   }
   return result;
 }
 
 /** One number position: keep a single interval set, whatever the operation. */
 function oneAxis(boxes: Box[]): Box[] {
-  if (boxes.length <= 1) return boxes;
+  if (boxes.length <= 1) {
+    return boxes;
+  }
   const axis = boxes.reduce((all, box) => all.union(box[0] as IntervalSet), IntervalSet.EMPTY);
   return axis.isEmpty ? [] : [[axis]];
 }
@@ -77,12 +91,16 @@ function withBoxes(set: PatternSet, boxes: Box[]): PatternSet {
 }
 
 export function unite(a: PatternSet, b: PatternSet): PatternSet {
-  if (a.texts.length === 1) return a.boxes.length > 0 ? a : b;
+  if (a.texts.length === 1) {
+    return a.boxes.length > 0 ? a : b;
+  }
   return withBoxes(a, checkBoxes([...a.boxes, ...subtractAll(b.boxes, a.boxes)]));
 }
 
 export function subtract(a: PatternSet, b: PatternSet): PatternSet {
-  if (a.texts.length === 1) return { texts: a.texts, boxes: b.boxes.length > 0 ? [] : a.boxes };
+  if (a.texts.length === 1) {
+    return { texts: a.texts, boxes: b.boxes.length > 0 ? [] : a.boxes };
+  }
   return withBoxes(a, subtractAll(a.boxes, b.boxes));
 }
 
@@ -92,7 +110,9 @@ export function intersect(a: PatternSet, b: PatternSet): PatternSet {
     spend(b.boxes.length);
     for (const y of b.boxes) {
       const common = intersectBoxes(x, y);
-      if (common !== undefined) boxes.push(common);
+      if (common !== undefined) {
+        boxes.push(common);
+      }
     }
   }
   return withBoxes(a, checkBoxes(boxes));
@@ -113,8 +133,9 @@ export function* boxNames(texts: readonly string[], box: Box): Generator<string>
       return;
     }
     const after = texts[d + 1] ?? '';
-    for (const index of (axes[d] as IntervalSet).texts())
+    for (const index of (axes[d] as IntervalSet).texts()) {
       yield* walk(d + 1, prefix + index + after);
+    }
   }
   yield* walk(0, texts[0] ?? '');
 }

@@ -26,7 +26,9 @@ function splitRangeItems(inner: string, innerOffset: number): RangeItem[] {
 
 /** Ansible writes ranges as [1:21] or [1:21:2]; we read them as ClusterShell's 1-21 and 1-21/2. */
 function fromAnsible(item: RangeItem): RangeItem {
-  if (!item.text.includes(':')) return item;
+  if (!item.text.includes(':')) {
+    return item;
+  }
   const parts = item.text.split(':');
   if (/[-/]/.test(item.text)) {
     throw new NodeSetProblem(
@@ -34,8 +36,9 @@ function fromAnsible(item: RangeItem): RangeItem {
       item.offset,
     );
   }
-  if (parts.length > 3)
+  if (parts.length > 3) {
     throw new NodeSetProblem(`"${item.text}" is neither start:end nor start:end:step`, item.offset);
+  }
   const [start, end, step] = parts;
   return { ...item, text: `${start}-${end}` + (step === undefined ? '' : `/${step}`) };
 }
@@ -48,9 +51,13 @@ export function normalizeRangeText(inner: string, innerOffset: number): string {
 }
 
 function parseStep(text: string, item: RangeItem): bigint {
-  if (!DIGITS.test(text)) throw new NodeSetProblem(`step "${text}" is not a number`, item.offset);
+  if (!DIGITS.test(text)) {
+    throw new NodeSetProblem(`step "${text}" is not a number`, item.offset);
+  }
   const step = BigInt(text);
-  if (step < 1n) throw new NodeSetProblem(`step must be at least 1 in "${item.text}"`, item.offset);
+  if (step < 1n) {
+    throw new NodeSetProblem(`step must be at least 1 in "${item.text}"`, item.offset);
+  }
   return step;
 }
 
@@ -60,20 +67,24 @@ const LARGEST_INDEX = BigInt(1e100);
 const LONGEST_RANGE = 1_000_000_000n;
 
 function parseNumber(text: string, item: RangeItem): bigint {
-  if (!DIGITS.test(text))
+  if (!DIGITS.test(text)) {
     throw new NodeSetProblem(`"${item.text}" is not a number or a range of numbers`, item.offset);
+  }
   const value = BigInt(text);
-  if (value > LARGEST_INDEX)
+  if (value > LARGEST_INDEX) {
     throw new NodeSetProblem(
       `index ${text} is above 1e100, the largest ClusterShell allows`,
       item.offset,
     );
+  }
   return value;
 }
 
 /** "01": its width counts. "00" as an end does not (ClusterShell reads it as unpadded). */
 function padOf(text: string, asEnd: boolean): number {
-  if (text.length < 2 || !text.startsWith('0')) return 0;
+  if (text.length < 2 || !text.startsWith('0')) {
+    return 0;
+  }
   return asEnd && !/[1-9]/.test(text) ? 0 : text.length;
 }
 
@@ -92,12 +103,17 @@ function splitBounds(base: string, item: RangeItem): Bounds {
   };
   if (parts.length === 2) {
     const [start, end] = parts as [string, string];
-    if (start === '') return { start: end, end, startSign: -1n, endSign: -1n };
+    if (start === '') {
+      return { start: end, end, startSign: -1n, endSign: -1n };
+    }
     return { start, end, startSign: 1n, endSign: 1n };
   }
-  if (parts[0] !== '') return bad();
-  if (parts.length === 3)
+  if (parts[0] !== '') {
+    return bad();
+  }
+  if (parts.length === 3) {
     return { start: parts[1] as string, end: parts[2] as string, startSign: -1n, endSign: 1n };
+  }
   if (parts.length === 4 && parts[2] === '') {
     return { start: parts[1] as string, end: parts[3] as string, startSign: -1n, endSign: -1n };
   }
@@ -130,7 +146,9 @@ function rangeIntervals(bounds: Bounds, step: bigint, item: RangeItem): [bigint,
       item.offset,
     );
   }
-  if (step === 1n) return rangeOrdinals(first, last, pad);
+  if (step === 1n) {
+    return rangeOrdinals(first, last, pad);
+  }
   const points = (last - first) / step + 1n;
   checkPieces(Number(points));
   spend(Number(points));
@@ -143,8 +161,9 @@ function rangeIntervals(bounds: Bounds, step: bigint, item: RangeItem): [bigint,
 }
 
 function itemIntervals(item: RangeItem): [bigint, bigint][] {
-  if (item.text === '')
+  if (item.text === '') {
     throw new NodeSetProblem('empty range between brackets or commas', item.offset);
+  }
   const slash = item.text.indexOf('/');
   const base = slash < 0 ? item.text : item.text.slice(0, slash);
   const stepText = slash < 0 ? undefined : item.text.slice(slash + 1);
@@ -168,7 +187,9 @@ function itemIntervals(item: RangeItem): [bigint, bigint][] {
 export function parseRanges(inner: string, innerOffset: number): IntervalSet {
   const intervals: [bigint, bigint][] = [];
   for (const item of splitRangeItems(inner, innerOffset)) {
-    for (const interval of itemIntervals(fromAnsible(item))) intervals.push(interval);
+    for (const interval of itemIntervals(fromAnsible(item))) {
+      intervals.push(interval);
+    }
     checkPieces(intervals.length);
   }
   return IntervalSet.of(intervals);

@@ -18,8 +18,12 @@ function isOperator(char: string): char is Operator {
 function cutOperand(expr: string, start: number, end: number, operator: Operator): Operand {
   const raw = expr.slice(start, end);
   const text = raw.trim();
-  if (text !== '') return { operator, text, offset: start + raw.length - raw.trimStart().length };
-  if (start > 0) throw new NodeSetProblem(`missing node set after "${operator}"`, start - 1);
+  if (text !== '') {
+    return { operator, text, offset: start + raw.length - raw.trimStart().length };
+  }
+  if (start > 0) {
+    throw new NodeSetProblem(`missing node set after "${operator}"`, start - 1);
+  }
   throw new NodeSetProblem(`missing node set before "${expr[end]}"`, end);
 }
 
@@ -28,7 +32,9 @@ function cutOperand(expr: string, start: number, end: number, operator: Operator
  * Brackets are checked here, once, so later stages can trust that they pair up.
  */
 export function splitOperands(expr: string): Operand[] {
-  if (expr.trim() === '') return []; // the empty set, as in ClusterShell
+  if (expr.trim() === '') {
+    return []; // the empty set, as in ClusterShell
+  }
   const operands: Operand[] = [];
   let operator: Operator = ',';
   let start = 0;
@@ -36,9 +42,12 @@ export function splitOperands(expr: string): Operand[] {
   for (let i = 0; i < expr.length; i++) {
     const char = expr[i] ?? '';
     if (openBracket >= 0) {
-      if (char === '[')
+      if (char === '[') {
         throw new NodeSetProblem(`"[" inside brackets opened at offset ${openBracket}`, i);
-      if (char === ']') openBracket = -1;
+      }
+      if (char === ']') {
+        openBracket = -1;
+      }
     } else if (char === '[') {
       openBracket = i;
     } else if (char === ']') {
@@ -48,7 +57,9 @@ export function splitOperands(expr: string): Operand[] {
       [operator, start] = [char, i + 1];
     }
   }
-  if (openBracket >= 0) throw new NodeSetProblem('"[" is never closed', openBracket);
+  if (openBracket >= 0) {
+    throw new NodeSetProblem('"[" is never closed', openBracket);
+  }
   operands.push(cutOperand(expr, start, expr.length, operator));
   return operands;
 }

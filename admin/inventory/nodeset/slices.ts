@@ -43,9 +43,14 @@ class SliceWalker {
         [this.start, this.padded, this.pad] = [value, padded, digits];
       } else {
         const stop = paddingMismatch ? this.last : this.last - step;
-        for (let j = this.start; j <= stop; j += step) this.emit(j, j);
-        if (paddingMismatch) [this.start, this.padded, this.pad] = [value, padded, digits];
-        else this.start = this.last;
+        for (let j = this.start; j <= stop; j += step) {
+          this.emit(j, j);
+        }
+        if (paddingMismatch) {
+          [this.start, this.padded, this.pad] = [value, padded, digits];
+        } else {
+          this.start = this.last;
+        }
       }
       this.step = stepMismatch ? value - this.last : undefined;
       this.last = value;
@@ -62,9 +67,16 @@ class SliceWalker {
   }
 
   finish(): Slice[] {
-    if (!this.started) return this.out;
-    if (this.step === undefined || this.step === 1n) this.emit(this.start, this.last);
-    else for (let j = this.start; j <= this.last; j += this.step) this.emit(j, j);
+    if (!this.started) {
+      return this.out;
+    }
+    if (this.step === undefined || this.step === 1n) {
+      this.emit(this.start, this.last);
+    } else {
+      for (let j = this.start; j <= this.last; j += this.step) {
+        this.emit(j, j);
+      }
+    }
     return this.out;
   }
 

@@ -16,8 +16,9 @@ const TRAILING_DIGITS = /[0-9]*$/;
 /** Blanks inside a name are kept, as ClusterShell does ("tigrou 1"); wildcards need a node list. */
 function checkNameText(text: string, offset: number): void {
   const bad = /[*?]/.exec(text);
-  if (bad !== null)
+  if (bad !== null) {
     throw new NodeSetProblem(`wildcard "${bad[0]}" is not supported`, offset + bad.index);
+  }
 }
 
 /** Brackets are known to pair up (see splitOperands), so a plain scan is enough. */
@@ -27,14 +28,21 @@ function splitChunks(term: string, offset: number): Chunk[] {
   while (start < term.length) {
     const open = term.indexOf('[', start);
     const textEnd = open < 0 ? term.length : open;
-    if (textEnd > start)
+    if (textEnd > start) {
       chunks.push({ kind: 'text', text: term.slice(start, textEnd), offset: offset + start });
-    if (open < 0) break;
+    }
+    if (open < 0) {
+      break;
+    }
     const close = term.indexOf(']', open);
     chunks.push({ kind: 'brackets', inner: term.slice(open + 1, close), offset: offset + open });
     start = close + 1;
   }
-  for (const chunk of chunks) if (chunk.kind === 'text') checkNameText(chunk.text, chunk.offset);
+  for (const chunk of chunks) {
+    if (chunk.kind === 'text') {
+      checkNameText(chunk.text, chunk.offset);
+    }
+  }
   return chunks;
 }
 
@@ -68,13 +76,21 @@ function digitsAround(chunks: Chunk[], i: number): { leading: string; trailing: 
 function bracketIndexes(chunks: Chunk[], i: number, inner: string, offset: number): IntervalSet {
   const { leading, trailing } = digitsAround(chunks, i);
   let text = normalizeRangeText(inner, offset + 1);
-  if (leading === '' && trailing === '') return parseRanges(text, offset + 1);
+  if (leading === '' && trailing === '') {
+    return parseRanges(text, offset + 1);
+  }
   try {
-    if (trailing !== '') text = appendDigits(text, trailing, offset);
-    if (leading !== '') text = prependDigits(text, leading, offset);
+    if (trailing !== '') {
+      text = appendDigits(text, trailing, offset);
+    }
+    if (leading !== '') {
+      text = prependDigits(text, leading, offset);
+    }
     return parseRanges(text, offset);
   } catch (error) {
-    if (!(error instanceof NodeSetProblem)) throw error;
+    if (!(error instanceof NodeSetProblem)) {
+      throw error;
+    }
     // The rewritten text is not what the user typed, so point at the bracket.
     throw new NodeSetProblem(`${error.reason} (digits next to a bracket join its range)`, offset);
   }
@@ -84,8 +100,12 @@ function bracketIndexes(chunks: Chunk[], i: number, inner: string, offset: numbe
 function textPart(chunks: Chunk[], i: number, text: string): string {
   const [before, after] = [chunks[i - 1], chunks[i + 1]];
   let kept = text;
-  if (before?.kind === 'brackets') kept = kept.replace(LEADING_DIGITS, '');
-  if (after?.kind === 'brackets') kept = kept.replace(TRAILING_DIGITS, '');
+  if (before?.kind === 'brackets') {
+    kept = kept.replace(LEADING_DIGITS, '');
+  }
+  if (after?.kind === 'brackets') {
+    kept = kept.replace(TRAILING_DIGITS, '');
+  }
   return kept;
 }
 

@@ -19,7 +19,9 @@ export const EXACT_FOLD_LIMIT = 100_000;
 
 export function sizeOf(value: NodeSetValue): bigint {
   let total = 0n;
-  for (const set of value.values()) total += patternSize(set);
+  for (const set of value.values()) {
+    total += patternSize(set);
+  }
   return total;
 }
 
@@ -37,12 +39,18 @@ function sortedPatterns(value: NodeSetValue): PatternSet[] {
 /** ClusterShell's vector order: bigger first, then per axis bigger, lower first, lower last. */
 function compareBoxes(a: Box, b: Box): number {
   const [x, y] = [boxSize(a), boxSize(b)];
-  if (x !== y) return x > y ? -1 : 1;
+  if (x !== y) {
+    return x > y ? -1 : 1;
+  }
   for (let d = 0; d < a.length; d++) {
     const [p, q] = [a[d] as IntervalSet, b[d] as IntervalSet];
-    if (p.size !== q.size) return p.size > q.size ? -1 : 1;
+    if (p.size !== q.size) {
+      return p.size > q.size ? -1 : 1;
+    }
     const order = compareText(p.firstText, q.firstText) || compareText(p.lastText, q.lastText);
-    if (order !== 0) return order;
+    if (order !== 0) {
+      return order;
+    }
   }
   return 0;
 }
@@ -57,15 +65,21 @@ function coalesce(start: Box[]): Box[] {
     boxes.sort(compareBoxes);
     const removed = new Array<boolean>(boxes.length).fill(false);
     for (let i = 0; i < boxes.length; i++) {
-      if (removed[i]) continue;
+      if (removed[i]) {
+        continue;
+      }
       spend(boxes.length);
       for (let j = i + 1; j < boxes.length; j++) {
-        if (removed[j]) continue;
+        if (removed[j]) {
+          continue;
+        }
         const [a, b] = [boxes[i] as Box, boxes[j] as Box];
         const differing = a
           .map((axis, d) => (axis.equals(b[d] as IntervalSet) ? -1 : d))
           .filter((d) => d >= 0);
-        if (differing.length !== 1) continue;
+        if (differing.length !== 1) {
+          continue;
+        }
         const d = differing[0] as number;
         boxes[i] = a.map((axis, k) => (k === d ? axis.union(b[d] as IntervalSet) : axis));
         [removed[j], changed] = [true, true];
@@ -84,16 +98,21 @@ function pointsOf(set: PatternSet): string[][] {
       const indexes = [...axis.texts()];
       partial = partial.flatMap((point) => indexes.map((index) => [...point, index]));
     }
-    for (const point of partial) points.push(point);
+    for (const point of partial) {
+      points.push(point);
+    }
   }
   return points;
 }
 
 function foldPattern(set: PatternSet): Layout {
   const dimensions = set.texts.length - 1;
-  if (dimensions <= 1 || set.boxes.length <= 1) return { texts: set.texts, vectors: set.boxes };
-  if (patternSize(set) > BigInt(EXACT_FOLD_LIMIT))
+  if (dimensions <= 1 || set.boxes.length <= 1) {
+    return { texts: set.texts, vectors: set.boxes };
+  }
+  if (patternSize(set) > BigInt(EXACT_FOLD_LIMIT)) {
     return { texts: set.texts, vectors: coalesce([...set.boxes]) };
+  }
   const vectors = foldPoints(pointsOf(set), dimensions).map((vector) =>
     vector.map((axis) => IntervalSet.ofIndexes(axis.sorted)),
   );
@@ -125,7 +144,9 @@ export function* namesOf(value: NodeSetValue): Generator<string> {
     for (const box of vectors) {
       if (box.length === 1) {
         const [before, after] = [texts[0] ?? '', texts[1] ?? ''];
-        for (const index of (box[0] as IntervalSet).texts()) yield before + index + after;
+        for (const index of (box[0] as IntervalSet).texts()) {
+          yield before + index + after;
+        }
       } else {
         yield* boxNames(texts, box);
       }
