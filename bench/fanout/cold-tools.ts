@@ -1,6 +1,7 @@
 // The cold contenders: each run is a new process that connects to every host, runs `true` and
 // exits. Every tool gets a check that the run really had N successful answers; a fast run that
 // failed does not count.
+import { join } from 'node:path';
 import type { Spawned, SpawnSpec } from './measure.js';
 
 export interface ColdContext {
@@ -17,8 +18,10 @@ export interface ColdContext {
 
 export interface ColdTool {
   name: string;
-  /** A peer we compare salvo against (pdsh, pssh, clush); the shell loop is the baseline. */
+  /** A peer we compare salvo against (pdsh, pssh, clush, Ansible); the shell loop is the baseline. */
   peer: boolean;
+  /** A command that must be installed for this tool to run; the run skips the tool without it. */
+  optional?: string;
   spec(n: number, ctx: ColdContext): SpawnSpec;
   /** Why this run does not count, or undefined when every one of the N hosts succeeded. */
   check(r: Spawned, n: number): string | undefined;
@@ -183,4 +186,42 @@ export const clush: ColdTool = {
   check: (r) => exitZeroAndQuiet(r),
 };
 
-export const COLD_TOOLS: readonly ColdTool[] = [salvoCold, sshLoop, pdsh, pssh, clush];
+export const ansible: ColdTool = {
+  name: 'ansible',
+  peer: true,
+  optional: 'ansible',
+  // `ansible -m raw`: no Python on the hosts, one ssh per host. ANSIBLE_SSH_ARGS replaces
+  // Ansible's default ControlMaster/ControlPersist arguments, so every run is cold like the others,
+  // through the same ssh_config (same keys, known_hosts and kex). The hosts file is an inventory.
+  spec: (n, ctx) => ({
+    argv: ['ansible', 'all', '-i', ctx.hostsFile(n), '-m', 'raw', '-a', 'true', '-f', String(n)],
+    env: {
+      ANSIBLE_SSH_ARGS: `-F ${ctx.sshConfig}`,
+      ANSIBLE_HOME: join(ctx.cwd, '.ansible'),
+      ANSIBLE_LOCAL_TEMP: join(ctx.cwd, '.ansible-tmp'),
+      ANSIBLE_NOCOLOR: '1',
+      ANSIBLE_STDOUT_CALLBACK: 'minimal',
+    },
+    cwd: ctx.cwd,
+    timeoutMs: ctx.timeoutMs,
+  }),
+  // One `host | CHANGED | rc=0 >>` line per host that ran the command.
+  check: (r, n) => {
+    const c = common(r);
+    if (c) {
+      return c;
+    }
+    const ok = r.stdout.split('\n').filter((l) => /^cloud\d+ \| CHANGED \| rc=0/.test(l)).length;
+    if (r.code !== 0 || ok !== n) {
+      return `exit ${r.code}, ${ok}/${n} rc=0: ${firstLine(
+        r.stdout
+          .split('\n')
+          .filter((l) => /UNREACHABLE|FAILED/.test(l))
+          .join('\n') || r.stderr,
+      )}`;
+    }
+    return undefined;
+  },
+};
+
+export const COLD_TOOLS: readonly ColdTool[] = [salvoCold, sshLoop, pdsh, pssh, clush, ansible];

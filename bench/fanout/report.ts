@@ -87,7 +87,7 @@ export function targets(rows: readonly Row[], sizes: readonly number[]): Target[
     const vsPeer = ratio(salvo, peer?.median);
     out.push({
       n,
-      what: `salvo exec (cold) ≤ ${LIMITS.vsBestPeer}× best of pdsh/pssh/clush`,
+      what: `salvo exec (cold) ≤ ${LIMITS.vsBestPeer}× best of pdsh/pssh/clush/ansible`,
       value: vsPeer,
       limit: LIMITS.vsBestPeer,
       unit: '×',

@@ -8,7 +8,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, release, tmpdir, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { COLD_TOOLS, hostNames, type ColdContext, type ColdTool } from './cold-tools.js';
+import {
+  COLD_TOOLS as ALL_COLD_TOOLS,
+  hostNames,
+  type ColdContext,
+  type ColdTool,
+} from './cold-tools.js';
 import {
   describeNegotiated,
   isCurve25519,
@@ -56,6 +61,17 @@ function version(argv: string[]): string {
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
   return `${r.stdout}${r.stderr}`.trim().split('\n')[0] ?? '?';
 }
+
+/** The cold tools this machine has: an optional one (Ansible) is left out, with a note, when absent. */
+const COLD_TOOLS = ALL_COLD_TOOLS.filter((t) => {
+  if (t.optional && missingCommands([t.optional]).length) {
+    process.stderr.write(
+      `bench: ${t.name} is not installed (sh .ci/setup installs it); measured without it\n`,
+    );
+    return false;
+  }
+  return true;
+});
 
 function missingCommands(names: string[]): string[] {
   return names.filter((n) => spawnSync('sh', ['-c', `command -v ${n}`]).status !== 0);
@@ -410,6 +426,7 @@ async function benchmark(
       pdsh: version(['pdsh', '-V']),
       pssh: version(['parallel-ssh', '--version']),
       clush: version(['clush', '--version']),
+      ansible: version(['ansible', '--version']),
       ssh2: await packageVersion('ssh2'),
     },
     options: opts,
