@@ -36,6 +36,11 @@ export const BENCHES: readonly { name: string; program: string; about: string }[
     program: 'tinc/run.js',
     about: '20-host tinc mesh from nothing to a verified ping matrix',
   },
+  {
+    name: 'startup',
+    program: 'startup/run.js',
+    about: 'salvo --version and salvo check (200 hosts) vs node -e 0',
+  },
 ];
 
 interface Args {
