@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hostAddress, type LabState, type StateHost } from './netns/index.js';
+import { hostAddress, type LabState, type StateHost } from './netns/state.js';
 
 /** `cloud[1-5]`, or `cloud1` for one host; lab hosts are always numbered 1..N. */
 export function nodeSet(prefix: string, count: number): string {

@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabError } from '../errors.js';
 import { writeFileAtomic } from '../fs/index.js';
-import { pidsDir } from './netns/index.js';
+import { pidsDir } from './netns/state.js';
 
 export interface PidRecord {
   name: string;

@@ -13,9 +13,9 @@ import {
   profile,
   rootSshConfig,
   sshdConfig,
-} from './netns/index.js';
+} from './netns/host-files.js';
 import type { KeyPair } from './keys.js';
-import { etcNetnsDir, hostDir, type LabState, type StateHost } from './netns/index.js';
+import { etcNetnsDir, hostDir, type LabState, type StateHost } from './netns/state.js';
 
 export async function writeAdminKey(dir: string, key: KeyPair): Promise<void> {
   await writeFileAtomic(join(dir, 'id_ed25519'), key.privateKey, { mode: 0o600 });

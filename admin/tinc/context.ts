@@ -8,7 +8,7 @@ import { isUnreachable } from '../fleet/outcome.js';
 import type { CommandResult } from '../transport/types.js';
 import type { HostFailure, TincEvent, TincListener, TincPhase } from './events.js';
 import { meshSpec, type MeshMember, type MeshSpec } from './mesh.js';
-import { tincPaths, type TincPaths } from './remote/index.js';
+import { tincPaths, type TincPaths } from './remote/paths.js';
 
 export interface TincOptions {
   /** Where the public host files are recorded; default conf/tinc_hosts next to the services file. */

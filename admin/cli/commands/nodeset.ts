@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { expandNodeSet, foldNodeSet } from '../../inventory/nodeset.js';
-import { servicesPath } from './index.js';
+import { servicesPath } from './services-path.js';
 
 interface Flags {
   expand?: boolean;
