@@ -47,5 +47,7 @@ await build({
   loader: { '.node': 'copy' },
   // import.meta.url names the module's own file in ES modules; in the bundle it names the bundle
   // (code-cache.ts passes it in), which is what the modules that use it expect when bundled.
-  define: { 'import.meta.url': '__salvoImportMetaUrl' },
+  // __SALVO_BUNDLE__ tells a module it is bundled (admin/lab/client-files.ts finds the lab's
+  // stand-ins from the bundle's place, not its own).
+  define: { 'import.meta.url': '__salvoImportMetaUrl', __SALVO_BUNDLE__: 'true' },
 });

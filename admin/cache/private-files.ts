@@ -11,12 +11,10 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { writeFileAtomicSync } from '../fs/index.js';
 
 /** `$XDG_CACHE_HOME/salvo/<sub>` or `~/.cache/salvo/<sub>`; undefined when there is no home. */
 export function salvoCacheDir(sub: string): string | undefined {
@@ -63,13 +61,10 @@ export function readOwnFile(file: string): Buffer | undefined {
 
 /** Write 0600 beside and rename, so readers never see half a file. False if it could not. */
 export function writeOwnFile(file: string, data: Buffer): boolean {
-  const temp = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(temp, data, { mode: 0o600, flag: 'wx' });
-    renameSync(temp, file);
+    writeFileAtomicSync(file, data, { mode: 0o600 });
     return true;
   } catch {
-    rmSync(temp, { force: true });
     return false;
   }
 }

@@ -17,6 +17,21 @@ export function bucketOf(r: CommandResult): Bucket {
   return r.ok || !r.failure ? 'ok' : BUCKET_OF[r.failure.kind];
 }
 
+/**
+ * Could the host not be asked at all (network, auth, host key)? An interrupted command is not:
+ * Ctrl-C says nothing about the host, and it has its own bucket and exit code.
+ */
+export function isUnreachable(r: Pick<CommandResult, 'failure'>): boolean {
+  return !!r.failure && BUCKET_OF[r.failure.kind] === 'unreachable';
+}
+
+/** Why a command failed, in a few words: `exit N`, or the failure's kind and message. */
+export function failureText(r: Pick<CommandResult, 'exitCode' | 'failure'>): string {
+  return !r.failure || r.failure.kind === 'nonzero'
+    ? `exit ${r.exitCode}`
+    : `${r.failure.kind}: ${r.failure.message}`;
+}
+
 /** Documented exit codes (docs/cli.md). Usage/config errors (2) are raised before any host runs. */
 export const EXIT = {
   ok: 0,

@@ -2,7 +2,7 @@
 // from: bad syntax, an undefined @group, a set that names nothing, hosts that are not defined.
 import { foldNodeSet, expandNodeSet, NodeSetError } from './nodeset.js';
 import { report, reportAt, type Ctx } from './context.js';
-import { didYouMean } from './rules/index.js';
+import { didYouMean } from './rules/did-you-mean.js';
 import type { Part, Path } from './positions.js';
 import type { GroupTable } from './groups.js';
 

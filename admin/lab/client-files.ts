@@ -1,9 +1,8 @@
 // Text of the client-side files in DIR: ssh_config (for plain OpenSSH), services.yaml, hosts.txt.
 // Pure: rendering only. known_hosts comes from netns/host-files.ts (the same text serves both sides).
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hostAddress, type LabState, type StateHost } from './netns/index.js';
+import { hostAddress, type LabState, type StateHost } from './netns/state.js';
 
 /** `cloud[1-5]`, or `cloud1` for one host; lab hosts are always numbered 1..N. */
 export function nodeSet(prefix: string, count: number): string {
@@ -40,14 +39,21 @@ export interface StandIns {
   dir: string;
 }
 
-export const STANDINS: StandIns = { node: process.execPath, dir: standInsDir() };
+/**
+ * dist/admin/lab/standins, seen from this module, or from the bundle (dist/cli/salvo.cjs), whose
+ * modules all share the bundle's import.meta.url. bin/bundle.mjs defines __SALVO_BUNDLE__.
+ */
+export const STANDINS_FROM = { module: './standins', bundle: '../admin/lab/standins' } as const;
 
-/** dist/admin/lab/standins: next to this module, or, from the bundled CLI in dist/cli/, beside it. */
-function standInsDir(): string {
-  const here = fileURLToPath(new URL('./standins', import.meta.url));
-  const fromBundle = fileURLToPath(new URL('../admin/lab/standins', import.meta.url));
-  return existsSync(join(here, 'app.js')) ? here : fromBundle;
-}
+declare const __SALVO_BUNDLE__: true | undefined;
+const BUNDLED = typeof __SALVO_BUNDLE__ !== 'undefined';
+
+export const STANDINS: StandIns = {
+  node: process.execPath,
+  dir: fileURLToPath(
+    new URL(BUNDLED ? STANDINS_FROM.bundle : STANDINS_FROM.module, import.meta.url),
+  ),
+};
 
 /** `cloud[a-b]` within 1..count (clamped), for the lab's groups. */
 function span(prefix: string, count: number, from: number, to: number): string {

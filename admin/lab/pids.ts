@@ -1,10 +1,11 @@
 // DIR/pids/<name>: processes that later lab features start (tincd, haproxy, qemu…), so that
 // labDown can stop them. Line 1 is the pid; line 2 a text its /proc/PID/cmdline must contain
 // before it is killed (a config path is best; pids wrap quickly on this machine).
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabError } from '../errors.js';
-import { pidsDir } from './netns/index.js';
+import { writeFileAtomic } from '../fs/index.js';
+import { pidsDir } from './netns/state.js';
 
 export interface PidRecord {
   name: string;
@@ -34,8 +35,7 @@ export async function recordPid(
   }
   await mkdir(pidsDir(dir), { recursive: true });
   const file = join(pidsDir(dir), name);
-  await writeFile(`${file}.tmp`, `${pid}\n${cmdline}\n`);
-  await rename(`${file}.tmp`, file);
+  await writeFileAtomic(file, `${pid}\n${cmdline}\n`);
 }
 
 /** Every well-formed record in DIR/pids/ (a record without its cmdline line is ignored: never killed blind). */

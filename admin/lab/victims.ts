@@ -2,7 +2,7 @@
 // (lab.json and its pid file) and the processes in DIR/pids/, each only while its command line
 // still proves it is ours (a recycled pid is someone else's process). Both kinds of lab use it.
 import { readFile } from 'node:fs/promises';
-import { sshdConfigPath, sshdPidPath } from './netns/index.js';
+import { sshdConfigPath, sshdPidPath } from './netns/state.js';
 import { readPidRecords } from './pids.js';
 import { cmdlineIncludes } from './processes.js';
 

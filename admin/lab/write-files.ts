@@ -1,8 +1,9 @@
 // Write the lab's files: the admin key, each host's directory, the files every host shares
 // (authorized_keys, known_hosts, /etc/hosts) and the client files in DIR.
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/index.js';
 import { hostsTxt, servicesYaml, sshConfig } from './client-files.js';
 import {
   authorizedKeys,
@@ -12,21 +13,13 @@ import {
   profile,
   rootSshConfig,
   sshdConfig,
-} from './netns/index.js';
+} from './netns/host-files.js';
 import type { KeyPair } from './keys.js';
-import { etcNetnsDir, hostDir, type LabState, type StateHost } from './netns/index.js';
-
-/** Write `text` to `path` through a temp file and a rename. */
-export async function writeAtomic(path: string, text: string, mode = 0o644): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text, { mode });
-  await chmod(tmp, mode); // the umask may have narrowed it
-  await rename(tmp, path);
-}
+import { etcNetnsDir, hostDir, type LabState, type StateHost } from './netns/state.js';
 
 export async function writeAdminKey(dir: string, key: KeyPair): Promise<void> {
-  await writeAtomic(join(dir, 'id_ed25519'), key.privateKey, 0o600);
-  await writeAtomic(join(dir, 'id_ed25519.pub'), `${key.publicKey}\n`, 0o600);
+  await writeFileAtomic(join(dir, 'id_ed25519'), key.privateKey, { mode: 0o600 });
+  await writeFileAtomic(join(dir, 'id_ed25519.pub'), `${key.publicKey}\n`, { mode: 0o600 });
 }
 
 export interface HostKeys {
@@ -69,13 +62,15 @@ export async function writeSharedFiles(state: LabState): Promise<void> {
   await Promise.all(
     state.hosts.map(async (h) => {
       const ssh = join(hostDir(state.dir, h.name), 'root/.ssh');
-      await writeAtomic(join(ssh, 'authorized_keys'), keys, 0o600);
-      await writeAtomic(join(ssh, 'known_hosts'), known, 0o644);
+      await writeFileAtomic(join(ssh, 'authorized_keys'), keys, { mode: 0o600 });
+      await writeFileAtomic(join(ssh, 'known_hosts'), known, { mode: 0o644 });
       await writeFile(join(etcNetnsDir(h.netns), 'hosts'), hostsFile);
     }),
   );
-  await writeAtomic(join(state.dir, 'known_hosts'), known);
-  await writeAtomic(join(state.dir, 'ssh_config'), sshConfig(state.dir, state.hosts));
-  await writeAtomic(join(state.dir, 'services.yaml'), servicesYaml(state));
-  await writeAtomic(join(state.dir, 'hosts.txt'), hostsTxt(state.hosts));
+  await writeFileAtomic(join(state.dir, 'known_hosts'), known, { mode: 0o644 });
+  await writeFileAtomic(join(state.dir, 'ssh_config'), sshConfig(state.dir, state.hosts), {
+    mode: 0o644,
+  });
+  await writeFileAtomic(join(state.dir, 'services.yaml'), servicesYaml(state), { mode: 0o644 });
+  await writeFileAtomic(join(state.dir, 'hosts.txt'), hostsTxt(state.hosts), { mode: 0o644 });
 }

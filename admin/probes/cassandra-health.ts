@@ -4,7 +4,7 @@
 // moving node, a node nodetool calls down, a missing row or a failing nodetool is unhealthy with
 // the reason. Peers that are not UN do not make this node unhealthy (a rolling restart takes
 // one down on purpose); they are named in the detail.
-import type { Health } from '../services/types.js';
+import type { Health } from './health.js';
 import { addressOnly, parseNodetoolStatus, type NodetoolRow } from './nodetool-status.js';
 import { firstLine, parseSections, type Section } from './sections.js';
 import { parseUnitStatus } from './unit-status.js';

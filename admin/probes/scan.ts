@@ -1,6 +1,6 @@
 // The units recorded under a deployment's pids dir on one host (services/daemon/scripts.ts SCAN):
 // `unit hub.1 pid=1234 alive=1 version=1.0.0` per pid file.
-import { parseStem } from '../services/layout.js';
+import { parseStem } from './health.js';
 
 export interface ScannedUnit {
   service: string;

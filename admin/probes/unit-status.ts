@@ -1,7 +1,7 @@
 // The verdict on one daemon unit, from the evidence services/daemon/scripts.ts STATUS prints:
 // the pid file and whether the pid runs the recorded argv, ps, LISTEN sockets, the HTTP code of
 // the health URL, the recorded and the self-reported version, and the log tail when in trouble.
-import type { Health } from '../services/types.js';
+import type { Health } from './health.js';
 import { describeHolders, heldByUnit, parsePortHolders } from './port-holders.js';
 import { parsePs } from './ps.js';
 import { listensOn, parseProcNetTcp } from './proc-net-tcp.js';

@@ -1,5 +1,6 @@
 // Carry out one unit: its steps in order from `fromStep` (the first the journal does not show as
 // finished), then its health gate. The first failing step fails the unit; nothing is retried.
+import { failureText, isUnreachable } from '../fleet/outcome.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Step } from '../services/types.js';
 import { display } from '../transport/command.js';
@@ -21,8 +22,6 @@ export type UnitResult =
   | { outcome: 'done' }
   | { outcome: 'interrupted' }
   | { outcome: 'failed'; failure: UnitFailure };
-
-const UNREACHABLE = new Set(['unreachable', 'auth', 'hostkey']);
 
 /** The last lines of what a command printed: enough to see why it failed. */
 export function tail(text: string, lines = 10): string {
@@ -134,11 +133,7 @@ async function stepFailure(
   r: CommandResult,
   ctx: UnitContext,
 ): Promise<UnitFailure> {
-  const what =
-    !r.failure || r.failure.kind === 'nonzero'
-      ? `exit ${r.exitCode}`
-      : `${r.failure.kind}: ${r.failure.message}`;
-  const unreachable = !!r.failure && UNREACHABLE.has(r.failure.kind);
+  const unreachable = isUnreachable(r);
   const probe = unreachable
     ? undefined
     : await probeOnce(pu, ctx.inv, ctx.exec, 5000, ctx.signal).catch(() => undefined);
@@ -146,7 +141,7 @@ async function stepFailure(
   return {
     unit: pu.id,
     host: pu.unit.host,
-    reason: `step "${step.name}" on ${step.host} failed (${what})`,
+    reason: `step "${step.name}" on ${step.host} failed (${failureText(r)})`,
     unreachable,
     ...(logTail ? { logTail } : {}),
   };

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConnectError, AdminError, LockedError, type LockHolder } from '../errors.js';
+import { isUnreachable } from '../fleet/outcome.js';
 import { cmd, Raw, type Command } from '../transport/command.js';
 import type { CommandResult, Transport } from '../transport/types.js';
 import { pause } from './gate.js';
@@ -12,7 +13,6 @@ import { pidAlive } from './runs.js';
 import type { HeldLock, LockOptions, Locker } from './lock.js';
 
 const BUSY = 75; // flock -E: "someone else holds it", told apart from flock failing
-const UNREACHABLE = new Set(['unreachable', 'auth', 'hostkey']);
 
 /** Lock and holder files for a deployment: /run/lock is a tmpfs, so a reboot clears them too. */
 export function lockPaths(deployment: string): { lockFile: string; holderFile: string } {
@@ -151,7 +151,7 @@ export class FleetLock implements Locker {
     if (r.exitCode === BUSY) {
       return { busy: parseHolder(r.stdout) };
     }
-    if (r.failure && UNREACHABLE.has(r.failure.kind)) {
+    if (r.failure && isUnreachable(r)) {
       throw new ConnectError(
         this.transport.host,
         'other',

@@ -1,5 +1,6 @@
 // The health gate: probe a unit until it reports the expected state `passes` times in a row, or
 // give up after `timeoutMs`. One flapping reading resets the count (a fixed sleep proves nothing).
+import { isUnreachable } from '../fleet/outcome.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Health } from '../services/types.js';
 import type { CommandResult } from '../transport/types.js';
@@ -15,8 +16,6 @@ export type GateOutcome =
       interrupted: boolean;
       unreachable: boolean;
     };
-
-const UNREACHABLE = new Set(['unreachable', 'auth', 'hostkey']);
 
 /** Resolves false when the signal fires first. */
 export function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
@@ -59,7 +58,7 @@ export async function probeOnce(
 ): Promise<{ health: Health; result: CommandResult }> {
   const probe = pu.kind.healthProbe(pu.unit, inv);
   const result = await exec(probe.host, probe.command, { timeoutMs, signal });
-  if (result.failure && UNREACHABLE.has(result.failure.kind)) {
+  if (result.failure && isUnreachable(result)) {
     return {
       result,
       health: {
@@ -97,7 +96,7 @@ export async function waitGate(
       };
     }
     last = health;
-    unreachable = !!result.failure && UNREACHABLE.has(result.failure.kind);
+    unreachable = isUnreachable(result);
     const why = unmet(health, gate);
     passes = why ? 0 : passes + 1;
     if (why) {

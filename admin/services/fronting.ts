@@ -3,9 +3,9 @@
 // once it is healthy again, it is set ready and awaited UP. Steps run on the haproxy hosts,
 // through the runtime API on the admin socket (never over the network).
 import type { Inventory } from '../inventory/types.js';
-import { script, secs } from './daemon/index.js';
-import { serverName } from './haproxy/index.js';
-import { SET_SERVER_STATE, WAIT_IDLE } from './haproxy/index.js';
+import { script, secs } from './daemon/daemon.js';
+import { serverName } from './haproxy/config.js';
+import { SET_SERVER_STATE, WAIT_IDLE } from './haproxy/scripts.js';
 import { haproxyPaths } from './layout.js';
 import { backendsOf } from './units.js';
 import type { Step, Unit } from './types.js';

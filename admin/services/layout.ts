@@ -1,5 +1,6 @@
 // Where a unit's files live on its host. One directory per deployment, so two deployments
 // sharing a machine (storm and cloud on one admin box, two labs) never touch each other's pids.
+import { unitStem } from '../probes/health.js';
 import type { Unit } from './types.js';
 
 /** Root of everything Salvo keeps on a host for services. */
@@ -7,9 +8,7 @@ export const SERVICES_ROOT = '/srv/salvo';
 
 export const deploymentDir = (deployment: string): string => `${SERVICES_ROOT}/${deployment}`;
 
-/** `hub.1`: the file stem of a unit on its host (the host is implied). */
-export const unitStem = (u: Pick<Unit, 'service' | 'instance'>): string =>
-  `${u.service}.${u.instance}`;
+export { parseStem, unitStem } from '../probes/health.js';
 
 export interface UnitPaths {
   dir: string; // /srv/salvo/<deployment>
@@ -48,10 +47,4 @@ export function nginxPaths(
     tempDir: `${dir}/nginx`,
     root: `${dir}/static`,
   };
-}
-
-/** `hub.1` → { service: 'hub', instance: 1 }; undefined for a name that is not a unit stem. */
-export function parseStem(stem: string): { service: string; instance: number } | undefined {
-  const m = /^([a-z][a-z0-9_-]*)\.(\d+)$/.exec(stem);
-  return m ? { service: m[1]!, instance: Number(m[2]) } : undefined;
 }

@@ -8,20 +8,13 @@ import type { Inventory } from '../inventory/types.js';
 import { parsePs } from '../probes/ps.js';
 import { firstLine, parseSections } from '../probes/sections.js';
 import { meshSpec, memberOf } from '../tinc/mesh.js';
-import { tincPaths } from '../tinc/remote/index.js';
-import { controlCommand, type ControlAction } from '../tinc/remote/index.js';
-import { script } from './daemon/index.js';
+import {
+  controlCommand,
+  healthCommand,
+  tincPaths,
+  type ControlAction,
+} from '../tinc/remote/index.js';
 import type { Health, Operation, ServiceKind, Step, Unit } from './types.js';
-
-const STATUS = `pidf=$1
-pid=$(awk '{ print $1; exit }' "$pidf" 2>/dev/null)
-echo "--- pid"; echo "$pid"
-echo "--- comm"; [ -n "$pid" ] && cat "/proc/$pid/comm" 2>/dev/null
-echo "--- ps"; [ -n "$pid" ] && ps -o pid=,etimes=,args= -p "$pid"
-echo "--- version"; tincd --version 2>/dev/null | head -n 1
-exit 0`;
-
-export const tincPidFile = (netname: string): string => `/run/tinc.${netname}.pid`;
 
 export function parseTincStatus(stdout: string): Health {
   const s = parseSections(stdout);
@@ -31,7 +24,7 @@ export function parseTincStatus(stdout: string): Health {
   if (!pid) {
     return { state: 'stopped', detail: 'no pid file' };
   }
-  if (firstLine(s, 'comm') !== 'tincd' || !ps) {
+  if (firstLine(s, 'live') !== 'yes' || !ps) {
     return { state: 'stopped', detail: `pid ${pid} is not tincd (stale pid file)` };
   }
   return {
@@ -83,7 +76,7 @@ export const tinc: ServiceKind = {
   plan: (op, unit, inv) => plan(op, unit, inv),
   healthProbe: (unit, inv) => ({
     host: unit.host,
-    command: script(STATUS, tincPidFile(inv.tinc?.netname ?? inv.deployment)),
+    command: healthCommand(tincPaths(inv.tinc?.netname ?? inv.deployment)),
   }),
   parseHealth: (stdout) => parseTincStatus(stdout),
 };

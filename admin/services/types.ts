@@ -25,18 +25,9 @@ export interface Step {
   timeoutMs: number;
 }
 
-/** Health of a unit right now, from a probe (pid + port + HTTP, or nodetool status = UN). */
-export interface Health {
-  state: 'running' | 'stopped' | 'unhealthy';
-  pid?: number;
-  uptimeSec?: number;
-  version?: string;
-  detail?: string; // why unhealthy, or the probe's evidence
-  logTail?: string; // last lines of the unit's log when it failed to start
-  /** Members of its cluster this unit sees unhealthy (cassandra: peers not UN in its `nodetool
-   * status`), e.g. `10.1.4.1 DN`. Empty or absent: none. A gate may require none (see ringGate). */
-  peersNotUp?: string[];
-}
+import type { Health } from '../probes/health.js';
+
+export type { Health };
 
 export interface OperationOptions {
   version?: string; // for upgrade

@@ -4,10 +4,11 @@ import { resolve } from 'node:path';
 import type { Deployment } from '../deployment/deployment.js';
 import { UsageError } from '../errors.js';
 import { fanoutEach, type HostJob } from '../fleet/fanout-each.js';
+import { isUnreachable } from '../fleet/outcome.js';
 import type { CommandResult } from '../transport/types.js';
 import type { HostFailure, TincEvent, TincListener, TincPhase } from './events.js';
 import { meshSpec, type MeshMember, type MeshSpec } from './mesh.js';
-import { tincPaths, type TincPaths } from './remote/index.js';
+import { tincPaths, type TincPaths } from './remote/paths.js';
 
 export interface TincOptions {
   /** Where the public host files are recorded; default conf/tinc_hosts next to the services file. */
@@ -105,8 +106,7 @@ export function runAll(
 /** A failed result in words: the last lines of stderr for a script that failed, else the transport's reason. */
 export function hostFailure(phase: TincPhase, r: CommandResult): HostFailure {
   const kind = r.failure?.kind;
-  const unreachable =
-    kind === 'unreachable' || kind === 'auth' || kind === 'hostkey' || kind === 'aborted';
+  const unreachable = isUnreachable(r);
   const detail = r.stderr.trim().split('\n').filter(Boolean).slice(-3).join(' / ');
   const message =
     kind === 'nonzero'

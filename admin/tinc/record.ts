@@ -1,7 +1,8 @@
 // conf/tinc_hosts/: the public host files of every member, collected from the hosts and kept in
 // the repository (or, for a lab, next to its services file). Private keys never come here.
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/index.js';
 import { TincFileError, TincParseError } from './errors.js';
 import { parseHostFile, type HostFile } from './config/index.js';
 import { isTincName } from './config/index.js';
@@ -62,8 +63,7 @@ export async function writeRecord(
       continue;
     }
     const file = join(dir, name);
-    await writeFile(`${file}.tmp`, text, { mode: 0o644 });
-    await rename(`${file}.tmp`, file);
+    await writeFileAtomic(file, text);
     changes.push({ file, change: had ? 'updated' : 'added' });
   }
   for (const name of remove) {

@@ -1,6 +1,6 @@
 // `salvo check` — validate the services file and show what it describes.
 import type { Command } from 'commander';
-import { servicesPath } from './index.js';
+import { servicesPath } from './services-path.js';
 import { renderSummary } from '../render/check.js';
 
 export function registerCheck(program: Command): void {

@@ -1,6 +1,5 @@
 // `salvo demo` — builds a small lab fleet, drives the real CLI against it, tears it down.
 import type { Command } from 'commander';
-import { runDemo } from '../demo/run-demo.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -11,6 +10,7 @@ export function registerDemo(program: Command): void {
     .option('-n, --hosts <n>', 'lab size', '6')
     .option('--keep', 'leave the lab running afterwards (remove it with: salvo lab down --dir DIR)')
     .action(async (flags: { hosts: string; keep?: boolean }) => {
+      const { runDemo } = await import('../demo/run-demo.js');
       process.exitCode = await runDemo({ hosts: Number(flags.hosts), keep: flags.keep ?? false });
     });
 }

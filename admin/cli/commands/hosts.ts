@@ -1,6 +1,6 @@
 // `salvo hosts trust NODESET` — record host keys on purpose, printing each fingerprint.
 import type { Command } from 'commander';
-import { servicesPath } from './index.js';
+import { servicesPath } from './services-path.js';
 import { renderTrust } from '../render/trust.js';
 import { EXIT } from '../../fleet/outcome.js';
 

@@ -26,5 +26,3 @@ export function registerCommands(program: Command): void {
   registerOps(program);
   registerRuns(program);
 }
-
-export { servicesPath, servicesFlag } from './services-path.js';

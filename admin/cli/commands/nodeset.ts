@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { type NodeSet, parseNodeSet } from '../../inventory/nodeset.js';
-import { servicesPath } from './index.js';
+import { servicesPath } from './services-path.js';
 
 interface Flags {
   expand?: boolean;

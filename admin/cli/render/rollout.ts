@@ -1,5 +1,6 @@
 // Rollout events as lines, live, one per transition; each line names its unit, so batches that
 // run in parallel stay readable. The formatter map is typed: every event kind must be handled.
+import { failureText } from '../../fleet/outcome.js';
 import { quote } from '../../transport/command.js';
 import { foldNodeSet } from '../../inventory/nodeset.js';
 import { describeHolder } from '../../rollout/fleet-lock.js';
@@ -51,11 +52,7 @@ const FORMAT: Formatters = {
     if (e.ok) {
       return `  ${e.unit}  ${e.name}${where}: ok (${secs(e.durationMs)})\n`;
     }
-    const why =
-      !e.failure || e.failure.kind === 'nonzero'
-        ? `exit ${e.exitCode}`
-        : `${e.failure.kind}: ${e.failure.message}`;
-    return `  ${e.unit}  ${e.name}${where}: FAILED (${why}, ${secs(e.durationMs)})\n${indent(e.output)}`;
+    return `  ${e.unit}  ${e.name}${where}: FAILED (${failureText(e)}, ${secs(e.durationMs)})\n${indent(e.output)}`;
   },
   'gate-pass': (e) => {
     const h = e.health;

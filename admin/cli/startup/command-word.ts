@@ -1,6 +1,9 @@
 // Which command a `salvo` command line names, found before anything else is loaded: main.ts
 // registers a fast command alone, and bin/salvo picks that command's code cache.
 
+/** The program's global options that take a value (main.ts; a test keeps the two in step). */
+export const GLOBAL_OPTIONS_WITH_VALUE: readonly string[] = ['-s', '--services'];
+
 /** The command word of `argv` (node, script, …), skipping global options; undefined if none. */
 export function commandWord(argv: readonly string[]): string | undefined {
   for (let i = 2; i < argv.length; i++) {
@@ -8,10 +11,10 @@ export function commandWord(argv: readonly string[]): string | undefined {
     if (arg === '--') {
       return undefined;
     }
-    if (arg === '-s' || arg === '--services') {
-      i++;
+    if (GLOBAL_OPTIONS_WITH_VALUE.includes(arg)) {
+      i++; // its value
       continue;
-    } // the one global option with a value
+    }
     if (!arg.startsWith('-')) {
       return arg;
     }

@@ -2,7 +2,7 @@
 // listening on one port (hub instance i listens on ports.hub + i, which can run into another).
 import { report, where, type Ctx } from '../context.js';
 import { foldNodeSet } from '../nodeset.js';
-import { SERVICE_KINDS } from '../schema/index.js';
+import { SERVICE_KINDS } from '../schema/kinds.js';
 import type { Part, Path } from '../positions.js';
 import type { Draft } from '../normalize.js';
 import type { ServicePort } from '../types.js';

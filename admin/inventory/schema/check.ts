@@ -3,7 +3,7 @@
 import type * as z from 'zod';
 import { report, type Ctx } from '../context.js';
 import { describeValue, expectedNoun } from './describe.js';
-import { didYouMean } from '../rules/index.js';
+import { didYouMean } from '../rules/did-you-mean.js';
 import type { Path } from '../positions.js';
 import { SECTIONS, type SectionName, type Written } from './schema.js';
 import { SERVICE_KINDS, serviceSchema } from './kinds.js';

@@ -2,7 +2,7 @@
 // other values (seeds = first three hosts, cluster_name = the deployment) filled in.
 import type { Ctx } from '../context.js';
 import { expandIn, type Scope } from '../expand.js';
-import { expandKeyed } from '../rules/index.js';
+import { expandKeyed } from '../rules/keyed.js';
 
 type Options = Record<string, unknown>;
 

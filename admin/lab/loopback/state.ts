@@ -1,8 +1,9 @@
 // DIR/lab.json of a loopback lab (mode 'loopback'): one sshd per host on 127.0.0.1, no kernel
 // objects. The netns lab's lab.json has no `mode`; labModeOf tells the two apart for status/down.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabError } from '../../errors.js';
+import { writeFileAtomic } from '../../fs/index.js';
 import { hostDir, normalizeDir, statePath } from '../netns/index.js';
 import type { LoopbackLab } from '../types.js';
 
@@ -72,9 +73,7 @@ export async function readLoopbackState(dir: string): Promise<LoopbackState | un
 }
 
 export async function writeLoopbackState(state: LoopbackState): Promise<void> {
-  const tmp = `${statePath(state.dir)}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o644 });
-  await rename(tmp, statePath(state.dir));
+  await writeFileAtomic(statePath(state.dir), `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /** The public view of a state whose sshds are all up. */

@@ -20,7 +20,8 @@ import {
 import { invokingUser } from './user.js';
 import { mapLimit } from '../run.js';
 import type { LabListener, LabOptions, LoopbackLab } from '../types.js';
-import { writeAdminKey, writeAtomic } from '../write-files.js';
+import { writeFileAtomic } from '../../fs/index.js';
+import { writeAdminKey } from '../write-files.js';
 
 // Host names: the same rule as netns/up.ts.
 const PREFIX = /^[a-z][a-z0-9-]{0,30}[a-z-]$|^[a-z]$/;
@@ -54,15 +55,25 @@ async function assertFreshDir(dir: string): Promise<void> {
 
 async function writeHostFiles(dir: string, h: LoopbackHost, hostKey: KeyPair): Promise<void> {
   await mkdir(homeDir(dir, h.name), { recursive: true, mode: 0o700 });
-  await writeAtomic(join(hostDir(dir, h.name), 'ssh_host_ed25519_key'), hostKey.privateKey, 0o600);
+  await writeFileAtomic(join(hostDir(dir, h.name), 'ssh_host_ed25519_key'), hostKey.privateKey, {
+    mode: 0o600,
+  });
 }
 
 /** The client files, written once every port is final. */
 async function writeClientFiles(state: LoopbackState): Promise<void> {
-  await writeAtomic(join(state.dir, 'known_hosts'), loopbackKnownHosts(state.hosts));
-  await writeAtomic(join(state.dir, 'ssh_config'), loopbackSshConfig(state));
-  await writeAtomic(join(state.dir, 'services.yaml'), loopbackServicesYaml(state));
-  await writeAtomic(join(state.dir, 'hosts.txt'), state.hosts.map((h) => `${h.name}\n`).join(''));
+  await writeFileAtomic(join(state.dir, 'known_hosts'), loopbackKnownHosts(state.hosts), {
+    mode: 0o644,
+  });
+  await writeFileAtomic(join(state.dir, 'ssh_config'), loopbackSshConfig(state), { mode: 0o644 });
+  await writeFileAtomic(join(state.dir, 'services.yaml'), loopbackServicesYaml(state), {
+    mode: 0o644,
+  });
+  await writeFileAtomic(
+    join(state.dir, 'hosts.txt'),
+    state.hosts.map((h) => `${h.name}\n`).join(''),
+    { mode: 0o644 },
+  );
 }
 
 async function startAll(state: LoopbackState, onEvent: LabListener): Promise<void> {
@@ -125,7 +136,7 @@ export async function loopbackUp(
     await mkdir(dir, { recursive: true });
     await writeLoopbackState(state); // before the first sshd: loopbackDown can always clean up
     await writeAdminKey(dir, admin);
-    await writeAtomic(authorizedKeysPath(dir), `${admin.publicKey}\n`, 0o600);
+    await writeFileAtomic(authorizedKeysPath(dir), `${admin.publicKey}\n`, { mode: 0o600 });
     onEvent({ kind: 'step', message: `writing files for ${state.hosts.length} hosts` });
     await Promise.all(state.hosts.map((h, i) => writeHostFiles(dir, h, keys[i]!)));
     await startAll(state, onEvent);

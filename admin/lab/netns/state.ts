@@ -1,7 +1,8 @@
 // DIR/lab.json: everything labDown needs, written (temp + rename) before each kernel object is made.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LabError } from '../../errors.js';
+import { writeFileAtomic } from '../../fs/index.js';
 import type { Lab, LabHost } from '../types.js';
 
 export const DEFAULT_DIR = '/tmp/salvo-lab';
@@ -82,9 +83,7 @@ export async function readState(dir: string): Promise<LabState | undefined> {
 
 export async function writeState(state: LabState): Promise<void> {
   await mkdir(state.dir, { recursive: true });
-  const tmp = `${statePath(state.dir)}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o644 });
-  await rename(tmp, statePath(state.dir));
+  await writeFileAtomic(statePath(state.dir), `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /** The public view of a state whose sshds are all up. */

@@ -1,8 +1,9 @@
 // LAB ONLY. The small state file a Cassandra stand-in keeps for the lab's nodetool stand-in:
 // whether the node is still joining the ring. Written whole and renamed into place, so a reader
 // never sees half a file.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeFileAtomicSync } from '../../fs/index.js';
 
 export interface RingState {
   pid: number;
@@ -13,8 +14,7 @@ export interface RingState {
 
 export function writeRingState(file: string, state: RingState): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(state)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomicSync(file, `${JSON.stringify(state)}\n`);
 }
 
 /** The recorded state, or undefined when there is no readable file. */

@@ -13,7 +13,7 @@ import {
   stopStep,
   secs,
   type Daemon,
-} from '../daemon/index.js';
+} from '../daemon/daemon.js';
 import { haproxyConfigFrom, renderHaproxyConfig } from './config.js';
 import { HAPROXY_UP, WRITE_CONFIG } from './scripts.js';
 import { haproxyPaths, unitPaths } from '../layout.js';

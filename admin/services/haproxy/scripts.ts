@@ -1,7 +1,7 @@
 // Scripts for haproxy on its host (see daemon/scripts.ts for the conventions). haproxy daemonizes
 // itself (-D) and writes its own pid file (-p), so it is not started like the other daemons.
 
-import { DEADLINE, SCRIPT_HELPERS } from '../daemon/index.js';
+import { DEADLINE, SCRIPT_HELPERS } from '../daemon/scripts.js';
 
 /**
  * Write the rendered config next to the live one, let haproxy check it, then move it in place:

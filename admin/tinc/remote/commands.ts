@@ -1,6 +1,6 @@
 // Commands sent to a host (constant scripts + arguments as data) and pure parsers of their output.
 import { cmd, type Command } from '../../transport/command.js';
-import { CONTROL, KEYGEN, PINGS, PROBE, PUSH } from './scripts.js';
+import { CONTROL, HEALTH, KEYGEN, PINGS, PROBE, PUSH } from './scripts.js';
 import type { TincPaths } from './paths.js';
 
 const script = (text: string, ...args: (string | number)[]): Command =>
@@ -10,6 +10,7 @@ export const probeCommand = (paths: TincPaths, name: string): Command =>
   script(PROBE, paths.confDir, paths.pidFile, name);
 export const keygenCommand = (paths: TincPaths, name: string, bits: number): Command =>
   script(KEYGEN, paths.confDir, name, bits);
+export const healthCommand = (paths: TincPaths): Command => script(HEALTH, paths.pidFile);
 export const pushCommand = (paths: TincPaths): Command => script(PUSH, paths.confDir);
 export const pingCommand = (addresses: readonly string[]): Command => script(PINGS, ...addresses);
 

@@ -11,6 +11,20 @@ running() {
 }
 `;
 
+/**
+ * $1 pid file. For the tinc service's health probe: the pid in the file, whether it is a live
+ * tincd (the same test start and stop use), its ps line, and the installed tincd's version.
+ */
+export const HEALTH = `p=$1
+${RUNNING}
+if running; then live=yes; else live=no; fi
+echo "--- pid"; echo "$pid"
+echo "--- live"; echo "$live"
+echo "--- ps"; [ "$live" = yes ] && ps -o pid=,etimes=,args= -p "$pid"
+echo "--- version"; tincd --version 2>/dev/null | head -n 1
+exit 0
+`;
+
 /** $1 conf dir, $2 pid file, $3 own tinc name. Full text of own files, hashes of peers' files. */
 export const PROBE = `d=$1 p=$2 me=$3
 ${RUNNING}

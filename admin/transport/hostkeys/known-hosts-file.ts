@@ -1,8 +1,8 @@
 // Rewriting a known_hosts file so that a crash or a concurrent reader (ssh itself) never sees
 // half a file: temp file in the same directory, fsync, rename, fsync the directory.
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from '../../fs/index.js';
 
 // Rewrites of one file within this process run one after another, so two trusts never race.
 const queues = new Map<string, Promise<unknown>>();
@@ -41,18 +41,8 @@ async function rewriteNow(file: string, edit: (old: string) => string): Promise<
     return;
   }
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = join(
-    dirname(file),
-    `.${basename(file)}.salvo-${process.pid}-${randomBytes(4).toString('hex')}`,
-  );
-  try {
-    await writeSynced(tmp, next, mode);
-    await rename(tmp, file);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  await syncDir(dirname(file));
+  // 0644 (less the umask) for a new file, as ssh creates known_hosts; the old mode otherwise.
+  await writeFileAtomic(file, next, { fsync: true, ...(mode !== null ? { mode } : {}) });
 }
 
 async function readExisting(file: string): Promise<{ text: string; mode: number | null }> {
@@ -64,33 +54,5 @@ async function readExisting(file: string): Promise<{ text: string; mode: number 
       return { text: '', mode: null };
     }
     throw err;
-  }
-}
-
-async function writeSynced(path: string, text: string, mode: number | null): Promise<void> {
-  // 0644 (less the umask) for a new file, as ssh creates known_hosts; the old mode otherwise.
-  const fh = await open(path, 'wx', 0o644);
-  try {
-    await fh.writeFile(text, 'utf8');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  if (mode !== null) {
-    await chmod(path, mode);
-  }
-}
-
-/** Make the rename durable. Some filesystems refuse fsync on a directory: that is fine. */
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const fh = await open(dir, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    // best effort
   }
 }
