@@ -22,16 +22,13 @@ export function registerStatus(program: Command): void {
       '\nExit codes: 0 every unit running, 1 some unit stopped or unhealthy,\n2 usage/config error, 3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).',
     )
     .action(async (service: string, flags: Flags, cmd: Command) => {
-      const { selectUnits } = await import('../../services/index.js');
-      const { probeUnits } = await import('../../services/observe.js');
       const { renderStatus, statusExitCode, statusJsonLine } = await import('../render/status.js');
       const dep = await openDeployment(cmd);
       try {
-        const hosts = flags.hosts === undefined ? undefined : dep.nodes(flags.hosts);
-        const units = selectUnits(dep.inventory, service, hosts);
-        const statuses = await withInterrupt((signal) =>
-          probeUnits(dep, dep.inventory, units, { signal }),
+        const report = await withInterrupt((signal) =>
+          dep.status(service, { ...(flags.hosts !== undefined ? { hosts: flags.hosts } : {}), signal }),
         );
+        const statuses = report.units;
         process.stdout.write(
           flags.json ? statuses.map(statusJsonLine).join('') : renderStatus(statuses),
         );

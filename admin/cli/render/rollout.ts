@@ -6,9 +6,12 @@ import { describeHolder } from '../../rollout/fleet-lock.js';
 import type { RolloutEvent } from '../../rollout/events.js';
 import type { RolloutResult } from '../../rollout/types.js';
 import { planHeadline } from './rollout-plan.js';
+import { briefCommand } from './events.js';
 
 export interface RenderOptions {
   verbose: boolean;
+  /** With verbose: each step's command in full (multi-line scripts included); `-vv`. */
+  full?: boolean;
   /** argv to re-run the failed units: `{hosts}` is replaced by their hosts, folded. */
   retry: string[];
   /** argv prefix for `salvo … resume RUN`. */
@@ -44,7 +47,7 @@ const FORMAT: Formatters = {
   'batch-start': (e) => `\n[${e.index + 1}/${e.total}] ${e.op} ${e.service}: ${list(e.units)}\n`,
   'step-start': (e, o) =>
     o.verbose
-      ? `  ${e.unit}  ${e.step + 1}/${e.steps} ${e.name}${e.host === hostOf(e.unit) ? '' : ` [on ${e.host}]`}: ${e.command}\n`
+      ? `  ${e.unit}  ${e.step + 1}/${e.steps} ${e.name}${e.host === hostOf(e.unit) ? '' : ` [on ${e.host}]`}: ${o.full ? e.command : briefCommand(e.command)}\n`
       : '',
   'step-end': (e) => {
     const where = e.host === hostOf(e.unit) ? '' : ` [on ${e.host}]`;
