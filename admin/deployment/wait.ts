@@ -54,11 +54,11 @@ export async function waitForHosts(
       dep.emit('wait', { kind: 'up', what, hosts, elapsedMs }, options);
       return done();
     }
+    dep.emit('wait', { kind: 'waiting', what, up: hosts.minus(waiting), waiting, elapsedMs }, options);
     if (options.signal?.aborted || elapsedMs + intervalMs > timeoutMs) {
       dep.emit('wait', { kind: 'gave-up', what, waiting, elapsedMs }, options);
       return done();
     }
-    dep.emit('wait', { kind: 'waiting', what, up: hosts.minus(waiting), waiting, elapsedMs }, options);
     if (!(await pause(intervalMs, options.signal))) {
       dep.emit('wait', { kind: 'gave-up', what, waiting, elapsedMs: Date.now() - started }, options);
       return done();
