@@ -26,6 +26,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
       'services file (env SALVO_SERVICES)',
       process.env.SALVO_SERVICES ?? 'services.yaml',
     )
+    .option('--no-color', 'no colours (NO_COLOR=1 does the same)')
     .showHelpAfterError()
     .addHelpText('after', '\n`salvo --version` (-V) prints the version.')
     .exitOverride();

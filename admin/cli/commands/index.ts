@@ -12,6 +12,7 @@ import { registerStatus } from './status.js';
 import { registerDiff } from './diff.js';
 import { registerOps } from './ops.js';
 import { registerRuns } from './runs.js';
+import { registerRepl } from './repl.js';
 
 export function registerCommands(program: Command): void {
   registerCheck(program);
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
   registerDiff(program);
   registerOps(program);
   registerRuns(program);
+  registerRepl(program);
 }
 
 export { servicesPath, servicesFlag } from './services-path.js';

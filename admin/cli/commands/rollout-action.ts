@@ -7,7 +7,8 @@ import type { Deployment, RunOptions } from '../../deployment/deployment.js';
 import type { DeploymentListener } from '../../deployment/events.js';
 import type { OperationResult } from '../../deployment/results.js';
 import type { KindLookup, RolloutRequest } from '../../rollout/types.js';
-import { renderRolloutEvent, type RenderOptions } from '../render/rollout.js';
+import type { RenderOptions } from '../render/rollout.js';
+import { ProgressPrinter } from '../render/progress.js';
 import { withInterrupt } from '../interrupt.js';
 import { eventJsonLine } from '../render/events.js';
 import { openDeployment } from './services-path.js';
@@ -31,14 +32,15 @@ export function listener(flags: OutputFlags, salvo: string[]): DeploymentListene
     retry: [],
     resume: [...salvo, 'resume'],
   };
+  const printer = new ProgressPrinter({ out: process.stdout, render });
   return (e) => {
-    if (e.source !== 'rollout') {
-      return;
-    }
-    if (e.event.kind === 'plan') {
+    if (e.source === 'rollout' && e.event.kind === 'plan') {
       render.retry = retryArgv(salvo, e.event.request);
     }
-    process.stdout.write(renderRolloutEvent(e.event, render));
+    printer.onEvent(e);
+    if (e.source === 'rollout' && e.event.kind === 'done') {
+      printer.done();
+    }
   };
 }
 

@@ -16,6 +16,17 @@ export interface RenderOptions {
   retry: string[];
   /** argv prefix for `salvo … resume RUN`. */
   resume: string[];
+  /** Gates being waited for: the last reading shown per unit, so that a line is printed when it
+   * changes or every GATE_REPEAT_MS, not on every probe. */
+  gates?: Map<string, { reason: string; at: number }>;
+}
+
+/** How often a gate that keeps waiting for the same reason is reported again. */
+export const GATE_REPEAT_MS = 30_000;
+
+/** `gate: waiting for running 3× in a row (1 so far), 12.0s of 120s: stopped (want running)` */
+export function gateWaitText(e: Of<'gate-wait'>): string {
+  return `gate: waiting for ${e.expect} ${e.need}× in a row (${e.passes} so far), ${secs(e.durationMs)} of ${Math.round(e.timeoutMs / 1000)}s${e.reason ? `: ${e.reason}` : ''}`;
 }
 
 type Of<K extends RolloutEvent['kind']> = Extract<RolloutEvent, { kind: K }>;
@@ -59,6 +70,21 @@ const FORMAT: Formatters = {
         ? `exit ${e.exitCode}`
         : `${e.failure.kind}: ${e.failure.message}`;
     return `  ${e.unit}  ${e.name}${where}: FAILED (${why}, ${secs(e.durationMs)})\n${indent(e.output)}`;
+  },
+  'gate-wait': (e, o) => {
+    const shown = (o.gates ??= new Map()).get(e.unit);
+    const reason = e.reason ?? '';
+    const now = Date.now();
+    // A passing reading says little until the gate passes; a failing one says what is awaited.
+    const quiet = shown ? shown.reason === reason : reason === '';
+    if (quiet && now - (shown?.at ?? now) < GATE_REPEAT_MS) {
+      if (!shown) {
+        o.gates.set(e.unit, { reason, at: now });
+      }
+      return '';
+    }
+    o.gates.set(e.unit, { reason, at: now });
+    return `  ${e.unit}  ${gateWaitText(e)}\n`;
   },
   'gate-pass': (e) => {
     const h = e.health;
