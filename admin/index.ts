@@ -21,3 +21,11 @@ export type { DriftItem } from './services/drift.js';
 export type { Health, Unit } from './services/types.js';
 export type { FleetEvent } from './fleet/events.js';
 export type { TincEvent, MeshMatrix, MeshStatus, TincResult, LifecycleResult } from './tinc/index.js';
+export { runRelease, failureOf } from './release/index.js';
+export type {
+  Release,
+  ReleaseScript,
+  ReleaseEvent,
+  ReleaseOutcome,
+  StepOptions,
+} from './release/index.js';

@@ -292,9 +292,12 @@ export class Deployment {
    */
   async rollout(request: RolloutRequest, options: RunOptions = {}): Promise<OperationResult> {
     const { request: planned, plan } = await this.planRequest(request);
-    if (options.dryRun || this.dryRun) {
+    if (this.dryRun) {
+      this.planned(describeRequest(planned, plan), planDetail(plan), options);
+      return operationResult(planned, plan);
+    }
+    if (options.dryRun) {
       this.emit('rollout', { kind: 'plan', request: planned, plan, dryRun: true }, options);
-      this.planned(describeRequest(planned), planDetail(plan), options);
       return operationResult(planned, plan);
     }
     const { runRollout } = await import('../rollout/rollout.js');
@@ -484,8 +487,23 @@ const notUsed = (): never => {
   throw new Error('planning runs no command');
 };
 
-function describeRequest(r: RolloutRequest): string {
-  return `${r.op}(${JSON.stringify(r.target)}${r.hosts ? `, { hosts: ${JSON.stringify(r.hosts)} }` : ''})`;
+/** `upgrade("hub", { version: "1.1.0", rolling: true })`: the call, with what shapes its plan. */
+function describeRequest(r: RolloutRequest, plan: PlanView): string {
+  const o: string[] = [];
+  if (r.hosts) {
+    o.push(`hosts: ${JSON.stringify(r.hosts)}`);
+  }
+  if (r.options.version) {
+    o.push(`version: ${JSON.stringify(r.options.version)}`);
+  }
+  if (r.rolling) {
+    o.push('rolling: true');
+  }
+  if (!r.wait) {
+    o.push('wait: false');
+  }
+  const call = `${r.op}(${JSON.stringify(r.target)}${o.length ? `, { ${o.join(', ')} }` : ''})`;
+  return `${call}: ${plan.units} unit(s) in ${plan.batches.length} batch(es)`;
 }
 
 function planDetail(plan: PlanView): string[] {

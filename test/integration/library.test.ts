@@ -201,7 +201,7 @@ test('the library API on a 3-host lab', {
         assert.equal(dry.pool.get('cloud1').connected ?? false, false, 'no connection was made');
         assert.deepEqual(planned, [
           'exec("cloud[1-2]", "touch /root/dry-run-was-here")',
-          'restart("snap")',
+          'restart("snap"): 2 unit(s) in 2 batch(es)',
         ]);
       } finally {
         await dry.close();

@@ -13,6 +13,7 @@ import { registerDiff } from './diff.js';
 import { registerOps } from './ops.js';
 import { registerRuns } from './runs.js';
 import { registerRepl } from './repl.js';
+import { registerRun } from './run.js';
 
 export function registerCommands(program: Command): void {
   registerCheck(program);
@@ -27,6 +28,7 @@ export function registerCommands(program: Command): void {
   registerOps(program);
   registerRuns(program);
   registerRepl(program);
+  registerRun(program);
 }
 
 export { servicesPath, servicesFlag } from './services-path.js';
