@@ -377,6 +377,24 @@ export class Deployment {
     return waitForHosts(this, hosts, { ...options, signal: currentSignal(options.signal) });
   }
 
+  /**
+   * An OpenSSH config and known_hosts for these hosts (default all): the addresses, ports, users,
+   * keys and jump hosts Salvo uses, host keys checked strictly. `knownHostsPath` is where the
+   * caller will write the known_hosts text (the config points there).
+   */
+  async sshClientFiles(
+    knownHostsPath: string,
+    target: Target = this.hosts,
+  ): Promise<{ config: string; knownHosts: string }> {
+    const { renderSshConfig, collectKnownHosts } = await import('./ssh-config.js');
+    const resolve = targetResolver(this.inventory);
+    const targets = await Promise.all(this.nodes(target).map((h) => resolve(h)));
+    return {
+      config: renderSshConfig(this.name, targets, knownHostsPath),
+      knownHosts: await collectKnownHosts(this.inventory.ssh.knownHosts, targets),
+    };
+  }
+
   /** Run `work` holding the operator lock (re-entrant: calls inside it do not lock again). */
   locked<T>(
     what: string,

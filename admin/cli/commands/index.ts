@@ -14,6 +14,7 @@ import { registerOps } from './ops.js';
 import { registerRuns } from './runs.js';
 import { registerRepl } from './repl.js';
 import { registerRun } from './run.js';
+import { registerSsh, registerTmux } from './ssh.js';
 
 export function registerCommands(program: Command): void {
   registerCheck(program);
@@ -29,6 +30,8 @@ export function registerCommands(program: Command): void {
   registerRuns(program);
   registerRepl(program);
   registerRun(program);
+  registerSsh(program);
+  registerTmux(program);
 }
 
 export { servicesPath, servicesFlag } from './services-path.js';
