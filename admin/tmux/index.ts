@@ -77,6 +77,7 @@ export function openTmuxSession(
   const result: TmuxSession = { session, windows: [], panes: {} };
   windowsOf(hosts, o.maxPanes).forEach((group, w) => {
     let window = '';
+    let previous = '';
     group.forEach((host, i) => {
       const cmd = paneCommand(host, o);
       let pane: string;
@@ -88,7 +89,8 @@ export function openTmuxSession(
       } else if (i === 0) {
         [window, pane] = tmux('new-window', '-d', '-P', '-F', '#{window_id} #{pane_id}', '-t', `${session}:`, cmd).split(' ') as [string, string];
       } else {
-        pane = tmux('split-window', '-d', '-P', '-F', '#{pane_id}', '-t', window, cmd);
+        // Split the newest pane: panes then stay in node-set order.
+        pane = tmux('split-window', '-d', '-P', '-F', '#{pane_id}', '-t', previous, cmd);
         // Re-tile after every split: the next split then always has room.
         tmux('select-layout', '-t', window, 'tiled');
       }
@@ -97,6 +99,7 @@ export function openTmuxSession(
         tmux('pipe-pane', '-o', '-t', pane, `cat >> ${quote(join(logDir, `${host}.log`))}`);
       }
       result.panes[host] = pane;
+      previous = pane;
     });
     tmux('select-layout', '-t', window, 'tiled');
     tmux('set-window-option', '-t', window, 'synchronize-panes', 'on');
