@@ -48,6 +48,11 @@ export async function main(argv: string[], given: Runtime = {}): Promise<number>
   runtime.codeId = given.codeId; // each call says it afresh (tests call main more than once)
   try {
     const program = await buildProgram(argv);
+    if (argv.length <= 2) {
+      // Bare `salvo`: the help, on stdout (it is what was asked for), exit 0.
+      process.stdout.write(program.helpInformation());
+      return EXIT.ok;
+    }
     await program.parseAsync(argv);
     return exitCodeAfterSignal(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
   } catch (err) {

@@ -395,6 +395,37 @@ export class Deployment {
     };
   }
 
+  /** The last lines of each unit's log (default 50), tagged with unit and host. */
+  async logs(
+    service: string,
+    options: HostsOption & CallOptions & { lines?: number } = {},
+  ): Promise<import('./logs.js').LogsResult> {
+    const { readLogs } = await import('./logs.js');
+    const signal = currentSignal(options.signal);
+    return readLogs(this, service, {
+      ...(options.hosts !== undefined ? { hosts: this.nodes(options.hosts) } : {}),
+      ...(options.lines !== undefined ? { lines: options.lines } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  /** The last lines, then each new line of the units' logs as it comes, until cancelled. */
+  async followLogs(
+    service: string,
+    onLines: (lines: import('./logs.js').LogLine[]) => void,
+    options: HostsOption & CallOptions & { lines?: number; interval?: number | string } = {},
+  ): Promise<void> {
+    const { followLogs } = await import('./logs.js');
+    const signal = currentSignal(options.signal);
+    const intervalMs = durationMs(options.interval, 'interval');
+    return followLogs(this, service, onLines, {
+      ...(options.hosts !== undefined ? { hosts: this.nodes(options.hosts) } : {}),
+      ...(options.lines !== undefined ? { lines: options.lines } : {}),
+      ...(signal ? { signal } : {}),
+      ...(intervalMs !== undefined ? { intervalMs } : {}),
+    });
+  }
+
   /** Run `work` holding the operator lock (re-entrant: calls inside it do not lock again). */
   locked<T>(
     what: string,

@@ -28,3 +28,4 @@ export { parseDuration } from './duration.js';
 export type { WaitOptions } from './wait.js';
 export { registerSubsystem, subsystems, type Subsystems, type SubsystemEntry } from './subsystems.js';
 export { TincApi, type TincCallOptions, type TincChangeOptions } from './subsystems/tinc.js';
+export type { LogLine, LogsResult } from './logs.js';

@@ -15,6 +15,9 @@ import { registerRuns } from './runs.js';
 import { registerRepl } from './repl.js';
 import { registerRun } from './run.js';
 import { registerSsh, registerTmux } from './ssh.js';
+import { registerLogs } from './logs.js';
+import { registerCompletion } from './completion.js';
+import { addExamples } from './examples.js';
 
 export function registerCommands(program: Command): void {
   registerCheck(program);
@@ -32,6 +35,9 @@ export function registerCommands(program: Command): void {
   registerRun(program);
   registerSsh(program);
   registerTmux(program);
+  registerLogs(program);
+  registerCompletion(program);
+  addExamples(program);
 }
 
 export { servicesPath, servicesFlag } from './services-path.js';

@@ -8,15 +8,12 @@ import { servicesPath } from './services-path.js';
 import { runtime } from '../startup/index.js';
 
 const EXAMPLES = `
+History: $SALVO_REPL_HISTORY, else $XDG_STATE_HOME/salvo/repl_history (~/.local/state/…).
+
 Examples:
   salvo repl                                   the deployment of ./services.yaml
   salvo repl -s conf/storm.yaml -s conf/cloud.yaml
-  storm> storm.exec('@web', 'uptime')
-  storm> storm.exec(last.failed, 'df -h /')
-  storm> storm.restart('hub', { rolling: true })
-  storm> .help
-
-History: $SALVO_REPL_HISTORY, else $XDG_STATE_HOME/salvo/repl_history (~/.local/state/…).`;
+  salvo repl -s conf/storm.yaml                then storm.exec('@web', 'uptime'), .help`;
 
 /** Where the REPL keeps its history. */
 export function historyPath(env: NodeJS.ProcessEnv = process.env): string {

@@ -26,12 +26,12 @@ The script exports a default async function that gets a Release (docs/releases.m
     await r.step('restart hubs', () => r.dep.restart('hub', { rolling: true }));
   }
 
+Exit codes: 0 done, 1 a step failed, 2 usage/script error, 4 deployment locked, 130 interrupted.
+
 Examples:
   salvo run releases/lab-release.ts --dry-run      print every step and what it would do
   salvo run releases/lab-release.ts --set version=1.1.0
-  salvo run releases/lab-release.ts --resume last  continue the latest unfinished release
-
-Exit codes: 0 done, 1 a step failed, 2 usage/script error, 4 deployment locked, 130 interrupted.`;
+  salvo run releases/lab-release.ts --resume last  continue the latest unfinished release`;
 
 export function registerRun(program: Command): void {
   program
