@@ -43,7 +43,8 @@ await build({
   // ssh2 is bundled too (its ~30 CommonJS files took ~30 ms to resolve and load one by one). Its
   // optional native crypto addon is copied beside the bundle, where the rewritten require finds
   // it; without the addon (install scripts not run) ssh2 falls back to JavaScript, as unbundled.
-  external: ['cpu-features', ...(addon ? [] : ['*.node'])],
+  // esbuild (salvo run loads release scripts with it) ships a native binary: left a package import.
+  external: ['cpu-features', 'esbuild', ...(addon ? [] : ['*.node'])],
   loader: { '.node': 'copy' },
   // import.meta.url names the module's own file in ES modules; in the bundle it names the bundle
   // (code-cache.ts passes it in), which is what the modules that use it expect when bundled.

@@ -26,6 +26,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
       'services file (env SALVO_SERVICES)',
       process.env.SALVO_SERVICES ?? 'services.yaml',
     )
+    .option('--no-color', 'no colours (NO_COLOR=1 does the same)')
     .showHelpAfterError()
     .addHelpText('after', '\n`salvo --version` (-V) prints the version.')
     .exitOverride();
@@ -47,6 +48,11 @@ export async function main(argv: string[], given: Runtime = {}): Promise<number>
   runtime.codeId = given.codeId; // each call says it afresh (tests call main more than once)
   try {
     const program = await buildProgram(argv);
+    if (argv.length <= 2) {
+      // Bare `salvo`: the help, on stdout (it is what was asked for), exit 0.
+      process.stdout.write(program.helpInformation());
+      return EXIT.ok;
+    }
     await program.parseAsync(argv);
     return exitCodeAfterSignal(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
   } catch (err) {

@@ -1,16 +1,2 @@
-// Durations on the command line: `30` (seconds), `500ms`, `30s`, `2m`, `1h`.
-import { UsageError } from '../errors.js';
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-export function parseDuration(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) {
-    throw new UsageError(`${flag}: expected a duration like 30s, 500ms or 2m, got "${text}"`);
-  }
-  const ms = Number(m[1]) * UNIT_MS[m[2] ?? 's']!;
-  if (ms <= 0) {
-    throw new UsageError(`${flag}: must be greater than zero`);
-  }
-  return Math.round(ms);
-}
+// Durations on the command line: `30` (seconds), `500ms`, `30s`, `2m`, `1h` (the library's parser).
+export { parseDuration } from '../deployment/duration.js';

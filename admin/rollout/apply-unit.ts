@@ -43,7 +43,17 @@ export async function applyUnit(
     }
   }
   if (pu.gate) {
-    const g = await waitGate(pu, pu.gate, ctx.inv, ctx.exec, ctx.signal);
+    const gate = pu.gate;
+    const g = await waitGate(pu, gate, ctx.inv, ctx.exec, ctx.signal, (p) =>
+      ctx.emit({
+        kind: 'gate-wait',
+        unit: pu.id,
+        expect: gate.expect,
+        need: gate.passes,
+        timeoutMs: gate.timeoutMs,
+        ...p,
+      }),
+    );
     if (!g.ok && g.interrupted) {
       return { outcome: 'interrupted' };
     }

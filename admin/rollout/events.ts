@@ -47,6 +47,17 @@ export type RolloutEvent =
       failure?: { kind: FailureKind; message: string };
       output: string;
     }
+  | {
+      // After each probe of a health gate: what it waits for, how long so far, why not yet.
+      kind: 'gate-wait';
+      unit: string;
+      expect: Health['state'];
+      need: number;
+      passes: number;
+      durationMs: number;
+      timeoutMs: number;
+      reason?: string;
+    }
   | { kind: 'gate-pass'; unit: string; passes: number; durationMs: number; health: Health }
   | { kind: 'gate-fail'; unit: string; durationMs: number; reason: string; health?: Health }
   | { kind: 'unit-done'; unit: string }

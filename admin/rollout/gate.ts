@@ -70,12 +70,16 @@ export async function probeOnce(
   return { result, health: pu.kind.parseHealth(result.stdout, result.exitCode) };
 }
 
+/** After each probe of a gate: the passes so far and, when the reading did not pass, why. */
+export type GateProbe = { passes: number; durationMs: number; reason?: string };
+
 export async function waitGate(
   pu: PlannedUnit,
   gate: GateSpec,
   inv: Inventory,
   exec: Executor,
   signal?: AbortSignal,
+  onProbe?: (p: GateProbe) => void,
 ): Promise<GateOutcome> {
   const started = Date.now();
   const elapsed = (): number => Date.now() - started;
@@ -102,6 +106,7 @@ export async function waitGate(
     if (why) {
       lastReason = why;
     }
+    onProbe?.({ passes, durationMs: elapsed(), ...(why ? { reason: why } : {}) });
     if (passes >= gate.passes) {
       return { ok: true, passes, durationMs: elapsed(), health };
     }

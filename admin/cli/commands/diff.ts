@@ -21,17 +21,12 @@ export function registerDiff(program: Command): void {
       '\nExit codes: 0 no drift, 1 drift, 2 usage/config error, 3 some host unreachable,\n130 interrupted (Ctrl-C), 143 terminated (SIGTERM).',
     )
     .action(async (flags: Flags, cmd: Command) => {
-      const { scanHosts } = await import('../../services/observe.js');
-      const { computeDrift } = await import('../../services/drift.js');
       const { renderDiff, driftExitCode } = await import('../render/diff.js');
       const dep = await openDeployment(cmd);
       try {
-        const hosts =
-          flags.hosts === undefined ? [...dep.inventory.hosts.keys()] : dep.nodes(flags.hosts);
-        const scans = await withInterrupt((signal) =>
-          scanHosts(dep, dep.inventory, hosts, { signal }),
+        const { items } = await withInterrupt((signal) =>
+          dep.diff({ ...(flags.hosts !== undefined ? { hosts: flags.hosts } : {}), signal }),
         );
-        const items = computeDrift(dep.inventory, scans);
         process.stdout.write(
           flags.json ? items.map((i) => `${JSON.stringify(i)}\n`).join('') : renderDiff(items),
         );

@@ -1,7 +1,7 @@
 // `salvo exec NODESET -- CMD…` — one command on many hosts, output folded like `clush -b`.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { shell } from '../../transport/command.js';
+import type { DeploymentEvent } from '../../deployment/events.js';
 import { exitCodeOf } from '../../fleet/outcome.js';
 import { renderFolded, renderSummary, jsonLine } from '../render/results.js';
 import { parseDuration } from '../parse-duration.js';
@@ -49,17 +49,19 @@ export function registerExec(program: Command): void {
       const dep = await openDeployment(cmd, { session: false, ...(onNote ? { onNote } : {}) });
       try {
         const results = await withInterrupt((signal) =>
-          dep.exec(nodeset, shell(words.join(' ')), {
+          dep.exec(nodeset, words.join(' '), {
             ...(concurrency ? { concurrency } : {}),
-            timeoutMs,
+            ...(timeoutMs !== undefined ? { timeoutMs } : {}),
             signal,
-            onEvent: flags.json
-              ? (e) => {
-                  if (e.kind === 'host-result') {
-                    process.stdout.write(jsonLine(e.result));
-                  }
+            ...(flags.json
+              ? {
+                  onEvent: (e: DeploymentEvent) => {
+                    if (e.source === 'exec' && e.event.kind === 'host-result') {
+                      process.stdout.write(jsonLine(e.event.result, e.at));
+                    }
+                  },
                 }
-              : undefined,
+              : {}),
           }),
         );
         if (!flags.json) {

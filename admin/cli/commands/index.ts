@@ -12,6 +12,12 @@ import { registerStatus } from './status.js';
 import { registerDiff } from './diff.js';
 import { registerOps } from './ops.js';
 import { registerRuns } from './runs.js';
+import { registerRepl } from './repl.js';
+import { registerRun } from './run.js';
+import { registerSsh, registerTmux } from './ssh.js';
+import { registerLogs } from './logs.js';
+import { registerCompletion } from './completion.js';
+import { addExamples } from './examples.js';
 
 export function registerCommands(program: Command): void {
   registerCheck(program);
@@ -25,4 +31,11 @@ export function registerCommands(program: Command): void {
   registerDiff(program);
   registerOps(program);
   registerRuns(program);
+  registerRepl(program);
+  registerRun(program);
+  registerSsh(program);
+  registerTmux(program);
+  registerLogs(program);
+  registerCompletion(program);
+  addExamples(program);
 }

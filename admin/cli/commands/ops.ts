@@ -5,14 +5,8 @@ import type { Operation } from '../../services/types.js';
 import type { KindLookup } from '../../rollout/types.js';
 import { foldNodeSet } from '../../inventory/nodeset.js';
 import { renderPlan } from '../render/rollout-plan.js';
-import { requestFromFlags, waitLockMs, type OpsFlags } from './ops-flags.js';
-import {
-  defaultKinds,
-  deploymentDeps,
-  listener,
-  runWithDeployment,
-  type OutputFlags,
-} from './rollout-action.js';
+import { requestFromFlags, type OpsFlags } from './ops-flags.js';
+import { listener, runWithDeployment, type OutputFlags } from './rollout-action.js';
 import { servicesFlag, openDeployment } from './services-path.js';
 
 type Flags = OpsFlags & OutputFlags & { dryRun?: boolean; full?: boolean };
@@ -55,10 +49,10 @@ function registerOp(program: Command, op: Operation, kinds?: KindLookup): void {
     )
     .option('--no-drain', 'do not drain units in haproxy around a stop (drops requests)')
     .option('--dry-run', 'print the plan (batches, commands, gates) and change nothing')
-    .option('--full', 'with --dry-run: print scripts in full')
+    .option('--full', 'with --dry-run or --json: scripts in full')
     .option('--wait-lock [duration]', 'if another run holds the lock, wait (this long, e.g. 10m)')
-    .option('--json', 'one JSON event per line on stdout')
-    .option('-v, --verbose', 'print each step as it starts, with its command');
+    .option('--json', 'one JSON event per line on stdout (timestamped; scripts shortened)')
+    .option('-v, --verbose', 'print each step as it starts, with its command (-vv: in full)', increase, 0);
   if (op === 'upgrade') {
     c.requiredOption('--version <v>', 'the version to run');
   }
@@ -71,11 +65,8 @@ function registerOp(program: Command, op: Operation, kinds?: KindLookup): void {
     await runWithDeployment(
       cmd,
       kinds,
-      { onEvent: listener(flags, again), waitLockMs: waitLockMs(flags.waitLock) },
-      async (deps, opts) => {
-        const { runRollout } = await import('../../rollout/rollout.js');
-        return runRollout(deps, request, opts);
-      },
+      { onEvent: listener(flags, again), ...waitLock(flags.waitLock) },
+      (dep, opts) => dep.rollout(request, opts),
     );
   });
 }
@@ -87,22 +78,29 @@ async function dryRun(
   flags: Flags,
   kinds?: KindLookup,
 ): Promise<void> {
-  const { planRollout } = await import('../../rollout/rollout.js');
-  const { viewPlan } = await import('../../rollout/plan-view.js');
-  const dep = await openDeployment(cmd);
+  const dep = await openDeployment(cmd, kinds ? { kinds } : {});
   try {
-    const plan = planRollout(await deploymentDeps(dep, kinds ?? (await defaultKinds())), request);
-    const view = viewPlan(plan);
+    const { request: planned, plan: view } = await dep.planRequest(request);
     if (flags.json) {
       process.stdout.write(
-        `${JSON.stringify({ kind: 'plan', request: plan.request, plan: view, dryRun: true })}\n`,
+        `${JSON.stringify({ kind: 'plan', request: planned, plan: view, dryRun: true })}\n`,
       );
     } else {
       process.stdout.write(
-        `${renderPlan(plan.request, view, flags.full)}dry run: nothing was changed (hosts: ${foldNodeSet(new Set(view.batches.flatMap((b) => b.units.map((u) => u.host))))})\n`,
+        `${renderPlan(planned, view, flags.full)}dry run: nothing was changed (hosts: ${foldNodeSet(new Set(view.batches.flatMap((b) => b.units.map((u) => u.host))))})\n`,
       );
     }
   } finally {
     await dep.close();
   }
+}
+
+/** `-v` counts: `-vv` prints whole scripts. */
+function increase(_value: string, previous: number): number {
+  return previous + 1;
+}
+
+/** `--wait-lock` alone: as long as it takes; with a duration, that long. */
+export function waitLock(value: string | true | undefined): { waitLock?: string | true } {
+  return value === undefined ? {} : { waitLock: value };
 }

@@ -1,59 +1,46 @@
-// What start/stop/restart/upgrade and resume share: open the deployment, wire the rollout to it
-// (commands over the transport pool, the lock on the fleet), render events live, pick the exit code.
+// What start/stop/restart/upgrade and resume share: open the deployment, call its rollout method
+// (the library takes the lock, journals, applies), render events live, pick the exit code.
 import type { Command } from 'commander';
 import { LockedError } from '../../errors.js';
 import { EXIT } from '../../fleet/outcome.js';
-import type { Deployment } from '../../deployment/deployment.js';
-import type { RolloutDeps, RolloutOptions } from '../../rollout/rollout.js';
-import type { RolloutEvent } from '../../rollout/events.js';
-import type { Executor, KindLookup, RolloutRequest, RolloutResult } from '../../rollout/types.js';
-import { renderRolloutEvent, type RenderOptions } from '../render/rollout.js';
+import type { Deployment, RunOptions } from '../../deployment/deployment.js';
+import type { DeploymentListener } from '../../deployment/events.js';
+import type { OperationResult } from '../../deployment/results.js';
+import type { KindLookup, RolloutRequest } from '../../rollout/types.js';
+import type { RenderOptions } from '../render/rollout.js';
+import { ProgressPrinter } from '../render/progress.js';
 import { withInterrupt } from '../interrupt.js';
+import { eventJsonLine } from '../render/events.js';
 import { openDeployment } from './services-path.js';
 
 export interface OutputFlags {
   json?: boolean;
-  verbose?: boolean;
-}
-
-/** Tests pass their own kinds; the CLI uses the registry of admin/services/. */
-export async function defaultKinds(): Promise<KindLookup> {
-  const { SERVICE_KINDS } = await import('../../services/index.js');
-  return (name) => SERVICE_KINDS[name];
-}
-
-/**
- * The lock lives on the first host of the services file: every operator's Salvo, on any admin
- * machine, reads the same file and so meets on the same lock (docs/rollouts.md).
- */
-export async function deploymentDeps(dep: Deployment, kinds: KindLookup): Promise<RolloutDeps> {
-  const { FleetLock } = await import('../../rollout/fleet-lock.js');
-  const exec: Executor = async (host, command, o) => (await dep.exec([host], command, o))[0]!;
-  const lockHost = [...dep.inventory.hosts.keys()][0];
-  return {
-    inv: dep.inventory,
-    exec,
-    kinds,
-    nodes: (e) => dep.nodes(e),
-    ...(lockHost ? { locker: new FleetLock(dep.pool.get(lockHost), dep.name) } : {}),
-  };
+  /** A count: -v steps, -vv steps with whole scripts. */
+  verbose?: boolean | number;
+  full?: boolean;
 }
 
 /** Live output: JSON lines, or text whose retry hint repeats the run's own operation. */
-export function listener(flags: OutputFlags, salvo: string[]): (e: RolloutEvent) => void {
+export function listener(flags: OutputFlags, salvo: string[]): DeploymentListener {
+  const full = (flags.full ?? false) || Number(flags.verbose ?? 0) >= 2;
   if (flags.json) {
-    return (e) => process.stdout.write(`${JSON.stringify(e)}\n`);
+    return (e) => process.stdout.write(eventJsonLine(e, { full }));
   }
   const render: RenderOptions = {
-    verbose: flags.verbose ?? false,
+    verbose: Boolean(flags.verbose),
+    full,
     retry: [],
     resume: [...salvo, 'resume'],
   };
+  const printer = new ProgressPrinter({ out: process.stdout, render });
   return (e) => {
-    if (e.kind === 'plan') {
-      render.retry = retryArgv(salvo, e.request);
+    if (e.source === 'rollout' && e.event.kind === 'plan') {
+      render.retry = retryArgv(salvo, e.event.request);
     }
-    process.stdout.write(renderRolloutEvent(e, render));
+    printer.onEvent(e);
+    if (e.source === 'rollout' && e.event.kind === 'done') {
+      printer.done();
+    }
   };
 }
 
@@ -69,34 +56,33 @@ function retryArgv(salvo: string[], r: RolloutRequest): string[] {
 }
 
 /** Interrupted beats unreachable beats failed, as for `exec`. */
-export function exitCodeOfRollout(r: RolloutResult): number {
+export function exitCodeOfRollout(r: OperationResult): number {
   if (r.state === 'interrupted') {
     return EXIT.aborted;
   }
-  if (r.failed.some((f) => f.unreachable)) {
+  if (r.failures.some((f) => f.unreachable)) {
     return EXIT.unreachable;
   }
-  return r.failed.length ? EXIT.failed : EXIT.ok;
+  return r.failures.length ? EXIT.failed : EXIT.ok;
 }
 
-type Go = (deps: RolloutDeps, opts: RolloutOptions) => Promise<RolloutResult>;
+type Go = (dep: Deployment, opts: RunOptions) => Promise<OperationResult>;
 
 /** Open, run under Ctrl-C handling, close. Sets process.exitCode. */
 export async function runWithDeployment(
   cmd: Command,
   kinds: KindLookup | undefined,
-  opts: Omit<RolloutOptions, 'signal'>,
+  opts: Omit<RunOptions, 'signal'>,
   go: Go,
 ): Promise<void> {
-  const dep = await openDeployment(cmd);
+  const dep = await openDeployment(cmd, kinds ? { kinds } : {});
   let interrupted = false;
   try {
-    const deps = await deploymentDeps(dep, kinds ?? (await defaultKinds()));
     const result = await withInterrupt((signal) => {
       signal.addEventListener('abort', () => {
         interrupted = true;
       });
-      return go(deps, { ...opts, signal });
+      return go(dep, { ...opts, signal });
     });
     process.exitCode = exitCodeOfRollout(result);
   } catch (err) {

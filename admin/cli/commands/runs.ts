@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { dirname, resolve } from 'node:path';
 import type { KindLookup } from '../../rollout/types.js';
 import { renderRuns } from '../render/runs.js';
-import { waitLockMs } from './ops-flags.js';
+import { waitLock } from './ops.js';
 import { listener, runWithDeployment, type OutputFlags } from './rollout-action.js';
 import { servicesFlag, servicesPath } from './services-path.js';
 
@@ -35,7 +35,8 @@ export function registerRuns(program: Command, kinds?: KindLookup): void {
     .argument('<run>', 'a run id from `salvo runs` (a unique prefix will do), or `last`')
     .option('--wait-lock [duration]', 'if another run holds the lock, wait (this long, e.g. 10m)')
     .option('--json', 'one JSON event per line on stdout')
-    .option('-v, --verbose', 'print each step as it starts, with its command')
+    .option('--full', 'with --json: whole scripts in the events')
+    .option('-v, --verbose', 'print each step as it starts (-vv: whole scripts)', (_v: string, n: number) => n + 1, 0)
     .addHelpText(
       'after',
       '\nA unit that was half done continues at its first unfinished step; a step that was running\n' +
@@ -47,11 +48,8 @@ export function registerRuns(program: Command, kinds?: KindLookup): void {
         await runWithDeployment(
           cmd,
           kinds,
-          { onEvent: listener(flags, again), waitLockMs: waitLockMs(flags.waitLock) },
-          async (deps, opts) => {
-            const { resumeRollout } = await import('../../rollout/rollout.js');
-            return resumeRollout(deps, run, opts);
-          },
+          { onEvent: listener(flags, again), ...waitLock(flags.waitLock) },
+          (dep, opts) => dep.resume(run, opts),
         );
       },
     );

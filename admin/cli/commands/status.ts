@@ -8,6 +8,7 @@ import { openDeployment } from './services-path.js';
 interface Flags {
   hosts?: string;
   json?: boolean;
+  watch?: string | true;
 }
 
 export function registerStatus(program: Command): void {
@@ -17,21 +18,30 @@ export function registerStatus(program: Command): void {
     .argument('[service]', 'a service of the services file (hub, cassandra, …), or all', 'all')
     .option('-H, --hosts <nodeset>', 'only units on these hosts')
     .option('--json', 'one JSON object per unit')
+    .option('-w, --watch [seconds]', 'probe again every N seconds (default 2) until Ctrl-C; redrawn on a terminal')
     .addHelpText(
       'after',
-      '\nExit codes: 0 every unit running, 1 some unit stopped or unhealthy,\n2 usage/config error, 3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).',
+      '\nExit codes: 0 every unit running, 1 some unit stopped or unhealthy,\n2 usage/config error, 3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).\n' +
+        '\nExamples:\n  salvo status\n  salvo status hub -H @web\n  salvo status --watch 5       redrawn every 5 s until Ctrl-C',
     )
     .action(async (service: string, flags: Flags, cmd: Command) => {
-      const { selectUnits } = await import('../../services/index.js');
-      const { probeUnits } = await import('../../services/observe.js');
       const { renderStatus, statusExitCode, statusJsonLine } = await import('../render/status.js');
       const dep = await openDeployment(cmd);
+      if (flags.watch !== undefined) {
+        try {
+          const { watchStatus } = await import('../render/status-watch.js');
+          await watchStatus(dep, service, flags.hosts, flags.watch === true ? 2 : Number(flags.watch));
+          process.exitCode = EXIT.ok;
+        } finally {
+          await dep.close();
+        }
+        return;
+      }
       try {
-        const hosts = flags.hosts === undefined ? undefined : dep.nodes(flags.hosts);
-        const units = selectUnits(dep.inventory, service, hosts);
-        const statuses = await withInterrupt((signal) =>
-          probeUnits(dep, dep.inventory, units, { signal }),
+        const report = await withInterrupt((signal) =>
+          dep.status(service, { ...(flags.hosts !== undefined ? { hosts: flags.hosts } : {}), signal }),
         );
+        const statuses = report.units;
         process.stdout.write(
           flags.json ? statuses.map(statusJsonLine).join('') : renderStatus(statuses),
         );

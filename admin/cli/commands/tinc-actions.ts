@@ -1,7 +1,8 @@
 // What each `salvo tinc` verb does: open the deployment, call the library, render, pick the exit code.
 import type { Command } from 'commander';
 import { EXIT } from '../../fleet/outcome.js';
-import type { HostFailure, MeshMatrix, TincEvent } from '../../tinc/index.js';
+import type { HostFailure, MeshMatrix } from '../../tinc/index.js';
+import type { DeploymentEvent } from '../../deployment/events.js';
 import { withInterrupt } from '../interrupt.js';
 import {
   renderLifecycle,
@@ -26,8 +27,8 @@ export interface TincFlags {
 }
 
 export async function runTinc(cmd: Command, flags: TincFlags): Promise<number> {
-  const tinc = await import('../../tinc/index.js');
   const dep = await openDeployment(cmd);
+  const tinc = dep.tinc;
   const out = (text: string): void => {
     process.stdout.write(text);
   };
@@ -37,10 +38,11 @@ export async function runTinc(cmd: Command, flags: TincFlags): Promise<number> {
       const base = {
         signal,
         ...(flags.confDir !== undefined ? { confDir: flags.confDir } : {}),
-        onEvent: (e: TincEvent): void => {
-          if (flags.json) {
+        onEvent: (d: DeploymentEvent): void => {
+          if (flags.json || d.source !== 'tinc') {
             return;
           }
+          const e = d.event;
           // The plan is what the operator asked to see (--dry-run); progress lines go to stderr.
           (e.kind === 'plan' ? process.stdout : process.stderr).write(renderTincEvent(e));
         },
@@ -49,7 +51,8 @@ export async function runTinc(cmd: Command, flags: TincFlags): Promise<number> {
         ...base,
         dryRun: flags.dryRun,
         verify: flags.verify,
-        ...pick(flags, 'hosts', 'waitMs', 'keyBits'),
+        ...pick(flags, 'hosts', 'keyBits'),
+        ...(flags.waitMs !== undefined ? { wait: flags.waitMs } : {}),
       };
       const aborted = (code: number): number => (signal.aborted ? EXIT.aborted : code);
       switch (flags.verb) {
@@ -58,10 +61,10 @@ export async function runTinc(cmd: Command, flags: TincFlags): Promise<number> {
         case 'remove': {
           const r =
             flags.verb === 'init'
-              ? await tinc.tincInit(dep, change)
+              ? await tinc.init(change)
               : flags.verb === 'add'
-                ? await tinc.tincAdd(dep, flags.host!, change)
-                : await tinc.tincRemove(dep, flags.host!, change);
+                ? await tinc.add(flags.host!, change)
+                : await tinc.remove(flags.host!, change);
           if (flags.json) {
             json(r);
           } else {
@@ -70,7 +73,10 @@ export async function runTinc(cmd: Command, flags: TincFlags): Promise<number> {
           return aborted(exitCode(r.failures, r.matrix));
         }
         case 'verify': {
-          const m = await tinc.tincVerify(dep, { ...base, ...pick(flags, 'waitMs') });
+          const m = await tinc.verify({
+            ...base,
+            ...(flags.waitMs !== undefined ? { wait: flags.waitMs } : {}),
+          });
           if (flags.json) {
             json(m);
           } else {
@@ -79,7 +85,7 @@ export async function runTinc(cmd: Command, flags: TincFlags): Promise<number> {
           return aborted(exitCode([], m));
         }
         case 'status': {
-          const s = await tinc.tincStatus(dep, base);
+          const s = await tinc.status(base);
           if (flags.json) {
             json(s);
           } else {
@@ -89,11 +95,13 @@ export async function runTinc(cmd: Command, flags: TincFlags): Promise<number> {
         }
         case 'start':
         case 'stop': {
-          const opts = { ...base, verify: flags.verify, ...pick(flags, 'hosts', 'waitMs') };
-          const r =
-            flags.verb === 'start'
-              ? await tinc.tincStart(dep, opts)
-              : await tinc.tincStop(dep, opts);
+          const opts = {
+            ...base,
+            verify: flags.verify,
+            ...pick(flags, 'hosts'),
+            ...(flags.waitMs !== undefined ? { wait: flags.waitMs } : {}),
+          };
+          const r = flags.verb === 'start' ? await tinc.start(opts) : await tinc.stop(opts);
           if (flags.json) {
             json(r);
           } else {

@@ -49,8 +49,10 @@ export function renderSummary(results: CommandResult[], opts: SummaryOptions = {
   return out;
 }
 
-export function jsonLine(r: CommandResult): string {
+/** One host's result; `at`: when it finished (ms since the epoch), printed as ISO time. */
+export function jsonLine(r: CommandResult, at?: number): string {
   return `${JSON.stringify({
+    ...(at !== undefined ? { at: new Date(at).toISOString() } : {}),
     host: r.host,
     ok: r.ok,
     exitCode: r.exitCode,

@@ -7,13 +7,27 @@ import { describeHolder } from '../../rollout/fleet-lock.js';
 import type { RolloutEvent } from '../../rollout/events.js';
 import type { RolloutResult } from '../../rollout/types.js';
 import { planHeadline } from './rollout-plan.js';
+import { briefCommand } from './events.js';
 
 export interface RenderOptions {
   verbose: boolean;
+  /** With verbose: each step's command in full (multi-line scripts included); `-vv`. */
+  full?: boolean;
   /** argv to re-run the failed units: `{hosts}` is replaced by their hosts, folded. */
   retry: string[];
   /** argv prefix for `salvo … resume RUN`. */
   resume: string[];
+  /** Gates being waited for: the last reading shown per unit, so that a line is printed when it
+   * changes or every GATE_REPEAT_MS, not on every probe. */
+  gates?: Map<string, { reason: string; at: number }>;
+}
+
+/** How often a gate that keeps waiting for the same reason is reported again. */
+export const GATE_REPEAT_MS = 30_000;
+
+/** `gate: waiting for running 3× in a row (1 so far), 12.0s of 120s: stopped (want running)` */
+export function gateWaitText(e: Of<'gate-wait'>): string {
+  return `gate: waiting for ${e.expect} ${e.need}× in a row (${e.passes} so far), ${secs(e.durationMs)} of ${Math.round(e.timeoutMs / 1000)}s${e.reason ? `: ${e.reason}` : ''}`;
 }
 
 type Of<K extends RolloutEvent['kind']> = Extract<RolloutEvent, { kind: K }>;
@@ -45,7 +59,7 @@ const FORMAT: Formatters = {
   'batch-start': (e) => `\n[${e.index + 1}/${e.total}] ${e.op} ${e.service}: ${list(e.units)}\n`,
   'step-start': (e, o) =>
     o.verbose
-      ? `  ${e.unit}  ${e.step + 1}/${e.steps} ${e.name}${e.host === hostOf(e.unit) ? '' : ` [on ${e.host}]`}: ${e.command}\n`
+      ? `  ${e.unit}  ${e.step + 1}/${e.steps} ${e.name}${e.host === hostOf(e.unit) ? '' : ` [on ${e.host}]`}: ${o.full ? e.command : briefCommand(e.command)}\n`
       : '',
   'step-end': (e) => {
     const where = e.host === hostOf(e.unit) ? '' : ` [on ${e.host}]`;
@@ -53,6 +67,21 @@ const FORMAT: Formatters = {
       return `  ${e.unit}  ${e.name}${where}: ok (${secs(e.durationMs)})\n`;
     }
     return `  ${e.unit}  ${e.name}${where}: FAILED (${failureText(e)}, ${secs(e.durationMs)})\n${indent(e.output)}`;
+  },
+  'gate-wait': (e, o) => {
+    const shown = (o.gates ??= new Map()).get(e.unit);
+    const reason = e.reason ?? '';
+    const now = Date.now();
+    // A passing reading says little until the gate passes; a failing one says what is awaited.
+    const quiet = shown ? shown.reason === reason : reason === '';
+    if (quiet && now - (shown?.at ?? now) < GATE_REPEAT_MS) {
+      if (!shown) {
+        o.gates.set(e.unit, { reason, at: now });
+      }
+      return '';
+    }
+    o.gates.set(e.unit, { reason, at: now });
+    return `  ${e.unit}  ${gateWaitText(e)}\n`;
   },
   'gate-pass': (e) => {
     const h = e.health;
