@@ -20,7 +20,14 @@ export default async function release(r: Release): Promise<void> {
   await r.step(`install release-tools ${tools} on every host`, () =>
     dep.exec(
       dep.hosts,
-      cmd('sh', '-c', 'mkdir -p "$1" && printf "%s\\n" "$2" > "$1/VERSION.tmp" && mv "$1/VERSION.tmp" "$1/VERSION"', 'install', pkg, tools),
+      cmd(
+        'sh',
+        '-c',
+        'mkdir -p "$1" && printf "%s\\n" "$2" > "$1/VERSION.tmp" && mv "$1/VERSION.tmp" "$1/VERSION"',
+        'install',
+        pkg,
+        tools,
+      ),
     ),
   );
 
@@ -32,9 +39,13 @@ export default async function release(r: Release): Promise<void> {
 
   await r.step('verify: every unit healthy', async () => {
     const status = await dep.status('all');
-    const old = status.units.filter((u) => u.unit.service === 'hub' && u.health?.version !== version);
+    const old = status.units.filter(
+      (u) => u.unit.service === 'hub' && u.health?.version !== version,
+    );
     if (!r.dryRun && old.length) {
-      throw new Error(`hubs not on ${version}: ${old.map((u) => `${u.unit.host}#${u.unit.instance}`).join(', ')}`);
+      throw new Error(
+        `hubs not on ${version}: ${old.map((u) => `${u.unit.host}#${u.unit.instance}`).join(', ')}`,
+      );
     }
     return status;
   });

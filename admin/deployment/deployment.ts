@@ -168,7 +168,9 @@ export class Deployment {
 
   /** The groups of the file (`@web`), each expanded. */
   get groups(): Record<string, NodeSet> {
-    return Object.fromEntries([...this.inventory.groups].map(([g, hosts]) => [g, new NodeSet(hosts)]));
+    return Object.fromEntries(
+      [...this.inventory.groups].map(([g, hosts]) => [g, new NodeSet(hosts)]),
+    );
   }
 
   /** Expand a target against this deployment's groups (`@web`, `cloud[1-4]!cloud3`, a NodeSet). */
@@ -227,9 +229,11 @@ export class Deployment {
       throw new UsageError(`exec: ${String(target) || 'the target'} names no host`);
     }
     if (this.dryRun) {
-      this.planned(`exec(${JSON.stringify(String(new NodeSet(hosts)))}, ${JSON.stringify(display(c))})`, [
-        `on ${new NodeSet(hosts)} (${hosts.length}): ${display(c)}`,
-      ], options);
+      this.planned(
+        `exec(${JSON.stringify(String(new NodeSet(hosts)))}, ${JSON.stringify(display(c))})`,
+        [`on ${new NodeSet(hosts)} (${hosts.length}): ${display(c)}`],
+        options,
+      );
       return ExecResult.fromResults([], true);
     }
     const timeoutMs = options.timeoutMs ?? durationMs(options.timeout, 'timeout');
@@ -301,7 +305,11 @@ export class Deployment {
       return operationResult(planned, plan);
     }
     const { runRollout } = await import('../rollout/rollout.js');
-    const result = await runRollout(await this.rolloutDeps(), request, this.rolloutOptions(options));
+    const result = await runRollout(
+      await this.rolloutDeps(),
+      request,
+      this.rolloutOptions(options),
+    );
     return operationResult(planned, plan, result);
   }
 
@@ -316,7 +324,11 @@ export class Deployment {
       this.planned(`resume(${JSON.stringify(runId)})`, planDetail(plan), options);
       return operationResult(past.header.request, plan);
     }
-    const result = await resumeRollout(await this.rolloutDeps(), runId, this.rolloutOptions(options));
+    const result = await resumeRollout(
+      await this.rolloutDeps(),
+      runId,
+      this.rolloutOptions(options),
+    );
     return operationResult(past.header.request, past.header.plan, result);
   }
 
@@ -327,10 +339,7 @@ export class Deployment {
   }
 
   /** Each unit's state (running / stopped / unhealthy), pid, uptime, version; one round trip per host. */
-  async status(
-    service = 'all',
-    options: HostsOption & CallOptions = {},
-  ): Promise<StatusReport> {
+  async status(service = 'all', options: HostsOption & CallOptions = {}): Promise<StatusReport> {
     const { selectUnits } = await import('../services/index.js');
     const { probeUnits } = await import('../services/observe.js');
     const hosts = options.hosts === undefined ? undefined : this.nodes(options.hosts);
@@ -349,13 +358,19 @@ export class Deployment {
   async diff(options: HostsOption & CallOptions = {}): Promise<DiffReport> {
     const { scanHosts } = await import('../services/observe.js');
     const { computeDrift } = await import('../services/drift.js');
-    const hosts = options.hosts === undefined ? [...this.inventory.hosts.keys()] : this.nodes(options.hosts);
+    const hosts =
+      options.hosts === undefined ? [...this.inventory.hosts.keys()] : this.nodes(options.hosts);
     if (this.dryRun) {
       this.planned('diff()', [], options);
       return { items: [], drifted: new NodeSet(), unreachable: new NodeSet() };
     }
     const signal = currentSignal(options.signal);
-    const scans = await scanHosts(this.runner(options), this.inventory, hosts, signal ? { signal } : {});
+    const scans = await scanHosts(
+      this.runner(options),
+      this.inventory,
+      hosts,
+      signal ? { signal } : {},
+    );
     const items = computeDrift(this.inventory, scans);
     const unreachable = new NodeSet(items.flatMap((i) => (i.type === 'unknown' ? [i.host] : [])));
     const drifted = new NodeSet(
@@ -368,10 +383,17 @@ export class Deployment {
    * Wait until every host of the target (default: all) answers over SSH, e.g. after restarting
    * VMs with `wait: false`; with `service`, also until that service's units there run.
    */
-  async waitUntilUp(target: Target = this.hosts, options: WaitOptions & CallOptions = {}): Promise<ExecResult> {
+  async waitUntilUp(
+    target: Target = this.hosts,
+    options: WaitOptions & CallOptions = {},
+  ): Promise<ExecResult> {
     const hosts = this.nodeSet(target);
     if (this.dryRun) {
-      this.planned(`waitUntilUp(${JSON.stringify(String(hosts))})`, [`wait until ${hosts} answer`], options);
+      this.planned(
+        `waitUntilUp(${JSON.stringify(String(hosts))})`,
+        [`wait until ${hosts} answer`],
+        options,
+      );
       return ExecResult.fromResults([], true);
     }
     return waitForHosts(this, hosts, { ...options, signal: currentSignal(options.signal) });
@@ -472,7 +494,10 @@ export class Deployment {
     const { planRollout } = await import('../rollout/rollout.js');
     const { viewPlan } = await import('../rollout/plan-view.js');
     const kinds = this.options.kinds ?? (await defaultKinds());
-    const plan = planRollout({ inv: this.inventory, kinds, nodes: (e) => this.nodes(e), exec: notUsed }, request);
+    const plan = planRollout(
+      { inv: this.inventory, kinds, nodes: (e) => this.nodes(e), exec: notUsed },
+      request,
+    );
     return { request: plan.request, plan: viewPlan(plan) };
   }
 
@@ -488,7 +513,10 @@ export class Deployment {
 
   /** The Runner the probes use: exec without events (the call reports its own result). */
   private runner(_call: CallOptions) {
-    return { exec: (hosts: string[], command: Command, o: QuietOptions = {}) => this.quietExec(hosts, command, o) };
+    return {
+      exec: (hosts: string[], command: Command, o: QuietOptions = {}) =>
+        this.quietExec(hosts, command, o),
+    };
   }
 
   /** exec for the layers below (probes, rollout steps, waits): no events, no dry-run. */
@@ -516,7 +544,9 @@ function toCommand(command: string | Command): Command {
   if (command && Array.isArray((command as Command).parts)) {
     return command;
   }
-  throw new UsageError("exec: the command must be a string ('uptime') or cmd('systemctl', 'restart', unit)");
+  throw new UsageError(
+    "exec: the command must be a string ('uptime') or cmd('systemctl', 'restart', unit)",
+  );
 }
 
 function waitLockMs(value: number | string | true | undefined): number {

@@ -26,6 +26,11 @@ export type {
 export { withCancel, currentSignal } from './cancel.js';
 export { parseDuration } from './duration.js';
 export type { WaitOptions } from './wait.js';
-export { registerSubsystem, subsystems, type Subsystems, type SubsystemEntry } from './subsystems.js';
+export {
+  registerSubsystem,
+  subsystems,
+  type Subsystems,
+  type SubsystemEntry,
+} from './subsystems.js';
 export { TincApi, type TincCallOptions, type TincChangeOptions } from './subsystems/tinc.js';
 export type { LogLine, LogsResult } from './logs.js';

@@ -26,7 +26,10 @@ export interface LogsResult {
 const SEP = '\u001e'; // record separator: cannot occur in a path we write
 
 /** Per unit: a header `SEP unit SIZE`, then the bytes of its log from `offset` (or the last `lines`). */
-export function readCommand(files: { id: string; file: string; offset?: number }[], lines: number): Command {
+export function readCommand(
+  files: { id: string; file: string; offset?: number }[],
+  lines: number,
+): Command {
   const script = [
     'n="$1"; shift',
     'while [ $# -gt 0 ]; do',
@@ -60,7 +63,11 @@ export function parseRead(out: string): Map<string, { size: number; text: string
   return byUnit;
 }
 
-function unitsOf(dep: Deployment, service: string, hosts?: string[]): Map<string, { id: string; file: string }[]> {
+function unitsOf(
+  dep: Deployment,
+  service: string,
+  hosts?: string[],
+): Map<string, { id: string; file: string }[]> {
   const byHost = new Map<string, { id: string; file: string }[]>();
   for (const { unit } of selectUnits(dep.inventory, service, hosts)) {
     byHost.set(unit.host, [...(byHost.get(unit.host) ?? []), fileOf(dep, unit)]);
@@ -87,12 +94,19 @@ export interface LogsOptions {
   signal?: AbortSignal;
 }
 
-export async function readLogs(dep: Deployment, service: string, o: LogsOptions = {}): Promise<LogsResult> {
+export async function readLogs(
+  dep: Deployment,
+  service: string,
+  o: LogsOptions = {},
+): Promise<LogsResult> {
   const byHost = unitsOf(dep, service, o.hosts);
   const out: LogLine[] = [];
   const results = await Promise.all(
     [...byHost].map(async ([host, files]) => {
-      const [r] = await dep.quietExec([host], readCommand(files, o.lines ?? 50), { timeoutMs: 30_000, signal: o.signal });
+      const [r] = await dep.quietExec([host], readCommand(files, o.lines ?? 50), {
+        timeoutMs: 30_000,
+        signal: o.signal,
+      });
       if (r?.ok) {
         for (const [id, { text }] of parseRead(r.stdout)) {
           out.push(...toLines(id, host, text));
@@ -102,7 +116,9 @@ export async function readLogs(dep: Deployment, service: string, o: LogsOptions 
     }),
   );
   const ok = results.filter((r) => r.ok).map((r) => r.host);
-  const unreachable = results.filter((r) => ['unreachable', 'auth', 'hostkey'].includes(r.failure?.kind ?? '')).map((r) => r.host);
+  const unreachable = results
+    .filter((r) => ['unreachable', 'auth', 'hostkey'].includes(r.failure?.kind ?? ''))
+    .map((r) => r.host);
   return {
     lines: out,
     ok: new NodeSet(ok),
@@ -123,8 +139,14 @@ export async function followLogs(
   while (!o.signal?.aborted) {
     await Promise.all(
       [...byHost].map(async ([host, files]) => {
-        const want = files.map((f) => ({ ...f, ...(offsets.has(f.id) ? { offset: offsets.get(f.id)! } : {}) }));
-        const [r] = await dep.quietExec([host], readCommand(want, o.lines ?? 10), { timeoutMs: 30_000, signal: o.signal });
+        const want = files.map((f) => ({
+          ...f,
+          ...(offsets.has(f.id) ? { offset: offsets.get(f.id)! } : {}),
+        }));
+        const [r] = await dep.quietExec([host], readCommand(want, o.lines ?? 10), {
+          timeoutMs: 30_000,
+          signal: o.signal,
+        });
         if (!r?.ok) {
           return;
         }

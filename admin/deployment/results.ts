@@ -92,7 +92,9 @@ export function operationResult(
   const hostOf = new Map(plan.batches.flatMap((b) => b.units.map((u) => [u.id, u.host] as const)));
   const host = (id: string): string => hostOf.get(id) ?? id.slice(id.lastIndexOf('@') + 1);
   const failed = new NodeSet((r?.failed ?? []).map((f) => f.host));
-  const unreachable = new NodeSet((r?.failed ?? []).filter((f) => f.unreachable).map((f) => f.host));
+  const unreachable = new NodeSet(
+    (r?.failed ?? []).filter((f) => f.unreachable).map((f) => f.host),
+  );
   const notDone = failed.union((r?.notStarted ?? []).map(host));
   return {
     request,

@@ -49,25 +49,40 @@ export async function waitForHosts(
     waiting = waiting.minus(answered);
     const elapsedMs = Date.now() - started;
     const done = (): ExecResult =>
-      ExecResult.fromResults(hosts.hosts.map((h) => stillWaiting(last.get(h)!, waiting.has(h), what, elapsedMs)));
+      ExecResult.fromResults(
+        hosts.hosts.map((h) => stillWaiting(last.get(h)!, waiting.has(h), what, elapsedMs)),
+      );
     if (waiting.empty) {
       dep.emit('wait', { kind: 'up', what, hosts, elapsedMs }, options);
       return done();
     }
-    dep.emit('wait', { kind: 'waiting', what, up: hosts.minus(waiting), waiting, elapsedMs }, options);
+    dep.emit(
+      'wait',
+      { kind: 'waiting', what, up: hosts.minus(waiting), waiting, elapsedMs },
+      options,
+    );
     if (options.signal?.aborted || elapsedMs + intervalMs > timeoutMs) {
       dep.emit('wait', { kind: 'gave-up', what, waiting, elapsedMs }, options);
       return done();
     }
     if (!(await pause(intervalMs, options.signal))) {
-      dep.emit('wait', { kind: 'gave-up', what, waiting, elapsedMs: Date.now() - started }, options);
+      dep.emit(
+        'wait',
+        { kind: 'gave-up', what, waiting, elapsedMs: Date.now() - started },
+        options,
+      );
       return done();
     }
   }
 }
 
 /** A host that answered ssh but whose service is not up yet reads as failed, not ok. */
-function stillWaiting(r: CommandResult, waiting: boolean, what: string, elapsedMs: number): CommandResult {
+function stillWaiting(
+  r: CommandResult,
+  waiting: boolean,
+  what: string,
+  elapsedMs: number,
+): CommandResult {
   if (!waiting || !r.ok) {
     return r;
   }

@@ -42,10 +42,24 @@ export interface Release {
 export type ReleaseScript = (r: Release) => Promise<void> | void;
 
 export type ReleaseEvent =
-  | { kind: 'start'; runId?: string; script: string; dryRun: boolean; resumed?: { from: string; done: number } }
+  | {
+      kind: 'start';
+      runId?: string;
+      script: string;
+      dryRun: boolean;
+      resumed?: { from: string; done: number };
+    }
   | { kind: 'step-start'; index: number; name: string }
   | { kind: 'step-skip'; index: number; name: string }
-  | { kind: 'step-end'; index: number; name: string; ok: boolean; durationMs: number; error?: string; value?: unknown }
+  | {
+      kind: 'step-end';
+      index: number;
+      name: string;
+      ok: boolean;
+      durationMs: number;
+      error?: string;
+      value?: unknown;
+    }
   | { kind: 'log'; text: string }
   | { kind: 'end'; state: ReleaseState; runId?: string; durationMs: number; failedStep?: string };
 
@@ -144,8 +158,23 @@ export async function runRelease(o: RunReleaseOptions): Promise<ReleaseOutcome> 
       journal?.write({ t: 'step-start', index: i, name });
       const t0 = Date.now();
       const end = (ok: boolean, error?: string, value?: unknown): void => {
-        journal?.write({ t: 'step-end', index: i, name, ok, durationMs: Date.now() - t0, ...(error ? { error } : {}) });
-        emit({ kind: 'step-end', index: i, name, ok, durationMs: Date.now() - t0, ...(error ? { error } : {}), ...(value !== undefined ? { value } : {}) });
+        journal?.write({
+          t: 'step-end',
+          index: i,
+          name,
+          ok,
+          durationMs: Date.now() - t0,
+          ...(error ? { error } : {}),
+        });
+        emit({
+          kind: 'step-end',
+          index: i,
+          name,
+          ok,
+          durationMs: Date.now() - t0,
+          ...(error ? { error } : {}),
+          ...(value !== undefined ? { value } : {}),
+        });
       };
       let value: T;
       try {
@@ -155,7 +184,11 @@ export async function runRelease(o: RunReleaseOptions): Promise<ReleaseOutcome> 
         end(false, signal.aborted ? 'interrupted' : messageOf(err));
         throw err;
       }
-      const why = signal.aborted ? 'interrupted' : options.allowFailures ? undefined : failureOf(value);
+      const why = signal.aborted
+        ? 'interrupted'
+        : options.allowFailures
+          ? undefined
+          : failureOf(value);
       if (why) {
         failedStep = name;
         end(false, why, value);
@@ -174,7 +207,14 @@ export async function runRelease(o: RunReleaseOptions): Promise<ReleaseOutcome> 
       } else {
         runId = newReleaseId(o.scriptPath);
         journal = ReleaseJournal.create(dir, runId);
-        journal.write({ t: 'release', v: 1, runId, script: o.scriptPath, sha256: o.sha256, ...whoAmI() });
+        journal.write({
+          t: 'release',
+          v: 1,
+          runId,
+          script: o.scriptPath,
+          sha256: o.sha256,
+          ...whoAmI(),
+        });
       }
     }
     emit({
@@ -201,7 +241,12 @@ export async function runRelease(o: RunReleaseOptions): Promise<ReleaseOutcome> 
       durationMs: Date.now() - started,
       ...(failedStep ? { failedStep } : {}),
     });
-    return { state, ...(runId ? { runId } : {}), ...(failedStep ? { failedStep } : {}), ...(error ? { error } : {}) };
+    return {
+      state,
+      ...(runId ? { runId } : {}),
+      ...(failedStep ? { failedStep } : {}),
+      ...(error ? { error } : {}),
+    };
   };
 
   if (dryRun) {
@@ -210,7 +255,10 @@ export async function runRelease(o: RunReleaseOptions): Promise<ReleaseOutcome> 
   // Hold every deployment's lock for the whole release, the first one outermost.
   const locked = o.deployments.reduceRight<() => Promise<ReleaseOutcome>>(
     (inner, dep) => () =>
-      dep.locked(`release ${o.scriptPath}`, inner, { signal, ...(o.waitLock !== undefined ? { waitLock: o.waitLock } : {}) }),
+      dep.locked(`release ${o.scriptPath}`, inner, {
+        signal,
+        ...(o.waitLock !== undefined ? { waitLock: o.waitLock } : {}),
+      }),
     body,
   );
   return locked();

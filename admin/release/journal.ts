@@ -22,7 +22,15 @@ export type ReleaseRecord =
   | ({ t: 'release'; v: 1; runId: string; script: string; sha256: string; at: string } & Who)
   | ({ t: 'attempt'; at: string } & Who)
   | { t: 'step-start'; index: number; name: string; at: string }
-  | { t: 'step-end'; index: number; name: string; ok: boolean; error?: string; durationMs: number; at: string }
+  | {
+      t: 'step-end';
+      index: number;
+      name: string;
+      ok: boolean;
+      error?: string;
+      durationMs: number;
+      at: string;
+    }
   | { t: 'end'; state: ReleaseState; at: string };
 
 type New = ReleaseRecord extends infer R ? (R extends unknown ? Omit<R, 'at'> : never) : never;
@@ -44,11 +52,17 @@ export class ReleaseJournal {
 
   static create(servicesDir: string, runId: string): ReleaseJournal {
     mkdirSync(releasesDir(servicesDir), { recursive: true, mode: 0o700 });
-    return new ReleaseJournal(openSync(join(releasesDir(servicesDir), `${runId}.jsonl`), 'wx', 0o600), runId);
+    return new ReleaseJournal(
+      openSync(join(releasesDir(servicesDir), `${runId}.jsonl`), 'wx', 0o600),
+      runId,
+    );
   }
 
   static append(servicesDir: string, runId: string): ReleaseJournal {
-    return new ReleaseJournal(openSync(join(releasesDir(servicesDir), `${runId}.jsonl`), 'a'), runId);
+    return new ReleaseJournal(
+      openSync(join(releasesDir(servicesDir), `${runId}.jsonl`), 'a'),
+      runId,
+    );
   }
 
   write(r: New): void {
@@ -120,7 +134,9 @@ export function findRelease(servicesDir: string, ref: string): string {
   const hits = ids.filter((id) => id.startsWith(ref));
   if (hits.length !== 1) {
     throw new UsageError(
-      hits.length ? `release ${ref} is ambiguous: ${hits.join(', ')}` : `no release ${ref} under ${dir}`,
+      hits.length
+        ? `release ${ref} is ambiguous: ${hits.join(', ')}`
+        : `no release ${ref} under ${dir}`,
     );
   }
   return hits[0]!;

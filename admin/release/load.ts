@@ -23,7 +23,9 @@ export async function loadScript(file: string): Promise<LoadedScript> {
   try {
     source = readFileSync(path);
   } catch (err) {
-    throw new UsageError(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)}`);
+    throw new UsageError(
+      `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)}`,
+    );
   }
   const library = await import('../index.js');
   (globalThis as Record<symbol, unknown>)[LIBRARY] = library;
@@ -47,7 +49,10 @@ export async function loadScript(file: string): Promise<LoadedScript> {
         {
           name: 'salvo-library',
           setup(b) {
-            b.onResolve({ filter: /^salvo$/ }, () => ({ path: 'salvo', namespace: 'salvo-library' }));
+            b.onResolve({ filter: /^salvo$/ }, () => ({
+              path: 'salvo',
+              namespace: 'salvo-library',
+            }));
             b.onLoad({ filter: /.*/, namespace: 'salvo-library' }, () => ({
               contents: `const l = globalThis[Symbol.for('salvo.library')];\nexport const { ${names.join(', ')} } = l;\n`,
               loader: 'js',
@@ -58,9 +63,15 @@ export async function loadScript(file: string): Promise<LoadedScript> {
     });
     code = out.outputFiles[0]!.text;
   } catch (err) {
-    const errors = (err as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors;
+    const errors = (
+      err as {
+        errors?: { text: string; location?: { file: string; line: number; column: number } }[];
+      }
+    ).errors;
     const first = errors?.[0];
-    const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
+    const where = first?.location
+      ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: `
+      : '';
     throw new UsageError(`${file}: cannot load: ${where}${first?.text ?? String(err)}`);
   }
   // Beside the script, so that its package imports resolve as they would from the script.
@@ -72,12 +83,16 @@ export async function loadScript(file: string): Promise<LoadedScript> {
     mod = load(tmp) as { default?: unknown };
     delete load.cache[tmp];
   } catch (err) {
-    throw new UsageError(`${file}: cannot load: ${err instanceof Error ? err.message : String(err)}`);
+    throw new UsageError(
+      `${file}: cannot load: ${err instanceof Error ? err.message : String(err)}`,
+    );
   } finally {
     rmSync(tmp, { force: true });
   }
   if (typeof mod.default !== 'function') {
-    throw new UsageError(`${file}: the script must export a default function: export default async function (r: Release) { … }`);
+    throw new UsageError(
+      `${file}: the script must export a default function: export default async function (r: Release) { … }`,
+    );
   }
   return {
     path,

@@ -10,10 +10,7 @@ export interface Vocabulary {
 
 /** The words to offer for `line` (cursor at its end), and the part they replace; undefined when
  * the cursor is not inside a string. */
-export function completeInString(
-  line: string,
-  vocab: Vocabulary,
-): [string[], string] | undefined {
+export function completeInString(line: string, vocab: Vocabulary): [string[], string] | undefined {
   const open = openQuote(line);
   if (open === undefined) {
     return undefined;
@@ -21,12 +18,7 @@ export function completeInString(
   // Inside a node set the word restarts after a separator: `cloud[1-3],sto⇥`, `@web!clo⇥`.
   const text = line.slice(open + 1);
   const word = /[^,!&^\s]*$/.exec(text)![0];
-  const words = [
-    ...vocab.hosts,
-    ...vocab.groups.map((g) => `@${g}`),
-    ...vocab.services,
-    'all',
-  ];
+  const words = [...vocab.hosts, ...vocab.groups.map((g) => `@${g}`), ...vocab.services, 'all'];
   const hits = [...new Set(words.filter((w) => w.startsWith(word)))].sort(byNumber);
   return [hits, word];
 }

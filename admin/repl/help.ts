@@ -8,8 +8,14 @@ export interface Loaded {
 }
 
 const METHODS: [string, string][] = [
-  ["exec(nodes, 'cmd', { timeout: '30s' })", 'run a shell command on hosts; result: per host, ok/failed/unreachable node sets'],
-  ["start|stop|restart('hub', { hosts, batch, parallel, wait, budget, dryRun })", 'rollouts with health gates, journaled, under the operator lock'],
+  [
+    "exec(nodes, 'cmd', { timeout: '30s' })",
+    'run a shell command on hosts; result: per host, ok/failed/unreachable node sets',
+  ],
+  [
+    "start|stop|restart('hub', { hosts, batch, parallel, wait, budget, dryRun })",
+    'rollouts with health gates, journaled, under the operator lock',
+  ],
   ["upgrade('hub', { version: '1.2.0' })", 'switch a service to another version, in batches'],
   ["status('hub')  diff()", 'unit states; the services file against the hosts'],
   ['waitUntilUp(nodes?, { service, timeout })', 'until hosts answer over SSH (and a service runs)'],

@@ -69,7 +69,12 @@ export function bindingName(deployment: string): string {
 
 /** Does `v` carry node sets a next command can target (`last.failed`)? */
 function isResult(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && 'failed' in v && (v as { failed: unknown }).failed instanceof NodeSet;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    'failed' in v &&
+    (v as { failed: unknown }).failed instanceof NodeSet
+  );
 }
 
 export function startRepl(o: ReplOptions): Promise<void> {
@@ -98,7 +103,9 @@ export function startRepl(o: ReplOptions): Promise<void> {
     useColors: o.colors ?? false,
     writer: (v: unknown) => {
       const text = o.render(v);
-      return text === undefined ? inspect(v, { colors: o.colors ?? false, depth: 4 }) : text.replace(/\n$/, '');
+      return text === undefined
+        ? inspect(v, { colors: o.colors ?? false, depth: 4 })
+        : text.replace(/\n$/, '');
     },
   });
   for (const [name, dep] of names) {
@@ -179,7 +186,12 @@ export function startRepl(o: ReplOptions): Promise<void> {
   server.defineCommand('help', {
     help: 'deployments, their methods, and examples',
     action() {
-      write(helpText([...names].map(([n, d]) => ({ name: n, file: d.file, hosts: String(d.hosts) })), subsystems()));
+      write(
+        helpText(
+          [...names].map(([n, d]) => ({ name: n, file: d.file, hosts: String(d.hosts) })),
+          subsystems(),
+        ),
+      );
       this.displayPrompt();
     },
   });

@@ -46,7 +46,9 @@ export function windowsOf(hosts: readonly string[], maxPanes = DEFAULT_MAX_PANES
 
 /** The shell command of one pane. Pure. */
 export function paneCommand(host: string, o: Pick<TmuxOptions, 'sshConfig' | 'command'>): string {
-  return ['ssh', '-F', o.sshConfig, '-t', host, ...(o.command ? [o.command] : [])].map(quote).join(' ');
+  return ['ssh', '-F', o.sshConfig, '-t', host, ...(o.command ? [o.command] : [])]
+    .map(quote)
+    .join(' ');
 }
 
 export function openTmuxSession(
@@ -60,7 +62,10 @@ export function openTmuxSession(
   const bin = o.tmux ?? 'tmux';
   const tmux = (...args: string[]): string => {
     try {
-      return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+      return execFileSync(bin, args, {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }).trim();
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { stderr?: string };
       if (e.code === 'ENOENT') {
@@ -82,12 +87,34 @@ export function openTmuxSession(
       const cmd = paneCommand(host, o);
       let pane: string;
       if (i === 0 && w === 0) {
-        [window, pane] = tmux('new-session', '-d', '-P', '-F', '#{window_id} #{pane_id}', '-s', session, '-x', '200', '-y', '50', cmd).split(' ') as [string, string];
+        [window, pane] = tmux(
+          'new-session',
+          '-d',
+          '-P',
+          '-F',
+          '#{window_id} #{pane_id}',
+          '-s',
+          session,
+          '-x',
+          '200',
+          '-y',
+          '50',
+          cmd,
+        ).split(' ') as [string, string];
         tmux('set-option', '-t', session, 'remain-on-exit', 'on');
         tmux('set-option', '-t', session, 'pane-border-status', 'top');
         tmux('set-option', '-t', session, 'pane-border-format', ' #{pane_title} ');
       } else if (i === 0) {
-        [window, pane] = tmux('new-window', '-d', '-P', '-F', '#{window_id} #{pane_id}', '-t', `${session}:`, cmd).split(' ') as [string, string];
+        [window, pane] = tmux(
+          'new-window',
+          '-d',
+          '-P',
+          '-F',
+          '#{window_id} #{pane_id}',
+          '-t',
+          `${session}:`,
+          cmd,
+        ).split(' ') as [string, string];
       } else {
         // Split the newest pane: panes then stay in node-set order.
         pane = tmux('split-window', '-d', '-P', '-F', '#{pane_id}', '-t', previous, cmd);

@@ -21,7 +21,10 @@ function helpOf(c: Command): string {
 function walk(c: Command, path: string[] = []): [string, Command][] {
   return c.commands
     .filter((s) => !(s as unknown as { _hidden?: boolean })._hidden)
-    .flatMap((s) => [[[...path, s.name()].join(' '), s] as [string, Command], ...walk(s, [...path, s.name()])]);
+    .flatMap((s) => [
+      [[...path, s.name()].join(' '), s] as [string, Command],
+      ...walk(s, [...path, s.name()]),
+    ]);
 }
 
 test('every command and subcommand: --help ends with examples', async () => {
@@ -42,7 +45,9 @@ test('bare salvo: help on stdout, exit 0', () => {
 test('completion: commands, flags, services and hosts of the services file', async () => {
   const program = await buildProgram([]);
   assert.deepEqual(await completions(program, ['salvo', 're'], 1), ['restart', 'resume', 'repl']);
-  assert.ok((await completions(program, ['salvo', 'restart', 'hub', '--ro'], 3)).includes('--rolling'));
+  assert.ok(
+    (await completions(program, ['salvo', 'restart', 'hub', '--ro'], 3)).includes('--rolling'),
+  );
   const hosts = await completions(program, ['salvo', '-s', VALID, 'exec', ''], 4);
   assert.ok(hosts.length > 0 && hosts.some((h) => h.startsWith('@')), hosts.join(' '));
   const services = await completions(program, ['salvo', '-s', VALID, 'restart', ''], 4);

@@ -102,32 +102,35 @@ test('the library API on a 3-host lab', {
       assert.deepEqual(runFiles(lab.dir), before);
     });
 
-    await t.test('rolling restart with events, then upgrade, then diff sees the version', async () => {
-      const seen: string[] = [];
-      const r = await dep.restart('hub', {
-        rolling: true,
-        onEvent: (e) => {
-          if (e.source === 'rollout') {
-            seen.push(e.event.kind);
-          }
-        },
-      });
-      assert.equal(r.state, 'done', JSON.stringify(r.failures));
-      assert.equal(r.done.length, 4);
-      assert.ok(seen.includes('gate-pass') && seen.includes('lock-acquired'), seen.join(' '));
-      const u = await dep.upgrade('hub', { version: '1.1.0', batch: 2, hosts: 'cloud1' });
-      assert.equal(u.state, 'done', JSON.stringify(u.failures));
-      const versions = (await dep.status('hub', { hosts: 'cloud1' })).units.map(
-        (x) => x.health?.version,
-      );
-      assert.deepEqual(versions, ['1.1.0', '1.1.0']);
-      const d = await dep.diff({ hosts: '@web' });
-      const moved = d.items.flatMap((i) => (i.type === 'version' ? [i.unit.host] : []));
-      assert.deepEqual(moved, ['cloud1', 'cloud1']);
-      assert.ok(d.drifted.has('cloud1'));
-      const runs = await dep.runs();
-      assert.ok(runs.length >= 3);
-    });
+    await t.test(
+      'rolling restart with events, then upgrade, then diff sees the version',
+      async () => {
+        const seen: string[] = [];
+        const r = await dep.restart('hub', {
+          rolling: true,
+          onEvent: (e) => {
+            if (e.source === 'rollout') {
+              seen.push(e.event.kind);
+            }
+          },
+        });
+        assert.equal(r.state, 'done', JSON.stringify(r.failures));
+        assert.equal(r.done.length, 4);
+        assert.ok(seen.includes('gate-pass') && seen.includes('lock-acquired'), seen.join(' '));
+        const u = await dep.upgrade('hub', { version: '1.1.0', batch: 2, hosts: 'cloud1' });
+        assert.equal(u.state, 'done', JSON.stringify(u.failures));
+        const versions = (await dep.status('hub', { hosts: 'cloud1' })).units.map(
+          (x) => x.health?.version,
+        );
+        assert.deepEqual(versions, ['1.1.0', '1.1.0']);
+        const d = await dep.diff({ hosts: '@web' });
+        const moved = d.items.flatMap((i) => (i.type === 'version' ? [i.unit.host] : []));
+        assert.deepEqual(moved, ['cloud1', 'cloud1']);
+        assert.ok(d.drifted.has('cloud1'));
+        const runs = await dep.runs();
+        assert.ok(runs.length >= 3);
+      },
+    );
 
     await t.test('stop, then waitUntilUp: hosts answer, the stopped service does not', async () => {
       const s = await dep.stop('hub', { hosts: new NodeSet(['cloud2']) });

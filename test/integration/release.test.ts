@@ -94,7 +94,10 @@ test('the example release: dry run, killed mid-way, resumed under load', {
       await exited;
       const [id] = readdirSync(releases);
       const journal = readFileSync(join(releases, id!), 'utf8');
-      assert.match(journal, /"t":"step-end","index":1,"name":"install release-tools 2 on every host","ok":true/);
+      assert.match(
+        journal,
+        /"t":"step-end","index":1,"name":"install release-tools 2 on every host","ok":true/,
+      );
       assert.doesNotMatch(journal, /"t":"end"/);
       assert.equal(readFileSync(tools('cloud2'), 'utf8'), '2\n');
 
@@ -104,8 +107,14 @@ test('the example release: dry run, killed mid-way, resumed under load', {
       );
       assert.equal(result.code, 0, result.out);
       assert.match(result.out, /resuming release \S+: 2 step\(s\) already done/);
-      assert.match(result.out, /step 1: everything listed runs: done in an earlier attempt, skipped/);
-      assert.match(result.out, /step 2: install release-tools 2 on every host: done in an earlier attempt, skipped/);
+      assert.match(
+        result.out,
+        /step 1: everything listed runs: done in an earlier attempt, skipped/,
+      );
+      assert.match(
+        result.out,
+        /step 2: install release-tools 2 on every host: done in an earlier attempt, skipped/,
+      );
       assert.match(result.out, /✓ step 3: push hub 1\.1\.0/);
       assert.match(result.out, /✓ step 6: verify: release-tools everywhere/);
       assert.deepEqual(report.errors, [], `${report.failed} of ${report.sent} requests failed`);

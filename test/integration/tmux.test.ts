@@ -29,8 +29,7 @@ test('salvo ssh-config and salvo tmux on a 3-host lab', {
 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'salvo-tmux-test-'));
   const env = { ...process.env, TMUX_TMPDIR: dir, TMUX: '' };
-  const tmux = (...args: string[]): string =>
-    execFileSync('tmux', args, { env, encoding: 'utf8' });
+  const tmux = (...args: string[]): string => execFileSync('tmux', args, { env, encoding: 'utf8' });
   t.after(() => {
     spawnSync('tmux', ['kill-server'], { env, stdio: 'ignore' });
     rmSync(dir, { recursive: true, force: true });
@@ -71,7 +70,10 @@ test('salvo ssh-config and salvo tmux on a 3-host lab', {
         panes.map(([, title]) => title),
         ['cloud1', 'cloud2', 'cloud3'],
       );
-      assert.equal(tmux('show-window-options', '-t', 'labtest', 'synchronize-panes').trim(), 'synchronize-panes on');
+      assert.equal(
+        tmux('show-window-options', '-t', 'labtest', 'synchronize-panes').trim(),
+        'synchronize-panes on',
+      );
       // Wait for the three logins, then type once, into the first pane only.
       await until(() => panes.every(([id]) => /[#$] *$/m.test(capture(tmux, id))), 'the logins');
       tmux('send-keys', '-t', panes[0]![0], 'echo "== $(hostname) =="', 'Enter');
@@ -79,14 +81,21 @@ test('salvo ssh-config and salvo tmux on a 3-host lab', {
         await until(() => capture(tmux, id).includes(`== ${host} ==`), `${host} in its pane`);
         assert.doesNotMatch(capture(tmux, id), new RegExp(`== (?!${host} ==)cloud\\d ==`));
       }
-      await until(() => existsSync(join(logs, 'cloud2.log')) && readFileSync(join(logs, 'cloud2.log'), 'utf8').includes('== cloud2 =='), 'the log of cloud2');
+      await until(
+        () =>
+          existsSync(join(logs, 'cloud2.log')) &&
+          readFileSync(join(logs, 'cloud2.log'), 'utf8').includes('== cloud2 =='),
+        'the log of cloud2',
+      );
     });
 
     await t.test('past --max-panes, a new window', () => {
       const r = salvo('tmux', 'cloud[1-3]', '--max-panes', '2', '--session', 'labwin');
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /3 pane\(s\) in 2 window\(s\)/);
-      const counts = tmux('list-windows', '-t', 'labwin', '-F', '#{window_panes}').trim().split('\n');
+      const counts = tmux('list-windows', '-t', 'labwin', '-F', '#{window_panes}')
+        .trim()
+        .split('\n');
       assert.deepEqual(counts, ['2', '1']);
     });
   });

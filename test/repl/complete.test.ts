@@ -21,7 +21,10 @@ test('inside a string: hosts in numeric order, groups with @, services', () => {
 
 test('the word restarts after a node-set separator', () => {
   assert.deepEqual(completeInString("x.exec('cloud[1-3],sto", vocab), [['storm-web1'], 'sto']);
-  assert.deepEqual(completeInString("x.exec('@web!cloud1", vocab), [['cloud1', 'cloud10'], 'cloud1']);
+  assert.deepEqual(completeInString("x.exec('@web!cloud1", vocab), [
+    ['cloud1', 'cloud10'],
+    'cloud1',
+  ]);
 });
 
 test('outside a string, or after it closed: left to the JavaScript completer', () => {

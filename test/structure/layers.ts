@@ -7,11 +7,26 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['inventory'],
   ['transport'],
   ['fleet'],
-  ['deployment'],
   ['probes'],
-  ['services', 'tinc', 'cassandra', 'backup', 'vm', 'monitor'],
+  ['services', 'tinc', 'cassandra', 'backup', 'vm'],
   ['rollout'],
+  ['monitor'],
+  ['deployment'],
+  ['index', 'tmux'],
+  ['release'],
   ['cli', 'repl'],
+];
+
+/**
+ * The one allowed upward reference: a subsystem is handed the Deployment it works on and may
+ * name its type (`import type`), never load its code. The Deployment is the library's top: it
+ * offers every subsystem's methods, so it sits above them all.
+ */
+export const TYPE_ONLY_FROM_BELOW: readonly string[] = [
+  'deployment/deployment.ts',
+  // The library entry (admin/index.ts) re-exports the types release scripts are written
+  // against; the release runner, above it, hands those scripts the library itself.
+  'release/index.ts',
 ];
 
 /** Lab code (stand-ins, lab up/down): product code never imports it, except these modules. */

@@ -63,7 +63,11 @@ export function registerCompletion(program: Command): void {
 }
 
 /** Candidates for the word at `index` of `words` (words[0] is `salvo`). */
-export async function completions(program: Command, words: string[], index: number): Promise<string[]> {
+export async function completions(
+  program: Command,
+  words: string[],
+  index: number,
+): Promise<string[]> {
   const current = words[index] ?? '';
   const before = words.slice(1, index);
   let cmd = program;
@@ -87,18 +91,30 @@ export async function completions(program: Command, words: string[], index: numb
     const opts = [...cmd.options, ...(cmd === program ? [] : program.options)] as Option[];
     return starts(opts.flatMap((o) => [o.long, o.short].filter((x): x is string => !!x)));
   }
-  const take = NODESET_FLAGS.has(prev) ? 'nodeset' : prev === '-s' || prev === '--services' ? undefined : TAKES[path.join(' ')];
-  const subs = cmd.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden).map((c) => c.name());
+  const take = NODESET_FLAGS.has(prev)
+    ? 'nodeset'
+    : prev === '-s' || prev === '--services'
+      ? undefined
+      : TAKES[path.join(' ')];
+  const subs = cmd.commands
+    .filter((c) => !(c as unknown as { _hidden?: boolean })._hidden)
+    .map((c) => c.name());
   if (!take) {
     return starts(subs);
   }
   const vocab = await vocabulary(services);
   const words2 =
-    take === 'service' ? [...vocab.services, 'all'] : take === 'host' ? vocab.hosts : [...vocab.hosts, ...vocab.groups.map((g) => `@${g}`)];
+    take === 'service'
+      ? [...vocab.services, 'all']
+      : take === 'host'
+        ? vocab.hosts
+        : [...vocab.hosts, ...vocab.groups.map((g) => `@${g}`)];
   return starts(words2);
 }
 
-async function vocabulary(file: string): Promise<{ hosts: string[]; groups: string[]; services: string[] }> {
+async function vocabulary(
+  file: string,
+): Promise<{ hosts: string[]; groups: string[]; services: string[] }> {
   try {
     const { loadInventory } = await import('../../inventory/load.js');
     const inv = await loadInventory(file);

@@ -4,16 +4,27 @@ import type { Command } from 'commander';
 
 const EXAMPLES: Record<string, string[]> = {
   check: ['salvo check', 'salvo -s conf/storm.yaml check'],
-  nodeset: ["salvo nodeset -e 'cloud[1-7,10-21]!cloud8'", "salvo nodeset -c 'cloud[1-21]'", 'salvo nodeset -f cloud1 cloud2 cloud3'],
+  nodeset: [
+    "salvo nodeset -e 'cloud[1-7,10-21]!cloud8'",
+    "salvo nodeset -c 'cloud[1-21]'",
+    'salvo nodeset -f cloud1 cloud2 cloud3',
+  ],
   exec: [
-    "salvo exec @web -- uptime",
+    'salvo exec @web -- uptime',
     "salvo exec 'cloud[1-21]!cloud8' -t 30s -- 'df -h / | tail -1'",
     'salvo exec @db --json -- nodetool status',
   ],
   hosts: ["salvo hosts trust 'cloud[1-4]'"],
-  'hosts trust': ["salvo hosts trust 'cloud[1-4]'", 'salvo hosts trust cloud3 --replace   after checking the new key out of band'],
+  'hosts trust': [
+    "salvo hosts trust 'cloud[1-4]'",
+    'salvo hosts trust cloud3 --replace   after checking the new key out of band',
+  ],
   lab: ['salvo lab up 5', 'salvo lab status', 'salvo lab down'],
-  'lab up': ['salvo lab up 5', 'salvo lab up 20 --dir /tmp/lab20', 'salvo lab up 3 --loopback   no root needed'],
+  'lab up': [
+    'salvo lab up 5',
+    'salvo lab up 20 --dir /tmp/lab20',
+    'salvo lab up 3 --loopback   no root needed',
+  ],
   'lab status': ['salvo lab status', 'salvo lab status --dir /tmp/lab20'],
   'lab down': ['salvo lab down', 'salvo lab down --dir /tmp/lab20'],
   demo: ['salvo demo'],
@@ -21,18 +32,34 @@ const EXAMPLES: Record<string, string[]> = {
   'tinc init': ['salvo tinc init --dry-run', 'salvo tinc init -H cloud[5-7] --key-bits 4096'],
   'tinc verify': ['salvo tinc verify', 'salvo tinc verify --wait 30s --matrix'],
   'tinc add': ['salvo tinc add cloud22   after giving cloud22 a vpn address in the services file'],
-  'tinc remove': ['salvo tinc remove cloud8   after taking its vpn address out of the services file'],
+  'tinc remove': [
+    'salvo tinc remove cloud8   after taking its vpn address out of the services file',
+  ],
   'tinc status': ['salvo tinc status', 'salvo tinc status --json'],
   'tinc start': ['salvo tinc start', 'salvo tinc start -H cloud3'],
   'tinc stop': ['salvo tinc stop -H cloud3'],
   diff: ['salvo diff', 'salvo diff -H @web --json'],
-  start: ['salvo start all', "salvo start cassandra --parallel --no-wait", 'salvo start hub -H cloud3 --dry-run'],
+  start: [
+    'salvo start all',
+    'salvo start cassandra --parallel --no-wait',
+    'salvo start hub -H cloud3 --dry-run',
+  ],
   stop: ['salvo stop hub -H cloud3', 'salvo stop all --dry-run'],
-  restart: ['salvo restart hub --rolling', 'salvo restart snap --batch 25% --budget 1', 'salvo restart cassandra -v'],
-  upgrade: ['salvo upgrade hub --version 1.2.0 --rolling', 'salvo upgrade cassandra --version 4.1.5 --dry-run --full'],
+  restart: [
+    'salvo restart hub --rolling',
+    'salvo restart snap --batch 25% --budget 1',
+    'salvo restart cassandra -v',
+  ],
+  upgrade: [
+    'salvo upgrade hub --version 1.2.0 --rolling',
+    'salvo upgrade cassandra --version 4.1.5 --dry-run --full',
+  ],
   runs: ['salvo runs', 'salvo runs --json'],
   resume: ['salvo resume last', 'salvo resume 20250612-1015'],
-  completion: ['salvo completion bash > /etc/bash_completion.d/salvo', 'salvo completion zsh > "${fpath[1]}/_salvo"'],
+  completion: [
+    'salvo completion bash > /etc/bash_completion.d/salvo',
+    'salvo completion zsh > "${fpath[1]}/_salvo"',
+  ],
 };
 
 /** Add "Examples:" at the end of the help of every command (and subcommand) listed above. */

@@ -16,7 +16,9 @@ interface Flags {
 export function registerLogs(program: Command): void {
   program
     .command('logs')
-    .description("the log files of a service's units, each line prefixed with its unit (-f: follow)")
+    .description(
+      "the log files of a service's units, each line prefixed with its unit (-f: follow)",
+    )
     .argument('<service>', 'a service of the services file (hub, snap …), or all')
     .option('-H, --hosts <nodeset>', 'only units on these hosts')
     .option('-n, --lines <n>', 'lines from the end of each log', '50')
@@ -42,7 +44,9 @@ Examples:
       try {
         const hosts = flags.hosts !== undefined ? { hosts: flags.hosts } : {};
         if (flags.follow) {
-          await withInterrupt((signal) => dep.followLogs(service, print, { ...hosts, lines, signal }));
+          await withInterrupt((signal) =>
+            dep.followLogs(service, print, { ...hosts, lines, signal }),
+          );
           process.exitCode = EXIT.ok;
           return;
         }
@@ -54,7 +58,11 @@ Examples:
         if (!r.failed.empty) {
           process.stderr.write(`could not read: ${r.failed} (${r.failed.size})\n`);
         }
-        process.exitCode = !r.unreachable.empty ? EXIT.unreachable : !r.failed.empty ? EXIT.failed : EXIT.ok;
+        process.exitCode = !r.unreachable.empty
+          ? EXIT.unreachable
+          : !r.failed.empty
+            ? EXIT.failed
+            : EXIT.ok;
       } finally {
         await dep.close();
       }

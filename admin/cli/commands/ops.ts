@@ -52,7 +52,12 @@ function registerOp(program: Command, op: Operation, kinds?: KindLookup): void {
     .option('--full', 'with --dry-run or --json: scripts in full')
     .option('--wait-lock [duration]', 'if another run holds the lock, wait (this long, e.g. 10m)')
     .option('--json', 'one JSON event per line on stdout (timestamped; scripts shortened)')
-    .option('-v, --verbose', 'print each step as it starts, with its command (-vv: in full)', increase, 0);
+    .option(
+      '-v, --verbose',
+      'print each step as it starts, with its command (-vv: in full)',
+      increase,
+      0,
+    );
   if (op === 'upgrade') {
     c.requiredOption('--version <v>', 'the version to run');
   }

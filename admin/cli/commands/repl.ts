@@ -27,8 +27,15 @@ export function historyPath(env: NodeJS.ProcessEnv = process.env): string {
 export function registerRepl(program: Command): void {
   program
     .command('repl')
-    .description('interactive: each services file as an object named by its deployment (storm.restart("hub"))')
-    .option('-s, --services <file>', 'a services file (repeat for several deployments)', collect, [])
+    .description(
+      'interactive: each services file as an object named by its deployment (storm.restart("hub"))',
+    )
+    .option(
+      '-s, --services <file>',
+      'a services file (repeat for several deployments)',
+      collect,
+      [],
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (flags: { services: string[] }, cmd: Command) => {
       const { Deployment } = await import('../../deployment/deployment.js');

@@ -36,15 +36,35 @@ Examples:
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('run a release script (TypeScript or JavaScript) against the library, step by step, journaled')
+    .description(
+      'run a release script (TypeScript or JavaScript) against the library, step by step, journaled',
+    )
     .argument('<file>', 'the script: releases/NAME.ts')
-    .option('-s, --services <file>', 'a services file (repeat for several deployments)', collect, [])
+    .option(
+      '-s, --services <file>',
+      'a services file (repeat for several deployments)',
+      collect,
+      [],
+    )
     .option('--dry-run', 'print the steps and what each would do; contact no host')
-    .option('--resume <run>', 'continue a failed or interrupted release (its id, a prefix, or last)')
-    .option('--set <key=value>', 'a parameter for the script (r.params.key); repeatable', collect, [])
+    .option(
+      '--resume <run>',
+      'continue a failed or interrupted release (its id, a prefix, or last)',
+    )
+    .option(
+      '--set <key=value>',
+      'a parameter for the script (r.params.key); repeatable',
+      collect,
+      [],
+    )
     .option('--wait-lock [duration]', 'if another run holds the lock, wait (this long, e.g. 10m)')
     .option('--json', 'one JSON event per line on stdout')
-    .option('-v, --verbose', "print each step's result in full", (_v: string, n: number) => n + 1, 0)
+    .option(
+      '-v, --verbose',
+      "print each step's result in full",
+      (_v: string, n: number) => n + 1,
+      0,
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, flags: Flags, cmd: Command) => {
       if (flags.dryRun && flags.resume) {
@@ -72,7 +92,11 @@ export function registerRun(program: Command): void {
       try {
         for (const f of files) {
           deployments.push(
-            await Deployment.open(f, { ...cache, dryRun: flags.dryRun ?? false, onEvent: onDeploymentEvent }),
+            await Deployment.open(f, {
+              ...cache,
+              dryRun: flags.dryRun ?? false,
+              onEvent: onDeploymentEvent,
+            }),
           );
         }
         const again = ['salvo', 'run', file, ...flags.services.flatMap((s) => ['-s', s])];
@@ -89,7 +113,9 @@ export function registerRun(program: Command): void {
             ...(flags.waitLock !== undefined ? { waitLock: flags.waitLock } : {}),
             onEvent: (e: ReleaseEvent) => {
               if (flags.json) {
-                process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), source: 'release', ...e, ...('value' in e ? { value: undefined } : {}) })}\n`);
+                process.stdout.write(
+                  `${JSON.stringify({ at: new Date().toISOString(), source: 'release', ...e, ...('value' in e ? { value: undefined } : {}) })}\n`,
+                );
                 return;
               }
               printer.print(renderReleaseEvent(e, { verbose: (flags.verbose ?? 0) > 0, again }));
@@ -103,7 +129,11 @@ export function registerRun(program: Command): void {
           throw outcome.error;
         }
         process.exitCode =
-          outcome.state === 'done' ? EXIT.ok : outcome.state === 'interrupted' ? EXIT.aborted : EXIT.failed;
+          outcome.state === 'done'
+            ? EXIT.ok
+            : outcome.state === 'interrupted'
+              ? EXIT.aborted
+              : EXIT.failed;
       } finally {
         printer.done();
         await Promise.all(deployments.map((d) => d.close()));

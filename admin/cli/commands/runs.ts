@@ -36,7 +36,12 @@ export function registerRuns(program: Command, kinds?: KindLookup): void {
     .option('--wait-lock [duration]', 'if another run holds the lock, wait (this long, e.g. 10m)')
     .option('--json', 'one JSON event per line on stdout')
     .option('--full', 'with --json: whole scripts in the events')
-    .option('-v, --verbose', 'print each step as it starts (-vv: whole scripts)', (_v: string, n: number) => n + 1, 0)
+    .option(
+      '-v, --verbose',
+      'print each step as it starts (-vv: whole scripts)',
+      (_v: string, n: number) => n + 1,
+      0,
+    )
     .addHelpText(
       'after',
       '\nA unit that was half done continues at its first unfinished step; a step that was running\n' +

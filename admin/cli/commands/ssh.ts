@@ -10,7 +10,10 @@ import type { Deployment } from '../../deployment/deployment.js';
 import { openDeployment } from './services-path.js';
 
 /** Write the config at `file` and its known_hosts beside it (`FILE.known_hosts`), both 0600. */
-export async function writeSshFiles(dep: Deployment, file: string): Promise<{ config: string; knownHosts: string }> {
+export async function writeSshFiles(
+  dep: Deployment,
+  file: string,
+): Promise<{ config: string; knownHosts: string }> {
   const config = resolve(file);
   const knownHosts = `${config}.known_hosts`;
   const files = await dep.sshClientFiles(knownHosts);
@@ -36,7 +39,11 @@ export function registerSsh(program: Command): void {
   program
     .command('ssh-config')
     .description('write an OpenSSH config and known_hosts for the deployment (ssh -F FILE HOST)')
-    .option('-o, --output <file>', 'where to write the config (known_hosts goes to FILE.known_hosts); - prints it', '.salvo/ssh/DEPLOYMENT.config')
+    .option(
+      '-o, --output <file>',
+      'where to write the config (known_hosts goes to FILE.known_hosts); - prints it',
+      '.salvo/ssh/DEPLOYMENT.config',
+    )
     .addHelpText(
       'after',
       `
@@ -53,9 +60,14 @@ Examples:
           process.stdout.write((await dep.sshClientFiles(written.knownHosts)).config);
           return;
         }
-        const file = flags.output === '.salvo/ssh/DEPLOYMENT.config' ? defaultSshConfigPath(dep) : flags.output;
+        const file =
+          flags.output === '.salvo/ssh/DEPLOYMENT.config'
+            ? defaultSshConfigPath(dep)
+            : flags.output;
         const w = await writeSshFiles(dep, file);
-        process.stdout.write(`wrote ${w.config}\nwrote ${w.knownHosts}\nuse: ssh -F ${w.config} HOST\n`);
+        process.stdout.write(
+          `wrote ${w.config}\nwrote ${w.knownHosts}\nuse: ssh -F ${w.config} HOST\n`,
+        );
       } finally {
         await dep.close();
       }
@@ -63,7 +75,9 @@ Examples:
 
   program
     .command('ssh')
-    .description('an interactive shell (or a command) on one host, through OpenSSH and the deployment config')
+    .description(
+      'an interactive shell (or a command) on one host, through OpenSSH and the deployment config',
+    )
     .argument('<host>', 'a host of the services file')
     .argument('[command...]', 'a command to run instead of a login shell (after --)')
     .addHelpText(
@@ -104,7 +118,9 @@ interface TmuxFlags {
 export function registerTmux(program: Command): void {
   program
     .command('tmux')
-    .description('a tmux session with one pane per host (ssh through the deployment config), input synchronized')
+    .description(
+      'a tmux session with one pane per host (ssh through the deployment config), input synchronized',
+    )
     .argument('<nodeset>', 'hosts: cloud[1-4], @web …')
     .option('--max-panes <n>', 'panes per window; more hosts open more windows', '16')
     .option('--log <dir>', "append each pane's output to DIR/HOST.log")
@@ -143,7 +159,9 @@ Examples:
       });
       const summary = `tmux session ${s.session}: ${hosts.length} pane(s) in ${s.windows.length} window(s)`;
       if (process.stdin.isTTY && process.stdout.isTTY) {
-        const args = process.env.TMUX ? ['switch-client', '-t', s.session] : ['attach-session', '-t', s.session];
+        const args = process.env.TMUX
+          ? ['switch-client', '-t', s.session]
+          : ['attach-session', '-t', s.session];
         const r = spawnSync('tmux', args, { stdio: 'inherit' });
         process.exitCode = r.status ?? 0;
         return;

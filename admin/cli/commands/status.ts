@@ -18,7 +18,10 @@ export function registerStatus(program: Command): void {
     .argument('[service]', 'a service of the services file (hub, cassandra, …), or all', 'all')
     .option('-H, --hosts <nodeset>', 'only units on these hosts')
     .option('--json', 'one JSON object per unit')
-    .option('-w, --watch [seconds]', 'probe again every N seconds (default 2) until Ctrl-C; redrawn on a terminal')
+    .option(
+      '-w, --watch [seconds]',
+      'probe again every N seconds (default 2) until Ctrl-C; redrawn on a terminal',
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 every unit running, 1 some unit stopped or unhealthy,\n2 usage/config error, 3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).\n' +
@@ -30,7 +33,12 @@ export function registerStatus(program: Command): void {
       if (flags.watch !== undefined) {
         try {
           const { watchStatus } = await import('../render/status-watch.js');
-          await watchStatus(dep, service, flags.hosts, flags.watch === true ? 2 : Number(flags.watch));
+          await watchStatus(
+            dep,
+            service,
+            flags.hosts,
+            flags.watch === true ? 2 : Number(flags.watch),
+          );
           process.exitCode = EXIT.ok;
         } finally {
           await dep.close();
@@ -39,7 +47,10 @@ export function registerStatus(program: Command): void {
       }
       try {
         const report = await withInterrupt((signal) =>
-          dep.status(service, { ...(flags.hosts !== undefined ? { hosts: flags.hosts } : {}), signal }),
+          dep.status(service, {
+            ...(flags.hosts !== undefined ? { hosts: flags.hosts } : {}),
+            signal,
+          }),
         );
         const statuses = report.units;
         process.stdout.write(

@@ -12,7 +12,10 @@ export function briefCommand(command: string): string {
     return command;
   }
   // Quoted multi-line arguments: 'line1\nline2…'
-  return command.replace(/'(?:[^']|'\\'')*\n(?:[^']|'\\'')*'/g, (m) => `<script, ${m.split('\n').length} lines>`);
+  return command.replace(
+    /'(?:[^']|'\\'')*\n(?:[^']|'\\'')*'/g,
+    (m) => `<script, ${m.split('\n').length} lines>`,
+  );
 }
 
 function shorten(key: string, value: unknown, full: boolean): unknown {
@@ -31,6 +34,11 @@ function shorten(key: string, value: unknown, full: boolean): unknown {
 }
 
 export function eventJsonLine(e: DeploymentEvent, o: EventJsonOptions = { full: false }): string {
-  const line = { at: new Date(e.at).toISOString(), source: e.source, deployment: e.deployment, ...e.event };
+  const line = {
+    at: new Date(e.at).toISOString(),
+    source: e.source,
+    deployment: e.deployment,
+    ...e.event,
+  };
   return `${JSON.stringify(line, (k, v) => shorten(k, v, o.full))}\n`;
 }

@@ -22,7 +22,9 @@ export interface ProgressOptions {
 /** `14:03:07` in local time. */
 export function clock(at: number): string {
   const d = new Date(at);
-  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  return [d.getHours(), d.getMinutes(), d.getSeconds()]
+    .map((n) => String(n).padStart(2, '0'))
+    .join(':');
 }
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
@@ -110,7 +112,11 @@ export class ProgressPrinter {
       const ev = e.event;
       switch (ev.kind) {
         case 'step-start':
-          this.rows.set(ev.unit, { label: ev.unit, what: `${ev.step + 1}/${ev.steps} ${ev.name}`, since: e.at });
+          this.rows.set(ev.unit, {
+            label: ev.unit,
+            what: `${ev.step + 1}/${ev.steps} ${ev.name}`,
+            since: e.at,
+          });
           return;
         case 'gate-wait':
           this.rows.set(ev.unit, {

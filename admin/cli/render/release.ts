@@ -27,7 +27,8 @@ export function renderReleaseEvent(e: ReleaseEvent, o: ReleaseRenderOptions): st
     case 'step-skip':
       return `step ${e.index + 1}: ${e.name}: done in an earlier attempt, skipped\n`;
     case 'step-end': {
-      const shown = (o.verbose || !e.ok) && e.value !== undefined ? (renderValue(e.value) ?? '') : '';
+      const shown =
+        (o.verbose || !e.ok) && e.value !== undefined ? (renderValue(e.value) ?? '') : '';
       return e.ok
         ? `${shown}${paint.ok('✓')} step ${e.index + 1}: ${e.name} (${secs(e.durationMs)})\n`
         : `${shown}${paint.bad('✗')} step ${e.index + 1}: ${e.name} FAILED after ${secs(e.durationMs)}: ${e.error}\n`;
@@ -37,7 +38,9 @@ export function renderReleaseEvent(e: ReleaseEvent, o: ReleaseRenderOptions): st
     case 'end': {
       const head = `\n${'-'.repeat(15)}\nrelease ${e.state}${e.failedStep ? ` at step "${e.failedStep}"` : ''} in ${secs(e.durationMs)}${e.runId ? ` — ${e.runId}` : ''}\n`;
       const resume =
-        e.state !== 'done' && e.runId ? `resume: ${[...o.again, '--resume', e.runId].map(quote).join(' ')}\n` : '';
+        e.state !== 'done' && e.runId
+          ? `resume: ${[...o.again, '--resume', e.runId].map(quote).join(' ')}\n`
+          : '';
       return head + resume;
     }
   }

@@ -22,7 +22,10 @@ export async function watchStatus(
   let last = '';
   await withInterrupt(async (signal) => {
     while (!signal.aborted) {
-      const report = await dep.status(service, { ...(hosts !== undefined ? { hosts } : {}), signal });
+      const report = await dep.status(service, {
+        ...(hosts !== undefined ? { hosts } : {}),
+        signal,
+      });
       if (signal.aborted) {
         break;
       }

@@ -1,7 +1,14 @@
 // `dep.tinc.*`: the tinc mesh (admin/tinc/) as methods of a Deployment. Changing calls hold the
 // operator lock; the tinc code itself is loaded on first use.
 import type { Deployment, CallOptions } from '../deployment.js';
-import type { ChangeOptions, LifecycleOptions, LifecycleResult, MeshMatrix, MeshStatus, TincResult } from '../../tinc/index.js';
+import type {
+  ChangeOptions,
+  LifecycleOptions,
+  LifecycleResult,
+  MeshMatrix,
+  MeshStatus,
+  TincResult,
+} from '../../tinc/index.js';
 import { currentSignal } from '../cancel.js';
 import { durationMs } from '../duration.js';
 import { NodeSet, type Target } from '../node-set.js';
@@ -36,15 +43,23 @@ export class TincApi {
   }
   /** Revoke a host whose vpn address left the services file. */
   remove(host: string, options: TincChangeOptions = {}): Promise<TincResult> {
-    return this.change(`tinc remove ${host}`, options, async (t, o) => t.tincRemove(this.dep, host, o));
+    return this.change(`tinc remove ${host}`, options, async (t, o) =>
+      t.tincRemove(this.dep, host, o),
+    );
   }
   /** Start tincd where it is not running, then verify. */
   start(options: Omit<TincChangeOptions, 'keyBits' | 'dryRun'> = {}): Promise<LifecycleResult> {
-    return this.change('tinc start', options, async (t, o) => t.tincStart(this.dep, o as LifecycleOptions));
+    return this.change('tinc start', options, async (t, o) =>
+      t.tincStart(this.dep, o as LifecycleOptions),
+    );
   }
   /** Stop tincd through its pid file. */
-  stop(options: Omit<TincChangeOptions, 'keyBits' | 'dryRun' | 'verify' | 'wait'> = {}): Promise<LifecycleResult> {
-    return this.change('tinc stop', options, async (t, o) => t.tincStop(this.dep, o as LifecycleOptions));
+  stop(
+    options: Omit<TincChangeOptions, 'keyBits' | 'dryRun' | 'verify' | 'wait'> = {},
+  ): Promise<LifecycleResult> {
+    return this.change('tinc stop', options, async (t, o) =>
+      t.tincStop(this.dep, o as LifecycleOptions),
+    );
   }
   /** Which members run tincd; files that differ from the record or the services file. */
   async status(options: TincCallOptions = {}): Promise<MeshStatus> {
@@ -77,7 +92,9 @@ export class TincApi {
     const waitMs = durationMs(o.wait, 'wait');
     const opts: ChangeOptions = {
       ...this.base(o),
-      ...(o.hosts !== undefined ? { hosts: typeof o.hosts === 'string' ? o.hosts : String(new NodeSet(o.hosts)) } : {}),
+      ...(o.hosts !== undefined
+        ? { hosts: typeof o.hosts === 'string' ? o.hosts : String(new NodeSet(o.hosts)) }
+        : {}),
       ...(o.keyBits !== undefined ? { keyBits: o.keyBits } : {}),
       ...(o.dryRun !== undefined ? { dryRun: o.dryRun } : {}),
       ...(o.verify !== undefined ? { verify: o.verify } : {}),
@@ -101,4 +118,8 @@ declare module '../subsystems.js' {
   }
 }
 
-registerSubsystem('tinc', 'the tinc VPN mesh: init add remove start stop status verify', (dep) => new TincApi(dep));
+registerSubsystem(
+  'tinc',
+  'the tinc VPN mesh: init add remove start stop status verify',
+  (dep) => new TincApi(dep),
+);
