@@ -13,6 +13,16 @@ function salvo(args: string[]): { code: number | null; stdout: string; stderr: s
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// Processes (in any lab namespace: they share this machine's pid space) whose argv is `marker`.
+function countProcesses(marker: string): number {
+  const left = execFileSync(
+    'sh',
+    ['-c', `ps -eo args | grep -c '[${marker[0]}]${marker.slice(1)}' || true`],
+    { encoding: 'utf8' },
+  );
+  return Number(left.trim());
+}
+
 test('CLI on a lab', { skip: !isRoot && 'needs root (network namespaces)' }, async (t) => {
   await withLab(5, async (lab) => {
     const s = ['-s', lab.servicesFile];
@@ -124,19 +134,25 @@ test('CLI on a lab', { skip: !isRoot && 'needs root (network namespaces)' }, asy
           child.stderr.on('data', (d) => {
             err += String(d);
           });
-          await new Promise((r) => setTimeout(r, 1500));
+          // Signal only once every remote sleep runs: then the CLI's handlers are in place
+          // whatever its start-up took on a loaded machine.
+          const deadline = Date.now() + 60_000;
+          while (countProcesses(marker) < 4) {
+            assert.ok(Date.now() < deadline, `the remote sleeps never all started:\n${err}`);
+            assert.equal(child.exitCode, null, `exec ended early:\n${out}${err}`);
+            await new Promise((r) => setTimeout(r, 100));
+          }
           child.kill(signal);
           const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
           assert.equal(code, exitCode, err);
           assert.match(out, /cloud1 \(1\) exit 0/);
           assert.match(err, /aborted: cloud\[2-5\] \(4\)/);
-          await new Promise((r) => setTimeout(r, 300));
-          const left = execFileSync(
-            'sh',
-            ['-c', `ps -eo args | grep -c '[${marker[0]}]${marker.slice(1)}' || true`],
-            { encoding: 'utf8' },
-          );
-          assert.equal(left.trim(), '0', 'remote sleeps are gone');
+          // The CLI has killed them before exiting; sshd reaps on its own time.
+          const reaped = Date.now() + 5000;
+          while (countProcesses(marker) > 0 && Date.now() < reaped) {
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          assert.equal(countProcesses(marker), 0, 'remote sleeps are gone');
         },
       );
     }

@@ -11,6 +11,7 @@ import { cmd } from '../../admin/transport/command.js';
 import { failures, runOp, statusOf } from './services-helpers.js';
 import { runCli, variant } from './services-lab.js';
 
+const JOIN_MS = 8000;
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Every distinct `state: detail` the cassandra units show while `work` runs. */
@@ -30,9 +31,14 @@ async function watch(dep: Deployment, work: Promise<unknown>): Promise<Set<strin
 }
 
 async function startWaitsForUN(lab: Lab): Promise<void> {
-  // A longer join than the lab's 1.5 s, so that waiting for UN shows in the gate's duration.
+  // A longer join than the lab's 1.5 s, so that waiting for UN shows in the gate's duration, and
+  // long enough that the watcher sees UJ even when a loaded machine slows each status sweep.
   const file = await variant(lab, 'joining', (doc) => {
-    doc.services.cassandra!.command = [...doc.services.cassandra!.command!, '--join-ms', '4000'];
+    doc.services.cassandra!.command = [
+      ...doc.services.cassandra!.command!,
+      '--join-ms',
+      String(JOIN_MS),
+    ];
   });
   const v = await Deployment.open(file);
   try {
@@ -51,9 +57,13 @@ async function startWaitsForUN(lab: Lab): Promise<void> {
       .map((l) => JSON.parse(l) as { kind: string; unit?: string; durationMs?: number })
       .filter((e) => e.kind === 'gate-pass');
     assert.equal(gates.length, 3);
-    // 4 s of Joining, then 3 passes 2 s apart: ≥ 8 s. Were UJ good enough, 4 s would do.
+    // JOIN_MS of Joining, then 3 passes 2 s apart (≥ 4 s more). Were UJ good enough, JOIN_MS
+    // would do.
     for (const g of gates) {
-      assert.ok(g.durationMs! >= 7000, `${g.unit} passed its gate after ${g.durationMs} ms`);
+      assert.ok(
+        g.durationMs! >= JOIN_MS + 3000,
+        `${g.unit} passed its gate after ${g.durationMs} ms`,
+      );
     }
     assert.deepEqual(
       (await statusOf(v, 'cassandra')).map((s) => s.health?.state),

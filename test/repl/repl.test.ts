@@ -136,11 +136,14 @@ test('salvo repl through a pseudo-terminal on a 3-host lab', {
       t.after(() => again.kill());
       await again.expect(/lab> $/);
       again.mark();
-      // Up arrow twice: `.exit`, then the last command of the previous session.
+      // Up arrow: the last command of the previous session. Node may or may not have written the
+      // `.exit` line itself before the REPL closed; then it comes first, and one more Up.
+      const recalled = /lab\.exec\('cloud1', 'echo still here'\)/;
       again.type('\x1b[A');
-      await again.expect(/\.exit/);
-      again.type('\x1b[A');
-      await again.expect(/lab\.exec\('cloud1', 'echo still here'\)/);
+      if ((await again.expect(new RegExp(`\\.exit|${recalled.source}`))) === '.exit') {
+        again.type('\x1b[A');
+        await again.expect(recalled);
+      }
       again.type('\x03');
       again.type('.exit\r');
       assert.equal(await again.exited, 0);

@@ -59,12 +59,15 @@ test('serial restart: each unit stops, starts and passes its gate before the nex
     'stop hub#0@w2',
     'start hub#0@w2',
   ]);
-  assert.deepEqual(kinds_(events).slice(0, 7), [
+  // Each probe of the gate reports what it waits for (gate-wait) before the gate passes.
+  assert.deepEqual(kinds_(events).slice(0, 9), [
     'batch-start',
     'step-start',
     'step-end',
     'step-start',
     'step-end',
+    'gate-wait',
+    'gate-wait',
     'gate-pass',
     'unit-done',
   ]);
