@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { ProgressPrinter, clock } from '../../admin/cli/render/progress.js';
 import type { DeploymentEvent } from '../../admin/deployment/events.js';
 import type { RolloutEvent } from '../../admin/rollout/events.js';
+import { briefCommand, eventJsonLine } from '../../admin/cli/render/events.js';
 
 class Sink extends Writable {
   text = '';
@@ -119,4 +120,17 @@ test('timestamps can be asked for on a terminal too', () => {
   p.onEvent(batch);
   p.done();
   assert.match(out.text, /14:03:07.*\[1\/2\] restart hub/);
+});
+
+test('--json events: an ISO time each, whole scripts shortened unless asked for in full', () => {
+  const script = 'sh -c \'set -e\nkill "$1"\nwait\' salvo 42';
+  const e = ev({ ...(stepStart.event as RolloutEvent & { kind: 'step-start' }), command: script });
+  const brief = JSON.parse(eventJsonLine(e)) as Record<string, unknown>;
+  assert.equal(brief.at, new Date(AT).toISOString());
+  assert.equal(brief.source, 'rollout');
+  assert.equal(brief.kind, 'step-start');
+  assert.equal(brief.command, 'sh -c <script, 3 lines> salvo 42');
+  const full = JSON.parse(eventJsonLine(e, { full: true })) as Record<string, unknown>;
+  assert.equal(full.command, script);
+  assert.equal(briefCommand('uptime'), 'uptime', 'one-line commands stay whole');
 });
