@@ -18,8 +18,14 @@ const text = z.string().min(1);
 const path = z.string({ error: expecting('a path') }).min(1);
 const nodeSet = z.string({ error: expecting('a node set (e.g. "cloud[1-7]")') }).min(1);
 
-// A value that may use the host's number: "198.18.1.{n}".
-const template = z.string({ error: expecting('a string (may use {n})') }).min(1);
+// A value that may use the host's number: "198.18.1.{n}". `{n}` is the only placeholder: any
+// other `{…}` would be left in the value as written and fail much later ("cannot resolve").
+const template = z
+  .string({ error: expecting('a string (may use {n})') })
+  .min(1)
+  .regex(/^(?:[^{}]|\{n\})*$/, {
+    error: expecting('a string whose only placeholder is {n} (the number in the host name)'),
+  });
 
 const channelsMessage = (issue: { input?: unknown }): string =>
   `must be at most ${MAX_CHANNELS}, got ${String(issue.input)}: sshd refuses sessions past its ` +
