@@ -53,7 +53,7 @@ test('malformed services files: exit 2, located errors, nothing touched', async 
         assert.ok(expect, `${name} states what it expects`);
         const file = join(dir, name);
         writeFileSync(file, text.replaceAll('@PORT@', String(port)));
-        const r = await salvo(['-s', file, 'exec', 'all', '--', 'touch', marker]);
+        const r = await salvo(['-s', file, 'exec', '@all', '--', 'touch', marker]);
         return { name, file, expect: new RegExp(expect), r };
       }),
     ),
