@@ -66,7 +66,7 @@ test('the parallel shell under faults', {
         'root',
         'tbf',
         'rate',
-        '2mbit',
+        '1mbit',
         'burst',
         '16kb',
         'latency',
