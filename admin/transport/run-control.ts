@@ -71,6 +71,8 @@ export interface RawRun {
   killNote?: string;
   /** The channel or connection went away before an exit status arrived. */
   lost?: string;
+  /** Output bytes not kept (the middle of a flood: markers.ts's OutputLimit). */
+  dropped?: { stdout: number; stderr: number };
 }
 
 export const EMPTY = Buffer.alloc(0);
@@ -123,6 +125,7 @@ export function toResult(ctx: ResultContext, raw: RawRun): CommandResult {
     stdout: raw.stdout.toString('utf8'),
     stderr: raw.stderr.toString('utf8'),
     durationMs: Date.now() - ctx.started,
+    ...(raw.dropped && (raw.dropped.stdout || raw.dropped.stderr) ? { dropped: raw.dropped } : {}),
   };
   const failure = failureOf(ctx, raw);
   return failure ? { ...base, ok: false, failure } : { ...base, ok: true };

@@ -22,6 +22,8 @@ export interface CommandResult {
   stderr: string;
   durationMs: number;
   failure?: { kind: FailureKind; message: string };
+  /** Bytes of output not kept: a flood keeps its first and last bytes (markers.ts). */
+  dropped?: { stdout: number; stderr: number };
 }
 
 export interface RunOptions {

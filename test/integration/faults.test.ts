@@ -5,12 +5,16 @@
 // finish. Each run ends with the documented exit code and a per-host report.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Deployment } from '../../admin/index.js';
 import type { LabHost } from '../../admin/lab/index.js';
 import { isRoot, withLab } from './lab-fixture.js';
+
+const LIBRARY = new URL('../../admin/index.js', import.meta.url).href;
+const SALVO = fileURLToPath(new URL('../../../bin/salvo', import.meta.url));
 import { runCli, variant } from './services-lab.js';
 
 const inNs = (h: LabHost, ...args: string[]): string =>
@@ -104,6 +108,65 @@ test('the parallel shell under faults', {
         lab.hosts.map((h) => h.name),
       );
     });
+
+    await t.test(
+      'a host printing 1 GiB: bounded memory, the ends kept, the cut reported',
+      async () => {
+        // In a child process, so its peak RSS is the exec's own (the library and the CLI).
+        const script = `
+        const { Deployment } = await import(${JSON.stringify(LIBRARY)});
+        const dep = await Deployment.open(${JSON.stringify(lab.servicesFile)}, { session: false });
+        const r = await dep.exec('cloud[1-2]',
+          '[ "$(hostname)" = cloud1 ] && { echo first; head -c 1073741824 /dev/zero; echo; echo last; } || hostname',
+          { timeout: '300s' });
+        await dep.close();
+        // The warm path (a shell session per host) finds its end markers after a flood too.
+        const warm = await Deployment.open(${JSON.stringify(lab.servicesFile)});
+        const [w] = await warm.exec('cloud1', 'head -c 100000000 /dev/zero; echo; echo end');
+        const [again] = await warm.exec('cloud1', 'echo next');
+        await warm.close();
+        const one = r.of('cloud1');
+        console.log(JSON.stringify({ ok: r.allOk, length: one.stdout.length, head: one.stdout.slice(0, 6),
+          tail: one.stdout.slice(-6), dropped: one.dropped, two: r.of('cloud2').stdout,
+          warm: { ok: w.ok, tail: w.stdout.slice(-5), kept: w.stdout.length, dropped: w.dropped },
+          next: again.stdout,
+          maxRssMiB: process.resourceUsage().maxRSS / 1024 }));`;
+        const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+        });
+        const r = JSON.parse(out) as {
+          ok: boolean;
+          length: number;
+          head: string;
+          tail: string;
+          dropped: { stdout: number; stderr: number };
+          two: string;
+          warm: { ok: boolean; tail: string; kept: number; dropped: { stdout: number } };
+          next: string;
+          maxRssMiB: number;
+        };
+        assert.equal(r.ok, true);
+        assert.equal(r.head, 'first\n');
+        assert.equal(r.tail, '\nlast\n');
+        assert.equal(r.length + r.dropped.stdout, 2 ** 30 + 12, 'kept + dropped = every byte');
+        assert.ok(r.length < 16 * 2 ** 20, `${r.length} bytes kept`);
+        assert.equal(r.two, 'cloud2\n');
+        assert.equal(r.warm.ok, true);
+        assert.equal(r.warm.tail, '\nend\n');
+        assert.equal(r.warm.kept + r.warm.dropped.stdout, 100_000_005);
+        assert.equal(r.next, 'next\n', 'the session still works after a flood');
+        assert.ok(r.maxRssMiB < 300, `peak RSS ${r.maxRssMiB} MiB`);
+        // The CLI prints what was kept (8 MiB and more on stdout) and says what was cut.
+        const cli = spawnSync(
+          process.execPath,
+          [SALVO, '-s', lab.servicesFile, 'exec', 'cloud1', '--', 'head -c 50000000 /dev/zero'],
+          { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+        );
+        assert.equal(cli.status, 0, cli.stderr);
+        assert.match(cli.stderr, /output cut: cloud1 \(1\): \d+\.\d MiB in the middle not kept/);
+      },
+    );
 
     await t.test('every sshd of a host killed mid-command: that host fails promptly', async () => {
       const victim = lab.hosts[3]!;

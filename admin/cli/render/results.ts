@@ -42,12 +42,25 @@ export function renderSummary(results: CommandResult[], opts: SummaryOptions = {
   let out = `${RULE}\n${results.length} host${results.length === 1 ? '' : 's'}: ${t.ok.length} ok, ${t.failed.length} failed, ${t.unreachable.length} unreachable`;
   out += t.aborted.length ? `, ${t.aborted.length} aborted\n` : '\n';
   out += line('failed', t.failed) + line('unreachable', t.unreachable) + line('aborted', t.aborted);
+  out += cutLine(results);
   if (retry.length && opts.retryHint) {
     const argv = opts.retryHint.map((a) => (a === '{nodeset}' ? foldNodeSet(retry) : a));
     out += `retry: ${argv.map(quote).join(' ')}\n`;
   }
   return out;
 }
+
+/** Hosts whose output was too large to keep whole: its first and last bytes are shown. */
+function cutLine(results: CommandResult[]): string {
+  const cut = results.filter((r) => r.dropped && r.dropped.stdout + r.dropped.stderr > 0);
+  if (!cut.length) {
+    return '';
+  }
+  const bytes = cut.reduce((n, r) => n + r.dropped!.stdout + r.dropped!.stderr, 0);
+  return `output cut: ${foldNodeSet(cut.map((r) => r.host))} (${cut.length}): ${mib(bytes)} in the middle not kept (the first and last bytes are shown)\n`;
+}
+
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 /** One host's result; `at`: when it finished (ms since the epoch), printed as ISO time. */
 export function jsonLine(r: CommandResult, at?: number): string {
@@ -61,5 +74,6 @@ export function jsonLine(r: CommandResult, at?: number): string {
     failure: r.failure ?? null,
     stdout: r.stdout,
     stderr: r.stderr,
+    ...(r.dropped ? { dropped: r.dropped } : {}),
   })}\n`;
 }

@@ -2,31 +2,133 @@
 // touching a single byte of the command's own output (it may lack a final newline, or hold text
 // that looks like a marker from another nonce).
 
-/** The bytes of one stream so far, kept contiguous so a marker split across chunks is found. */
+/** How much of one stream a result keeps: the first `head` bytes and the last `tail`. */
+export interface OutputLimit {
+  head: number;
+  tail: number;
+}
+
+/** Per stream and host: a flood (a host printing a gigabyte) costs at most this much memory. */
+export const DEFAULT_OUTPUT_LIMIT: OutputLimit = { head: 8 * 1024 * 1024, tail: 256 * 1024 };
+
+/**
+ * The bytes of one stream so far. Offsets are positions in the whole stream. Up to head + tail
+ * bytes are kept contiguous, so a marker split across chunks is found; past that the middle is
+ * dropped (counted in `dropped`): the first `head` bytes stay, and a window of the last `tail`
+ * bytes rolls on, where the end markers of a command arrive.
+ */
 export class ByteSink {
   private buf = Buffer.alloc(0); // most commands print little or nothing: allocate on demand
-  private used = 0;
+  private used = 0; // bytes held in buf
+  private total = 0; // bytes seen
+  private rolling = false; // past head + tail: buf = head bytes, then the tail window
 
+  constructor(private readonly limit: OutputLimit = DEFAULT_OUTPUT_LIMIT) {}
+
+  /** Bytes seen so far (a position just past the last one). */
   get length(): number {
-    return this.used;
+    return this.total;
+  }
+
+  /** Bytes seen but not kept. */
+  get dropped(): number {
+    return this.total - this.used;
   }
 
   append(chunk: Buffer): void {
-    if (this.used + chunk.length > this.buf.length) {
-      // Doubling keeps appends amortised O(1) for large outputs.
-      const bigger = Buffer.allocUnsafe(
-        Math.max(this.buf.length * 2, this.used + chunk.length, 256),
-      );
-      this.buf.copy(bigger, 0, 0, this.used);
-      this.buf = bigger;
+    this.total += chunk.length;
+    const cap = this.limit.head + this.limit.tail;
+    if (!this.rolling && this.used + chunk.length <= cap) {
+      this.grow(this.used + chunk.length);
+      chunk.copy(this.buf, this.used);
+      this.used += chunk.length;
+      return;
     }
-    chunk.copy(this.buf, this.used);
-    this.used += chunk.length;
+    const { head, tail } = this.limit;
+    let rest = chunk;
+    if (this.used < head) {
+      // The head fills first, from the chunk that crosses the limit.
+      const fill = rest.subarray(0, head - this.used);
+      this.grow(this.used + fill.length);
+      fill.copy(this.buf, this.used);
+      this.used += fill.length;
+      rest = rest.subarray(fill.length);
+    }
+    this.rolling = true;
+    // The tail window lives in [head, head + 2 × tail): appends go after it until it is full,
+    // then its last `tail` bytes move to its start, so each byte is copied about twice.
+    this.grow(head + 2 * tail);
+    if (rest.length >= tail) {
+      rest.copy(this.buf, head, rest.length - tail);
+      this.used = head + tail;
+      return;
+    }
+    if (this.used + rest.length > head + 2 * tail) {
+      const keep = tail - rest.length; // of what the window holds, this much stays
+      this.buf.copyWithin(head, this.used - keep, this.used);
+      this.used = head + keep;
+    }
+    rest.copy(this.buf, this.used);
+    this.used += rest.length;
   }
 
-  /** A view (not a copy) of bytes [start, end). */
-  view(start = 0, end = this.used): Buffer {
-    return this.buf.subarray(start, end);
+  /** Where the kept tail starts, as a stream position (the head is [0, head)). */
+  private get tailStart(): number {
+    return this.rolling ? this.total - (this.used - this.limit.head) : this.used;
+  }
+
+  /** The kept bytes of stream positions [start, end) (a view when nothing between was dropped). */
+  view(start = 0, end = this.total): Buffer {
+    if (!this.rolling) {
+      return this.buf.subarray(start, end);
+    }
+    const head = this.limit.head;
+    const parts: Buffer[] = [];
+    if (start < head) {
+      parts.push(this.buf.subarray(start, Math.min(end, head)));
+    }
+    const from = Math.max(start, this.tailStart);
+    if (end > from) {
+      parts.push(this.buf.subarray(head + from - this.tailStart, head + end - this.tailStart));
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+
+  /** How many bytes of [start, end) were dropped. */
+  droppedIn(start = 0, end = this.total): number {
+    if (!this.rolling) {
+      return 0;
+    }
+    const gapEnd = Math.min(end, this.tailStart);
+    const gapStart = Math.max(start, this.limit.head);
+    return Math.max(0, gapEnd - gapStart);
+  }
+
+  /** The stream position of `needle` at or after `from` in the kept bytes, or -1. */
+  indexOf(needle: Buffer | number, from = 0): number {
+    if (!this.rolling) {
+      return this.buf.subarray(0, this.used).indexOf(needle, from);
+    }
+    const head = this.limit.head;
+    if (from < head) {
+      const at = this.buf.subarray(0, head).indexOf(needle, from);
+      if (at >= 0) {
+        return at;
+      }
+    }
+    const tailFrom = Math.max(0, from - this.tailStart);
+    const at = this.buf.subarray(head, this.used).indexOf(needle, tailFrom);
+    return at < 0 ? -1 : this.tailStart + at;
+  }
+
+  private grow(size: number): void {
+    if (size <= this.buf.length) {
+      return;
+    }
+    // Doubling keeps appends amortised O(1) for large outputs.
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, size, 256));
+    this.buf.copy(bigger, 0, 0, this.used);
+    this.buf = bigger;
   }
 }
 
@@ -55,22 +157,21 @@ export class LineMarker {
     if (this.found) {
       return this.found;
     }
-    const bytes = sink.view();
-    const at = bytes.indexOf(this.token, this.from);
+    const at = sink.indexOf(this.token, this.from);
     if (at < 0) {
       // Only the last token-length-1 bytes can still begin a match.
-      this.from = Math.max(0, bytes.length - this.token.length + 1);
+      this.from = Math.max(0, sink.length - this.token.length + 1);
       return undefined;
     }
     this.from = at; // the token is here but its line may not be complete yet
-    const nl = bytes.indexOf(0x0a, at + this.token.length);
+    const nl = sink.indexOf(0x0a, at + this.token.length);
     if (nl < 0) {
       return undefined;
     }
     this.found = {
       start: at,
       end: nl + 1,
-      value: bytes.toString('latin1', at + this.token.length, nl),
+      value: sink.view(at + this.token.length, nl).toString('latin1'),
     };
     return this.found;
   }

@@ -113,14 +113,18 @@ export class PendingCommand implements Receiver {
       pgidLine && pgidLine.end <= errBytes.length
         ? cutRanges(errBytes, [pgidLine])
         : Buffer.from(errBytes);
+    const dropped = {
+      stdout: this.out.droppedIn(0, outEnd?.start),
+      stderr: this.err.droppedIn(0, errEnd?.start),
+    };
     const status = outEnd ? Number(outEnd.value) : NaN;
     if (!outEnd || !errEnd || !Number.isInteger(status)) {
       const why = this.wasLost
         ? 'the shell session closed before the command finished'
         : 'the command did not finish';
-      return { exitCode: null, signal: null, stdout, stderr, lost: why };
+      return { exitCode: null, signal: null, stdout, stderr, lost: why, dropped };
     }
-    return { ...fromShellStatus(status), stdout, stderr };
+    return { ...fromShellStatus(status), stdout, stderr, dropped };
   }
 
   private check(): void {

@@ -113,6 +113,7 @@ function watchChannel(
       // Bytes before our marker lines are the login shell's rc-file noise, not the command's.
       stdout: Buffer.from(stdout.view(start.hit?.end ?? 0)),
       stderr: Buffer.from(stderr.view(marker.hit?.end ?? 0)),
+      dropped: { stdout: stdout.dropped, stderr: stderr.dropped },
       ...(exit ? {} : { lost: 'the connection closed before the command reported an exit status' }),
     }),
   };
