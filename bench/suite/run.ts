@@ -37,6 +37,11 @@ export const BENCHES: readonly { name: string; program: string; about: string }[
     about: '20-host tinc mesh from nothing to a verified ping matrix',
   },
   {
+    name: 'scale',
+    program: 'scale/run.js',
+    about: '1,000 hosts (alias lab): salvo exec vs pdsh, peak RSS, client CPU per host',
+  },
+  {
     name: 'startup',
     program: 'startup/run.js',
     about: 'salvo --version and salvo check (200 hosts) vs node -e 0',
