@@ -127,8 +127,7 @@ export function fakeKind(kind: string, o: FakeKindOptions = {}): ServiceKind {
         ...(log.length ? { logTail: log.join('\n') } : {}),
       };
     },
-    // A generous timeout: a loaded CI machine can stall the event loop past 100 ms.
-    gate: o.gate ?? { passes: 2, intervalMs: 1, timeoutMs: 2000 },
+    gate: o.gate ?? { passes: 2, intervalMs: 1, timeoutMs: 100 },
   };
 }
 
