@@ -68,8 +68,14 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<RolloutR
     .flatMap((b: Batch) => b.units.filter((pu) => !finished(pu)).map((pu) => pu.id));
   const stopped =
     (ctx.signal?.aborted || ctx.halt?.aborted) && notStarted.length > 0 && !t.budgetExceeded;
+  let state: 'interrupted' | 'failed' | 'done' = 'done';
+  if (t.interrupted.length || stopped) {
+    state = 'interrupted';
+  } else if (t.failed.length) {
+    state = 'failed';
+  }
   return {
-    state: t.interrupted.length || stopped ? 'interrupted' : t.failed.length ? 'failed' : 'done',
+    state,
     done: t.done,
     failed: t.failed,
     notStarted: [...t.interrupted, ...notStarted],

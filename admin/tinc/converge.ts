@@ -58,7 +58,9 @@ export async function converge(ctx: TincContext, opts: ConvergeOptions): Promise
   if (keys.problems.length > 1) {
     throw new TincError(keys.problems.map((p) => p.message).join('\n'));
   }
-  keys.changed.forEach((host) => ctx.emit({ kind: 'key-changed', host }));
+  for (const host of keys.changed) {
+    ctx.emit({ kind: 'key-changed', host });
+  }
   const pending = new Map([
     ...keys.keys,
     ...keys.keygen.map((h): [string, string] => [h, PENDING_KEY]),
@@ -168,7 +170,9 @@ async function recordKeys(
   const members = new Set(ctx.spec.members.map((m) => m.name));
   const stale = [...record.files.keys()].filter((n) => !members.has(n));
   const changes = await writeRecord(ctx.confDir, record.files, wanted, stale);
-  changes.forEach((change) => ctx.emit({ kind: 'recorded', change }));
+  for (const change of changes) {
+    ctx.emit({ kind: 'recorded', change });
+  }
   return changes;
 }
 

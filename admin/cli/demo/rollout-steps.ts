@@ -36,7 +36,9 @@ async function rollingUnderLoad(ctx: DemoContext, salvo: Salvo): Promise<void> {
   ctx.say(
     `\n== load: ${r.sent} requests (${r.slow} slow) in ${(r.durationMs / 1000).toFixed(1)} s, ${r.ok} ok, ${r.failed} failed (served by ${served})`,
   );
-  r.errors.forEach((e) => ctx.say(`   ${e}`));
+  for (const e of r.errors) {
+    ctx.say(`   ${e}`);
+  }
   if (r.failed > 0) {
     ctx.failures++;
     ctx.say('!! expected 0 failed requests');

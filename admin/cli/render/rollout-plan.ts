@@ -4,8 +4,12 @@ import { describeBatch, describeSize } from '../../rollout/size.js';
 import type { BatchView, PlanView, StepView } from '../../rollout/plan-view.js';
 import type { GateSpec, RolloutRequest } from '../../rollout/types.js';
 
-const plural = (n: number, word: string): string =>
-  `${n} ${word}${n === 1 ? '' : /(s|ch)$/.test(word) ? 'es' : 's'}`;
+function plural(n: number, word: string): string {
+  if (n === 1) {
+    return `${n} ${word}`;
+  }
+  return `${n} ${word}${/(s|ch)$/.test(word) ? 'es' : 's'}`;
+}
 const seconds = (ms: number): string => `${+(ms / 1000).toFixed(1)}s`;
 
 /** `restart hub on cloud[1-2]: 4 units in 4 batches (serial), health gates on, failure budget 0` */

@@ -69,7 +69,8 @@ const FORMAT: Formatters = {
     return `  ${e.unit}  ${e.name}${where}: FAILED (${failureText(e)}, ${secs(e.durationMs)})\n${indent(e.output)}`;
   },
   'gate-wait': (e, o) => {
-    const shown = (o.gates ??= new Map()).get(e.unit);
+    o.gates ??= new Map();
+    const shown = o.gates.get(e.unit);
     const reason = e.reason ?? '';
     const now = Date.now();
     // A passing reading says little until the gate passes; a failing one says what is awaited.

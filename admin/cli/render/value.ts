@@ -51,12 +51,12 @@ export function renderOperation(r: OperationResult): string {
     );
     return `${what}: planned, ${r.plan.units} unit(s) in ${r.plan.batches.length} batch(es)\n${lines.join('\n')}\n`;
   }
-  const state =
-    r.state === 'done'
-      ? paint.ok(r.state)
-      : r.state === 'failed'
-        ? paint.bad(r.state)
-        : paint.warn(r.state);
+  let state = paint.warn(r.state);
+  if (r.state === 'done') {
+    state = paint.ok(r.state);
+  } else if (r.state === 'failed') {
+    state = paint.bad(r.state);
+  }
   let out = `${what}: ${state} — ${r.done.length} unit(s) done, ${r.failures.length} failed${r.notStarted.length ? `, ${r.notStarted.length} not finished` : ''}${r.runId ? ` (run ${r.runId})` : ''}\n`;
   for (const f of r.failures) {
     out += `  ${paint.bad('failed')}: ${f.unit}${f.unreachable ? ' (unreachable)' : ''} — ${f.reason}\n`;

@@ -11,12 +11,23 @@ export function compareIndexes(a: string, b: string): number {
     if (negativeA !== negativeB) {
       return negativeA ? -1 : 1;
     }
-    return a.length !== b.length ? b.length - a.length : a < b ? 1 : a > b ? -1 : 0;
+    if (a.length !== b.length) {
+      return b.length - a.length;
+    }
+    return compareOrdered(b, a);
   }
   if (a.length !== b.length) {
     return a.length - b.length;
   }
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareOrdered(a, b);
+}
+
+/** The natural order of strings (code units) or bigints, as a sort comparator. */
+export function compareOrdered<T extends string | bigint>(a: T, b: T): number {
+  if (a < b) {
+    return -1;
+  }
+  return a > b ? 1 : 0;
 }
 
 /** "01", "00": a leading zero makes the width part of the index. */

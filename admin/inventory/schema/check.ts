@@ -132,11 +132,13 @@ function wordIssue(
     case 'invalid_type':
       return `expected ${expectedNoun(iss.expected)}, got ${describeValue(iss.input)}`;
     case 'too_small':
-      return iss.origin === 'string'
-        ? 'must not be empty'
-        : iss.origin === 'array'
-          ? 'must not be an empty list'
-          : `expected ${iss.inclusive ? 'at least' : 'more than'} ${String(iss.minimum)}, got ${describeValue(iss.input)}`;
+      if (iss.origin === 'string') {
+        return 'must not be empty';
+      }
+      if (iss.origin === 'array') {
+        return 'must not be an empty list';
+      }
+      return `expected ${iss.inclusive ? 'at least' : 'more than'} ${String(iss.minimum)}, got ${describeValue(iss.input)}`;
     case 'too_big':
       return `expected ${iss.inclusive ? 'at most' : 'less than'} ${String(iss.maximum)}, got ${describeValue(iss.input)}`;
     case 'invalid_value': {
