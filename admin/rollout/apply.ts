@@ -38,7 +38,11 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<RolloutR
   const limit = pLimit(Math.max(1, ctx.concurrency));
   let next = 0;
   for (; next < plan.batches.length; next++) {
-    if (ctx.signal?.aborted || ctx.halt?.aborted || overBudget(plan, t, ctx)) {
+    if (ctx.signal?.aborted || ctx.halt?.aborted) {
+      break;
+    }
+    if (t.failed.length > plan.budget) {
+      declareBudgetExceeded(plan, t, ctx);
       break;
     }
     const batch = plan.batches[next]!;
@@ -99,11 +103,11 @@ function count(plan: Plan, t: Tally, pu: PlannedUnit, r: UnitResult, ctx: ApplyC
   }
 }
 
-/** Checked before each batch, so a resumed run that was already over budget does not go on. */
-function overBudget(plan: Plan, t: Tally, ctx: ApplyContext): boolean {
-  if (t.failed.length <= plan.budget) {
-    return false;
-  }
+/**
+ * Mark the tally over budget and say so (journal, event), once per rollout. Checked before each
+ * batch, so a resumed run that was already over budget does not go on.
+ */
+function declareBudgetExceeded(plan: Plan, t: Tally, ctx: ApplyContext): void {
   if (!t.budgetExceeded) {
     t.budgetExceeded = true;
     const notStarted = plan.batches
@@ -118,5 +122,4 @@ function overBudget(plan: Plan, t: Tally, ctx: ApplyContext): boolean {
       notStarted,
     });
   }
-  return true;
 }
