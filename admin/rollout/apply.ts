@@ -3,10 +3,14 @@
 // once the budget is exceeded no further batch starts (units already running finish).
 import pLimit from 'p-limit';
 import { applyUnit, type UnitContext, type UnitResult } from './apply-unit.js';
+import type { NewRecord } from './journal.js';
+import { journaling } from './journal-events.js';
 import { firstUnfinished, type Replay } from './replay.js';
 import type { Batch, Plan, PlannedUnit, RolloutResult, UnitFailure } from './types.js';
 
 export interface ApplyContext extends UnitContext {
+  /** Where the journal records go; they are derived from the events (journal-events.ts). */
+  record: (r: NewRecord) => void;
   /** Units in flight at once within a batch (the deployment's ssh.concurrency). */
   concurrency: number;
   /** A resumed run: what the journal says is already finished. */
@@ -22,7 +26,8 @@ interface Tally {
   budgetExceeded: boolean;
 }
 
-export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<RolloutResult> {
+export async function applyPlan(plan: Plan, given: ApplyContext): Promise<RolloutResult> {
+  const ctx: ApplyContext = { ...given, emit: journaling(given.emit, given.record) };
   const t: Tally = {
     done: [],
     failed: [...(ctx.resume?.failures ?? [])],
@@ -114,7 +119,6 @@ function declareBudgetExceeded(plan: Plan, t: Tally, ctx: ApplyContext): void {
       .flatMap((b) => b.units)
       .filter((pu) => !t.done.includes(pu.id) && !t.failed.some((f) => f.unit === pu.id))
       .map((pu) => pu.id);
-    ctx.record({ t: 'budget-exceeded', failures: t.failed.length, budget: plan.budget });
     ctx.emit({
       kind: 'budget-exceeded',
       failures: t.failed.length,

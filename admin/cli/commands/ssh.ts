@@ -2,10 +2,11 @@
 // through a config written from the deployment (the same hosts, users, keys, jump hosts and
 // verified host keys as Salvo uses).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { writeFileAtomic } from '../../fs/index.js';
 import type { Deployment } from '../../deployment/deployment.js';
 import { openDeployment } from './services-path.js';
 
@@ -22,10 +23,7 @@ export async function writeSshFiles(
     [knownHosts, files.knownHosts],
     [config, files.config],
   ] as const) {
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, text, { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, path);
+    await writeFileAtomic(path, text, { mode: 0o600 });
   }
   return { config, knownHosts };
 }
