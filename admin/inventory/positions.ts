@@ -97,7 +97,7 @@ export class Locator {
 }
 
 /** The text of a mapping key as toJS() would use it. */
-export function keyText(key: unknown): string {
+function keyText(key: unknown): string {
   return isScalar(key) ? String(key.value) : String(key);
 }
 

@@ -10,7 +10,6 @@ export { labModeOf, type LabMode } from './loopback/index.js';
 export { requireRoot } from './require-root.js';
 export { recordPid } from './pids.js';
 export { isRunning } from './processes.js';
-export { enterArgv } from './netns/index.js';
 export { DEFAULT_DIR } from './netns/index.js';
 export type {
   Lab,

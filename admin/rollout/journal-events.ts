@@ -5,7 +5,7 @@ import type { RolloutEvent, RolloutListener } from './events.js';
 import type { NewRecord } from './journal.js';
 
 /** The journal record an event stands for, or undefined for events a resume does not need. */
-export function journalRecordOf(e: RolloutEvent): NewRecord | undefined {
+function journalRecordOf(e: RolloutEvent): NewRecord | undefined {
   switch (e.kind) {
     case 'step-start':
       return { t: 'step-start', unit: e.unit, step: e.step };

@@ -11,7 +11,7 @@ import type { Deployment } from '../../deployment/deployment.js';
 import { openDeployment } from './services-path.js';
 
 /** Write the config at `file` and its known_hosts beside it (`FILE.known_hosts`), both 0600. */
-export async function writeSshFiles(
+async function writeSshFiles(
   dep: Deployment,
   file: string,
 ): Promise<{ config: string; knownHosts: string }> {
@@ -29,7 +29,7 @@ export async function writeSshFiles(
 }
 
 /** Where `salvo ssh` and `salvo tmux` keep the deployment's config: .salvo/ssh/ beside the services file. */
-export function defaultSshConfigPath(dep: Deployment): string {
+function defaultSshConfigPath(dep: Deployment): string {
   return join(dep.inventory.dir, '.salvo', 'ssh', `${dep.name}.config`);
 }
 

@@ -37,7 +37,7 @@ interface Row {
 }
 
 /** Text lines for one event (no live rows): what pipe mode prints and what the live mode keeps. */
-export function eventLines(e: DeploymentEvent, o: ProgressOptions): string {
+function eventLines(e: DeploymentEvent, o: ProgressOptions): string {
   switch (e.source) {
     case 'rollout':
       return renderRolloutEvent(e.event, o.render);

@@ -26,7 +26,7 @@ export function planHeadline(req: RolloutRequest, plan: PlanView): string {
   );
 }
 
-export function describeGate(g: GateSpec): string {
+function describeGate(g: GateSpec): string {
   const version = g.version ? ` at version ${g.version}` : '';
   const ring = g.peersUp ? ', seeing every peer up' : '';
   return `${g.expect}${version}${ring} ${g.passes}× in a row (every ${seconds(g.intervalMs)}, within ${seconds(g.timeoutMs)})`;

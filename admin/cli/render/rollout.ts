@@ -23,7 +23,7 @@ export interface RenderOptions {
 }
 
 /** How often a gate that keeps waiting for the same reason is reported again. */
-export const GATE_REPEAT_MS = 30_000;
+const GATE_REPEAT_MS = 30_000;
 
 /** `gate: waiting for running 3× in a row (1 so far), 12.0s of 120s: stopped (want running)` */
 export function gateWaitText(e: Of<'gate-wait'>): string {
@@ -108,7 +108,7 @@ export function renderRolloutEvent(e: RolloutEvent, o: RenderOptions): string {
 }
 
 /** The end of a run: counts, failures, the retry set, and how to resume an interrupted run. */
-export function renderOutcome(r: RolloutResult, durationMs: number, o: RenderOptions): string {
+function renderOutcome(r: RolloutResult, durationMs: number, o: RenderOptions): string {
   const counts = `${r.done.length} done, ${r.failed.length} failed${r.notStarted.length ? `, ${r.notStarted.length} not finished` : ''}`;
   let out = `\n${'-'.repeat(15)}\n${r.state}: ${counts} in ${secs(durationMs)}${r.runId ? ` — run ${r.runId}` : ''}\n`;
   for (const f of r.failed) {

@@ -8,7 +8,7 @@ import { foldInstances } from './fold-units.js';
 
 export type RowState = 'running' | 'stopped' | 'unhealthy' | 'unreachable';
 
-export const rowState = (s: UnitStatus): RowState => s.health?.state ?? 'unreachable';
+const rowState = (s: UnitStatus): RowState => s.health?.state ?? 'unreachable';
 
 export function formatUptime(sec: number | undefined): string {
   if (sec === undefined) {

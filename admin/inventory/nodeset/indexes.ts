@@ -31,7 +31,7 @@ export function compareOrdered<T extends string | bigint>(a: T, b: T): number {
 }
 
 /** "01", "00": a leading zero makes the width part of the index. */
-export function isPadded(index: string): boolean {
+function isPadded(index: string): boolean {
   return index.length > 1 && index.startsWith('0');
 }
 
@@ -67,7 +67,7 @@ export interface IndexRun {
  * break or after a run of two or more, which is why it prints n[08,10-99,100] and not
  * n[08,10-100]; we copy that so our output matches `nodeset -f` byte for byte.
  */
-export function indexRuns(sorted: readonly string[]): IndexRun[] {
+function indexRuns(sorted: readonly string[]): IndexRun[] {
   const runs: IndexRun[] = [];
   let run: IndexRun | undefined;
   let reference = '';
@@ -92,7 +92,7 @@ export function indexRuns(sorted: readonly string[]): IndexRun[] {
   return runs;
 }
 
-export function formatRun(run: IndexRun, digitsBefore = ''): string {
+function formatRun(run: IndexRun, digitsBefore = ''): string {
   const first = digitsBefore + run.first;
   return run.size === 1 ? first : `${first}-${digitsBefore}${run.last}`;
 }

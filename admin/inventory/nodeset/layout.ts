@@ -88,13 +88,3 @@ export function renderVector(texts: readonly string[], vector: IndexVector): str
   });
   return text;
 }
-
-/** The names of one vector, first axis slowest, as `nodeset -e` lists them. */
-export function expandVector(texts: readonly string[], vector: IndexVector): string[] {
-  let names = [texts[0] ?? ''];
-  vector.forEach((axis, d) => {
-    const after = texts[d + 1] ?? '';
-    names = names.flatMap((prefix) => axis.sorted.map((index) => prefix + index + after));
-  });
-  return names;
-}

@@ -16,7 +16,7 @@ export const MAX_NAMES = 1_000_000;
  * (ClusterShell's merge, which works name by name); larger ones fold range by range, to a
  * correct but possibly different text.
  */
-export const EXACT_FOLD_LIMIT = 100_000;
+const EXACT_FOLD_LIMIT = 100_000;
 
 export function sizeOf(value: NodeSetValue): bigint {
   let total = 0n;

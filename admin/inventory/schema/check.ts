@@ -65,7 +65,7 @@ function checkServices(
 }
 
 /** Parse one value; on failure report every issue under `path` and return undefined. */
-export function checkValue<S extends z.ZodType>(
+function checkValue<S extends z.ZodType>(
   schema: S,
   value: unknown,
   path: Path,
@@ -165,6 +165,6 @@ function shapeOf(inst: unknown): Record<string, unknown> {
   return (inst as { _zod?: { def?: { shape?: Record<string, unknown> } } })?._zod?.def?.shape ?? {};
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
+function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

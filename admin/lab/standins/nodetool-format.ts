@@ -27,7 +27,7 @@ export interface StatusOptions {
   tokenPerNode: boolean; // a single `Token` column after Host ID instead of the `Tokens` count
 }
 
-export const OWNERSHIP_NOTE =
+const OWNERSHIP_NOTE =
   "Note: Non-system keyspaces don't have the same replication settings, effective ownership information is meaningless";
 
 function header(o: StatusOptions): string[] {
