@@ -1,5 +1,6 @@
 // A rollout plan for people: the header line every run prints, and the full listing of
 // `--dry-run` (batches, each unit's steps with their commands, the health gates).
+import { formatSeconds } from './duration.js';
 import { describeBatch, describeSize } from '../../rollout/size.js';
 import type { BatchView, PlanView, StepView } from '../../rollout/plan-view.js';
 import type { GateSpec, RolloutRequest } from '../../rollout/types.js';
@@ -10,7 +11,7 @@ function plural(n: number, word: string): string {
   }
   return `${n} ${word}${/(s|ch)$/.test(word) ? 'es' : 's'}`;
 }
-const seconds = (ms: number): string => `${+(ms / 1000).toFixed(1)}s`;
+const seconds = (ms: number): string => formatSeconds(ms, { trim: true });
 
 /** `restart hub on cloud[1-2]: 4 units in 4 batches (serial), health gates on, failure budget 0` */
 export function planHeadline(req: RolloutRequest, plan: PlanView): string {
