@@ -9,6 +9,7 @@ import { ROOT } from './module-graph.js';
 /** Tests that bring up a lab: all of test/integration/, and these lab tests. */
 const LAB_TESTS = [
   'test/integration/',
+  'test/lab/aliases.test.ts',
   'test/lab/bench-up.test.ts',
   'test/lab/crash.test.ts',
   'test/lab/lab.test.ts',
