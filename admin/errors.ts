@@ -78,6 +78,6 @@ export class InternalError extends AdminError {
   override name = 'InternalError';
 }
 
-export function formatIssue(i: Issue): string {
+function formatIssue(i: Issue): string {
   return `${i.file}:${i.line}:${i.col}: ${i.message}`;
 }

@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { EXIT } from '../fleet/outcome.js';
 
 /** The exit code of a run stopped by each signal: 128 + its number, as a shell reports one killed by it. */
-export const SIGNAL_EXIT = { SIGINT: EXIT.aborted, SIGTERM: EXIT.terminated } as const;
+const SIGNAL_EXIT = { SIGINT: EXIT.aborted, SIGTERM: EXIT.terminated } as const;
 export type StopSignal = keyof typeof SIGNAL_EXIT;
 
 /** The signal that stopped the latest run, for its exit code (see exitCodeAfterSignal). */

@@ -95,6 +95,7 @@ export interface HostsOption {
 /** The methods the subsystems add (`dep.tinc`, later `dep.cassandra` …) are typed from here. */
 export interface Deployment extends Subsystems {}
 
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merge is the point: the registry (subsystems.ts) installs each subsystem's property in the constructor, the interface above types it
 export class Deployment {
   private readonly listeners = new Set<DeploymentListener>();
   private readonly operatorLock: OperatorLock;

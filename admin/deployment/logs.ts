@@ -26,7 +26,7 @@ export interface LogsResult {
 const SEP = '\u001e'; // record separator: cannot occur in a path we write
 
 /** Per unit: a header `SEP unit SIZE`, then the bytes of its log from `offset` (or the last `lines`). */
-export function readCommand(
+function readCommand(
   files: { id: string; file: string; offset?: number }[],
   lines: number,
 ): Command {
@@ -53,7 +53,7 @@ export function readCommand(
 }
 
 /** Split a read's output by unit: each unit's size and text. Pure. */
-export function parseRead(out: string): Map<string, { size: number; text: string }> {
+function parseRead(out: string): Map<string, { size: number; text: string }> {
   const byUnit = new Map<string, { size: number; text: string }>();
   for (const chunk of out.split(SEP).slice(1)) {
     const nl = chunk.indexOf('\n');

@@ -1,7 +1,7 @@
 // How a subsystem (tinc, cassandra, backup, vm, monitor …) hangs its methods on a Deployment:
 // `dep.tinc.verify()`, `dep.cassandra.repair()`. A subsystem registers a factory under its name;
 // every Deployment then has a property of that name, made on first use and kept. The types come
-// from augmenting `Subsystems` (docs/library.md, "Adding a subsystem").
+// from augmenting `Subsystems` (CONTRIBUTING.md, "A new subsystem").
 import type { Deployment } from './deployment.js';
 
 /** Name → API object of each registered subsystem. Each subsystem module adds its entry. */

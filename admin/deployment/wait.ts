@@ -6,7 +6,7 @@ import { shell } from '../transport/command.js';
 import type { CommandResult } from '../transport/types.js';
 import type { Deployment } from './deployment.js';
 import { durationMs } from './duration.js';
-import { NodeSet } from './node-set.js';
+import type { NodeSet } from './node-set.js';
 import { ExecResult } from './results.js';
 
 export interface WaitOptions {

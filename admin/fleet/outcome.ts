@@ -32,7 +32,7 @@ export function failureText(r: Pick<CommandResult, 'exitCode' | 'failure'>): str
     : `${r.failure.kind}: ${r.failure.message}`;
 }
 
-/** Documented exit codes (docs/cli.md). Usage/config errors (2) are raised before any host runs. */
+/** Documented exit codes (README.md, docs/architecture.md). Usage/config errors (2) are raised before any host runs. */
 export const EXIT = {
   ok: 0,
   failed: 1, // some command ran and failed (non-zero exit, signal, timeout)

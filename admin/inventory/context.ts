@@ -53,7 +53,11 @@ export function sortedIssues(issues: Issue[]): Issue[] {
   const seen = new Set<string>();
   const unique = issues.filter((i) => {
     const k = `${i.line}:${i.col}:${i.message}`;
-    return seen.has(k) ? false : (seen.add(k), true);
+    if (seen.has(k)) {
+      return false;
+    }
+    seen.add(k);
+    return true;
   });
   return unique.sort((a, b) => a.line - b.line || a.col - b.col);
 }

@@ -97,7 +97,7 @@ export class Locator {
 }
 
 /** The text of a mapping key as toJS() would use it. */
-export function keyText(key: unknown): string {
+function keyText(key: unknown): string {
   return isScalar(key) ? String(key.value) : String(key);
 }
 
@@ -114,7 +114,12 @@ function hasExtent(node: unknown): node is Node {
 
 /** `services.hub.instances`; node-set keys stay readable (`hosts.cloud[1-7].vpn`). */
 export function formatPath(path: Path): string {
-  return path
-    .map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : i === 0 ? seg : `.${seg}`))
-    .join('');
+  return path.map(formatSegment).join('');
+}
+
+function formatSegment(seg: Path[number], i: number): string {
+  if (typeof seg === 'number') {
+    return `[${seg}]`;
+  }
+  return i === 0 ? seg : `.${seg}`;
 }

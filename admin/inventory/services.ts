@@ -67,11 +67,14 @@ function resolvePorts(
       const problem = `each instance needs its own port, but ports.${name} is a list; give it one base port`;
       report(ctx, ['services', kind, 'instances'], problem);
     } else {
-      const numbers = Array.isArray(value)
-        ? value
-        : role.perInstance
-          ? spread(value, instances)
-          : [value];
+      let numbers: number[];
+      if (Array.isArray(value)) {
+        numbers = value;
+      } else if (role.perInstance) {
+        numbers = spread(value, instances);
+      } else {
+        numbers = [value];
+      }
       out[role.option] = { name, numbers };
     }
   }

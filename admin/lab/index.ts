@@ -9,7 +9,7 @@ export { loopbackStatus } from './loopback/index.js';
 export { labModeOf, type LabMode } from './loopback/index.js';
 export { requireRoot } from './require-root.js';
 export { recordPid } from './pids.js';
-export { enterArgv } from './netns/index.js';
+export { isRunning } from './processes.js';
 export { DEFAULT_DIR } from './netns/index.js';
 export type {
   Lab,

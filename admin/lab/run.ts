@@ -1,5 +1,7 @@
-// Run a local program (ip, umount, the per-host starter) and collect its output.
-import { spawn } from 'node:child_process';
+// Run a local program (ip, umount, the per-host starter) and collect its output (execa), and map
+// over hosts a few at a time (p-limit).
+import { execa } from 'execa';
+import pLimit from 'p-limit';
 import { LabError } from '../errors.js';
 
 export interface RunResult {
@@ -9,30 +11,22 @@ export interface RunResult {
 }
 
 /** Run `argv` with optional stdin text; never throws for a non-zero exit (see runOk). */
-export function run(argv: readonly string[], input?: string): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const [file, ...args] = argv;
-    if (!file) {
-      return reject(new LabError('run: empty command'));
-    }
-    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', (e) => reject(new LabError(`${file}: ${e.message}`, { cause: e })));
-    child.on('close', (code, signal) =>
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }),
-    );
-    child.stdin.on('error', () => {
-      /* the program may exit before reading everything */
-    });
-    child.stdin.end(input ?? '');
+export async function run(argv: readonly string[], input?: string): Promise<RunResult> {
+  const [file, ...args] = argv;
+  if (!file) {
+    throw new LabError('run: empty command');
+  }
+  const r = await execa(file, args, {
+    input: input ?? '',
+    reject: false,
+    stripFinalNewline: false,
   });
+  if (r.exitCode === undefined && r.signal === undefined) {
+    // Not started at all (no such program, not executable).
+    const cause = r.cause instanceof Error ? r.cause : undefined;
+    throw new LabError(`${file}: ${cause?.message ?? r.shortMessage}`, { cause });
+  }
+  return { code: r.exitCode ?? 128, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Run `argv`; a non-zero exit becomes a LabError carrying `what` and the program's stderr. */
@@ -59,22 +53,20 @@ export async function mapLimit<T, R>(
   limit: number,
   fn: (item: T) => Promise<R>,
 ): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
   let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !failure) {
-      const i = next++;
-      try {
-        results[i] = await fn(items[i] as T);
-      } catch (error) {
-        failure ??= { error };
-      }
+  const results = await pLimit(Math.max(1, limit)).map(items, async (item) => {
+    if (failure) {
+      return undefined;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    try {
+      return await fn(item);
+    } catch (error) {
+      failure ??= { error };
+      return undefined;
+    }
+  });
   if (failure) {
     throw failure.error;
   }
-  return results;
+  return results as R[];
 }

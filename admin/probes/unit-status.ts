@@ -38,14 +38,7 @@ function listenedPort(s: Sections): number | undefined {
 }
 
 function notRunning(s: Sections, state: string, pid: string): Health {
-  const why =
-    state === 'none'
-      ? 'no pid file'
-      : state === 'gone'
-        ? `pid ${pid} exited (a failed start or a crash left its pid file)`
-        : state === 'other'
-          ? `pid ${pid} runs another program (stale pid file)`
-          : `no evidence (${state || 'empty output'})`;
+  const why = whyNotRunning(state, pid);
   // Whoever holds the port now is why a start would fail: say so before anyone tries.
   const port = listenedPort(s);
   const holders = s.get('holders');
@@ -55,6 +48,19 @@ function notRunning(s: Sections, state: string, pid: string): Health {
       : why;
   const tail = logTail(s);
   return { state: 'stopped', detail, ...(tail ? { logTail: tail } : {}) };
+}
+
+function whyNotRunning(state: string, pid: string): string {
+  switch (state) {
+    case 'none':
+      return 'no pid file';
+    case 'gone':
+      return `pid ${pid} exited (a failed start or a crash left its pid file)`;
+    case 'other':
+      return `pid ${pid} runs another program (stale pid file)`;
+    default:
+      return `no evidence (${state || 'empty output'})`;
+  }
 }
 
 /** Why a running process is not healthy, or undefined when it is. */

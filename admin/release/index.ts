@@ -184,11 +184,12 @@ export async function runRelease(o: RunReleaseOptions): Promise<ReleaseOutcome> 
         end(false, signal.aborted ? 'interrupted' : messageOf(err));
         throw err;
       }
-      const why = signal.aborted
-        ? 'interrupted'
-        : options.allowFailures
-          ? undefined
-          : failureOf(value);
+      let why: string | undefined;
+      if (signal.aborted) {
+        why = 'interrupted';
+      } else if (!options.allowFailures) {
+        why = failureOf(value);
+      }
       if (why) {
         failedStep = name;
         end(false, why, value);

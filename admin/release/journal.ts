@@ -97,7 +97,7 @@ export function loadRelease(servicesDir: string, runId: string): PastRelease {
     }
   }
   const header = records.find((r) => r.t === 'release');
-  if (!header || header.t !== 'release') {
+  if (header?.t !== 'release') {
     throw new UsageError(`release ${runId}: the journal has no header`);
   }
   const done = new Map<number, string>();

@@ -5,7 +5,7 @@
 // lines. The CLI injects the renderers: nothing here imports cli/.
 import repl, { type REPLServer } from 'node:repl';
 import { inspect } from 'node:util';
-import { Deployment } from '../deployment/deployment.js';
+import type { Deployment } from '../deployment/deployment.js';
 import { withCancel } from '../deployment/cancel.js';
 import type { DeploymentEvent } from '../deployment/events.js';
 import { NodeSet } from '../deployment/node-set.js';
@@ -127,7 +127,8 @@ export function startRepl(o: ReplOptions): Promise<void> {
       running = undefined;
       if (err instanceof AdminError) {
         write(o.renderError(err));
-        return cb(null, undefined);
+        cb(null, undefined);
+        return;
       }
       if (!err && isResult(value)) {
         context.last = value;
@@ -172,7 +173,8 @@ export function startRepl(o: ReplOptions): Promise<void> {
   (server as unknown as { completer: unknown }).completer = (line: string, cb: Completed): void => {
     const inString = completeInString(line, vocab());
     if (inString) {
-      return cb(null, inString);
+      cb(null, inString);
+      return;
     }
     defaultCompleter.call(server, line, (err, r) => {
       if (err || !r) {

@@ -7,14 +7,13 @@ import { display } from '../transport/command.js';
 import type { CommandResult } from '../transport/types.js';
 import type { RolloutListener } from './events.js';
 import { probeOnce, waitGate } from './gate.js';
-import type { NewRecord } from './journal.js';
 import type { Executor, PlannedUnit, UnitFailure } from './types.js';
 
 export interface UnitContext {
   inv: Inventory;
   exec: Executor;
+  /** Every change a resume must know is an event; the journal is written from them (apply.ts). */
   emit: RolloutListener;
-  record: (r: NewRecord) => void;
   signal?: AbortSignal;
 }
 
@@ -39,7 +38,7 @@ export async function applyUnit(
       return { outcome: 'interrupted' };
     }
     if (!r.ok) {
-      return failed(pu, await stepFailure(pu, pu.steps[i]!, r, ctx), ctx);
+      return { outcome: 'failed', failure: await stepFailure(pu, pu.steps[i]!, r, ctx) };
     }
   }
   if (pu.gate) {
@@ -66,17 +65,14 @@ export async function applyUnit(
         ...(g.health ? { health: g.health } : {}),
       });
       const logTail = g.health?.logTail;
-      return failed(
-        pu,
-        {
-          unit: pu.id,
-          host: pu.unit.host,
-          reason: g.reason,
-          unreachable: g.unreachable,
-          ...(logTail ? { logTail } : {}),
-        },
-        ctx,
-      );
+      const failure = {
+        unit: pu.id,
+        host: pu.unit.host,
+        reason: g.reason,
+        unreachable: g.unreachable,
+        ...(logTail ? { logTail } : {}),
+      };
+      return { outcome: 'failed', failure };
     }
     ctx.emit({
       kind: 'gate-pass',
@@ -86,14 +82,12 @@ export async function applyUnit(
       health: g.health,
     });
   }
-  ctx.record({ t: 'unit', unit: pu.id, state: 'done' });
   ctx.emit({ kind: 'unit-done', unit: pu.id });
   return { outcome: 'done' };
 }
 
 async function runStep(pu: PlannedUnit, i: number, ctx: UnitContext): Promise<CommandResult> {
   const step = pu.steps[i]!;
-  ctx.record({ t: 'step-start', unit: pu.id, step: i });
   ctx.emit({
     kind: 'step-start',
     unit: pu.id,
@@ -106,15 +100,6 @@ async function runStep(pu: PlannedUnit, i: number, ctx: UnitContext): Promise<Co
   const r = await ctx.exec(step.host, step.command, {
     timeoutMs: step.timeoutMs,
     signal: ctx.signal,
-  });
-  ctx.record({
-    t: 'step-end',
-    unit: pu.id,
-    step: i,
-    ok: r.ok,
-    exitCode: r.exitCode,
-    durationMs: r.durationMs,
-    ...(r.failure ? { failure: r.failure.kind } : {}),
   });
   ctx.emit({
     kind: 'step-end',
@@ -155,17 +140,4 @@ async function stepFailure(
     unreachable,
     ...(logTail ? { logTail } : {}),
   };
-}
-
-function failed(pu: PlannedUnit, failure: UnitFailure, ctx: UnitContext): UnitResult {
-  ctx.record({
-    t: 'unit',
-    unit: pu.id,
-    state: 'failed',
-    reason: failure.reason,
-    unreachable: failure.unreachable,
-    host: pu.unit.host,
-    ...(failure.logTail ? { logTail: failure.logTail } : {}),
-  });
-  return { outcome: 'failed', failure };
 }

@@ -3,10 +3,14 @@
 // once the budget is exceeded no further batch starts (units already running finish).
 import pLimit from 'p-limit';
 import { applyUnit, type UnitContext, type UnitResult } from './apply-unit.js';
+import type { NewRecord } from './journal.js';
+import { journaling } from './journal-events.js';
 import { firstUnfinished, type Replay } from './replay.js';
 import type { Batch, Plan, PlannedUnit, RolloutResult, UnitFailure } from './types.js';
 
 export interface ApplyContext extends UnitContext {
+  /** Where the journal records go; they are derived from the events (journal-events.ts). */
+  record: (r: NewRecord) => void;
   /** Units in flight at once within a batch (the deployment's ssh.concurrency). */
   concurrency: number;
   /** A resumed run: what the journal says is already finished. */
@@ -22,7 +26,8 @@ interface Tally {
   budgetExceeded: boolean;
 }
 
-export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<RolloutResult> {
+export async function applyPlan(plan: Plan, given: ApplyContext): Promise<RolloutResult> {
+  const ctx: ApplyContext = { ...given, emit: journaling(given.emit, given.record) };
   const t: Tally = {
     done: [],
     failed: [...(ctx.resume?.failures ?? [])],
@@ -38,7 +43,11 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<RolloutR
   const limit = pLimit(Math.max(1, ctx.concurrency));
   let next = 0;
   for (; next < plan.batches.length; next++) {
-    if (ctx.signal?.aborted || ctx.halt?.aborted || overBudget(plan, t, ctx)) {
+    if (ctx.signal?.aborted || ctx.halt?.aborted) {
+      break;
+    }
+    if (t.failed.length > plan.budget) {
+      declareBudgetExceeded(plan, t, ctx);
       break;
     }
     const batch = plan.batches[next]!;
@@ -68,8 +77,14 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<RolloutR
     .flatMap((b: Batch) => b.units.filter((pu) => !finished(pu)).map((pu) => pu.id));
   const stopped =
     (ctx.signal?.aborted || ctx.halt?.aborted) && notStarted.length > 0 && !t.budgetExceeded;
+  let state: 'interrupted' | 'failed' | 'done' = 'done';
+  if (t.interrupted.length || stopped) {
+    state = 'interrupted';
+  } else if (t.failed.length) {
+    state = 'failed';
+  }
   return {
-    state: t.interrupted.length || stopped ? 'interrupted' : t.failed.length ? 'failed' : 'done',
+    state,
     done: t.done,
     failed: t.failed,
     notStarted: [...t.interrupted, ...notStarted],
@@ -93,18 +108,17 @@ function count(plan: Plan, t: Tally, pu: PlannedUnit, r: UnitResult, ctx: ApplyC
   }
 }
 
-/** Checked before each batch, so a resumed run that was already over budget does not go on. */
-function overBudget(plan: Plan, t: Tally, ctx: ApplyContext): boolean {
-  if (t.failed.length <= plan.budget) {
-    return false;
-  }
+/**
+ * Mark the tally over budget and say so (journal, event), once per rollout. Checked before each
+ * batch, so a resumed run that was already over budget does not go on.
+ */
+function declareBudgetExceeded(plan: Plan, t: Tally, ctx: ApplyContext): void {
   if (!t.budgetExceeded) {
     t.budgetExceeded = true;
     const notStarted = plan.batches
       .flatMap((b) => b.units)
       .filter((pu) => !t.done.includes(pu.id) && !t.failed.some((f) => f.unit === pu.id))
       .map((pu) => pu.id);
-    ctx.record({ t: 'budget-exceeded', failures: t.failed.length, budget: plan.budget });
     ctx.emit({
       kind: 'budget-exceeded',
       failures: t.failed.length,
@@ -112,5 +126,4 @@ function overBudget(plan: Plan, t: Tally, ctx: ApplyContext): boolean {
       notStarted,
     });
   }
-  return true;
 }

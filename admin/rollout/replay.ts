@@ -60,7 +60,8 @@ export function replay(records: JournalRecord[]): Replay {
 function progress(r: Replay, unit: string): UnitProgress {
   let p = r.units.get(unit);
   if (!p) {
-    r.units.set(unit, (p = { okSteps: new Set() }));
+    p = { okSteps: new Set() };
+    r.units.set(unit, p);
   }
   return p;
 }

@@ -75,8 +75,6 @@ export type Executor = (
 /** Find the implementation of a service kind by name; undefined if there is none. */
 export type KindLookup = (kind: string) => ServiceKind | undefined;
 
-export type UnitOutcome = 'done' | 'failed' | 'interrupted';
-
 /** Why a unit failed: enough for the operator to act without digging. */
 export interface UnitFailure {
   unit: string;

@@ -8,7 +8,7 @@ import { unitsOf } from './units.js';
 import type { HostScan } from './observe.js';
 import type { Unit } from './types.js';
 
-export const DRIFT_KINDS = ['cassandra', 'hub', 'snap', 'haproxy', 'nginx'];
+const DRIFT_KINDS = ['cassandra', 'hub', 'snap', 'haproxy', 'nginx'];
 
 export type DriftItem =
   | { type: 'missing'; unit: Unit; version?: string } // `start` would start it

@@ -15,7 +15,7 @@ export interface FrontingTimeouts {
   upSec: number; // how long haproxy's check may take to see the server UP
 }
 
-export const DEFAULT_FRONTING: FrontingTimeouts = { drainSec: 30, upSec: 20 };
+const DEFAULT_FRONTING: FrontingTimeouts = { drainSec: 30, upSec: 20 };
 
 /** The haproxy hosts balancing this unit's service, and the backend it is in. */
 function fronts(inv: Inventory, unit: Unit): { hosts: string[]; backend: string } | undefined {

@@ -1,4 +1,4 @@
-// Kinds whose lifecycle belongs to their own subsystem (vm, tinc): until those issues land they
+// Kinds whose lifecycle belongs to a subsystem that has not landed yet (vm): until then they
 // report status only, and planning a change says where it will come from.
 import { AdminError } from '../errors.js';
 import type { Operation, Unit } from './types.js';

@@ -4,7 +4,7 @@ import { unitStem } from '../probes/health.js';
 import type { Unit } from './types.js';
 
 /** Root of everything Salvo keeps on a host for services. */
-export const SERVICES_ROOT = '/srv/salvo';
+const SERVICES_ROOT = '/srv/salvo';
 
 export const deploymentDir = (deployment: string): string => `${SERVICES_ROOT}/${deployment}`;
 

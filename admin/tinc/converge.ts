@@ -41,9 +41,15 @@ const MS = { keygen: 180_000, push: 20_000, control: 30_000 };
 export async function converge(ctx: TincContext, opts: ConvergeOptions): Promise<Converged> {
   const record = await loadRecord(ctx);
   const states = await probeMembers(ctx, ctx.spec.members);
-  const able = opts.targets.filter(
-    (m) => states.has(m.host) && hasTincd(ctx, m, states.get(m.host)!),
-  );
+  const able: MeshMember[] = [];
+  for (const m of opts.targets) {
+    const s = states.get(m.host);
+    if (s?.tincd) {
+      able.push(m);
+    } else if (s) {
+      reportNoTincd(ctx, m);
+    }
+  }
   const keys = resolveKeys({
     spec: ctx.spec,
     paths: ctx.paths,
@@ -58,7 +64,9 @@ export async function converge(ctx: TincContext, opts: ConvergeOptions): Promise
   if (keys.problems.length > 1) {
     throw new TincError(keys.problems.map((p) => p.message).join('\n'));
   }
-  keys.changed.forEach((host) => ctx.emit({ kind: 'key-changed', host }));
+  for (const host of keys.changed) {
+    ctx.emit({ kind: 'key-changed', host });
+  }
   const pending = new Map([
     ...keys.keys,
     ...keys.keygen.map((h): [string, string] => [h, PENDING_KEY]),
@@ -85,10 +93,8 @@ export async function converge(ctx: TincContext, opts: ConvergeOptions): Promise
   return { nodes, keygen: [...generated.keys()], recorded, states };
 }
 
-function hasTincd(ctx: TincContext, m: MeshMember, s: NodeState): boolean {
-  if (s.tincd) {
-    return true;
-  }
+/** A reachable member without tincd fails the probe phase. */
+function reportNoTincd(ctx: TincContext, m: MeshMember): void {
   const failure = {
     host: m.host,
     phase: 'probe' as const,
@@ -97,7 +103,6 @@ function hasTincd(ctx: TincContext, m: MeshMember, s: NodeState): boolean {
   };
   ctx.failures.push(failure);
   ctx.emit({ kind: 'host-failed', failure });
-  return false;
 }
 
 function planAll(
@@ -168,7 +173,9 @@ async function recordKeys(
   const members = new Set(ctx.spec.members.map((m) => m.name));
   const stale = [...record.files.keys()].filter((n) => !members.has(n));
   const changes = await writeRecord(ctx.confDir, record.files, wanted, stale);
-  changes.forEach((change) => ctx.emit({ kind: 'recorded', change }));
+  for (const change of changes) {
+    ctx.emit({ kind: 'recorded', change });
+  }
   return changes;
 }
 

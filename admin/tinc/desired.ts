@@ -29,7 +29,7 @@ export function hostFileText(spec: MeshSpec, m: MeshMember, publicKey: string): 
 }
 
 /** ConnectTo lists only peers whose key is known: a peer without a host file cannot be dialled. */
-export function tincConf(spec: MeshSpec, m: MeshMember, keys: KeyMap): TincConf {
+function tincConf(spec: MeshSpec, m: MeshMember, keys: KeyMap): TincConf {
   return {
     name: m.name,
     interface: spec.iface,

@@ -61,7 +61,10 @@ export function matrixGrid(m: MeshMatrix, label: (host: string) => string = (h) 
           return ' ';
         }
         const ok = byPair.get(`${from}\n${to}`);
-        return ok === undefined ? '?' : ok ? '.' : 'X';
+        if (ok === undefined) {
+          return '?';
+        }
+        return ok ? '.' : 'X';
       })
       .join('');
     return `${label(from).padEnd(width)} ${String(i + 1).padStart(3)} ${cells}`;

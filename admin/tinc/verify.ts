@@ -16,7 +16,7 @@ export interface VerifyOptions {
 const ROUND_TIMEOUT_MS = 15_000;
 export const PAUSE_MS = 200;
 
-export async function verifyMesh(ctx: TincContext, opts: VerifyOptions = {}): Promise<MeshMatrix> {
+async function verifyMesh(ctx: TincContext, opts: VerifyOptions = {}): Promise<MeshMatrix> {
   const started = Date.now();
   const deadline = started + (opts.waitMs ?? 0);
   for (let round = 1; ; round++) {

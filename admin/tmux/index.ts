@@ -30,7 +30,7 @@ export interface TmuxSession {
   panes: Record<string, string>;
 }
 
-export const DEFAULT_MAX_PANES = 16;
+const DEFAULT_MAX_PANES = 16;
 
 /** Hosts split into windows of at most `maxPanes`. Pure. */
 export function windowsOf(hosts: readonly string[], maxPanes = DEFAULT_MAX_PANES): string[][] {

@@ -152,9 +152,16 @@ export function stats(runs: readonly Run[]): Stats {
     .filter((r) => r.ok)
     .map((r) => r.wallS)
     .sort((a, b) => a - b);
-  const mid = Math.floor(w.length / 2);
-  const median = w.length === 0 ? null : w.length % 2 ? w[mid]! : (w[mid - 1]! + w[mid]!) / 2;
-  return { runs: runs.length, valid: w.length, median, min: w[0] ?? null };
+  return { runs: runs.length, valid: w.length, median: medianOf(w), min: w[0] ?? null };
+}
+
+/** The median of sorted numbers; null for none. */
+function medianOf(sorted: readonly number[]): number | null {
+  if (sorted.length === 0) {
+    return null;
+  }
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export function sleep(ms: number): Promise<void> {

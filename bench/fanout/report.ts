@@ -65,8 +65,12 @@ export function bestPeer(
 
 const ratio = (a: number | null, b: number | null | undefined): number | null =>
   a === null || !b ? null : a / b;
-const verdict = (v: number | null, limit: number): Verdict =>
-  v === null ? 'n/a' : v <= limit ? 'PASS' : 'MISS';
+function verdict(v: number | null, limit: number): Verdict {
+  if (v === null) {
+    return 'n/a';
+  }
+  return v <= limit ? 'PASS' : 'MISS';
+}
 
 export const LIMITS = { vsLoop: 1.1, vsBestPeer: 0.85, warm200: 0.3, warmGoal: 0.05 } as const;
 
@@ -191,15 +195,20 @@ export function renderStartup(rows: readonly Row[]): string {
   return table(head, lines);
 }
 
+function targetValue(t: Target): string {
+  if (t.value === null) {
+    return 'no valid runs';
+  }
+  if (t.unit === 's') {
+    return `${t.value.toFixed(3)} s`;
+  }
+  return `${t.value.toFixed(2)}×${t.against ? ` (vs ${t.against})` : ''}`;
+}
+
 export function renderTargets(ts: readonly Target[]): string {
   return ts
     .map((t) => {
-      const value =
-        t.value === null
-          ? 'no valid runs'
-          : t.unit === 's'
-            ? `${t.value.toFixed(3)} s`
-            : `${t.value.toFixed(2)}×${t.against ? ` (vs ${t.against})` : ''}`;
+      const value = targetValue(t);
       const goal = t.goal ? `   design goal ${t.goal.limit} s: ${t.goal.verdict}` : '';
       return `  ${t.verdict.padEnd(4)}  N=${String(t.n).padEnd(4)} ${t.what.padEnd(56)} ${value}${goal}`;
     })

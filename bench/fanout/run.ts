@@ -315,12 +315,7 @@ async function benchmark(
     if (!warm.connectRound.ok) {
       untimedFailures.push(`${SALVO_WARM} N=${n} (connect round): ${warm.connectRound.reason}`);
     }
-    const reconnects =
-      warm.connects === undefined
-        ? ''
-        : warm.connects === n
-          ? ', no reconnects'
-          : `, ${warm.connects - n} reconnects`;
+    const reconnects = reconnectNote(warm.connects, n);
     if (warm.connects !== undefined && warm.connects !== n) {
       reconnected.push(`N=${n} window ${warm.window}: ${warm.connects - n}`);
     }
@@ -338,12 +333,7 @@ async function benchmark(
         signal,
       });
       check();
-      const rc =
-        wide.connects === undefined
-          ? ''
-          : wide.connects === n
-            ? ', no reconnects'
-            : `, ${wide.connects - n} reconnects`;
+      const rc = reconnectNote(wide.connects, n);
       if (wide.connects !== undefined && wide.connects !== n) {
         reconnected.push(`N=${n} window ${n}: ${wide.connects - n}`);
       }
@@ -565,3 +555,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = 70;
   },
 );
+
+/** `, no reconnects` when a round opened exactly one connection per host, else how many more. */
+function reconnectNote(connects: number | undefined, n: number): string {
+  if (connects === undefined) {
+    return '';
+  }
+  return connects === n ? ', no reconnects' : `, ${connects - n} reconnects`;
+}

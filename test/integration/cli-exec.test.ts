@@ -69,14 +69,14 @@ test('CLI on a lab', { skip: !isRoot && 'needs root (network namespaces)' }, asy
         .filter((l) => / kex /.test(l))
         .sort();
       assert.equal(lines.length, 3, r.stderr);
-      lines.forEach((line, i) =>
+      for (const [i, line] of lines.entries()) {
         assert.match(
           line,
           new RegExp(
             `^cloud${i + 1}: root@198\\.18\\.\\d+\\.\\d+:22: kex curve25519-sha256, host key ssh-ed25519, cipher \\S+$`,
           ),
-        ),
-      );
+        );
+      }
       assert.doesNotMatch(r.stdout, / kex /, 'nothing of it on stdout');
     });
 

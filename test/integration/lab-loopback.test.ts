@@ -256,14 +256,20 @@ function nobodyCanRunSalvo(): boolean {
   return r.status === 0;
 }
 
-const asNobodySkip =
-  process.getuid?.() !== 0
-    ? 'switching to uid 65534 needs root'
-    : !['/usr/bin/setpriv', '/usr/bin/unshare'].every(existsSync)
-      ? 'needs setpriv and unshare (util-linux)'
-      : !nobodyCanRunSalvo()
-        ? `uid ${NOBODY} cannot read this checkout or node (a parent directory is not world-readable)`
-        : false;
+const asNobodySkip = whyNotAsNobody();
+
+function whyNotAsNobody(): string | false {
+  if (process.getuid?.() !== 0) {
+    return 'switching to uid 65534 needs root';
+  }
+  if (!['/usr/bin/setpriv', '/usr/bin/unshare'].every(existsSync)) {
+    return 'needs setpriv and unshare (util-linux)';
+  }
+  if (!nobodyCanRunSalvo()) {
+    return `uid ${NOBODY} cannot read this checkout or node (a parent directory is not world-readable)`;
+  }
+  return false;
+}
 
 /**
  * Debian's `nobody` cannot log in through any sshd: its shell is nologin and nss-systemd marks it

@@ -33,7 +33,10 @@ export function runCli(
       [SALVO, '-s', servicesFile, ...args],
       { timeout: 120_000 },
       (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        let code = 0;
+        if (err) {
+          code = typeof err.code === 'number' ? err.code : 1;
+        }
         resolve({ code, stdout, stderr });
       },
     );

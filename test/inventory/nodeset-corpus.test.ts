@@ -107,12 +107,12 @@ describe('node sets: ClusterShell 1.9 test inputs, nodeset as the oracle', { ski
     it(`nodeset ${args.map((a) => JSON.stringify(a)).join(' ')} prints ${printed}, and so does salvo`, () => {
       assert.equal(execFileSync(NODESET, args, { encoding: 'utf8' }).trim(), printed);
       const set = parseNodeSet(args[1] as string);
-      const ours =
-        args[0] === '-f'
-          ? set.fold()
-          : args[0] === '-c'
-            ? set.size.toString()
-            : [...set.names()].join(' ');
+      let ours = [...set.names()].join(' ');
+      if (args[0] === '-f') {
+        ours = set.fold();
+      } else if (args[0] === '-c') {
+        ours = set.size.toString();
+      }
       assert.equal(ours, printed);
     });
   }

@@ -54,7 +54,7 @@ function randomTerm(): string {
   let term = pick(['n', 'rack', 'r', 'x-', 'a.b', 'c0', '']);
   for (let p = 0; p < parts; p++) {
     const ranges = Array.from({ length: 1 + int(3) }, randomRange).join(',');
-    term += `[${ranges}]` + pick(['', 'n', '-ib', 's', '.net']);
+    term += `[${ranges}]${pick(['', 'n', '-ib', 's', '.net'])}`;
   }
   return term;
 }

@@ -63,10 +63,10 @@ describe('expandNodeSet: Ansible ranges', () => {
 describe('expandNodeSet: groups', () => {
   it('passes the name without "@" to the resolver, once per group', () => {
     const asked: string[] = [];
-    const names = expandNodeSet(
-      '@web,@db!cloud2',
-      (name) => (asked.push(name), ORACLE_GROUPS[name]),
-    );
+    const names = expandNodeSet('@web,@db!cloud2', (name) => {
+      asked.push(name);
+      return ORACLE_GROUPS[name];
+    });
     assert.deepEqual(asked, ['web', 'db']);
     assert.equal(foldNodeSet(names), 'cloud[1,3-4],storm-cassandra[1-7]');
   });

@@ -13,6 +13,7 @@ import { Deployment } from '../../admin/index.js';
 import { withLab, isRoot } from '../integration/lab-fixture.js';
 
 const SALVO = fileURLToPath(new URL('../../../bin/salvo', import.meta.url));
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is what this pattern strips from terminal output
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 class Terminal {

@@ -135,6 +135,20 @@ export function lookupOf(...kinds: ServiceKind[]): KindLookup {
   return (name) => kinds.find((k) => k.kind === name);
 }
 
+/** The failure a result carries: the given kind, else `nonzero` for a non-zero exit, else none. */
+function failureOf(
+  failure: FailureKind | undefined,
+  exitCode: number | null,
+): Pick<CommandResult, 'failure'> {
+  if (failure) {
+    return { failure: { kind: failure, message: failure } };
+  }
+  if (exitCode !== 0) {
+    return { failure: { kind: 'nonzero', message: `exit ${exitCode}` } };
+  }
+  return {};
+}
+
 export function result(
   host: string,
   command: Command,
@@ -151,11 +165,7 @@ export function result(
     stdout,
     stderr: '',
     durationMs: 1,
-    ...(failure
-      ? { failure: { kind: failure, message: failure } }
-      : exitCode !== 0
-        ? { failure: { kind: 'nonzero' as const, message: `exit ${exitCode}` } }
-        : {}),
+    ...failureOf(failure, exitCode),
   };
 }
 

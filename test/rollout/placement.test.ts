@@ -100,12 +100,12 @@ test('random deployments: every batch keeps the placement rules, every unit is p
     const totals = backendTotals(placed);
     for (const b of plan.batches) {
       const p = b.units.map((u) => placementOf(u.id, u.unit, c.inv));
-      const size =
-        c.batch.kind === 'all'
-          ? Infinity
-          : c.batch.kind === 'count'
-            ? c.batch.n
-            : Math.max(1, Math.floor((all.length * c.batch.p) / 100));
+      let size = Infinity;
+      if (c.batch.kind === 'count') {
+        size = c.batch.n;
+      } else if (c.batch.kind !== 'all') {
+        size = Math.max(1, Math.floor((all.length * c.batch.p) / 100));
+      }
       assert.ok(
         p.length >= 1 && p.length <= size,
         `seed ${seed}: batch of ${p.length} over ${size}`,

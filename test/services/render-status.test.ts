@@ -1,9 +1,9 @@
 // `salvo status` rendering: rows folded by (service, state, version, detail), log tails below.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { formatUptime } from '../../admin/cli/render/duration.js';
 import {
   foldUnits,
-  formatUptime,
   renderStatus,
   statusExitCode,
   statusJsonLine,

@@ -1,4 +1,4 @@
-// Opt-in benchmark: `SALVO_BENCH=200 node --test dist-ssh/test/transport/ssh-bench.test.js`.
+// Opt-in benchmark: `SALVO_BENCH=200 node --test dist/test/transport/ssh-bench.test.js`.
 // N "hosts" are N connections to one local sshd (a private /root, as in the lab fleet), so every
 // remote shell shares this machine's CPUs: the numbers are an upper bound for a real fleet.
 import assert from 'node:assert/strict';

@@ -241,10 +241,15 @@ function silentServer(): Promise<{ server: Server; port: number; accepted: () =>
     sockets.push(s);
     s.on('error', () => undefined);
   });
-  server.on('close', () => sockets.forEach((s) => s.destroy()));
+  const destroyAll = (): void => {
+    for (const s of sockets) {
+      s.destroy();
+    }
+  };
+  server.on('close', destroyAll);
   const close = server.close.bind(server);
   server.close = (cb) => {
-    sockets.forEach((s) => s.destroy());
+    destroyAll();
     return close(cb);
   };
   return new Promise((resolve) =>

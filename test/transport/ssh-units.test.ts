@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { ChannelLimit, channelCount } from '../../admin/transport/channel-limit.js';
-import { ByteSink, LineMarker, cutRanges } from '../../admin/transport/session/markers.js';
+import {
+  ByteSink,
+  type LineHit,
+  LineMarker,
+  cutRanges,
+} from '../../admin/transport/session/markers.js';
 import {
   killText,
   newNonce,
@@ -63,7 +68,7 @@ describe('LineMarker', () => {
     const sink = new ByteSink();
     const marker = new LineMarker('SALVO-END:abc:');
     const text = 'out without newlineSALVO-END:abc:17\n';
-    let hit;
+    let hit: LineHit | undefined;
     for (const ch of Buffer.from(text)) {
       sink.append(Buffer.from([ch]));
       hit = marker.scan(sink);

@@ -91,11 +91,7 @@ export async function completions(
     const opts = [...cmd.options, ...(cmd === program ? [] : program.options)] as Option[];
     return starts(opts.flatMap((o) => [o.long, o.short].filter((x): x is string => !!x)));
   }
-  const take = NODESET_FLAGS.has(prev)
-    ? 'nodeset'
-    : prev === '-s' || prev === '--services'
-      ? undefined
-      : TAKES[path.join(' ')];
+  const take = takes(prev, path);
   const subs = cmd.commands
     .filter((c) => !(c as unknown as { _hidden?: boolean })._hidden)
     .map((c) => c.name());
@@ -103,18 +99,37 @@ export async function completions(
     return starts(subs);
   }
   const vocab = await vocabulary(services);
-  const words2 =
-    take === 'service'
-      ? [...vocab.services, 'all']
-      : take === 'host'
-        ? vocab.hosts
-        : [...vocab.hosts, ...vocab.groups.map((g) => `@${g}`)];
-  return starts(words2);
+  return starts(candidates(take, vocab));
 }
 
-async function vocabulary(
-  file: string,
-): Promise<{ hosts: string[]; groups: string[]; services: string[] }> {
+/** What the word being completed names: a node set after -H, nothing after -s, else the command's. */
+function takes(prev: string, path: string[]): 'nodeset' | 'service' | 'host' | undefined {
+  if (NODESET_FLAGS.has(prev)) {
+    return 'nodeset';
+  }
+  if (prev === '-s' || prev === '--services') {
+    return undefined;
+  }
+  return TAKES[path.join(' ')];
+}
+
+function candidates(take: 'nodeset' | 'service' | 'host', vocab: Vocabulary): string[] {
+  if (take === 'service') {
+    return [...vocab.services, 'all'];
+  }
+  if (take === 'host') {
+    return vocab.hosts;
+  }
+  return [...vocab.hosts, ...vocab.groups.map((g) => `@${g}`)];
+}
+
+interface Vocabulary {
+  hosts: string[];
+  groups: string[];
+  services: string[];
+}
+
+async function vocabulary(file: string): Promise<Vocabulary> {
   try {
     const { loadInventory } = await import('../../inventory/load.js');
     const inv = await loadInventory(file);

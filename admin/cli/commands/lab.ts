@@ -68,12 +68,12 @@ export function registerLab(program: Command): void {
       const { labDown, labModeOf, loopbackDown } = await import('../../lab/index.js');
       const mode = await labModeOf(flags.dir);
       // No lab.json: nothing to do for either kind (and a loopback user has no root for labDown).
-      const { removed } =
-        mode === undefined
-          ? { removed: [] as string[] }
-          : mode === 'loopback'
-            ? await loopbackDown(flags.dir)
-            : await labDown(flags.dir);
+      let removed: string[] = [];
+      if (mode === 'loopback') {
+        ({ removed } = await loopbackDown(flags.dir));
+      } else if (mode !== undefined) {
+        ({ removed } = await labDown(flags.dir));
+      }
       process.stdout.write(renderRemoved(removed));
     });
 }

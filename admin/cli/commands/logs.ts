@@ -58,11 +58,13 @@ Examples:
         if (!r.failed.empty) {
           process.stderr.write(`could not read: ${r.failed} (${r.failed.size})\n`);
         }
-        process.exitCode = !r.unreachable.empty
-          ? EXIT.unreachable
-          : !r.failed.empty
-            ? EXIT.failed
-            : EXIT.ok;
+        if (!r.unreachable.empty) {
+          process.exitCode = EXIT.unreachable;
+        } else if (!r.failed.empty) {
+          process.exitCode = EXIT.failed;
+        } else {
+          process.exitCode = EXIT.ok;
+        }
       } finally {
         await dep.close();
       }

@@ -12,7 +12,7 @@ interface Flags {
 }
 
 /** -e writes names as they come; past this many it stops with an error before writing any. */
-export const MAX_LISTED_NAMES = 100_000_000n;
+const MAX_LISTED_NAMES = 100_000_000n;
 
 export function registerNodeset(program: Command): void {
   program

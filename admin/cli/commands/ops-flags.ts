@@ -24,7 +24,7 @@ export interface OpsFlags {
  * service is down anyway); restart and upgrade default to one at a time, since they take
  * running units away.
  */
-export function defaultBatch(op: Operation): BatchSpec {
+function defaultBatch(op: Operation): BatchSpec {
   return op === 'start' || op === 'stop' ? { kind: 'all' } : { kind: 'count', n: 1 };
 }
 

@@ -16,7 +16,7 @@ Examples:
   salvo repl -s conf/storm.yaml                then storm.exec('@web', 'uptime'), .help`;
 
 /** Where the REPL keeps its history. */
-export function historyPath(env: NodeJS.ProcessEnv = process.env): string {
+function historyPath(env: NodeJS.ProcessEnv = process.env): string {
   if (env.SALVO_REPL_HISTORY) {
     return env.SALVO_REPL_HISTORY;
   }

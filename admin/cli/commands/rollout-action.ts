@@ -56,7 +56,7 @@ function retryArgv(salvo: string[], r: RolloutRequest): string[] {
 }
 
 /** Interrupted beats unreachable beats failed, as for `exec`. */
-export function exitCodeOfRollout(r: OperationResult): number {
+function exitCodeOfRollout(r: OperationResult): number {
   if (r.state === 'interrupted') {
     return EXIT.aborted;
   }

@@ -128,12 +128,13 @@ export function registerRun(program: Command): void {
         if (outcome.error) {
           throw outcome.error;
         }
-        process.exitCode =
-          outcome.state === 'done'
-            ? EXIT.ok
-            : outcome.state === 'interrupted'
-              ? EXIT.aborted
-              : EXIT.failed;
+        if (outcome.state === 'done') {
+          process.exitCode = EXIT.ok;
+        } else if (outcome.state === 'interrupted') {
+          process.exitCode = EXIT.aborted;
+        } else {
+          process.exitCode = EXIT.failed;
+        }
       } finally {
         printer.done();
         await Promise.all(deployments.map((d) => d.close()));

@@ -2,15 +2,16 @@
 // through a config written from the deployment (the same hosts, users, keys, jump hosts and
 // verified host keys as Salvo uses).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { writeFileAtomic } from '../../fs/index.js';
 import type { Deployment } from '../../deployment/deployment.js';
 import { openDeployment } from './services-path.js';
 
 /** Write the config at `file` and its known_hosts beside it (`FILE.known_hosts`), both 0600. */
-export async function writeSshFiles(
+async function writeSshFiles(
   dep: Deployment,
   file: string,
 ): Promise<{ config: string; knownHosts: string }> {
@@ -22,16 +23,13 @@ export async function writeSshFiles(
     [knownHosts, files.knownHosts],
     [config, files.config],
   ] as const) {
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, text, { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, path);
+    await writeFileAtomic(path, text, { mode: 0o600 });
   }
   return { config, knownHosts };
 }
 
 /** Where `salvo ssh` and `salvo tmux` keep the deployment's config: .salvo/ssh/ beside the services file. */
-export function defaultSshConfigPath(dep: Deployment): string {
+function defaultSshConfigPath(dep: Deployment): string {
   return join(dep.inventory.dir, '.salvo', 'ssh', `${dep.name}.config`);
 }
 

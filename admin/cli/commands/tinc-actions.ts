@@ -59,12 +59,16 @@ export async function runTinc(cmd: Command, flags: TincFlags): Promise<number> {
         case 'init':
         case 'add':
         case 'remove': {
-          const r =
-            flags.verb === 'init'
-              ? await tinc.init(change)
-              : flags.verb === 'add'
-                ? await tinc.add(flags.host!, change)
-                : await tinc.remove(flags.host!, change);
+          const membership = () => {
+            if (flags.verb === 'init') {
+              return tinc.init(change);
+            }
+            if (flags.verb === 'add') {
+              return tinc.add(flags.host!, change);
+            }
+            return tinc.remove(flags.host!, change);
+          };
+          const r = await membership();
           if (flags.json) {
             json(r);
           } else {
@@ -91,7 +95,10 @@ export async function runTinc(cmd: Command, flags: TincFlags): Promise<number> {
           } else {
             out(renderStatus(s));
           }
-          return aborted(s.failures.length ? EXIT.unreachable : s.ok ? EXIT.ok : EXIT.failed);
+          if (s.failures.length) {
+            return aborted(EXIT.unreachable);
+          }
+          return aborted(s.ok ? EXIT.ok : EXIT.failed);
         }
         case 'start':
         case 'stop': {

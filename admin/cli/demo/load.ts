@@ -109,7 +109,8 @@ export function startLoad(url: string, rps: number, options: LoadOptions = {}): 
 
 function record(r: LoadReport, status: number, body: string, fail: (why: string) => void): void {
   if (status < 200 || status > 299) {
-    return fail(`HTTP ${status}: ${body.trim().slice(0, 80)}`);
+    fail(`HTTP ${status}: ${body.trim().slice(0, 80)}`);
+    return;
   }
   r.ok++;
   const id = /"id":"([^"]+)"/.exec(body)?.[1];

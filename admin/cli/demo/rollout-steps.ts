@@ -1,6 +1,7 @@
 // Demo steps for services and rollouts: start everything, show status, print a rolling plan,
 // then restart every hub one at a time while this process sends requests through haproxy. The
 // lab's hubs cut their requests in flight on TERM: only the draining keeps the count at 0 failed.
+import { formatSeconds } from '../render/duration.js';
 import type { DemoContext } from './steps.js';
 import { SLOW_MS, SLOW_SHARE, startLoad } from './load.js';
 
@@ -34,9 +35,11 @@ async function rollingUnderLoad(ctx: DemoContext, salvo: Salvo): Promise<void> {
   const r = await load.stop();
   const served = [...r.servedBy].map(([id, n]) => `${id} ${n}`).join(', ');
   ctx.say(
-    `\n== load: ${r.sent} requests (${r.slow} slow) in ${(r.durationMs / 1000).toFixed(1)} s, ${r.ok} ok, ${r.failed} failed (served by ${served})`,
+    `\n== load: ${r.sent} requests (${r.slow} slow) in ${formatSeconds(r.durationMs, { space: true })}, ${r.ok} ok, ${r.failed} failed (served by ${served})`,
   );
-  r.errors.forEach((e) => ctx.say(`   ${e}`));
+  for (const e of r.errors) {
+    ctx.say(`   ${e}`);
+  }
   if (r.failed > 0) {
     ctx.failures++;
     ctx.say('!! expected 0 failed requests');

@@ -1,5 +1,6 @@
 // The demo is a script of real `salvo …` invocations against a fresh lab: what an operator would
 // type, printed before it runs, with the real output after it.
+import { formatSeconds } from '../render/duration.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const started = Date.now();
   const lab = await labUp({ hosts: opts.hosts, dir });
   say(
-    `   ${lab.hosts.length} hosts up in ${((Date.now() - started) / 1000).toFixed(1)} s (each a network namespace with its own sshd)`,
+    `   ${lab.hosts.length} hosts up in ${formatSeconds(Date.now() - started, { space: true })} (each a network namespace with its own sshd)`,
   );
   const ctx: DemoContext = { lab, say, failures: 0 };
   try {

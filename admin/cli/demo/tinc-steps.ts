@@ -1,18 +1,8 @@
 // Demo steps for the tinc mesh: keys generated on the hosts, configs pushed, tincd started, and
 // the all-pairs ping matrix; then a repeat run that changes nothing, and a clean stop.
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DemoContext } from './steps.js';
-
-/** Running and not a zombie (a stopped sshd can linger as one until its parent reaps it). */
-function running(pid: number): boolean {
-  try {
-    return !/^State:\s+[ZX]/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 type Salvo = (
   ctx: DemoContext,
@@ -28,7 +18,10 @@ type Step = (ctx: DemoContext) => Promise<void>;
  */
 async function meshServicesFile(ctx: DemoContext): Promise<string> {
   const file = join(ctx.lab.dir, 'services-tinc.yaml');
-  const alive = ctx.lab.hosts.filter((h) => running(h.sshdPid));
+  // Running and not a zombie (a stopped sshd can linger as one until its parent reaps it).
+  const { isRunning } = await import('../../lab/index.js');
+  const running = await Promise.all(ctx.lab.hosts.map((h) => isRunning(h.sshdPid)));
+  const alive = ctx.lab.hosts.filter((_, i) => running[i]);
   const hosts = alive.map((h) => `  ${h.name}: { address: "${h.address}", vpn: "10.1.${h.n}.1" }`);
   await writeFile(
     file,

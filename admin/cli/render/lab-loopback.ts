@@ -1,11 +1,12 @@
 // Loopback lab output: the built lab and its status (progress lines come from render/lab.ts).
+import { formatSeconds } from './duration.js';
 import type { LoopbackLab, LoopbackStatus } from '../../lab/index.js';
 
 export function renderLoopbackLab(lab: LoopbackLab, ms: number): string {
   const first = lab.hosts[0]?.name ?? 'cloud1';
   const ports = lab.hosts.map((h) => h.port).join(', ');
   return [
-    `loopback lab up: ${lab.hosts.length} hosts on ${lab.address} as ${lab.user} in ${(ms / 1000).toFixed(2)} s (ports ${ports})`,
+    `loopback lab up: ${lab.hosts.length} hosts on ${lab.address} as ${lab.user} in ${formatSeconds(ms, { digits: 2, space: true })} (ports ${ports})`,
     `  services file  ${lab.servicesFile}`,
     `  known_hosts    ${lab.knownHostsFile}`,
     `  ssh_config     ${lab.sshConfigFile}   (ssh -F ${lab.sshConfigFile} ${first} 'echo $SALVO_LAB_HOST')`,

@@ -1,4 +1,5 @@
 // Lab fleet output: progress lines, the built lab, its status.
+import { formatSeconds } from './duration.js';
 import type { Lab, LabEvent, LabStatus } from '../../lab/index.js';
 import { foldNodeSet } from '../../inventory/nodeset.js';
 
@@ -11,7 +12,7 @@ export function renderLabEvent(e: LabEvent): string {
     case 'host-up':
       return '';
     case 'ready':
-      return `lab: ${e.hosts} hosts ready in ${(e.durationMs / 1000).toFixed(2)} s\n`;
+      return `lab: ${e.hosts} hosts ready in ${formatSeconds(e.durationMs, { digits: 2, space: true })}\n`;
     case 'removed':
       return `lab: removed ${e.what}\n`;
   }
@@ -20,7 +21,7 @@ export function renderLabEvent(e: LabEvent): string {
 export function renderLab(lab: Lab, ms: number): string {
   const first = lab.hosts[0]?.name ?? 'cloud1';
   return [
-    `lab ${lab.id} up: ${lab.hosts.length} hosts on ${lab.bridge} (${lab.subnet}) in ${(ms / 1000).toFixed(2)} s`,
+    `lab ${lab.id} up: ${lab.hosts.length} hosts on ${lab.bridge} (${lab.subnet}) in ${formatSeconds(ms, { digits: 2, space: true })}`,
     `  services file  ${lab.servicesFile}`,
     `  known_hosts    ${lab.knownHostsFile}`,
     `  ssh_config     ${lab.sshConfigFile}   (ssh -F ${lab.sshConfigFile} ${first} hostname)`,

@@ -2,6 +2,7 @@
 // plain lines, each stamped with the time of its event. A terminal: the same lines above a live
 // block (log-update) with one row per unit or wait in progress — its step or the gate it waits
 // for and for how long — redrawn a few times a second until the work ends.
+import { formatSeconds } from './duration.js';
 import { createLogUpdate } from 'log-update';
 import type { DeploymentEvent } from '../../deployment/events.js';
 import { renderRolloutEvent, gateWaitText, type RenderOptions } from './rollout.js';
@@ -27,7 +28,6 @@ export function clock(at: number): string {
     .join(':');
 }
 
-const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 const SPIN = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 interface Row {
@@ -37,7 +37,7 @@ interface Row {
 }
 
 /** Text lines for one event (no live rows): what pipe mode prints and what the live mode keeps. */
-export function eventLines(e: DeploymentEvent, o: ProgressOptions): string {
+function eventLines(e: DeploymentEvent, o: ProgressOptions): string {
   switch (e.source) {
     case 'rollout':
       return renderRolloutEvent(e.event, o.render);
@@ -46,10 +46,10 @@ export function eventLines(e: DeploymentEvent, o: ProgressOptions): string {
     case 'wait': {
       const w = e.event;
       if (w.kind === 'up') {
-        return `${w.what}: ${w.hosts} (${w.hosts.size}) after ${secs(w.elapsedMs)}\n`;
+        return `${w.what}: ${w.hosts} (${w.hosts.size}) after ${formatSeconds(w.elapsedMs)}\n`;
       }
       if (w.kind === 'gave-up') {
-        return `gave up waiting for ${w.what}: still not ${w.waiting} (${w.waiting.size}) after ${secs(w.elapsedMs)}\n`;
+        return `gave up waiting for ${w.what}: still not ${w.waiting} (${w.waiting.size}) after ${formatSeconds(w.elapsedMs)}\n`;
       }
       return '';
     }
@@ -163,7 +163,7 @@ export class ProgressPrinter {
       return '';
     }
     this.lastWait = { text, at: e.at };
-    return `${text}, ${secs(w.elapsedMs)} so far\n`;
+    return `${text}, ${formatSeconds(w.elapsedMs)} so far\n`;
   }
 
   private redraw(): void {
@@ -180,7 +180,7 @@ export class ProgressPrinter {
     const t = Date.now();
     const spin = SPIN[Math.floor(t / 100) % SPIN.length]!;
     const lines = [...this.rows.values()].map(
-      (r) => `${paint.warn(spin)} ${r.label}  ${r.what}  ${paint.dim(secs(t - r.since))}`,
+      (r) => `${paint.warn(spin)} ${r.label}  ${r.what}  ${paint.dim(formatSeconds(t - r.since))}`,
     );
     this.update(lines.join('\n'));
   }

@@ -1,5 +1,6 @@
 // A release's steps as lines: what starts, what was skipped on resume, how each ended, and at
 // the end how to resume a release that did not finish.
+import { formatSeconds } from './duration.js';
 import { quote } from '../../transport/command.js';
 import type { ReleaseEvent } from '../../release/index.js';
 import { paint } from './colour.js';
@@ -10,8 +11,6 @@ export interface ReleaseRenderOptions {
   /** argv of this run, for the resume hint. */
   again: string[];
 }
-
-const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
 export function renderReleaseEvent(e: ReleaseEvent, o: ReleaseRenderOptions): string {
   switch (e.kind) {
@@ -30,13 +29,13 @@ export function renderReleaseEvent(e: ReleaseEvent, o: ReleaseRenderOptions): st
       const shown =
         (o.verbose || !e.ok) && e.value !== undefined ? (renderValue(e.value) ?? '') : '';
       return e.ok
-        ? `${shown}${paint.ok('✓')} step ${e.index + 1}: ${e.name} (${secs(e.durationMs)})\n`
-        : `${shown}${paint.bad('✗')} step ${e.index + 1}: ${e.name} FAILED after ${secs(e.durationMs)}: ${e.error}\n`;
+        ? `${shown}${paint.ok('✓')} step ${e.index + 1}: ${e.name} (${formatSeconds(e.durationMs)})\n`
+        : `${shown}${paint.bad('✗')} step ${e.index + 1}: ${e.name} FAILED after ${formatSeconds(e.durationMs)}: ${e.error}\n`;
     }
     case 'log':
       return `${e.text}\n`;
     case 'end': {
-      const head = `\n${'-'.repeat(15)}\nrelease ${e.state}${e.failedStep ? ` at step "${e.failedStep}"` : ''} in ${secs(e.durationMs)}${e.runId ? ` — ${e.runId}` : ''}\n`;
+      const head = `\n${'-'.repeat(15)}\nrelease ${e.state}${e.failedStep ? ` at step "${e.failedStep}"` : ''} in ${formatSeconds(e.durationMs)}${e.runId ? ` — ${e.runId}` : ''}\n`;
       const resume =
         e.state !== 'done' && e.runId
           ? `resume: ${[...o.again, '--resume', e.runId].map(quote).join(' ')}\n`

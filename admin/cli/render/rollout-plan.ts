@@ -1,12 +1,17 @@
 // A rollout plan for people: the header line every run prints, and the full listing of
 // `--dry-run` (batches, each unit's steps with their commands, the health gates).
+import { formatSeconds } from './duration.js';
 import { describeBatch, describeSize } from '../../rollout/size.js';
 import type { BatchView, PlanView, StepView } from '../../rollout/plan-view.js';
 import type { GateSpec, RolloutRequest } from '../../rollout/types.js';
 
-const plural = (n: number, word: string): string =>
-  `${n} ${word}${n === 1 ? '' : /(s|ch)$/.test(word) ? 'es' : 's'}`;
-const seconds = (ms: number): string => `${+(ms / 1000).toFixed(1)}s`;
+function plural(n: number, word: string): string {
+  if (n === 1) {
+    return `${n} ${word}`;
+  }
+  return `${n} ${word}${/(s|ch)$/.test(word) ? 'es' : 's'}`;
+}
+const seconds = (ms: number): string => formatSeconds(ms, { trim: true });
 
 /** `restart hub on cloud[1-2]: 4 units in 4 batches (serial), health gates on, failure budget 0` */
 export function planHeadline(req: RolloutRequest, plan: PlanView): string {
@@ -22,7 +27,7 @@ export function planHeadline(req: RolloutRequest, plan: PlanView): string {
   );
 }
 
-export function describeGate(g: GateSpec): string {
+function describeGate(g: GateSpec): string {
   const version = g.version ? ` at version ${g.version}` : '';
   const ring = g.peersUp ? ', seeing every peer up' : '';
   return `${g.expect}${version}${ring} ${g.passes}× in a row (every ${seconds(g.intervalMs)}, within ${seconds(g.timeoutMs)})`;

@@ -1,5 +1,6 @@
 // Rollout events as lines, live, one per transition; each line names its unit, so batches that
 // run in parallel stay readable. The formatter map is typed: every event kind must be handled.
+import { formatSeconds } from './duration.js';
 import { failureText } from '../../fleet/outcome.js';
 import { quote } from '../../transport/command.js';
 import { foldNodeSet } from '../../inventory/nodeset.js';
@@ -23,17 +24,16 @@ export interface RenderOptions {
 }
 
 /** How often a gate that keeps waiting for the same reason is reported again. */
-export const GATE_REPEAT_MS = 30_000;
+const GATE_REPEAT_MS = 30_000;
 
 /** `gate: waiting for running 3× in a row (1 so far), 12.0s of 120s: stopped (want running)` */
 export function gateWaitText(e: Of<'gate-wait'>): string {
-  return `gate: waiting for ${e.expect} ${e.need}× in a row (${e.passes} so far), ${secs(e.durationMs)} of ${Math.round(e.timeoutMs / 1000)}s${e.reason ? `: ${e.reason}` : ''}`;
+  return `gate: waiting for ${e.expect} ${e.need}× in a row (${e.passes} so far), ${formatSeconds(e.durationMs)} of ${Math.round(e.timeoutMs / 1000)}s${e.reason ? `: ${e.reason}` : ''}`;
 }
 
 type Of<K extends RolloutEvent['kind']> = Extract<RolloutEvent, { kind: K }>;
 type Formatters = { [K in RolloutEvent['kind']]: (e: Of<K>, o: RenderOptions) => string };
 
-const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 const indent = (text: string, prefix = '      | '): string =>
   text
     ? `${text
@@ -64,12 +64,13 @@ const FORMAT: Formatters = {
   'step-end': (e) => {
     const where = e.host === hostOf(e.unit) ? '' : ` [on ${e.host}]`;
     if (e.ok) {
-      return `  ${e.unit}  ${e.name}${where}: ok (${secs(e.durationMs)})\n`;
+      return `  ${e.unit}  ${e.name}${where}: ok (${formatSeconds(e.durationMs)})\n`;
     }
-    return `  ${e.unit}  ${e.name}${where}: FAILED (${failureText(e)}, ${secs(e.durationMs)})\n${indent(e.output)}`;
+    return `  ${e.unit}  ${e.name}${where}: FAILED (${failureText(e)}, ${formatSeconds(e.durationMs)})\n${indent(e.output)}`;
   },
   'gate-wait': (e, o) => {
-    const shown = (o.gates ??= new Map()).get(e.unit);
+    o.gates ??= new Map();
+    const shown = o.gates.get(e.unit);
     const reason = e.reason ?? '';
     const now = Date.now();
     // A passing reading says little until the gate passes; a failing one says what is awaited.
@@ -88,9 +89,10 @@ const FORMAT: Formatters = {
     const facts = [h.pid ? `pid ${h.pid}` : '', h.version ? `version ${h.version}` : '']
       .filter(Boolean)
       .join(', ');
-    return `  ${e.unit}  gate: ${h.state} ${e.passes}× in a row (${secs(e.durationMs)})${facts ? `, ${facts}` : ''}\n`;
+    return `  ${e.unit}  gate: ${h.state} ${e.passes}× in a row (${formatSeconds(e.durationMs)})${facts ? `, ${facts}` : ''}\n`;
   },
-  'gate-fail': (e) => `  ${e.unit}  gate: FAILED after ${secs(e.durationMs)}: ${e.reason}\n`,
+  'gate-fail': (e) =>
+    `  ${e.unit}  gate: FAILED after ${formatSeconds(e.durationMs)}: ${e.reason}\n`,
   'unit-done': () => '',
   quarantined: (e) =>
     `  ✗ ${e.failure.unit} quarantined (${e.failures} failed, budget ${e.budget}): ${e.failure.reason}\n` +
@@ -107,9 +109,9 @@ export function renderRolloutEvent(e: RolloutEvent, o: RenderOptions): string {
 }
 
 /** The end of a run: counts, failures, the retry set, and how to resume an interrupted run. */
-export function renderOutcome(r: RolloutResult, durationMs: number, o: RenderOptions): string {
+function renderOutcome(r: RolloutResult, durationMs: number, o: RenderOptions): string {
   const counts = `${r.done.length} done, ${r.failed.length} failed${r.notStarted.length ? `, ${r.notStarted.length} not finished` : ''}`;
-  let out = `\n${'-'.repeat(15)}\n${r.state}: ${counts} in ${secs(durationMs)}${r.runId ? ` — run ${r.runId}` : ''}\n`;
+  let out = `\n${'-'.repeat(15)}\n${r.state}: ${counts} in ${formatSeconds(durationMs)}${r.runId ? ` — run ${r.runId}` : ''}\n`;
   for (const f of r.failed) {
     out += `failed: ${f.unit}${f.unreachable ? ' (unreachable)' : ''} — ${f.reason}\n`;
   }

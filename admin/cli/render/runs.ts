@@ -1,5 +1,6 @@
 // `salvo runs`: one line per run, oldest first, aligned; states an operator acts on stand out.
 import type { RunSummary } from '../../rollout/runs.js';
+import { renderTable } from './table.js';
 
 const HEAD = ['RUN', 'OPERATION', 'STARTED', 'STATE', 'PROGRESS', 'BY'];
 
@@ -20,14 +21,9 @@ export function renderRuns(runs: RunSummary[]): string {
   if (!runs.length) {
     return 'no runs yet (every start/stop/restart/upgrade writes one)\n';
   }
-  const rows = [HEAD, ...runs.map(row)];
-  const widths = HEAD.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) =>
-    r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '),
-  );
   const resumable = runs.filter((r) => r.state === 'interrupted');
   const hint = resumable.length
     ? `\nresume the last interrupted run: salvo resume ${resumable.at(-1)!.runId}\n`
     : '';
-  return `${lines.join('\n')}\n${hint}`;
+  return `${renderTable([HEAD, ...runs.map(row)])}${hint}`;
 }

@@ -4,27 +4,13 @@
 import { foldNodeSet } from '../../inventory/nodeset.js';
 import type { UnitStatus } from '../../services/observe.js';
 import { unitId } from '../../services/types.js';
+import { formatUptime } from './duration.js';
 import { foldInstances } from './fold-units.js';
+import { renderTable } from './table.js';
 
 export type RowState = 'running' | 'stopped' | 'unhealthy' | 'unreachable';
 
-export const rowState = (s: UnitStatus): RowState => s.health?.state ?? 'unreachable';
-
-export function formatUptime(sec: number | undefined): string {
-  if (sec === undefined) {
-    return '-';
-  }
-  if (sec < 60) {
-    return `${sec}s`;
-  }
-  if (sec < 3600) {
-    return `${Math.floor(sec / 60)}m`;
-  }
-  if (sec < 86400) {
-    return `${Math.floor(sec / 3600)}h${Math.floor((sec % 3600) / 60)}m`;
-  }
-  return `${Math.floor(sec / 86400)}d${Math.floor((sec % 86400) / 3600)}h`;
-}
+const rowState = (s: UnitStatus): RowState => s.health?.state ?? 'unreachable';
 
 interface Row {
   service: string;
@@ -76,19 +62,6 @@ function uptimeOf(units: UnitStatus[]): string {
     : `${formatUptime(lo)}-${formatUptime(hi)}`;
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows
-    .map(
-      (r) =>
-        `${r
-          .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!)))
-          .join('  ')
-          .trimEnd()}\n`,
-    )
-    .join('');
-}
-
 export function renderStatus(statuses: UnitStatus[], maxTails = 5): string {
   if (statuses.length === 0) {
     return 'no units: the services file runs nothing there\n';
@@ -103,7 +76,10 @@ export function renderStatus(statuses: UnitStatus[], maxTails = 5): string {
     r.version,
     r.detail,
   ]);
-  let out = table([['SERVICE', 'STATE', 'UNITS', 'PID', 'UPTIME', 'VERSION', 'DETAIL'], ...body]);
+  let out = renderTable([
+    ['SERVICE', 'STATE', 'UNITS', 'PID', 'UPTIME', 'VERSION', 'DETAIL'],
+    ...body,
+  ]);
   const tails = statuses.filter((s) => s.health?.logTail);
   for (const s of tails.slice(0, maxTails)) {
     out += `\n${unitId(s.unit)} ${s.health!.state}: ${s.health!.detail ?? ''}\n`;

@@ -1,12 +1,13 @@
 // The ping matrix for people: one line when the mesh is whole; otherwise the down hosts, the
 // failed pairs folded by source, the one-way pairs, and the hosts whose pings could not run.
+import { formatSeconds } from './duration.js';
 import { foldNodeSet } from '../../inventory/nodeset.js';
 import { matrixGrid, type MeshMatrix, type Pair } from '../../tinc/index.js';
 
 export function renderMatrix(m: MeshMatrix, opts: { grid?: boolean } = {}): string {
   const total = m.hosts.length * (m.hosts.length - 1);
   const good = m.pairs.filter((p) => p.ok).length;
-  const timing = `${m.rounds} round${m.rounds === 1 ? '' : 's'}, ${(m.durationMs / 1000).toFixed(1)} s`;
+  const timing = `${m.rounds} round${m.rounds === 1 ? '' : 's'}, ${formatSeconds(m.durationMs, { space: true })}`;
   const lines = [
     `mesh: ${m.hosts.length} hosts, ${good}/${total} pairs ok (${timing})${m.ok ? '' : ' — FAILED'}`,
   ];

@@ -10,13 +10,13 @@ import { paint } from './colour.js';
 
 const has = (v: object, ...keys: string[]): boolean => keys.every((k) => k in v);
 
-export function isOperationResult(v: unknown): v is OperationResult {
+function isOperationResult(v: unknown): v is OperationResult {
   return typeof v === 'object' && v !== null && has(v, 'request', 'plan', 'state', 'failures');
 }
-export function isStatusReport(v: unknown): v is StatusReport {
+function isStatusReport(v: unknown): v is StatusReport {
   return typeof v === 'object' && v !== null && has(v, 'units', 'ok', 'failed', 'unreachable');
 }
-export function isDiffReport(v: unknown): v is DiffReport {
+function isDiffReport(v: unknown): v is DiffReport {
   return typeof v === 'object' && v !== null && has(v, 'items', 'drifted', 'unreachable');
 }
 
@@ -43,7 +43,7 @@ export function renderValue(v: unknown): string | undefined {
   return undefined;
 }
 
-export function renderOperation(r: OperationResult): string {
+function renderOperation(r: OperationResult): string {
   const what = `${r.request.op} ${r.request.target}`;
   if (r.dryRun) {
     const lines = r.plan.batches.map(
@@ -51,12 +51,12 @@ export function renderOperation(r: OperationResult): string {
     );
     return `${what}: planned, ${r.plan.units} unit(s) in ${r.plan.batches.length} batch(es)\n${lines.join('\n')}\n`;
   }
-  const state =
-    r.state === 'done'
-      ? paint.ok(r.state)
-      : r.state === 'failed'
-        ? paint.bad(r.state)
-        : paint.warn(r.state);
+  let state = paint.warn(r.state);
+  if (r.state === 'done') {
+    state = paint.ok(r.state);
+  } else if (r.state === 'failed') {
+    state = paint.bad(r.state);
+  }
   let out = `${what}: ${state} — ${r.done.length} unit(s) done, ${r.failures.length} failed${r.notStarted.length ? `, ${r.notStarted.length} not finished` : ''}${r.runId ? ` (run ${r.runId})` : ''}\n`;
   for (const f of r.failures) {
     out += `  ${paint.bad('failed')}: ${f.unit}${f.unreachable ? ' (unreachable)' : ''} — ${f.reason}\n`;

@@ -77,7 +77,10 @@ export function loadBundle<T>(bundleFile: string, options: CodeCacheOptions): Lo
     pathToFileURL(bundleFile).href,
   );
   let finished = false;
-  const used: Held = !cacheUsed ? 'none' : finalData ? 'final' : 'partial';
+  let used: Held = 'none';
+  if (cacheUsed) {
+    used = finalData ? 'final' : 'partial';
+  }
   return {
     exports: module.exports,
     cacheFile,

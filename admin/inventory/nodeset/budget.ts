@@ -3,9 +3,9 @@
 import { NodeSetProblem } from './problem.js';
 
 /** Interval and box steps one evaluation may take (parsing, set algebra, folding). */
-export const MAX_WORK = 50_000_000;
+const MAX_WORK = 50_000_000;
 /** Separate index ranges (intervals) a node set may hold in all, e.g. n[1-400000/2]. */
-export const MAX_PIECES = 200_000;
+const MAX_PIECES = 200_000;
 
 interface Meter {
   left: number;
@@ -34,7 +34,7 @@ export function workingAt(offset: number): void {
   }
 }
 
-export function currentOffset(): number {
+function currentOffset(): number {
   return meter?.offset ?? 0;
 }
 

@@ -2,7 +2,7 @@
 // A port of ClusterShell's RangeSetND multivariate folding: its result is not canonical (it
 // depends on the order it merges in), so matching `nodeset -f` means doing the same steps.
 import { IndexSet } from './index-set.js';
-import { sortIndexes } from './indexes.js';
+import { compareOrdered, sortIndexes } from './indexes.js';
 
 /** One index set per dimension; the names are their cartesian product. */
 export type IndexVector = IndexSet[];
@@ -16,8 +16,6 @@ function makeVector(axes: IndexVector): Vector {
   return { axes, size: axes.reduce((count, axis) => count * axis.size, 1) };
 }
 
-const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /** ClusterShell's key: bigger vectors first, then per axis bigger, lower first, lower last. */
 function compareVectors(a: Vector, b: Vector): number {
   if (a.size !== b.size) {
@@ -26,7 +24,7 @@ function compareVectors(a: Vector, b: Vector): number {
   for (let d = 0; d < a.axes.length; d++) {
     const [x, y] = [a.axes[d] as IndexSet, b.axes[d] as IndexSet];
     const order =
-      y.size - x.size || compareStrings(x.first, y.first) || compareStrings(x.last, y.last);
+      y.size - x.size || compareOrdered(x.first, y.first) || compareOrdered(x.last, y.last);
     if (order !== 0) {
       return order;
     }
@@ -67,7 +65,11 @@ function tryMerge(a: Vector, b: Vector): Vector | undefined {
   }
   const [x, y] = [a.axes[d] as IndexSet, b.axes[d] as IndexSet];
   const axes = [...a.axes];
-  axes[d] = x.isDisjointFrom(y) ? x.uniteDisjoint(y) : x.size > y.size ? x : y;
+  if (x.isDisjointFrom(y)) {
+    axes[d] = x.uniteDisjoint(y);
+  } else {
+    axes[d] = x.size > y.size ? x : y;
+  }
   return makeVector(axes);
 }
 
@@ -154,7 +156,8 @@ export function foldPoints(points: readonly string[][], dimensions: number): Ind
   const single = (index: string): IndexSet => {
     let set = shared.get(index);
     if (set === undefined) {
-      shared.set(index, (set = IndexSet.of([index])));
+      set = IndexSet.of([index]);
+      shared.set(index, set);
     }
     return set;
   };

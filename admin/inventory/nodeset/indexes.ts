@@ -11,16 +11,27 @@ export function compareIndexes(a: string, b: string): number {
     if (negativeA !== negativeB) {
       return negativeA ? -1 : 1;
     }
-    return a.length !== b.length ? b.length - a.length : a < b ? 1 : a > b ? -1 : 0;
+    if (a.length !== b.length) {
+      return b.length - a.length;
+    }
+    return compareOrdered(b, a);
   }
   if (a.length !== b.length) {
     return a.length - b.length;
   }
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareOrdered(a, b);
+}
+
+/** The natural order of strings (code units) or bigints, as a sort comparator. */
+export function compareOrdered<T extends string | bigint>(a: T, b: T): number {
+  if (a < b) {
+    return -1;
+  }
+  return a > b ? 1 : 0;
 }
 
 /** "01", "00": a leading zero makes the width part of the index. */
-export function isPadded(index: string): boolean {
+function isPadded(index: string): boolean {
   return index.length > 1 && index.startsWith('0');
 }
 
@@ -56,7 +67,7 @@ export interface IndexRun {
  * break or after a run of two or more, which is why it prints n[08,10-99,100] and not
  * n[08,10-100]; we copy that so our output matches `nodeset -f` byte for byte.
  */
-export function indexRuns(sorted: readonly string[]): IndexRun[] {
+function indexRuns(sorted: readonly string[]): IndexRun[] {
   const runs: IndexRun[] = [];
   let run: IndexRun | undefined;
   let reference = '';
@@ -81,7 +92,7 @@ export function indexRuns(sorted: readonly string[]): IndexRun[] {
   return runs;
 }
 
-export function formatRun(run: IndexRun, digitsBefore = ''): string {
+function formatRun(run: IndexRun, digitsBefore = ''): string {
   const first = digitsBefore + run.first;
   return run.size === 1 ? first : `${first}-${digitsBefore}${run.last}`;
 }

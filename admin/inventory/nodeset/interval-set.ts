@@ -1,6 +1,7 @@
 // A set of indexes as sorted, disjoint, non-adjacent intervals of ordinals (see ordinal.ts).
 // Union, intersection, difference and counting cost the number of intervals, not of indexes.
 import { checkPieces, spend } from './budget.js';
+import { compareOrdered } from './indexes.js';
 import { classOf, indexText, infoOf, ordinalOf } from './ordinal.js';
 
 export class IntervalSet {
@@ -14,7 +15,7 @@ export class IntervalSet {
   /** From intervals in any order, overlapping or not. */
   static of(intervals: readonly (readonly [bigint, bigint])[]): IntervalSet {
     spend(intervals.length);
-    const sorted = [...intervals].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const sorted = [...intervals].sort((a, b) => compareOrdered(a[0], b[0]));
     const lows: bigint[] = [];
     const highs: bigint[] = [];
     for (const [low, high] of sorted) {

@@ -1,7 +1,7 @@
 // How ClusterShell lays a set of names out: by pattern (the name with its numbers taken out),
 // then by folded index vectors. Both `nodeset -e` order and `nodeset -f` text come from this.
 import { IndexSet } from './index-set.js';
-import { formatIndexes, sortIndexes } from './indexes.js';
+import { compareOrdered, formatIndexes, sortIndexes } from './indexes.js';
 import { type IndexVector, foldPoints } from './fold-nd.js';
 
 /** Names that differ only in their numbers: r1n2 and r10n3 share the pattern r%sn%s. */
@@ -55,11 +55,12 @@ function collectPatterns(names: Iterable<string>): PatternPoints[] {
     const key = patternKey(texts);
     let pattern = patterns.get(key);
     if (pattern === undefined) {
-      patterns.set(key, (pattern = { key, texts, points: [] }));
+      pattern = { key, texts, points: [] };
+      patterns.set(key, pattern);
     }
     pattern.points.push(indexes);
   }
-  return [...patterns.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return [...patterns.values()].sort((a, b) => compareOrdered(a.key, b.key));
 }
 
 function foldPattern({ texts, points }: PatternPoints): PatternLayout {
@@ -86,14 +87,4 @@ export function renderVector(texts: readonly string[], vector: IndexVector): str
     text += indexes + (texts[d + 1] ?? '');
   });
   return text;
-}
-
-/** The names of one vector, first axis slowest, as `nodeset -e` lists them. */
-export function expandVector(texts: readonly string[], vector: IndexVector): string[] {
-  let names = [texts[0] ?? ''];
-  vector.forEach((axis, d) => {
-    const after = texts[d + 1] ?? '';
-    names = names.flatMap((prefix) => axis.sorted.map((index) => prefix + index + after));
-  });
-  return names;
 }

@@ -40,7 +40,7 @@ function fromAnsible(item: RangeItem): RangeItem {
     throw new NodeSetProblem(`"${item.text}" is neither start:end nor start:end:step`, item.offset);
   }
   const [start, end, step] = parts;
-  return { ...item, text: `${start}-${end}` + (step === undefined ? '' : `/${step}`) };
+  return { ...item, text: `${start}-${end}${step === undefined ? '' : `/${step}`}` };
 }
 
 /** Rewrite every Ansible-style item of a bracket into ClusterShell syntax. */

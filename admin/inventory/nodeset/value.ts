@@ -2,6 +2,7 @@
 // (`nodeset -e`, in the same order) and counted, all from ranges.
 import { spend } from './budget.js';
 import { foldPoints } from './fold-nd.js';
+import { compareOrdered } from './indexes.js';
 import { IntervalSet } from './interval-set.js';
 import { type Box, type PatternSet, boxNames, boxSize, patternSize } from './pattern-set.js';
 import { formatSlices } from './slices.js';
@@ -15,7 +16,7 @@ export const MAX_NAMES = 1_000_000;
  * (ClusterShell's merge, which works name by name); larger ones fold range by range, to a
  * correct but possibly different text.
  */
-export const EXACT_FOLD_LIMIT = 100_000;
+const EXACT_FOLD_LIMIT = 100_000;
 
 export function sizeOf(value: NodeSetValue): bigint {
   let total = 0n;
@@ -31,9 +32,7 @@ interface Layout {
 }
 
 function sortedPatterns(value: NodeSetValue): PatternSet[] {
-  return [...value.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, set]) => set);
+  return [...value.entries()].sort(([a], [b]) => compareOrdered(a, b)).map(([, set]) => set);
 }
 
 /** ClusterShell's vector order: bigger first, then per axis bigger, lower first, lower last. */
@@ -47,15 +46,14 @@ function compareBoxes(a: Box, b: Box): number {
     if (p.size !== q.size) {
       return p.size > q.size ? -1 : 1;
     }
-    const order = compareText(p.firstText, q.firstText) || compareText(p.lastText, q.lastText);
+    const order =
+      compareOrdered(p.firstText, q.firstText) || compareOrdered(p.lastText, q.lastText);
     if (order !== 0) {
       return order;
     }
   }
   return 0;
 }
-
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Disjoint boxes that differ on one axis only become one, until none do. */
 function coalesce(start: Box[]): Box[] {

@@ -65,7 +65,7 @@ function checkServices(
 }
 
 /** Parse one value; on failure report every issue under `path` and return undefined. */
-export function checkValue<S extends z.ZodType>(
+function checkValue<S extends z.ZodType>(
   schema: S,
   value: unknown,
   path: Path,
@@ -132,11 +132,13 @@ function wordIssue(
     case 'invalid_type':
       return `expected ${expectedNoun(iss.expected)}, got ${describeValue(iss.input)}`;
     case 'too_small':
-      return iss.origin === 'string'
-        ? 'must not be empty'
-        : iss.origin === 'array'
-          ? 'must not be an empty list'
-          : `expected ${iss.inclusive ? 'at least' : 'more than'} ${String(iss.minimum)}, got ${describeValue(iss.input)}`;
+      if (iss.origin === 'string') {
+        return 'must not be empty';
+      }
+      if (iss.origin === 'array') {
+        return 'must not be an empty list';
+      }
+      return `expected ${iss.inclusive ? 'at least' : 'more than'} ${String(iss.minimum)}, got ${describeValue(iss.input)}`;
     case 'too_big':
       return `expected ${iss.inclusive ? 'at most' : 'less than'} ${String(iss.maximum)}, got ${describeValue(iss.input)}`;
     case 'invalid_value': {
@@ -163,6 +165,6 @@ function shapeOf(inst: unknown): Record<string, unknown> {
   return (inst as { _zod?: { def?: { shape?: Record<string, unknown> } } })?._zod?.def?.shape ?? {};
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
+function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -30,7 +30,7 @@ const role = (option: string, name: string, perInstance = false): PortRole => ({
 });
 
 /** `{name}` placeholders a `command` may use; Salvo fills them in per unit (admin/services/argv.ts). */
-export const COMMAND_PLACEHOLDERS = [
+const COMMAND_PLACEHOLDERS = [
   'port',
   'proxy_port',
   'native_port',

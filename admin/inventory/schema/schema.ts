@@ -7,7 +7,7 @@ import { expecting } from './describe.js';
 // on first use) costs more than it saves there (~15 ms of every one-shot command's start-up).
 z.config({ jitless: true });
 
-export const MAX_CHANNELS = 8;
+const MAX_CHANNELS = 8;
 
 const port = z
   .int({ error: expecting('a port number (1-65535)') })
@@ -31,14 +31,14 @@ const channelsMessage = (issue: { input?: unknown }): string =>
   `must be at most ${MAX_CHANNELS}, got ${String(issue.input)}: sshd refuses sessions past its ` +
   `MaxSessions (10 by default), so Salvo keeps a margin below it`;
 
-export const deploymentSchema = z
+const deploymentSchema = z
   .string({ error: expecting('the deployment name') })
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
     error: expecting('a name of letters, digits and _ (the REPL exposes it as a variable)'),
   })
   .describe('deployment name; the REPL exposes the deployment under it');
 
-export const portsSchema = z
+const portsSchema = z
   .record(
     z.string(),
     z.union([port, z.array(port).min(1)], {
@@ -101,17 +101,17 @@ export const hostSchema = z
   })
   .nullable();
 
-export const hostsSchema = z
+const hostsSchema = z
   .record(z.string(), hostSchema)
   .describe("node set → attributes; {n} in a value is the host's number");
 
-export const groupsSchema = z
+const groupsSchema = z
   .record(z.string(), nodeSet)
   .describe('name → node set (may use other @groups)');
 
 export const COMPUTE_STATES = ['on', 'no-new', 'off'] as const;
 
-export const computeServersSchema = z
+const computeServersSchema = z
   .record(z.string(), z.enum(COMPUTE_STATES))
   .describe('node set → on | no-new | off');
 

@@ -84,7 +84,9 @@ export async function loopbackDown(
       break;
     }
     await stopTrees(found.map((v) => v.pid));
-    found.forEach((v) => note(v.what));
+    for (const v of found) {
+      note(v.what);
+    }
   }
   const left = await victims(state);
   if (left.length > 0) {

@@ -9,8 +9,8 @@ import { listDir, listLinks, listNetns } from './netns.js';
 import { isRunning } from '../processes.js';
 import { run } from '../run.js';
 
-export const MAX_ID = 250;
-export const REGISTRY = '/run/salvo-lab';
+const MAX_ID = 250;
+const REGISTRY = '/run/salvo-lab';
 
 /** The smallest id in 1..MAX_ID that is not taken. */
 export function pickId(taken: ReadonlySet<number>): number | undefined {

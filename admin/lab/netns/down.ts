@@ -42,7 +42,9 @@ async function stopProcesses(
       return;
     }
     await killAndWait(victims.map((v) => v.pid));
-    victims.forEach((v) => note(v.what));
+    for (const v of victims) {
+      note(v.what);
+    }
   }
 }
 

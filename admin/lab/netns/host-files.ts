@@ -4,7 +4,7 @@ import { keyBody } from '../keys.js';
 import { hostDir, sshdConfigPath, sshdPidPath, type StateHost } from './state.js';
 
 /** Host dir entry → mount point: bind-mounted in the host's own mount namespace. */
-export const PRIVATE_MOUNTS: readonly (readonly [string, string])[] = [
+const PRIVATE_MOUNTS: readonly (readonly [string, string])[] = [
   ['srv', '/srv'],
   ['root', '/root'],
   ['etc-tinc', '/etc/tinc'],
@@ -57,7 +57,7 @@ export function fstab(dir: string, h: StateHost, exists: (path: string) => boole
 }
 
 /** `ip -batch` lines run inside the host's namespace. */
-export function ipBatch(h: StateHost): string {
+function ipBatch(h: StateHost): string {
   return `link set lo up\naddr add ${h.address}/24 dev eth0\nlink set eth0 up\n`;
 }
 
@@ -93,11 +93,6 @@ export function starterScript(dir: string, h: StateHost): string {
     `exec /usr/sbin/sshd -f ${sshdConfigPath(dir, h.name)} -E ${d}/sshd.log`,
   ];
   return `${steps.join(' && ')}\n${ipBatch(h)}EOF\n`;
-}
-
-/** The argv prefix that runs a command inside a running host (its net, mount and UTS namespaces). */
-export function enterArgv(sshdPid: number): string[] {
-  return ['nsenter', '-t', String(sshdPid), '--net', '--mount', '--uts', '--'];
 }
 
 /** /etc/netns/NS/hosts: every lab host by name (bind-mounted over /etc/hosts inside the host). */

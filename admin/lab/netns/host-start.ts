@@ -41,7 +41,7 @@ export function acceptsTcp(address: string, port: number, timeoutMs = 500): Prom
 }
 
 /** Read the sshd's pid file: the pid, if that process runs our host's config. */
-export async function readSshdPid(dir: string, h: StateHost): Promise<number | undefined> {
+async function readSshdPid(dir: string, h: StateHost): Promise<number | undefined> {
   const text = await readFile(sshdPidPath(dir, h.name), 'utf8').catch(() => '');
   const pid = Number(text.trim());
   if (!Number.isInteger(pid) || pid <= 1) {

@@ -40,7 +40,9 @@ const server = createServer((req, res) => {
   res.once('close', () => {
     inFlight--;
     if (inFlight === 0) {
-      idle.splice(0).forEach((f) => f());
+      for (const f of idle.splice(0)) {
+        f();
+      }
     }
   });
   const url = new URL(req.url ?? '/', 'http://x');

@@ -27,7 +27,7 @@ export interface StatusOptions {
   tokenPerNode: boolean; // a single `Token` column after Host ID instead of the `Tokens` count
 }
 
-export const OWNERSHIP_NOTE =
+const OWNERSHIP_NOTE =
   "Note: Non-system keyspaces don't have the same replication settings, effective ownership information is meaningless";
 
 function header(o: StatusOptions): string[] {
@@ -54,7 +54,12 @@ function byDc(nodes: StatusNode[]): [string, StatusNode[]][] {
   for (const n of nodes) {
     dcs.set(n.dc, [...(dcs.get(n.dc) ?? []), n]);
   }
-  return [...dcs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...dcs].sort(([a], [b]) => {
+    if (a === b) {
+      return 0;
+    }
+    return a < b ? -1 : 1;
+  });
 }
 
 /** 3.11's `%-Ns  ` widths, in column order; 0 = not padded (the status letters, the last column). */

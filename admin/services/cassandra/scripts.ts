@@ -7,7 +7,7 @@ import { script, statusArgs, type Daemon } from '../daemon/index.js';
 import { STATUS_EVIDENCE } from '../daemon/index.js';
 
 /** Real nodetool starts a JVM and may hang on JMX: a probe must end well within the gate's interval budget. */
-export const NODETOOL_TIMEOUT_SEC = 20;
+const NODETOOL_TIMEOUT_SEC = 20;
 
 /**
  * Sections after STATUS's: `ring-self` (the address of the node's own row, then what the host

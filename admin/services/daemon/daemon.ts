@@ -38,7 +38,7 @@ function url(d: Daemon, path?: string): string {
 /** Margin over the script's own deadline, so the script reports before the transport kills it. */
 const MARGIN_MS = 5000;
 
-export function startStep(d: Daemon): Step {
+function startStep(d: Daemon): Step {
   const { pidFile, logFile } = unitPaths(d.deployment, d.unit);
   return {
     name: d.version ? `start (version ${d.version})` : 'start',

@@ -62,7 +62,7 @@ export function daemonOf(
 }
 
 /** Daemon steps, wrapped in drain … ready when haproxy balances this kind. */
-export function planDaemon(
+function planDaemon(
   cfg: DaemonKindConfig,
   op: Operation,
   unit: Unit,

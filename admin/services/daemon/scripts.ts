@@ -35,7 +35,7 @@ tail_log() { echo "last lines of $log:"; last_run 20; }
  * the listening socket. A port some other process listens on fails the start at once, naming
  * that process: "something listens" would take a squatter for the unit (and a program that never
  * listens would then look started), and the failure would surface only at the health gate.
- * `;` not `&&` before the `&`: an `a && b &` list would be backgrounded whole (REPORT §6).
+ * `;` not `&&` before the `&`: the shell backgrounds a whole `a && b &` list, not just `b`.
  * args: pidfile logfile port|- seconds version argv…
  */
 export const START = `pidf=$1 log=$2 port=$3 secs=$4 ver=$5; shift 5

@@ -37,7 +37,7 @@ const BALANCED: Record<string, { healthPath: string; route?: string }> = {
   nginx: { healthPath: '/alive', route: '/static/' },
 };
 
-export function backendsFrom(inv: Inventory): Backend[] {
+function backendsFrom(inv: Inventory): Backend[] {
   const names = (inv.services.get('haproxy')?.options.backends as string[] | undefined) ?? ['hub'];
   return names.flatMap((name, i) => {
     const spec = inv.services.get(name);

@@ -20,7 +20,7 @@ export interface HostFile {
   extra: { key: string; value: string }[]; // other variables, kept as written (Cipher, Compression…)
 }
 
-export const KEY_LABEL = 'RSA PUBLIC KEY';
+const KEY_LABEL = 'RSA PUBLIC KEY';
 const KNOWN = new Set(['address', 'port', 'subnet']);
 
 const HEADER =

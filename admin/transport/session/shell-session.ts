@@ -114,12 +114,12 @@ export class ShellSession {
     if (pending.finished) {
       return undefined; // it ended on its own meanwhile
     }
-    const note =
-      pgid === undefined
-        ? (await settlesWithin(pending.done, 1000))
-          ? undefined
-          : 'its process group id was never reported'
-        : await this.conn.killGroup(pgid, pending.done);
+    let note: string | undefined;
+    if (pgid !== undefined) {
+      note = await this.conn.killGroup(pgid, pending.done);
+    } else if (!(await settlesWithin(pending.done, 1000))) {
+      note = 'its process group id was never reported';
+    }
     if (pending.finished) {
       return note;
     }

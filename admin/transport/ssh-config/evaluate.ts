@@ -106,7 +106,12 @@ function tokenError(token: string, origin: Setting): ConfigError {
 
 /** A path directive: `~/` is the home directory, then tokens. */
 export function expandPath(text: string, ctx: TokenContext, origin: Setting): string {
-  const tilded =
-    text === '~' ? ctx.home : text.startsWith('~/') ? join(ctx.home, text.slice(2)) : text;
-  return expandTokens(tilded, ctx, origin);
+  return expandTokens(expandTilde(text, ctx.home), ctx, origin);
+}
+
+function expandTilde(text: string, home: string): string {
+  if (text === '~') {
+    return home;
+  }
+  return text.startsWith('~/') ? join(home, text.slice(2)) : text;
 }

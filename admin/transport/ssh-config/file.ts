@@ -1,6 +1,7 @@
 // ~/.ssh/config → a flat list of directives, each with the Host conditions it sits under.
 // Parsing is the ssh-config package's; Include, line numbers and evaluation are ours (its compute()
 // runs `Match exec` commands by default and its globs differ from ssh's).
+import type { Stats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import SSHConfig, { LineType, type Line } from 'ssh-config';
@@ -121,7 +122,7 @@ function countNewlines(s: string): number {
 
 /** Parsed lines of a file, re-parsed only when it changed; null when it does not exist. */
 async function parseCached(file: string): Promise<SSHConfig | null> {
-  let st;
+  let st: Stats;
   try {
     st = await stat(file);
   } catch {

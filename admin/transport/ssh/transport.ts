@@ -202,7 +202,8 @@ export class SshTransport implements Transport {
 
   /** The live connection, opening (or re-opening, once) as needed. */
   private async connection(reopened = false): Promise<SshConnection> {
-    const opening = (this.opening ??= this.openConnection());
+    this.opening ??= this.openConnection();
+    const opening = this.opening;
     let conn: SshConnection;
     try {
       conn = await opening;
