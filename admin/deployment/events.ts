@@ -1,5 +1,6 @@
 // Everything a Deployment reports while it works, stamped and tagged with where it came from.
 // A subsystem adds its own source by extending DeploymentEventMap (declaration merging).
+import type { BackupEvent } from '../backup/events.js';
 import type { FleetEvent } from '../fleet/events.js';
 import type { RolloutEvent } from '../rollout/events.js';
 import type { TincEvent } from '../tinc/events.js';
@@ -24,6 +25,7 @@ export interface DeploymentEventMap {
   exec: FleetEvent;
   rollout: RolloutEvent;
   tinc: TincEvent;
+  backup: BackupEvent;
   wait: WaitEvent;
   'dry-run': PlannedEvent;
 }

@@ -8,6 +8,7 @@ import { registerHosts } from './hosts.js';
 import { registerLab } from './lab.js';
 import { registerDemo } from './demo.js';
 import { registerTinc } from './tinc.js';
+import { registerBackup } from './backup.js';
 import { registerStatus } from './status.js';
 import { registerDiff } from './diff.js';
 import { registerOps } from './ops.js';
@@ -27,6 +28,7 @@ export function registerCommands(program: Command): void {
   registerLab(program);
   registerDemo(program);
   registerTinc(program);
+  registerBackup(program);
   registerStatus(program);
   registerDiff(program);
   registerOps(program);

@@ -1,0 +1,325 @@
+// The backup rules file (services file: `backup: { rules: backup/rules.yaml }`) → validated
+// BackupRules. Every problem is collected with its file:line:col, as for the services file.
+import { readFile } from 'node:fs/promises';
+import { ConfigError, UsageError, type Issue } from '../errors.js';
+import { expandNodeSet } from '../inventory/nodeset.js';
+import { parseYaml } from '../inventory/parse-yaml.js';
+import type { Locator, Path } from '../inventory/positions.js';
+import type { Inventory } from '../inventory/types.js';
+import type { BackupRules, BackupSet, CronSettings, Retention } from './types.js';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const ABS = /^\/[^\0\n]*$/;
+const SET_KEYS = new Set([
+  'type',
+  'hosts',
+  'paths',
+  'exclude',
+  'targets',
+  'copies',
+  'avoid',
+  'root',
+  'retention',
+  'max_age',
+  'schedule',
+  'bwlimit',
+]);
+const TOP_KEYS = new Set(['user', 'root', 'cron', 'defaults', 'sets']);
+const DEFAULT_RETENTION: Retention = { last: 0, daily: 7, weekly: 4, monthly: 6 };
+
+export const DEFAULT_CRON: CronSettings = {
+  file: '/etc/cron.d/salvo-backup',
+  script: '/usr/local/sbin/salvo-backup',
+  log: '/var/log/salvo-backup.log',
+  logMaxBytes: 1 << 20,
+};
+
+/** Read and validate the rules file the services file names; ConfigError lists every problem. */
+export async function loadRules(inv: Inventory): Promise<BackupRules> {
+  if (!inv.backup) {
+    throw new UsageError(
+      `${inv.file}: no backup section (add \`backup: { rules: backup/rules.yaml }\`; docs/backup.md)`,
+    );
+  }
+  const file = inv.backup.rules;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([
+      { file, line: 1, col: 1, message: `cannot read the backup rules: ${(err as Error).message}` },
+    ]);
+  }
+  return parseRules(text, file, inv);
+}
+
+/** Validate the text of a rules file against the deployment's hosts and groups. */
+export function parseRules(text: string, file: string, inv: Inventory): BackupRules {
+  const parsed = parseYaml(text, file);
+  if (!parsed.ok) {
+    throw new ConfigError(parsed.issues);
+  }
+  const v = new Validator(parsed.locator, inv);
+  const rules = v.rules(parsed.data);
+  if (v.issues.length) {
+    throw new ConfigError(v.issues);
+  }
+  return rules;
+}
+
+type Obj = Record<string, unknown>;
+
+class Validator {
+  readonly issues: Issue[] = [];
+  constructor(
+    private readonly loc: Locator,
+    private readonly inv: Inventory,
+  ) {}
+
+  problem(path: Path, message: string, part: 'key' | 'value' = 'value'): void {
+    const p = this.loc.at(path, part);
+    this.issues.push({ file: p.file, line: p.line, col: p.col, message });
+  }
+
+  rules(data: unknown): BackupRules {
+    const top = this.object(data, [], 'the backup rules');
+    this.unknownKeys(top, [], TOP_KEYS);
+    const user = top.user === undefined ? this.inv.ssh.user : this.name(top.user, ['user']);
+    const root = top.root === undefined ? '/srv/backup' : this.absPath(top.root, ['root']);
+    const cron = this.cron(top.cron);
+    const defaults = top.defaults === undefined ? {} : this.object(top.defaults, ['defaults']);
+    this.unknownKeys(defaults, ['defaults'], SET_KEYS);
+    const sets = this.object(top.sets, ['sets'], 'sets (name → rule)');
+    const out: BackupSet[] = [];
+    for (const [name, raw] of Object.entries(sets)) {
+      if (!NAME.test(name)) {
+        this.problem(['sets', name], `set name "${name}": use letters, digits, _ . -`, 'key');
+        continue;
+      }
+      const s = this.set(name, { ...defaults, ...this.object(raw, ['sets', name]) }, root);
+      if (s) {
+        out.push(s);
+      }
+    }
+    if (Object.keys(sets).length === 0) {
+      this.problem(['sets'], 'sets: name at least one set');
+    }
+    return { file: this.loc.file, user, cron, sets: out };
+  }
+
+  private cron(raw: unknown): CronSettings {
+    if (raw === undefined) {
+      return DEFAULT_CRON;
+    }
+    const c = this.object(raw, ['cron']);
+    this.unknownKeys(c, ['cron'], new Set(['file', 'script', 'log', 'log_max_bytes']));
+    const path = (k: 'file' | 'script' | 'log'): string =>
+      c[k] === undefined ? DEFAULT_CRON[k] : this.absPath(c[k], ['cron', k]);
+    return {
+      file: path('file'),
+      script: path('script'),
+      log: path('log'),
+      logMaxBytes:
+        c.log_max_bytes === undefined
+          ? DEFAULT_CRON.logMaxBytes
+          : this.count(c.log_max_bytes, ['cron', 'log_max_bytes'], 1024),
+    };
+  }
+
+  private set(name: string, o: Obj, root: string): BackupSet | undefined {
+    const at = (k: string): Path => ['sets', name, k];
+    this.unknownKeys(o, ['sets', name], SET_KEYS);
+    const before = this.issues.length;
+    const type = o.type ?? 'files';
+    if (type === 'cassandra') {
+      this.problem(at('type'), 'type cassandra: not implemented yet (docs/backup.md)');
+    } else if (type !== 'files') {
+      this.problem(at('type'), `type: expected files, got ${JSON.stringify(type)}`);
+    }
+    const sources = this.hosts(o.hosts, at('hosts'));
+    const targetHosts = o.targets === undefined ? sources : this.hosts(o.targets, at('targets'));
+    const paths = this.list(o.paths, at('paths')).map((p, i) =>
+      this.absPath(p, [...at('paths'), i]),
+    );
+    const exclude = o.exclude === undefined ? [] : this.list(o.exclude, at('exclude')).map(String);
+    const copies = o.copies === undefined ? 1 : this.count(o.copies, at('copies'), 1);
+    const avoid = o.avoid ?? 'host';
+    if (avoid !== 'host' && avoid !== 'none') {
+      this.problem(at('avoid'), `avoid: expected host or none, got ${JSON.stringify(avoid)}`);
+    }
+    const setRoot = o.root === undefined ? root : this.absPath(o.root, at('root'));
+    const retention = this.retention(o.retention, at('retention'));
+    const maxAgeMs =
+      o.max_age === undefined ? 26 * 3_600_000 : this.duration(o.max_age, at('max_age'));
+    const schedule =
+      o.schedule === undefined ? '17 3 * * *' : this.schedule(o.schedule, at('schedule'));
+    const bwlimit = o.bwlimit === undefined ? '' : String(o.bwlimit);
+    if (bwlimit && !/^\d+(\.\d+)?[KMGkmg]?$/.test(bwlimit)) {
+      this.problem(
+        at('bwlimit'),
+        `bwlimit: expected a rate like 5000 (KiB/s) or 10M, got "${bwlimit}"`,
+      );
+    }
+    if (this.issues.length > before) {
+      return undefined;
+    }
+    const set: BackupSet = {
+      name,
+      type: 'files',
+      sources,
+      paths,
+      exclude,
+      targetHosts,
+      copies,
+      avoid: avoid as 'host' | 'none',
+      root: setRoot,
+      retention,
+      maxAgeMs,
+      schedule,
+      bwlimit,
+      pos: this.loc.at(['sets', name], 'key'),
+    };
+    for (const source of sources) {
+      const got = chooseTargets(set, source, this.inv).length;
+      if (got < copies) {
+        this.problem(
+          o.targets === undefined ? at('hosts') : at('targets'),
+          `${source} needs ${copies} target${copies === 1 ? '' : 's'} other than itself${avoid === 'host' ? ' and its physical host' : ''}; the targets offer ${got}`,
+        );
+        return undefined;
+      }
+    }
+    return set;
+  }
+
+  private retention(raw: unknown, path: Path): Retention {
+    if (raw === undefined) {
+      return DEFAULT_RETENTION;
+    }
+    const r = this.object(raw, path);
+    this.unknownKeys(r, path, new Set(['last', 'daily', 'weekly', 'monthly']));
+    const n = (k: keyof Retention): number =>
+      r[k] === undefined ? 0 : this.count(r[k], [...path, k], 0);
+    return { last: n('last'), daily: n('daily'), weekly: n('weekly'), monthly: n('monthly') };
+  }
+
+  private hosts(raw: unknown, path: Path): string[] {
+    if (typeof raw !== 'string' || raw.trim() === '') {
+      this.problem(path, 'expected a node set (`cloud[1-5]`, `@web`)');
+      return [];
+    }
+    try {
+      const hosts = expandNodeSet(raw, (g) => this.inv.groups.get(g));
+      const unknown = hosts.filter((h) => !this.inv.hosts.has(h));
+      if (unknown.length) {
+        this.problem(path, `not hosts of the services file: ${unknown.join(', ')}`);
+        return [];
+      }
+      if (!hosts.length) {
+        this.problem(path, `"${raw}" names no host`);
+      }
+      return hosts;
+    } catch (err) {
+      this.problem(path, (err as Error).message);
+      return [];
+    }
+  }
+
+  private object(raw: unknown, path: Path, what = 'a mapping'): Obj {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      this.problem(path, `expected ${what}`);
+      return {};
+    }
+    return raw as Obj;
+  }
+
+  private list(raw: unknown, path: Path): unknown[] {
+    if (typeof raw === 'string') {
+      return [raw];
+    }
+    if (!Array.isArray(raw) || raw.length === 0) {
+      this.problem(path, 'expected a non-empty list');
+      return [];
+    }
+    return raw;
+  }
+
+  private unknownKeys(o: Obj, path: Path, known: Set<string>): void {
+    for (const k of Object.keys(o)) {
+      if (!known.has(k)) {
+        this.problem(
+          [...path, k],
+          `unknown key "${k}" (expected: ${[...known].join(', ')})`,
+          'key',
+        );
+      }
+    }
+  }
+
+  private name(raw: unknown, path: Path): string {
+    if (typeof raw !== 'string' || !NAME.test(raw)) {
+      this.problem(path, 'expected a name (letters, digits, _ . -)');
+      return '';
+    }
+    return raw;
+  }
+
+  private absPath(raw: unknown, path: Path): string {
+    if (typeof raw !== 'string' || !ABS.test(raw) || raw.split('/').includes('..')) {
+      this.problem(path, 'expected an absolute path without ..');
+      return '/';
+    }
+    return raw.length > 1 ? raw.replace(/\/+$/, '') : raw;
+  }
+
+  private count(raw: unknown, path: Path, min: number): number {
+    if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < min) {
+      this.problem(path, `expected a whole number ≥ ${min}`);
+      return min;
+    }
+    return raw;
+  }
+
+  private duration(raw: unknown, path: Path): number {
+    const m = /^(\d+)(m|h|d)$/.exec(String(raw));
+    if (!m) {
+      this.problem(path, `expected a duration like 90m, 26h or 8d, got ${JSON.stringify(raw)}`);
+      return 0;
+    }
+    return Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
+  }
+
+  private schedule(raw: unknown, path: Path): string {
+    const s = String(raw).trim();
+    if (/^@(hourly|daily|weekly|monthly|reboot)$/.test(s)) {
+      return s;
+    }
+    const fields = s.split(/\s+/);
+    if (fields.length !== 5 || !fields.every((f) => /^[0-9*,/-]+$/.test(f))) {
+      this.problem(
+        path,
+        `schedule: expected five cron fields ("17 3 * * *") or @daily, got "${s}"`,
+      );
+    }
+    return s;
+  }
+}
+
+/** The physical host a host lives on: its vm_on, else itself. */
+export function physicalHost(inv: Inventory, host: string): string {
+  return inv.hosts.get(host)?.vmOn ?? host;
+}
+
+/**
+ * A source's targets: the next `copies` candidates after it in the target list (a ring), never
+ * itself and, with `avoid: host`, never a host on the same physical machine.
+ */
+export function chooseTargets(set: BackupSet, source: string, inv: Inventory): string[] {
+  const list = set.targetHosts;
+  const start = list.indexOf(source);
+  const ordered = start < 0 ? list : [...list.slice(start + 1), ...list.slice(0, start)];
+  const mine = physicalHost(inv, source);
+  return ordered
+    .filter((t) => t !== source && (set.avoid === 'none' || physicalHost(inv, t) !== mine))
+    .slice(0, set.copies);
+}

@@ -1,0 +1,174 @@
+// `backup run`: every source node pushes its own series, sources in parallel through a bounded
+// window, each series locked on its target for the whole transfer (remote/receive.ts). The admin
+// machine only starts each source's script and folds the results; the nodes talk to each other.
+import pLimit from 'p-limit';
+import { cmd } from '../transport/command.js';
+import { runOn, unreachable, whyFailed, type BackupContext } from './context.js';
+import { ensureKeys } from './keys.js';
+import { bySource } from './plan.js';
+import { pruneSeries } from './prune.js';
+import { parseScriptResults, sourceScript, type ScriptResult } from './remote/source.js';
+import type { RunResult, Series, SeriesHolder, SeriesResult } from './types.js';
+
+export interface RunBackupOptions {
+  /** Plan only: contact no host. */
+  dryRun?: boolean;
+  /** Wait this long (s) for a locked series; default 0: report it locked at once. */
+  waitLockS?: number;
+  /** Sources in flight at once (default 8). */
+  concurrency?: number;
+  /** Prune each series that got a new snapshot (default true). */
+  prune?: boolean;
+}
+
+export async function runBackup(
+  ctx: BackupContext,
+  series: Series[],
+  o: RunBackupOptions = {},
+): Promise<RunResult> {
+  ctx.onEvent?.({ kind: 'plan', series, dryRun: !!o.dryRun });
+  if (o.dryRun) {
+    return { dryRun: true, series, results: [], pruned: {} };
+  }
+  const sources = bySource(series);
+  const keyProblems = await ensureKeys(
+    ctx,
+    new Map([...sources].map(([h, ss]) => [h, [...new Set(ss.map((s) => s.target.host))]])),
+  );
+  const limit = pLimit(Math.max(1, o.concurrency ?? 8));
+  const results = (
+    await Promise.all(
+      [...sources].map(([host, ss]) =>
+        limit(() => runSource(ctx, host, ss, keyProblems, o.waitLockS ?? 0)),
+      ),
+    )
+  ).flat();
+  const pruned: Record<string, string[]> = {};
+  if (o.prune !== false) {
+    const fresh = series.filter((s) => results.some((r) => r.series === s.id && r.status === 'ok'));
+    const reports = await pruneSeries(ctx, fresh, { dryRun: false });
+    for (const r of reports.reports) {
+      if (r.removed.length) {
+        pruned[r.series] = r.removed;
+      }
+    }
+  }
+  return { dryRun: false, series, results, pruned };
+}
+
+async function runSource(
+  ctx: BackupContext,
+  host: string,
+  series: Series[],
+  keyProblems: Map<string, string>,
+  waitLockS: number,
+): Promise<SeriesResult[]> {
+  const done: SeriesResult[] = [];
+  const report = (r: SeriesResult): void => {
+    done.push(r);
+    ctx.onEvent?.({ kind: 'series', result: r });
+  };
+  const runnable = series.filter((s) => {
+    const why = keyProblems.get(host) ?? keyProblems.get(s.target.host);
+    if (why) {
+      const down = keyProblems.has(host) ? host : s.target.host;
+      report(failure(s, `${down}: ${why}`, 'unreachable'));
+    }
+    return !why;
+  });
+  if (!runnable.length) {
+    return done;
+  }
+  ctx.onEvent?.({ kind: 'source-start', host, series: runnable.map((s) => s.id) });
+  const script = sourceScript(runnable, {
+    deployment: ctx.dep.name,
+    host,
+    logMaxBytes: ctx.rules.cron.logMaxBytes,
+  });
+  const started = Date.now();
+  const r = await runOn(
+    ctx,
+    host,
+    cmd('sh', '-c', script, 'salvo-backup', '--wait', Math.ceil(waitLockS)),
+  );
+  const parsed = new Map(parseScriptResults(r.stdout).map((p) => [p.id, p]));
+  for (const s of runnable) {
+    const p = parsed.get(s.id);
+    if (p) {
+      report(fromScript(s, p));
+    } else if (ctx.signal?.aborted || r.failure?.kind === 'aborted') {
+      report({
+        ...failure(s, 'interrupted; nothing published', 'aborted'),
+        durationMs: Date.now() - started,
+      });
+    } else {
+      report({
+        ...failure(s, `${host}: ${whyFailed(r)}`, unreachable(r) ? 'unreachable' : 'failed'),
+        durationMs: Date.now() - started,
+      });
+    }
+  }
+  return done;
+}
+
+function failure(s: Series, message: string, status: SeriesResult['status']): SeriesResult {
+  return { series: s.id, source: s.source, target: s.target.host, status, durationMs: 0, message };
+}
+
+function fromScript(s: Series, p: ScriptResult): SeriesResult {
+  const base = {
+    series: s.id,
+    source: s.source,
+    target: s.target.host,
+    durationMs: p.durationMs,
+  };
+  if (p.status === 'ok') {
+    const [snapshot, files, bytes, ...warn] = p.detail.split(' ');
+    return {
+      ...base,
+      status: 'ok',
+      snapshot: snapshot!,
+      files: Number(files),
+      bytes: Number(bytes),
+      ...(warn.length ? { message: warn.join(' ') } : {}),
+    };
+  }
+  if (p.status === 'locked') {
+    const holder = parseHolder(p.detail);
+    return {
+      ...base,
+      status: 'locked',
+      message: holder ? describeHolder(holder) : 'locked (the holder could not be read)',
+      ...(holder ? { holder } : {}),
+    };
+  }
+  return { ...base, status: 'failed', message: p.detail };
+}
+
+export function parseHolder(text: string): SeriesHolder | undefined {
+  try {
+    const h = JSON.parse(text) as Partial<SeriesHolder>;
+    if (
+      typeof h.host !== 'string' ||
+      typeof h.pid !== 'number' ||
+      typeof h.startedAt !== 'string'
+    ) {
+      return undefined;
+    }
+    return {
+      host: h.host,
+      pid: h.pid,
+      user: typeof h.user === 'string' ? h.user : '?',
+      startedAt: h.startedAt,
+      ...(typeof h.what === 'string' ? { what: h.what } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `locked by root on cloud1 (pid 4242) since 2026-12-02T13:30:04Z (12s ago): backup srv/cloud1@cloud2` */
+export function describeHolder(h: SeriesHolder, now = Date.now()): string {
+  const age = Math.max(0, Math.round((now - Date.parse(h.startedAt)) / 1000));
+  return `locked by ${h.user} on ${h.host} (pid ${h.pid}) since ${h.startedAt} (${age}s ago)${h.what ? `: ${h.what}` : ''}`;
+}
