@@ -38,5 +38,6 @@ export function whyFailed(r: CommandResult): string {
 
 /** Did the host not answer at all (as opposed to a command that ran and failed)? */
 export function unreachable(r: CommandResult): boolean {
-  return !!r.failure && r.failure.kind !== 'nonzero' && r.failure.kind !== 'timeout';
+  const k = r.failure?.kind;
+  return k === 'unreachable' || k === 'auth' || k === 'hostkey';
 }

@@ -66,34 +66,28 @@ export async function restoreSeries(
     ...(o.apply ? [] : ['-n']),
     ...(o.delete ? ['--delete'] : []),
   ];
-  let command: Command;
-  if (host === s.target.host) {
-    command = cmd(
-      'flock',
-      '-s',
-      `${snapDir}/INFO`,
-      'rsync',
-      ...flags,
-      `${snapDir}/tree/`,
-      `${path}/`,
-    );
-  } else {
+  if (host !== s.target.host) {
     requireKeys(await ensureKeys(ctx, new Map([[host, [s.target.host]]])));
-    const ssh = `ssh -i ${KEY_FILE} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${KNOWN_HOSTS_FILE} -p ${s.target.port} -l ${s.target.user}`;
-    command = cmd(
-      'rsync',
-      ...flags,
-      '-e',
-      ssh,
-      `--rsync-path=flock -s ${quote(`${snapDir}/INFO`)} rsync`,
-      `${s.target.address}:${snapDir}/tree/`,
-      `${path}/`,
-      new Raw('</dev/null'),
-    );
   }
-  const r = await runOn(ctx, host, command);
-  if (!r.ok) {
-    throw new AdminError(`restore of ${s.id} ${snapshot} to ${o.to} failed: ${whyFailed(r)}`);
+  // Each backed-up path p: the snapshot's tree/p/ onto PATH/p/ (its own mode, owner and times
+  // included); PATH and the dirs above p are left as they are.
+  const changes: string[] = [];
+  for (const p of s.paths) {
+    const from = `${snapDir}/tree${p}/`;
+    const to = `${path === '/' ? '' : path}${p}/`;
+    const r = await runOn(ctx, host, restoreCommand(s, host, snapDir, flags, from, to));
+    if (!r.ok) {
+      throw new AdminError(`restore of ${s.id} ${snapshot} to ${o.to} failed: ${whyFailed(r)}`);
+    }
+    const base = p.endsWith('/') ? p : `${p}/`;
+    for (const line of r.stdout.split('\n')) {
+      const m = /^(\S{11}) (.*)$/.exec(line);
+      if (m) {
+        changes.push(`${m[1]} ${m[2] === './' ? base : base + m[2]}`);
+      } else if (line.trim()) {
+        changes.push(line.trim());
+      }
+    }
   }
   return {
     series: s.id,
@@ -101,6 +95,31 @@ export async function restoreSeries(
     snapshot,
     to: o.to,
     applied: !!o.apply,
-    changes: r.stdout.split('\n').filter((l) => l.trim() !== ''),
+    changes,
   };
+}
+
+/** rsync on HOST: a local copy when HOST is the target itself, else a pull over the backup key. */
+function restoreCommand(
+  s: Series,
+  host: string,
+  snapDir: string,
+  flags: string[],
+  from: string,
+  to: string,
+): Command {
+  if (host === s.target.host) {
+    return cmd('flock', '-s', `${snapDir}/INFO`, 'rsync', ...flags, from, to);
+  }
+  const ssh = `ssh -i ${KEY_FILE} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${KNOWN_HOSTS_FILE} -p ${s.target.port} -l ${s.target.user}`;
+  return cmd(
+    'rsync',
+    ...flags,
+    '-e',
+    ssh,
+    `--rsync-path=flock -s ${quote(`${snapDir}/INFO`)} rsync`,
+    `${s.target.address}:${from}`,
+    to,
+    new Raw('</dev/null'),
+  );
 }

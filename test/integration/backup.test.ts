@@ -1,0 +1,320 @@
+// Distributed backups on a real lab (rsync 3 and flock in network namespaces, 5 hosts): every
+// node backs up in one run; a second run on a locked series exits 75 naming the holder, or waits
+// with --wait-lock; the holder killed -9 mid-transfer frees the lock at once and publishes
+// nothing; retention keeps the newest complete snapshot; verify finds a corrupted file; a restore
+// brings back contents, modes, owners, symlinks and hard links.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ListResult, PruneResult, RunResult, VerifyResult } from '../../admin/backup/index.js';
+import { Deployment } from '../../admin/deployment/deployment.js';
+import type { Lab } from '../../admin/lab/index.js';
+import { withLab, isRoot } from './lab-fixture.js';
+import { json, onHosts, salvo, type Run } from './tinc-fixture.js';
+
+const RULES = `# backup rules of the backup lab test
+root: /srv/backup
+cron: { file: /srv/salvo/cron.d/salvo-backup, script: /srv/salvo/sbin/salvo-backup, log: /var/log/salvo-backup.log }
+sets:
+  srv:
+    hosts: "cloud[1-5]"
+    paths: [/srv/data]
+    exclude: ["*.tmp"]
+    copies: 2
+    retention: { last: 5 }
+    max_age: 1h
+  slow:
+    hosts: cloud1
+    targets: cloud2
+    paths: [/srv/slow]
+    bwlimit: 1000
+    retention: { last: 0, daily: 0, weekly: 0, monthly: 0 }
+`;
+
+async function backupServices(lab: Lab): Promise<string> {
+  const file = join(lab.dir, 'services-backup.yaml');
+  await writeFile(join(lab.dir, 'backup-rules.yaml'), RULES);
+  await writeFile(file, await readFile(lab.servicesFile, 'utf8'));
+  await appendFile(file, 'backup: { rules: ./backup-rules.yaml }\n');
+  return file;
+}
+
+/**
+ * Poll the series through the library (one warm SSH connection: the machine may be loaded, and a
+ * CLI per poll could miss a short run) until a run holds it; the holder's pid (on its source).
+ */
+async function holderOf(dep: Deployment, series: string, running: Promise<Run>): Promise<number> {
+  let done = false;
+  void running.then(() => {
+    done = true;
+  });
+  for (;;) {
+    const l = await dep.backup.list({ series });
+    const h = l.series[0]?.holder;
+    if (h) {
+      return h.pid;
+    }
+    if (done) {
+      assert.fail(`the run ended before it was seen holding ${series}: ${(await running).stdout}`);
+    }
+  }
+}
+
+/** One shell command on one host through the library; its stdout, trimmed. */
+async function on(dep: Deployment, host: string, command: string): Promise<string> {
+  const r = await dep.exec(host, command);
+  const one = r[0]!;
+  assert.equal(one.failure?.kind ?? 'nonzero', 'nonzero', `${host}: ${one.failure?.message}`);
+  return one.stdout.trim();
+}
+
+const DIR = '/srv/backup/lab/slow/cloud1';
+
+test('distributed backups on a lab of 5: run, lock, kill, retention, verify, restore', {
+  skip: !isRoot && 'needs root (network namespaces)',
+}, async (t) => {
+  await withLab(5, async (lab) => {
+    const s = await backupServices(lab);
+    const dep = await Deployment.open(s);
+    t.after(() => dep.close());
+    await onHosts(
+      s,
+      'cloud[1-5]',
+      'mkdir -p /srv/data/sub /srv/slow && head -c 200000 /dev/urandom > /srv/data/blob && echo "$(hostname)" > /srv/data/sub/name && echo skip > /srv/data/x.tmp && echo small > /srv/slow/small',
+    );
+
+    await t.test('--dry-run prints the plan and touches no host', async () => {
+      const r = await salvo(s, 'backup', 'run', '--dry-run');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /backup plan: 11 series from cloud\[1-5\] \(5 sources\)/);
+      assert.match(r.stdout, /srv\/cloud5@cloud1 +cloud5 → cloud1:\/srv\/backup\/lab\/srv\/cloud5/);
+      const there = await onHosts(s, 'cloud[1-5]', 'ls /srv/backup 2>/dev/null | wc -l');
+      assert.deepEqual([...new Set(there.values())], ['0']);
+    });
+
+    await t.test('every node backs up its own data to two others in one run', async () => {
+      const r = await salvo(s, 'backup', 'run', '--json');
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      const res = json<RunResult>(r);
+      assert.equal(res.results.length, 11);
+      assert.deepEqual(
+        res.results.filter((x) => x.status !== 'ok'),
+        [],
+      );
+      for (const x of res.results.filter((y) => y.series.startsWith('srv/'))) {
+        assert.notEqual(x.source, x.target, 'never its own target');
+        assert.equal(x.files, 2, `${x.series}: blob and sub/name, not the excluded x.tmp`);
+      }
+      // The bytes arrived: cloud3's copy of cloud2's name file, read on cloud3.
+      const copy = await onHosts(
+        s,
+        'cloud3',
+        `cat ${'/srv/backup/lab/srv/cloud2/latest/tree/srv/data/sub/name'}`,
+      );
+      assert.equal(copy.get('cloud3'), 'cloud2');
+      const v = await salvo(s, 'backup', 'verify', '--json');
+      assert.equal(v.code, 0, v.stdout);
+      assert.equal(json<VerifyResult>(v).reports.length, 11);
+      const st = await salvo(s, 'backup', 'status');
+      assert.equal(st.code, 0, st.stdout);
+      assert.match(st.stdout, /backup status: all 11 series fresh/);
+    });
+
+    await t.test('a second run on a locked series exits 75 naming the holder', async () => {
+      await onHosts(s, 'cloud1', 'head -c 8000000 /dev/urandom > /srv/slow/big');
+      const first = salvo(s, 'backup', 'run', 'slow');
+      const pid = await holderOf(dep, 'slow/cloud1@cloud2', first);
+      const second = await salvo(s, 'backup', 'run', 'slow');
+      assert.equal(second.code, 75, second.stderr + second.stdout);
+      assert.match(
+        second.stdout,
+        new RegExp(
+          `LOCKED: locked by root on cloud1 \\(pid ${pid}\\) since \\S+ \\(\\d+s ago\\): backup slow/cloud1@cloud2`,
+        ),
+      );
+      const one = await first;
+      assert.equal(one.code, 0, one.stderr + one.stdout);
+    });
+
+    await t.test('--wait-lock waits for the holder, then backs up', async () => {
+      await onHosts(s, 'cloud1', 'head -c 8000000 /dev/urandom > /srv/slow/big');
+      const first = salvo(s, 'backup', 'run', 'slow', '--json');
+      await holderOf(dep, 'slow/cloud1@cloud2', first);
+      const second = await salvo(s, 'backup', 'run', 'slow', '--wait-lock', '2m', '--json');
+      const one = await first;
+      assert.equal(one.code, 0, one.stderr);
+      assert.equal(second.code, 0, second.stderr + second.stdout);
+      const a = json<RunResult>(one).results[0]!.snapshot!;
+      const b = json<RunResult>(second).results[0]!.snapshot!;
+      assert.ok(b > a, `${b} published after ${a}`);
+    });
+
+    await t.test(
+      'the holder killed -9 mid-transfer: lock free at once, nothing partial published',
+      async () => {
+        const before = json<ListResult>(await salvo(s, 'backup', 'list', 'slow', '--json'))
+          .series[0]!;
+        assert.ok(before.snapshots.length >= 1);
+        await onHosts(s, 'cloud1', 'head -c 8000000 /dev/urandom > /srv/slow/big');
+        const run = salvo(s, 'backup', 'run', 'slow');
+        const pid = await holderOf(dep, 'slow/cloud1@cloud2', run);
+        // Wait until data is flowing into the temporary snapshot, then kill the source's script and its rsync.
+        for (;;) {
+          const n = await onHosts(
+            s,
+            'cloud2',
+            `du -sb ${DIR}/.tmp-*/tree 2>/dev/null | cut -f1 | head -1`,
+          );
+          if (Number(n.get('cloud2') || 0) > 100_000) {
+            break;
+          }
+        }
+        await onHosts(s, 'cloud1', `pkill -9 -P ${pid}; kill -9 ${pid}`);
+        const r = await run;
+        assert.equal(r.code, 1, r.stdout);
+        assert.match(r.stdout, /slow\/cloud1@cloud2 +FAILED/);
+        const freed = Date.now();
+        for (;;) {
+          const free = await onHosts(s, 'cloud2', `flock -n ${DIR}/.lock echo free || echo held`);
+          if (free.get('cloud2') === 'free') {
+            break;
+          }
+          assert.ok(Date.now() - freed < 10_000, 'the lock was not freed within 10 s of the kill');
+        }
+        const after = json<ListResult>(await salvo(s, 'backup', 'list', 'slow', '--json'))
+          .series[0]!;
+        assert.equal(after.holder, undefined);
+        assert.deepEqual(
+          after.snapshots.map((x) => x.name),
+          before.snapshots.map((x) => x.name),
+          'no snapshot published by the killed run',
+        );
+        const latest = await onHosts(s, 'cloud2', `readlink ${DIR}/latest`);
+        assert.equal(latest.get('cloud2'), before.snapshots.at(-1)!.name);
+        const v = await salvo(s, 'backup', 'verify', 'slow/cloud1');
+        assert.equal(v.code, 0, v.stdout);
+        // The next run clears the leftover and publishes.
+        const again = await salvo(s, 'backup', 'run', 'slow', '--no-prune');
+        assert.equal(again.code, 0, again.stdout + again.stderr);
+        const left = await onHosts(s, 'cloud2', `ls -a ${DIR} | grep -c '^.tmp-' || true`);
+        assert.equal(left.get('cloud2'), '0');
+      },
+    );
+
+    await t.test(
+      'retention keeps the newest complete snapshot whatever the counts say',
+      async () => {
+        const before = json<ListResult>(await salvo(s, 'backup', 'list', 'slow', '--json'))
+          .series[0]!;
+        assert.ok(before.snapshots.length >= 2, 'several snapshots to prune');
+        const dry = await salvo(s, 'backup', 'prune', 'slow', '--dry-run', '--json');
+        assert.equal(dry.code, 0, dry.stdout);
+        const plan = json<PruneResult>(dry).reports[0]!;
+        assert.deepEqual(plan.keep, [before.snapshots.at(-1)!.name]);
+        assert.equal(
+          json<ListResult>(await salvo(s, 'backup', 'list', 'slow', '--json')).series[0]!.snapshots
+            .length,
+          before.snapshots.length,
+          'a dry run removes nothing',
+        );
+        const r = await salvo(s, 'backup', 'prune', 'slow');
+        assert.equal(r.code, 0, r.stdout);
+        const after = json<ListResult>(await salvo(s, 'backup', 'list', 'slow', '--json'))
+          .series[0]!;
+        assert.deepEqual(
+          after.snapshots.map((x) => x.name),
+          [before.snapshots.at(-1)!.name],
+        );
+        const v = await salvo(s, 'backup', 'verify', 'slow/cloud1');
+        assert.equal(v.code, 0, v.stdout);
+      },
+    );
+
+    await t.test('verify reports a corrupted, a missing and an extra file', async () => {
+      const tree = '/srv/backup/lab/srv/cloud4/latest/tree/srv/data';
+      await onHosts(
+        s,
+        'cloud5',
+        `printf X | dd of=${tree}/blob bs=1 seek=1000 conv=notrunc status=none && rm ${tree}/sub/name && echo new > ${tree}/intruder`,
+      );
+      const r = await salvo(s, 'backup', 'verify', 'srv/cloud4@cloud5');
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stdout, /^FAILED srv\/cloud4@cloud5 \S+: 2 files$/m);
+      assert.match(r.stdout, /^ {2}changed \.\/srv\/data\/blob$/m);
+      assert.match(r.stdout, /^ {2}missing \.\/srv\/data\/sub\/name$/m);
+      assert.match(r.stdout, /^ {2}extra \.\/srv\/data\/intruder$/m);
+      const other = await salvo(s, 'backup', 'verify', 'srv/cloud4@cloud1');
+      assert.equal(other.code, 0, `the other copy is intact: ${other.stdout}`);
+    });
+
+    await t.test(
+      'restore round trip: contents, modes, owners, symlinks and hard links',
+      async () => {
+        const prints =
+          'cd /srv/data && find . -printf "%p %y %m %U:%G %s %n %l\\n" | LC_ALL=C sort && find . -type f -exec sha256sum {} + | LC_ALL=C sort';
+        await onHosts(
+          s,
+          'cloud2',
+          'cd /srv/data && mkdir -p odd && echo secret > odd/key && chmod 600 odd/key && chown 1234:5678 odd/key && chmod 750 odd && ln -sf ../blob odd/link && ln -f blob odd/hard',
+        );
+        const r0 = await salvo(s, 'backup', 'run', 'srv', '-H', 'cloud2');
+        assert.equal(r0.code, 0, r0.stdout + r0.stderr);
+        const want = (await onHosts(s, 'cloud2', prints)).get('cloud2')!;
+        await onHosts(
+          s,
+          'cloud2',
+          'rm -rf /srv/data/odd /srv/data/blob && echo changed > /srv/data/sub/name',
+        );
+        const dry = await salvo(s, 'backup', 'restore', 'srv/cloud2', '--to', 'cloud2:/');
+        assert.equal(dry.code, 0, dry.stderr + dry.stdout);
+        assert.match(dry.stdout, /would make \d+ changes \(dry run; --apply to do it\)/);
+        assert.match(dry.stdout, /srv\/data\/odd\/key/);
+        assert.notEqual(
+          (await onHosts(s, 'cloud2', prints)).get('cloud2'),
+          want,
+          'a dry run changes nothing',
+        );
+        const r = await salvo(
+          s,
+          'backup',
+          'restore',
+          'srv/cloud2@cloud4',
+          '--to',
+          'cloud2:/',
+          '--apply',
+        );
+        assert.equal(r.code, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, /restored srv\/cloud2@cloud4 \S+ \(from cloud4\) to cloud2:\//);
+        assert.equal((await onHosts(s, 'cloud2', prints)).get('cloud2'), want);
+      },
+    );
+
+    await t.test('cron install writes each node its cron file and script, once', async () => {
+      const r = await salvo(s, 'backup', 'cron', 'install');
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /^cloud1: installed$/m);
+      const again = await salvo(s, 'backup', 'cron', 'install');
+      assert.equal(again.code, 0);
+      assert.equal((again.stdout.match(/: unchanged$/gm) ?? []).length, 5);
+      const cron = await onHosts(s, 'cloud1', 'cat /srv/salvo/cron.d/salvo-backup');
+      assert.match(
+        cron.get('cloud1')!,
+        /^17 3 \* \* \* root \/srv\/salvo\/sbin\/salvo-backup --log \/var\/log\/salvo-backup.log srv$/m,
+      );
+      assert.match(
+        cron.get('cloud1')!,
+        /^17 3 \* \* \* root \/srv\/salvo\/sbin\/salvo-backup --log \/var\/log\/salvo-backup.log slow$/m,
+      );
+      // What cron would run, run by hand: a new snapshot and the exit code in the log.
+      const ran = await onHosts(
+        s,
+        'cloud3',
+        '/srv/salvo/sbin/salvo-backup --log /var/log/salvo-backup.log srv; echo "rc=$?"; tail -n 1 /var/log/salvo-backup.log',
+      );
+      assert.match(ran.get('cloud3')!, /^rc=0\n== \S+ exit 0$/);
+      const removed = await salvo(s, 'backup', 'cron', 'remove', '-H', 'cloud3');
+      assert.match(removed.stdout, /^cloud3: removed$/m);
+    });
+  });
+});
