@@ -16,7 +16,7 @@ import type {
   StatusRow,
 } from './types.js';
 
-const LIST_SCRIPT = `
+export const LIST_SCRIPT = `
 for d in "$@"; do
   echo "SERIES $d"
   [ -d "$d" ] || continue

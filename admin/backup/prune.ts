@@ -10,7 +10,7 @@ import { byTarget } from './plan.js';
 import { selectSnapshots } from './retention.js';
 import type { PruneReport, PruneResult, Series } from './types.js';
 
-const NAMES_SCRIPT = `
+export const NAMES_SCRIPT = `
 for d in "$@"; do
   echo "SERIES $d"
   [ -d "$d" ] && for s in "$d"/*/INFO; do [ "$s" != "$d/latest/INFO" ] && [ -f "$s" ] && echo "SNAP $(basename "$(dirname "$s")")"; done

@@ -161,23 +161,20 @@ test('distributed backups on a lab of 5: run, lock, kill, retention, verify, res
         const pid = await holderOf(dep, 'slow/cloud1@cloud2', run);
         // Wait until data is flowing into the temporary snapshot, then kill the source's script and its rsync.
         for (;;) {
-          const n = await onHosts(
-            s,
-            'cloud2',
-            `du -sb ${DIR}/.tmp-*/tree 2>/dev/null | cut -f1 | head -1`,
-          );
-          if (Number(n.get('cloud2') || 0) > 100_000) {
+          const n = await on(dep, 'cloud2', `du -sb ${DIR}/.tmp-*/tree 2>/dev/null | cut -f1`);
+          if (Number(n.split('\n')[0] || 0) > 100_000) {
             break;
           }
         }
-        await onHosts(s, 'cloud1', `pkill -9 -P ${pid}; kill -9 ${pid}`);
+        // By pid: the holder's script and its children (rsync, ssh) on cloud1.
+        await on(dep, 'cloud1', `pkill -9 -P ${pid}; kill -9 ${pid}`);
         const r = await run;
-        assert.equal(r.code, 1, r.stdout);
+        assert.equal(r.code, 1, r.stdout + r.stderr);
         assert.match(r.stdout, /slow\/cloud1@cloud2 +FAILED/);
         const freed = Date.now();
         for (;;) {
-          const free = await onHosts(s, 'cloud2', `flock -n ${DIR}/.lock echo free || echo held`);
-          if (free.get('cloud2') === 'free') {
+          const free = await on(dep, 'cloud2', `flock -n ${DIR}/.lock echo free || echo held`);
+          if (free === 'free') {
             break;
           }
           assert.ok(Date.now() - freed < 10_000, 'the lock was not freed within 10 s of the kill');
@@ -289,6 +286,27 @@ test('distributed backups on a lab of 5: run, lock, kill, retention, verify, res
         assert.equal((await onHosts(s, 'cloud2', prints)).get('cloud2'), want);
       },
     );
+
+    await t.test('a source path rsync cannot read: nothing published, latest kept', async () => {
+      const before = await onHosts(s, 'cloud1', 'readlink /srv/backup/lab/srv/cloud5/latest');
+      await onHosts(s, 'cloud5', 'mv /srv/data /srv/data.away');
+      try {
+        const r = await salvo(s, 'backup', 'run', 'srv', '-H', 'cloud5');
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        assert.match(
+          r.stdout,
+          /srv\/cloud5@cloud1 +FAILED: nothing published: rsync exit 23 on cloud5: .*\/srv\/data/,
+        );
+        const after = await onHosts(
+          s,
+          'cloud1',
+          'readlink /srv/backup/lab/srv/cloud5/latest; ls -a /srv/backup/lab/srv/cloud5 | grep -c "^[.]tmp-" || true',
+        );
+        assert.equal(after.get('cloud1'), `${before.get('cloud1')}\n0`);
+      } finally {
+        await onHosts(s, 'cloud5', 'mv /srv/data.away /srv/data');
+      }
+    });
 
     await t.test('cron install writes each node its cron file and script, once', async () => {
       const r = await salvo(s, 'backup', 'cron', 'install');

@@ -9,7 +9,7 @@
 // 0 (all ok), 75 (some locked, none failed) or 1 (some failed).
 import { quote } from '../../transport/command.js';
 import type { Series } from '../types.js';
-import { LOCKED_EXIT, RECEIVE_SCRIPT } from './receive.js';
+import { COMMIT_SCRIPT, LOCKED_EXIT, RECEIVE_SCRIPT } from './receive.js';
 
 /** The key a source node dials its targets with, and the host keys it trusts for them. */
 export const KEY_FILE = '/root/.ssh/salvo-backup';
@@ -60,17 +60,25 @@ one() {
     --rsync-path="$recv '$dir' '$name' '$holder' $wait" "$@" "$addr:$dir/.tmp-$name/tree/" \
     </dev/null >/dev/null 2>"$tmp/err"
   rc=$?
-  ms=$(( $(date +%s%3N) - start ))
-  if grep -q '^SALVO-PUBLISHED ' "$tmp/err"; then
-    st=ok detail=$(sed -n 's/^SALVO-PUBLISHED //p' "$tmp/err" | tail -n 1)
-    warn=$(grep -v '^SALVO-' "$tmp/err" | tail -n 2 | tr '\t\n' '  ')
-    [ -n "$warn" ] && detail="$detail $warn"
+  errs=$(grep -v '^SALVO-' "$tmp/err" | grep -v '^rsync error: .*\[sender=' | tail -n 3 | tr '\t\n\r' '   ')
+  if grep -q '^SALVO-STAGED ' "$tmp/err"; then
+    staged=$(sed -n 's/^SALVO-STAGED //p' "$tmp/err" | tail -n 1)
+    case $rc in 0|24) verb=commit ;; *) verb=abort ;; esac
+    res=$($ssh -p "$port" -l "$user" "$addr" "$commit '$dir' '$name' $verb" </dev/null 2>&1 | tail -n 1)
+    if [ "$verb" = commit ] && [ "$res" = published ]; then
+      st=ok detail="$staged"
+      [ -n "$errs" ] && detail="$detail $errs"
+    else
+      st=failed detail="nothing published: rsync exit $rc on $me: $errs"
+      [ "$verb" = commit ] && detail="nothing published: $res"
+    fi
   elif grep -q '^SALVO-LOCKED ' "$tmp/err"; then
     st=locked detail=$(sed -n 's/^SALVO-LOCKED //p' "$tmp/err" | tail -n 1)
   else
-    st=failed detail=$(grep -v '^SALVO-' "$tmp/err" | grep -v '^rsync error: .*\[sender=' | tail -n 3 | tr '\t\n' '  ')
+    st=failed detail="$errs"
     [ -z "$detail" ] && detail="rsync exit $rc, nothing published"
   fi
+  ms=$(( $(date +%s%3N) - start ))
   printf 'SALVO-RESULT\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$t" "$st" "$rc" "$ms" "$detail"
   case $st in
     failed) worst=1 ;;
@@ -82,6 +90,7 @@ one() {
 /** The whole script for one source node (its series only). */
 export function sourceScript(series: Series[], o: SourceScriptOptions): string {
   const recv = `sh -c ${quote(RECEIVE_SCRIPT)} salvo-receive`;
+  const commit = `sh -c ${quote(COMMIT_SCRIPT)} salvo-commit`;
   const lines = series.map((s) =>
     [
       'one',
@@ -105,6 +114,7 @@ export function sourceScript(series: Series[], o: SourceScriptOptions): string {
     `# Usage: $0 [--log FILE] [--wait SECONDS] [SET...]; exit 0 ok, ${LOCKED_EXIT} locked, 1 failed.`,
     `me=${quote(o.host)} key=${quote(KEY_FILE)} kh=${quote(KNOWN_HOSTS_FILE)} logmax=${o.logMaxBytes}`,
     `recv=${quote(recv)}`,
+    `commit=${quote(commit)}`,
     BODY.trim(),
     ...lines,
     '[ -n "$log" ] && echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ) exit $worst"',
