@@ -62,7 +62,7 @@ export function parseRules(text: string, file: string, inv: Inventory): BackupRu
   const v = new Validator(parsed.locator, inv);
   const rules = v.rules(parsed.data);
   if (v.issues.length) {
-    throw new ConfigError(v.issues);
+    throw new ConfigError(v.issues.sort((a, b) => a.line - b.line || a.col - b.col));
   }
   return rules;
 }
