@@ -56,7 +56,7 @@ one() {
   name=$(date -u +%Y-%m-%dT%H%M%SZ)
   start=$(date +%s%3N)
   holder="{\"host\":\"$me\",\"pid\":$$,\"user\":\"$(id -un)\",\"startedAt\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"what\":\"backup $id\"}"
-  rsync -aH --numeric-ids -R -e "$ssh -p $port -l $user" \
+  rsync -aH --numeric-ids -R --timeout=120 -e "$ssh -p $port -l $user" \
     --rsync-path="$recv '$dir' '$name' '$holder' $wait" "$@" "$addr:$dir/.tmp-$name/tree/" \
     </dev/null >/dev/null 2>"$tmp/err"
   rc=$?
