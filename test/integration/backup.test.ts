@@ -40,6 +40,18 @@ async function backupServices(lab: Lab): Promise<string> {
   return file;
 }
 
+/** Another services file for the lab with its own rules (and hosts added to the lab's). */
+async function extraServices(lab: Lab, name: string, rules: string[], hosts = ''): Promise<string> {
+  const file = join(lab.dir, `services-${name}.yaml`);
+  await writeFile(join(lab.dir, `${name}-rules.yaml`), `${rules.join('\n')}\n`);
+  const base = await readFile(lab.servicesFile, 'utf8');
+  await writeFile(
+    file,
+    `${hosts ? base.replace(/^hosts:\n/m, `hosts:\n${hosts}\n`) : base}backup: { rules: ./${name}-rules.yaml }\n`,
+  );
+  return file;
+}
+
 /**
  * Poll the series through the library (one warm SSH connection: the machine may be loaded, and a
  * CLI per poll could miss a short run) until a run holds it; the holder's pid (on its source).
@@ -307,6 +319,73 @@ test('distributed backups on a lab of 5: run, lock, kill, retention, verify, res
         await onHosts(s, 'cloud5', 'mv /srv/data.away /srv/data');
       }
     });
+
+    await t.test(
+      'a target whose disk fills: clear error, nothing published, earlier snapshots intact',
+      async () => {
+        const f = await extraServices(lab, 'full', [
+          'root: /srv/small',
+          'sets:',
+          '  full: { hosts: cloud3, targets: cloud4, paths: [/srv/big3], retention: { last: 5 } }',
+        ]);
+        await onHosts(
+          f,
+          'cloud4',
+          'mkdir -p /srv/small && mount -t tmpfs -o size=2m salvo-small /srv/small',
+        );
+        try {
+          await onHosts(f, 'cloud3', 'mkdir -p /srv/big3 && echo first > /srv/big3/a');
+          const ok = await salvo(f, 'backup', 'run');
+          assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+          await onHosts(f, 'cloud3', 'head -c 3000000 /dev/urandom > /srv/big3/b');
+          const r = await salvo(f, 'backup', 'run');
+          assert.equal(r.code, 1, r.stdout + r.stderr);
+          assert.match(
+            r.stdout,
+            /full\/cloud3@cloud4 +FAILED: .*(No space left on device|rsync exit 11 on cloud4; \/srv\/small: \d+ KiB free of 2048)/,
+          );
+          const l = json<ListResult>(await salvo(f, 'backup', 'list', '--json')).series[0]!;
+          assert.deepEqual(
+            l.snapshots.map((x) => x.files),
+            [1],
+            'only the first snapshot, with its one file',
+          );
+          const v = await salvo(f, 'backup', 'verify');
+          assert.equal(v.code, 0, v.stdout);
+        } finally {
+          await onHosts(f, 'cloud4', 'umount /srv/small');
+        }
+      },
+    );
+
+    await t.test(
+      'an unreachable target: that series fails, the others succeed, exit 3',
+      async () => {
+        const ghost = lab.hosts[0]!.address.replace(/\.\d+$/, '.250');
+        const f = await extraServices(
+          lab,
+          'far',
+          [
+            'root: /srv/backup-far',
+            'sets:',
+            '  far: { hosts: cloud2, targets: ghost, paths: [/srv/data] }',
+            '  near: { hosts: cloud3, targets: cloud4, paths: [/srv/data] }',
+          ],
+          `  ghost: { address: "${ghost}" }`,
+        );
+        const r = await salvo(f, 'backup', 'run', '--json');
+        assert.equal(r.code, 3, r.stdout + r.stderr);
+        const res = json<RunResult>(r).results;
+        assert.deepEqual(
+          res.map((x) => [x.series, x.status]),
+          [
+            ['far/cloud2@ghost', 'unreachable'],
+            ['near/cloud3@cloud4', 'ok'],
+          ],
+        );
+        assert.match(res[0]!.message!, /^ghost: /);
+      },
+    );
 
     await t.test('cron install writes each node its cron file and script, once', async () => {
       const r = await salvo(s, 'backup', 'cron', 'install');

@@ -23,14 +23,17 @@ exec 9>>"$d/.lock"
 if [ "$w" = 0 ]; then flock -n 9; else flock -w "$w" 9; fi || {
   echo "SALVO-LOCKED $(cut -d' ' -f2- "$d/.holder" 2>/dev/null || echo '{}')" >&2; exit ${LOCKED_EXIT}; }
 printf '%s %s\\n' "$$" "$h" > "$d/.holder.tmp" && mv -f "$d/.holder.tmp" "$d/.holder" || exit 1
-rm -rf "$d"/.tmp-* "$d"/.commit-* "$d"/.abort-* "$d"/.result-* "$d/.latest.tmp"
+rm -rf "$d"/.tmp-* "$d"/.commit-* "$d"/.abort-* "$d/.latest.tmp"
+# A result is read and removed by its source right after the lock passes on; old ones are orphans.
+find "$d" -maxdepth 1 -name '.result-*' -mmin +10 -delete 2>/dev/null
 t="$d/.tmp-$n"
 mkdir "$t" || exit 1
 prev=
 [ -d "$d/latest/tree" ] && prev="--link-dest=$d/latest/tree"
 rsync $prev "$@"; rc=$?
 if [ "$rc" != 0 ]; then
-  echo "SALVO-NOTPUBLISHED $rc" >&2; rm -f "$d/.holder"; exit "$rc"
+  echo "SALVO-NOTPUBLISHED rsync exit $rc on $(hostname); $(df -Pk "$d" | awk 'NR == 2 { print $6 ": " $4 " KiB free of " $2 }')" >&2
+  rm -f "$d/.holder"; exit "$rc"
 fi
 ( cd "$t/tree" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum ) \\
     </dev/null >"$t/MANIFEST" 2>"$t/.manifest.err" \\

@@ -76,6 +76,7 @@ one() {
     st=locked detail=$(sed -n 's/^SALVO-LOCKED //p' "$tmp/err" | tail -n 1)
   else
     st=failed detail="$errs"
+    [ -z "$detail" ] && detail=$(sed -n 's/^SALVO-NOTPUBLISHED //p' "$tmp/err" | tail -n 1)
     [ -z "$detail" ] && detail="rsync exit $rc, nothing published"
   fi
   ms=$(( $(date +%s%3N) - start ))
