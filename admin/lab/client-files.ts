@@ -143,6 +143,31 @@ export function servicesYaml(state: LabState, standIns: StandIns = STANDINS): st
     "  # each host's own /srv/salvo/lab/static, at /static/ through haproxy.",
     '  nginx: { hosts: "@web", worker_processes: 1 }',
     '  haproxy: { hosts: "@edge", backends: [hub, nginx] }',
+    ...(n >= 2
+      ? [
+          "# Each host's /srv/data backed up to other hosts (salvo backup run; docs/backup.md).",
+          'backup: { rules: ./backup-rules.yaml }',
+        ]
+      : []),
+    '',
+  ].join('\n');
+}
+
+/** The lab's backup rules: every host's /srv/data to the next two hosts (one in a lab of two). */
+export function backupRulesYaml(state: LabState): string {
+  const copies = Math.min(2, state.hosts.length - 1);
+  return [
+    '# Backups of the lab (docs/backup.md). Written by salvo lab. The cron file and script go under',
+    "# /srv: /etc/cron.d and /usr/local are shared by every lab host, each host's /srv is its own.",
+    'root: /srv/backup',
+    'cron: { file: /srv/salvo/cron.d/salvo-backup, script: /srv/salvo/sbin/salvo-backup, log: /var/log/salvo-backup.log }',
+    'sets:',
+    '  data:',
+    '    hosts: "@all"',
+    '    paths: [/srv/data]',
+    `    copies: ${copies}`,
+    '    retention: { last: 3, daily: 7 }',
+    '    max_age: 26h',
     '',
   ].join('\n');
 }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/index.js';
-import { hostsTxt, servicesYaml, sshConfig } from './client-files.js';
+import { backupRulesYaml, hostsTxt, servicesYaml, sshConfig } from './client-files.js';
 import {
   authorizedKeys,
   etcHosts,
@@ -31,7 +31,7 @@ export interface HostKeys {
 export async function writeHostDir(dir: string, h: StateHost, keys: HostKeys): Promise<void> {
   const d = hostDir(dir, h.name);
   await mkdir(d);
-  for (const sub of ['srv', 'etc-tinc', 'var-log', 'run', 'run/sshd', 'run/lock']) {
+  for (const sub of ['srv', 'srv/data', 'etc-tinc', 'var-log', 'run', 'run/sshd', 'run/lock']) {
     await mkdir(join(d, sub));
   }
   for (const sub of ['root', 'root/.ssh']) {
@@ -47,6 +47,7 @@ export async function writeHostDir(dir: string, h: StateHost, keys: HostKeys): P
     writeFile(join(d, 'root/.ssh/id_ed25519.pub'), `${keys.rootKey.publicKey}\n`),
     writeFile(join(d, 'root/.ssh/config'), rootSshConfig(), { mode: 0o600 }),
     writeFile(join(d, 'root/.profile'), profile(h)),
+    writeFile(join(d, 'srv/data/README'), `${h.name}'s data, backed up by salvo backup run\n`),
     mkdir(etc, { recursive: true }).then(() => writeFile(join(etc, 'hostname'), `${h.name}\n`)),
   ]);
 }
@@ -69,6 +70,9 @@ export async function writeSharedFiles(state: LabState): Promise<void> {
   );
   await writeFileAtomic(join(state.dir, 'known_hosts'), known, { mode: 0o644 });
   await writeFileAtomic(join(state.dir, 'ssh_config'), sshConfig(state.dir, state.hosts), {
+    mode: 0o644,
+  });
+  await writeFileAtomic(join(state.dir, 'backup-rules.yaml'), backupRulesYaml(state), {
     mode: 0o644,
   });
   await writeFileAtomic(join(state.dir, 'services.yaml'), servicesYaml(state), { mode: 0o644 });

@@ -121,6 +121,7 @@ test('services.yaml follows docs/services-file.md', () => {
       nginx: { hosts: '@web', worker_processes: 1 },
       haproxy: { hosts: '@edge', backends: ['hub', 'nginx'] },
     },
+    backup: { rules: './backup-rules.yaml' },
   });
   assert.equal(nodeSet('cloud', 1), 'cloud1');
 });
