@@ -59,8 +59,13 @@ describe('a 5-host lab', { skip: NEEDS_ROOT }, () => {
 
   test('each host has a private /srv, /root and /run, its own /etc/hosts, no IPv6, no default route', async () => {
     await ssh(lab, 'cloud1', 'touch /srv/only-on-cloud1');
-    assert.equal(await ssh(lab, 'cloud2', 'ls /srv'), '');
-    assert.equal(await ssh(lab, 'cloud1', 'ls /srv'), 'only-on-cloud1');
+    // data/: each host's own README, what the lab's backup rules back up.
+    assert.equal(await ssh(lab, 'cloud2', 'ls /srv'), 'data');
+    assert.equal(await ssh(lab, 'cloud1', 'ls /srv'), 'data\nonly-on-cloud1');
+    assert.equal(
+      await ssh(lab, 'cloud2', 'cat /srv/data/README'),
+      "cloud2's data, backed up by salvo backup run",
+    );
     assert.ok(existsSync(`${dir}/cloud1/srv/only-on-cloud1`));
     assert.equal(await ssh(lab, 'cloud3', 'ls -A /root'), '.profile\n.ssh');
     assert.equal(await ssh(lab, 'cloud3', 'ls /run'), 'lock\nsshd');
