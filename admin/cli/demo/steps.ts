@@ -6,6 +6,7 @@ import { quote } from '../../transport/command.js';
 import type { Lab } from '../../lab/index.js';
 import { rolloutSteps } from './rollout-steps.js';
 import { tincSteps } from './tinc-steps.js';
+import { backupSteps } from './backup-steps.js';
 
 export interface DemoContext {
   lab: Lab;
@@ -133,6 +134,7 @@ export const steps: Step[] = [
     );
     await salvo(ctx, 0, 'now it answers', 'exec', 'cloud[1-2]', '--', 'true');
   },
+  ...backupSteps(salvo),
   async (ctx) => {
     stopSshd(ctx, ctx.lab.hosts.length - 1);
     await salvo(
