@@ -5,6 +5,7 @@ import type { Checked } from './schema/index.js';
 import { report, type Ctx } from './context.js';
 import type { Scope } from './expand.js';
 import { GroupTable } from './groups.js';
+import { normalizeMonitor } from './monitor.js';
 import { checkHostPorts, normalizeHosts, type HostTable } from './hosts.js';
 import { expandKeyed } from './rules/index.js';
 import { normalizeServices } from './services.js';
@@ -59,6 +60,14 @@ export function normalize({ written, services, raw }: Checked, ctx: Ctx): Draft 
   }
   if (written.backup) {
     draft.backup = normalizeBackup(written.backup, ctx);
+  }
+  if (written.monitor) {
+    draft.monitor = normalizeMonitor(written.monitor, {
+      ctx,
+      scope,
+      services: Object.keys(written.services ?? {}),
+      deployment: written.deployment,
+    });
   }
   return draft;
 }

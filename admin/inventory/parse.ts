@@ -73,5 +73,8 @@ function finish(draft: Draft): Inventory {
   if (draft.backup) {
     inv.backup = draft.backup;
   }
+  if (draft.monitor) {
+    inv.monitor = draft.monitor;
+  }
   return inv;
 }

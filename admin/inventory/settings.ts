@@ -10,7 +10,7 @@ import type { BackupSettings, HostSpec, SshSettings, TincSettings } from './type
 const TINC_PORT = 655; // tinc's registered port, when the ports block has no `tinc`
 
 /** `~/x` → $HOME/x; `conf/x` → <services dir>/conf/x; absolute paths stay. */
-function resolvePath(p: string, ctx: Ctx): string {
+export function resolvePath(p: string, ctx: Ctx): string {
   if (p === '~' || p.startsWith('~/')) {
     return join(ctx.home, p.slice(1));
   }

@@ -57,6 +57,36 @@ export interface BackupSettings {
   rules: string; // path
 }
 
+export interface Threshold {
+  warning: number;
+  critical: number;
+}
+
+/** The `monitor:` section, defaults filled in (docs/monitor.md). */
+export interface MonitorSettings {
+  intervalMs: number;
+  liveness: string[]; // services whose health probes run
+  progress: {
+    snap?: { snapshots: string; maxAge: Threshold };
+  };
+  resources?: {
+    hosts: string[];
+    load: Threshold;
+    disk: Threshold;
+    inodes: Threshold;
+    memory: Threshold;
+    clock: Threshold;
+    mounts?: string[];
+  };
+  mesh: boolean;
+  heal: Record<string, { restarts: number; within: number }>;
+  alerts: {
+    command?: string[];
+    email?: { to: string; from: string; smtp: string };
+  };
+  history: string; // absolute path of the JSON-lines file
+}
+
 export interface Inventory {
   file: string; // absolute path of services.yaml
   dir: string; // its directory: relative paths resolve from here
@@ -69,4 +99,5 @@ export interface Inventory {
   computeServers: Map<string, ComputeServerStatus>;
   tinc?: TincSettings;
   backup?: BackupSettings;
+  monitor?: MonitorSettings;
 }

@@ -11,6 +11,12 @@ import {
   sshSchema,
   tincSchema,
 } from '../../admin/inventory/schema/schema.js';
+import {
+  alertsSchema,
+  monitorSchema,
+  progressSchema,
+  resourcesSchema,
+} from '../../admin/inventory/schema/monitor.js';
 import { fixture } from './helpers.js';
 
 const docs = await readFile(fixture('../../../docs/services-file.md'), 'utf8');
@@ -29,6 +35,10 @@ const OBJECTS: Record<string, z.ZodType> = {
   hosts: hostSchema,
   tinc: tincSchema,
   backup: backupSchema,
+  monitor: monitorSchema,
+  'monitor.progress': progressSchema,
+  'monitor.resources': resourcesSchema,
+  'monitor.alerts': alertsSchema,
   ...Object.fromEntries(
     Object.entries(SERVICE_KINDS).map(([kind, k]) => [`services.${kind}`, serviceSchema(k)]),
   ),

@@ -117,7 +117,17 @@ test('services.yaml follows docs/services-file.md', () => {
         version: '1.0.0',
         command: [...app('hub'), '--on-term', 'exit'],
       },
-      snap: { hosts: '@web', version: '1.0.0', command: app('snap') },
+      snap: {
+        hosts: '@web',
+        version: '1.0.0',
+        command: [
+          ...app('snap'),
+          '--snapshots',
+          '{dir}/snapshots/snap.{instance}',
+          '--snapshot-every',
+          '1',
+        ],
+      },
       nginx: { hosts: '@web', worker_processes: 1 },
       haproxy: { hosts: '@edge', backends: ['hub', 'nginx'] },
     },

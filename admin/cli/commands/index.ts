@@ -17,6 +17,7 @@ import { registerRepl } from './repl.js';
 import { registerRun } from './run.js';
 import { registerSsh, registerTmux } from './ssh.js';
 import { registerLogs } from './logs.js';
+import { registerMonitor } from './monitor.js';
 import { registerCompletion } from './completion.js';
 import { addExamples } from './examples.js';
 
@@ -38,6 +39,7 @@ export function registerCommands(program: Command): void {
   registerSsh(program);
   registerTmux(program);
   registerLogs(program);
+  registerMonitor(program);
   registerCompletion(program);
   addExamples(program);
 }

@@ -2,3 +2,4 @@
 // so any Deployment has them all. Keep these modules light: heavy code is imported when called.
 import './tinc.js';
 import './backup.js';
+import './monitor.js';

@@ -2,6 +2,7 @@
 // description and default, so the schema documents itself (docs/services-file.md follows it).
 import * as z from 'zod';
 import { expecting } from './describe.js';
+import { monitorSchema } from './monitor.js';
 
 // A services file is parsed once or twice per process: zod's JIT (new Function per object schema
 // on first use) costs more than it saves there (~15 ms of every one-shot command's start-up).
@@ -143,6 +144,7 @@ export const SECTIONS = {
   compute_servers: computeServersSchema.optional(),
   tinc: tincSchema.optional(),
   backup: backupSchema.optional(),
+  monitor: monitorSchema.optional(),
 };
 
 export type SectionName = keyof typeof SECTIONS;

@@ -3,11 +3,19 @@
 // On TERM, by default (`--on-term finish`) it stops accepting, finishes the requests in flight,
 // then exits. `--on-term exit` exits at once, cutting the requests in flight, as SMC's hubs do
 // (node processes with no TERM handler): only draining them in haproxy first drops nothing.
+// Faults for the monitor's tests: with `--snapshots DIR` it writes a snapshot file into DIR every
+// `--snapshot-every` seconds (default 1), as a snap server does, until GET /control/stop-snapshots
+// (or from the start with `--stuck`): it still answers, it only stops making progress.
+// GET /control/hang makes it accept connections and never answer again (a hung hub). /stats
+// counts the requests it answered.
 // usage: node app.js --kind hub --id ID --port P --version V [--host ADDR] [--on-term finish|exit] [--ignore-term]
+//        [--snapshots DIR [--snapshot-every SEC] [--stuck]]
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { die, listenOrDie, log, onTerm, parseFlags, portFrom } from './common.js';
 
-const flags = parseFlags(process.argv.slice(2), ['ignore-term']);
+const flags = parseFlags(process.argv.slice(2), ['ignore-term', 'stuck']);
 const kind = flags.values.get('kind') ?? 'app';
 const id = flags.values.get('id') ?? kind;
 const version = flags.values.get('version') ?? '0';
@@ -23,6 +31,29 @@ if (flags.values.has('fail')) {
 
 let inFlight = 0;
 let stopping = false;
+let hung = false;
+let answered = 0;
+
+const snapshots = flags.values.get('snapshots');
+let snapshotTimer: NodeJS.Timeout | undefined;
+if (snapshots) {
+  mkdirSync(snapshots, { recursive: true });
+  const every = Math.max(0.1, Number(flags.values.get('snapshot-every') ?? 1) || 1);
+  let made = 0;
+  const snapshot = (): void => {
+    made++;
+    writeFileSync(
+      join(snapshots, `${id.replace(/[^\w.@#-]/g, '_')}.${made % 5}`),
+      `${Date.now()}\n`,
+    );
+  };
+  if (flags.switches.has('stuck')) {
+    log('--stuck: making no snapshots');
+  } else {
+    snapshot();
+    snapshotTimer = setInterval(snapshot, every * 1000);
+  }
+}
 const idle: (() => void)[] = [];
 
 function send(res: ServerResponse, code: number, body: unknown): void {
@@ -45,11 +76,29 @@ const server = createServer((req, res) => {
       }
     }
   });
+  if (hung) {
+    return; // accepted, never answered
+  }
   const url = new URL(req.url ?? '/', 'http://x');
   const who = { id, kind, version, pid: process.pid };
+  if (url.pathname === '/control/stop-snapshots') {
+    clearInterval(snapshotTimer);
+    log('told to stop making snapshots; still answering');
+    return send(res, 200, 'no more snapshots\n');
+  }
+  if (url.pathname === '/control/hang') {
+    log('told to hang: accepting connections, answering none');
+    send(res, 200, 'hanging\n');
+    hung = true;
+    return;
+  }
+  if (url.pathname === '/stats') {
+    return send(res, 200, { ...who, requests: answered });
+  }
   if (url.pathname === '/alive') {
     return send(res, stopping ? 503 : 200, 'ok\n');
   }
+  answered++;
   if (url.pathname === '/version') {
     return send(res, 200, who);
   }
@@ -61,6 +110,16 @@ const server = createServer((req, res) => {
   send(res, 200, { ...who, path: url.pathname });
 });
 server.keepAliveTimeout = 5000;
+
+// A hung process has nothing to finish: TERM ends it at once (its hung requests die with it).
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.prependListener(signal, () => {
+    if (hung && !flags.switches.has('ignore-term')) {
+      log(`${signal} while hung: exiting`);
+      process.exit(0);
+    }
+  });
+}
 
 if (onTermMode === 'exit' && !flags.switches.has('ignore-term')) {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,0 +1,122 @@
+// The `monitor:` section: which checks the fleet monitor runs, their warning and critical
+// levels, which units it heals and how often, where alerts go (docs/monitor.md).
+import * as z from 'zod';
+import { expecting } from './describe.js';
+
+const level = z.number({ error: expecting('a number') }).nonnegative();
+
+/** warning ≤ critical; a value at or past a level is in that state. */
+export const thresholdSchema = z
+  .strictObject({
+    warning: level.describe('at or past this value: warning'),
+    critical: level.describe('at or past this value: critical'),
+  })
+  .refine((t) => t.warning <= t.critical, {
+    error: 'warning must not be above critical',
+  });
+
+const nodeSet = z.string({ error: expecting('a node set (e.g. "cloud[1-7]")') }).min(1);
+
+export const progressSchema = z
+  .strictObject({
+    snapshots: z
+      .string({ error: expecting('a directory (may use {dir}, {instance}, {deployment})') })
+      .min(1)
+      .optional()
+      .describe('snap: the directory each unit writes its snapshots into'),
+    max_age: thresholdSchema
+      .optional()
+      .describe('snap: seconds since the newest snapshot (default warning 600, critical 1800)'),
+  })
+  .describe('a progress check of one service kind');
+
+export const resourcesSchema = z
+  .strictObject({
+    hosts: nodeSet
+      .optional()
+      .describe('the hosts whose resources are checked (default: every host)'),
+    load: thresholdSchema.optional().describe('1-minute load average per core (default 2, 4)'),
+    disk: thresholdSchema.optional().describe('percent of a mount used (default 85, 95)'),
+    inodes: thresholdSchema
+      .optional()
+      .describe('percent of a mount’s inodes used (default 85, 95)'),
+    memory: thresholdSchema.optional().describe('percent of memory in use (default 90, 97)'),
+    clock: thresholdSchema
+      .optional()
+      .describe('seconds between the host’s clock and the admin host’s (default 2, 10)'),
+    mounts: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('only these mount points (default: every local file system)'),
+  })
+  .describe('host resources');
+
+export const healSchema = z
+  .strictObject({
+    restarts: z
+      .int({ error: expecting('a whole number') })
+      .min(1)
+      .default(3)
+      .describe('at most this many restarts …'),
+    within: z
+      .int({ error: expecting('a whole number') })
+      .min(1)
+      .default(5)
+      .describe('… within this many scans, then unmonitor'),
+  })
+  .nullable()
+  .describe('restart a critical unit of this service');
+
+export const alertsSchema = z
+  .strictObject({
+    command: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('a program run once per state change, the alert as JSON on its stdin'),
+    email: z
+      .strictObject({
+        to: z.string().min(3).describe('recipient address(es), comma separated'),
+        from: z.string().min(3).default('salvo-monitor@localhost').describe('sender address'),
+        smtp: z
+          .string()
+          .regex(/^smtps?:\/\/[^/\s]+$/, {
+            error: expecting('smtp://HOST:PORT or smtps://HOST:PORT'),
+          })
+          .default('smtp://127.0.0.1:25')
+          .describe('the mail server; user and password from secrets/<deployment>/smtp.json'),
+      })
+      .optional()
+      .describe('e-mail alerts'),
+  })
+  .describe('where state changes are reported');
+
+export const monitorSchema = z
+  .strictObject({
+    interval: z
+      .number({ error: expecting('a number of seconds') })
+      .positive()
+      .default(60)
+      .describe('seconds between scans of `salvo monitor run`'),
+    liveness: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("services whose units' health probes are checked (default: every service)"),
+    progress: z
+      .record(z.string(), progressSchema)
+      .optional()
+      .describe('service → progress check (snap: the age of its newest snapshot)'),
+    resources: resourcesSchema.optional().describe('host resource checks'),
+    mesh: z.boolean().default(false).describe('run the tinc ping matrix each scan'),
+    heal: z
+      .record(z.string(), healSchema)
+      .optional()
+      .describe('service → restart policy for its critical units'),
+    alerts: alertsSchema.optional().describe('where state changes are reported: a command and/or e-mail'),
+    history: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('the JSON-lines history file (default .salvo/monitor/<deployment>.jsonl)'),
+  })
+  .describe('the fleet monitor (docs/monitor.md)');

@@ -1,0 +1,152 @@
+// `salvo monitor run`: scan, record, alert each state change once, heal critical units that have
+// a `heal:` policy (at most N restarts within M scans, then "unmonitored" with an alert), wait,
+// again — until cancelled (or after `scans` scans, for tests and cron).
+import type { Deployment } from '../deployment/deployment.js';
+import type { MonitorSettings } from '../inventory/types.js';
+import { alertOf, sendAlert } from './alerts.js';
+import { healUnit } from './heal.js';
+import { History, type HistoryRecord } from './history.js';
+import { scanFleet } from './scan.js';
+import { Tracker } from './tracker.js';
+import type { MonitorEvent, ScanResult, StateChange } from './types.js';
+
+export interface RunOptions {
+  intervalMs: number;
+  /** Stop after this many scans (default: run until cancelled). */
+  scans?: number;
+  signal?: AbortSignal | undefined;
+  onEvent?: ((e: MonitorEvent) => void) | undefined;
+}
+
+export interface RunSummary {
+  scans: number;
+  last?: ScanResult;
+}
+
+export async function runMonitor(
+  dep: Deployment,
+  m: MonitorSettings,
+  o: RunOptions,
+): Promise<RunSummary> {
+  const history = new History(m.history);
+  const tracker = new Tracker(await history.lastStates());
+  const emit = (e: MonitorEvent): void => o.onEvent?.(e);
+  let last: ScanResult | undefined;
+  while (!o.signal?.aborted) {
+    const started = Date.now();
+    const scan = await scanFleet(dep, m, { signal: o.signal });
+    if (o.signal?.aborted) {
+      break;
+    }
+    last = scan;
+    const changes = tracker.observe(scan);
+    emit({ kind: 'scan', scan, changes });
+    await history.append([scanRecord(scan), ...changes.map((c) => changeRecord(c, scan.at))]);
+    await alertAll(dep, m, changes, scan.at, emit);
+    await healAll(dep, m, tracker, scan, history, emit, o.signal);
+    if (o.scans !== undefined && tracker.scans >= o.scans) {
+      break;
+    }
+    await sleep(Math.max(0, o.intervalMs - (Date.now() - started)), o.signal);
+  }
+  return { scans: tracker.scans, ...(last ? { last } : {}) };
+}
+
+async function healAll(
+  dep: Deployment,
+  m: MonitorSettings,
+  tracker: Tracker,
+  scan: ScanResult,
+  history: History,
+  emit: (e: MonitorEvent) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  // One unit at a time: each heal is a rollout under the operator lock.
+  for (const [unit, finding] of tracker.critical(scan)) {
+    const policy = finding.service ? m.heal[finding.service] : undefined;
+    if (!policy || tracker.isUnmonitored(unit) || signal?.aborted) {
+      continue;
+    }
+    if (tracker.recentRestarts(unit, policy.within) >= policy.restarts) {
+      const change = tracker.unmonitor(unit, finding, policy.restarts, policy.within);
+      const at = new Date().toISOString();
+      const heal = {
+        unit,
+        service: finding.service!,
+        host: finding.host,
+        outcome: 'unmonitored' as const,
+        reason: change.finding.message,
+      };
+      emit({ kind: 'heal', heal });
+      await history.append([changeRecord(change, at), { type: 'heal', at, ...heal }]);
+      await alertAll(dep, m, [change], at, emit);
+      continue;
+    }
+    emit({ kind: 'heal-start', unit, host: finding.host });
+    const heal = await healUnit(
+      dep,
+      { id: unit, service: finding.service!, host: finding.host },
+      signal,
+    );
+    if (heal.outcome === 'restarted' || heal.outcome === 'failed') {
+      tracker.restarted(unit);
+    }
+    emit({ kind: 'heal', heal });
+    await history.append([{ type: 'heal', at: new Date().toISOString(), ...heal }]);
+  }
+}
+
+async function alertAll(
+  dep: Deployment,
+  m: MonitorSettings,
+  changes: StateChange[],
+  at: string,
+  emit: (e: MonitorEvent) => void,
+): Promise<void> {
+  await Promise.all(
+    changes.map(async (c) => {
+      const alert = alertOf(dep.name, c, at);
+      const { sent, errors } = await sendAlert(dep.inventory, m, alert);
+      emit({ kind: 'alert', alert, sent, errors });
+    }),
+  );
+}
+
+function scanRecord(scan: ScanResult): HistoryRecord {
+  return {
+    type: 'scan',
+    at: scan.at,
+    worst: scan.worst,
+    exitCode: scan.exitCode,
+    durationMs: scan.durationMs,
+    problems: scan.findings.filter((f) => f.state !== 'ok'),
+  };
+}
+
+function changeRecord(c: StateChange, at: string): HistoryRecord {
+  return {
+    type: 'change',
+    at,
+    key: c.key,
+    host: c.finding.host,
+    ...(c.finding.unit ? { unit: c.finding.unit } : {}),
+    from: c.from ?? null,
+    to: c.to,
+    message: c.finding.message,
+  };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      return resolve();
+    }
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

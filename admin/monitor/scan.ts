@@ -1,0 +1,182 @@
+// One scan of the whole fleet, in parallel: every unit's health probe (batched, one round trip
+// per host), one host probe per host (resources and snapshot ages), and the tinc ping matrix
+// when asked. Returns findings; changes nothing.
+import type { Deployment } from '../deployment/deployment.js';
+import type { MonitorSettings } from '../inventory/types.js';
+import { deploymentDir } from '../services/layout.js';
+import { unitsOf } from '../services/units.js';
+import { unitId, type Unit } from '../services/types.js';
+import type { CommandResult } from '../transport/types.js';
+import { livenessFinding, resourceFindings, snapshotFinding } from './checks.js';
+import { hostProbeCommand, parseHostProbe } from './host-probe.js';
+import { STATES, worstOf, type Finding, type ScanResult } from './types.js';
+
+const PROBE_TIMEOUT_MS = 30_000;
+
+export interface ScanOptions {
+  signal?: AbortSignal | undefined;
+}
+
+export async function scanFleet(
+  dep: Deployment,
+  m: MonitorSettings,
+  options: ScanOptions = {},
+): Promise<ScanResult> {
+  const started = Date.now();
+  const [live, hosts, mesh] = await Promise.all([
+    liveness(dep, m, options),
+    hostChecks(dep, m, options),
+    m.mesh && dep.inventory.tinc ? meshFindings(dep, options) : Promise.resolve([]),
+  ]);
+  const findings = [...live, ...hosts, ...mesh];
+  const worst = worstOf(findings.map((f) => f.state));
+  return {
+    at: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    findings,
+    worst,
+    exitCode: STATES.indexOf(worst),
+  };
+}
+
+async function liveness(dep: Deployment, m: MonitorSettings, o: ScanOptions): Promise<Finding[]> {
+  const { selectUnits } = await import('../services/index.js');
+  const { probeUnits } = await import('../services/observe.js');
+  const units = m.liveness.flatMap((s) => selectUnits(dep.inventory, s));
+  const runner = {
+    exec: (h: string[], c: Parameters<Deployment['quietExec']>[1], x = {}) =>
+      dep.quietExec(h, c, x),
+  };
+  const statuses = await probeUnits(
+    runner,
+    dep.inventory,
+    units,
+    o.signal ? { signal: o.signal } : {},
+  );
+  return statuses.map((s) =>
+    livenessFinding(
+      { id: unitId(s.unit), service: s.unit.service, host: s.unit.host },
+      s.health,
+      s.error,
+    ),
+  );
+}
+
+function snapUnits(dep: Deployment, m: MonitorSettings): Unit[] {
+  const spec = dep.inventory.services.get('snap');
+  if (!m.progress.snap || !spec) {
+    return [];
+  }
+  return unitsOf(dep.inventory, 'snap');
+}
+
+function snapshotDir(dep: Deployment, template: string, u: Unit): string {
+  const values: Record<string, string> = {
+    dir: deploymentDir(dep.name),
+    deployment: dep.name,
+    host: u.host,
+    instance: String(u.instance),
+    id: unitId(u),
+  };
+  return template.replace(/\{(\w+)\}/g, (all, name: string) => values[name] ?? all);
+}
+
+async function hostChecks(dep: Deployment, m: MonitorSettings, o: ScanOptions): Promise<Finding[]> {
+  const snaps = snapUnits(dep, m);
+  const hosts = [...new Set([...(m.resources?.hosts ?? []), ...snaps.map((u) => u.host)])];
+  const results = await Promise.all(
+    hosts.map(async (host) => {
+      const mine = snaps.filter((u) => u.host === host);
+      const command = hostProbeCommand(
+        mine.map((u) => ({
+          label: unitId(u),
+          dir: snapshotDir(dep, m.progress.snap!.snapshots, u),
+        })),
+      );
+      const [r] = await dep.quietExec([host], command, {
+        timeoutMs: PROBE_TIMEOUT_MS,
+        signal: o.signal,
+      });
+      return { host, r: r!, at: Date.now(), mine };
+    }),
+  );
+  return results.flatMap(({ host, r, at, mine }) => hostFindings(host, r, at, mine, m));
+}
+
+function hostFindings(
+  host: string,
+  r: CommandResult,
+  endedAt: number,
+  snaps: Unit[],
+  m: MonitorSettings,
+): Finding[] {
+  if (!r.ok) {
+    const why = r.failure?.message ?? `exit ${r.exitCode}: ${r.stderr.trim()}`;
+    return [
+      {
+        key: `reach ${host}`,
+        check: 'reach',
+        host,
+        state: 'unreachable',
+        message: `${host}: ${why}`,
+      },
+    ];
+  }
+  const facts = parseHostProbe(r.stdout);
+  const out: Finding[] = [
+    { key: `reach ${host}`, check: 'reach', host, state: 'ok', message: `${host}: answers` },
+  ];
+  // The host's clock against ours at the middle of the round trip.
+  const offset =
+    facts.clock === undefined ? undefined : facts.clock - (endedAt - r.durationMs / 2) / 1000;
+  if (m.resources?.hosts.includes(host)) {
+    out.push(...resourceFindings(host, facts, m.resources, offset));
+  }
+  const hostNow = facts.clock ?? endedAt / 1000;
+  for (const u of snaps) {
+    const newest = facts.snapshots.get(unitId(u));
+    const age =
+      newest === 'missing' || newest === null || newest === undefined
+        ? (newest ?? null)
+        : hostNow - newest;
+    out.push(snapshotFinding({ id: unitId(u), service: 'snap', host }, age, m.progress.snap!));
+  }
+  return out;
+}
+
+async function meshFindings(dep: Deployment, o: ScanOptions): Promise<Finding[]> {
+  const matrix = await dep.tinc.verify(o.signal ? { signal: o.signal } : {});
+  const bad = new Map<string, string[]>();
+  for (const p of matrix.failed) {
+    bad.set(p.from, [...(bad.get(p.from) ?? []), p.to]);
+  }
+  return matrix.hosts.map((host): Finding => {
+    const key = `mesh ${host}`;
+    if (matrix.down.includes(host)) {
+      return {
+        key,
+        check: 'mesh',
+        host,
+        state: 'critical',
+        message: `${host}: unreachable over the VPN from every member`,
+      };
+    }
+    const to = bad.get(host);
+    if (to?.length) {
+      return {
+        key,
+        check: 'mesh',
+        host,
+        state: 'critical',
+        message: `${host}: cannot ping ${to.join(', ')} over the VPN`,
+      };
+    }
+    return {
+      key,
+      check: 'mesh',
+      host,
+      state: 'ok',
+      message: `${host}: reaches every member over the VPN`,
+    };
+  });
+}
