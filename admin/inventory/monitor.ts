@@ -19,6 +19,7 @@ interface MonitorInputs {
 /** Kinds that have a progress check, and which keys each reads. */
 const PROGRESS: Record<string, { keys: string[]; needs?: string }> = {
   snap: { keys: ['snapshots', 'max_age'], needs: 'snapshots' },
+  hub: { keys: ['stalled_scans'] },
 };
 
 const t = (v: Threshold | undefined, warning: number, critical: number): Threshold =>
@@ -51,7 +52,7 @@ export function normalizeMonitor(
       report(
         ctx,
         path,
-        `no progress check for \`${service}\` (there is one for ${Object.keys(PROGRESS).join(', ')})${didYouMean(service, Object.keys(PROGRESS))}`,
+        `no progress check for \`${service}\`${didYouMean(service, Object.keys(PROGRESS))}: there are ${Object.keys(PROGRESS).join(' and ')}`,
         'key',
       );
       continue;
@@ -68,6 +69,10 @@ export function normalizeMonitor(
           'key',
         );
       }
+    }
+    if (service === 'hub') {
+      progress.hub = { stalledScans: t(p.stalled_scans, 1, 2) };
+      continue;
     }
     if (!p.snapshots) {
       report(

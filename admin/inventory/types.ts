@@ -68,6 +68,7 @@ export interface MonitorSettings {
   liveness: string[]; // services whose health probes run
   progress: {
     snap?: { snapshots: string; maxAge: Threshold };
+    hub?: { stalledScans: Threshold };
   };
   resources?: {
     hosts: string[];

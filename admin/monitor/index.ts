@@ -3,6 +3,8 @@
 // flap limit, the maintenance switch, a JSON-lines history. Used through `dep.monitor.*`.
 export { alertOf, alertText, sendAlert, subjectLine } from './alerts.js';
 export { healUnit } from './heal.js';
+export { hubProgressFinding, type HubMemory } from './hub-progress.js';
+export { MonitorLease, type LeaseState } from './lease.js';
 export { History, historyQuery, type HistoryRecord } from './history.js';
 export { parseDf, parseHostProbe, type HostFacts, type MountUse } from './host-probe.js';
 export {

@@ -5,6 +5,8 @@ import type { Deployment } from '../deployment/deployment.js';
 import type { MonitorSettings } from '../inventory/types.js';
 import { alertOf, sendAlert } from './alerts.js';
 import { healUnit } from './heal.js';
+import type { HubMemory } from './hub-progress.js';
+import { MonitorLease } from './lease.js';
 import { History, type HistoryRecord } from './history.js';
 import { scanFleet } from './scan.js';
 import { Tracker } from './tracker.js';
@@ -14,6 +16,8 @@ export interface RunOptions {
   intervalMs: number;
   /** Stop after this many scans (default: run until cancelled). */
   scans?: number;
+  /** Take part in the election of one active monitor per deployment (default true). */
+  elect?: boolean;
   signal?: AbortSignal | undefined;
   onEvent?: ((e: MonitorEvent) => void) | undefined;
 }
@@ -30,13 +34,45 @@ export async function runMonitor(
 ): Promise<RunSummary> {
   const history = new History(m.history);
   const tracker = new Tracker(await history.lastStates());
+  const hubs: HubMemory = new Map();
   const emit = (e: MonitorEvent): void => o.onEvent?.(e);
   let last: ScanResult | undefined;
-  while (!o.signal?.aborted) {
-    const started = Date.now();
-    const scan = await scanFleet(dep, m, { signal: o.signal });
+  const lease = o.elect === false ? undefined : new MonitorLease(dep);
+  let standing: string | undefined; // the holder last reported, so a standby says it once
+  try {
+    while (!o.signal?.aborted) {
+      const started = Date.now();
+      const state = lease ? await lease.ensure(o.signal) : undefined;
+      if (state && !state.active) {
+        const who = state.holder
+          ? `${state.holder.user}@${state.holder.host} pid ${state.holder.pid}`
+          : 'another monitor';
+        if (who !== standing) {
+          emit({ kind: 'standby', holder: who, where: state.where });
+          standing = who;
+        }
+        await sleep(o.intervalMs, o.signal);
+        continue;
+      }
+      if (state && standing !== '') {
+        emit({ kind: 'active', where: state.where });
+        standing = '';
+      }
+      if (!(await oneScan())) {
+        break;
+      }
+      await sleep(Math.max(0, o.intervalMs - (Date.now() - started)), o.signal);
+    }
+  } finally {
+    await lease?.release();
+  }
+  return { scans: tracker.scans, ...(last ? { last } : {}) };
+
+  /** Scan, record, alert, heal; false when the run should end. */
+  async function oneScan(): Promise<boolean> {
+    const scan = await scanFleet(dep, m, { signal: o.signal, hubs });
     if (o.signal?.aborted) {
-      break;
+      return false;
     }
     last = scan;
     const changes = tracker.observe(scan);
@@ -44,12 +80,8 @@ export async function runMonitor(
     await history.append([scanRecord(scan), ...changes.map((c) => changeRecord(c, scan.at))]);
     await alertAll(dep, m, changes, scan.at, emit);
     await healAll(dep, m, tracker, scan, history, emit, o.signal);
-    if (o.scans !== undefined && tracker.scans >= o.scans) {
-      break;
-    }
-    await sleep(Math.max(0, o.intervalMs - (Date.now() - started)), o.signal);
+    return o.scans === undefined || tracker.scans < o.scans;
   }
-  return { scans: tracker.scans, ...(last ? { last } : {}) };
 }
 
 async function healAll(

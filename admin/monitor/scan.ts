@@ -9,12 +9,15 @@ import { unitId, type Unit } from '../services/types.js';
 import type { CommandResult } from '../transport/types.js';
 import { livenessFinding, resourceFindings, snapshotFinding } from './checks.js';
 import { hostProbeCommand, parseHostProbe } from './host-probe.js';
+import { hubProgress, type HubMemory } from './hub-progress.js';
 import { STATES, worstOf, type Finding, type ScanResult } from './types.js';
 
 const PROBE_TIMEOUT_MS = 30_000;
 
 export interface ScanOptions {
   signal?: AbortSignal | undefined;
+  /** The previous scan's hub counters (a running monitor keeps them; a one-shot scan has none). */
+  hubs?: HubMemory;
 }
 
 export async function scanFleet(
@@ -23,12 +26,15 @@ export async function scanFleet(
   options: ScanOptions = {},
 ): Promise<ScanResult> {
   const started = Date.now();
-  const [live, hosts, mesh] = await Promise.all([
+  const [live, hosts, mesh, hubs] = await Promise.all([
     liveness(dep, m, options),
     hostChecks(dep, m, options),
     m.mesh && dep.inventory.tinc ? meshFindings(dep, options) : Promise.resolve([]),
+    m.progress.hub
+      ? hubProgress(dep, m.progress.hub.stalledScans, options.hubs ?? new Map(), options.signal)
+      : Promise.resolve([]),
   ]);
-  const findings = [...live, ...hosts, ...mesh];
+  const findings = [...live, ...hosts, ...mesh, ...hubs];
   const worst = worstOf(findings.map((f) => f.state));
   return {
     at: new Date(started).toISOString(),

@@ -79,6 +79,8 @@ export interface HealRecord {
 /** What the monitor reports while it runs (source `monitor` of a Deployment's events). */
 export type MonitorEvent =
   | { kind: 'scan'; scan: ScanResult; changes: StateChange[] }
+  | { kind: 'active'; where: string } // this monitor holds the election lease
+  | { kind: 'standby'; holder: string; where: string } // another monitor is active
   | { kind: 'heal-start'; unit: string; host: string }
   | { kind: 'heal'; heal: HealRecord }
   | { kind: 'alert'; alert: Alert; sent: string[]; errors: string[] };

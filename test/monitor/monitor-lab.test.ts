@@ -264,6 +264,63 @@ test('monitor on a lab: stuck snap and hung hub healed, flap limit, maintenance 
       );
 
       await t.test(
+        'a stalled hub (answers /alive, serves nothing) is found by its request counter and healed',
+        async () => {
+          const hubsFile = await monitor('hubs', (doc) => {
+            const m = doc.monitor as { progress: Record<string, unknown> };
+            m.progress.hub = { stalled_scans: { warning: 1, critical: 2 } };
+          });
+          const hubs = await Deployment.open(hubsFile);
+          // Traffic through haproxy, each request given up after 1 s (the stalled hub never answers).
+          const stop = new AbortController();
+          const url = `http://${lab.hosts[2]!.address}:8000/`;
+          const traffic = (async () => {
+            while (!stop.signal.aborted) {
+              await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+                (r) => r.text(),
+                () => undefined,
+              );
+              await new Promise((r) => setTimeout(r, 20));
+            }
+          })();
+          try {
+            const stalled = await hubs.exec(
+              'cloud1',
+              'curl -fsS -m 5 http://127.0.0.1:5001/control/stall',
+            );
+            assert.ok(stalled.allOk, stalled[0]!.stdout + stalled[0]!.stderr);
+            const events = await monitorUntil(hubs, healedAndOk('hub#1@cloud1'), 120_000);
+            const found = events.flatMap((e) =>
+              e.kind === 'scan'
+                ? e.scan.findings.filter(
+                    (f) => f.key === 'progress hub#1@cloud1' && f.state === 'critical',
+                  )
+                : [],
+            );
+            assert.ok(found.length > 0, 'no scan found the stalled hub critical');
+            assert.match(
+              found[0]!.message,
+              /haproxy sent it \d+ request\(s\) since the last scan and its counter stayed at \d+ \(2 scan\(s\) in a row\): alive but stuck/,
+            );
+            // haproxy's check and the liveness probe saw it alive all along.
+            for (const e of events) {
+              if (e.kind === 'scan') {
+                assert.equal(
+                  e.scan.findings.find((f) => f.key === 'liveness hub#1@cloud1')?.state,
+                  'ok',
+                );
+              }
+            }
+            assert.equal(heals(events, 'hub#1@cloud1', 'restarted').length, 1);
+          } finally {
+            stop.abort();
+            await traffic;
+            await hubs.close();
+          }
+        },
+      );
+
+      await t.test(
         'maintenance on: found, not healed; another operator holding the lock: not healed',
         async () => {
           const on = await dep.monitor.setMaintenance(true, { reason: 'test' });
@@ -349,6 +406,64 @@ test('monitor on a lab: stuck snap and hung hub healed, flap limit, maintenance 
           } finally {
             await flap.close();
             await runCli(lab.servicesFile, 'restart', 'snap', '-H', 'cloud2');
+          }
+        },
+      );
+
+      await t.test(
+        'two monitors elect one; when the active one goes, the standby takes over',
+        async () => {
+          const other = await Deployment.open(file);
+          const a = new AbortController();
+          const b = new AbortController();
+          const eventsA: MonitorEvent[] = [];
+          const eventsB: MonitorEvent[] = [];
+          const listen =
+            (into: MonitorEvent[], then: (e: MonitorEvent) => void = () => undefined) =>
+            (e: DeploymentEvent) => {
+              if (e.source === 'monitor') {
+                into.push(e.event);
+                then(e.event);
+              }
+            };
+          const firstScanA = new Promise<void>((resolve) => {
+            const runA = dep.monitor.run({
+              interval: '1s',
+              signal: a.signal,
+              onEvent: listen(eventsA, (e) => e.kind === 'scan' && resolve()),
+            });
+            void runA.then(() => resolve());
+          });
+          try {
+            await firstScanA;
+            const runB = other.monitor.run({
+              interval: '1s',
+              signal: b.signal,
+              onEvent: listen(eventsB, (e) => {
+                if (e.kind === 'standby') {
+                  a.abort(); // the active monitor goes away
+                }
+                if (e.kind === 'scan') {
+                  b.abort();
+                }
+              }),
+            });
+            const timer = setTimeout(() => b.abort(), 90_000);
+            await runB;
+            clearTimeout(timer);
+            assert.deepEqual(
+              eventsB.filter((e) => e.kind === 'standby' || e.kind === 'active').map((e) => e.kind),
+              ['standby', 'active'],
+            );
+            assert.ok(
+              eventsB.some((e) => e.kind === 'scan'),
+              'the standby never scanned',
+            );
+            assert.equal(eventsA[0]!.kind, 'active');
+          } finally {
+            a.abort();
+            b.abort();
+            await other.close();
           }
         },
       );

@@ -8,6 +8,7 @@ import { foldFindings } from '../../admin/cli/render/monitor.js';
 import { resourceFindings, snapshotFinding } from '../../admin/monitor/checks.js';
 import { parseHostProbe } from '../../admin/monitor/host-probe.js';
 import { Tracker } from '../../admin/monitor/tracker.js';
+import { hubProgressFinding, type HubMemory } from '../../admin/monitor/hub-progress.js';
 import { levelOf, type Finding, type ScanResult } from '../../admin/monitor/types.js';
 import { issues, load, yaml } from '../inventory/helpers.js';
 
@@ -208,9 +209,30 @@ test('the monitor section: names checked against the file, each located', () => 
     [
       'services.yaml:8:19: monitor.liveness[1]: no service `snapp` in this file (did you mean `snap`?)',
       'services.yaml:9:15: monitor.progress.snap: needs `snapshots:` (the directory the snap server writes snapshots into)',
-      'services.yaml:9:25: monitor.progress.hubb: no progress check for `hubb` (there is one for snap)',
+      'services.yaml:9:25: monitor.progress.hubb: no progress check for `hubb` (did you mean `hub`?): there are snap and hub',
       'services.yaml:10:23: monitor.resources.hosts: host web3 is not defined under hosts',
       'services.yaml:11:11: monitor.heal.nginx: no service `nginx` in this file',
     ],
   );
+});
+
+test('hub progress: traffic sent and the counter still: stalled scans counted; a moving or reset counter clears them', () => {
+  const memory: HubMemory = new Map();
+  const limits = { warning: 1, critical: 2 };
+  const u = { id: 'hub#0@c1', host: 'c1' };
+  const at = (sent: number, answered: number) =>
+    hubProgressFinding(u, { sent, answered }, memory, limits);
+  assert.equal(at(10, 10).state, 'ok'); // first sample
+  assert.equal(at(20, 20).state, 'ok');
+  assert.equal(at(20, 20).state, 'ok'); // no traffic: no evidence either way
+  assert.equal(at(25, 20).state, 'warning');
+  const crit = at(31, 20);
+  assert.equal(crit.state, 'critical');
+  assert.match(
+    crit.message,
+    /haproxy sent it 6 request\(s\) since the last scan and its counter stayed at 20 \(2 scan\(s\) in a row\)/,
+  );
+  assert.equal(at(40, 0).state, 'ok'); // restarted: counts from 0 again
+  assert.equal(hubProgressFinding(u, { answered: 3 }, memory, limits).state, 'ok');
+  assert.equal(memory.has('hub#0@c1'), false);
 });

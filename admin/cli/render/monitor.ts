@@ -65,6 +65,10 @@ export function renderMonitorEvent(e: MonitorEvent, at: number): string {
       );
       return `${[head, ...changes].join('\n')}\n`;
     }
+    case 'active':
+      return `${time(at)} active monitor (lease ${e.where})\n`;
+    case 'standby':
+      return `${time(at)} standing by: ${e.holder} is the active monitor (${e.where})\n`;
     case 'heal-start':
       return `${time(at)} heal ${e.unit}: restarting\n`;
     case 'heal': {

@@ -27,6 +27,11 @@ export const progressSchema = z
     max_age: thresholdSchema
       .optional()
       .describe('snap: seconds since the newest snapshot (default warning 600, critical 1800)'),
+    stalled_scans: thresholdSchema
+      .optional()
+      .describe(
+        'hub: scans in a row in which haproxy sent the unit requests and its counter did not move (default 1, 2)',
+      ),
   })
   .describe('a progress check of one service kind');
 
@@ -105,14 +110,18 @@ export const monitorSchema = z
     progress: z
       .record(z.string(), progressSchema)
       .optional()
-      .describe('service → progress check (snap: the age of its newest snapshot)'),
+      .describe(
+        'service → progress check (snap: the age of its newest snapshot; hub: its request counter)',
+      ),
     resources: resourcesSchema.optional().describe('host resource checks'),
     mesh: z.boolean().default(false).describe('run the tinc ping matrix each scan'),
     heal: z
       .record(z.string(), healSchema)
       .optional()
       .describe('service → restart policy for its critical units'),
-    alerts: alertsSchema.optional().describe('where state changes are reported: a command and/or e-mail'),
+    alerts: alertsSchema
+      .optional()
+      .describe('where state changes are reported: a command and/or e-mail'),
     history: z
       .string()
       .min(1)

@@ -6,8 +6,9 @@
 // Faults for the monitor's tests: with `--snapshots DIR` it writes a snapshot file into DIR every
 // `--snapshot-every` seconds (default 1), as a snap server does, until GET /control/stop-snapshots
 // (or from the start with `--stuck`): it still answers, it only stops making progress.
-// GET /control/hang makes it accept connections and never answer again (a hung hub). /stats
-// counts the requests it answered.
+// GET /control/hang makes it accept connections and never answer again (a hung hub);
+// GET /control/stall keeps /alive answering but leaves every other request unanswered (haproxy
+// keeps sending it traffic). /stats counts the requests it answered.
 // usage: node app.js --kind hub --id ID --port P --version V [--host ADDR] [--on-term finish|exit] [--ignore-term]
 //        [--snapshots DIR [--snapshot-every SEC] [--stuck]]
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,7 @@ if (flags.values.has('fail')) {
 let inFlight = 0;
 let stopping = false;
 let hung = false;
+let stalled = false;
 let answered = 0;
 
 const snapshots = flags.values.get('snapshots');
@@ -92,11 +94,19 @@ const server = createServer((req, res) => {
     hung = true;
     return;
   }
+  if (url.pathname === '/control/stall') {
+    log('told to stall: answering /alive and /stats, nothing else');
+    stalled = true;
+    return send(res, 200, 'stalled\n');
+  }
   if (url.pathname === '/stats') {
     return send(res, 200, { ...who, requests: answered });
   }
   if (url.pathname === '/alive') {
     return send(res, stopping ? 503 : 200, 'ok\n');
+  }
+  if (stalled) {
+    return; // alive for haproxy's check, serving nothing
   }
   answered++;
   if (url.pathname === '/version') {
@@ -114,7 +124,7 @@ server.keepAliveTimeout = 5000;
 // A hung process has nothing to finish: TERM ends it at once (its hung requests die with it).
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.prependListener(signal, () => {
-    if (hung && !flags.switches.has('ignore-term')) {
+    if ((hung || stalled) && !flags.switches.has('ignore-term')) {
       log(`${signal} while hung: exiting`);
       process.exit(0);
     }
