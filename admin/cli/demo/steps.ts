@@ -5,6 +5,7 @@ import { main } from '../main.js';
 import { quote } from '../../transport/command.js';
 import type { Lab } from '../../lab/index.js';
 import { rolloutSteps } from './rollout-steps.js';
+import { monitorSteps } from './monitor-steps.js';
 import { tincSteps } from './tinc-steps.js';
 import { backupSteps } from './backup-steps.js';
 
@@ -148,5 +149,6 @@ export const steps: Step[] = [
     );
   },
   ...rolloutSteps(salvo),
+  ...monitorSteps(salvo),
   ...tincSteps(salvo),
 ];
