@@ -498,6 +498,15 @@ test('monitor on a lab: stuck snap and hung hub healed, flap limit, maintenance 
           }
         },
       );
+
+      // Last: it takes a host away.
+      await t.test('a host that does not answer: unreachable, scan exits 3', async () => {
+        process.kill(lab.hosts[1]!.sshdPid, 'SIGTERM');
+        const cli = await runCli(file, 'monitor', 'scan');
+        assert.equal(cli.code, 3, cli.stdout + cli.stderr);
+        assert.match(cli.stdout, /^unreachable +reach +cloud2: /m);
+        assert.match(cli.stdout, /^UNREACHABLE: /m);
+      });
     } finally {
       await sink.close();
     }
