@@ -1,6 +1,7 @@
 // One scan of the whole fleet, in parallel: every unit's health probe (batched, one round trip
 // per host), one host probe per host (resources and snapshot ages), and the tinc ping matrix
 // when asked. Returns findings; changes nothing.
+import pLimit from 'p-limit';
 import type { Deployment } from '../deployment/deployment.js';
 import type { MonitorSettings } from '../inventory/types.js';
 import { deploymentDir } from '../services/layout.js';
@@ -90,21 +91,25 @@ function snapshotDir(dep: Deployment, template: string, u: Unit): string {
 async function hostChecks(dep: Deployment, m: MonitorSettings, o: ScanOptions): Promise<Finding[]> {
   const snaps = snapUnits(dep, m);
   const hosts = [...new Set([...(m.resources?.hosts ?? []), ...snaps.map((u) => u.host)])];
+  // One exec per host (its own end time makes the clock offset exact), ssh.concurrency at once.
+  const limit = pLimit(Math.max(1, dep.inventory.ssh.concurrency));
   const results = await Promise.all(
-    hosts.map(async (host) => {
-      const mine = snaps.filter((u) => u.host === host);
-      const command = hostProbeCommand(
-        mine.map((u) => ({
-          label: unitId(u),
-          dir: snapshotDir(dep, m.progress.snap!.snapshots, u),
-        })),
-      );
-      const [r] = await dep.quietExec([host], command, {
-        timeoutMs: PROBE_TIMEOUT_MS,
-        signal: o.signal,
-      });
-      return { host, r: r!, at: Date.now(), mine };
-    }),
+    hosts.map(async (host) =>
+      limit(async () => {
+        const mine = snaps.filter((u) => u.host === host);
+        const command = hostProbeCommand(
+          mine.map((u) => ({
+            label: unitId(u),
+            dir: snapshotDir(dep, m.progress.snap!.snapshots, u),
+          })),
+        );
+        const [r] = await dep.quietExec([host], command, {
+          timeoutMs: PROBE_TIMEOUT_MS,
+          signal: o.signal,
+        });
+        return { host, r: r!, at: Date.now(), mine };
+      }),
+    ),
   );
   return results.flatMap(({ host, r, at, mine }) => hostFindings(host, r, at, mine, m));
 }
