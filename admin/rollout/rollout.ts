@@ -99,7 +99,12 @@ export async function resumeRollout(
       );
     }
     const journal = Journal.append(deps.inv.dir, runId);
-    journal.write({ t: 'attempt', ...whoAmI() });
+    const trimmed = journal.trimmedBytes;
+    journal.write({ t: 'attempt', ...whoAmI(), ...(trimmed ? { trimmedBytes: trimmed } : {}) });
+    const damage = [
+      ...past.damage.filter((d) => !(trimmed && d.includes('torn last record'))),
+      ...(trimmed ? [`a torn last record (${trimmed} bytes) was cut before appending`] : []),
+    ];
     const partial = [...past.units].filter(([, p]) => p.state === undefined && p.okSteps.size > 0);
     emit({ kind: 'plan', runId, request: plan.request, plan: viewPlan(plan), dryRun: false });
     emit({
@@ -108,6 +113,7 @@ export async function resumeRollout(
       done: [...past.units].filter(([, p]) => p.state === 'done').map(([id]) => id),
       failed: past.failures.map((f) => f.unit),
       partial: partial.map(([unit, p]) => ({ unit, fromStep: firstUnfinished(p) })),
+      ...(damage.length ? { damage } : {}),
     });
     const ctx = {
       ...applyContext(deps, opts, halt, (r: NewRecord) => journal.write(r)),

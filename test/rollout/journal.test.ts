@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../admin/errors.js';
@@ -200,6 +200,100 @@ test('runs lists a run whose process is gone as interrupted, with its progress',
       readFileSync(path, 'utf8').replace(`"pid":${process.pid}`, '"pid":999999999'),
     );
     assert.equal(listRuns(dir)[0]!.state, 'interrupted');
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('torn journal, resume, kill, resume (the probe): appends start on a record boundary; the run is never lost', async () => {
+  const dir = tempDir();
+  try {
+    const fleet = new FakeFleet();
+    const runId = await interruptedRun(dir, fleet, 3); // w1 done; w2 stopped, not started
+    const path = journalPath(dir, runId);
+    assert.equal(statSync(path).mode & 0o777, 0o600, 'journals are 0600');
+    // SIGKILL mid-write: the end record and the last bytes of the record before it are gone.
+    const text = readFileSync(path, 'utf8').replace(`"pid":${process.pid}`, '"pid":999999999');
+    const noEnd = text.slice(0, text.lastIndexOf('{"t":"end"'));
+    writeFileSync(path, noEnd.slice(0, -25), { mode: 0o644 });
+    const [listed] = listRuns(dir);
+    assert.equal(listed!.state, 'interrupted');
+    assert.match(listed!.damage!.join(), /line \d+: torn last record/);
+    assert.deepEqual(
+      listed!.inFlight?.map((u) => u.unit),
+      ['hub#0@w2'],
+      'the unit left stopped is shown',
+    );
+    // A resume killed right after its attempt record: nothing of it lands on the torn line.
+    const events: RolloutEvent[] = [];
+    const ctl = new AbortController();
+    fleet.afterStep = () => ctl.abort();
+    const r1 = await resumeRollout(deps(dir, fleet), runId, {
+      signal: ctl.signal,
+      onEvent: (e) => events.push(e),
+    });
+    fleet.afterStep = undefined;
+    assert.equal(r1.state, 'interrupted');
+    const resumed = events.find((e) => e.kind === 'resume');
+    assert.ok(resumed?.kind === 'resume');
+    assert.match(resumed.damage!.join(), /a torn last record \(\d+ bytes\) was cut/);
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    assert.ok(
+      lines.every((l) => JSON.parse(l)),
+      'every line is one whole record',
+    );
+    assert.equal(statSync(path).mode & 0o777, 0o600, 'an appended journal is made 0600');
+    // Kill mid-write again (tear the end record), then resume to the end.
+    writeFileSync(path, readFileSync(path, 'utf8').slice(0, -10));
+    const r2 = await resumeRollout(deps(dir, fleet), runId);
+    assert.equal(r2.state, 'done');
+    for (const h of HOSTS) {
+      assert.equal(fleet.count(`start hub#0@${h}`) >= 1, true, `${h} started again`);
+    }
+    assert.equal(listRuns(dir)[0]!.state, 'done');
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('a record appended onto a torn one (older versions) is still read; the run resumes', async () => {
+  const dir = tempDir();
+  try {
+    const fleet = new FakeFleet();
+    const runId = await interruptedRun(dir, fleet, 3);
+    const path = journalPath(dir, runId);
+    const text = readFileSync(path, 'utf8').replace(`"pid":${process.pid}`, '"pid":999999999');
+    const body = text.slice(0, text.lastIndexOf('{"t":"end"'));
+    const attempt = JSON.stringify({ t: 'attempt', user: 'x', host: 'gone', pid: 1, at: 'now' });
+    const step = JSON.stringify({ t: 'step-start', unit: 'hub#0@w3', step: 0, at: 'now' });
+    writeFileSync(path, `${body.slice(0, -25)}${attempt}\n${step}\n{"t":"ste`);
+    const [listed] = listRuns(dir);
+    assert.equal(listed!.state, 'interrupted');
+    assert.match(listed!.damage!.join('; '), /unreadable record .*; line \d+: torn last record/);
+    const r = await resumeRollout(deps(dir, fleet), runId);
+    assert.equal(r.state, 'done');
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('a journal whose run record is torn is listed as damaged; resume exits with a UsageError', async () => {
+  const dir = tempDir();
+  try {
+    const fleet = new FakeFleet();
+    const runId = await interruptedRun(dir, fleet, 3);
+    const path = journalPath(dir, runId);
+    writeFileSync(path, readFileSync(path, 'utf8').slice(0, 40));
+    const [listed] = listRuns(dir);
+    assert.deepEqual(
+      { state: listed!.state, op: listed!.op, target: listed!.target, runId: listed!.runId },
+      { state: 'damaged', op: 'restart', target: 'hub', runId },
+    );
+    await assert.rejects(
+      resumeRollout(deps(dir, fleet), runId),
+      (e: unknown) =>
+        e instanceof UsageError && /run record is unreadable.*start a new run/.test(e.message),
+    );
   } finally {
     rmSync(dir, { recursive: true });
   }
