@@ -50,7 +50,7 @@ export async function runRollout(
     deps,
     `${plan.request.op} ${plan.request.target} (${runId})`,
     opts,
-    async (halt) => {
+    async (halt, signal) => {
       const journal = Journal.create(deps.inv.dir, runId);
       const view = viewPlan(plan);
       journal.write({
@@ -69,7 +69,7 @@ export async function runRollout(
         runId,
         await applyPlan(
           plan,
-          applyContext(deps, opts, halt, (r) => journal.write(r)),
+          applyContext(deps, opts, halt, signal, (r) => journal.write(r)),
         ),
       );
     },
@@ -83,7 +83,7 @@ export async function resumeRollout(
 ): Promise<RolloutResult> {
   const runId = findRun(deps.inv.dir, ref);
   const emit = opts.onEvent ?? (() => undefined);
-  return withLock(deps, `resume ${runId}`, opts, async (halt) => {
+  return withLock(deps, `resume ${runId}`, opts, async (halt, signal) => {
     // Read under the lock: nobody else can be appending to this journal now.
     // Under the lock no other run is going on: a journal without an end record was interrupted.
     const past = loadRun(deps.inv.dir, runId);
@@ -116,7 +116,7 @@ export async function resumeRollout(
       ...(damage.length ? { damage } : {}),
     });
     const ctx = {
-      ...applyContext(deps, opts, halt, (r: NewRecord) => journal.write(r)),
+      ...applyContext(deps, opts, halt, signal, (r: NewRecord) => journal.write(r)),
       resume: past,
     };
     return finish(journal, runId, await applyPlan(plan, ctx));
@@ -127,6 +127,7 @@ function applyContext(
   deps: RolloutDeps,
   opts: RolloutOptions,
   halt: AbortSignal,
+  signal: AbortSignal,
   record: (r: NewRecord) => void,
 ) {
   return {
@@ -136,7 +137,7 @@ function applyContext(
     record,
     halt,
     concurrency: deps.concurrency ?? deps.inv.ssh.concurrency,
-    ...(opts.signal ? { signal: opts.signal } : {}),
+    signal,
   };
 }
 
@@ -154,11 +155,20 @@ async function withLock(
   deps: RolloutDeps,
   what: string,
   opts: RolloutOptions,
-  work: (halt: AbortSignal) => Promise<RolloutResult>,
+  work: (halt: AbortSignal, signal: AbortSignal) => Promise<RolloutResult>,
 ): Promise<RolloutResult> {
   const emit = opts.onEvent ?? (() => undefined);
   const started = Date.now();
   const halt = new AbortController();
+  // Lost lock: no further batch (halt), and the steps in flight are stopped as by Ctrl-C (another
+  // operator may take the lock in seconds); the run ends interrupted, resumable.
+  const stopAll = new AbortController();
+  const outer = opts.signal;
+  const onOuter = (): void => stopAll.abort();
+  if (outer?.aborted) {
+    stopAll.abort();
+  }
+  outer?.addEventListener('abort', onOuter, { once: true });
   let lock: HeldLock | undefined;
   if (deps.locker) {
     const where = deps.locker.where;
@@ -174,13 +184,15 @@ async function withLock(
     void lock.lost.then((reason) => {
       emit({ kind: 'lock-lost', reason });
       halt.abort();
+      stopAll.abort();
     });
   }
   try {
-    const result = await work(halt.signal);
+    const result = await work(halt.signal, stopAll.signal);
     emit({ kind: 'done', result, durationMs: Date.now() - started });
     return result;
   } finally {
+    outer?.removeEventListener('abort', onOuter);
     await lock?.release();
   }
 }
