@@ -11,6 +11,8 @@ import {
   openSync,
   readSync,
   renameSync,
+  statSync,
+  unlinkSync,
   writeSync,
 } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
@@ -73,6 +75,46 @@ export type NewRecord = JournalRecord extends infer R
 export const runsDir = (servicesDir: string): string => join(servicesDir, '.salvo', 'runs');
 export const journalPath = (servicesDir: string, runId: string): string =>
   join(runsDir(servicesDir), runId, 'journal.jsonl');
+
+/**
+ * Before a run touches any host: the runs directory exists (or is made, 0700) and a journal can be
+ * written in it. UsageError (exit 2) naming the path and the cause otherwise: a `.salvo` that is a
+ * file, a read-only services directory, a full disk.
+ */
+export function checkRunsDir(servicesDir: string): void {
+  const dir = runsDir(servicesDir);
+  const probe = join(dir, `.probe-${process.pid}-${randomBytes(3).toString('hex')}`);
+  try {
+    // One level at a time: a recursive mkdir reports a read-only file system as ENOENT.
+    for (const d of [join(servicesDir, '.salvo'), dir]) {
+      try {
+        mkdirSync(d, { mode: 0o700 });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw err;
+        }
+      }
+    }
+    const fd = openSync(probe, 'wx', 0o600);
+    closeSync(fd);
+    unlinkSync(probe);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const blocker = [join(servicesDir, '.salvo'), dir].find((p) => {
+      try {
+        return !statSync(p).isDirectory();
+      } catch {
+        return false;
+      }
+    });
+    const why = blocker
+      ? `${blocker} is in the way (not a directory)`
+      : `${e.path ?? dir}: ${e.code ?? e.message}`;
+    throw new UsageError(
+      `cannot write the run journal under ${dir}: ${why}; no host was touched (the journal is what makes a run resumable)`,
+    );
+  }
+}
 
 /** Who runs this process: the operator's name (through sudo too), this machine, this pid. */
 export function whoAmI(): Who {

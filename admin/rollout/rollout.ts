@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { applyPlan } from './apply.js';
 import type { RolloutListener } from './events.js';
-import { Journal, newRunId, whoAmI, type NewRecord } from './journal.js';
+import { checkRunsDir, Journal, newRunId, whoAmI, type NewRecord } from './journal.js';
 import type { HeldLock, Locker } from './lock.js';
 import { buildPlan } from './plan.js';
 import { planDifference, viewPlan } from './plan-view.js';
@@ -44,6 +44,7 @@ export async function runRollout(
   opts: RolloutOptions = {},
 ): Promise<RolloutResult> {
   const plan = planRollout(deps, request);
+  checkRunsDir(deps.inv.dir); // before the lock: a local fault touches no host
   const runId = newRunId(plan.request.op, plan.request.target);
   const emit = opts.onEvent ?? (() => undefined);
   return withLock(
@@ -82,6 +83,7 @@ export async function resumeRollout(
   opts: RolloutOptions = {},
 ): Promise<RolloutResult> {
   const runId = findRun(deps.inv.dir, ref);
+  checkRunsDir(deps.inv.dir);
   const emit = opts.onEvent ?? (() => undefined);
   return withLock(deps, `resume ${runId}`, opts, async (halt, signal) => {
     // Read under the lock: nobody else can be appending to this journal now.

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../admin/errors.js';
@@ -297,4 +306,57 @@ test('a journal whose run record is torn is listed as damaged; resume exits with
   } finally {
     rmSync(dir, { recursive: true });
   }
+});
+
+test('an unusable journal directory is a clear error (exit 2) before any host or the lock is touched', async (t) => {
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const fleet = new FakeFleet();
+  let locked = 0;
+  const withLocker = (d: string): RolloutDeps => ({
+    ...deps(d, fleet),
+    locker: {
+      where: 'fake',
+      acquire: async () => {
+        locked++;
+        return {
+          where: 'fake',
+          lost: new Promise<string>(() => undefined),
+          release: async () => {},
+        };
+      },
+    },
+  });
+  // `.salvo` is a file.
+  writeFileSync(join(dir, '.salvo'), 'oops');
+  await assert.rejects(
+    runRollout(withLocker(dir), request),
+    (e: unknown) =>
+      e instanceof UsageError &&
+      e.message.includes(`cannot write the run journal under ${join(dir, '.salvo', 'runs')}`) &&
+      /\.salvo is in the way \(not a directory\); no host was touched/.test(e.message),
+  );
+  // A read-only services directory (a read-only mount: root ignores file modes).
+  const ro = join(dir, 'ro');
+  mkdirSync(ro);
+  const mounted =
+    process.getuid?.() === 0 &&
+    spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', ro]).status === 0;
+  if (!mounted) {
+    chmodSync(ro, 0o555);
+  }
+  try {
+    await assert.rejects(
+      runRollout(withLocker(ro), request),
+      (e: unknown) =>
+        e instanceof UsageError &&
+        /cannot write the run journal under .*: .*(EROFS|EACCES)/.test(e.message),
+    );
+  } finally {
+    if (mounted) {
+      spawnSync('umount', [ro]);
+    }
+  }
+  assert.equal(fleet.ran.length, 0, 'no command ran');
+  assert.equal(locked, 0, 'the lock was not taken');
 });
