@@ -54,6 +54,8 @@ export interface LockHolder {
   pid: number;
   startedAt: string; // ISO time
   what?: string; // the run: `restart hub (20250612-101530-restart-hub-3f2a)`
+  /** Seconds since the holder's last heartbeat, as the lock host saw it when refusing. */
+  heartbeatAgeS?: number;
 }
 
 /** Another run holds the lock (exit code 4). `holder` is undefined when it could not be read. */

@@ -1,6 +1,7 @@
 // Durations as an operator types them: `30` (seconds), `500ms`, `30s`, `2m`, `1h`. The CLI's
 // flags and the library's options (`timeout: '2m'`) share this one parser.
 import { UsageError } from '../errors.js';
+import { MAX_DURATION_MS, durationLimitText } from '../inventory/schema/limits.js';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -13,6 +14,9 @@ export function parseDuration(text: string, flag: string): number {
   if (ms <= 0) {
     throw new UsageError(`${flag}: must be greater than zero`);
   }
+  if (ms > MAX_DURATION_MS) {
+    throw new UsageError(`${flag}: ${durationLimitText}, got "${text}"`);
+  }
   return Math.round(ms);
 }
 
@@ -24,6 +28,9 @@ export function durationMs(value: number | string | undefined, name: string): nu
   if (typeof value === 'number') {
     if (!(value > 0)) {
       throw new UsageError(`${name}: must be greater than zero, got ${value}`);
+    }
+    if (value > MAX_DURATION_MS) {
+      throw new UsageError(`${name}: ${durationLimitText}, got ${value} ms`);
     }
     return value;
   }

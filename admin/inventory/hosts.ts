@@ -42,15 +42,39 @@ function expandKey(key: string, ctx: Ctx): string[] | undefined {
     );
     return undefined;
   }
-  const names = expandIn(ctx, key, ['hosts', key], 'key', { hosts: null, groups: null });
+  // A plain name (no range, list or operator) is itself: the common case of a long hosts list.
+  const names = PLAIN.test(key)
+    ? [key]
+    : expandIn(ctx, key, ['hosts', key], 'key', { hosts: null, groups: null });
   // ClusterShell keeps blanks inside names ("tigrou 1"); no host can be called that.
   const blank = names?.find((name) => /\s/.test(name));
   if (blank !== undefined) {
     report(ctx, ['hosts', key], `host name ${JSON.stringify(blank)} contains a blank`, 'key');
     return undefined;
   }
+  const bad = names?.find((name) => !HOST_NAME.test(name));
+  if (bad !== undefined) {
+    report(
+      ctx,
+      ['hosts', key],
+      `host name ${JSON.stringify(bad)} is not a host name: ${HOST_NAME_RULE}`,
+      'key',
+    );
+    return undefined;
+  }
   return names;
 }
+
+const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/**
+ * What DNS and ssh accept as a name (RFC 1123 labels, plus `_` as ssh_config Host aliases allow):
+ * a name reaches ssh_config lookups, file names and remote commands, so nothing else gets in.
+ */
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*$/;
+export const HOST_NAME_RULE =
+  'letters, digits, `-` and `_` in dot-separated labels of at most 63 characters, not starting or ending with `-`, at most 253 in all';
 
 function makeHost(name: string, attrs: HostAttrs, pos: HostSpec['pos']): HostSpec {
   const n = hostNumber(name);

@@ -1,6 +1,6 @@
 // Stage 1: YAML text → plain data plus a Locator for positions. YAML 1.2 (the yaml package's
 // default), so `on`, `off`, `yes` and `no` are plain strings, as compute_servers wants them.
-import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { isMap, LineCounter, parseDocument, visit, type Pair, type YAMLError } from 'yaml';
 import type { Issue } from '../errors.js';
 import { Locator } from './positions.js';
 
@@ -10,11 +10,17 @@ export type ParsedYaml =
 
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  // yaml's own unique-key check compares every key with every other (100,000 host keys: minutes);
+  // duplicateKeys() does the same check in linear time.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
   // Warnings (an unknown !tag, say) count too: such a file does not mean what it seems to.
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
     return { ok: false, issues: firstPerLine(problems.map((e) => yamlIssue(e, file, text))) };
+  }
+  const dups = duplicateKeys(doc, file, lines);
+  if (dups.length > 0) {
+    return { ok: false, issues: firstPerLine(dups) };
   }
   try {
     return {
@@ -29,6 +35,33 @@ export function parseYaml(text: string, file: string): ParsedYaml {
       issues: [{ file, line: 1, col: 1, message: `invalid YAML: ${(err as Error).message}` }],
     };
   }
+}
+
+/** Keys written twice in one map, each at the second one (yaml's message and place). */
+function duplicateKeys(
+  doc: ReturnType<typeof parseDocument>,
+  file: string,
+  lines: LineCounter,
+): Issue[] {
+  const out: Issue[] = [];
+  visit(doc, {
+    Map(_, map) {
+      if (!isMap(map)) {
+        return;
+      }
+      const seen = new Set<string>();
+      for (const pair of map.items as Pair[]) {
+        const key = pair.key as { value?: unknown; range?: [number, number, number] } | null;
+        const text = key && 'value' in key ? String(key.value) : JSON.stringify(key);
+        if (seen.has(text)) {
+          const { line, col } = lines.linePos(key?.range?.[0] ?? 0);
+          out.push({ file, line, col, message: 'invalid YAML: Map keys must be unique' });
+        }
+        seen.add(text);
+      }
+    },
+  });
+  return out;
 }
 
 /** yaml's messages end with " at line L, column C:" and a code excerpt; keep the sentence. */

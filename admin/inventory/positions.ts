@@ -80,9 +80,23 @@ export class Locator {
     return { node, pair, complete: true };
   }
 
+  // Each map's keys indexed on first use: a file with 100,000 host keys is located in linear time.
+  private readonly keyIndex = new WeakMap<object, Map<string, Pair>>();
+
   private step(node: Node | null, seg: string | number): { node: Node | null; pair?: Pair } | null {
     if (isMap(node)) {
-      const pair = node.items.find((p) => keyText(p.key) === String(seg));
+      let index = this.keyIndex.get(node);
+      if (!index) {
+        index = new Map();
+        for (const p of node.items as Pair[]) {
+          const k = keyText(p.key);
+          if (!index.has(k)) {
+            index.set(k, p); // the first, as find() did
+          }
+        }
+        this.keyIndex.set(node, index);
+      }
+      const pair = index.get(String(seg));
       return pair ? { node: (pair.value as Node | null) ?? null, pair } : null;
     }
     if (isSeq(node) && typeof seg === 'number' && seg < node.items.length) {

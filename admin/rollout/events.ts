@@ -17,6 +17,8 @@ export type RolloutEvent =
       done: string[];
       failed: string[];
       partial: { unit: string; fromStep: number }[];
+      /** Unreadable journal lines that were skipped, and the torn tail cut before appending. */
+      damage?: string[];
     }
   | {
       kind: 'batch-start';

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { applyPlan } from './apply.js';
 import type { RolloutListener } from './events.js';
-import { Journal, newRunId, whoAmI, type NewRecord } from './journal.js';
+import { checkRunsDir, Journal, newRunId, whoAmI, type NewRecord } from './journal.js';
 import type { HeldLock, Locker } from './lock.js';
 import { buildPlan } from './plan.js';
 import { planDifference, viewPlan } from './plan-view.js';
@@ -44,13 +44,14 @@ export async function runRollout(
   opts: RolloutOptions = {},
 ): Promise<RolloutResult> {
   const plan = planRollout(deps, request);
+  checkRunsDir(deps.inv.dir); // before the lock: a local fault touches no host
   const runId = newRunId(plan.request.op, plan.request.target);
   const emit = opts.onEvent ?? (() => undefined);
   return withLock(
     deps,
     `${plan.request.op} ${plan.request.target} (${runId})`,
     opts,
-    async (halt) => {
+    async (halt, signal) => {
       const journal = Journal.create(deps.inv.dir, runId);
       const view = viewPlan(plan);
       journal.write({
@@ -69,7 +70,7 @@ export async function runRollout(
         runId,
         await applyPlan(
           plan,
-          applyContext(deps, opts, halt, (r) => journal.write(r)),
+          applyContext(deps, opts, halt, signal, (r) => journal.write(r)),
         ),
       );
     },
@@ -82,8 +83,9 @@ export async function resumeRollout(
   opts: RolloutOptions = {},
 ): Promise<RolloutResult> {
   const runId = findRun(deps.inv.dir, ref);
+  checkRunsDir(deps.inv.dir);
   const emit = opts.onEvent ?? (() => undefined);
-  return withLock(deps, `resume ${runId}`, opts, async (halt) => {
+  return withLock(deps, `resume ${runId}`, opts, async (halt, signal) => {
     // Read under the lock: nobody else can be appending to this journal now.
     // Under the lock no other run is going on: a journal without an end record was interrupted.
     const past = loadRun(deps.inv.dir, runId);
@@ -99,7 +101,12 @@ export async function resumeRollout(
       );
     }
     const journal = Journal.append(deps.inv.dir, runId);
-    journal.write({ t: 'attempt', ...whoAmI() });
+    const trimmed = journal.trimmedBytes;
+    journal.write({ t: 'attempt', ...whoAmI(), ...(trimmed ? { trimmedBytes: trimmed } : {}) });
+    const damage = [
+      ...past.damage.filter((d) => !(trimmed && d.includes('torn last record'))),
+      ...(trimmed ? [`a torn last record (${trimmed} bytes) was cut before appending`] : []),
+    ];
     const partial = [...past.units].filter(([, p]) => p.state === undefined && p.okSteps.size > 0);
     emit({ kind: 'plan', runId, request: plan.request, plan: viewPlan(plan), dryRun: false });
     emit({
@@ -108,9 +115,10 @@ export async function resumeRollout(
       done: [...past.units].filter(([, p]) => p.state === 'done').map(([id]) => id),
       failed: past.failures.map((f) => f.unit),
       partial: partial.map(([unit, p]) => ({ unit, fromStep: firstUnfinished(p) })),
+      ...(damage.length ? { damage } : {}),
     });
     const ctx = {
-      ...applyContext(deps, opts, halt, (r: NewRecord) => journal.write(r)),
+      ...applyContext(deps, opts, halt, signal, (r: NewRecord) => journal.write(r)),
       resume: past,
     };
     return finish(journal, runId, await applyPlan(plan, ctx));
@@ -121,6 +129,7 @@ function applyContext(
   deps: RolloutDeps,
   opts: RolloutOptions,
   halt: AbortSignal,
+  signal: AbortSignal,
   record: (r: NewRecord) => void,
 ) {
   return {
@@ -130,7 +139,7 @@ function applyContext(
     record,
     halt,
     concurrency: deps.concurrency ?? deps.inv.ssh.concurrency,
-    ...(opts.signal ? { signal: opts.signal } : {}),
+    signal,
   };
 }
 
@@ -148,11 +157,20 @@ async function withLock(
   deps: RolloutDeps,
   what: string,
   opts: RolloutOptions,
-  work: (halt: AbortSignal) => Promise<RolloutResult>,
+  work: (halt: AbortSignal, signal: AbortSignal) => Promise<RolloutResult>,
 ): Promise<RolloutResult> {
   const emit = opts.onEvent ?? (() => undefined);
   const started = Date.now();
   const halt = new AbortController();
+  // Lost lock: no further batch (halt), and the steps in flight are stopped as by Ctrl-C (another
+  // operator may take the lock in seconds); the run ends interrupted, resumable.
+  const stopAll = new AbortController();
+  const outer = opts.signal;
+  const onOuter = (): void => stopAll.abort();
+  if (outer?.aborted) {
+    stopAll.abort();
+  }
+  outer?.addEventListener('abort', onOuter, { once: true });
   let lock: HeldLock | undefined;
   if (deps.locker) {
     const where = deps.locker.where;
@@ -168,13 +186,15 @@ async function withLock(
     void lock.lost.then((reason) => {
       emit({ kind: 'lock-lost', reason });
       halt.abort();
+      stopAll.abort();
     });
   }
   try {
-    const result = await work(halt.signal);
+    const result = await work(halt.signal, stopAll.signal);
     emit({ kind: 'done', result, durationMs: Date.now() - started });
     return result;
   } finally {
+    outer?.removeEventListener('abort', onOuter);
     await lock?.release();
   }
 }

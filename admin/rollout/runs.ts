@@ -3,9 +3,10 @@ import { readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { UsageError } from '../errors.js';
 import { journalPath, runsDir } from './journal.js';
-import { readJournal, replay, type Replay } from './replay.js';
+import { readJournalFile, replay, type Replay } from './replay.js';
 
-export type ListedState = 'done' | 'failed' | 'interrupted' | 'running';
+/** `damaged`: the journal's run record cannot be read (the run is listed with what its id tells). */
+export type ListedState = 'done' | 'failed' | 'interrupted' | 'running' | 'damaged';
 
 export interface RunSummary {
   runId: string;
@@ -18,6 +19,10 @@ export interface RunSummary {
   units: number;
   failed: number;
   by: string; // user@host
+  /** Units a step had started on and that never finished: possibly left drained or stopped. */
+  inFlight?: { unit: string; step: number; name: string; steps: number }[];
+  /** What in the journal could not be read (a torn record, …). */
+  damage?: string[];
 }
 
 /** A run with no end record is running if its process is alive on this machine, else interrupted. */
@@ -32,6 +37,13 @@ export function stateOf(r: Replay): ListedState {
 export function summarize(runId: string, r: Replay): RunSummary {
   const finished = [...r.units.values()].filter((u) => u.state !== undefined).length;
   const { request, plan } = r.header;
+  const views = new Map(plan.batches.flatMap((b) => b.units).map((u) => [u.id, u]));
+  const inFlight = [...r.inFlight].map(([unit, step]) => ({
+    unit,
+    step,
+    name: views.get(unit)?.steps[step]?.name ?? '?',
+    steps: views.get(unit)?.steps.length ?? 0,
+  }));
   return {
     runId,
     op: request.op,
@@ -43,6 +55,28 @@ export function summarize(runId: string, r: Replay): RunSummary {
     units: plan.units,
     failed: r.failures.length,
     by: `${r.header.user}@${r.header.host}`,
+    ...(inFlight.length && !r.end ? { inFlight } : {}),
+    ...(r.damage.length ? { damage: r.damage } : {}),
+  };
+}
+
+/** A run whose journal cannot be replayed: what its id says (stamp-op-target-tag). */
+export function damagedSummary(runId: string, err: unknown): RunSummary {
+  const m = /^(\d{8})-(\d{6})-([a-z]+)-(.*)-[0-9a-f]{4}$/.exec(runId);
+  const stamp = m
+    ? `${m[1]!.slice(0, 4)}-${m[1]!.slice(4, 6)}-${m[1]!.slice(6)}T${m[2]!.slice(0, 2)}:${m[2]!.slice(2, 4)}:${m[2]!.slice(4)}Z`
+    : '?';
+  return {
+    runId,
+    op: m?.[3] ?? '?',
+    target: m?.[4] ?? '?',
+    startedAt: stamp,
+    state: 'damaged',
+    unitsFinished: 0,
+    units: 0,
+    failed: 0,
+    by: '?',
+    damage: [err instanceof Error ? err.message : String(err)],
   };
 }
 
@@ -57,11 +91,31 @@ export function runIds(servicesDir: string): string[] {
   }
 }
 
+/** The run's journal replayed; UsageError (exit 2) naming the run if it cannot be. */
 export function loadRun(servicesDir: string, runId: string): Replay {
-  return replay(readJournal(journalPath(servicesDir, runId)));
+  const path = journalPath(servicesDir, runId);
+  let read: ReturnType<typeof readJournalFile>;
+  try {
+    read = readJournalFile(path);
+  } catch (err) {
+    throw new UsageError(`run ${runId}: cannot read its journal ${path}: ${errText(err)}`);
+  }
+  try {
+    return replay(read.records, read.damage);
+  } catch (err) {
+    throw new UsageError(`run ${runId}: ${errText(err)} (${path})`);
+  }
 }
 
-/** Oldest first. A journal that cannot be read is listed by the caller's `onBad`, not hidden. */
+function errText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code) {
+    return code;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Oldest first. A journal that cannot be replayed is listed as damaged, never hidden. */
 export function listRuns(
   servicesDir: string,
   onBad?: (runId: string, err: unknown) => void,
@@ -72,6 +126,7 @@ export function listRuns(
       out.push(summarize(id, loadRun(servicesDir, id)));
     } catch (err) {
       onBad?.(id, err);
+      out.push(damagedSummary(id, err));
     }
   }
   return out;

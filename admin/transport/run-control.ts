@@ -73,12 +73,21 @@ export interface RawRun {
   lost?: string;
   /** Output bytes not kept (the middle of a flood: markers.ts's OutputLimit). */
   dropped?: { stdout: number; stderr: number };
+  /** Stopped before any process was started (still connecting, or waiting for a channel). */
+  notStarted?: boolean;
 }
 
 export const EMPTY = Buffer.alloc(0);
 
 export function stoppedBeforeStart(kind: StopKind): RawRun {
-  return { exitCode: null, signal: null, stdout: EMPTY, stderr: EMPTY, stopped: kind };
+  return {
+    exitCode: null,
+    signal: null,
+    stdout: EMPTY,
+    stderr: EMPTY,
+    stopped: kind,
+    notStarted: true,
+  };
 }
 
 /** `p`'s value if it comes within `ms`, else undefined. Clears its timer (no exit delay). */
@@ -151,6 +160,10 @@ export function failedResult(
 
 function failureOf(ctx: ResultContext, raw: RawRun): CommandResult['failure'] {
   const note = raw.killNote ? `; ${raw.killNote}` : '';
+  if (raw.stopped && raw.notStarted) {
+    const what = raw.stopped === 'timeout' ? `timed out after ${ctx.timeoutMs ?? 0} ms` : 'aborted';
+    return { kind: raw.stopped, message: `${what} before the command started (nothing ran)` };
+  }
   if (raw.stopped === 'timeout') {
     return {
       kind: 'timeout',

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../admin/errors.js';
@@ -203,4 +212,151 @@ test('runs lists a run whose process is gone as interrupted, with its progress',
   } finally {
     rmSync(dir, { recursive: true });
   }
+});
+
+test('torn journal, resume, kill, resume (the probe): appends start on a record boundary; the run is never lost', async () => {
+  const dir = tempDir();
+  try {
+    const fleet = new FakeFleet();
+    const runId = await interruptedRun(dir, fleet, 3); // w1 done; w2 stopped, not started
+    const path = journalPath(dir, runId);
+    assert.equal(statSync(path).mode & 0o777, 0o600, 'journals are 0600');
+    // SIGKILL mid-write: the end record and the last bytes of the record before it are gone.
+    const text = readFileSync(path, 'utf8').replace(`"pid":${process.pid}`, '"pid":999999999');
+    const noEnd = text.slice(0, text.lastIndexOf('{"t":"end"'));
+    writeFileSync(path, noEnd.slice(0, -25), { mode: 0o644 });
+    const [listed] = listRuns(dir);
+    assert.equal(listed!.state, 'interrupted');
+    assert.match(listed!.damage!.join(), /line \d+: torn last record/);
+    assert.deepEqual(
+      listed!.inFlight?.map((u) => u.unit),
+      ['hub#0@w2'],
+      'the unit left stopped is shown',
+    );
+    // A resume killed right after its attempt record: nothing of it lands on the torn line.
+    const events: RolloutEvent[] = [];
+    const ctl = new AbortController();
+    fleet.afterStep = () => ctl.abort();
+    const r1 = await resumeRollout(deps(dir, fleet), runId, {
+      signal: ctl.signal,
+      onEvent: (e) => events.push(e),
+    });
+    fleet.afterStep = undefined;
+    assert.equal(r1.state, 'interrupted');
+    const resumed = events.find((e) => e.kind === 'resume');
+    assert.ok(resumed?.kind === 'resume');
+    assert.match(resumed.damage!.join(), /a torn last record \(\d+ bytes\) was cut/);
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    assert.ok(
+      lines.every((l) => JSON.parse(l)),
+      'every line is one whole record',
+    );
+    assert.equal(statSync(path).mode & 0o777, 0o600, 'an appended journal is made 0600');
+    // Kill mid-write again (tear the end record), then resume to the end.
+    writeFileSync(path, readFileSync(path, 'utf8').slice(0, -10));
+    const r2 = await resumeRollout(deps(dir, fleet), runId);
+    assert.equal(r2.state, 'done');
+    for (const h of HOSTS) {
+      assert.equal(fleet.count(`start hub#0@${h}`) >= 1, true, `${h} started again`);
+    }
+    assert.equal(listRuns(dir)[0]!.state, 'done');
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('a record appended onto a torn one (older versions) is still read; the run resumes', async () => {
+  const dir = tempDir();
+  try {
+    const fleet = new FakeFleet();
+    const runId = await interruptedRun(dir, fleet, 3);
+    const path = journalPath(dir, runId);
+    const text = readFileSync(path, 'utf8').replace(`"pid":${process.pid}`, '"pid":999999999');
+    const body = text.slice(0, text.lastIndexOf('{"t":"end"'));
+    const attempt = JSON.stringify({ t: 'attempt', user: 'x', host: 'gone', pid: 1, at: 'now' });
+    const step = JSON.stringify({ t: 'step-start', unit: 'hub#0@w3', step: 0, at: 'now' });
+    writeFileSync(path, `${body.slice(0, -25)}${attempt}\n${step}\n{"t":"ste`);
+    const [listed] = listRuns(dir);
+    assert.equal(listed!.state, 'interrupted');
+    assert.match(listed!.damage!.join('; '), /unreadable record .*; line \d+: torn last record/);
+    const r = await resumeRollout(deps(dir, fleet), runId);
+    assert.equal(r.state, 'done');
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('a journal whose run record is torn is listed as damaged; resume exits with a UsageError', async () => {
+  const dir = tempDir();
+  try {
+    const fleet = new FakeFleet();
+    const runId = await interruptedRun(dir, fleet, 3);
+    const path = journalPath(dir, runId);
+    writeFileSync(path, readFileSync(path, 'utf8').slice(0, 40));
+    const [listed] = listRuns(dir);
+    assert.deepEqual(
+      { state: listed!.state, op: listed!.op, target: listed!.target, runId: listed!.runId },
+      { state: 'damaged', op: 'restart', target: 'hub', runId },
+    );
+    await assert.rejects(
+      resumeRollout(deps(dir, fleet), runId),
+      (e: unknown) =>
+        e instanceof UsageError && /run record is unreadable.*start a new run/.test(e.message),
+    );
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('an unusable journal directory is a clear error (exit 2) before any host or the lock is touched', async (t) => {
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const fleet = new FakeFleet();
+  let locked = 0;
+  const withLocker = (d: string): RolloutDeps => ({
+    ...deps(d, fleet),
+    locker: {
+      where: 'fake',
+      acquire: async () => {
+        locked++;
+        return {
+          where: 'fake',
+          lost: new Promise<string>(() => undefined),
+          release: async () => {},
+        };
+      },
+    },
+  });
+  // `.salvo` is a file.
+  writeFileSync(join(dir, '.salvo'), 'oops');
+  await assert.rejects(
+    runRollout(withLocker(dir), request),
+    (e: unknown) =>
+      e instanceof UsageError &&
+      e.message.includes(`cannot write the run journal under ${join(dir, '.salvo', 'runs')}`) &&
+      /\.salvo is in the way \(not a directory\); no host was touched/.test(e.message),
+  );
+  // A read-only services directory (a read-only mount: root ignores file modes).
+  const ro = join(dir, 'ro');
+  mkdirSync(ro);
+  const mounted =
+    process.getuid?.() === 0 &&
+    spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', ro]).status === 0;
+  if (!mounted) {
+    chmodSync(ro, 0o555);
+  }
+  try {
+    await assert.rejects(
+      runRollout(withLocker(ro), request),
+      (e: unknown) =>
+        e instanceof UsageError &&
+        /cannot write the run journal under .*: .*(EROFS|EACCES)/.test(e.message),
+    );
+  } finally {
+    if (mounted) {
+      spawnSync('umount', [ro]);
+    }
+  }
+  assert.equal(fleet.ran.length, 0, 'no command ran');
+  assert.equal(locked, 0, 'the lock was not taken');
 });

@@ -33,10 +33,11 @@ test('a second run is refused with the holder; it can wait; release removes the 
   try {
     await assert.rejects(b.acquire(holder('bob')), (e: unknown) => {
       assert.ok(e instanceof LockedError);
-      assert.deepEqual(e.holder, holder('alice'));
+      assert.deepEqual(e.holder, { ...holder('alice'), heartbeatAgeS: e.holder?.heartbeatAgeS });
+      assert.ok((e.holder?.heartbeatAgeS ?? 99) <= 3, 'a fresh heartbeat');
       assert.match(
         e.message,
-        /locked by alice on admin1 \(pid 4242\) since 2025-06-12T10:15:30.000Z: restart hub \(alice\)/,
+        /locked by alice on admin1 \(pid 4242\) since 2025-06-12T10:15:30.000Z: restart hub \(alice\); last heartbeat \d s ago — if its holder dies or loses its network, the lock frees 12–14 s after its last heartbeat/,
       );
       assert.equal(e.lock, `localhost:${lockPaths(dep).lockFile}`);
       return true;
@@ -46,7 +47,10 @@ test('a second run is refused with the holder; it can wait; release removes the 
   }
   const waits: (LockHolder | undefined)[] = [];
   const second = await b.acquire(holder('bob'), { waitMs: 10_000, onWait: (h) => waits.push(h) });
-  assert.deepEqual(waits, [holder('alice')]);
+  assert.deepEqual(
+    waits.map((w) => w?.user),
+    ['alice'],
+  );
   await second.release();
   assert.equal(existsSync(lockPaths(dep).holderFile), false);
 });
@@ -80,6 +84,47 @@ test('the lock is freed by the kernel when its holder is killed with SIGKILL', a
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
     }
+  }
+});
+
+test('a holder that stops heartbeating (frozen with SIGSTOP) loses the lock within 15 s; the refusal says so', {
+  timeout: 60_000,
+}, async (t) => {
+  const dep = deployment(t);
+  const script = fileURLToPath(new URL('./lock-holder.js', import.meta.url));
+  const child = spawn(process.execPath, [script, 'hold', dep], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        if (String(d).includes('held')) {
+          resolve();
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`helper exited ${code}`)));
+    });
+    // Frozen: its flock command (another process) lives on, but no heartbeat comes any more.
+    child.kill('SIGSTOP');
+    const frozen = Date.now();
+    const lock = new FleetLock(new LocalTransport(), dep);
+    // Past the holder's beat interval, the refusal says the heartbeats stopped and when it frees.
+    await new Promise((r) => setTimeout(r, 5000));
+    await assert.rejects(lock.acquire(holder('bob')), (e: unknown) => {
+      assert.ok(e instanceof LockedError);
+      assert.match(
+        e.message,
+        /locked by helper on helper-host .*; last heartbeat \d+ s ago — its heartbeats have stopped: the lock frees within \d+ s/,
+      );
+      return true;
+    });
+    const held = await lock.acquire(holder('bob'), { waitMs: 20_000 });
+    const took = Date.now() - frozen;
+    assert.ok(took <= 15_000, `freed ${took} ms after the last heartbeat could have been sent`);
+    assert.ok(took >= 10_000, `freed too early (${took} ms): heartbeats are what holds it`);
+    await held.release();
+  } finally {
+    child.kill('SIGKILL');
   }
 });
 

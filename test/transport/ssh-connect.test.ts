@@ -165,7 +165,7 @@ describe('ssh connect', () => {
     assert.ok(ms >= 300 && ms < 2000, `2 retries × 150 ms expected, took ${ms} ms`);
   });
 
-  it('times out a silent server after connectTimeoutMs, retrying, as unreachable', async () => {
+  it('times out a silent server at connectTimeoutMs, retries counted inside it, as unreachable', async () => {
     const { server, port, accepted } = await silentServer();
     try {
       const started = Date.now();
@@ -175,9 +175,10 @@ describe('ssh connect', () => {
       }).run(cmd('true'));
       const ms = Date.now() - started;
       assert.equal(r.failure?.kind, 'unreachable');
-      assert.match(r.failure?.message ?? '', /no SSH handshake .* within 300 ms/);
-      assert.equal(accepted(), 2);
-      assert.ok(ms >= 600 && ms < 2000, `took ${ms} ms`);
+      assert.match(r.failure?.message ?? '', /no SSH handshake .* within \d+ ms/);
+      // The whole connect is bounded by the timeout: no second attempt of another 300 ms.
+      assert.equal(accepted(), 1);
+      assert.ok(ms >= 290 && ms < 1500, `took ${ms} ms`);
     } finally {
       server.close();
     }

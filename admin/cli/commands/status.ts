@@ -1,5 +1,6 @@
 // `salvo status [SERVICE|all] [-H NODESET] [--json]` — each unit running / stopped / unhealthy,
 // with pid, uptime and version; one SSH round trip per host.
+import { parseDuration } from '../parse-duration.js';
 import type { Command } from 'commander';
 import { EXIT } from '../../fleet/outcome.js';
 import { wasInterrupted, withInterrupt } from '../interrupt.js';
@@ -37,7 +38,7 @@ export function registerStatus(program: Command): void {
             dep,
             service,
             flags.hosts,
-            flags.watch === true ? 2 : Number(flags.watch),
+            flags.watch === true ? 2 : parseDuration(flags.watch, '--watch') / 1000,
           );
           process.exitCode = EXIT.ok;
         } finally {

@@ -55,7 +55,8 @@ const FORMAT: Formatters = {
   resume: (e) =>
     `resuming ${e.runId}: ${e.done.length} unit(s) already done` +
     `${e.failed.length ? `, ${e.failed.length} quarantined (${list(e.failed)})` : ''}` +
-    `${e.partial.map((p) => `; ${p.unit} continues at step ${p.fromStep + 1}`).join('')}\n`,
+    `${e.partial.map((p) => `; ${p.unit} continues at step ${p.fromStep + 1}`).join('')}\n` +
+    (e.damage ?? []).map((d) => `journal damage: ${d}\n`).join(''),
   'batch-start': (e) => `\n[${e.index + 1}/${e.total}] ${e.op} ${e.service}: ${list(e.units)}\n`,
   'step-start': (e, o) =>
     o.verbose

@@ -11,8 +11,8 @@ function row(r: RunSummary): string[] {
     r.runId,
     what,
     r.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-    r.state,
-    progress,
+    r.damage && r.state !== 'damaged' ? `${r.state}, damaged` : r.state,
+    r.state === 'damaged' ? '?' : progress,
     r.by,
   ];
 }
@@ -25,5 +25,12 @@ export function renderRuns(runs: RunSummary[]): string {
   const hint = resumable.length
     ? `\nresume the last interrupted run: salvo resume ${resumable.at(-1)!.runId}\n`
     : '';
-  return `${renderTable([HEAD, ...runs.map(row)])}${hint}`;
+  const notes = runs.flatMap((r) => [
+    ...(r.inFlight ?? []).map(
+      (u) =>
+        `${r.runId}: ${u.unit} stopped at step ${u.step + 1}/${u.steps} (${u.name}): it may be left drained or stopped; \`salvo resume\` finishes it\n`,
+    ),
+    ...(r.damage ?? []).map((d) => `${r.runId}: journal damage: ${d}\n`),
+  ]);
+  return `${renderTable([HEAD, ...runs.map(row)])}${notes.length ? `\n${notes.join('')}` : ''}${hint}`;
 }

@@ -37,6 +37,27 @@ export function portsAreUnique(draft: Draft, ctx: Ctx): void {
   }
 }
 
+/** Instance i listens on the base port + i: the last instance's port must still be a port. */
+export function portsFitInstances(draft: Draft, ctx: Ctx): void {
+  for (const spec of draft.services.values()) {
+    const instances = typeof spec.options.instances === 'number' ? spec.options.instances : 1;
+    for (const role of SERVICE_KINDS[spec.kind]?.ports ?? []) {
+      const resolved = spec.ports[role.option];
+      if (!role.perInstance || !resolved || instances < 2) {
+        continue;
+      }
+      const base = resolved.numbers[0]!;
+      if (base + instances - 1 > 65535) {
+        report(
+          ctx,
+          ['services', spec.kind, 'instances'],
+          `${instances} instances listen on ports.${resolved.name} (${base}) + 0…${instances - 1}, up to ${base + instances - 1}: past 65535`,
+        );
+      }
+    }
+  }
+}
+
 export function portsDoNotClashOnHosts(draft: Draft, ctx: Ctx): void {
   const clashes = new Map<string, { hosts: string[]; a: Use; b: Use }>();
   for (const [host, uses] of usesByHost(draft)) {

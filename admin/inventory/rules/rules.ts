@@ -5,7 +5,7 @@ import { didYouMean } from './did-you-mean.js';
 import { nameHosts } from '../expand.js';
 import { foldNodeSet } from '../nodeset.js';
 import type { Draft } from '../normalize.js';
-import { portsAreUnique, portsDoNotClashOnHosts } from './ports.js';
+import { portsAreUnique, portsDoNotClashOnHosts, portsFitInstances } from './ports.js';
 
 type Rule = (draft: Draft, ctx: Ctx) => void;
 
@@ -42,6 +42,36 @@ const vmOnNamesHosts: Rule = (draft, ctx) => {
       ? 'a host cannot run on itself'
       : `${nameHosts(targets)} not defined under hosts`;
     report(ctx, ['hosts', key, 'vm_on'], `${problem} (vm_on of ${foldNodeSet(vms)})`);
+  }
+};
+
+/** `vm_on` chains must end at a physical host: a → b → a is a cycle no VM can run in. */
+const vmOnHasNoCycle: Rule = (draft, ctx) => {
+  if (!draft.known.hostAttrs) {
+    return;
+  }
+  const told = new Set<string>();
+  for (const start of draft.hosts.values()) {
+    const seen: string[] = [];
+    let h: typeof start | undefined = start;
+    while (h?.vmOn !== undefined && h.vmOn !== h.name && !seen.includes(h.name)) {
+      seen.push(h.name);
+      h = draft.hosts.get(h.vmOn);
+    }
+    if (!h || !seen.includes(h.name) || seen[0] !== h.name) {
+      continue; // no cycle, or a cycle this host only leads into (reported from a member)
+    }
+    const cycle = seen.slice(seen.indexOf(h.name));
+    const key = [...cycle].sort().join(' ');
+    if (told.has(key)) {
+      continue;
+    }
+    told.add(key);
+    report(
+      ctx,
+      ['hosts', draft.hostKeys.get(start.name)!, 'vm_on'],
+      `vm_on makes a cycle: ${[...cycle, h.name].join(' → ')} (a VM runs on a physical host)`,
+    );
   }
 };
 
@@ -153,7 +183,9 @@ const meshIsReachable: Rule = (draft, ctx) => {
 const RULES: Rule[] = [
   portsAreUnique,
   portsDoNotClashOnHosts,
+  portsFitInstances,
   vmOnNamesHosts,
+  vmOnHasNoCycle,
   vmsArePlaced,
   backendsAreServices,
   ringOptionsAreMembers,

@@ -2,6 +2,7 @@
 // One entry per kind, so a kind owns its keys, their defaults and their port names.
 import * as z from 'zod';
 import { expecting } from './describe.js';
+import { MAX_COUNT, MAX_DURATION_S, MAX_INSTANCES, durationLimitText } from './limits.js';
 import { NGINX_OPTIONS } from './nginx-options.js';
 
 /** A port a service listens on: an option naming an entry of the ports block. */
@@ -17,9 +18,15 @@ export interface ServiceKind {
   ports: PortRole[];
 }
 
-const count = z.int({ error: expecting('a whole number') }).min(1);
+const count = z
+  .int({ error: expecting('a whole number') })
+  .min(1)
+  .max(MAX_COUNT, { error: `at most ${MAX_COUNT}` });
 const nodeSet = z.string({ error: expecting('a node set (e.g. "cloud[1-7]")') }).min(1);
-const instances = count
+const instances = z
+  .int({ error: expecting('a whole number') })
+  .min(1)
+  .max(MAX_INSTANCES, { error: `at most ${MAX_INSTANCES} instances per host` })
   .default(1)
   .describe('instances per host; instance i listens on each base port + i');
 
@@ -72,7 +79,10 @@ const template = z
   .string({ error: expecting('a string such as "{address}" or "{vpn}"') })
   .min(1)
   .superRefine(checkPlaceholders);
-const seconds = z.number({ error: expecting('a number of seconds') }).positive();
+const seconds = z
+  .number({ error: expecting('a number of seconds') })
+  .positive()
+  .max(MAX_DURATION_S, { error: durationLimitText });
 
 /** Options of every kind Salvo runs as a daemon with a pid file and a log (admin/services/daemon/daemon.ts). */
 const daemon = (program: string) => ({

@@ -1,5 +1,6 @@
 // The services file as written: one zod schema per top-level section, each key with its
 // description and default, so the schema documents itself (docs/services-file.md follows it).
+import { MAX_CONCURRENCY, MAX_DURATION_S, durationLimitText } from './limits.js';
 import * as z from 'zod';
 import { expecting } from './describe.js';
 import { monitorSchema } from './monitor.js';
@@ -63,11 +64,13 @@ export const sshSchema = z
     concurrency: z
       .int({ error: expecting('a whole number') })
       .min(1)
+      .max(MAX_CONCURRENCY, { error: `at most ${MAX_CONCURRENCY}` })
       .default(64)
       .describe('fan-out window'),
     connect_timeout: z
       .number({ error: expecting('a number of seconds') })
       .positive()
+      .max(MAX_DURATION_S, { error: durationLimitText })
       .default(10)
       .describe('seconds to wait for a connection'),
     channels_per_connection: z

@@ -60,16 +60,33 @@ export async function connectClient(
     settings.onNote?.(target.name, note);
   }
   const retries = settings.retries ?? 2;
+  // The connect timeout bounds the whole connect, retries included: a host that accepts TCP but
+  // never speaks SSH fails at the timeout given, not three times it.
+  const deadline = Date.now() + target.connectTimeoutMs;
   for (let attempt = 0; ; attempt++) {
-    const outcome = await attemptOnce(target, settings, creds, sock);
+    const left = Math.max(1, deadline - Date.now());
+    const outcome = await attemptOnce({ ...target, connectTimeoutMs: left }, settings, creds, sock);
     if (!('error' in outcome)) {
       return outcome.client;
     }
-    if (!outcome.transient || attempt >= retries) {
-      throw outcome.error;
+    const pause = jitter(settings.retryDelayMs ?? [200, 800]);
+    if (!outcome.transient || attempt >= retries || deadline - Date.now() < pause + 500) {
+      throw attempt > 0 ? withAttempts(outcome.error, attempt + 1, target) : outcome.error;
     }
-    await sleep(jitter(settings.retryDelayMs ?? [200, 800]));
+    await sleep(pause);
   }
+}
+
+/** The last attempt's error, saying how many there were within the connect timeout. */
+function withAttempts(err: ConnectError, attempts: number, target: SshTarget): ConnectError {
+  const prefix = `${target.name}: `;
+  const own = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+  const text = own.replace(/ within \d+ ms$/, '');
+  return new ConnectError(
+    target.name,
+    err.reason,
+    `${text} (${attempts} attempts within the connect timeout of ${target.connectTimeoutMs} ms)`,
+  );
 }
 
 async function attemptOnce(

@@ -11,6 +11,7 @@ import {
   failedResult,
   settlesWithin,
   stoppedBeforeStart,
+  within,
   toResult,
   type RawRun,
   type ResultContext,
@@ -95,8 +96,17 @@ export class SshTransport implements Transport {
     this.live = undefined;
     this.session?.shell.close();
     this.session = undefined;
-    const conn = await opening?.catch(() => undefined);
-    await conn?.close(options.wait ?? true);
+    // A connect still under way (a host that never answers) is not waited for: it is closed
+    // when it settles, so closing (and Ctrl-C) is never held up by the connect timeout.
+    const settled = opening && (await within(opening, 0).catch(() => undefined));
+    if (opening && !settled) {
+      void opening.then(
+        (c) => c.close(false),
+        () => undefined,
+      );
+      return;
+    }
+    await settled?.close(options.wait ?? true);
   }
 
   private async runText(
