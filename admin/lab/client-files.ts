@@ -69,13 +69,13 @@ function spanNumbers(count: number, from: number, to: number): number[] {
   return Array.from({ length: b - a + 1 }, (_, i) => a + i);
 }
 
-/** Where the Cassandra stand-in keeps its ring state for the nodetool stand-in (on each host's own /srv). */
-const RING_STATE = '{dir}/run/cassandra.{instance}.json';
+/** Where the CQL simulator keeps a node's data (on each host's own /srv), so a restart keeps it. */
+const DATA_FILE = '{dir}/data/cassandra.{instance}.json';
 
 /**
  * services.yaml for the lab deployment (format: docs/services-file.md); paths relative to DIR.
  * Services: hub ×2, snap and a real nginx on @web (cloud1-2), haproxy on @edge (cloud3) in front
- * of the hubs and of nginx (/static/), the Cassandra stand-in on @db (cloud3-5); the stand-ins run
+ * of the hubs and of nginx (/static/), the CQL simulator on @db (cloud3-5); the stand-ins run
  * from this repo's dist/, so `salvo start all` works on any lab (small labs fold the groups onto
  * the hosts they have).
  */
@@ -123,9 +123,9 @@ export function servicesYaml(state: LabState, standIns: StandIns = STANDINS): st
     '  cassandra:',
     '    hosts: "@db"',
     '    version: "4.1.5"',
-    `    command: ${run('cassandra.js', '--id', '{id}', '--port', '{native_port}', '--version', '{version}', '--state-file', RING_STATE)}`,
-    '    # Lab only: a nodetool stand-in that prints real `nodetool status` for this ring (the @db hosts).',
-    `    nodetool: ${run('nodetool.js', '--ring', ring, '--self', '{address}', '--port', '{native_port}', '--state-file', RING_STATE, '--cassandra-version', '{version}')}`,
+    `    command: ${run('cassandra.js', '--id', '{id}', '--host', '{address}', '--port', '{native_port}', '--ring', ring, '--version', '{version}', '--data-file', DATA_FILE)}`,
+    '    # Lab only: a nodetool stand-in that asks the local simulator and prints real nodetool formats.',
+    `    nodetool: ${run('nodetool.js', '--self', '{address}', '--cassandra-version', '{version}')}`,
     "  # Hubs exit on TERM without finishing requests, as SMC's node hubs do: only draining them in",
     '  # haproxy before a stop keeps a rolling restart from dropping requests.',
     '  hub:',

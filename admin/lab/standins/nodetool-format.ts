@@ -106,3 +106,143 @@ export function formatStatus(nodes: StatusNode[], o: StatusOptions): string {
   const body = o.layout === '3.11' ? printf311(dcs, o) : table40(dcs, o);
   return `${body}\n${o.effective ? '' : `${OWNERSHIP_NOTE}\n`}`;
 }
+
+// ---- info, describecluster, repair (research/cassandra.md §3.2, §3.3, §3.7) ----
+
+export interface InfoData {
+  hostId: string;
+  up: boolean;
+  load: string;
+  generation: number;
+  uptime: number;
+  dc: string;
+  rack: string;
+}
+
+/** `nodetool info`: `%-23s: %s` lines; 3.11 has Thrift and no Network Cache. */
+export function formatInfo(i: InfoData, layout: '3.11' | '4.0'): string {
+  const lines: [string, string][] = [
+    ['ID', i.hostId],
+    ['Gossip active', String(i.up)],
+    ...(layout === '3.11' ? [['Thrift active', 'false'] as [string, string]] : []),
+    ['Native Transport active', String(i.up)],
+    ['Load', i.load],
+    ['Generation No', String(i.generation)],
+    ['Uptime (seconds)', String(i.uptime)],
+    ['Heap Memory (MB)', '573.30 / 3916.00'],
+    ['Off Heap Memory (MB)', '0.00'],
+    ['Data Center', i.dc],
+    ['Rack', i.rack],
+    ['Exceptions', '0'],
+    [
+      'Key Cache',
+      'entries 2, size 168 bytes, capacity 100 MiB, 78 hits, 85 requests, 0.918 recent hit rate, 14400 save period in seconds',
+    ],
+    [
+      'Row Cache',
+      'entries 0, size 0 bytes, capacity 0 bytes, 0 hits, 0 requests, NaN recent hit rate, 0 save period in seconds',
+    ],
+    [
+      'Counter Cache',
+      'entries 0, size 0 bytes, capacity 50 MiB, 0 hits, 0 requests, NaN recent hit rate, 7200 save period in seconds',
+    ],
+    ...(layout === '3.11'
+      ? []
+      : [
+          ['Network Cache', 'size 8 MiB, overflow size: 0 bytes, capacity 128 MiB'] as [
+            string,
+            string,
+          ],
+        ]),
+    ['Percent Repaired', '100.0%'],
+    ['Token', `(invoke with -T/--tokens to see all ${layout === '3.11' ? 256 : 16} tokens)`],
+  ];
+  return lines.map(([k, v]) => `${k.padEnd(23)}: ${v}\n`).join('');
+}
+
+export interface ClusterData {
+  clusterName: string;
+  rows: {
+    address: string;
+    dc: string;
+    up: boolean;
+    state: string;
+    schemaVersion: string | undefined;
+    release: string;
+  }[];
+  keyspaces: { name: string; replication: Record<string, string> }[];
+}
+
+/** `nodetool describecluster`: tab-indented; 4.x adds stats, DCs, versions, keyspaces. */
+export function describeCluster(c: ClusterData, layout: '3.11' | '4.0', _version: string): string {
+  const versions = new Map<string, string[]>();
+  const unreachable: string[] = [];
+  for (const r of c.rows) {
+    if (!r.up || !r.schemaVersion) {
+      unreachable.push(r.address);
+    } else {
+      versions.set(r.schemaVersion, [...(versions.get(r.schemaVersion) ?? []), r.address]);
+    }
+  }
+  let out = `Cluster Information:\n\tName: ${c.clusterName}\n\tSnitch: org.apache.cassandra.locator.SimpleSnitch\n\tDynamicEndPointSnitch: enabled\n\tPartitioner: org.apache.cassandra.dht.Murmur3Partitioner\n\tSchema versions:\n`;
+  for (const [v, hosts] of versions) {
+    out += `\t\t${v}: [${hosts.join(', ')}]\n\n`;
+  }
+  if (unreachable.length) {
+    out += `\t\tUNREACHABLE: [${unreachable.join(', ')}]\n\n`;
+  }
+  if (layout === '3.11') {
+    return out;
+  }
+  const count = (s: string) => c.rows.filter((r) => r.up && r.state === s).length;
+  out += `Stats for all nodes:\n\tLive: ${c.rows.length - unreachable.length}\n\tJoining: ${count('joining')}\n\tMoving: 0\n\tLeaving: ${count('leaving')}\n\tUnreachable: ${unreachable.length}\n\n`;
+  const dcs = [...new Set(c.rows.map((r) => r.dc))].sort();
+  out += `Data Centers: \n${dcs.map((dc) => `\t${dc} #Nodes: ${c.rows.filter((r) => r.dc === dc).length} #Down: ${c.rows.filter((r) => r.dc === dc && !r.up).length}\n`).join('')}\n`;
+  const rel = new Map<string, string[]>();
+  for (const r of c.rows) {
+    rel.set(r.release, [...(rel.get(r.release) ?? []), `${r.address}:7000`]);
+  }
+  out += `Database versions:\n${[...rel].map(([v, h]) => `\t${v}: [${h.join(', ')}]\n`).join('')}\n`;
+  out += `Keyspaces:\n${c.keyspaces
+    .map((k) => {
+      const { class: cls, ...opts } = k.replication;
+      const short = (cls ?? '').replace(/^org\.apache\.cassandra\.locator\./, '');
+      return `\t${k.name} -> Replication class: ${short} {${Object.entries(opts)
+        .map(([a, b]) => `${a}=${b}`)
+        .join(', ')}}\n`;
+    })
+    .join('')}`;
+  return out;
+}
+
+/** `[yyyy-MM-dd HH:mm:ss,SSS]` in local time, as RepairRunner prints. */
+export function stamp(d = new Date()): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `[${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())},${p(d.getMilliseconds(), 3)}]`;
+}
+
+function duration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const m = Math.floor(s / 60);
+  const sec = `${s % 60} second${s % 60 === 1 ? '' : 's'}`;
+  return m ? `${m} minute${m === 1 ? '' : 's'} ${sec}` : sec;
+}
+
+export const repairLines = {
+  start(
+    cmd: number,
+    id: string,
+    ks: string,
+    o: { pr: boolean; incremental: boolean; layout: '3.11' | '4.0'; ranges: number },
+  ): string {
+    const common = `parallelism: parallel, primary range: ${o.pr}, incremental: ${o.incremental}, job threads: 1, ColumnFamilies: [], dataCenters: [], hosts: [], `;
+    const opts =
+      o.layout === '3.11'
+        ? `${common}# of ranges: ${o.ranges}, pull repair: false`
+        : `${common}previewKind: NONE, # of ranges: ${o.ranges}, pull repair: false, force repair: false, optimise streams: false, ignore unreplicated keyspaces: false, repairPaxos: true, paxosOnly: false`;
+    return `${stamp()} Starting repair command #${cmd} (${id}), repairing keyspace ${ks} with repair options (${opts})\n`;
+  },
+  done(cmd: number, id: string, ms: number): string {
+    return `${stamp()} Repair session ${id} for range [(-9223372036854775808,-3074457345618258603]] finished (progress: 100%)\n${stamp()} Repair completed successfully\n${stamp()} Repair command #${cmd} finished in ${duration(ms)}\n`;
+  },
+};

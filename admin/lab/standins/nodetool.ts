@@ -1,17 +1,21 @@
-// LAB ONLY. A `nodetool` stand-in for the lab's Cassandra stand-ins (cassandra.ts), so the product's
-// `nodetool status` = UN health gate runs unchanged against it. `status` prints the real format
-// of the version given (3.11 printf or 4.x TableBuilder: nodetool-format.ts) for the ring named by
-// --ring: a node is U when its native port accepts a TCP connection, else D; the local node is J
-// while its stand-in's state file says `joining`, else N. When the local node does not answer,
-// it fails as real nodetool does when JMX is down. Loads and host IDs are derived from the
-// address, so the output is stable; rows come in host-ID order (real nodetool's hash order is
-// not sorted either). Other subcommands are not supported yet (the Cassandra issue adds them).
-// usage: node nodetool.js --ring ADDR[=DC:RACK],… --self ADDR --port NATIVE [--state-file PATH]
-//        [--cassandra-version V] status
-import { createHash } from 'node:crypto';
-import { connect } from 'node:net';
-import { formatStatus, type StatusNode } from './nodetool-format.js';
-import { readRingState } from './ring-state.js';
+// LAB ONLY. A `nodetool` stand-in for the lab's CQL simulator (../cql/): it asks the local node's
+// management port (the simulator's JMX stand-in, --self:--jmx-port) and prints what real nodetool
+// prints, in the layout of the version given (3.11 or 4.x: nodetool-format.ts), with real exit
+// codes: status, info, describecluster, version, drain, snapshot [-t], clearsnapshot, repair
+// [-pr] [-full] [keyspace], netstats, upgradesstables, decommission. Lab only: `salvo-fault JSON`
+// (inject a fault), `salvo-repair JSON` (repair time / fail / hang), `salvo-clear`, `salvo-drop`.
+// usage: node nodetool.js --self ADDR [--jmx-port P] [--cassandra-version V] [--ring …] [--port …]
+//        COMMAND [ARGS…]
+import { randomUUID } from 'node:crypto';
+import { call, type RingRow } from '../cql/index.js';
+import {
+  describeCluster,
+  formatInfo,
+  formatStatus,
+  repairLines,
+  stamp,
+  type StatusNode,
+} from './nodetool-format.js';
 
 interface Args {
   flags: Map<string, string>;
@@ -19,7 +23,6 @@ interface Args {
   rest: string[];
 }
 
-/** `--name value` pairs up to the first bare word, which is the subcommand. */
 function parseArgs(argv: string[]): Args {
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
@@ -31,86 +34,239 @@ function parseArgs(argv: string[]): Args {
   return { flags, rest: [] };
 }
 
-/** Bad usage: real nodetool prints two lines on stdout and exits 1. */
 function usage(message: string): never {
   process.stdout.write(`nodetool: ${message}\nSee 'nodetool help' or 'nodetool help <command>'.\n`);
   process.exit(1);
 }
 
-function reachable(address: string, port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: address, port, timeout: timeoutMs });
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-  });
-}
-
-/** `100 KiB`-ish loads and UUID-shaped host IDs, the same for an address every time. */
-function derived(address: string): { load: string; hostId: string } {
-  const h = createHash('sha256').update(address).digest();
-  const kib = 80 + (h.readUInt16BE(0) % 20000) / 100;
-  const hex = h.subarray(0, 16).toString('hex');
-  const hostId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-  return { load: `${Number(kib.toFixed(2))} KiB`, hostId }; // DecimalFormat("#.##"): no trailing zeros
-}
-
-function ringMembers(text: string, self: string): { address: string; dc: string; rack: string }[] {
-  const entries = text
-    .split(',')
-    .map((e) => e.trim())
-    .filter(Boolean)
-    .map((e) => {
-      const [address, where] = e.split('=');
-      const [dc, rack] = (where ?? '').split(':');
-      return { address: address!, dc: dc || 'datacenter1', rack: rack || 'rack1' };
-    });
-  return entries.some((e) => e.address === self)
-    ? entries
-    : [...entries, { address: self, dc: 'datacenter1', rack: 'rack1' }];
-}
-
-async function status(flags: Map<string, string>): Promise<void> {
-  const self = flags.get('self') ?? '127.0.0.1';
-  const port = Number(flags.get('port') ?? '9042');
-  if (!(await reachable(self, port))) {
-    process.stderr.write(
-      "nodetool: Failed to connect to '127.0.0.1:7199' - ConnectException: 'Connection refused (Connection refused)'.\n",
-    );
-    process.exit(1);
-  }
-  const version = flags.get('cassandra-version') ?? '4.1.5';
-  const layout = Number.parseInt(version, 10) < 4 ? '3.11' : '4.0';
-  const stateFile = flags.get('state-file');
-  const joining = stateFile !== undefined && readRingState(stateFile)?.state === 'joining';
-  const nodes: StatusNode[] = await Promise.all(
-    ringMembers(flags.get('ring') ?? '', self).map(async (n) => ({
-      ...n,
-      ...derived(n.address),
-      status:
-        n.address === self || (await reachable(n.address, port)) ? ('U' as const) : ('D' as const),
-      state: n.address === self && joining ? ('J' as const) : ('N' as const),
-      tokens: layout === '3.11' ? 256 : 16, // num_tokens defaults of 3.11 and 4.0
-      owns: '?', // no keyspace given: ownership is not effective (the Note line says so)
-    })),
+function failure(message: string): never {
+  process.stderr.write(
+    `error: ${message}\n-- StackTrace --\njava.lang.RuntimeException: ${message}\n`,
   );
-  nodes.sort((a, b) => (a.hostId < b.hostId ? -1 : 1));
-  process.stdout.write(formatStatus(nodes, { layout, effective: false, tokenPerNode: false }));
+  process.exit(2);
 }
 
 const { flags, command, rest } = parseArgs(process.argv.slice(2));
-if (command === undefined) {
-  usage('no command given (the lab stand-in knows `status`)');
+const self = flags.get('self') ?? '127.0.0.1';
+const jmxPort = Number(flags.get('jmx-port') ?? '7199');
+const version = flags.get('cassandra-version') ?? '4.1.5';
+const layout = Number.parseInt(version, 10) < 4 ? '3.11' : '4.0';
+
+async function jmx<T>(req: Record<string, unknown>, timeoutMs = 10_000): Promise<T> {
+  try {
+    return await call<T>(self, jmxPort, req, timeoutMs);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || /timeout/.test(err.message)) {
+      process.stderr.write(
+        `nodetool: Failed to connect to '127.0.0.1:${jmxPort}' - ConnectException: 'Connection refused (Connection refused)'.\n`,
+      );
+      process.exit(1);
+    }
+    throw err;
+  }
 }
-if (command !== 'status') {
-  process.stdout.write(`nodetool: ${command} not supported by the lab stand-in\n`);
-  process.exit(1);
+
+interface Ring {
+  rows: RingRow[];
+  self: string;
+  clusterName: string;
+  keyspaces: { name: string; replication: Record<string, string>; rf: number }[];
 }
-if (rest.length > 0) {
-  usage(`status ${rest.join(' ')}: a keyspace argument is not supported by the lab stand-in`);
+
+function stringifySize(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${Number(v.toFixed(2))} ${units[i]}`;
 }
-await status(flags);
+
+async function status(): Promise<void> {
+  const ring = await jmx<Ring>({ op: 'ring' });
+  const ks = rest[0];
+  if (ks !== undefined && !ring.keyspaces.some((k) => k.name === ks)) {
+    process.stdout.write(`\nError: The keyspace ${ks}, does not exist\n`);
+    process.exit(1);
+  }
+  const user = ring.keyspaces.filter((k) => !k.name.startsWith('system'));
+  const rfs = new Set(user.map((k) => k.rf));
+  const rf = ks
+    ? ring.keyspaces.find((k) => k.name === ks)!.rf
+    : rfs.size === 1
+      ? [...rfs][0]!
+      : undefined;
+  const n = ring.rows.length;
+  const nodes: StatusNode[] = ring.rows.map((r) => ({
+    dc: r.dc,
+    rack: r.rack,
+    address: r.address,
+    status: r.up ? 'U' : 'D',
+    state: r.state === 'joining' ? 'J' : r.state === 'leaving' ? 'L' : 'N',
+    load: r.load ? stringifySize(r.load) : '?',
+    tokens: layout === '3.11' ? 256 : 16,
+    owns: rf === undefined ? '?' : `${((100 * Math.min(rf, n)) / n).toFixed(1)}%`,
+    hostId: r.hostId,
+  }));
+  nodes.sort((a, b) => (a.hostId < b.hostId ? -1 : 1));
+  process.stdout.write(
+    formatStatus(nodes, { layout, effective: rf !== undefined, tokenPerNode: false }),
+  );
+}
+
+async function run(): Promise<void> {
+  switch (command) {
+    case undefined:
+      return usage('no command given');
+    case 'status':
+      return status();
+    case 'version':
+      await jmx({ op: 'info' });
+      process.stdout.write(`ReleaseVersion: ${version}\n`);
+      return;
+    case 'info': {
+      const info = await jmx<{
+        hostId: string;
+        up: boolean;
+        load: number;
+        generation: number;
+        uptime: number;
+        dc: string;
+        rack: string;
+      }>({ op: 'info' });
+      process.stdout.write(formatInfo({ ...info, load: stringifySize(info.load) }, layout));
+      return;
+    }
+    case 'describecluster': {
+      const ring = await jmx<Ring>({ op: 'ring' });
+      process.stdout.write(describeCluster(ring, layout, version));
+      return;
+    }
+    case 'drain':
+      await jmx({ op: 'drain' }, 30_000);
+      return;
+    case 'netstats': {
+      const info = await jmx<{ state: string }>({ op: 'info' });
+      const mode =
+        {
+          joining: 'JOINING',
+          normal: 'NORMAL',
+          leaving: 'LEAVING',
+          drained: 'DRAINED',
+          decommissioned: 'DECOMMISSIONED',
+        }[info.state] ?? 'NORMAL';
+      process.stdout.write(
+        `Mode: ${mode}\nNot sending any streams.\nRead Repair Statistics:\nAttempted: 0\nMismatch (Blocking): 0\nMismatch (Background): 0\nPool Name                    Active   Pending      Completed   Dropped\nLarge messages                  n/a         0              0         0\nSmall messages                  n/a         0              0         0\nGossip messages                 n/a         0              0         0\n`,
+      );
+      return;
+    }
+    case 'snapshot': {
+      const t = rest.indexOf('-t');
+      const name = t >= 0 ? rest[t + 1]! : String(Date.now());
+      const kss = rest.filter((x, i) => !x.startsWith('-') && (t < 0 || i !== t + 1));
+      process.stdout.write(
+        `Requested creating snapshot(s) for [${kss.length ? kss.join(', ') : 'all keyspaces'}] with snapshot name [${name}] and options {skipFlush=false}\n`,
+      );
+      try {
+        await jmx({ op: 'snapshot', name });
+      } catch (e) {
+        failure((e as Error).message);
+      }
+      process.stdout.write(`Snapshot directory: ${name}\n`);
+      return;
+    }
+    case 'clearsnapshot': {
+      const t = rest.indexOf('-t');
+      await jmx(t >= 0 ? { op: 'clearsnapshot', name: rest[t + 1] } : { op: 'clearsnapshot' });
+      return;
+    }
+    case 'listsnapshots': {
+      const names = await jmx<string[]>({ op: 'snapshots' });
+      process.stdout.write(
+        names.length
+          ? `Snapshot Details: \n${names.map((n) => `${n}\n`).join('')}`
+          : 'Snapshot Details: \nThere are no snapshots\n',
+      );
+      return;
+    }
+    case 'repair':
+      return repair();
+    case 'upgradesstables':
+      await jmx({ op: 'info' });
+      return;
+    case 'decommission':
+      await jmx({ op: 'decommission' }, 60_000);
+      return;
+    case 'salvo-fault':
+      await jmx({ op: 'fault', fault: JSON.parse(rest[0] ?? '{}') });
+      return;
+    case 'salvo-repair':
+      await jmx({ op: 'repair-config', config: JSON.parse(rest[0] ?? '{}') });
+      return;
+    case 'salvo-clear':
+      await jmx({ op: 'clear-faults' });
+      return;
+    case 'salvo-drop':
+      await jmx({ op: 'drop' });
+      return;
+    default:
+      return usage(`Found unexpected parameters: [${command}]`);
+  }
+}
+
+async function repair(): Promise<void> {
+  const pr = rest.includes('-pr') || rest.includes('--partitioner-range');
+  const full = rest.includes('-full') || rest.includes('--full');
+  const named = rest.filter((x) => !x.startsWith('-'));
+  const ring = await jmx<Ring>({ op: 'ring' });
+  for (const ks of named) {
+    if (!ring.keyspaces.some((k) => k.name === ks)) {
+      usage(`Keyspace [${ks}] does not exist.`);
+    }
+  }
+  const targets = named.length
+    ? named.slice(0, 1)
+    : ring.keyspaces
+        .filter((k) => k.name !== 'system_distributed' && k.name !== 'system_schema')
+        .map((k) => k.name);
+  let cmd = 0;
+  for (const ks of targets) {
+    cmd++;
+    const rf = ring.keyspaces.find((k) => k.name === ks)!.rf;
+    if (rf < 2) {
+      process.stdout.write(
+        `${stamp()} Replication factor is 1. No repair is needed for keyspace '${ks}'\n`,
+      );
+      continue;
+    }
+    const id = randomUUID();
+    const started = Date.now();
+    process.stdout.write(
+      repairLines.start(cmd, id, ks, {
+        pr,
+        incremental: !full,
+        layout,
+        ranges: layout === '3.11' ? 256 : 16,
+      }),
+    );
+    try {
+      await jmx({ op: 'repair', keyspace: ks }, 24 * 3600_000);
+    } catch (e) {
+      const msg = (e as Error).message;
+      process.stdout.write(
+        `${stamp()} Repair command #${cmd} failed with error ${msg}\n${stamp()} Repair command #${cmd} finished with error\n`,
+      );
+      failure(
+        layout === '3.11'
+          ? `Repair job has failed with the error message: ${stamp()} Repair command #${cmd} failed with error ${msg}`
+          : `Repair job has failed with the error message: ${msg}. Check the logs on the repair participants for further details`,
+      );
+    }
+    process.stdout.write(repairLines.done(cmd, id, Date.now() - started));
+  }
+}
+
+await run();

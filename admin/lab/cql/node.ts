@@ -1,0 +1,372 @@
+// LAB ONLY. One simulated Cassandra node in its ring: its store, what it knows of its peers
+// (gossip: a ping every 300 ms over the internode port; no answer = down), schema and roles
+// spread to every live node, rows written to and read from the live replicas the keyspace's
+// replication names (Unavailable when the consistency level cannot be met), primary-range repair
+// that makes the replicas agree, and the faults tests inject.
+import type { Server } from 'node:net';
+import { invalid, unavailable } from './errors.js';
+import { hostIdOf, replicasOf, replicationFactor, required, tokenOf, type Member } from './ring.js';
+import { call, serveRpc } from './rpc.js';
+import { liveRow, mergeRow, type Meta, type Row, type Rows, Store } from './store.js';
+
+export type NodeState = 'joining' | 'normal' | 'leaving' | 'drained' | 'decommissioned';
+
+export interface PeerView {
+  up: boolean;
+  state: NodeState;
+  schemaVersion?: string;
+  release?: string;
+  load?: number;
+}
+
+export interface Fault {
+  kind: 'timeout' | 'overloaded' | 'unavailable' | 'drop' | 'delay' | 'hang';
+  match?: string; // regex on the query text; default: any statement outside system keyspaces
+  count?: number; // how many statements it hits (default: until cleared)
+  ms?: number; // delay
+}
+
+export interface RepairConfig {
+  ms: number; // how long a repair takes
+  fail?: boolean;
+  hang?: boolean;
+}
+
+export interface NodeOptions {
+  self: Member;
+  members: Member[];
+  internodePort: number;
+  release: string;
+  clusterName: string;
+  dataFile?: string;
+  joinMs: number;
+}
+
+export class SimNode {
+  readonly store: Store;
+  readonly self: Member;
+  members: Member[];
+  readonly hostId: string;
+  state: NodeState = 'joining';
+  readonly peers = new Map<string, PeerView>();
+  faults: Fault[] = [];
+  repair: RepairConfig = { ms: 200 };
+  repairs = 0;
+  readonly startedAt = Date.now();
+  readonly generation = Math.floor(Date.now() / 1000);
+  private rpc: Server | undefined;
+  private gossipTimer: NodeJS.Timeout | undefined;
+  onDown: (() => void) | undefined;
+
+  constructor(readonly o: NodeOptions) {
+    this.store = new Store(o.dataFile);
+    this.self = o.self;
+    this.members = o.members;
+    this.hostId = hostIdOf(o.self.address);
+  }
+
+  get up(): boolean {
+    return this.state === 'joining' || this.state === 'normal' || this.state === 'leaving';
+  }
+
+  async start(): Promise<void> {
+    this.rpc = serveRpc((req) => this.handle(req));
+    await new Promise<void>((resolve, reject) => {
+      this.rpc!.once('error', reject);
+      this.rpc!.listen(this.o.internodePort, this.self.address, () => resolve());
+    });
+    this.gossipTimer = setInterval(() => void this.gossip(), 300);
+    await this.gossip();
+    setTimeout(() => {
+      if (this.state === 'joining') {
+        this.state = 'normal';
+      }
+    }, this.o.joinMs).unref();
+  }
+
+  /** Stop gossip and the internode port (drain, decommission, shutdown). */
+  async stopNetwork(state: NodeState): Promise<void> {
+    this.state = state;
+    clearInterval(this.gossipTimer);
+    await new Promise<void>((r) => (this.rpc ? this.rpc.close(() => r()) : r()));
+    this.store.flush();
+    this.onDown?.();
+  }
+
+  others(): Member[] {
+    return this.members.filter((m) => m.address !== this.self.address);
+  }
+
+  isUp(address: string): boolean {
+    return address === this.self.address ? this.up : (this.peers.get(address)?.up ?? false);
+  }
+
+  /** Bytes of data this node holds (nodetool's Load). */
+  load(): number {
+    return Buffer.byteLength(JSON.stringify(this.store.state.data)) + 70_000;
+  }
+
+  private async gossip(): Promise<void> {
+    await Promise.all(
+      this.others().map(async (m) => {
+        try {
+          const v = await call<PeerView & { metaVersion: string }>(
+            m.address,
+            this.o.internodePort,
+            { op: 'ping' },
+            1000,
+          );
+          this.peers.set(m.address, { ...v, up: true });
+          if (v.metaVersion !== this.store.metaVersion()) {
+            const meta = await call<Meta>(m.address, this.o.internodePort, { op: 'meta' });
+            this.store.mergeMeta(meta);
+          }
+        } catch {
+          const prev = this.peers.get(m.address);
+          this.peers.set(m.address, { ...(prev ?? { state: 'normal' }), up: false });
+        }
+      }),
+    );
+  }
+
+  private async handle(req: Record<string, unknown>): Promise<unknown> {
+    switch (req.op) {
+      case 'ping':
+        return {
+          state: this.state,
+          schemaVersion: this.store.schemaVersion(),
+          metaVersion: this.store.metaVersion(),
+          release: this.o.release,
+          load: this.load(),
+        };
+      case 'meta':
+        return this.store.meta;
+      case 'pushMeta':
+        this.store.mergeMeta(req.meta as Meta);
+        return true;
+      case 'write':
+        this.applyLocal(req.table as string, req.key as string, req.row as Row);
+        return true;
+      case 'partition':
+        return partitionRows(
+          this.store.rows(req.table as string),
+          req.partition as string,
+          req.pkLen as number,
+        );
+      case 'scan':
+        return this.store.rows(req.table as string);
+      default:
+        throw new Error(`unknown op ${String(req.op)}`);
+    }
+  }
+
+  /** After a schema or role change: tell every live peer now (gossip would, a little later). */
+  async spreadMeta(): Promise<void> {
+    this.store.dirty();
+    await Promise.all(
+      this.others()
+        .filter((m) => this.isUp(m.address))
+        .map((m) =>
+          call(m.address, this.o.internodePort, { op: 'pushMeta', meta: this.store.meta }).catch(
+            () => undefined,
+          ),
+        ),
+    );
+  }
+
+  applyLocal(table: string, key: string, row: Row): void {
+    const rows = this.store.rows(table);
+    rows[key] = mergeRow(rows[key], row);
+    this.store.dirty();
+  }
+
+  rfOf(ks: string): number {
+    const def = this.store.meta.keyspaces[ks];
+    return replicationFactor(
+      def?.replication ?? { class: 'SimpleStrategy', replication_factor: '1' },
+      this.members.length,
+    );
+  }
+
+  /** The live replicas of a partition, or Unavailable when fewer than the level needs. */
+  liveReplicas(ks: string, partition: string, consistency: string): Member[] {
+    const rf = this.rfOf(ks);
+    const replicas = replicasOf(this.members, partition, rf);
+    const live = replicas.filter((m) => this.isUp(m.address));
+    const need = required(consistency, rf);
+    if (live.length < need) {
+      throw unavailable(consistency, need, live.length);
+    }
+    return live;
+  }
+
+  async write(
+    ks: string,
+    table: string,
+    partition: string,
+    key: string,
+    row: Row,
+    consistency: string,
+  ): Promise<void> {
+    const live = this.liveReplicas(ks, partition, consistency);
+    await Promise.all(
+      live.map((m) =>
+        m.address === this.self.address
+          ? this.applyLocal(`${ks}.${table}`, key, row)
+          : call(m.address, this.o.internodePort, {
+              op: 'write',
+              table: `${ks}.${table}`,
+              key,
+              row,
+            }),
+      ),
+    );
+  }
+
+  /** The live rows of one partition, merged from the live replicas the level needs. */
+  async read(
+    ks: string,
+    table: string,
+    partition: string,
+    pkLen: number,
+    consistency: string,
+  ): Promise<Rows> {
+    const live = this.liveReplicas(ks, partition, consistency);
+    const all = await Promise.all(
+      live.map((m) =>
+        m.address === this.self.address
+          ? partitionRows(this.store.rows(`${ks}.${table}`), partition, pkLen)
+          : call<Rows>(m.address, this.o.internodePort, {
+              op: 'partition',
+              table: `${ks}.${table}`,
+              partition,
+              pkLen,
+            }),
+      ),
+    );
+    return this.live(ks, table, all);
+  }
+
+  private live(ks: string, table: string, all: Rows[]): Rows {
+    const merged: Rows = {};
+    for (const rows of all) {
+      for (const [k, r] of Object.entries(rows)) {
+        merged[k] = mergeRow(merged[k], r);
+      }
+    }
+    const now = Date.now();
+    const out: Rows = {};
+    for (const [k, r] of Object.entries(merged)) {
+      const l = liveRow(r, now, this.store.meta.truncated[`${ks}.${table}`]);
+      if (l) {
+        out[k] = l;
+      }
+    }
+    return out;
+  }
+
+  /** Every row of a table from every live node, merged (a full scan). */
+  async scan(ks: string, table: string): Promise<Rows> {
+    const all = await Promise.all(
+      this.members
+        .filter((m) => this.isUp(m.address))
+        .map((m) =>
+          m.address === this.self.address
+            ? this.store.rows(`${ks}.${table}`)
+            : call<Rows>(m.address, this.o.internodePort, {
+                op: 'scan',
+                table: `${ks}.${table}`,
+              }).catch(() => ({}) as Rows),
+        ),
+    );
+    return this.live(ks, table, all);
+  }
+
+  /**
+   * Primary-range repair of one keyspace: for every partition this node is primary for, merge
+   * the replicas' rows and write the result back to all of them. Fails when a replica is down.
+   */
+  async repairKeyspace(ks: string): Promise<number> {
+    const rf = this.rfOf(ks);
+    const tables = Object.keys(this.store.meta.tables).filter(
+      (t) => t.startsWith(`${ks}.`) && !this.store.meta.tables[t]!.dropped,
+    );
+    let repaired = 0;
+    for (const t of tables) {
+      const def = this.store.meta.tables[t]!;
+      const rowsByNode = await Promise.all(
+        this.members.map(async (m) => {
+          if (!this.isUp(m.address)) {
+            return undefined;
+          }
+          return m.address === this.self.address
+            ? this.store.rows(t)
+            : call<Rows>(m.address, this.o.internodePort, { op: 'scan', table: t });
+        }),
+      );
+      const merged: Rows = {};
+      for (const rows of rowsByNode) {
+        for (const [k, r] of Object.entries(rows ?? {})) {
+          merged[k] = mergeRow(merged[k], r);
+        }
+      }
+      for (const [key, row] of Object.entries(merged)) {
+        const partition = JSON.stringify((JSON.parse(key) as unknown[]).slice(0, def.pk.length));
+        const replicas = replicasOf(this.members, partition, rf);
+        if (replicas[0]!.address !== this.self.address) {
+          continue;
+        }
+        const down = replicas.find((m) => !this.isUp(m.address));
+        if (down) {
+          throw new Error(`Endpoint not alive: /${down.address}:${this.o.internodePort}`);
+        }
+        await Promise.all(
+          replicas.map((m) =>
+            m.address === this.self.address
+              ? this.applyLocal(t, key, row)
+              : call(m.address, this.o.internodePort, { op: 'write', table: t, key, row }),
+          ),
+        );
+        repaired++;
+      }
+    }
+    return repaired;
+  }
+
+  /** The fault that hits this statement, if any (counted down). */
+  faultFor(query: string): Fault | undefined {
+    const i = this.faults.findIndex((f) =>
+      f.match ? new RegExp(f.match, 'i').test(query) : !/\bsystem(_\w+)?\./i.test(query),
+    );
+    if (i < 0) {
+      return undefined;
+    }
+    const f = this.faults[i]!;
+    if (f.count !== undefined && --f.count <= 0) {
+      this.faults.splice(i, 1);
+    }
+    return f;
+  }
+
+  tokens(): string[] {
+    return [tokenOf(this.self.address).toString()];
+  }
+
+  checkKeyspace(ks: string): void {
+    const def = this.store.meta.keyspaces[ks];
+    if (!def || def.dropped) {
+      throw invalid(`Keyspace ${ks} does not exist`);
+    }
+  }
+}
+
+/** The rows of `rows` in partition `partition` (the JSON of the partition key's values). */
+export function partitionRows(rows: Rows, partition: string, pkLen: number): Rows {
+  const out: Rows = {};
+  for (const [k, r] of Object.entries(rows)) {
+    if (JSON.stringify((JSON.parse(k) as unknown[]).slice(0, pkLen)) === partition) {
+      out[k] = r;
+    }
+  }
+  return out;
+}
