@@ -1,0 +1,102 @@
+// The product's Cassandra client against the lab's CQL simulator (a loopback ring): it fails
+// within a bounded time while the database is away, recovers by itself when it returns, and
+// survives injected timeouts, overload and dropped connections.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { CassandraClient } from '../../admin/cassandra/client.js';
+import { CassandraError } from '../../admin/cassandra/errors.js';
+import { loopRing } from '../lab/cql/helpers.js';
+
+test('the client recovers after an outage, timeouts, overload and dropped connections, and never hangs', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'salvo-cql-'));
+  const ring = await loopRing(3, dir);
+  const client = new CassandraClient({
+    contactPoints: ring.addresses,
+    port: ring.port,
+    localDataCenter: 'datacenter1',
+    username: 'cassandra',
+    password: 'cassandra',
+    operationTimeoutMs: 3000,
+    readTimeoutMs: 1500,
+    reconnectBaseMs: 200,
+    reconnectMaxMs: 1000,
+  });
+  try {
+    await client.execute(
+      "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}",
+    );
+    await client.execute('CREATE TABLE ks.t (k int PRIMARY KEY, v text)');
+    await client.execute('INSERT INTO ks.t (k, v) VALUES (?, ?)', [1, 'a']);
+
+    // The whole ring goes away: a call fails within its deadline with a clear error.
+    for (let i = 0; i < 3; i++) {
+      await ring.stop(i);
+    }
+    const t0 = Date.now();
+    await assert.rejects(client.execute('SELECT * FROM ks.t WHERE k = ?', [1]), (e: Error) => {
+      assert.ok(e instanceof CassandraError, String(e));
+      assert.match(e.failure, /unreachable|timeout/);
+      return true;
+    });
+    assert.ok(Date.now() - t0 < 4500, `failed after ${Date.now() - t0} ms`);
+
+    // It comes back (with its data): the next operation succeeds.
+    for (let i = 0; i < 3; i++) {
+      await ring.start(i);
+    }
+    const back = Date.now();
+    let rows: Record<string, unknown>[] | undefined;
+    while (!rows && Date.now() - back < 15_000) {
+      rows = await client.execute('SELECT * FROM ks.t WHERE k = ?', [1]).then(
+        (r) => r.rows,
+        () => undefined,
+      );
+    }
+    assert.deepEqual(rows, [{ k: 1, v: 'a' }]);
+
+    // A write timeout once, overload once: a read is retried through them; a write reports it.
+    for (const s of ring.sims) {
+      s!.node.faults = [{ kind: 'overloaded', match: 'ks\\.t', count: 1 }];
+    }
+    assert.equal((await client.execute('SELECT * FROM ks.t WHERE k = ?', [1])).rows.length, 1);
+    for (const s of ring.sims) {
+      s!.node.faults = [{ kind: 'timeout', match: 'INSERT', count: 1 }];
+    }
+    await assert.rejects(
+      client.execute('INSERT INTO ks.t (k, v) VALUES (?, ?)', [2, 'b']),
+      (e: Error) => e instanceof CassandraError && e.failure === 'timeout',
+    );
+    for (const s of ring.sims) {
+      s!.node.faults = [];
+    }
+    await client.execute('INSERT INTO ks.t (k, v) VALUES (?, ?)', [2, 'b']);
+
+    // A node that stops answering: the read is bounded and the next one succeeds elsewhere.
+    for (const s of ring.sims) {
+      s!.node.faults = [{ kind: 'hang', match: 'k = \\?', count: 1 }];
+    }
+    const t1 = Date.now();
+    await client.execute('SELECT * FROM ks.t WHERE k = ?', [2]).catch(() => undefined);
+    assert.ok(Date.now() - t1 < 4000);
+    for (const s of ring.sims) {
+      s!.node.faults = [];
+      s!.native.dropConnections();
+    }
+    assert.equal((await client.execute('SELECT * FROM ks.t WHERE k = ?', [2])).rows[0]!.v, 'b');
+
+    // Wrong password: a clear authentication error, not a hang.
+    const bad = new CassandraClient({ ...client.o, password: 'nope', operationTimeoutMs: 3000 });
+    await assert.rejects(
+      bad.connect(),
+      (e: Error) => e instanceof CassandraError && e.failure === 'auth',
+    );
+    await bad.close();
+  } finally {
+    await client.close();
+    await ring.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
