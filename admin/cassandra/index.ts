@@ -1,0 +1,22 @@
+// cassandra: the Cassandra subsystem (docs/cassandra.md): a client that recovers, nodetool
+// parsers, auth bootstrap with secrets, rolling repair. The Deployment's `dep.cassandra` (in
+// deployment/subsystems/cassandra.ts) wires these to the services file.
+export { authInit, type AuthInitOptions, type AuthInitResult, type ServiceUser } from './auth.js';
+export {
+  CassandraClient,
+  classify,
+  type ClientOptions,
+  type ExecOptions,
+  type QueryResult,
+} from './client.js';
+export { CassandraError, type CassandraFailure } from './errors.js';
+export { parseDescribeCluster, parseInfo, parseNetstats, parseRepair } from './nodetool/parse.js';
+export {
+  checkRingUp,
+  rollingRepair,
+  type RepairEvent,
+  type RepairNode,
+  type RepairOptions,
+  type RepairSummary,
+} from './repair.js';
+export { ensureSecrets, readSecret, secretsDir } from './secrets.js';

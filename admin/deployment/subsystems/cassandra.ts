@@ -1,0 +1,143 @@
+// `dep.cassandra.*`: the Cassandra subsystem (admin/cassandra/) on a deployment: a client for the
+// ring named by the services file (contact points: the cassandra hosts' listen addresses; port:
+// ports.cassandra_native; consistency: the service's `consistency` option, QUORUM by default;
+// credentials from secrets/<deployment>/), auth-init and rolling repair (both under the
+// operator lock). The subsystem's code is loaded on first use.
+import { join } from 'node:path';
+import type {
+  ClientOptions,
+  RepairEvent,
+  RepairSummary,
+  ServiceUser,
+} from '../../cassandra/index.js';
+import { ringOf } from '../../services/cassandra/index.js';
+import { serviceSpec, unitsOf } from '../../services/units.js';
+import { cmd } from '../../transport/command.js';
+import type { Deployment } from '../deployment.js';
+import { registerSubsystem } from '../subsystems.js';
+
+export interface CassandraRepairOptions {
+  keyspace?: string;
+  full?: boolean;
+  force?: boolean;
+  resume?: string;
+  nodeTimeoutMs?: number;
+  onEvent?: (e: RepairEvent) => void;
+}
+
+export class CassandraApi {
+  constructor(private readonly dep: Deployment) {}
+
+  private nodes() {
+    const inv = this.dep.inventory;
+    return unitsOf(inv, 'cassandra').map((unit) => ({ unit, ...ringOf(inv, unit) }));
+  }
+
+  /** How to reach the ring (no credentials). */
+  connection(): Omit<ClientOptions, 'username' | 'password'> {
+    const inv = this.dep.inventory;
+    const spec = serviceSpec(inv, 'cassandra');
+    const port = inv.ports.cassandra_native;
+    return {
+      contactPoints: this.nodes().map((n) => n.listenAddress),
+      port: typeof port === 'number' ? port : 9042,
+      localDataCenter:
+        typeof spec.options.datacenter === 'string' ? spec.options.datacenter : 'datacenter1',
+      consistency:
+        typeof spec.options.consistency === 'string' ? spec.options.consistency : 'QUORUM',
+    };
+  }
+
+  secretsDir(): string {
+    return join(this.dep.inventory.dir, 'secrets', this.dep.name);
+  }
+
+  /** A client logged in as `user`, its password read from secrets/ (never from argv). */
+  async client(user: string, options: Partial<ClientOptions> = {}) {
+    const c = await import('../../cassandra/index.js');
+    const password = await c.readSecret(this.secretsDir(), user);
+    if (password === undefined) {
+      throw new c.CassandraError(
+        'auth',
+        `no secret for ${user} in ${this.secretsDir()} (run auth-init)`,
+      );
+    }
+    return new c.CassandraClient({ ...this.connection(), ...options, username: user, password });
+  }
+
+  /** The service users the services file names (`users: {hub: [SELECT, MODIFY], …}` under cassandra). */
+  private users(): ServiceUser[] {
+    const spec = serviceSpec(this.dep.inventory, 'cassandra');
+    const ks = typeof spec.options.keyspace === 'string' ? spec.options.keyspace : undefined;
+    const raw = (spec.options.users ?? {
+      hub: ['SELECT', 'MODIFY'],
+      snap: ['SELECT', 'MODIFY'],
+    }) as Record<string, string[]>;
+    return Object.entries(raw).map(([name, permissions]) => ({
+      name,
+      permissions,
+      ...(ks ? { keyspace: ks } : {}),
+    }));
+  }
+
+  /** Auth bootstrap (admin/cassandra/auth.ts); holds the operator lock. */
+  async authInit(options: { superuser?: string; onStep?: (s: string, d?: string) => void } = {}) {
+    const c = await import('../../cassandra/index.js');
+    const n = this.nodes().length;
+    return this.dep.locked('cassandra auth-init', () =>
+      c.authInit({
+        connection: this.connection(),
+        secretsDir: this.secretsDir(),
+        superuser: options.superuser ?? 'salvo_admin',
+        users: this.users(),
+        systemAuthReplication: {
+          class: 'SimpleStrategy',
+          replication_factor: String(Math.min(3, n)),
+        },
+        repairSystemAuth: async () => {
+          for (const node of this.nodes()) {
+            await this.dep.exec(
+              [node.unit.host],
+              cmd(...node.nodetool, 'repair', '-full', 'system_auth'),
+              { timeoutMs: 3600_000 },
+            );
+          }
+        },
+        ...(options.onStep ? { onStep: options.onStep } : {}),
+      }),
+    );
+  }
+
+  /** Rolling `nodetool repair -pr`, one node at a time; journaled, resumable; holds the operator lock. */
+  async repair(options: CassandraRepairOptions = {}): Promise<RepairSummary> {
+    const c = await import('../../cassandra/index.js');
+    const nodes = this.nodes().map((n) => ({
+      host: n.unit.host,
+      address: n.listenAddress,
+      nodetool: async (args: string[], timeoutMs: number) => {
+        const [r] = await this.dep.exec([n.unit.host], cmd(...n.nodetool, ...args), { timeoutMs });
+        return { code: r!.exitCode ?? null, stdout: r!.stdout, stderr: r!.stderr };
+      },
+    }));
+    return this.dep.locked('cassandra repair', () =>
+      c.rollingRepair({
+        nodes,
+        runsDir: join(this.dep.inventory.dir, '.salvo', 'runs'),
+        ...options,
+      }),
+    );
+  }
+}
+
+declare module '../subsystems.js' {
+  interface Subsystems {
+    /** Cassandra: client, auth-init, rolling repair. */
+    readonly cassandra: CassandraApi;
+  }
+}
+
+registerSubsystem(
+  'cassandra',
+  'Cassandra: client auth-init repair',
+  (dep) => new CassandraApi(dep),
+);
