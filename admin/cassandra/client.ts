@@ -162,7 +162,7 @@ export class CassandraClient {
         this.client = c;
         return c;
       } catch (e) {
-        void c.shutdown().catch(() => undefined);
+        forceShutdown(c);
         throw e;
       } finally {
         this.connecting = undefined;
@@ -245,6 +245,30 @@ export class CassandraClient {
     this.client = undefined;
     await c?.shutdown().catch(() => undefined);
   }
+}
+
+/**
+ * The driver's shutdown() does nothing for a client whose connect() failed, yet such a client may
+ * have opened pools that keep reconnecting forever (and keep the process alive): close them.
+ */
+function forceShutdown(c: cassandra.Client): void {
+  const inner = c as unknown as {
+    controlConnection?: { shutdown?: () => void };
+    hosts?: { values?: () => { shutdown?: (wait: boolean) => Promise<void> }[] };
+  };
+  try {
+    inner.controlConnection?.shutdown?.();
+  } catch {
+    // already closed
+  }
+  try {
+    for (const h of inner.hosts?.values?.() ?? []) {
+      void h.shutdown?.(false)?.catch(() => undefined);
+    }
+  } catch {
+    // no hosts yet
+  }
+  void c.shutdown().catch(() => undefined);
 }
 
 function withDeadline<T>(p: Promise<T>, deadline: number, what: string): Promise<T> {
