@@ -28,6 +28,23 @@ const EXAMPLES: Record<string, string[]> = {
   'lab status': ['salvo lab status', 'salvo lab status --dir /tmp/lab20'],
   'lab down': ['salvo lab down', 'salvo lab down --dir /tmp/lab20'],
   demo: ['salvo demo'],
+  cassandra: [
+    'salvo cassandra status',
+    'salvo cassandra repair -k smc',
+    "salvo cassandra cql -e 'LIST USERS'",
+  ],
+  'cassandra status': ['salvo cassandra status', 'salvo cassandra status --json'],
+  'cassandra cql': [
+    "salvo cassandra cql -e 'SELECT * FROM system.local'",
+    "salvo cassandra cql -u hub -e 'SELECT count(*) FROM smc.projects'",
+    'salvo cassandra cql -f schema.cql',
+  ],
+  'cassandra repair': [
+    'salvo cassandra repair',
+    'salvo cassandra repair -k smc --full --node-timeout 2h',
+    'salvo cassandra repair --resume 20250612-101530-repair-3f2a',
+  ],
+  'cassandra auth-init': ['salvo cassandra auth-init', 'salvo cassandra auth-init --superuser dba'],
   tinc: ['salvo tinc init', 'salvo tinc verify --matrix', 'salvo tinc add cloud22'],
   'tinc init': ['salvo tinc init --dry-run', 'salvo tinc init -H cloud[5-7] --key-bits 4096'],
   'tinc verify': ['salvo tinc verify', 'salvo tinc verify --wait 30s --matrix'],

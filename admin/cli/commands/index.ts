@@ -9,6 +9,7 @@ import { registerLab } from './lab.js';
 import { registerDemo } from './demo.js';
 import { registerTinc } from './tinc.js';
 import { registerBackup } from './backup.js';
+import { registerCassandra } from './cassandra.js';
 import { registerStatus } from './status.js';
 import { registerDiff } from './diff.js';
 import { registerOps } from './ops.js';
@@ -30,6 +31,7 @@ export function registerCommands(program: Command): void {
   registerDemo(program);
   registerTinc(program);
   registerBackup(program);
+  registerCassandra(program);
   registerStatus(program);
   registerDiff(program);
   registerOps(program);

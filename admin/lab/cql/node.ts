@@ -291,6 +291,19 @@ export class SimNode {
     const tables = Object.keys(this.store.meta.tables).filter(
       (t) => t.startsWith(`${ks}.`) && !this.store.meta.tables[t]!.dropped,
     );
+    // The replicas of this node's primary range: this node and the next RF-1 clockwise.
+    const sorted = [...this.members].sort((a, b) => {
+      const ta = tokenOf(a.address);
+      const tb = tokenOf(b.address);
+      return ta < tb ? -1 : ta > tb ? 1 : 0;
+    });
+    const at = sorted.findIndex((m) => m.address === this.self.address);
+    for (let i = 0; i < rf; i++) {
+      const m = sorted[(at + i) % sorted.length]!;
+      if (!this.isUp(m.address)) {
+        throw new Error(`Endpoint not alive: /${m.address}:${this.o.internodePort}`);
+      }
+    }
     let repaired = 0;
     for (const t of tables) {
       const def = this.store.meta.tables[t]!;

@@ -1,0 +1,190 @@
+// `salvo cassandra status|cql|repair|auth-init`: the Cassandra ring of the services file, through
+// dep.cassandra (admin/deployment/subsystems/cassandra.ts). The library does the work; this file
+// parses flags, renders, and picks exit codes.
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { EXIT } from '../../fleet/outcome.js';
+import { UsageError } from '../../errors.js';
+import { parseDuration } from '../parse-duration.js';
+import { openDeployment } from './services-path.js';
+
+export function registerCassandra(program: Command): void {
+  const c = program
+    .command('cassandra')
+    .description('the Cassandra ring: status, cql, rolling repair, auth bootstrap');
+  c.command('status')
+    .description(
+      "the ring from every node's point of view; exit 1 when a node is not UN or nodes disagree",
+    )
+    .option('--json', 'print the result as one JSON object')
+    .action(async (flags: { json?: boolean }, cmd: Command) => {
+      const dep = await openDeployment(cmd);
+      try {
+        const s = await dep.cassandra.status();
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+        } else {
+          process.stdout.write(renderRing(s));
+        }
+        process.exitCode = s.allUp ? EXIT.ok : EXIT.failed;
+      } finally {
+        await dep.close();
+      }
+    });
+  c.command('cql')
+    .description(
+      'run CQL through the driver as a user whose password is in secrets/ (cqlsh-like tables)',
+    )
+    .option('-e, --execute <statement>', 'the statement to run')
+    .option('-f, --file <file>', 'run the statements of a file (split at ;)')
+    .option('-u, --user <name>', 'log in as this user (default salvo_admin)', 'salvo_admin')
+    .option('--json', 'print rows as JSON lines')
+    .action(
+      async (
+        flags: { execute?: string; file?: string; user: string; json?: boolean },
+        cmd: Command,
+      ) => {
+        const text = flags.execute ?? (flags.file ? await readFile(flags.file, 'utf8') : undefined);
+        if (text === undefined) {
+          throw new UsageError('cassandra cql: give -e STATEMENT or -f FILE');
+        }
+        const dep = await openDeployment(cmd);
+        const client = await dep.cassandra.client(flags.user);
+        try {
+          for (const st of text
+            .split(/;\s*(?:\n|$)/)
+            .map((x) => x.trim())
+            .filter(Boolean)) {
+            const r = await client.execute(st, [], { idempotent: /^\s*select\b/i.test(st) });
+            for (const w of r.warnings) {
+              process.stderr.write(`Warnings :\n${w}\n\n`);
+            }
+            if (flags.json) {
+              for (const row of r.rows) {
+                process.stdout.write(`${JSON.stringify(row)}\n`);
+              }
+            } else if (r.columns.length) {
+              process.stdout.write(renderTable(r.columns, r.rows));
+            }
+          }
+        } finally {
+          await client.close();
+          await dep.close();
+        }
+      },
+    );
+  c.command('repair')
+    .description(
+      'nodetool repair -pr on one node at a time over the whole ring; journaled, resumable',
+    )
+    .option('-k, --keyspace <name>', 'repair this keyspace only (default: all)')
+    .option('--full', 'full repair (-full) instead of incremental')
+    .option('--force', 'start even when a node is not UN')
+    .option('--resume <run>', 'continue the run with this id, skipping the nodes it finished')
+    .option('--node-timeout <duration>', 'give up on a node after this long (default 6h)')
+    .action(
+      async (
+        flags: {
+          keyspace?: string;
+          full?: boolean;
+          force?: boolean;
+          resume?: string;
+          nodeTimeout?: string;
+        },
+        cmd: Command,
+      ) => {
+        const dep = await openDeployment(cmd);
+        try {
+          const s = await dep.cassandra.repair({
+            ...(flags.keyspace ? { keyspace: flags.keyspace } : {}),
+            full: flags.full ?? false,
+            force: flags.force ?? false,
+            ...(flags.resume ? { resume: flags.resume } : {}),
+            ...(flags.nodeTimeout
+              ? { nodeTimeoutMs: parseDuration(flags.nodeTimeout, '--node-timeout') }
+              : {}),
+            onEvent: (e) => {
+              const line =
+                e.kind === 'repair-start'
+                  ? `repair ${e.runId}: ${e.nodes.length} node(s)${e.skipped.length ? `, already done: ${e.skipped.join(', ')}` : ''}`
+                  : e.kind === 'node-start'
+                    ? `${e.host}: repairing`
+                    : e.kind === 'node-done'
+                      ? `${e.host}: done in ${(e.durationMs / 1000).toFixed(1)}s${e.slow ? ' (SLOW: over 3x the median)' : ''}`
+                      : `${e.host}: FAILED: ${e.error}`;
+              process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+            },
+          });
+          if (s.failed) {
+            process.stdout.write(
+              `repair ${s.runId} stopped at ${s.failed.host}: ${s.failed.error}\nnot repaired: ${s.remaining.join(', ')}\nresume: salvo cassandra repair --resume ${s.runId}\n`,
+            );
+            process.exitCode = EXIT.failed;
+          } else {
+            process.stdout.write(
+              `repair ${s.runId}: ${s.done.length} node(s) repaired; journal ${s.journal}\n`,
+            );
+          }
+        } finally {
+          await dep.close();
+        }
+      },
+    );
+  c.command('auth-init')
+    .description(
+      'PasswordAuthenticator bootstrap: superuser and service users from secrets/, system_auth raised, default user dropped',
+    )
+    .option('--superuser <name>', 'the superuser to create (default salvo_admin)')
+    .action(async (flags: { superuser?: string }, cmd: Command) => {
+      const dep = await openDeployment(cmd);
+      try {
+        const r = await dep.cassandra.authInit({
+          ...(flags.superuser ? { superuser: flags.superuser } : {}),
+          onStep: (s, d) => process.stderr.write(`${s}${d ? `: ${d}` : ''}\n`),
+        });
+        process.stdout.write(
+          `auth-init done: ${r.created.length ? `new secrets for ${r.created.join(', ')} in ${dep.cassandra.secretsDir()}` : 'no new secrets'}; default user dropped\n`,
+        );
+      } finally {
+        await dep.close();
+      }
+    });
+}
+
+function renderRing(
+  s: Awaited<
+    ReturnType<import('../../deployment/deployment.js').Deployment['cassandra']['status']>
+  >,
+): string {
+  const hosts = s.views.map((v) => v.host);
+  const head = ['Address', 'DC', 'Rack', 'Load', 'Owns', ...hosts.map((h) => `seen by ${h}`)];
+  const rows = s.ring.map((r) => [
+    r.address,
+    r.dc,
+    r.rack,
+    r.load,
+    r.owns,
+    ...hosts.map((h) => r.seenBy[h] ?? '-'),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    `${cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd()}\n`;
+  let out = line(head) + rows.map(line).join('');
+  if (s.problems.length) {
+    out += `\n${s.problems.map((p) => `! ${p}`).join('\n')}\n`;
+  }
+  return out;
+}
+
+/** Rows as cqlsh prints them: a header, a dashed rule, right-aligned cells, `(N rows)`. */
+export function renderTable(columns: string[], rows: Record<string, unknown>[]): string {
+  const text = (v: unknown): string =>
+    v === null || v === undefined ? 'null' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  const cells = rows.map((r) => columns.map((c) => text(r[c])));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => ` ${r.map((c, i) => c.padStart(widths[i]!)).join(' | ')}\n`;
+  return `\n${fmt(columns)}${widths.map((w) => '-'.repeat(w + 2)).join('+')}\n${cells.map(fmt).join('')}\n(${rows.length} rows)\n`;
+}
