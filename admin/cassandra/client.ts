@@ -100,6 +100,8 @@ export class CassandraClient {
   private client: cassandra.Client | undefined;
   private connecting: Promise<cassandra.Client> | undefined;
   private closed = false;
+  /** Every driver client made, so close() shuts down even one abandoned mid-connect. */
+  private readonly made = new Set<cassandra.Client>();
   readonly o: Required<Omit<ClientOptions, 'username' | 'password' | 'keyspace'>> &
     Pick<ClientOptions, 'username' | 'password' | 'keyspace'>;
 
@@ -157,8 +159,13 @@ export class CassandraClient {
     }
     this.connecting ??= (async () => {
       const c = this.make();
+      this.made.add(c);
       try {
         await c.connect();
+        if (this.closed) {
+          forceShutdown(c);
+          throw new CassandraError('invalid', 'the Cassandra client was closed while connecting');
+        }
         this.client = c;
         return c;
       } catch (e) {
@@ -228,7 +235,7 @@ export class CassandraClient {
           // rather than trusting the old one's pools to come back.
           const old = this.client;
           this.client = undefined;
-          void old.shutdown().catch(() => undefined);
+          forceShutdown(old);
         }
         if (!TRANSIENT.includes(kind) || (!idempotent && !connecting) || Date.now() >= deadline) {
           break;
@@ -241,9 +248,14 @@ export class CassandraClient {
 
   async close(): Promise<void> {
     this.closed = true;
-    const c = this.client ?? (await this.connecting?.catch(() => undefined));
+    await this.connecting?.catch(() => undefined);
+    const c = this.client;
     this.client = undefined;
     await c?.shutdown().catch(() => undefined);
+    for (const m of this.made) {
+      forceShutdown(m);
+    }
+    this.made.clear();
   }
 }
 

@@ -20,3 +20,13 @@ export {
   type RepairSummary,
 } from './repair.js';
 export { ensureSecrets, readSecret, secretsDir } from './secrets.js';
+export {
+  applyComputePlan,
+  COMPUTE_STATUSES,
+  type ComputePlan,
+  type ComputeServerRow,
+  type ComputeStatus,
+  listComputeServers,
+  planComputeServers,
+  setComputeServer,
+} from './compute-servers.js';

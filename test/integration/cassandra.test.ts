@@ -13,6 +13,7 @@ import { unitPaths } from '../../admin/services/layout.js';
 import { cmd } from '../../admin/transport/command.js';
 import { isRoot, withLab } from './lab-fixture.js';
 import { failures, runOp } from './services-helpers.js';
+import { runCli, variant } from './services-lab.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -79,6 +80,47 @@ test('cassandra on the lab: auth-init, rolling repair, kill mid-repair and resum
       await def.close();
       const again = await dep.cassandra.authInit();
       assert.deepEqual(again.created, []);
+    });
+
+    await t.test('salvo cassandra status and cql; compute-servers sync and set', async () => {
+      const st = await runCli(lab.servicesFile, 'cassandra', 'status', '--json');
+      assert.equal(st.code, 0, st.stdout + st.stderr);
+      const ring = JSON.parse(st.stdout) as { ring: { seenBy: Record<string, string> }[] };
+      assert.equal(ring.ring.length, 3);
+      for (const n of ring.ring) {
+        assert.deepEqual(Object.values(n.seenBy), ['UN', 'UN', 'UN']);
+      }
+      const q = await runCli(lab.servicesFile, 'cassandra', 'cql', '-e', 'LIST USERS');
+      assert.equal(q.code, 0, q.stderr);
+      assert.match(q.stdout, /^\s+name \|/m);
+      assert.match(q.stdout, /\(3 rows\)/);
+      const file = await variant(lab, 'compute', (doc) => {
+        doc.compute_servers = { 'cloud[1-2]': 'on', cloud3: 'no-new', cloud4: 'off' };
+      });
+      const admin = await dep.cassandra.client('salvo_admin');
+      await admin.execute(
+        "CREATE KEYSPACE IF NOT EXISTS smc WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}",
+      );
+      await admin.close();
+      const dry = await runCli(file, 'compute-servers', 'sync', '--dry-run');
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.match(dry.stdout, /^cloud3: \(none\) -> no-new$/m);
+      assert.match(dry.stdout, /4 change\(s\) planned \(dry run\)/);
+      assert.equal((await runCli(file, 'compute-servers', 'sync')).code, 0);
+      assert.equal((await runCli(file, 'compute-servers', 'set', 'cloud1', 'no-new')).code, 0);
+      const list = await runCli(file, 'compute-servers', 'list', '--json');
+      const rows = JSON.parse(list.stdout) as { host: string; status: string }[];
+      assert.deepEqual(
+        rows.map((r) => `${r.host}=${r.status}`),
+        ['cloud1=no-new', 'cloud2=on', 'cloud3=no-new', 'cloud4=off'],
+      );
+      const again = await runCli(file, 'compute-servers', 'sync', '--json');
+      assert.deepEqual(
+        (JSON.parse(again.stdout) as { changes: { host: string }[] }).changes.map((c) => c.host),
+        ['cloud1'],
+      );
+      const bad = await runCli(file, 'compute-servers', 'set', 'cloud1', 'maybe');
+      assert.equal(bad.code, 2);
     });
 
     await t.test('data at QUORUM, then a rolling repair over the whole ring', async () => {

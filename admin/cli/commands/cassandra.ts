@@ -3,6 +3,7 @@
 // parses flags, renders, and picks exit codes.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { RepairEvent } from '../../cassandra/index.js';
 import { EXIT } from '../../fleet/outcome.js';
 import { UsageError } from '../../errors.js';
 import { parseDuration } from '../parse-duration.js';
@@ -104,15 +105,7 @@ export function registerCassandra(program: Command): void {
               ? { nodeTimeoutMs: parseDuration(flags.nodeTimeout, '--node-timeout') }
               : {}),
             onEvent: (e) => {
-              const line =
-                e.kind === 'repair-start'
-                  ? `repair ${e.runId}: ${e.nodes.length} node(s)${e.skipped.length ? `, already done: ${e.skipped.join(', ')}` : ''}`
-                  : e.kind === 'node-start'
-                    ? `${e.host}: repairing`
-                    : e.kind === 'node-done'
-                      ? `${e.host}: done in ${(e.durationMs / 1000).toFixed(1)}s${e.slow ? ' (SLOW: over 3x the median)' : ''}`
-                      : `${e.host}: FAILED: ${e.error}`;
-              process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+              process.stderr.write(`${new Date().toISOString()} ${repairLine(e)}\n`);
             },
           });
           if (s.failed) {
@@ -151,6 +144,19 @@ export function registerCassandra(program: Command): void {
     });
 }
 
+function repairLine(e: RepairEvent): string {
+  switch (e.kind) {
+    case 'repair-start':
+      return `repair ${e.runId}: ${e.nodes.length} node(s)${e.skipped.length ? `, already done: ${e.skipped.join(', ')}` : ''}`;
+    case 'node-start':
+      return `${e.host}: repairing`;
+    case 'node-done':
+      return `${e.host}: done in ${(e.durationMs / 1000).toFixed(1)}s${e.slow ? ' (SLOW: over 3x the median)' : ''}`;
+    default:
+      return `${e.host}: FAILED: ${e.error}`;
+  }
+}
+
 function renderRing(
   s: Awaited<
     ReturnType<import('../../deployment/deployment.js').Deployment['cassandra']['status']>
@@ -181,8 +187,12 @@ function renderRing(
 
 /** Rows as cqlsh prints them: a header, a dashed rule, right-aligned cells, `(N rows)`. */
 export function renderTable(columns: string[], rows: Record<string, unknown>[]): string {
-  const text = (v: unknown): string =>
-    v === null || v === undefined ? 'null' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  const text = (v: unknown): string => {
+    if (v === null || v === undefined) {
+      return 'null';
+    }
+    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  };
   const cells = rows.map((r) => columns.map((c) => text(r[c])));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => ` ${r.map((c, i) => c.padStart(widths[i]!)).join(' | ')}\n`;

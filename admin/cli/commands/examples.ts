@@ -45,6 +45,16 @@ const EXAMPLES: Record<string, string[]> = {
     'salvo cassandra repair --resume 20250612-101530-repair-3f2a',
   ],
   'cassandra auth-init': ['salvo cassandra auth-init', 'salvo cassandra auth-init --superuser dba'],
+  'compute-servers': [
+    'salvo compute-servers sync --dry-run',
+    'salvo compute-servers set cloud3 no-new',
+  ],
+  'compute-servers list': ['salvo compute-servers list', 'salvo compute-servers list --json'],
+  'compute-servers sync': ['salvo compute-servers sync --dry-run', 'salvo compute-servers sync'],
+  'compute-servers set': [
+    'salvo compute-servers set cloud3 no-new',
+    'salvo compute-servers set cloud21 off',
+  ],
   tinc: ['salvo tinc init', 'salvo tinc verify --matrix', 'salvo tinc add cloud22'],
   'tinc init': ['salvo tinc init --dry-run', 'salvo tinc init -H cloud[5-7] --key-bits 4096'],
   'tinc verify': ['salvo tinc verify', 'salvo tinc verify --wait 30s --matrix'],

@@ -10,6 +10,7 @@ import { registerDemo } from './demo.js';
 import { registerTinc } from './tinc.js';
 import { registerBackup } from './backup.js';
 import { registerCassandra } from './cassandra.js';
+import { registerComputeServers } from './compute-servers.js';
 import { registerStatus } from './status.js';
 import { registerDiff } from './diff.js';
 import { registerOps } from './ops.js';
@@ -32,6 +33,7 @@ export function registerCommands(program: Command): void {
   registerTinc(program);
   registerBackup(program);
   registerCassandra(program);
+  registerComputeServers(program);
   registerStatus(program);
   registerDiff(program);
   registerOps(program);

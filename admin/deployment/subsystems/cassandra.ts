@@ -187,6 +187,52 @@ export class CassandraApi {
     return { views, ring, problems, allUp: problems.length === 0 };
   }
 
+  /** The keyspace of the app's tables (compute_servers …): the cassandra `keyspace` option, default smc. */
+  keyspace(): string {
+    const spec = serviceSpec(this.dep.inventory, 'cassandra');
+    return typeof spec.options.keyspace === 'string' ? spec.options.keyspace : 'smc';
+  }
+
+  /** compute_servers: the table's rows (created if missing). */
+  async computeServers(options: { user?: string } = {}) {
+    const c = await import('../../cassandra/index.js');
+    const client = await this.client(options.user ?? 'salvo_admin');
+    try {
+      return await c.listComputeServers(client, this.keyspace());
+    } finally {
+      await client.close();
+    }
+  }
+
+  /** compute_servers: plan the services file's statuses against the table, then (unless dryRun) write them. */
+  async syncComputeServers(options: { user?: string; dryRun?: boolean } = {}) {
+    const c = await import('../../cassandra/index.js');
+    const client = await this.client(options.user ?? 'salvo_admin');
+    try {
+      const rows = await c.listComputeServers(client, this.keyspace());
+      const plan = c.planComputeServers(this.dep.inventory.computeServers, rows);
+      if (!options.dryRun && !this.dep.dryRun && plan.changes.length) {
+        await this.dep.locked('compute-servers sync', () =>
+          c.applyComputePlan(client, this.keyspace(), plan),
+        );
+      }
+      return plan;
+    } finally {
+      await client.close();
+    }
+  }
+
+  /** compute_servers: one host's status, by hand (`on`, `no-new`, `off`). */
+  async setComputeServer(host: string, status: string, options: { user?: string } = {}) {
+    const c = await import('../../cassandra/index.js');
+    const client = await this.client(options.user ?? 'salvo_admin');
+    try {
+      await c.setComputeServer(client, this.keyspace(), host, status as 'on');
+    } finally {
+      await client.close();
+    }
+  }
+
   /** Rolling `nodetool repair -pr`, one node at a time; journaled, resumable; holds the operator lock. */
   async repair(options: CassandraRepairOptions = {}): Promise<RepairSummary> {
     const c = await import('../../cassandra/index.js');

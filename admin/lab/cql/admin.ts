@@ -28,6 +28,11 @@ export interface AdminDeps {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** A peer's schema version, when it is up (a down node has none to agree with). */
+function upVersion(v: { up: boolean; schemaVersion?: string } | undefined): string | undefined {
+  return v?.up ? v.schemaVersion : undefined;
+}
+
 export function ringRows(node: SimNode): RingRow[] {
   return node.members.map((m) => {
     const self = m.address === node.self.address;
@@ -41,7 +46,7 @@ export function ringRows(node: SimNode): RingRow[] {
       load: self ? node.load() : (v?.load ?? 0),
       hostId: hostIdOf(m.address),
       release: self ? node.o.release : (v?.release ?? node.o.release),
-      schemaVersion: self ? node.store.schemaVersion() : v?.up ? v.schemaVersion : undefined,
+      schemaVersion: self ? node.store.schemaVersion() : upVersion(v),
     };
   });
 }

@@ -346,7 +346,10 @@ export class Engine {
       }
     }
     const v = ctx.values[t.marker];
-    return v === undefined ? undefined : v === null ? null : coerce(type, v);
+    if (v === undefined || v === null) {
+      return v;
+    }
+    return coerce(type, v);
   }
 
   private ttlOf(t: Term | undefined, ctx: Ctx): number | undefined {
@@ -560,7 +563,7 @@ export class Engine {
         rows = await this.node.scan(schema.ks, schema.table);
       }
       records = Object.entries(rows)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .sort(([a], [b]) => compare(a, b))
         .map(([key, row]) => ({ key, row, values: this.rowValues(schema, key, row) }));
     }
     records = records.filter((r) =>
@@ -573,7 +576,7 @@ export class Engine {
         }
         const a = r.values[c.col] as number | string;
         const b = targets[0] as number | string;
-        return c.op === '<' ? a < b : c.op === '>' ? a > b : c.op === '<=' ? a <= b : a >= b;
+        return RANGE[c.op as '<'](a, b);
       }),
     );
     if (s.limit) {
@@ -776,16 +779,11 @@ export class Engine {
           keyspace_name: kn!,
           table_name: tn!,
           column_name: c.name,
-          kind: d.pk.includes(c.name)
-            ? 'partition_key'
-            : d.ck.includes(c.name)
-              ? 'clustering'
-              : 'regular',
-          position: d.pk.includes(c.name)
-            ? d.pk.indexOf(c.name)
-            : d.ck.includes(c.name)
-              ? d.ck.indexOf(c.name)
-              : -1,
+          kind: columnKind(d, c.name),
+          position:
+            columnKind(d, c.name) === 'regular'
+              ? -1
+              : Math.max(d.pk.indexOf(c.name), d.ck.indexOf(c.name)),
           type: c.type,
         }));
       });
@@ -836,8 +834,7 @@ export class Engine {
         }
       }
     }
-    const [, k, t] = parts;
-    const what = t ? `<table ${k}.${t}>` : k ? `<keyspace ${k}>` : '<all keyspaces>';
+    const what = resourceText(resource);
     throw new CqlError(
       ERR.UNAUTHORIZED,
       `User ${ctx.user} has no ${perm.toUpperCase()} permission on ${what} or any of its parents`,
@@ -863,11 +860,7 @@ export class Engine {
         login: o.login ?? base?.login ?? false,
         superuser: o.superuser ?? base?.superuser ?? false,
         ts: nowMicros(),
-        ...(pw
-          ? { password: passwordHash(name, String(pw)) }
-          : base?.password
-            ? { password: base.password }
-            : {}),
+        ...passwordOf(name, pw, base?.password),
       };
     };
     switch (s.type) {
@@ -988,12 +981,7 @@ export class Engine {
             .filter(([k, v]) => v.granted && (s.of === undefined || k.startsWith(`${s.of}|`)))
             .map(([k]) => {
               const [role, resource, perm] = k.split('|');
-              const p = resource!.split('/');
-              const res = p[2]
-                ? `<table ${p[1]}.${p[2]}>`
-                : p[1]
-                  ? `<keyspace ${p[1]}>`
-                  : '<all keyspaces>';
+              const res = resourceText(resource!);
               return [role!, role!, res, perm!.toUpperCase()];
             })
             .sort(),
@@ -1006,6 +994,41 @@ export class Engine {
   }
 }
 
-import { hostIdOf, tokenOf } from './ring.js';
+import { compare, hostIdOf, tokenOf } from './ring.js';
 const hostIdFor = hostIdOf;
 const tokenFor = (a: string): string => tokenOf(a).toString();
+
+const RANGE: Record<'<' | '>' | '<=' | '>=', (a: number | string, b: number | string) => boolean> =
+  {
+    '<': (a, b) => a < b,
+    '>': (a, b) => a > b,
+    '<=': (a, b) => a <= b,
+    '>=': (a, b) => a >= b,
+  };
+
+function columnKind(d: { pk: string[]; ck: string[] }, name: string): string {
+  if (d.pk.includes(name)) {
+    return 'partition_key';
+  }
+  return d.ck.includes(name) ? 'clustering' : 'regular';
+}
+
+/** `data/ks/t` as Cassandra names it in messages: `<table ks.t>`, `<keyspace ks>`, `<all keyspaces>`. */
+function resourceText(resource: string): string {
+  const [, k, t] = resource.split('/');
+  if (t) {
+    return `<table ${k}.${t}>`;
+  }
+  return k ? `<keyspace ${k}>` : '<all keyspaces>';
+}
+
+function passwordOf(
+  role: string,
+  given: Value | undefined,
+  old: string | undefined,
+): { password?: string } {
+  if (given) {
+    return { password: passwordHash(role, String(given)) };
+  }
+  return old ? { password: old } : {};
+}

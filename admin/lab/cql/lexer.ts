@@ -94,5 +94,8 @@ function prevChar(out: Token[]): string {
   if (!p) {
     return '';
   }
-  return p.t === 'id' || p.t === 'num' ? 'a' : p.t === 'sym' && p.v === ')' ? ')' : '';
+  if (p.t === 'id' || p.t === 'num') {
+    return 'a';
+  }
+  return p.t === 'sym' && p.v === ')' ? ')' : '';
 }

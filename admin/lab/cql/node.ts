@@ -5,7 +5,15 @@
 // that makes the replicas agree, and the faults tests inject.
 import type { Server } from 'node:net';
 import { invalid, unavailable } from './errors.js';
-import { hostIdOf, replicasOf, replicationFactor, required, tokenOf, type Member } from './ring.js';
+import {
+  compare,
+  hostIdOf,
+  replicasOf,
+  replicationFactor,
+  required,
+  tokenOf,
+  type Member,
+} from './ring.js';
 import { call, serveRpc } from './rpc.js';
 import { liveRow, mergeRow, type Meta, type Row, type Rows, Store } from './store.js';
 
@@ -295,7 +303,7 @@ export class SimNode {
     const sorted = [...this.members].sort((a, b) => {
       const ta = tokenOf(a.address);
       const tb = tokenOf(b.address);
-      return ta < tb ? -1 : ta > tb ? 1 : 0;
+      return compare(ta, tb);
     });
     const at = sorted.findIndex((m) => m.address === this.self.address);
     for (let i = 0; i < rf; i++) {

@@ -116,7 +116,12 @@ class P {
   }
   fail(what: string): never {
     const t = this.peek();
-    const near = t.t === 'end' ? 'EOF' : 'v' in t ? String(t.v) : t.t;
+    let near: string = t.t;
+    if (t.t === 'end') {
+      near = 'EOF';
+    } else if ('v' in t) {
+      near = String(t.v);
+    }
     throw new CqlSyntaxError(`line 1:${this.i} ${what} (near '${near}')`);
   }
   word(w: string): void {
@@ -451,7 +456,7 @@ class P {
       this.sym('(');
       const columns: { name: string; type: string }[] = [];
       let pk: string[] = [];
-      let ck: string[] = [];
+      const ck: string[] = [];
       while (!this.optSym(')')) {
         if (this.opt('primary')) {
           this.word('key');

@@ -10,6 +10,11 @@ export interface Member {
   rack: string;
 }
 
+/** -1, 0 or 1, for sort(). */
+export function compare<T extends string | number | bigint>(a: T, b: T): number {
+  return a < b ? -1 : Number(a > b);
+}
+
 export function tokenOf(text: string): bigint {
   return createHash('sha256').update(text).digest().readBigInt64BE(0);
 }
@@ -54,7 +59,7 @@ export function replicasOf(members: Member[], key: string, rf: number): Member[]
   const sorted = [...members].sort((a, b) => {
     const ta = tokenOf(a.address);
     const tb = tokenOf(b.address);
-    return ta < tb ? -1 : ta > tb ? 1 : 0;
+    return compare(ta, tb);
   });
   const t = tokenOf(key);
   let start = sorted.findIndex((m) => tokenOf(m.address) >= t);

@@ -387,7 +387,9 @@ export function encodeResult(result: Result): { body: Buffer; flags: number } {
       }
       w.int(result.rows.length);
       for (const row of result.rows) {
-        row.forEach((v, i) => w.bytes(encodeValue(result.columns[i]!.type, v)));
+        for (const [i, v] of row.entries()) {
+          w.bytes(encodeValue(result.columns[i]!.type, v));
+        }
       }
       break;
   }

@@ -52,7 +52,7 @@ export function parseType(text: string): CqlType {
       let depth = 0;
       for (let i = 0; i < inner.length; i++) {
         const c = inner[i];
-        depth += c === '<' ? 1 : c === '>' ? -1 : 0;
+        depth += Number(c === '<') - Number(c === '>');
         if (c === ',' && depth === 0) {
           return mapOf(parseType(inner.slice(0, i)), parseType(inner.slice(i + 1)));
         }
@@ -193,14 +193,18 @@ export function decodeValue(t: CqlType, b: Buffer | null | undefined): Value | u
     }
     return out;
   }
-  const numeric = (): number =>
-    b.length === 8
-      ? b.readDoubleBE(0)
-      : b.length === 4
-        ? b.readInt32BE(0)
-        : b.length === 2
-          ? b.readInt16BE(0)
-          : b.readInt8(0);
+  const numeric = (): number => {
+    switch (b.length) {
+      case 8:
+        return b.readDoubleBE(0);
+      case 4:
+        return b.readInt32BE(0);
+      case 2:
+        return b.readInt16BE(0);
+      default:
+        return b.readInt8(0);
+    }
+  };
   switch (t.name) {
     case 'int':
     case 'smallint':

@@ -85,6 +85,13 @@ function stringifySize(bytes: number): string {
   return `${Number(v.toFixed(2))} ${units[i]}`;
 }
 
+const STATE_LETTER: Record<string, 'J' | 'L'> = { joining: 'J', leaving: 'L' };
+
+/** The one replication factor all user keyspaces share, if they do (effective ownership). */
+function sameRf(rfs: Set<number>): number | undefined {
+  return rfs.size === 1 ? [...rfs][0] : undefined;
+}
+
 async function status(): Promise<void> {
   const ring = await jmx<Ring>({ op: 'ring' });
   const ks = rest[0];
@@ -94,18 +101,14 @@ async function status(): Promise<void> {
   }
   const user = ring.keyspaces.filter((k) => !k.name.startsWith('system'));
   const rfs = new Set(user.map((k) => k.rf));
-  const rf = ks
-    ? ring.keyspaces.find((k) => k.name === ks)!.rf
-    : rfs.size === 1
-      ? [...rfs][0]!
-      : undefined;
+  const rf = ks ? ring.keyspaces.find((k) => k.name === ks)!.rf : sameRf(rfs);
   const n = ring.rows.length;
   const nodes: StatusNode[] = ring.rows.map((r) => ({
     dc: r.dc,
     rack: r.rack,
     address: r.address,
     status: r.up ? 'U' : 'D',
-    state: r.state === 'joining' ? 'J' : r.state === 'leaving' ? 'L' : 'N',
+    state: STATE_LETTER[r.state] ?? 'N',
     load: r.load ? stringifySize(r.load) : '?',
     tokens: layout === '3.11' ? 256 : 16,
     owns: rf === undefined ? '?' : `${((100 * Math.min(rf, n)) / n).toFixed(1)}%`,
