@@ -214,5 +214,31 @@ test('cassandra on the lab: auth-init, rolling repair, kill mid-repair and resum
         assert.match(journal, /"t":"end"/);
       },
     );
+
+    await t.test(
+      'salvo upgrade cassandra: snapshot, drain, stop, new version, start, UN; one node at a time',
+      async () => {
+        const up = await runCli(lab.servicesFile, 'upgrade', 'cassandra', '--version', '4.1.6');
+        assert.equal(up.code, 0, up.stdout + up.stderr);
+        for (const h of db) {
+          const [snaps] = await nodetool(h, 'listsnapshots');
+          assert.match(snaps!.stdout, /pre-upgrade-4\.1\.6/);
+        }
+        const admin = await dep.cassandra.client('salvo_admin');
+        try {
+          const local = await admin.execute('SELECT release_version FROM system.local');
+          const peers = await admin.execute('SELECT release_version FROM system.peers');
+          assert.deepEqual(
+            [...local.rows, ...peers.rows].map((r) => r.release_version),
+            ['4.1.6', '4.1.6', '4.1.6'],
+          );
+          // The data lived through every node's restart.
+          const r = await admin.execute('SELECT host FROM smc.projects WHERE id = ?', [1]);
+          assert.deepEqual(r.rows, [{ host: 'cloud10' }]);
+        } finally {
+          await admin.close();
+        }
+      },
+    );
   });
 });

@@ -216,7 +216,12 @@ test('service kinds on a 5-host lab', {
           [],
         );
         const runs = await runOp(v, 'stop', 'cassandra', { hosts: ['cloud5'] });
-        assert.match(runs[0]!.output, /^stopped \(pid \d+, TERM ignored for 1s, then KILL\)$/);
+        // cassandra drains first (nodetool drain), then stops.
+        assert.deepEqual(
+          runs.map((r) => r.name.replace(/^.*: /, '')),
+          ['nodetool drain', 'stop'],
+        );
+        assert.match(runs[1]!.output, /^stopped \(pid \d+, TERM ignored for 1s, then KILL\)$/);
         assert.equal((await statusOf(v, 'cassandra', ['cloud5']))[0]!.health?.state, 'stopped');
       } finally {
         await v.close();

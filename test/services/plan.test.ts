@@ -136,8 +136,20 @@ test('nginx is a backend of haproxy: drained like a hub', () => {
 test('cassandra: the daemon on the native port, no HTTP; version in the path', () => {
   const [u] = serviceKind('cassandra').units(I, ['db2']);
   const steps = serviceKind('cassandra').plan('restart', u!, I, {});
-  assert.deepEqual(steps.map(at), ['stop @ db2', 'start (version 4.1.5) @ db2']);
-  assert.deepEqual(scriptArgs(steps[1]!).slice(2), [
+  assert.deepEqual(steps.map(at), [
+    'nodetool drain @ db2',
+    'stop @ db2',
+    'start (version 4.1.5) @ db2',
+  ]);
+  assert.deepEqual(scriptArgs(steps[0]!), ['600', 'nodetool', 'drain']);
+  assert.deepEqual(
+    serviceKind('cassandra').plan('upgrade', u!, I, { version: '4.1.6' }).map(at).slice(0, 2),
+    ['snapshot pre-upgrade-4.1.6 @ db2', 'nodetool drain @ db2'],
+  );
+  assert.deepEqual(serviceKind('cassandra').plan('start', u!, I, {}).map(at), [
+    'start (version 4.1.5) @ db2',
+  ]);
+  assert.deepEqual(scriptArgs(steps[2]!).slice(2), [
     '9042',
     '30',
     '4.1.5',

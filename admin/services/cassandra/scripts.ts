@@ -41,3 +41,22 @@ export function ringStatusCommand(d: Daemon, listenAddress: string, nodetool: st
     'status',
   );
 }
+
+/**
+ * A nodetool command that is skipped (exit 0) on a node that is not running (nodetool cannot
+ * connect) and when its snapshot already exists (a resumed upgrade); its output is printed.
+ * args: seconds, nodetool-argv…, subcommand…
+ */
+export const NODETOOL_IF_UP = `secs=$1; shift
+out=$(timeout -k 2 "$secs" "$@" 2>&1); rc=$?
+[ -n "$out" ] && printf '%s\\n' "$out"
+[ "$rc" -eq 0 ] && exit 0
+case $out in
+  *"Failed to connect"*) echo "node not running: skipped"; exit 0 ;;
+  *"already exists"*) echo "already done: skipped"; exit 0 ;;
+esac
+exit $rc`;
+
+export function nodetoolIfUp(seconds: number, nodetool: string[], ...args: string[]): Command {
+  return script(NODETOOL_IF_UP, seconds, ...nodetool, ...args);
+}
