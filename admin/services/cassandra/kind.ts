@@ -23,7 +23,7 @@ const CONFIG: DaemonKindConfig = {
 };
 
 /** The nodetool argv and the node's own address, placeholders filled in for `unit`. */
-function ringOf(inv: Inventory, unit: Unit): { nodetool: string[]; listenAddress: string } {
+export function ringOf(inv: Inventory, unit: Unit): { nodetool: string[]; listenAddress: string } {
   const spec = serviceSpec(inv, CONFIG.kind);
   const version = wantedVersion(spec); // the file's: a probe does not know an upgrade's --version
   const listen =
