@@ -217,17 +217,16 @@ export class SimNode {
     consistency: string,
   ): Promise<void> {
     const live = this.liveReplicas(ks, partition, consistency);
-    await Promise.all(
-      live.map((m) =>
-        m.address === this.self.address
-          ? this.applyLocal(`${ks}.${table}`, key, row)
-          : call(m.address, this.o.internodePort, {
-              op: 'write',
-              table: `${ks}.${table}`,
-              key,
-              row,
-            }),
-      ),
+    await this.settle(
+      ks,
+      consistency,
+      live.map(async (m) => {
+        if (m.address === this.self.address) {
+          this.applyLocal(`${ks}.${table}`, key, row);
+          return;
+        }
+        await this.send(m.address, { op: 'write', table: `${ks}.${table}`, key, row });
+      }),
     );
   }
 
@@ -240,11 +239,13 @@ export class SimNode {
     consistency: string,
   ): Promise<Rows> {
     const live = this.liveReplicas(ks, partition, consistency);
-    const all = await Promise.all(
-      live.map((m) =>
+    const all = await this.settle(
+      ks,
+      consistency,
+      live.map(async (m) =>
         m.address === this.self.address
           ? partitionRows(this.store.rows(`${ks}.${table}`), partition, pkLen)
-          : call<Rows>(m.address, this.o.internodePort, {
+          : this.send<Rows>(m.address, {
               op: 'partition',
               table: `${ks}.${table}`,
               partition,
@@ -253,6 +254,28 @@ export class SimNode {
       ),
     );
     return this.live(ks, table, all);
+  }
+
+  /** An internode message; a replica that does not take it is down from now on (until gossip says otherwise). */
+  private async send<T>(address: string, req: Record<string, unknown>): Promise<T> {
+    try {
+      return await call<T>(address, this.o.internodePort, req);
+    } catch (e) {
+      const prev = this.peers.get(address);
+      this.peers.set(address, { ...(prev ?? { state: 'normal' }), up: false });
+      throw e;
+    }
+  }
+
+  /** The answers of the replicas that answered; Unavailable when fewer than the level needs did. */
+  private async settle<T>(ks: string, consistency: string, work: Promise<T>[]): Promise<T[]> {
+    const results = await Promise.allSettled(work);
+    const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const need = required(consistency, this.rfOf(ks));
+    if (ok.length < need) {
+      throw unavailable(consistency, need, ok.length);
+    }
+    return ok;
   }
 
   private live(ks: string, table: string, all: Rows[]): Rows {

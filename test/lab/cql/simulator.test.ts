@@ -94,7 +94,9 @@ test('roles: login, wrong password, grants enforced, LIST USERS', async () => {
 
 test('a stopped node is gone: QUORUM still works, ALL is Unavailable; it comes back', async () => {
   await ring.stop(2);
-  await waitFor(() => ring.sims[0]!.node.peers.get(ring.addresses[2]!)?.up === false);
+  await waitFor(() =>
+    [0, 1].every((i) => ring.sims[i]!.node.peers.get(ring.addresses[2]!)?.up === false),
+  );
   await assert.rejects(
     c.execute('SELECT * FROM ks.t WHERE k = 1', [], { consistency: consistencies.all }),
     /ALL \(3 required but only 2 alive\)/,
