@@ -40,6 +40,8 @@ export type RepairEvent =
   | { kind: 'node-failed'; host: string; error: string };
 
 export interface RepairSummary {
+  /** Set when a scheduled repair did not run (maintenance is on): why. */
+  skipped?: string;
   runId: string;
   journal: string;
   done: { host: string; durationMs: number; slow: boolean }[];

@@ -138,6 +138,14 @@ test('cassandra on the lab: auth-init, rolling repair, kill mid-repair and resum
       } finally {
         await admin.close();
       }
+      assert.equal(
+        (await runCli(lab.servicesFile, 'maintenance', 'on', '--reason', 'disk swap')).code,
+        0,
+      );
+      const skipped = await runCli(lab.servicesFile, 'cassandra', 'repair', '--scheduled');
+      assert.equal(skipped.code, 6, skipped.stdout + skipped.stderr);
+      assert.match(skipped.stdout, /^repair skipped: maintenance is on.*: disk swap$/m);
+      assert.equal((await runCli(lab.servicesFile, 'maintenance', 'off')).code, 0);
       const events: string[] = [];
       const s = await dep.cassandra.repair({
         keyspace: 'smc',

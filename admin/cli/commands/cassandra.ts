@@ -9,6 +9,9 @@ import { UsageError } from '../../errors.js';
 import { parseDuration } from '../parse-duration.js';
 import { openDeployment } from './services-path.js';
 
+/** A scheduled repair that did not run because maintenance is on (distinct from failures). */
+const SKIPPED_EXIT = 6;
+
 export function registerCassandra(program: Command): void {
   const c = program
     .command('cassandra')
@@ -83,6 +86,10 @@ export function registerCassandra(program: Command): void {
     .option('--force', 'start even when a node is not UN')
     .option('--resume <run>', 'continue the run with this id, skipping the nodes it finished')
     .option('--node-timeout <duration>', 'give up on a node after this long (default 6h)')
+    .option(
+      '--scheduled',
+      `from cron: skip (exit ${SKIPPED_EXIT}) while the maintenance switch is on`,
+    )
     .action(
       async (
         flags: {
@@ -91,6 +98,7 @@ export function registerCassandra(program: Command): void {
           force?: boolean;
           resume?: string;
           nodeTimeout?: string;
+          scheduled?: boolean;
         },
         cmd: Command,
       ) => {
@@ -99,6 +107,7 @@ export function registerCassandra(program: Command): void {
           const s = await dep.cassandra.repair({
             ...(flags.keyspace ? { keyspace: flags.keyspace } : {}),
             full: flags.full ?? false,
+            scheduled: flags.scheduled ?? false,
             force: flags.force ?? false,
             ...(flags.resume ? { resume: flags.resume } : {}),
             ...(flags.nodeTimeout
@@ -108,7 +117,10 @@ export function registerCassandra(program: Command): void {
               process.stderr.write(`${new Date().toISOString()} ${repairLine(e)}\n`);
             },
           });
-          if (s.failed) {
+          if (s.skipped) {
+            process.stdout.write(`repair skipped: ${s.skipped}\n`);
+            process.exitCode = SKIPPED_EXIT;
+          } else if (s.failed) {
             process.stdout.write(
               `repair ${s.runId} stopped at ${s.failed.host}: ${s.failed.error}\nnot repaired: ${s.remaining.join(', ')}\nresume: salvo cassandra repair --resume ${s.runId}\n`,
             );

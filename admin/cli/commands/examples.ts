@@ -43,6 +43,7 @@ const EXAMPLES: Record<string, string[]> = {
     'salvo cassandra repair',
     'salvo cassandra repair -k smc --full --node-timeout 2h',
     'salvo cassandra repair --resume 20250612-101530-repair-3f2a',
+    'salvo cassandra repair --scheduled   from cron: exits 6 while maintenance is on',
   ],
   'cassandra auth-init': ['salvo cassandra auth-init', 'salvo cassandra auth-init --superuser dba'],
   'compute-servers': [

@@ -17,6 +17,8 @@ import type { Deployment } from '../deployment.js';
 import { registerSubsystem } from '../subsystems.js';
 
 export interface CassandraRepairOptions {
+  /** A scheduled run (cron): skipped, not run, while the deployment's maintenance switch is on. */
+  scheduled?: boolean;
   keyspace?: string;
   full?: boolean;
   force?: boolean;
@@ -236,6 +238,20 @@ export class CassandraApi {
   /** Rolling `nodetool repair -pr`, one node at a time; journaled, resumable; holds the operator lock. */
   async repair(options: CassandraRepairOptions = {}): Promise<RepairSummary> {
     const c = await import('../../cassandra/index.js');
+    const { scheduled, ...rest } = options;
+    if (scheduled) {
+      const m = await this.dep.monitor.maintenance();
+      if (m.on) {
+        const why = `maintenance is on${m.since ? ` since ${m.since}` : ''}${m.by ? ` (${m.by})` : ''}${m.reason ? `: ${m.reason}` : ''}`;
+        return {
+          skipped: why,
+          runId: '',
+          journal: '',
+          done: [],
+          remaining: this.nodes().map((n) => n.unit.host),
+        };
+      }
+    }
     const nodes = this.nodes().map((n) => ({
       host: n.unit.host,
       address: n.listenAddress,
@@ -248,7 +264,7 @@ export class CassandraApi {
       c.rollingRepair({
         nodes,
         runsDir: join(this.dep.inventory.dir, '.salvo', 'runs'),
-        ...options,
+        ...rest,
       }),
     );
   }
