@@ -62,12 +62,14 @@ test('torn journal, resume, SIGKILL, resume: the drained hub comes back', {
     const rolling = start(file, 'restart', 'hub', '--rolling');
     await until('a run directory', () => {
       try {
-        return readdirSync(runsDir).some((n) => n.includes('-restart-hub-'));
+        return readdirSync(runsDir).some((n) => !n.startsWith('.') && n.includes('-restart-hub-'));
       } catch {
         return false;
       }
     });
-    const runId = readdirSync(runsDir).find((n) => n.includes('-restart-hub-'))!;
+    const runId = readdirSync(runsDir).find(
+      (n) => !n.startsWith('.') && n.includes('-restart-hub-'),
+    )!;
     const journal = join(runsDir, runId, 'journal.jsonl');
     // SIGKILL right after hub#0@cloud2 is drained (its first step ended), as the probe's sleep did.
     await until('hub#0@cloud2 drained', () =>
