@@ -123,7 +123,8 @@ server.keepAliveTimeout = 5000;
 
 // A hung process has nothing to finish: TERM ends it at once (its hung requests die with it).
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.prependListener(signal, () => {
+  // Once: `--on-term exit` re-raises the signal and needs no handler left to die by it.
+  process.prependOnceListener(signal, () => {
     if ((hung || stalled) && !flags.switches.has('ignore-term')) {
       log(`${signal} while hung: exiting`);
       process.exit(0);
