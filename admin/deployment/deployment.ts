@@ -14,7 +14,7 @@ import type { PlanView } from '../rollout/plan-view.js';
 import type { KindLookup, RolloutRequest } from '../rollout/types.js';
 import type { Operation } from '../services/types.js';
 import { display, shell, type Command } from '../transport/command.js';
-import type { CloseOptions } from '../transport/types.js';
+import type { CloseOptions, SshTarget } from '../transport/types.js';
 import { TransportPool } from '../transport/pool.js';
 import { KnownHosts } from '../transport/hostkeys/index.js';
 import { currentSignal } from './cancel.js';
@@ -55,6 +55,9 @@ export interface OpenOptions {
   onEvent?: DeploymentListener;
   /** The service kinds (tests pass their own); default: admin/services/. */
   kinds?: KindLookup;
+  /** Log in as this user on every host (`salvo exec -l USER`): wins over the services file and
+   * ssh_config, as `ssh -l` does (jump hosts keep their own). */
+  user?: string;
 }
 
 /** What every call accepts. */
@@ -98,6 +101,7 @@ export interface Deployment extends Subsystems {}
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merge is the point: the registry (subsystems.ts) installs each subsystem's property in the constructor, the interface above types it
 export class Deployment {
   private readonly listeners = new Set<DeploymentListener>();
+  private readonly resolveTarget: (name: string) => Promise<SshTarget>;
   private readonly operatorLock: OperatorLock;
   readonly dryRun: boolean;
 
@@ -107,6 +111,7 @@ export class Deployment {
     private readonly options: OpenOptions,
   ) {
     this.dryRun = options.dryRun ?? false;
+    this.resolveTarget = targetResolver(inventory, options.user ? { user: options.user } : {});
     if (options.onEvent) {
       this.listeners.add(options.onEvent);
     }
@@ -138,8 +143,9 @@ export class Deployment {
     );
     const knownHosts = await KnownHosts.load(inventory.ssh.knownHosts);
     const pool = new TransportPool({
-      resolveTarget: targetResolver(inventory),
+      resolveTarget: targetResolver(inventory, options.user ? { user: options.user } : {}),
       hostKeyPolicy: knownHosts,
+      hostKeyPolicyFor: knownHostsPolicies(inventory.ssh.knownHosts, knownHosts),
       channelsPerConnection: inventory.ssh.channelsPerConnection,
       session: options.session ?? true,
       ...(options.onNote ? { onNote: options.onNote } : {}),
@@ -238,6 +244,7 @@ export class Deployment {
       return ExecResult.fromResults([], true);
     }
     const timeoutMs = options.timeoutMs ?? durationMs(options.timeout, 'timeout');
+    await this.checkTargets(hosts);
     const signal = currentSignal(options.signal);
     const onEvent: FleetListener | undefined = this.listenerFor('exec', options);
     // An explicit window holds every host (`-f 1` runs one host at a time); the services file's
@@ -257,6 +264,16 @@ export class Deployment {
       return this.locked(what, run, { signal });
     }
     return run();
+  }
+
+  /**
+   * Resolve every host's connection settings (services file + ssh_config) before connecting: a
+   * setting Salvo refuses (StrictHostKeyChecking no, Match exec…) is a ConfigError for the call
+   * (exit 2), not one unreachable host per line.
+   */
+  private async checkTargets(hosts: string[]): Promise<void> {
+    const local = hosts.filter((h) => h !== 'localhost');
+    await Promise.all(local.map((h) => this.resolveTarget(h)));
   }
 
   /** Start a service (or `'all'`, in file order) and wait until healthy. */
@@ -410,8 +427,7 @@ export class Deployment {
     target: Target = this.hosts,
   ): Promise<{ config: string; knownHosts: string }> {
     const { renderSshConfig, collectKnownHosts } = await import('./ssh-config.js');
-    const resolve = targetResolver(this.inventory);
-    const targets = await Promise.all(this.nodes(target).map((h) => resolve(h)));
+    const targets = await Promise.all(this.nodes(target).map((h) => this.resolveTarget(h)));
     return {
       config: renderSshConfig(this.name, targets, knownHostsPath),
       knownHosts: await collectKnownHosts(this.inventory.ssh.knownHosts, targets),
@@ -533,6 +549,25 @@ export class Deployment {
   private planned(call: string, detail: string[], options: CallOptions): void {
     this.emit('dry-run', { kind: 'planned', call, detail }, options);
   }
+}
+
+/** known_hosts per file list (Salvo's files + OpenSSH's for the host), each loaded once. */
+function knownHostsPolicies(
+  salvoFiles: string[],
+  salvoOnly: KnownHosts,
+): (target: SshTarget) => Promise<KnownHosts> {
+  const loaded = new Map<string, Promise<KnownHosts>>([
+    [salvoFiles.join('\0'), Promise.resolve(salvoOnly)],
+  ]);
+  return (target) => {
+    const key = target.knownHostsFiles.join('\0');
+    let got = loaded.get(key);
+    if (got === undefined) {
+      got = KnownHosts.load(target.knownHostsFiles);
+      loaded.set(key, got);
+    }
+    return got;
+  };
 }
 
 function toCommand(command: string | Command): Command {

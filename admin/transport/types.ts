@@ -62,5 +62,22 @@ export interface SshTarget {
   identityFiles: string[];
   knownHostsFiles: string[];
   proxyJump?: SshTarget;
+  /** ssh_config ProxyCommand, tokens expanded: run by `sh -c`, SSH over its stdin/stdout. */
+  proxyCommand?: string;
   connectTimeoutMs: number;
+  /** IdentitiesOnly yes: offer only identityFiles, never the agent's keys. */
+  identitiesOnly?: boolean;
+  /** HostKeyAlias: the name host keys are looked up under instead of the host's names. */
+  hostKeyAlias?: string;
+  /** ServerAliveInterval / ServerAliveCountMax (0: no keepalives). */
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+  /** ConnectionAttempts: tries in all, each within connectTimeoutMs (default 1, as ssh). */
+  connectionAttempts?: number;
+  /** AddressFamily inet / inet6. */
+  addressFamily?: 'inet' | 'inet6';
+  /** BindAddress: the local address to connect from. */
+  bindAddress?: string;
+  /** KexAlgorithms, Ciphers, MACs, HostKeyAlgorithms as ssh_config writes them (`+x`, `-x`, `^x`, list). */
+  algorithms?: Partial<Record<'kex' | 'cipher' | 'hmac' | 'serverHostKey', string>>;
 }

@@ -7,6 +7,7 @@ import { ChannelLimit, channelCount } from '../channel-limit.js';
 import { killText, type ExecShell } from '../session/index.js';
 import { settlesWithin } from '../run-control.js';
 import { connectClient, type ConnectSettings } from './connect.js';
+import { proxyCommandStream } from './proxy-command.js';
 import type { SshTarget } from '../types.js';
 
 /** How a remote command ended, from the channel's exit-status or exit-signal request. */
@@ -66,6 +67,13 @@ export class SshConnection {
   /** Connect (with retries), through the jump host if the target has one. */
   static async open(target: SshTarget, options: ConnectionOptions): Promise<SshConnection> {
     const channels = channelCount(options.channelsPerConnection);
+    if (target.proxyCommand !== undefined) {
+      const command = target.proxyCommand;
+      const client = await connectClient(target, options, () =>
+        proxyCommandStream(target, command),
+      );
+      return new SshConnection(target, client, channels);
+    }
     if (!target.proxyJump) {
       return new SshConnection(target, await connectClient(target, options), channels);
     }
