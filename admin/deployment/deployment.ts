@@ -13,8 +13,9 @@ import type { RunSummary } from '../rollout/runs.js';
 import type { PlanView } from '../rollout/plan-view.js';
 import type { KindLookup, RolloutRequest } from '../rollout/types.js';
 import type { Operation } from '../services/types.js';
-import { display, shell, type Command } from '../transport/command.js';
-import type { CloseOptions, SshTarget } from '../transport/types.js';
+import { cmd, display, Secret, shell, toShell, type Command } from '../transport/command.js';
+import type { CloseOptions, CommandResult, SshTarget } from '../transport/types.js';
+import type { InputFeed } from '../transport/input-feed.js';
 import { TransportPool } from '../transport/pool.js';
 import { KnownHosts } from '../transport/hostkeys/index.js';
 import { currentSignal } from './cancel.js';
@@ -77,6 +78,21 @@ export interface ExecOptions extends CallOptions {
   concurrency?: number;
   /** Hold the operator lock while the command runs (a string says what for). */
   lock?: boolean | string;
+  /**
+   * Each host's output as it arrives (stdout and stderr apart, in order per host), e.g. to print
+   * `tail -f` lines live. The results still carry the whole output.
+   */
+  onOutput?: (host: string, stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  /** The command's stdin on every host: bytes, or an InputFeed (e.g. `InputFeed.from(process.stdin)`)
+   * streamed to every host as it arrives, as clush does. */
+  stdin?: string | Buffer | InputFeed;
+  /** A pseudo-terminal per host, as `ssh -t` (stderr then arrives merged into stdout). */
+  pty?: boolean;
+  /**
+   * Run the command through `sudo -n` as root (`true`) or as this user. sudo never prompts: a host
+   * where it would need a password fails with a message saying so.
+   */
+  sudo?: boolean | string;
 }
 
 export interface RunOptions extends CallOptions {
@@ -230,7 +246,7 @@ export class Deployment {
     command: string | Command,
     options: ExecOptions & Partial<Pick<FanoutOptions, 'window'>> = {},
   ): Promise<ExecResult> {
-    const c = toCommand(command);
+    const c = withSudo(toCommand(command), options.sudo);
     const hosts = this.nodes(target);
     if (!hosts.length) {
       throw new UsageError(`exec: ${String(target) || 'the target'} names no host`);
@@ -249,16 +265,19 @@ export class Deployment {
     const onEvent: FleetListener | undefined = this.listenerFor('exec', options);
     // An explicit window holds every host (`-f 1` runs one host at a time); the services file's
     // ssh.concurrency only paces new connections.
-    const run = async (): Promise<ExecResult> =>
-      ExecResult.fromResults(
-        await fanout(hosts, (h) => this.pool.get(h), c, {
-          concurrency: options.concurrency ?? this.inventory.ssh.concurrency,
-          window: options.window ?? (options.concurrency === undefined ? 'connecting' : 'all'),
-          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-          ...(signal ? { signal } : {}),
-          ...(onEvent ? { onEvent } : {}),
-        }),
-      );
+    const run = async (): Promise<ExecResult> => {
+      const results = await fanout(hosts, (h) => this.pool.get(h), c, {
+        concurrency: options.concurrency ?? this.inventory.ssh.concurrency,
+        window: options.window ?? (options.concurrency === undefined ? 'connecting' : 'all'),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        ...(signal ? { signal } : {}),
+        ...(onEvent ? { onEvent } : {}),
+        ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+        ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+        ...(options.pty ? { pty: true } : {}),
+      });
+      return ExecResult.fromResults(options.sudo ? results.map(explainSudo) : results);
+    };
     if (options.lock) {
       const what = typeof options.lock === 'string' ? options.lock : `exec ${display(c)}`;
       return this.locked(what, run, { signal });
@@ -568,6 +587,39 @@ function knownHostsPolicies(
     }
     return got;
   };
+}
+
+/** `sudo -n [-u USER] -- sh -c CMD`: non-interactive, so a password prompt is an error. */
+function withSudo(c: Command, sudo: boolean | string | undefined): Command {
+  if (!sudo) {
+    return c;
+  }
+  if (c.parts.some((p) => p instanceof Secret)) {
+    throw new UsageError('exec: sudo cannot wrap a command holding a secret (it would be shown)');
+  }
+  const user = typeof sudo === 'string' ? ['-u', sudo] : [];
+  return cmd('sudo', '-n', ...user, '--', 'sh', '-c', toShell(c));
+}
+
+/** sudo's own refusals (exit 1, its reason on stderr), said plainly. */
+const SUDO_REFUSALS: readonly (readonly [RegExp, string])[] = [
+  [
+    /sudo: (a password is required|a terminal is required)/,
+    'sudo needs a password here and Salvo never types one (sudo -n): allow this user NOPASSWD in sudoers, or log in as the target user (-l)',
+  ],
+  [/sudo: (command )?not found|sudo: not found/, 'sudo is not installed on this host'],
+  [
+    /is not in the sudoers file|is not allowed to (run|execute)/,
+    'sudo refused: this user may not run commands as that user (sudoers)',
+  ],
+];
+
+function explainSudo(r: CommandResult): CommandResult {
+  if (r.ok || r.failure?.kind !== 'nonzero') {
+    return r;
+  }
+  const why = SUDO_REFUSALS.find(([re]) => re.test(r.stderr))?.[1];
+  return why ? { ...r, failure: { kind: 'nonzero', message: `${why}; ${r.failure.message}` } } : r;
 }
 
 function toCommand(command: string | Command): Command {

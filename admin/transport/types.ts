@@ -1,5 +1,6 @@
 // The contract between transports (ssh, local) and everything above them.
 import type { Command } from './command.js';
+import type { InputFeed } from './input-feed.js';
 
 /** Why a host did not give a clean exit 0. `nonzero` means the command ran and failed. */
 export type FailureKind =
@@ -31,8 +32,16 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Abort (Ctrl-C): the remote process group is killed and the result says `aborted`. */
   signal?: AbortSignal;
-  /** Bytes for the command's stdin; default: empty (never the transport's own stream). */
-  stdin?: string | Buffer;
+  /** Bytes for the command's stdin, or a feed streamed as it arrives; default: empty (never the
+   * transport's own stream). */
+  stdin?: string | Buffer | InputFeed;
+  /**
+   * The command's output as it arrives (streaming), in order per stream: stdout and stderr
+   * chunks, never Salvo's own marker lines. The result still carries the whole output.
+   */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  /** Run under a pseudo-terminal (`ssh -t`): `tty` names a device; stderr merges into stdout. */
+  pty?: boolean;
 }
 
 /** How a command reaches ONE host. Knows nothing about services. */

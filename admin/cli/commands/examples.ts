@@ -13,6 +13,9 @@ const EXAMPLES: Record<string, string[]> = {
     'salvo exec @web -- uptime',
     "salvo exec 'cloud[1-21]!cloud8' -t 30s -- 'df -h / | tail -1'",
     'salvo exec @db --json -- nodetool status',
+    "salvo exec -L cloud3 -- 'tail -f /var/log/syslog'",
+    "salvo exec 'cloud[1-2]' -- 'cat > /tmp/motd' < motd.txt",
+    "salvo exec -l admin --sudo 'cloud[1-4]' -- systemctl restart nginx",
   ],
   hosts: ["salvo hosts trust 'cloud[1-4]'"],
   'hosts trust': [

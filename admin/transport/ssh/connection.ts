@@ -104,10 +104,10 @@ export class SshConnection {
    * the same packet batch can meet "no more sessions" (MaxSessions) although we stay below it:
    * the command never started, so a refused open is retried a few times with a short backoff.
    */
-  async exec(text: string): Promise<ExecChannel> {
+  async exec(text: string, pty = false): Promise<ExecChannel> {
     for (const backoff of OPEN_RETRY_MS) {
       try {
-        return await this.execOnce(text);
+        return await this.execOnce(text, pty);
       } catch (err) {
         if (!this.open || backoff === undefined) {
           throw err;
@@ -118,7 +118,7 @@ export class SshConnection {
     throw new InternalError('unreachable');
   }
 
-  private execOnce(text: string): Promise<ExecChannel> {
+  private execOnce(text: string, pty: boolean): Promise<ExecChannel> {
     return new Promise((resolve, reject) => {
       const failed = (err: unknown): void =>
         reject(
@@ -129,7 +129,14 @@ export class SshConnection {
           ),
         );
       try {
-        this.client.exec(text, (err, channel) => (err ? failed(err) : resolve(watchEnd(channel))));
+        const done = (err: Error | undefined, channel: ClientChannel): void =>
+          err ? failed(err) : resolve(watchEnd(channel));
+        if (pty) {
+          // A terminal like `ssh -t`'s; TERM from ours, or a plain one.
+          this.client.exec(text, { pty: { term: process.env.TERM ?? 'xterm' } }, done);
+        } else {
+          this.client.exec(text, done);
+        }
       } catch (err) {
         failed(err); // ssh2 throws synchronously when the socket is already gone
       }

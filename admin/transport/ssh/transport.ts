@@ -65,7 +65,7 @@ export class SshTransport implements Transport {
     };
     const deadline = new Deadline(options);
     try {
-      return toResult(ctx, await this.runText(toShell(command), options.stdin, deadline));
+      return toResult(ctx, await this.runText(toShell(command), options, deadline));
     } catch (err) {
       if (err instanceof ConnectError) {
         return failedResult(ctx, failureKindOf(err), err.message);
@@ -109,11 +109,7 @@ export class SshTransport implements Transport {
     await settled?.close(options.wait ?? true);
   }
 
-  private async runText(
-    text: string,
-    stdin: string | Buffer | undefined,
-    deadline: Deadline,
-  ): Promise<RawRun> {
+  private async runText(text: string, options: RunOptions, deadline: Deadline): Promise<RawRun> {
     for (let attempt = 0; ; attempt++) {
       const got = await deadline.race(this.connection());
       if ('stop' in got) {
@@ -121,7 +117,7 @@ export class SshTransport implements Transport {
       }
       const conn = got.value;
       try {
-        return await this.runOn(conn, text, stdin, deadline);
+        return await this.runOn(conn, text, options, deadline);
       } catch (err) {
         // The connection died between commands and we had not noticed yet: the channel never
         // opened, the command never started, so one retry on a fresh connection is safe.
@@ -136,10 +132,11 @@ export class SshTransport implements Transport {
   private async runOn(
     conn: SshConnection,
     text: string,
-    stdin: string | Buffer | undefined,
+    options: RunOptions,
     deadline: Deadline,
   ): Promise<RawRun> {
-    if (stdin === undefined) {
+    // The session carries plain commands; stdin, streaming and a pty need a channel of their own.
+    if (options.stdin === undefined && !options.onOutput && !options.pty) {
       const shell = await this.idleSession(conn, deadline);
       // Re-check after the await: a concurrent run may have taken it. Check and claim (run sets
       // `running` before its first await) happen in one synchronous step.
@@ -154,7 +151,7 @@ export class SshTransport implements Transport {
     }
     try {
       this.stats.execRuns++;
-      return await runOnExec(conn, text, stdin, deadline);
+      return await runOnExec(conn, text, options, deadline);
     } finally {
       release();
     }
