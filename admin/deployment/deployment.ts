@@ -95,6 +95,13 @@ export interface ExecOptions extends CallOptions {
   sudo?: boolean | string;
 }
 
+export interface TransferCallOptions extends CallOptions {
+  /** Hosts in flight at once (default: ssh.concurrency of the services file). */
+  concurrency?: number;
+  /** Say per host what would be copied (stdout); contact no host. */
+  dryRun?: boolean;
+}
+
 export interface RunOptions extends CallOptions {
   /** Return the plan; take no lock, write no journal, contact no host. */
   dryRun?: boolean;
@@ -293,6 +300,68 @@ export class Deployment {
   private async checkTargets(hosts: string[]): Promise<void> {
     const local = hosts.filter((h) => h !== 'localhost');
     await Promise.all(local.map((h) => this.resolveTarget(h)));
+  }
+
+  /**
+   * Copy local files or directory trees to every host of the target over SFTP (`clush --copy`,
+   * pdcp): into `dest` when it is a directory there, else to `dest` itself. Modes and times kept.
+   * One result per host (stdout: files and bytes), as exec returns.
+   */
+  async copy(
+    target: Target,
+    sources: string | string[],
+    dest: string,
+    options: TransferCallOptions = {},
+  ): Promise<ExecResult> {
+    const { copyToHosts } = await import('./copy.js');
+    const hosts = await this.transferHosts(target, 'copy');
+    const list = [sources].flat();
+    return this.transfer(hosts, options, (o) =>
+      copyToHosts(hosts, (h) => this.pool.get(h), list, dest, o),
+    );
+  }
+
+  /**
+   * Copy files or trees from every host of the target into `localDir/HOST/` (rpdcp,
+   * `clush --rcopy`), modes and times kept. One result per host.
+   */
+  async gather(
+    target: Target,
+    remotes: string | string[],
+    localDir: string,
+    options: TransferCallOptions = {},
+  ): Promise<ExecResult> {
+    const { gatherFromHosts } = await import('./copy.js');
+    const hosts = await this.transferHosts(target, 'gather');
+    const list = [remotes].flat();
+    return this.transfer(hosts, options, (o) =>
+      gatherFromHosts(hosts, (h) => this.pool.get(h), list, localDir, o),
+    );
+  }
+
+  private async transferHosts(target: Target, what: string): Promise<string[]> {
+    const hosts = this.nodes(target);
+    if (!hosts.length) {
+      throw new UsageError(`${what}: ${String(target) || 'the target'} names no host`);
+    }
+    await this.checkTargets(hosts);
+    return hosts;
+  }
+
+  private async transfer(
+    hosts: string[],
+    options: TransferCallOptions,
+    run: (o: import('./copy.js').TransferOptions) => Promise<CommandResult[]>,
+  ): Promise<ExecResult> {
+    const signal = currentSignal(options.signal);
+    const onEvent = this.listenerFor('exec', options);
+    const results = await run({
+      concurrency: options.concurrency ?? this.inventory.ssh.concurrency,
+      dryRun: options.dryRun ?? this.dryRun,
+      ...(signal ? { signal } : {}),
+      ...(onEvent ? { onResult: (result) => onEvent({ kind: 'host-result', result }) } : {}),
+    });
+    return ExecResult.fromResults(results);
   }
 
   /** Start a service (or `'all'`, in file order) and wait until healthy. */

@@ -17,6 +17,15 @@ const EXAMPLES: Record<string, string[]> = {
     "salvo exec 'cloud[1-2]' -- 'cat > /tmp/motd' < motd.txt",
     "salvo exec -l admin --sudo 'cloud[1-4]' -- systemctl restart nginx",
   ],
+  copy: [
+    "salvo copy 'cloud[1-4]' ./motd /etc/motd",
+    'salvo copy @web dist/ conf/app.yaml /srv/app/',
+    "salvo copy --dry-run 'cloud[1-21]' ./bin /usr/local/",
+  ],
+  gather: [
+    "salvo gather 'cloud[1-4]' /var/log/syslog ./logs   (→ ./logs/cloud1/syslog …)",
+    'salvo gather @db /etc/cassandra ./conf',
+  ],
   hosts: ["salvo hosts trust 'cloud[1-4]'"],
   'hosts trust': [
     "salvo hosts trust 'cloud[1-4]'",

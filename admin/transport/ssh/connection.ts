@@ -1,7 +1,7 @@
 // One SSH connection to one host, reused for every command of a run. Owns the per-connection
 // channel limit, opens exec channels, forwards for ProxyJump, and kills remote process groups.
 import type { Duplex } from 'node:stream';
-import type { Client, ClientChannel } from 'ssh2';
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { ConnectError, InternalError } from '../../errors.js';
 import { ChannelLimit, channelCount } from '../channel-limit.js';
 import { killText, type ExecShell } from '../session/index.js';
@@ -139,6 +139,25 @@ export class SshConnection {
         }
       } catch (err) {
         failed(err); // ssh2 throws synchronously when the socket is already gone
+      }
+    });
+  }
+
+  /** An SFTP session on this connection (the caller holds a channel slot for it). */
+  sftp(): Promise<SFTPWrapper> {
+    return new Promise((resolve, reject) => {
+      const failed = (err: unknown): void =>
+        reject(
+          new ConnectError(
+            this.target.name,
+            'other',
+            `cannot start SFTP: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+        );
+      try {
+        this.client.sftp((err, sftp) => (err ? failed(err) : resolve(sftp)));
+      } catch (err) {
+        failed(err);
       }
     });
   }

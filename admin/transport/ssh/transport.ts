@@ -1,6 +1,7 @@
 // Transport over SSH: connects lazily on the first run, keeps one connection for every later
 // command, and reconnects on the next run if the connection dropped in between. Commands without
 // stdin go through the warm shell session when it is free; others use an exec channel.
+import type { SFTPWrapper } from 'ssh2';
 import { ConnectError } from '../../errors.js';
 import { display, toShell, type Command } from '../command.js';
 import { ShellSession } from '../session/index.js';
@@ -73,6 +74,28 @@ export class SshTransport implements Transport {
       throw err; // a bug or a config error (bad target), not a host failure
     } finally {
       deadline.dispose();
+    }
+  }
+
+  /**
+   * Run `work` on an SFTP session of this host's connection (connecting if needed), within one
+   * channel slot; the session ends with it. Throws ConnectError when the host cannot be reached.
+   */
+  async sftp<T>(work: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
+    const conn = await this.connection();
+    const release = await conn.channels.acquire();
+    if (!release) {
+      throw new ConnectError(this.host, 'other', 'no channel for SFTP');
+    }
+    try {
+      const session = await conn.sftp();
+      try {
+        return await work(session);
+      } finally {
+        session.end();
+      }
+    } finally {
+      release();
     }
   }
 
