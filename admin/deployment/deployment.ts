@@ -688,7 +688,12 @@ function explainSudo(r: CommandResult): CommandResult {
     return r;
   }
   const why = SUDO_REFUSALS.find(([re]) => re.test(r.stderr))?.[1];
-  return why ? { ...r, failure: { kind: 'nonzero', message: `${why}; ${r.failure.message}` } } : r;
+  if (why === undefined) {
+    return r;
+  }
+  // Said on stderr too, where the folded and line outputs show it next to sudo's own words.
+  const stderr = `${r.stderr}${r.stderr === '' || r.stderr.endsWith('\n') ? '' : '\n'}salvo: ${why}\n`;
+  return { ...r, stderr, failure: { kind: 'nonzero', message: `${why}; ${r.failure.message}` } };
 }
 
 function toCommand(command: string | Command): Command {

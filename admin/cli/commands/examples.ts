@@ -16,6 +16,7 @@ const EXAMPLES: Record<string, string[]> = {
     "salvo exec -L cloud3 -- 'tail -f /var/log/syslog'",
     "salvo exec 'cloud[1-2]' -- 'cat > /tmp/motd' < motd.txt",
     "salvo exec -l admin --sudo 'cloud[1-4]' -- systemctl restart nginx",
+    "salvo exec --sudo-user www-data @web -- 'ls ~'",
   ],
   copy: [
     "salvo copy 'cloud[1-4]' ./motd /etc/motd",

@@ -22,7 +22,8 @@ interface Flags {
   lines?: boolean;
   fold?: boolean;
   user?: string;
-  sudo?: string | true;
+  sudo?: boolean;
+  sudoUser?: string;
   pty?: boolean;
   stdin?: string | false;
   verbose?: boolean;
@@ -46,7 +47,8 @@ export function registerExec(program: Command): void {
     .option('-b, --fold', 'fold identical output of hosts at the end, like clush -b (the default)')
     .option('--json', 'one JSON object per host on stdout, as each finishes')
     .option('-l, --user <user>', 'log in as this user (over the services file and ssh_config)')
-    .option('--sudo [user]', 'run through sudo -n as root (or USER); never prompts for a password')
+    .option('--sudo', 'run through sudo -n as root; never prompts for a password')
+    .option('--sudo-user <user>', 'run through sudo -n as this user (implies --sudo)')
     .option(
       '--pty',
       'allocate a pseudo-terminal on each host, like ssh -t (stderr merges into stdout)',
@@ -100,7 +102,7 @@ export function registerExec(program: Command): void {
           ...(concurrency ? { concurrency } : {}),
           ...(timeoutMs !== undefined ? { timeoutMs } : {}),
           ...(stdin !== undefined ? { stdin } : {}),
-          ...(flags.sudo !== undefined ? { sudo: flags.sudo } : {}),
+          ...sudoOption(flags),
           ...(flags.pty ? { pty: true } : {}),
           ...(mode === 'lines' ? { onOutput: (h, s, c) => printer.chunk(h, s, c) } : {}),
           onEvent: (e: DeploymentEvent) => {
@@ -160,6 +162,15 @@ function outputMode(flags: Flags, hosts: number): 'json' | 'lines' | 'fold' {
   return !flags.fold && hosts === 1 && process.stdout.isTTY ? 'lines' : 'fold';
 }
 
+/** `--sudo` (root) or `--sudo-user USER`. Not `--sudo [USER]`: an optional value would swallow
+ * the node set that follows (`--sudo 'cloud[1-2]'`). */
+function sudoOption(flags: Flags): Pick<ExecOptions, 'sudo'> {
+  if (flags.sudoUser !== undefined) {
+    return { sudo: flags.sudoUser };
+  }
+  return flags.sudo ? { sudo: true } : {};
+}
+
 /** stdin for the hosts: a file, ours when it is not a terminal, or none. */
 function stdinFor(flags: Flags): InputFeed | Buffer | undefined {
   if (flags.stdin === false) {
@@ -181,8 +192,8 @@ function flagsArgv(flags: Flags): string[] {
     ...(flags.fanout !== undefined ? ['-f', flags.fanout] : []),
     ...(flags.timeout !== undefined ? ['-t', flags.timeout] : []),
     ...(flags.user !== undefined ? ['-l', flags.user] : []),
-    ...(flags.sudo === true ? ['--sudo'] : []),
-    ...(typeof flags.sudo === 'string' ? [`--sudo=${flags.sudo}`] : []),
+    ...(flags.sudo && flags.sudoUser === undefined ? ['--sudo'] : []),
+    ...(flags.sudoUser !== undefined ? ['--sudo-user', flags.sudoUser] : []),
     ...(flags.pty ? ['--pty'] : []),
     ...(typeof flags.stdin === 'string' ? ['--stdin', flags.stdin] : []),
     ...(flags.stdin === false ? ['--no-stdin'] : []),
