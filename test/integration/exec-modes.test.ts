@@ -93,6 +93,16 @@ test('salvo exec modes on a lab', {
       await run.exited;
     });
 
+    await t.test(
+      '-L streams every byte of a flood past the kept-output bound, through a pipe',
+      () => {
+        // 2e6 lines ≈ 15 MB: more than a result keeps (8 MiB head + tail), all of it streamed.
+        const cmd = `"${process.execPath}" "${BIN}" -s "${lab.servicesFile}" exec -L cloud1 -- 'seq 1 2000000' | (sleep 1; awk 'NR==1{f=$2} {n++; l=$2} END{print n, f, l}')`;
+        const r = spawnSync('sh', ['-c', cmd], { encoding: 'utf8' });
+        assert.equal(r.stdout.trim(), '2000000 1 2000000', r.stderr);
+      },
+    );
+
     await t.test('remote stderr goes to our stderr, folded or streamed', () => {
       for (const mode of ['-b', '-L']) {
         const r = salvo([...s, 'exec', mode, 'cloud[1-2]', '--', 'echo out; echo oops >&2']);
