@@ -54,7 +54,9 @@ test('copy and gather on a lab', {
       ];
       const got = (check?.stdout ?? '').trim().split('\n');
       assert.equal(got.length, want.length, check?.stdout);
-      got.forEach((line, i) => assert.ok(line.startsWith(want[i]!), `${line} vs ${want[i]}`));
+      for (const [i, line] of got.entries()) {
+        assert.ok(line.startsWith(want[i]!), `${line} vs ${want[i]}`);
+      }
     });
 
     await t.test('gather brings each host back into its own directory, identical', async () => {

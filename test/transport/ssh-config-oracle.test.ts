@@ -100,16 +100,9 @@ function expected(g: Map<string, string[]>, home: string) {
     proxyCommand:
       proxy === undefined
         ? undefined
-        : proxy.replace(/%([hpr%n])/g, (_, c: string) =>
-            c === 'h'
-              ? hostname
-              : c === 'p'
-                ? String(port)
-                : c === 'r'
-                  ? user
-                  : c === '%'
-                    ? '%'
-                    : '',
+        : proxy.replace(
+            /%([hpr%n])/g,
+            (_, c: string) => ({ h: hostname, p: String(port), r: user, '%': '%' })[c] ?? '',
           ),
     proxyJump: g.get('proxyjump')?.[0],
     connectTimeout: one('connecttimeout') === 'none' ? undefined : Number(one('connecttimeout')),

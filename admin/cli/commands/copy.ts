@@ -49,9 +49,7 @@ export function registerCopy(program: Command): void {
       }
       const sources = paths.slice(0, -1);
       const dest = paths.at(-1) ?? '';
-      await transfer(cmd, flags, nodeset, 'copy', paths, (dep, o) =>
-        dep.copy(nodeset, sources, dest, o),
-      );
+      await transfer(cmd, flags, 'copy', paths, (dep, o) => dep.copy(nodeset, sources, dest, o));
     });
 }
 
@@ -74,9 +72,7 @@ export function registerGather(program: Command): void {
       }
       const remotes = paths.slice(0, -1);
       const dir = paths.at(-1) ?? '';
-      await transfer(cmd, flags, nodeset, 'gather', paths, (dep, o) =>
-        dep.gather(nodeset, remotes, dir, o),
-      );
+      await transfer(cmd, flags, 'gather', paths, (dep, o) => dep.gather(nodeset, remotes, dir, o));
     });
 }
 
@@ -85,7 +81,6 @@ type Dep = Awaited<ReturnType<typeof openDeployment>>;
 async function transfer(
   cmd: Command,
   flags: Flags,
-  nodeset: string,
   word: string,
   paths: string[],
   call: (dep: Dep, o: TransferCallOptions) => Promise<ExecResult>,
