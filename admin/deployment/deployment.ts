@@ -518,7 +518,16 @@ export class Deployment {
     const targets = await Promise.all(this.nodes(target).map((h) => this.resolveTarget(h)));
     return {
       config: renderSshConfig(this.name, targets, knownHostsPath),
-      knownHosts: await collectKnownHosts(this.inventory.ssh.knownHosts, targets),
+      // Every file Salvo checks keys against (its own, then ssh_config's or ~/.ssh/known_hosts).
+      knownHosts: await collectKnownHosts(
+        [
+          ...new Set([
+            ...this.inventory.ssh.knownHosts,
+            ...targets.flatMap((t) => t.knownHostsFiles),
+          ]),
+        ],
+        targets,
+      ),
     };
   }
 
