@@ -13,6 +13,7 @@ export {
   type Part,
 } from './transport/command.js';
 export type { CommandResult, FailureKind } from './transport/types.js';
+export { InputFeed } from './transport/input-feed.js';
 export { expandNodeSet, foldNodeSet } from './inventory/nodeset.js';
 export type { Inventory } from './inventory/types.js';
 export {

@@ -13,8 +13,9 @@ import type { RunSummary } from '../rollout/runs.js';
 import type { PlanView } from '../rollout/plan-view.js';
 import type { KindLookup, RolloutRequest } from '../rollout/types.js';
 import type { Operation } from '../services/types.js';
-import { display, shell, type Command } from '../transport/command.js';
-import type { CloseOptions } from '../transport/types.js';
+import { cmd, display, Secret, shell, toShell, type Command } from '../transport/command.js';
+import type { CloseOptions, CommandResult, SshTarget } from '../transport/types.js';
+import type { InputFeed } from '../transport/input-feed.js';
 import { TransportPool } from '../transport/pool.js';
 import { KnownHosts } from '../transport/hostkeys/index.js';
 import { currentSignal } from './cancel.js';
@@ -55,6 +56,9 @@ export interface OpenOptions {
   onEvent?: DeploymentListener;
   /** The service kinds (tests pass their own); default: admin/services/. */
   kinds?: KindLookup;
+  /** Log in as this user on every host (`salvo exec -l USER`): wins over the services file and
+   * ssh_config, as `ssh -l` does (jump hosts keep their own). */
+  user?: string;
 }
 
 /** What every call accepts. */
@@ -74,6 +78,28 @@ export interface ExecOptions extends CallOptions {
   concurrency?: number;
   /** Hold the operator lock while the command runs (a string says what for). */
   lock?: boolean | string;
+  /**
+   * Each host's output as it arrives (stdout and stderr apart, in order per host), e.g. to print
+   * `tail -f` lines live. The results still carry the whole output.
+   */
+  onOutput?: (host: string, stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  /** The command's stdin on every host: bytes, or an InputFeed (e.g. `InputFeed.from(process.stdin)`)
+   * streamed to every host as it arrives, as clush does. */
+  stdin?: string | Buffer | InputFeed;
+  /** A pseudo-terminal per host, as `ssh -t` (stderr then arrives merged into stdout). */
+  pty?: boolean;
+  /**
+   * Run the command through `sudo -n` as root (`true`) or as this user. sudo never prompts: a host
+   * where it would need a password fails with a message saying so.
+   */
+  sudo?: boolean | string;
+}
+
+export interface TransferCallOptions extends CallOptions {
+  /** Hosts in flight at once (default: ssh.concurrency of the services file). */
+  concurrency?: number;
+  /** Say per host what would be copied (stdout); contact no host. */
+  dryRun?: boolean;
 }
 
 export interface RunOptions extends CallOptions {
@@ -98,6 +124,7 @@ export interface Deployment extends Subsystems {}
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merge is the point: the registry (subsystems.ts) installs each subsystem's property in the constructor, the interface above types it
 export class Deployment {
   private readonly listeners = new Set<DeploymentListener>();
+  private readonly resolveTarget: (name: string) => Promise<SshTarget>;
   private readonly operatorLock: OperatorLock;
   readonly dryRun: boolean;
 
@@ -107,6 +134,7 @@ export class Deployment {
     private readonly options: OpenOptions,
   ) {
     this.dryRun = options.dryRun ?? false;
+    this.resolveTarget = targetResolver(inventory, options.user ? { user: options.user } : {});
     if (options.onEvent) {
       this.listeners.add(options.onEvent);
     }
@@ -138,8 +166,9 @@ export class Deployment {
     );
     const knownHosts = await KnownHosts.load(inventory.ssh.knownHosts);
     const pool = new TransportPool({
-      resolveTarget: targetResolver(inventory),
+      resolveTarget: targetResolver(inventory, options.user ? { user: options.user } : {}),
       hostKeyPolicy: knownHosts,
+      hostKeyPolicyFor: knownHostsPolicies(inventory.ssh.knownHosts, knownHosts),
       channelsPerConnection: inventory.ssh.channelsPerConnection,
       session: options.session ?? true,
       ...(options.onNote ? { onNote: options.onNote } : {}),
@@ -224,7 +253,7 @@ export class Deployment {
     command: string | Command,
     options: ExecOptions & Partial<Pick<FanoutOptions, 'window'>> = {},
   ): Promise<ExecResult> {
-    const c = toCommand(command);
+    const c = withSudo(toCommand(command), options.sudo);
     const hosts = this.nodes(target);
     if (!hosts.length) {
       throw new UsageError(`exec: ${String(target) || 'the target'} names no host`);
@@ -238,25 +267,101 @@ export class Deployment {
       return ExecResult.fromResults([], true);
     }
     const timeoutMs = options.timeoutMs ?? durationMs(options.timeout, 'timeout');
+    await this.checkTargets(hosts);
     const signal = currentSignal(options.signal);
     const onEvent: FleetListener | undefined = this.listenerFor('exec', options);
     // An explicit window holds every host (`-f 1` runs one host at a time); the services file's
     // ssh.concurrency only paces new connections.
-    const run = async (): Promise<ExecResult> =>
-      ExecResult.fromResults(
-        await fanout(hosts, (h) => this.pool.get(h), c, {
-          concurrency: options.concurrency ?? this.inventory.ssh.concurrency,
-          window: options.window ?? (options.concurrency === undefined ? 'connecting' : 'all'),
-          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-          ...(signal ? { signal } : {}),
-          ...(onEvent ? { onEvent } : {}),
-        }),
-      );
+    const run = async (): Promise<ExecResult> => {
+      const results = await fanout(hosts, (h) => this.pool.get(h), c, {
+        concurrency: options.concurrency ?? this.inventory.ssh.concurrency,
+        window: options.window ?? (options.concurrency === undefined ? 'connecting' : 'all'),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        ...(signal ? { signal } : {}),
+        ...(onEvent ? { onEvent } : {}),
+        ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+        ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+        ...(options.pty ? { pty: true } : {}),
+      });
+      return ExecResult.fromResults(options.sudo ? results.map(explainSudo) : results);
+    };
     if (options.lock) {
       const what = typeof options.lock === 'string' ? options.lock : `exec ${display(c)}`;
       return this.locked(what, run, { signal });
     }
     return run();
+  }
+
+  /**
+   * Resolve every host's connection settings (services file + ssh_config) before connecting: a
+   * setting Salvo refuses (StrictHostKeyChecking no, Match exec…) is a ConfigError for the call
+   * (exit 2), not one unreachable host per line.
+   */
+  private async checkTargets(hosts: string[]): Promise<void> {
+    const local = hosts.filter((h) => h !== 'localhost');
+    await Promise.all(local.map((h) => this.resolveTarget(h)));
+  }
+
+  /**
+   * Copy local files or directory trees to every host of the target over SFTP (`clush --copy`,
+   * pdcp): into `dest` when it is a directory there, else to `dest` itself. Modes and times kept.
+   * One result per host (stdout: files and bytes), as exec returns.
+   */
+  async copy(
+    target: Target,
+    sources: string | string[],
+    dest: string,
+    options: TransferCallOptions = {},
+  ): Promise<ExecResult> {
+    const { copyToHosts } = await import('./copy.js');
+    const hosts = await this.transferHosts(target, 'copy');
+    const list = [sources].flat();
+    return this.transfer(hosts, options, (o) =>
+      copyToHosts(hosts, (h) => this.pool.get(h), list, dest, o),
+    );
+  }
+
+  /**
+   * Copy files or trees from every host of the target into `localDir/HOST/` (rpdcp,
+   * `clush --rcopy`), modes and times kept. One result per host.
+   */
+  async gather(
+    target: Target,
+    remotes: string | string[],
+    localDir: string,
+    options: TransferCallOptions = {},
+  ): Promise<ExecResult> {
+    const { gatherFromHosts } = await import('./copy.js');
+    const hosts = await this.transferHosts(target, 'gather');
+    const list = [remotes].flat();
+    return this.transfer(hosts, options, (o) =>
+      gatherFromHosts(hosts, (h) => this.pool.get(h), list, localDir, o),
+    );
+  }
+
+  private async transferHosts(target: Target, what: string): Promise<string[]> {
+    const hosts = this.nodes(target);
+    if (!hosts.length) {
+      throw new UsageError(`${what}: ${String(target) || 'the target'} names no host`);
+    }
+    await this.checkTargets(hosts);
+    return hosts;
+  }
+
+  private async transfer(
+    hosts: string[],
+    options: TransferCallOptions,
+    run: (o: import('./copy.js').TransferOptions) => Promise<CommandResult[]>,
+  ): Promise<ExecResult> {
+    const signal = currentSignal(options.signal);
+    const onEvent = this.listenerFor('exec', options);
+    const results = await run({
+      concurrency: options.concurrency ?? this.inventory.ssh.concurrency,
+      dryRun: options.dryRun ?? this.dryRun,
+      ...(signal ? { signal } : {}),
+      ...(onEvent ? { onResult: (result) => onEvent({ kind: 'host-result', result }) } : {}),
+    });
+    return ExecResult.fromResults(results);
   }
 
   /** Start a service (or `'all'`, in file order) and wait until healthy. */
@@ -410,11 +515,19 @@ export class Deployment {
     target: Target = this.hosts,
   ): Promise<{ config: string; knownHosts: string }> {
     const { renderSshConfig, collectKnownHosts } = await import('./ssh-config.js');
-    const resolve = targetResolver(this.inventory);
-    const targets = await Promise.all(this.nodes(target).map((h) => resolve(h)));
+    const targets = await Promise.all(this.nodes(target).map((h) => this.resolveTarget(h)));
     return {
       config: renderSshConfig(this.name, targets, knownHostsPath),
-      knownHosts: await collectKnownHosts(this.inventory.ssh.knownHosts, targets),
+      // Every file Salvo checks keys against (its own, then ssh_config's or ~/.ssh/known_hosts).
+      knownHosts: await collectKnownHosts(
+        [
+          ...new Set([
+            ...this.inventory.ssh.knownHosts,
+            ...targets.flatMap((t) => t.knownHostsFiles),
+          ]),
+        ],
+        targets,
+      ),
     };
   }
 
@@ -533,6 +646,63 @@ export class Deployment {
   private planned(call: string, detail: string[], options: CallOptions): void {
     this.emit('dry-run', { kind: 'planned', call, detail }, options);
   }
+}
+
+/** known_hosts per file list (Salvo's files + OpenSSH's for the host), each loaded once. */
+function knownHostsPolicies(
+  salvoFiles: string[],
+  salvoOnly: KnownHosts,
+): (target: SshTarget) => Promise<KnownHosts> {
+  const loaded = new Map<string, Promise<KnownHosts>>([
+    [salvoFiles.join('\0'), Promise.resolve(salvoOnly)],
+  ]);
+  return (target) => {
+    const key = target.knownHostsFiles.join('\0');
+    let got = loaded.get(key);
+    if (got === undefined) {
+      got = KnownHosts.load(target.knownHostsFiles);
+      loaded.set(key, got);
+    }
+    return got;
+  };
+}
+
+/** `sudo -n [-u USER] -- sh -c CMD`: non-interactive, so a password prompt is an error. */
+function withSudo(c: Command, sudo: boolean | string | undefined): Command {
+  if (!sudo) {
+    return c;
+  }
+  if (c.parts.some((p) => p instanceof Secret)) {
+    throw new UsageError('exec: sudo cannot wrap a command holding a secret (it would be shown)');
+  }
+  const user = typeof sudo === 'string' ? ['-u', sudo] : [];
+  return cmd('sudo', '-n', ...user, '--', 'sh', '-c', toShell(c));
+}
+
+/** sudo's own refusals (exit 1, its reason on stderr), said plainly. */
+const SUDO_REFUSALS: readonly (readonly [RegExp, string])[] = [
+  [
+    /sudo: (a password is required|a terminal is required)/,
+    'sudo needs a password here and Salvo never types one (sudo -n): allow this user NOPASSWD in sudoers, or log in as the target user (-l)',
+  ],
+  [/sudo: (command )?not found|sudo: not found/, 'sudo is not installed on this host'],
+  [
+    /is not in the sudoers file|is not allowed to (run|execute)/,
+    'sudo refused: this user may not run commands as that user (sudoers)',
+  ],
+];
+
+function explainSudo(r: CommandResult): CommandResult {
+  if (r.ok || r.failure?.kind !== 'nonzero') {
+    return r;
+  }
+  const why = SUDO_REFUSALS.find(([re]) => re.test(r.stderr))?.[1];
+  if (why === undefined) {
+    return r;
+  }
+  // Said on stderr too, where the folded and line outputs show it next to sudo's own words.
+  const stderr = `${r.stderr}${r.stderr === '' || r.stderr.endsWith('\n') ? '' : '\n'}salvo: ${why}\n`;
+  return { ...r, stderr, failure: { kind: 'nonzero', message: `${why}; ${r.failure.message}` } };
 }
 
 function toCommand(command: string | Command): Command {

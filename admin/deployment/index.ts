@@ -4,6 +4,7 @@ export {
   type OpenOptions,
   type CallOptions,
   type ExecOptions,
+  type TransferCallOptions,
   type RunOptions,
   type HostsOption,
 } from './deployment.js';

@@ -29,8 +29,14 @@ export function renderSshConfig(
       ...t.identityFiles.map((f) => `  IdentityFile ${value(f)}`),
       ...(t.identityFiles.length ? ['  IdentitiesOnly yes'] : []),
     ];
-    if (t.proxyJump) {
+    if (t.proxyCommand !== undefined) {
+      // Tokens are already expanded: a % left in the command is literal, so doubled for ssh.
+      lines.push(`  ProxyCommand ${t.proxyCommand.replaceAll('%', '%%')}`);
+    } else if (t.proxyJump) {
       lines.push(`  ProxyJump ${jumpAlias(t.proxyJump)}`);
+    }
+    if (t.hostKeyAlias !== undefined) {
+      lines.push(`  HostKeyAlias ${value(t.hostKeyAlias)}`);
     }
     return lines.join('\n');
   };

@@ -2,6 +2,7 @@
 // every host yields a CommandResult of the same shape, in the order the hosts were given.
 import pLimit from 'p-limit';
 import { display, type Command } from '../transport/command.js';
+import type { InputFeed } from '../transport/input-feed.js';
 import type { CommandResult, Transport } from '../transport/types.js';
 import type { FleetListener } from './events.js';
 
@@ -20,6 +21,12 @@ export interface FanoutOptions {
   /** Ctrl-C: running hosts are killed remotely, hosts not yet started are reported `aborted`. */
   signal?: AbortSignal;
   onEvent?: FleetListener;
+  /** Each host's output as it arrives (streaming), per host in order. */
+  onOutput?: (host: string, stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  /** The same stdin for every host (read once by the caller, sent to each). */
+  stdin?: string | Buffer | InputFeed;
+  /** A pseudo-terminal per host (`ssh -t`). */
+  pty?: boolean;
 }
 
 export type TransportSource = (host: string) => Transport;
@@ -65,9 +72,13 @@ async function runOne(
   options.onEvent?.({ kind: 'host-start', host });
   const started = Date.now();
   try {
+    const { onOutput } = options;
     return await transportFor(host).run(command, {
       timeoutMs: options.timeoutMs,
       signal: options.signal,
+      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+      ...(options.pty ? { pty: true } : {}),
+      ...(onOutput ? { onOutput: (stream, chunk) => onOutput(host, stream, chunk) } : {}),
     });
   } catch (err) {
     // A transport must return failures as results; if one throws anyway, keep the host in the

@@ -28,7 +28,7 @@ export function normalizeSsh(ssh: z.output<typeof sshSchema>, ctx: Ctx): SshSett
   if (ssh.identity !== undefined) {
     out.identity = resolvePath(ssh.identity, ctx);
   }
-  const config = sshConfig(ssh.config, ctx);
+  const config = ssh.config === null ? null : sshConfig(ssh.config, ctx);
   if (config !== undefined) {
     out.config = config;
   }

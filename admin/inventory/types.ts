@@ -40,7 +40,7 @@ export interface SshSettings {
   user: string;
   identity?: string; // path, ~ expanded
   knownHosts: string[]; // paths, resolved relative to the services file
-  config?: string; // an ssh_config file to honour (default ~/.ssh/config if present)
+  config?: string | null; // an ssh_config file to honour (default ~/.ssh/config if present); null: none, nor OpenSSH's known_hosts
   concurrency: number; // fan-out window (default 64)
   connectTimeoutMs: number;
   channelsPerConnection: number; // ≤ 8 (OpenSSH MaxSessions is 10)

@@ -24,7 +24,10 @@ export class LocalTransport implements Transport {
     };
     const deadline = new Deadline(options);
     try {
-      return toResult(ctx, await runLocal(toShell(command), options.stdin, deadline));
+      return toResult(
+        ctx,
+        await runLocal(toShell(command), options.stdin, deadline, options.onOutput),
+      );
     } finally {
       deadline.dispose();
     }
@@ -35,8 +38,9 @@ export class LocalTransport implements Transport {
 
 async function runLocal(
   text: string,
-  stdin: string | Buffer | undefined,
+  stdin: RunOptions['stdin'],
   deadline: Deadline,
+  onOutput?: RunOptions['onOutput'],
 ): Promise<RawRun> {
   const [file, ...args] = SHELL_ARGV as [string, ...string[]];
   // cwd ~ like a remote command; detached → setsid(), so pgid = pid.
@@ -47,10 +51,24 @@ async function runLocal(
   });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  child.stdout?.on('data', (c: Buffer) => out.push(c));
-  child.stderr?.on('data', (c: Buffer) => err.push(c));
+  child.stdout?.on('data', (c: Buffer) => {
+    out.push(c);
+    onOutput?.('stdout', c);
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    err.push(c);
+    onOutput?.('stderr', c);
+  });
   child.stdin?.on('error', () => undefined); // the command may exit without reading its stdin
-  child.stdin?.end(stdin ?? '');
+  if (stdin === undefined || typeof stdin === 'string' || Buffer.isBuffer(stdin)) {
+    child.stdin?.end(stdin ?? '');
+  } else {
+    const stop = stdin.subscribe(
+      (c) => child.stdin?.write(c),
+      () => child.stdin?.end(),
+    );
+    child.once('close', stop);
+  }
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });

@@ -10,6 +10,8 @@ export interface PoolOptions {
   /** Inventory name → where and how to reach it (services file merged with ~/.ssh/config). */
   resolveTarget: (name: string) => Promise<SshTarget>;
   hostKeyPolicy: HostKeyPolicy;
+  /** The policy for a target's own known_hosts files (default: hostKeyPolicy for all). */
+  hostKeyPolicyFor?: (target: SshTarget) => Promise<HostKeyPolicy>;
   /** Command channels per connection; default 8, at most 8. */
   channelsPerConnection?: number;
   /** Use the warm shell session when a command has no stdin. Default true. */
@@ -62,8 +64,16 @@ export class TransportPool {
   }
 
   private connectOptions(): ConnectionOptions {
-    const { hostKeyPolicy, channelsPerConnection, retries, onNote } = this.options;
-    return { hostKeyPolicy, channelsPerConnection, retries, onNote, jump: (t) => this.jump(t) };
+    const { hostKeyPolicy, hostKeyPolicyFor, channelsPerConnection, retries, onNote } =
+      this.options;
+    return {
+      hostKeyPolicy,
+      ...(hostKeyPolicyFor ? { hostKeyPolicyFor } : {}),
+      channelsPerConnection,
+      retries,
+      onNote,
+      jump: (t) => this.jump(t),
+    };
   }
 
   // Jump connections are shared: 200 hosts behind one bastion make one connection to it, each

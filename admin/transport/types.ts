@@ -1,5 +1,6 @@
 // The contract between transports (ssh, local) and everything above them.
 import type { Command } from './command.js';
+import type { InputFeed } from './input-feed.js';
 
 /** Why a host did not give a clean exit 0. `nonzero` means the command ran and failed. */
 export type FailureKind =
@@ -31,8 +32,16 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Abort (Ctrl-C): the remote process group is killed and the result says `aborted`. */
   signal?: AbortSignal;
-  /** Bytes for the command's stdin; default: empty (never the transport's own stream). */
-  stdin?: string | Buffer;
+  /** Bytes for the command's stdin, or a feed streamed as it arrives; default: empty (never the
+   * transport's own stream). */
+  stdin?: string | Buffer | InputFeed;
+  /**
+   * The command's output as it arrives (streaming), in order per stream: stdout and stderr
+   * chunks, never Salvo's own marker lines. The result still carries the whole output.
+   */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  /** Run under a pseudo-terminal (`ssh -t`): `tty` names a device; stderr merges into stdout. */
+  pty?: boolean;
 }
 
 /** How a command reaches ONE host. Knows nothing about services. */
@@ -62,5 +71,22 @@ export interface SshTarget {
   identityFiles: string[];
   knownHostsFiles: string[];
   proxyJump?: SshTarget;
+  /** ssh_config ProxyCommand, tokens expanded: run by `sh -c`, SSH over its stdin/stdout. */
+  proxyCommand?: string;
   connectTimeoutMs: number;
+  /** IdentitiesOnly yes: offer only identityFiles, never the agent's keys. */
+  identitiesOnly?: boolean;
+  /** HostKeyAlias: the name host keys are looked up under instead of the host's names. */
+  hostKeyAlias?: string;
+  /** ServerAliveInterval / ServerAliveCountMax (0: no keepalives). */
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+  /** ConnectionAttempts: tries in all, each within connectTimeoutMs (default 1, as ssh). */
+  connectionAttempts?: number;
+  /** AddressFamily inet / inet6. */
+  addressFamily?: 'inet' | 'inet6';
+  /** BindAddress: the local address to connect from. */
+  bindAddress?: string;
+  /** KexAlgorithms, Ciphers, MACs, HostKeyAlgorithms as ssh_config writes them (`+x`, `-x`, `^x`, list). */
+  algorithms?: Partial<Record<'kex' | 'cipher' | 'hmac' | 'serverHostKey', string>>;
 }

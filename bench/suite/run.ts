@@ -42,6 +42,11 @@ export const BENCHES: readonly { name: string; program: string; about: string }[
     about: '1,000 hosts (alias lab): salvo exec vs pdsh, peak RSS, client CPU per host',
   },
   {
+    name: 'copy',
+    program: 'copy/run.js',
+    about: 'salvo copy of a 64 MiB file and of 2,000 small files to 20 hosts vs pdcp, clush --copy',
+  },
+  {
     name: 'startup',
     program: 'startup/run.js',
     about: 'salvo --version and salvo check (200 hosts) vs node -e 0',

@@ -79,6 +79,7 @@ test('ssh: ~ and relative paths resolved, timeout in ms, config null means none'
     concurrency: 64,
     connectTimeoutMs: 2500,
     channelsPerConnection: 8,
+    config: null, // none: neither an ssh_config nor OpenSSH's known_hosts files
   });
 });
 
@@ -121,7 +122,7 @@ test('ssh.config defaults to ~/.ssh/config only when that file exists', async (t
   );
   assert.equal(
     parseInventory(`${text}ssh: { config: null }\n`, 'services.yaml', { home }).ssh.config,
-    undefined,
+    null,
   );
 });
 

@@ -157,5 +157,9 @@ test('salvo runs: aligned table and a hint for the last interrupted run', () => 
     /r-b {2}restart hub -H web\[1-2\] {2}2025-06-12 10:15:30Z {2}interrupted {2}2\/8 units, 1 failed {2}alice@admin1/,
   );
   assert.match(text, /resume the last interrupted run: salvo resume r-b/);
+  assert.match(
+    renderRuns([{ ...base, runId: 'r-c', state: 'interrupted' }], ['salvo', '-s', '/x/s.yaml']),
+    /resume the last interrupted run: salvo -s \/x\/s\.yaml resume r-c\n/,
+  );
   assert.match(renderRuns([]), /no runs yet/);
 });

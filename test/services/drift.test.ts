@@ -1,7 +1,7 @@
 // Drift between the services file and the scanned pid records.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { computeDrift } from '../../admin/services/drift.js';
+import { computeDrift, type DriftItem } from '../../admin/services/drift.js';
 import type { HostScan } from '../../admin/services/observe.js';
 import { driftExitCode, renderDiff } from '../../admin/cli/render/diff.js';
 import { inv } from './helpers.js';
@@ -54,6 +54,19 @@ test('missing, wrong version, extra and unreachable, folded per change', () => {
   scans[2] = { host: 'edge', units: [up('haproxy', 0), up('snap', 0, '0.9')] };
   scans[5] = { host: 'db3', error: 'connection refused' };
   const items = computeDrift(I, scans);
+  // Hints are pasteable: a version with shell syntax in it stays one word.
+  assert.match(
+    renderDiff(
+      [
+        {
+          ...items.find((i) => i.type === 'version')!,
+          wanted: '1.0;touch X $(touch Y)',
+        } as DriftItem,
+      ],
+      ['salvo', '-s', 'my file.yaml'],
+    ),
+    /→ salvo -s 'my file\.yaml' upgrade hub --version '1\.0;touch X \$\(touch Y\)' -H web1\n/,
+  );
   assert.deepEqual(items.map((i) => i.type).sort(), [
     'extra',
     'extra',
@@ -66,7 +79,7 @@ test('missing, wrong version, extra and unreachable, folded per change', () => {
     renderDiff(items),
     [
       '+ hub#1 web1: not running (file: 1.0)  → salvo start hub -H web1',
-      '~ hub#0 web[1-2]: runs 2.0, file says 1.0  → salvo upgrade hub --version 1.0 -H web[1-2]',
+      "~ hub#0 web[1-2]: runs 2.0, file says 1.0  → salvo upgrade hub --version 1.0 -H 'web[1-2]'",
       '- hub#2 web2: runs 1.0 but the services file does not list it here',
       '- snap#0 edge: runs 0.9 but the services file does not list it here',
       '? db3: could not look: connection refused',

@@ -5,7 +5,6 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError } from '../../admin/errors.js';
-import { readSshConfig } from '../../admin/transport/ssh-config/file.js';
 import { resolveSshTarget, type SshTargetInput } from '../../admin/transport/ssh-config/resolve.js';
 import { tempDir } from './hostkeys-fixtures.js';
 
@@ -103,7 +102,14 @@ describe('resolveSshTarget', () => {
       user: 'admin',
       connectTimeoutMs: 7000,
       identityFiles: [join(ssh, 'fleet')], // %h is 198.18.1.3: no such key; missing ones skipped
-      knownHostsFiles: ['/salvo/known_hosts', join(ssh, 'kh1'), '/etc/kh2'],
+      // GlobalKnownHostsFile unset: ssh's defaults, as OpenSSH reads them
+      knownHostsFiles: [
+        '/salvo/known_hosts',
+        join(ssh, 'kh1'),
+        '/etc/kh2',
+        '/etc/ssh/ssh_known_hosts',
+        '/etc/ssh/ssh_known_hosts2',
+      ],
     });
     const pinned = await resolveSshTarget(
       await withConfig(text, {
@@ -115,7 +121,108 @@ describe('resolveSshTarget', () => {
     );
     assert.deepEqual(
       [pinned.hostname, pinned.port, pinned.user, pinned.identityFiles],
-      ['10.0.0.3', 22, 'root', [join(ssh, 'salvo-key')]],
+      // the services file's identity first (as ssh -i), then IdentityFile lines
+      ['10.0.0.3', 22, 'root', [join(ssh, 'salvo-key'), join(ssh, 'fleet')]],
+    );
+  });
+
+  it("ssh_config's User and HostName win over the services file's defaults; -l over all", async () => {
+    const text = 'Host cloud3\n  HostName 198.18.1.3\n  User admin\n';
+    const t = await resolveSshTarget(await withConfig(text, { defaultUser: 'root' }));
+    assert.deepEqual([t.hostname, t.user], ['198.18.1.3', 'admin']);
+    const l = await resolveSshTarget(
+      await withConfig(text, { defaultUser: 'root', user: 'hostuser', userOverride: 'ops' }),
+    );
+    assert.equal(l.user, 'ops');
+    const h = await resolveSshTarget(await withConfig(text, { user: 'hostuser' }));
+    assert.equal(h.user, 'hostuser', "the services file's user for this host is like ssh -l");
+  });
+
+  it('reads ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts by default, none with config null', async () => {
+    const t = await resolveSshTarget(await withConfig('Host other\n  Port 1\n'));
+    assert.deepEqual(t.knownHostsFiles, [
+      '/salvo/known_hosts',
+      join(ssh, 'known_hosts'),
+      join(ssh, 'known_hosts2'),
+      '/etc/ssh/ssh_known_hosts',
+      '/etc/ssh/ssh_known_hosts2',
+    ]);
+    const none = await resolveSshTarget({ ...(await withConfig('')), configFile: null });
+    assert.deepEqual(none.knownHostsFiles, ['/salvo/known_hosts']);
+  });
+
+  it('honours ProxyCommand with tokens; the first of ProxyCommand / ProxyJump wins', async () => {
+    const t = await resolveSshTarget(
+      await withConfig(
+        'Host cloud3\n  HostName 10.9.0.3\n  User ops\n  ProxyCommand ssh -W %h:%p -l %r gate-%n\n  ProxyJump other\n',
+      ),
+    );
+    assert.equal(t.proxyCommand, 'ssh -W 10.9.0.3:22 -l ops gate-cloud3');
+    assert.equal(t.proxyJump, undefined);
+    const jumpFirst = await resolveSshTarget(
+      await withConfig('Host cloud3\n  ProxyJump gate\nHost *\n  ProxyCommand nc %h %p\n'),
+    );
+    assert.equal(jumpFirst.proxyCommand, undefined);
+    assert.equal(jumpFirst.proxyJump?.name, 'gate');
+    const none = await resolveSshTarget(
+      await withConfig('Host cloud3\n  ProxyCommand none\nHost *\n  ProxyJump gate\n'),
+    );
+    assert.deepEqual([none.proxyCommand, none.proxyJump], [undefined, undefined]);
+  });
+
+  it('honours IdentitiesOnly, HostKeyAlias, ServerAlive*, ConnectionAttempts, AddressFamily, algorithms', async () => {
+    const t = await resolveSshTarget(
+      await withConfig(
+        [
+          'Host cloud3',
+          '  IdentitiesOnly yes',
+          '  HostKeyAlias c3',
+          '  ServerAliveInterval 5',
+          '  ServerAliveCountMax 2',
+          '  ConnectionAttempts 3',
+          '  AddressFamily inet',
+          '  BindAddress 127.0.0.1',
+          '  KexAlgorithms curve25519-sha256',
+          '  Ciphers +aes256-ctr',
+          '  StrictHostKeyChecking yes',
+          '',
+        ].join('\n'),
+      ),
+    );
+    assert.deepEqual(
+      [t.identitiesOnly, t.hostKeyAlias, t.keepaliveIntervalMs, t.keepaliveCountMax],
+      [true, 'c3', 5000, 2],
+    );
+    assert.deepEqual(
+      [t.connectionAttempts, t.addressFamily, t.bindAddress],
+      [3, 'inet', '127.0.0.1'],
+    );
+    assert.deepEqual(t.algorithms, { kex: 'curve25519-sha256', cipher: '+aes256-ctr' });
+  });
+
+  it('refuses what would connect differently from ssh, with file and line', async () => {
+    for (const [line, re] of [
+      [
+        'StrictHostKeyChecking no',
+        /StrictHostKeyChecking no: Salvo always checks host keys strictly/,
+      ],
+      ['StrictHostKeyChecking accept-new', /StrictHostKeyChecking accept-new/],
+      ['CanonicalizeHostname yes', /CanonicalizeHostname yes is not supported/],
+      ['CertificateFile ~/.ssh/c.pub', /CertificateFile .* is not supported/],
+      ['RemoteCommand top', /RemoteCommand top is not supported/],
+      ['KnownHostsCommand /bin/x', /KnownHostsCommand/],
+    ] as const) {
+      const input = await withConfig(`# c\nHost cloud*\n  ${line}\n`);
+      await assert.rejects(
+        resolveSshTarget(input),
+        (err: unknown) =>
+          err instanceof ConfigError && /config\d+:3:1: /.test(err.message) && re.test(err.message),
+        line,
+      );
+    }
+    // The values that change nothing are accepted.
+    await resolveSshTarget(
+      await withConfig('Host cloud3\n  CanonicalizeHostname no\n  RemoteCommand none\n'),
     );
   });
 
@@ -151,21 +258,38 @@ describe('resolveSshTarget', () => {
     assert.deepEqual([(await at('cloud3')).user, (await at('cloud3')).port], ['fleet', 2003]);
     assert.equal((await at('cloud9')).user, 'everyone');
     assert.equal((await at('cloud12')).user, 'everyone', '? is one character');
-    assert.equal((await at('CLOUD3')).user, 'fleet', 'case-insensitive');
+    assert.equal((await at('CLOUD3')).user, 'everyone', 'Host lines are case-sensitive, as ssh');
   });
 
-  it('follows Include (relative to ~/.ssh, globbed) and ignores Match blocks except Match all', async () => {
+  it('follows Include (relative to ~/.ssh, globbed) and evaluates Match like ssh', async () => {
     await writeFile(join(ssh, 'config.d', '10-cloud'), 'Host cloud3\n  User included\n');
     await writeFile(join(ssh, 'config.d', '.hidden'), 'Host cloud3\n  Port 1\n');
-    const text =
-      'Match host cloud3 exec "touch /tmp/salvo-should-not-exist"\n  Port 9\nMatch all\nInclude config.d/*\n';
-    const input = await withConfig(text);
-    const t = await resolveSshTarget(input);
-    assert.deepEqual([t.user, t.port], ['included', 22]);
-    const config = await readSshConfig(input.configFile ?? '', home);
-    assert.equal(config.notes.length, 1);
-    assert.equal(config.notes[0]?.line, 1);
-    assert.match(config.notes[0]?.message ?? '', /Match blocks are ignored/);
+    const text = [
+      'Host cloud3',
+      '  HostName 198.18.1.3',
+      'Match originalhost cloud3 !user nobody',
+      '  ProxyCommand nc %h %p',
+      'Match host 198.18.1.*',
+      '  Port 2203',
+      'Match host cloud3',
+      '  ConnectTimeout 99',
+      'Match canonical',
+      '  Port 1',
+      'Match all',
+      'Include config.d/*',
+      '',
+    ].join('\n');
+    const t = await resolveSshTarget(await withConfig(text));
+    assert.deepEqual(
+      [t.user, t.port, t.proxyCommand, t.connectTimeoutMs],
+      ['included', 2203, 'nc 198.18.1.3 2203', 5000],
+    );
+    await assert.rejects(
+      resolveSshTarget(await withConfig('\nMatch host cloud3 exec "touch /tmp/x"\n  Port 9\n')),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /:2:1: ssh_config: Match .*"exec" is not supported/.test(err.message),
+    );
   });
 
   it('resolves ProxyJump hops through the same config', async () => {
@@ -187,7 +311,13 @@ describe('resolveSshTarget', () => {
       user: 'ops',
       connectTimeoutMs: 5000,
       identityFiles: [join(ssh, 'fleet')],
-      knownHostsFiles: ['/salvo/known_hosts'],
+      knownHostsFiles: [
+        '/salvo/known_hosts',
+        join(ssh, 'known_hosts'),
+        join(ssh, 'known_hosts2'),
+        '/etc/ssh/ssh_known_hosts',
+        '/etc/ssh/ssh_known_hosts2',
+      ],
     });
     assert.equal(t.proxyJump?.proxyJump, undefined);
   });

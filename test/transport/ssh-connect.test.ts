@@ -170,7 +170,7 @@ describe('ssh connect', () => {
     try {
       const started = Date.now();
       const r = await transport(sshd.target({ port, connectTimeoutMs: 300 }), {
-        retries: 1,
+        retries: 2,
         retryDelayMs: [10, 10],
       }).run(cmd('true'));
       const ms = Date.now() - started;
@@ -179,6 +179,24 @@ describe('ssh connect', () => {
       // The whole connect is bounded by the timeout: no second attempt of another 300 ms.
       assert.equal(accepted(), 1);
       assert.ok(ms >= 290 && ms < 1500, `took ${ms} ms`);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('ConnectionAttempts 3: three attempts, each within ConnectTimeout, counted in the message', async () => {
+    const { server, port, accepted } = await silentServer();
+    try {
+      const started = Date.now();
+      const r = await transport(
+        sshd.target({ port, connectTimeoutMs: 200, connectionAttempts: 3 }),
+        { retryDelayMs: [10, 10] },
+      ).run(cmd('true'));
+      const ms = Date.now() - started;
+      assert.equal(r.failure?.kind, 'unreachable');
+      assert.match(r.failure?.message ?? '', /\(3 attempts within the connect timeout of 600 ms\)/);
+      assert.equal(accepted(), 3);
+      assert.ok(ms >= 550 && ms < 1500, `took ${ms} ms`);
     } finally {
       server.close();
     }

@@ -25,6 +25,8 @@ compdef _salvo salvo
 /** Arguments that take hosts, services or a host, by command path. */
 const TAKES: Record<string, 'nodeset' | 'service' | 'host'> = {
   exec: 'nodeset',
+  copy: 'nodeset',
+  gather: 'nodeset',
   tmux: 'nodeset',
   'hosts trust': 'nodeset',
   ssh: 'host',

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../fleet/outcome.js';
 import { wasInterrupted, withInterrupt } from '../interrupt.js';
-import { openDeployment } from './services-path.js';
+import { openDeployment, servicesFlag } from './services-path.js';
 
 interface Flags {
   hosts?: string;
@@ -28,7 +28,9 @@ export function registerDiff(program: Command): void {
           dep.diff({ ...(flags.hosts !== undefined ? { hosts: flags.hosts } : {}), signal }),
         );
         process.stdout.write(
-          flags.json ? items.map((i) => `${JSON.stringify(i)}\n`).join('') : renderDiff(items),
+          flags.json
+            ? items.map((i) => `${JSON.stringify(i)}\n`).join('')
+            : renderDiff(items, ['salvo', ...servicesFlag(cmd)]),
         );
         process.exitCode = wasInterrupted() ? EXIT.aborted : driftExitCode(items); // partial results, then 130/143
       } finally {

@@ -13,6 +13,19 @@ const EXAMPLES: Record<string, string[]> = {
     'salvo exec @web -- uptime',
     "salvo exec 'cloud[1-21]!cloud8' -t 30s -- 'df -h / | tail -1'",
     'salvo exec @db --json -- nodetool status',
+    "salvo exec -L cloud3 -- 'tail -f /var/log/syslog'",
+    "salvo exec 'cloud[1-2]' -- 'cat > /tmp/motd' < motd.txt",
+    "salvo exec -l admin --sudo 'cloud[1-4]' -- systemctl restart nginx",
+    "salvo exec --sudo-user www-data @web -- 'ls ~'",
+  ],
+  copy: [
+    "salvo copy 'cloud[1-4]' ./motd /etc/motd",
+    'salvo copy @web dist/ conf/app.yaml /srv/app/',
+    "salvo copy --dry-run 'cloud[1-21]' ./bin /usr/local/",
+  ],
+  gather: [
+    "salvo gather 'cloud[1-4]' /var/log/syslog ./logs   (→ ./logs/cloud1/syslog …)",
+    'salvo gather @db /etc/cassandra ./conf',
   ],
   hosts: ["salvo hosts trust 'cloud[1-4]'"],
   'hosts trust': [

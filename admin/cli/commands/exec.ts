@@ -1,9 +1,16 @@
-// `salvo exec NODESET -- CMD…` — one command on many hosts, output folded like `clush -b`.
+// `salvo exec NODESET -- CMD…` — one command on many hosts: output folded like `clush -b`, or
+// streamed line by line (`-L`, like clush without -b), or one JSON object per host. stdin is
+// forwarded to every host when it is not a terminal (like clush).
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { DeploymentEvent } from '../../deployment/events.js';
+import type { ExecOptions } from '../../deployment/deployment.js';
 import { exitCodeOf } from '../../fleet/outcome.js';
-import { renderFolded, renderSummary, jsonLine } from '../render/results.js';
+import { statusOf } from '../../fleet/fold.js';
+import { InputFeed } from '../../transport/input-feed.js';
+import { renderFoldedApart, renderSummary, jsonLine } from '../render/results.js';
+import { LinePrinter } from '../render/lines.js';
 import { parseDuration } from '../parse-duration.js';
 import { withInterrupt } from '../interrupt.js';
 import { servicesFlag, openDeployment } from './services-path.js'; // not ./index.js: that loads every command
@@ -12,6 +19,13 @@ interface Flags {
   fanout?: string;
   timeout?: string;
   json?: boolean;
+  lines?: boolean;
+  fold?: boolean;
+  user?: string;
+  sudo?: boolean;
+  sudoUser?: string;
+  pty?: boolean;
+  stdin?: string | false;
   verbose?: boolean;
 }
 
@@ -26,57 +40,167 @@ export function registerExec(program: Command): void {
       '-t, --timeout <duration>',
       'per-host deadline (e.g. 30s, 2m); kills the remote process group',
     )
+    .option(
+      '-L, --lines',
+      'print each line as it arrives, prefixed "host: " (stderr lines on stderr); default with one host on a terminal',
+    )
+    .option('-b, --fold', 'fold identical output of hosts at the end, like clush -b (the default)')
     .option('--json', 'one JSON object per host on stdout, as each finishes')
+    .option('-l, --user <user>', 'log in as this user (over the services file and ssh_config)')
+    .option('--sudo', 'run through sudo -n as root; never prompts for a password')
+    .option('--sudo-user <user>', 'run through sudo -n as this user (implies --sudo)')
+    .option(
+      '--pty',
+      'allocate a pseudo-terminal on each host, like ssh -t (stderr merges into stdout)',
+    )
+    .option(
+      '--stdin <file>',
+      "send this file to every host's stdin (default: our stdin when not a terminal)",
+    )
+    .option('--no-stdin', 'send nothing to the remote stdin, even when ours is not a terminal')
     .option(
       '-v, --verbose',
       'on stderr, per host: what the connection negotiated (kex, host key, cipher), auth notes',
     )
     .addHelpText(
       'after',
-      '\nExit codes: 0 all ok, 1 some command failed, 2 usage/config error,\n3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).',
+      '\nOutput: folded (-b) when several hosts or not a terminal; -L streams lines as they come\n' +
+        '(use it for tail -f); --json one object per host. Remote stderr goes to stderr.\n' +
+        'stdin: forwarded to every host, as it arrives, when it is not a terminal (clush does the\n' +
+        'same); --no-stdin to send none. ssh_config is honoured (docs/exec.md).\n' +
+        '\nExit codes: 0 all ok, 1 some command failed, 2 usage/config error,\n3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).',
     )
     .action(async (nodeset: string, words: string[], flags: Flags, cmd: Command) => {
       const concurrency =
         flags.fanout === undefined ? undefined : positiveInt(flags.fanout, '--fanout');
       const timeoutMs =
         flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
+      const modes = [flags.json && '--json', flags.lines && '--lines', flags.fold && '--fold'];
+      if (modes.filter(Boolean).length > 1) {
+        throw new UsageError(`${modes.filter(Boolean).join(' and ')}: choose one output mode`);
+      }
       // One command per host, then exit: no shell sessions to keep warm, no waiting for closes.
       const onNote = flags.verbose
         ? (host: string, note: string): void => {
             process.stderr.write(`${host}: ${note}\n`);
           }
         : undefined;
-      const dep = await openDeployment(cmd, { session: false, ...(onNote ? { onNote } : {}) });
+      const dep = await openDeployment(cmd, {
+        session: false,
+        ...(onNote ? { onNote } : {}),
+        ...(flags.user !== undefined ? { user: flags.user } : {}),
+      });
       try {
+        const hosts = dep.nodes(nodeset);
+        const mode = outputMode(flags, hosts.length);
+        const printer = new LinePrinter(
+          (t) => process.stdout.write(t),
+          (t) => process.stderr.write(t),
+        );
+        const stdin = stdinFor(flags);
+        const options: ExecOptions = {
+          ...(concurrency ? { concurrency } : {}),
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          ...(stdin !== undefined ? { stdin } : {}),
+          ...sudoOption(flags),
+          ...(flags.pty ? { pty: true } : {}),
+          ...(mode === 'lines' ? { onOutput: (h, s, c) => printer.chunk(h, s, c) } : {}),
+          onEvent: (e: DeploymentEvent) => {
+            if (e.source !== 'exec' || e.event.kind !== 'host-result') {
+              return;
+            }
+            const r = e.event.result;
+            if (mode === 'json') {
+              process.stdout.write(jsonLine(r, e.at));
+            } else if (mode === 'lines') {
+              printer.end(r.host);
+              if (!r.ok) {
+                process.stderr.write(`${r.host}: ${statusOf(r)}\n`);
+              }
+            }
+          },
+        };
         const results = await withInterrupt((signal) =>
-          dep.exec(nodeset, words.join(' '), {
-            ...(concurrency ? { concurrency } : {}),
-            ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-            signal,
-            ...(flags.json
-              ? {
-                  onEvent: (e: DeploymentEvent) => {
-                    if (e.source === 'exec' && e.event.kind === 'host-result') {
-                      process.stdout.write(jsonLine(e.event.result, e.at));
-                    }
-                  },
-                }
-              : {}),
-          }),
+          dep.exec(nodeset, words.join(' '), { ...options, signal }),
         );
-        if (!flags.json) {
-          process.stdout.write(renderFolded(results));
+        if (mode === 'fold') {
+          const { stdout, stderr } = renderFoldedApart(results);
+          process.stdout.write(stdout);
+          process.stderr.write(stderr);
         }
-        process.stderr.write(
-          renderSummary(results, {
-            retryHint: ['salvo', ...servicesFlag(cmd), 'exec', '{nodeset}', '--', ...words],
-          }),
-        );
+        if (mode !== 'lines' || !results.allOk) {
+          process.stderr.write(
+            renderSummary(results, {
+              retryHint: [
+                'salvo',
+                ...servicesFlag(cmd),
+                'exec',
+                ...flagsArgv(flags),
+                '{nodeset}',
+                '--',
+                ...words,
+              ],
+            }),
+          );
+        }
         process.exitCode = exitCodeOf(results);
       } finally {
+        process.stdin.pause();
         await dep.close({ wait: false });
       }
     });
+}
+
+/** --json, -L, -b; by default lines for one host on a terminal (as ssh shows it), else folded. */
+function outputMode(flags: Flags, hosts: number): 'json' | 'lines' | 'fold' {
+  if (flags.json) {
+    return 'json';
+  }
+  if (flags.lines) {
+    return 'lines';
+  }
+  return !flags.fold && hosts === 1 && process.stdout.isTTY ? 'lines' : 'fold';
+}
+
+/** `--sudo` (root) or `--sudo-user USER`. Not `--sudo [USER]`: an optional value would swallow
+ * the node set that follows (`--sudo 'cloud[1-2]'`). */
+function sudoOption(flags: Flags): Pick<ExecOptions, 'sudo'> {
+  if (flags.sudoUser !== undefined) {
+    return { sudo: flags.sudoUser };
+  }
+  return flags.sudo ? { sudo: true } : {};
+}
+
+/** stdin for the hosts: a file, ours when it is not a terminal, or none. */
+function stdinFor(flags: Flags): InputFeed | Buffer | undefined {
+  if (flags.stdin === false) {
+    return undefined;
+  }
+  if (typeof flags.stdin === 'string') {
+    try {
+      return readFileSync(flags.stdin);
+    } catch (err) {
+      throw new UsageError(`--stdin ${flags.stdin}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    }
+  }
+  return process.stdin.isTTY ? undefined : InputFeed.from(process.stdin);
+}
+
+/** The flags that shape a run, for the retry hint (a retry must behave like the run). */
+function flagsArgv(flags: Flags): string[] {
+  return [
+    ...(flags.fanout !== undefined ? ['-f', flags.fanout] : []),
+    ...(flags.timeout !== undefined ? ['-t', flags.timeout] : []),
+    ...(flags.user !== undefined ? ['-l', flags.user] : []),
+    ...(flags.sudo && flags.sudoUser === undefined ? ['--sudo'] : []),
+    ...(flags.sudoUser !== undefined ? ['--sudo-user', flags.sudoUser] : []),
+    ...(flags.pty ? ['--pty'] : []),
+    ...(typeof flags.stdin === 'string' ? ['--stdin', flags.stdin] : []),
+    ...(flags.stdin === false ? ['--no-stdin'] : []),
+    ...(flags.lines ? ['-L'] : []),
+    ...(flags.fold ? ['-b'] : []),
+    ...(flags.json ? ['--json'] : []),
+  ];
 }
 
 function positiveInt(text: string, flag: string): number {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { registerCheck } from './check.js';
 import { registerNodeset } from './nodeset.js';
 import { registerExec } from './exec.js';
+import { registerCopy, registerGather } from './copy.js';
 import { registerHosts } from './hosts.js';
 import { registerLab } from './lab.js';
 import { registerDemo } from './demo.js';
@@ -27,6 +28,8 @@ export function registerCommands(program: Command): void {
   registerCheck(program);
   registerNodeset(program);
   registerExec(program);
+  registerCopy(program);
+  registerGather(program);
   registerHosts(program);
   registerLab(program);
   registerDemo(program);

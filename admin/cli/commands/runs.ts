@@ -22,7 +22,9 @@ export function registerRuns(program: Command, kinds?: KindLookup): void {
       // A journal that cannot be replayed is listed as damaged, with what its id tells.
       const runs = listRuns(dir);
       process.stdout.write(
-        flags.json ? runs.map((r) => `${JSON.stringify(r)}\n`).join('') : renderRuns(runs),
+        flags.json
+          ? runs.map((r) => `${JSON.stringify(r)}\n`).join('')
+          : renderRuns(runs, ['salvo', ...servicesFlag(cmd)]),
       );
     });
 

@@ -2,6 +2,7 @@
 // runs another version than the file says; units folded into node sets per (change, service).
 import { foldNodeSet } from '../../inventory/nodeset.js';
 import type { DriftItem } from '../../services/drift.js';
+import { quote } from '../../transport/command.js';
 import { foldInstances } from './fold-units.js';
 
 interface Line {
@@ -14,7 +15,10 @@ interface Line {
 
 type One = Omit<Line, 'units'> & { instance: number; host: string };
 
-function lineOf(item: DriftItem): One {
+/** A command to paste: every word shell-quoted (node sets glob in bash; versions are data). */
+const paste = (argv: string[]): string => argv.map(quote).join(' ');
+
+function lineOf(item: DriftItem, salvo: string[]): One {
   switch (item.type) {
     case 'missing':
       return {
@@ -23,7 +27,7 @@ function lineOf(item: DriftItem): One {
         instance: item.unit.instance,
         host: item.unit.host,
         note: `not running${item.version ? ` (file: ${item.version})` : ''}`,
-        hint: (h) => `salvo start ${item.unit.service} -H ${h}`,
+        hint: (h) => paste([...salvo, 'start', item.unit.service, '-H', h]),
       };
     case 'version':
       return {
@@ -32,7 +36,8 @@ function lineOf(item: DriftItem): One {
         instance: item.unit.instance,
         host: item.unit.host,
         note: `runs ${item.running}, file says ${item.wanted}`,
-        hint: (h) => `salvo upgrade ${item.unit.service} --version ${item.wanted} -H ${h}`,
+        hint: (h) =>
+          paste([...salvo, 'upgrade', item.unit.service, '--version', item.wanted, '-H', h]),
       };
     case 'extra':
       return {
@@ -53,13 +58,14 @@ function lineOf(item: DriftItem): One {
   }
 }
 
-export function renderDiff(items: DriftItem[]): string {
+/** `salvo` is the argv that starts the hints (`['salvo', '-s', FILE]` for another file). */
+export function renderDiff(items: DriftItem[], salvo: string[] = ['salvo']): string {
   if (items.length === 0) {
     return 'no drift: every unit of the services file runs, at its version, and nothing else does\n';
   }
   const lines = new Map<string, Line>();
   for (const item of items) {
-    const { host, instance, ...l } = lineOf(item);
+    const { host, instance, ...l } = lineOf(item, salvo);
     const key = JSON.stringify([l.sign, l.what, l.note]);
     const found = lines.get(key);
     if (found) {

@@ -17,6 +17,30 @@ export function renderFolded(results: CommandResult[]): string {
     .join('');
 }
 
+/**
+ * Folded like `clush -b`, the two streams kept apart: stdout groups (with each group's status)
+ * for our stdout, stderr groups for our stderr, so `2>/dev/null` hides remote errors.
+ */
+export function renderFoldedApart(results: CommandResult[]): { stdout: string; stderr: string } {
+  const groups = groupOutputs(results);
+  const head = (nodeset: string, n: number, status?: string): string =>
+    `${RULE}\n${nodeset} (${n})${status ? ` ${status}` : ''}\n${RULE}\n`;
+  const stdout = groups.map(
+    (g) => head(g.nodeset, g.hosts.length, g.status) + withNewline(g.stdout),
+  );
+  // stderr folded on its own: hosts whose stderr is the same share one block.
+  const byErr = new Map<string, string[]>();
+  for (const g of groups) {
+    if (g.stderr !== '') {
+      byErr.set(g.stderr, [...(byErr.get(g.stderr) ?? []), ...g.hosts]);
+    }
+  }
+  const stderr = [...byErr].map(
+    ([text, hosts]) => head(`${foldNodeSet(hosts)}`, hosts.length, 'stderr') + withNewline(text),
+  );
+  return { stdout: stdout.join(''), stderr: stderr.join('') };
+}
+
 function withNewline(s: string): string {
   return s === '' || s.endsWith('\n') ? s : `${s}\n`;
 }

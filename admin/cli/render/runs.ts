@@ -1,5 +1,6 @@
 // `salvo runs`: one line per run, oldest first, aligned; states an operator acts on stand out.
 import type { RunSummary } from '../../rollout/runs.js';
+import { quote } from '../../transport/command.js';
 import { renderTable } from './table.js';
 
 const HEAD = ['RUN', 'OPERATION', 'STARTED', 'STATE', 'PROGRESS', 'BY'];
@@ -17,13 +18,14 @@ function row(r: RunSummary): string[] {
   ];
 }
 
-export function renderRuns(runs: RunSummary[]): string {
+/** `salvo` starts the resume hint (`['salvo', '-s', FILE]` for another file). */
+export function renderRuns(runs: RunSummary[], salvo: string[] = ['salvo']): string {
   if (!runs.length) {
     return 'no runs yet (every start/stop/restart/upgrade writes one)\n';
   }
   const resumable = runs.filter((r) => r.state === 'interrupted');
   const hint = resumable.length
-    ? `\nresume the last interrupted run: salvo resume ${resumable.at(-1)!.runId}\n`
+    ? `\nresume the last interrupted run: ${[...salvo, 'resume', resumable.at(-1)!.runId].map(quote).join(' ')}\n`
     : '';
   const notes = runs.flatMap((r) => [
     ...(r.inFlight ?? []).map(

@@ -25,6 +25,10 @@ export function scanHostKey(target: SshTarget, opts: ScanOptions = {}): Promise<
     const why = `reached through ProxyJump ${target.proxyJump.name}: scanning its key needs a tunnel through the jump host`;
     return Promise.reject(new ConnectError(target.name, 'other', why));
   }
+  if (target.proxyCommand !== undefined && opts.sock === undefined) {
+    const why = `reached through ProxyCommand "${target.proxyCommand}": Salvo does not scan keys through it; add the key with ssh-keyscan through the proxy, or connect once with ssh`;
+    return Promise.reject(new ConnectError(target.name, 'other', why));
+  }
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client(); // ssh2 is CommonJS: no named exports at run time
     let key: Buffer | undefined;

@@ -15,6 +15,9 @@ export interface HostKeyPolicy {
 
 /** Every name the host goes by: the key proves identity if it is recorded under any of them. */
 export function hostNames(target: SshTarget): string[] {
+  if (target.hostKeyAlias !== undefined) {
+    return [target.hostKeyAlias]; // as ssh: the alias replaces the names in known_hosts lookups
+  }
   return [...new Set([target.name, target.hostname].filter((n) => n !== ''))];
 }
 

@@ -52,8 +52,16 @@ export type ExecShell = 'bash' | 'sh';
  * it from the positional parameters, so the command sees `$0` = the shell and no `$1`, as with
  * `bash -c CMD`; eval is also how the session path runs a command.
  */
-export function wrapExec(commandText: string, nonce: string, shell: ExecShell = 'bash'): string {
-  const inner = `printf '${startToken(nonce)}\\n'; printf '${pgidToken(nonce)}%s\\n' "$$" >&2; eval "shift; $1"`;
+export function wrapExec(
+  commandText: string,
+  nonce: string,
+  shell: ExecShell = 'bash',
+  pty = false,
+): string {
+  // Under a pty: no echo of what we type (the ^D that ends stdin), and the terminal's \r\n
+  // turned back into \n so that output reads as without one (`ssh -t` users see \r\n).
+  const tty = pty ? 'stty -echo -onlcr 2>/dev/null; ' : '';
+  const inner = `${tty}printf '${startToken(nonce)}\\n'; printf '${pgidToken(nonce)}%s\\n' "$$" >&2; eval "shift; $1"`;
   const exe = shell === 'bash' ? BASH : 'sh';
   return `exec ${exe} -c ${quote(inner)} ${shell} ${quote(commandText)}`;
 }

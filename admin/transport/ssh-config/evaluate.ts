@@ -4,13 +4,14 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../errors.js';
 import { matchPatternList } from './host-pattern.js';
-import type { ConfigItem, SshConfig } from './file.js';
+import type { ConfigItem, MatchCriterion, SshConfig } from './file.js';
 
 /** One directive's value and where it came from, for error messages. */
 export interface Setting {
   values: string[];
   file: string;
   line: number;
+  order: number; // position among the host's settings: which of two exclusive ones came first
 }
 
 export type HostSettings = Map<string, Setting[]>;
@@ -25,14 +26,29 @@ const ACCUMULATE = new Set([
   'sendenv',
 ]);
 
-/** Settings for `host` (matched as typed: an inventory name or a ProxyJump hop, lowercased). */
-export function lookupHost(config: SshConfig, host: string): HostSettings {
+/** What `Match user` / `Match localuser` compare against when nothing has set User yet. */
+export interface MatchContext {
+  defaultUser: string;
+  localUser: string;
+}
+
+/**
+ * Settings for `host` (matched as typed: an inventory name or a ProxyJump hop, lowercased), in
+ * one pass as ssh's first pass: a `Match host` sees the HostName set so far, `Match user` the
+ * User set so far (else the default).
+ */
+export function lookupHost(
+  config: SshConfig,
+  host: string,
+  match: MatchContext = { defaultUser: '', localUser: '' },
+): HostSettings {
   const out: HostSettings = new Map();
+  let order = 0;
   for (const item of config.items) {
-    if (!applies(item, host)) {
+    if (!applies(item, host, out, match)) {
       continue;
     }
-    const setting = { values: item.values, file: item.file, line: item.line };
+    const setting = { values: item.values, file: item.file, line: item.line, order: order++ };
     const have = out.get(item.param);
     if (have === undefined) {
       out.set(item.param, [setting]);
@@ -43,8 +59,49 @@ export function lookupHost(config: SshConfig, host: string): HostSettings {
   return out;
 }
 
-function applies(item: ConfigItem, host: string): boolean {
-  return item.when.every((c) => c.kind === 'host' && matchPatternList(host, c.patterns));
+function applies(
+  item: ConfigItem,
+  host: string,
+  sofar: HostSettings,
+  match: MatchContext,
+): boolean {
+  return item.when.every((c) =>
+    c.kind === 'host'
+      ? matchPatternList(host, c.patterns, true) // ssh's Host lines are case-sensitive
+      : c.criteria.every((k) => criterionHolds(k, host, sofar, match) !== k.negate),
+  );
+}
+
+function criterionHolds(
+  k: MatchCriterion,
+  host: string,
+  sofar: HostSettings,
+  match: MatchContext,
+): boolean {
+  switch (k.name) {
+    case 'all':
+    case 'final': // Salvo's one pass stands for ssh's final pass too
+      return true;
+    case 'canonical': // Salvo never canonicalizes host names
+      return false;
+    case 'host': {
+      const s = sofar.get('hostname')?.[0]?.values[0];
+      const hostname = s === undefined ? host : s.replace(/%h/g, host).replace(/%%/g, '%');
+      return matchPatternList(hostname, k.patterns);
+    }
+    case 'originalhost':
+      return matchPatternList(host, k.patterns);
+    case 'user':
+      return matchPatternList(
+        sofar.get('user')?.[0]?.values[0] ?? match.defaultUser,
+        k.patterns,
+        true,
+      );
+    case 'localuser':
+      return matchPatternList(match.localUser, k.patterns, true);
+    default:
+      return false;
+  }
 }
 
 /** The first setting of a directive, if any. */

@@ -8,8 +8,17 @@ import SSHConfig, { LineType, type Line } from 'ssh-config';
 import { ConfigError, type Issue } from '../../errors.js';
 import { matchPattern } from './host-pattern.js';
 
-/** A condition a directive sits under: a `Host` pattern list, or a `Match` Salvo does not evaluate. */
-export type Condition = { kind: 'host'; patterns: string[] } | { kind: 'never' };
+/** One criterion of a `Match` line: `host a,b`, `!user root`, `all`, `final`. */
+export interface MatchCriterion {
+  name: string; // lowercased: all, host, originalhost, user, localuser, canonical, final
+  negate: boolean;
+  patterns: string[]; // split on commas; empty for all / canonical / final
+}
+
+/** A condition a directive sits under: a `Host` pattern list or a `Match` line. */
+export type Condition =
+  | { kind: 'host'; patterns: string[] }
+  | { kind: 'match'; criteria: MatchCriterion[] };
 
 export interface ConfigItem {
   param: string; // lowercased: ssh keywords are case-insensitive
@@ -21,7 +30,7 @@ export interface ConfigItem {
 
 export interface SshConfig {
   items: ConfigItem[];
-  notes: Issue[]; // things Salvo reads differently from ssh (Match blocks), for a warning
+  notes: Issue[]; // things Salvo reads differently from ssh, for a warning
 }
 
 const MAX_DEPTH = 16; // as OpenSSH's READCONF_MAX_DEPTH
@@ -66,7 +75,7 @@ async function flattenFile(
     const param = node.param.toLowerCase();
     const values = valuesOf(node.value);
     if ('config' in node) {
-      const cond = sectionCondition(param, values, file, here, out.notes);
+      const cond = sectionCondition(param, values, file, here);
       for (const child of node.config) {
         await visit(child, cond === null ? when : [...when, cond]);
       }
@@ -83,13 +92,17 @@ async function flattenFile(
   }
 }
 
-/** `Host` → its patterns; `Match all` → no condition; any other `Match` → never (noted). */
+// Match criteria Salvo evaluates as ssh does. `exec` (runs a command), `localnetwork` and
+// `tagged` are refused: ignoring them could send a connection where ssh would not.
+const MATCH_WITH_ARG = new Set(['host', 'originalhost', 'user', 'localuser']);
+const MATCH_BARE = new Set(['all', 'canonical', 'final']);
+
+/** `Host` → its patterns; `Match all` → no condition; other `Match` lines → their criteria. */
 function sectionCondition(
   param: string,
   values: string[],
   file: string,
   line: number,
-  notes: Issue[],
 ): Condition | null {
   if (param === 'host') {
     return { kind: 'host', patterns: values };
@@ -97,13 +110,31 @@ function sectionCondition(
   if (values.length === 1 && values[0]?.toLowerCase() === 'all') {
     return null;
   }
-  notes.push({
-    file,
-    line,
-    col: 1,
-    message: `Match ${values.join(' ')}: Match blocks are ignored by Salvo (only "Match all" applies)`,
-  });
-  return { kind: 'never' };
+  const fail = (message: string): ConfigError =>
+    new ConfigError([
+      { file, line, col: 1, message: `ssh_config: Match ${values.join(' ')}: ${message}` },
+    ]);
+  const words = values.flatMap((v) => v.split(/\s+/)).filter((w) => w !== '');
+  const criteria: MatchCriterion[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    const negate = word.startsWith('!');
+    const name = (negate ? word.slice(1) : word).toLowerCase();
+    if (MATCH_BARE.has(name)) {
+      criteria.push({ name, negate, patterns: [] });
+    } else if (MATCH_WITH_ARG.has(name)) {
+      const arg = words[++i];
+      if (arg === undefined) {
+        throw fail(`"${name}" needs an argument`);
+      }
+      criteria.push({ name, negate, patterns: arg.split(',') });
+    } else {
+      throw fail(
+        `the criterion "${name}" is not supported by Salvo (supported: all, host, originalhost, user, localuser, canonical, final); use ssh.config to point at a config without it, or null`,
+      );
+    }
+  }
+  return { kind: 'match', criteria };
 }
 
 function valuesOf(value: string | { val: string }[]): string[] {

@@ -32,14 +32,20 @@ export function matchPattern(text: string, pattern: string): boolean {
 
 /**
  * A pattern list (already split): true when some positive pattern matches and no negated one
- * does. Case-insensitive, as ssh lowercases both the host and the patterns.
+ * does. Case-insensitive by default, as ssh's match_hostname (known_hosts, `Match host`);
+ * ssh_config's `Host` lines and `Match user` compare case-sensitively.
  */
-export function matchPatternList(text: string, patterns: readonly string[]): boolean {
-  const subject = text.toLowerCase();
+export function matchPatternList(
+  text: string,
+  patterns: readonly string[],
+  caseSensitive = false,
+): boolean {
+  const fold = (s: string): string => (caseSensitive ? s : s.toLowerCase());
+  const subject = fold(text);
   let positive = false;
   for (const raw of patterns) {
     const negated = raw.startsWith('!');
-    const pattern = (negated ? raw.slice(1) : raw).toLowerCase();
+    const pattern = fold(negated ? raw.slice(1) : raw);
     if (!matchPattern(subject, pattern)) {
       continue;
     }

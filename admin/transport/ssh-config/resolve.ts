@@ -21,17 +21,21 @@ export { clearSshConfigCache, readSshConfig, type SshConfig } from './file.js';
 
 export interface SshTargetInput {
   name: string; // inventory name: what Host patterns are matched against
-  address?: string; // services file: wins over HostName
-  port?: number; // services file: wins over Port
-  user?: string; // services file: wins over User
-  identity?: string; // services file: replaces IdentityFile (`~/` allowed)
-  knownHosts: string[]; // Salvo's files; UserKnownHostsFile entries are added after them
-  configFile?: string | null; // default ~/.ssh/config; null: read none
+  address?: string; // services file, given for this host: wins over HostName (as `ssh HOSTNAME`)
+  port?: number; // services file, given for this host: wins over Port (as `ssh -p`)
+  user?: string; // services file, given for this host: wins over User (as `ssh -l`)
+  /** Command line (`salvo exec -l USER`): wins over everything, for the target only (not hops). */
+  userOverride?: string;
+  identity?: string; // services file: tried first, then IdentityFile lines (as `ssh -i`)
+  knownHosts: string[]; // Salvo's files; OpenSSH's known_hosts files are added after them
+  configFile?: string | null; // default ~/.ssh/config; null: read none (nor ~/.ssh/known_hosts)
   connectTimeoutMs: number; // used unless ConnectTimeout says otherwise
-  defaultUser: string; // when neither the services file nor User says
+  defaultUser: string; // services file ssh.user: when neither the host nor User says
 }
 
 const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+const DEFAULT_USER_KNOWN_HOSTS = ['~/.ssh/known_hosts', '~/.ssh/known_hosts2'];
+const DEFAULT_GLOBAL_KNOWN_HOSTS = ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
 const MAX_HOPS = 8;
 
 /** What the services file pins for one host (or what a ProxyJump hop spells out). */
@@ -53,15 +57,26 @@ interface Env {
   config: SshConfig;
   input: SshTargetInput;
   home: string;
+  /** OpenSSH's own files count (~/.ssh/config is read): its known_hosts defaults apply. */
+  openSsh: boolean;
 }
 
 export async function resolveSshTarget(input: SshTargetInput): Promise<SshTarget> {
   const home = homedir();
-  const config =
-    input.configFile === null
-      ? { items: [], notes: [] }
-      : await readSshConfig(input.configFile ?? join(home, '.ssh', 'config'), home);
-  return resolveHost({ config, input, home }, input, undefined, []);
+  const openSsh = input.configFile !== null;
+  const config = openSsh
+    ? await readSshConfig(input.configFile ?? join(home, '.ssh', 'config'), home)
+    : { items: [], notes: [] };
+  const explicit: Explicit = {
+    name: input.name,
+    ...(input.address !== undefined ? { address: input.address } : {}),
+    ...(input.port !== undefined ? { port: input.port } : {}),
+    ...((input.userOverride ?? input.user) !== undefined
+      ? { user: input.userOverride ?? input.user }
+      : {}),
+    ...(input.identity !== undefined ? { identity: input.identity } : {}),
+  };
+  return resolveHost({ config, input, home, openSsh }, explicit, undefined, []);
 }
 
 /**
@@ -74,13 +89,23 @@ async function resolveHost(
   jumps: Jumps | undefined,
   chain: string[],
 ): Promise<SshTarget> {
-  const settings = lookupHost(env.config, explicit.name);
-  const hostname = explicit.address ?? hostNameFrom(settings, explicit.name) ?? explicit.name;
+  const local = localUser();
+  const settings = lookupHost(env.config, explicit.name, {
+    defaultUser: explicit.user ?? env.input.defaultUser,
+    localUser: local,
+  });
+  refuseUnsupported(settings);
+  // ssh lowercases the host it dials once the config is read.
+  const hostname = (
+    explicit.address ??
+    hostNameFrom(settings, explicit.name) ??
+    explicit.name
+  ).toLowerCase();
   const port = explicit.port ?? portFrom(settings) ?? 22;
   const user = explicit.user ?? firstSetting(settings, 'user')?.values[0] ?? env.input.defaultUser;
   const ctx: TokenContext = {
     home: env.home,
-    localUser: localUser(),
+    localUser: local,
     remoteUser: user,
     host: hostname,
     originalHost: explicit.name,
@@ -92,13 +117,27 @@ async function resolveHost(
     port,
     user,
     identityFiles: await identitiesFor(explicit, settings, ctx),
-    knownHostsFiles: knownHostsFor(env.input.knownHosts, settings, ctx),
+    knownHostsFiles: knownHostsFor(env, settings, ctx),
     connectTimeoutMs: timeoutFrom(settings) ?? env.input.connectTimeoutMs,
   };
-  const proxy = await resolveChain(env, jumps ?? jumpsFrom(settings, ctx), [
-    ...chain,
-    explicit.name,
-  ]);
+  Object.assign(target, connectionOptions(settings));
+  const proxyCommand = firstSetting(settings, 'proxycommand');
+  const proxyJump = firstSetting(settings, 'proxyjump');
+  // ProxyCommand and ProxyJump set the same thing in ssh: the first one read wins (`none` too).
+  const commandFirst =
+    proxyCommand !== undefined && (proxyJump === undefined || proxyCommand.order < proxyJump.order);
+  if (jumps === undefined && commandFirst) {
+    const text = proxyCommand.values.join(' ');
+    if (text.trim().toLowerCase() !== 'none') {
+      target.proxyCommand = expandTokens(text, ctx, proxyCommand);
+    }
+    return target;
+  }
+  const proxy = await resolveChain(
+    env,
+    jumps ?? jumpsFrom(commandFirst ? undefined : proxyJump, settings, ctx),
+    [...chain, explicit.name],
+  );
   if (proxy !== undefined) {
     target.proxyJump = proxy;
   }
@@ -122,7 +161,13 @@ async function resolveChain(
     const message = `${why}: ${[...chain, last.host].join(' -> ')}`;
     throw new ConfigError([{ file: origin.file, line: origin.line, col: 1, message }]);
   }
-  const explicit: Explicit = { name: last.host, port: last.port, user: last.user };
+  // The services file's identity is the deployment's key: offered to jump hosts too.
+  const explicit: Explicit = {
+    name: last.host,
+    ...(last.port !== undefined ? { port: last.port } : {}),
+    ...(last.user !== undefined ? { user: last.user } : {}),
+    ...(env.input.identity !== undefined ? { identity: env.input.identity } : {}),
+  };
   const before = hops.slice(0, -1);
   return resolveHost(
     env,
@@ -174,28 +219,38 @@ function timeoutFrom(settings: HostSettings): number | undefined {
   return Number(text) * 1000;
 }
 
-function jumpsFrom(settings: HostSettings, ctx: TokenContext): Jumps {
-  const s = firstSetting(settings, 'proxyjump');
+function jumpsFrom(s: Setting | undefined, _settings: HostSettings, ctx: TokenContext): Jumps {
   if (s === undefined) {
     return { hops: [], origin: { file: '', line: 0 } };
   }
   return { hops: parseProxyJump(expandTokens(s.values.join(' '), ctx, s), s), origin: s };
 }
 
-/** The services file's identity alone; else IdentityFile lines whose file exists (as ssh skips
- * missing ones); else the default keys that exist. */
+/** The services file's identity first (as `ssh -i`), then IdentityFile lines whose file exists
+ * (ssh skips missing ones); the default keys that exist when neither names one. */
 async function identitiesFor(
   explicit: Explicit,
   settings: HostSettings,
   ctx: TokenContext,
 ): Promise<string[]> {
-  if (explicit.identity !== undefined) {
-    return [expandPath(explicit.identity, ctx, { values: [], file: '(services file)', line: 1 })];
-  }
+  const given =
+    explicit.identity === undefined
+      ? []
+      : [
+          expandPath(explicit.identity, ctx, {
+            values: [],
+            file: '(services file)',
+            line: 1,
+            order: 0,
+          }),
+        ];
   const configured = settings.get('identityfile') ?? [];
+  const fromConfig = configured.flatMap((s) =>
+    s.values.filter((v) => v.toLowerCase() !== 'none').map((v) => expandPath(v, ctx, s)),
+  );
   const candidates =
-    configured.length > 0
-      ? configured.flatMap((s) => s.values.map((v) => expandPath(v, ctx, s)))
+    given.length + configured.length > 0
+      ? [...given, ...fromConfig]
       : DEFAULT_IDENTITIES.map((n) => join(ctx.home, '.ssh', n));
   const exists = await Promise.all(
     candidates.map((f) =>
@@ -205,16 +260,147 @@ async function identitiesFor(
       ),
     ),
   );
-  return [...new Set(candidates.filter((_, i) => exists[i]))];
+  // The services file's identity is kept even if missing: auth then says it could not read it.
+  return [...new Set(candidates.filter((f, i) => exists[i] || given.includes(f)))];
 }
 
-function knownHostsFor(salvoFiles: string[], settings: HostSettings, ctx: TokenContext): string[] {
-  const s = firstSetting(settings, 'userknownhostsfile');
-  const fromConfig =
-    s === undefined
-      ? []
-      : s.values.filter((v) => v.toLowerCase() !== 'none').map((v) => expandPath(v, ctx, s));
-  return [...new Set([...salvoFiles, ...fromConfig])];
+/**
+ * Salvo's files, then (when OpenSSH's config is read) UserKnownHostsFile and GlobalKnownHostsFile,
+ * or their defaults ~/.ssh/known_hosts{,2} and /etc/ssh/ssh_known_hosts{,2}, as ssh reads them.
+ */
+function knownHostsFor(env: Env, settings: HostSettings, ctx: TokenContext): string[] {
+  const files = (param: string, defaults: string[]): string[] => {
+    const s = firstSetting(settings, param);
+    if (s === undefined) {
+      return env.openSsh
+        ? defaults.map((v) => expandPath(v, ctx, { values: [], file: '', line: 0, order: 0 }))
+        : [];
+    }
+    return s.values.filter((v) => v.toLowerCase() !== 'none').map((v) => expandPath(v, ctx, s));
+  };
+  return [
+    ...new Set([
+      ...env.input.knownHosts,
+      ...files('userknownhostsfile', DEFAULT_USER_KNOWN_HOSTS),
+      ...files('globalknownhostsfile', DEFAULT_GLOBAL_KNOWN_HOSTS),
+    ]),
+  ];
+}
+
+/** Options that change how the connection is made, beyond where it goes. */
+function connectionOptions(settings: HostSettings): Partial<SshTarget> {
+  const out: Partial<SshTarget> = {};
+  const one = (param: string): { s: Setting; v: string } | undefined => {
+    const s = firstSetting(settings, param);
+    return s === undefined ? undefined : { s, v: s.values.join(' ').trim() };
+  };
+  const yesNo = (param: string): boolean | undefined => {
+    const got = one(param);
+    if (got === undefined) {
+      return undefined;
+    }
+    const v = got.v.toLowerCase();
+    if (v !== 'yes' && v !== 'no') {
+      throw settingError(got.s, `${got.s.values.join(' ')}: expected yes or no`);
+    }
+    return v === 'yes';
+  };
+  const count = (param: string, min: number): number | undefined => {
+    const got = one(param);
+    if (got === undefined) {
+      return undefined;
+    }
+    if (!/^\d+$/.test(got.v) || Number(got.v) < min) {
+      throw settingError(got.s, `${param} ${got.v}: expected a whole number ≥ ${min}`);
+    }
+    return Number(got.v);
+  };
+  if (yesNo('identitiesonly')) {
+    out.identitiesOnly = true;
+  }
+  const strict = one('stricthostkeychecking');
+  if (strict !== undefined && !['yes', 'ask'].includes(strict.v.toLowerCase())) {
+    throw settingError(
+      strict.s,
+      `StrictHostKeyChecking ${strict.v}: Salvo always checks host keys strictly and never records one on its own; remove the line for these hosts (record keys on purpose with \`salvo hosts trust\`)`,
+    );
+  }
+  const alias = one('hostkeyalias');
+  if (alias !== undefined) {
+    out.hostKeyAlias = alias.v;
+  }
+  const interval = count('serveraliveinterval', 0);
+  if (interval !== undefined) {
+    out.keepaliveIntervalMs = interval * 1000;
+  }
+  const countMax = count('serveralivecountmax', 0);
+  if (countMax !== undefined) {
+    out.keepaliveCountMax = countMax;
+  }
+  const attempts = count('connectionattempts', 1);
+  if (attempts !== undefined) {
+    out.connectionAttempts = attempts;
+  }
+  const family = one('addressfamily');
+  if (family !== undefined) {
+    const v = family.v.toLowerCase();
+    if (!['any', 'inet', 'inet6'].includes(v)) {
+      throw settingError(family.s, `AddressFamily ${family.v}: expected any, inet or inet6`);
+    }
+    if (v !== 'any') {
+      out.addressFamily = v as 'inet' | 'inet6';
+    }
+  }
+  const bind = one('bindaddress');
+  if (bind !== undefined) {
+    out.bindAddress = bind.v;
+  }
+  const algorithms: NonNullable<SshTarget['algorithms']> = {};
+  for (const [param, key] of ALGORITHM_PARAMS) {
+    const got = one(param);
+    if (got !== undefined) {
+      algorithms[key] = got.v;
+    }
+  }
+  if (Object.keys(algorithms).length > 0) {
+    out.algorithms = algorithms;
+  }
+  return out;
+}
+
+const ALGORITHM_PARAMS: readonly [string, 'kex' | 'cipher' | 'hmac' | 'serverHostKey'][] = [
+  ['kexalgorithms', 'kex'],
+  ['ciphers', 'cipher'],
+  ['macs', 'hmac'],
+  ['hostkeyalgorithms', 'serverHostKey'],
+];
+
+/**
+ * Directives that would change where or how ssh connects and that Salvo does not implement:
+ * refused with their file and line, never ignored. `ok` is the value that changes nothing.
+ */
+const REFUSED: readonly { param: string; name: string; ok?: string[] }[] = [
+  { param: 'canonicalizehostname', name: 'CanonicalizeHostname', ok: ['no'] },
+  { param: 'certificatefile', name: 'CertificateFile' },
+  { param: 'pkcs11provider', name: 'PKCS11Provider', ok: ['none'] },
+  { param: 'knownhostscommand', name: 'KnownHostsCommand', ok: ['none'] },
+  { param: 'proxyusefdpass', name: 'ProxyUseFdpass', ok: ['no'] },
+  { param: 'tunnel', name: 'Tunnel', ok: ['no'] },
+  { param: 'remotecommand', name: 'RemoteCommand', ok: ['none'] },
+  { param: 'bindinterface', name: 'BindInterface' },
+  { param: 'hostbasedauthentication', name: 'HostbasedAuthentication', ok: ['no'] },
+];
+
+function refuseUnsupported(settings: HostSettings): void {
+  for (const r of REFUSED) {
+    const s = firstSetting(settings, r.param);
+    if (s !== undefined && !(r.ok ?? []).includes(s.values.join(' ').trim().toLowerCase())) {
+      throw settingError(
+        s,
+        `${r.name} ${s.values.join(' ')} is not supported by Salvo, which would connect differently from ssh; remove it for these hosts (or set ssh.config to another file, or null)`,
+      );
+    }
+  }
 }
 
 function localUser(): string {

@@ -12,7 +12,14 @@ import type { SshTarget } from '../types.js';
 
 export interface ConnectSettings {
   hostKeyPolicy: HostKeyPolicy;
-  /** Extra attempts after a transient failure (refused, reset, timeout). Default 2. */
+  /** The policy for a target's own known_hosts files (ssh_config's UserKnownHostsFile…);
+   * default: hostKeyPolicy for every target. */
+  hostKeyPolicyFor?: (target: SshTarget) => Promise<HostKeyPolicy>;
+  /**
+   * Extra attempts after a fast transient failure (refused, reset), made only while the connect
+   * deadline (ConnectTimeout × ConnectionAttempts) has time left: a timeout is never retried
+   * past it. Default 2.
+   */
   retries?: number;
   /** Random delay before a retry, [min, max] ms. Default [200, 800]. */
   retryDelayMs?: readonly [number, number];
@@ -34,11 +41,36 @@ const MOVE_TO_FRONT = <T>(list: T[]): { remove: T[]; prepend: T[]; append: T[] }
 
 function algorithms(target: SshTarget, policy: HostKeyPolicy): Algorithms {
   const serverHostKey = preferredHostKeys(target, policy);
-  return {
+  const out: Algorithms = {
     kex: MOVE_TO_FRONT(['curve25519-sha256', 'curve25519-sha256@libssh.org']),
     cipher: MOVE_TO_FRONT(['aes128-gcm@openssh.com']),
     ...(serverHostKey ? { serverHostKey } : {}),
   };
+  // ssh_config's lists replace ours (`+a` appends, `-a` removes, `^a` prepends, as ssh reads them).
+  for (const [key, text] of Object.entries(target.algorithms ?? {})) {
+    (out as Record<string, unknown>)[key] = sshAlgorithmList(text);
+  }
+  return out;
+}
+
+function sshAlgorithmList(
+  text: string,
+): string[] | { append: string[]; prepend: string[]; remove: string[] } {
+  const first = text[0];
+  const names = (first === '+' || first === '-' || first === '^' ? text.slice(1) : text)
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  if (first === '+') {
+    return { append: names, prepend: [], remove: [] };
+  }
+  if (first === '-') {
+    return { append: [], prepend: [], remove: names };
+  }
+  if (first === '^') {
+    return { append: [], prepend: names, remove: names };
+  }
+  return names;
 }
 
 interface Failure {
@@ -54,25 +86,43 @@ export async function connectClient(
   const creds = await loadCredentials(
     target.user,
     target.identityFiles,
-    settings.agentSocket ?? process.env.SSH_AUTH_SOCK,
+    target.identitiesOnly ? undefined : (settings.agentSocket ?? process.env.SSH_AUTH_SOCK),
   );
   for (const note of creds.notes) {
     settings.onNote?.(target.name, note);
   }
+  const policy = settings.hostKeyPolicyFor
+    ? await settings.hostKeyPolicyFor(target)
+    : settings.hostKeyPolicy;
+  const own = { ...settings, hostKeyPolicy: policy };
   const retries = settings.retries ?? 2;
   // The connect timeout bounds the whole connect, retries included: a host that accepts TCP but
-  // never speaks SSH fails at the timeout given, not three times it.
-  const deadline = Date.now() + target.connectTimeoutMs;
+  // never speaks SSH fails at the timeout given, not three times it. ssh_config's
+  // ConnectionAttempts N (default 1) gives N tries of the timeout each, as ssh does.
+  const attempts = target.connectionAttempts ?? 1;
+  const budget = target.connectTimeoutMs * attempts;
+  const deadline = Date.now() + budget;
   for (let attempt = 0; ; attempt++) {
-    const left = Math.max(1, deadline - Date.now());
-    const outcome = await attemptOnce({ ...target, connectTimeoutMs: left }, settings, creds, sock);
+    const left = Math.max(1, Math.min(target.connectTimeoutMs, deadline - Date.now()));
+    const outcome = await attemptOnce({ ...target, connectTimeoutMs: left }, own, creds, sock);
     if (!('error' in outcome)) {
       return outcome.client;
     }
     const pause = jitter(settings.retryDelayMs ?? [200, 800]);
-    if (!outcome.transient || attempt >= retries || deadline - Date.now() < pause + 500) {
-      throw attempt > 0 ? withAttempts(outcome.error, attempt + 1, target) : outcome.error;
+    const asked = attempt + 1 < attempts; // ConnectionAttempts wants another try
+    if (
+      !outcome.transient ||
+      (attempt >= retries && !asked) ||
+      deadline - Date.now() < pause + (asked ? 0 : 500)
+    ) {
+      throw attempt > 0
+        ? withAttempts(outcome.error, attempt + 1, { ...target, connectTimeoutMs: budget })
+        : outcome.error;
     }
+    settings.onNote?.(
+      target.name,
+      `connect attempt ${attempt + 1} failed (${outcome.error.message}); retrying`,
+    );
     await sleep(pause);
   }
 }
@@ -160,9 +210,12 @@ function handshake(
       port: target.port,
       username: target.user,
       readyTimeout: target.connectTimeoutMs,
-      keepaliveInterval: 15_000,
-      keepaliveCountMax: 4,
+      keepaliveInterval: target.keepaliveIntervalMs ?? 15_000,
+      keepaliveCountMax: target.keepaliveCountMax ?? 4,
       algorithms: algorithms(target, settings.hostKeyPolicy),
+      ...(target.addressFamily === 'inet' ? { forceIPv4: true } : {}),
+      ...(target.addressFamily === 'inet6' ? { forceIPv6: true } : {}),
+      ...(target.bindAddress !== undefined ? { localAddress: target.bindAddress } : {}),
       hostVerifier: hostVerifier(target, settings.hostKeyPolicy, (err) => {
         refusal = err;
       }),

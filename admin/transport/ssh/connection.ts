@@ -1,12 +1,13 @@
 // One SSH connection to one host, reused for every command of a run. Owns the per-connection
 // channel limit, opens exec channels, forwards for ProxyJump, and kills remote process groups.
 import type { Duplex } from 'node:stream';
-import type { Client, ClientChannel } from 'ssh2';
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { ConnectError, InternalError } from '../../errors.js';
 import { ChannelLimit, channelCount } from '../channel-limit.js';
 import { killText, type ExecShell } from '../session/index.js';
 import { settlesWithin } from '../run-control.js';
 import { connectClient, type ConnectSettings } from './connect.js';
+import { proxyCommandStream } from './proxy-command.js';
 import type { SshTarget } from '../types.js';
 
 /** How a remote command ended, from the channel's exit-status or exit-signal request. */
@@ -66,6 +67,13 @@ export class SshConnection {
   /** Connect (with retries), through the jump host if the target has one. */
   static async open(target: SshTarget, options: ConnectionOptions): Promise<SshConnection> {
     const channels = channelCount(options.channelsPerConnection);
+    if (target.proxyCommand !== undefined) {
+      const command = target.proxyCommand;
+      const client = await connectClient(target, options, () =>
+        proxyCommandStream(target, command),
+      );
+      return new SshConnection(target, client, channels);
+    }
     if (!target.proxyJump) {
       return new SshConnection(target, await connectClient(target, options), channels);
     }
@@ -96,10 +104,10 @@ export class SshConnection {
    * the same packet batch can meet "no more sessions" (MaxSessions) although we stay below it:
    * the command never started, so a refused open is retried a few times with a short backoff.
    */
-  async exec(text: string): Promise<ExecChannel> {
+  async exec(text: string, pty = false): Promise<ExecChannel> {
     for (const backoff of OPEN_RETRY_MS) {
       try {
-        return await this.execOnce(text);
+        return await this.execOnce(text, pty);
       } catch (err) {
         if (!this.open || backoff === undefined) {
           throw err;
@@ -110,7 +118,7 @@ export class SshConnection {
     throw new InternalError('unreachable');
   }
 
-  private execOnce(text: string): Promise<ExecChannel> {
+  private execOnce(text: string, pty: boolean): Promise<ExecChannel> {
     return new Promise((resolve, reject) => {
       const failed = (err: unknown): void =>
         reject(
@@ -121,9 +129,35 @@ export class SshConnection {
           ),
         );
       try {
-        this.client.exec(text, (err, channel) => (err ? failed(err) : resolve(watchEnd(channel))));
+        const done = (err: Error | undefined, channel: ClientChannel): void =>
+          err ? failed(err) : resolve(watchEnd(channel));
+        if (pty) {
+          // A terminal like `ssh -t`'s; TERM from ours, or a plain one.
+          this.client.exec(text, { pty: { term: process.env.TERM ?? 'xterm' } }, done);
+        } else {
+          this.client.exec(text, done);
+        }
       } catch (err) {
         failed(err); // ssh2 throws synchronously when the socket is already gone
+      }
+    });
+  }
+
+  /** An SFTP session on this connection (the caller holds a channel slot for it). */
+  sftp(): Promise<SFTPWrapper> {
+    return new Promise((resolve, reject) => {
+      const failed = (err: unknown): void =>
+        reject(
+          new ConnectError(
+            this.target.name,
+            'other',
+            `cannot start SFTP: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+        );
+      try {
+        this.client.sftp((err, sftp) => (err ? failed(err) : resolve(sftp)));
+      } catch (err) {
+        failed(err);
       }
     });
   }

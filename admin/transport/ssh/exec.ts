@@ -5,21 +5,25 @@ import { ByteSink, LineMarker, parsePid } from '../session/index.js';
 import { newNonce, pgidToken, startToken, wrapExec, type ExecShell } from '../session/index.js';
 import { within, settlesWithin, type Deadline, type RawRun } from '../run-control.js';
 import type { ExecChannel, ExitStatus, SshConnection } from './connection.js';
+import type { RunOptions } from '../types.js';
+
+/** What an exec-channel run takes from the caller's RunOptions. */
+type ExecRunOptions = Pick<RunOptions, 'stdin' | 'onOutput' | 'pty'>;
 
 /** Run `commandText` on a fresh exec channel. The caller holds a channel slot for it. */
 export async function runOnExec(
   conn: SshConnection,
   commandText: string,
-  stdin: string | Buffer | undefined,
+  options: ExecRunOptions,
   deadline: Deadline,
 ): Promise<RawRun> {
   const shell = conn.execShell;
-  const run = await runWrapped(conn, commandText, stdin, deadline, shell);
+  const run = await runWrapped(conn, commandText, options, deadline, shell);
   if (shell === 'bash' && !run.started && failedStatus(run.raw) && !run.raw.stopped) {
     // Our wrapper never printed its first marker, so the command did not start: the login shell
     // could not exec bash (no bash on this host). Run it again, with sh, from now on.
     conn.execShell = 'sh';
-    return (await runWrapped(conn, commandText, stdin, deadline, 'sh')).raw;
+    return (await runWrapped(conn, commandText, options, deadline, 'sh')).raw;
   }
   return run.raw;
 }
@@ -32,15 +36,16 @@ function failedStatus(raw: RawRun): boolean {
 async function runWrapped(
   conn: SshConnection,
   commandText: string,
-  stdin: string | Buffer | undefined,
+  options: ExecRunOptions,
   deadline: Deadline,
   shell: ExecShell,
 ): Promise<{ raw: RawRun; started: boolean }> {
   const nonce = newNonce();
-  const exec = await conn.exec(wrapExec(commandText, nonce, shell));
+  const exec = await conn.exec(wrapExec(commandText, nonce, shell, options.pty), options.pty);
   const { channel } = exec;
-  const watch = watchChannel(exec, nonce);
-  channel.end(stdin ?? ''); // stdin is empty unless given: never our own stdin
+  const watch = watchChannel(exec, nonce, options);
+  const stopFeeding = feedStdin(channel, options);
+  void watch.closed.then(stopFeeding);
   const outcome = await deadline.race(watch.closed);
   if ('value' in outcome) {
     await watch.exited; // settled by now (exit status or close); makes the ordering explicit
@@ -51,6 +56,30 @@ async function runWrapped(
     raw: { ...watch.result(), stopped: outcome.stop, ...(killNote ? { killNote } : {}) },
     started: watch.started(),
   };
+}
+
+/**
+ * The command's stdin: empty unless given (never our own stdin), fixed bytes, or a feed streamed
+ * as it arrives. Under a pty the end of input is the terminal's ^D (a pty has no EOF of its own)
+ * and the channel stays open for the output.
+ */
+function feedStdin(channel: ClientChannel, options: ExecRunOptions): () => void {
+  const input = options.stdin;
+  const finish = (): void => {
+    if (options.pty) {
+      channel.write('\x04');
+    } else {
+      channel.end();
+    }
+  };
+  if (input === undefined || typeof input === 'string' || Buffer.isBuffer(input)) {
+    if (input !== undefined && input.length > 0) {
+      channel.write(input);
+    }
+    finish();
+    return () => undefined;
+  }
+  return input.subscribe((chunk) => channel.write(chunk), finish);
 }
 
 interface ChannelWatch {
@@ -69,11 +98,17 @@ interface ChannelWatch {
 function watchChannel(
   { channel, exit: exitStatus, closed }: ExecChannel,
   nonce: string,
+  options: ExecRunOptions = {},
 ): ChannelWatch {
   const stdout = new ByteSink();
   const stderr = new ByteSink();
   const start = new LineMarker(startToken(nonce));
+  // Under a pty both markers arrive on stdout (the terminal merges the streams).
   const marker = new LineMarker(pgidToken(nonce));
+  const pgidSink = options.pty ? stdout : stderr;
+  const { onOutput } = options;
+  let outSeen = 0; // bytes of each stream so far
+  let errSeen = 0;
   let exit: ExitStatus | undefined;
   let ended = false;
   let notePgid: (pgid: number | undefined) => void = () => undefined;
@@ -85,20 +120,49 @@ function watchChannel(
     ended = true;
   });
   void closed.then(() => notePgid(undefined));
+  const scanPgid = (): void => {
+    if (marker.hit) {
+      return;
+    }
+    const hit = marker.scan(pgidSink);
+    if (hit) {
+      notePgid(parsePid(hit.value));
+    }
+  };
+  // The command's own bytes begin after the last of our marker lines on that stream.
+  const outFrom = (): number | undefined => {
+    if (!options.pty) {
+      return start.hit?.end;
+    }
+    return start.hit && marker.hit ? Math.max(start.hit.end, marker.hit.end) : undefined;
+  };
   channel.on('data', (chunk: Buffer) => {
     stdout.append(chunk);
     if (!start.hit) {
       start.scan(stdout);
     }
+    if (options.pty) {
+      scanPgid();
+    }
+    // Streamed from the chunk itself (the sink may drop the middle of a flood): the part after
+    // the marker line, whose end is a stream offset (markers come first, well inside the head).
+    const before = outSeen;
+    outSeen += chunk.length;
+    const from = outFrom();
+    if (onOutput && from !== undefined && from < outSeen) {
+      onOutput('stdout', Buffer.from(chunk.subarray(Math.max(0, from - before))));
+    }
   });
   channel.stderr.on('data', (chunk: Buffer) => {
     stderr.append(chunk);
-    if (marker.hit) {
-      return;
+    if (!options.pty) {
+      scanPgid();
     }
-    const hit = marker.scan(stderr);
-    if (hit) {
-      notePgid(parsePid(hit.value));
+    const before = errSeen;
+    errSeen += chunk.length;
+    const from = options.pty ? 0 : marker.hit?.end;
+    if (onOutput && from !== undefined && from < errSeen) {
+      onOutput('stderr', Buffer.from(chunk.subarray(Math.max(0, from - before))));
     }
   });
   return {
@@ -111,8 +175,8 @@ function watchChannel(
       exitCode: exit?.code ?? null,
       signal: exit?.signal ?? null,
       // Bytes before our marker lines are the login shell's rc-file noise, not the command's.
-      stdout: Buffer.from(stdout.view(start.hit?.end ?? 0)),
-      stderr: Buffer.from(stderr.view(marker.hit?.end ?? 0)),
+      stdout: Buffer.from(stdout.view(outFrom() ?? start.hit?.end ?? 0)),
+      stderr: Buffer.from(stderr.view(options.pty ? 0 : (marker.hit?.end ?? 0))),
       dropped: { stdout: stdout.dropped, stderr: stderr.dropped },
       ...(exit ? {} : { lost: 'the connection closed before the command reported an exit status' }),
     }),

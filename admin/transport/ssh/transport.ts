@@ -1,6 +1,7 @@
 // Transport over SSH: connects lazily on the first run, keeps one connection for every later
 // command, and reconnects on the next run if the connection dropped in between. Commands without
 // stdin go through the warm shell session when it is free; others use an exec channel.
+import type { SFTPWrapper } from 'ssh2';
 import { ConnectError } from '../../errors.js';
 import { display, toShell, type Command } from '../command.js';
 import { ShellSession } from '../session/index.js';
@@ -65,7 +66,7 @@ export class SshTransport implements Transport {
     };
     const deadline = new Deadline(options);
     try {
-      return toResult(ctx, await this.runText(toShell(command), options.stdin, deadline));
+      return toResult(ctx, await this.runText(toShell(command), options, deadline));
     } catch (err) {
       if (err instanceof ConnectError) {
         return failedResult(ctx, failureKindOf(err), err.message);
@@ -73,6 +74,28 @@ export class SshTransport implements Transport {
       throw err; // a bug or a config error (bad target), not a host failure
     } finally {
       deadline.dispose();
+    }
+  }
+
+  /**
+   * Run `work` on an SFTP session of this host's connection (connecting if needed), within one
+   * channel slot; the session ends with it. Throws ConnectError when the host cannot be reached.
+   */
+  async sftp<T>(work: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
+    const conn = await this.connection();
+    const release = await conn.channels.acquire();
+    if (!release) {
+      throw new ConnectError(this.host, 'other', 'no channel for SFTP');
+    }
+    try {
+      const session = await conn.sftp();
+      try {
+        return await work(session);
+      } finally {
+        session.end();
+      }
+    } finally {
+      release();
     }
   }
 
@@ -109,11 +132,7 @@ export class SshTransport implements Transport {
     await settled?.close(options.wait ?? true);
   }
 
-  private async runText(
-    text: string,
-    stdin: string | Buffer | undefined,
-    deadline: Deadline,
-  ): Promise<RawRun> {
+  private async runText(text: string, options: RunOptions, deadline: Deadline): Promise<RawRun> {
     for (let attempt = 0; ; attempt++) {
       const got = await deadline.race(this.connection());
       if ('stop' in got) {
@@ -121,7 +140,7 @@ export class SshTransport implements Transport {
       }
       const conn = got.value;
       try {
-        return await this.runOn(conn, text, stdin, deadline);
+        return await this.runOn(conn, text, options, deadline);
       } catch (err) {
         // The connection died between commands and we had not noticed yet: the channel never
         // opened, the command never started, so one retry on a fresh connection is safe.
@@ -136,10 +155,11 @@ export class SshTransport implements Transport {
   private async runOn(
     conn: SshConnection,
     text: string,
-    stdin: string | Buffer | undefined,
+    options: RunOptions,
     deadline: Deadline,
   ): Promise<RawRun> {
-    if (stdin === undefined) {
+    // The session carries plain commands; stdin, streaming and a pty need a channel of their own.
+    if (options.stdin === undefined && !options.onOutput && !options.pty) {
       const shell = await this.idleSession(conn, deadline);
       // Re-check after the await: a concurrent run may have taken it. Check and claim (run sets
       // `running` before its first await) happen in one synchronous step.
@@ -154,7 +174,7 @@ export class SshTransport implements Transport {
     }
     try {
       this.stats.execRuns++;
-      return await runOnExec(conn, text, stdin, deadline);
+      return await runOnExec(conn, text, options, deadline);
     } finally {
       release();
     }
