@@ -316,7 +316,7 @@ export class Deployment {
     const { copyToHosts } = await import('./copy.js');
     const hosts = await this.transferHosts(target, 'copy');
     const list = [sources].flat();
-    return this.transfer(hosts, options, (o) =>
+    return this.transfer(options, (o) =>
       copyToHosts(hosts, (h) => this.pool.get(h), list, dest, o),
     );
   }
@@ -334,7 +334,7 @@ export class Deployment {
     const { gatherFromHosts } = await import('./copy.js');
     const hosts = await this.transferHosts(target, 'gather');
     const list = [remotes].flat();
-    return this.transfer(hosts, options, (o) =>
+    return this.transfer(options, (o) =>
       gatherFromHosts(hosts, (h) => this.pool.get(h), list, localDir, o),
     );
   }
@@ -349,7 +349,6 @@ export class Deployment {
   }
 
   private async transfer(
-    hosts: string[],
     options: TransferCallOptions,
     run: (o: import('./copy.js').TransferOptions) => Promise<CommandResult[]>,
   ): Promise<ExecResult> {
