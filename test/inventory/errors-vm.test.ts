@@ -28,7 +28,9 @@ async function problems(text: string): Promise<string[]> {
     err = e;
   }
   return issuesOf(() => {
-    if (err) throw err;
+    if (err) {
+      throw err;
+    }
   }).map((l) => l.replaceAll(/\/\S*?\.yaml:/g, 'FILE:').replace(/^s\d+\.yaml:/, 'FILE:'));
 }
 
