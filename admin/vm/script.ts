@@ -33,15 +33,15 @@ cleanup() { # what must not outlive a stopped guest: tap, socket, pid file
 gone() { local p=$1 i=0; while [ -e "/proc/$p" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null; do
   i=$((i + 1)); [ "$i" -gt "$2" ] && return 1; sleep 0.1; done; }
 probe_accel() { # kvm only if a guest kernel really boots under it (here /dev/kvm may hang a guest)
-  local img=$1 f=$V_dir/accel.probe
+  local img=$1 f=/run/salvo-vm.accel   # /run: probed again after the host reboots
   [ -s "$f" ] && { cat "$f"; return; }
   local a=tcg
   if [ -c /dev/kvm ] && [ -w /dev/kvm ] && [ -n "$V_kernel" ]; then
-    rm -f "$V_dir/accel.probe.log"
+    rm -f /run/salvo-vm.accel.log
     timeout 8 qemu-system-x86_64 -accel kvm -cpu host -m 128 -nodefaults -display none -no-reboot \
       -kernel "$img/$V_kernel" $[V_initrd:+-initrd "$img/$V_initrd"} -append "console=ttyS0 rdinit=/bin/true panic=-1" \
-      -serial "file:$V_dir/accel.probe.log" </dev/null >/dev/null 2>&1
-    grep -aq 'Attempted to kill init\|Kernel panic' "$V_dir/accel.probe.log" 2>/dev/null && a=kvm
+      -serial file:/run/salvo-vm.accel.log </dev/null >/dev/null 2>&1
+    grep -aq 'Attempted to kill init\|Kernel panic' /run/salvo-vm.accel.log 2>/dev/null && a=kvm
   fi
   echo "$a" > "$f"; echo "$a"
 }

@@ -23,6 +23,7 @@ const EXAMPLES: Record<string, string[]> = {
   'lab up': [
     'salvo lab up 5',
     'salvo lab up 20 --dir /tmp/lab20',
+    'salvo lab up 2 --vms 2   two qemu guests on cloud1 (salvo vm start)',
     'salvo lab up 3 --loopback   no root needed',
   ],
   'lab status': ['salvo lab status', 'salvo lab status --dir /tmp/lab20'],
