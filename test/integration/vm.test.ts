@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { ConfigError, Deployment } from '../../admin/index.js';
 import { labAddVms, labDown, labUp } from '../../admin/lab/index.js';
 import { isRoot } from './lab-fixture.js';
+import { runCli } from './services-lab.js';
 
 const qemuPid = (lab: string, host: string, guest: string): number =>
   Number(readFileSync(join(lab, host, 'srv', 'salvo-vm', 'guests', guest, 'qemu.pid'), 'utf8'));
@@ -96,8 +97,12 @@ test('qemu guests on a 1-host lab', {
     }
     const [s] = await dep.vm.status('vm2');
     assert.equal(s!.state, 'crashed');
-    const r = await dep.vm.start('vm2');
-    assert.equal(r.state, 'done', JSON.stringify(r.failures));
+    const cli = await runCli(lab.servicesFile, 'vm', 'status', 'vm2');
+    assert.equal(cli.code, 1, cli.stderr);
+    assert.match(cli.stdout, /^vm2\s+cloud1\s+crashed\s/m);
+    const started = await runCli(lab.servicesFile, 'vm', 'start', 'vm2');
+    assert.equal(started.code, 0, started.stdout + started.stderr);
+    assert.match(started.stdout + started.stderr, /done: 1 done, 0 failed/);
     const again = await dep.exec('vm2', 'hostname');
     assert.equal(again.of('vm2')!.stdout, 'vm2\n');
   });

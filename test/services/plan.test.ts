@@ -246,6 +246,20 @@ test('tinc units are the mesh members; start/stop/restart/upgrade run the tinc c
 test('vm: steps and gate run on the physical host; a start needs a base image', () => {
   const withVm = inv(YAML.replace('services:\n', 'services:\n  vm: { hosts: "web[1-2]" }\n'));
   const [g] = serviceKind('vm').units(withVm);
+  // Placement: a guest keeps its physical host, the rack of the Cassandra node it is, the
+  // haproxy backends it serves — a rolling restart of guests keeps those apart.
+  const onDb = inv(YAML.replace('services:\n', 'services:\n  vm: { hosts: "web1,db[1-3]" }\n'));
+  assert.deepEqual(
+    serviceKind('vm')
+      .units(onDb)
+      .map((u) => [u.host, u.placement]),
+    [
+      ['db1', { physical: 'cloud1', rack: 'DC1:R1' }],
+      ['db2', { physical: 'cloud2', rack: 'DC1:R1' }],
+      ['db3', { physical: 'cloud3', rack: 'DC1:R2' }],
+      ['web1', { physical: 'cloud1', backends: ['hub', 'nginx'] }],
+    ],
+  );
   const stop = serviceKind('vm').plan('stop', g!, withVm, {});
   assert.deepEqual(
     stop.map((s) => [s.name, s.host, s.command.parts.at(4)]),
