@@ -409,6 +409,7 @@ export class Deployment {
       this.emit('rollout', { kind: 'plan', request: planned, plan, dryRun: true }, options);
       return operationResult(planned, plan);
     }
+    await this.beforeRollout(plan);
     const { runRollout } = await import('../rollout/rollout.js');
     const result = await runRollout(
       await this.rolloutDeps(),
@@ -429,12 +430,20 @@ export class Deployment {
       this.planned(`resume(${JSON.stringify(runId)})`, planDetail(plan), options);
       return operationResult(past.header.request, plan);
     }
+    await this.beforeRollout((await this.planRequest(past.header.request)).plan);
     const result = await resumeRollout(
       await this.rolloutDeps(),
       runId,
       this.rolloutOptions(options),
     );
     return operationResult(past.header.request, past.header.plan, result);
+  }
+
+  /** Each subsystem's preparation for a plan about to run (admin/deployment/subsystems.ts). */
+  private async beforeRollout(plan: PlanView): Promise<void> {
+    for (const s of subsystems()) {
+      await s.beforeRollout?.(this, plan);
+    }
   }
 
   /** The journaled rollouts of this deployment, oldest first. */

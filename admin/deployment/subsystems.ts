@@ -3,6 +3,7 @@
 // every Deployment then has a property of that name, made on first use and kept. The types come
 // from augmenting `Subsystems` (CONTRIBUTING.md, "A new subsystem").
 import type { Deployment } from './deployment.js';
+import type { PlanView } from '../rollout/plan-view.js';
 
 /** Name → API object of each registered subsystem. Each subsystem module adds its entry. */
 // biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in each subsystem
@@ -13,6 +14,9 @@ export interface SubsystemEntry {
   /** One line for `.help` in the REPL. */
   summary: string;
   create: (dep: Deployment) => object;
+  /** Runs before a rollout applies its plan (not on a dry run): e.g. the vm subsystem records
+   * the host keys of the guests it is about to boot. Throwing stops the rollout before it starts. */
+  beforeRollout?: (dep: Deployment, plan: PlanView) => Promise<void>;
 }
 
 const registry = new Map<string, SubsystemEntry>();
@@ -21,8 +25,9 @@ export function registerSubsystem<K extends keyof Subsystems & string>(
   name: K,
   summary: string,
   create: (dep: Deployment) => Subsystems[K],
+  hooks: Pick<SubsystemEntry, 'beforeRollout'> = {},
 ): void {
-  registry.set(name, { name, summary, create: create as (dep: Deployment) => object });
+  registry.set(name, { name, summary, create: create as (dep: Deployment) => object, ...hooks });
 }
 
 export function subsystems(): SubsystemEntry[] {

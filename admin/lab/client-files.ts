@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hostAddress, type LabState, type StateHost } from './netns/state.js';
+import { LAB_IMAGE_NAME } from './vm-image/index.js';
 
 /** `cloud[1-5]`, or `cloud1` for one host; lab hosts are always numbered 1..N. */
 export function nodeSet(prefix: string, count: number): string {
@@ -113,6 +114,7 @@ export function servicesYaml(state: LabState, standIns: StandIns = STANDINS): st
     '  concurrency: 64',
     'hosts:',
     `  ${q(all)}: { address: ${q(`198.18.${state.id}.{n}`)}, vpn: ${q('10.1.{n}.1')} }`,
+    ...(state.vms ?? []).map((v) => `  ${v.name}: { vm_on: ${v.host}, address: ${v.address} }`),
     'groups:',
     `  all: ${q(all)}`,
     `  web: ${q(span(state.namePrefix, n, 1, 2))}`,
@@ -120,6 +122,7 @@ export function servicesYaml(state: LabState, standIns: StandIns = STANDINS): st
     `  db: ${q(span(state.namePrefix, n, 3, 5))}`,
     '# File order is start order: the database, the app servers, then haproxy in front of them.',
     'services:',
+    ...vmService(state),
     '  cassandra:',
     '    hosts: "@db"',
     '    version: "4.1.5"',
@@ -173,6 +176,28 @@ export function backupRulesYaml(state: LabState): string {
     '',
   ].join('\n');
 }
+
+/** The vm service of a lab with guests: TCG-sized guests on each host's own br0 and /srv. */
+function vmService(state: LabState): string[] {
+  const vms = state.vms ?? [];
+  if (vms.length === 0) {
+    return [];
+  }
+  return [
+    '  # qemu guests (salvo lab up --vms K): the image is built from Debian packages, docs/vm.md.',
+    '  vm:',
+    `    hosts: ${JSON.stringify(vms.length === 1 ? 'vm1' : `vm[1-${vms.length}]`)}`,
+    `    base: ${LAB_IMAGE_NAME}`,
+    '    memory: 0.125',
+    '    disks: { data: 0.0625 }',
+    `    bridge: ${LAB_VM_BRIDGE}`,
+    `    dir: ${LAB_VM_DIR}`,
+    '    stop_timeout: 20',
+  ];
+}
+
+export const LAB_VM_BRIDGE = 'br0';
+export const LAB_VM_DIR = '/srv/salvo-vm';
 
 export function hostsTxt(hosts: readonly StateHost[]): string {
   return hosts.map((h) => `${h.name}\n`).join('');

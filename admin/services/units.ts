@@ -33,7 +33,8 @@ export function backendsOf(inv: Inventory, kind: string): string[] {
 }
 
 function rackOf(inv: Inventory, kind: string, host: string): string | undefined {
-  if (kind !== 'cassandra') {
+  // A guest that is a Cassandra node carries its rack: restarting guests keeps racks apart too.
+  if (kind !== 'cassandra' && kind !== 'vm') {
     return undefined;
   }
   const topology = inv.services.get('cassandra')?.options.topology as
@@ -42,10 +43,19 @@ function rackOf(inv: Inventory, kind: string, host: string): string | undefined 
   return topology?.[host];
 }
 
+/** The haproxy backends a guest serves (the backend services with units on it): restarting
+ * guests must not take every hub down at once. */
+function guestBackends(inv: Inventory, host: string): string[] {
+  const backends = inv.services.get('haproxy')?.options.backends;
+  return Array.isArray(backends)
+    ? backends.filter((b: string) => inv.services.get(b)?.hosts.includes(host))
+    : [];
+}
+
 export function placementOf(inv: Inventory, kind: string, host: string): Unit['placement'] {
   const physical = inv.hosts.get(host)?.vmOn;
   const rack = rackOf(inv, kind, host);
-  const backends = backendsOf(inv, kind);
+  const backends = kind === 'vm' ? guestBackends(inv, host) : backendsOf(inv, kind);
   return {
     ...(physical ? { physical } : {}),
     ...(rack ? { rack } : {}),

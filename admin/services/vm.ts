@@ -1,9 +1,10 @@
-// vm hook: a guest counts as running when it answers over SSH (its own uptime from /proc/uptime).
-// start/stop/restart of guests (qemu, QMP, overlays) come with the VM issue (admin/vm/).
-import { cmd } from '../transport/command.js';
-import { notYet } from './hooks.js';
+// vm as a service kind: one unit per guest, its steps run on the guest's physical host through
+// the qemu driver's script (admin/vm/script.ts); the gate is the guest answering SSH (its banner,
+// read from the physical host; `salvo vm status` also logs in). Host keys are recorded before any rollout that boots guests
+// (admin/deployment/subsystems/vm.ts, beforeRollout).
+import { baseArgs, guestsOf, parseGateHealth, startArgs, vmCommand } from '../vm/index.js';
 import { unitsOf } from './units.js';
-import type { Health, ServiceKind } from './types.js';
+import type { Health, ServiceKind, Step } from './types.js';
 
 /** `/proc/uptime`: "12345.67 54321.00" — seconds since boot, idle seconds. */
 export function parseGuestUptime(stdout: string, exitCode: number | null): Health {
@@ -16,9 +17,35 @@ export function parseGuestUptime(stdout: string, exitCode: number | null): Healt
 
 export const vm: ServiceKind = {
   kind: 'vm',
-  gate: { passes: 1, intervalMs: 2000, timeoutMs: 300_000 },
+  gate: { passes: 1, intervalMs: 1000, timeoutMs: 300_000 },
   units: (inv, hosts) => unitsOf(inv, 'vm', hosts),
-  plan: (op, unit) => notYet('vm', op, unit, 'the VM issue (admin/vm/)'),
-  healthProbe: (unit) => ({ host: unit.host, command: cmd('cat', '/proc/uptime') }),
-  parseHealth: parseGuestUptime,
+  plan: (op, unit, inv) => {
+    const [g] = guestsOf(inv, [unit.host]);
+    const stop: Step = {
+      name: 'stop',
+      host: g!.physical,
+      command: vmCommand('stop', { ...baseArgs(inv, g!), timeout: g!.stopTimeoutSec }),
+      timeoutMs: (g!.stopTimeoutSec + 30) * 1000,
+    };
+    const start = (): Step => ({
+      name: 'start',
+      host: g!.physical,
+      command: vmCommand('start', startArgs(inv, g!)),
+      timeoutMs: 120_000,
+    });
+    if (op === 'start') {
+      return [start()];
+    }
+    return op === 'stop' ? [stop] : [stop, start()];
+  },
+  // Probed from the physical host: qemu alive, and the guest's SSH banner over the bridge. A
+  // stopped guest is then "stopped", not "unreachable".
+  healthProbe: (unit, inv) => {
+    const [g] = guestsOf(inv, [unit.host]);
+    return {
+      host: g!.physical,
+      command: vmCommand('status', { ...baseArgs(inv, g!), address: g!.address }),
+    };
+  },
+  parseHealth: parseGateHealth,
 };

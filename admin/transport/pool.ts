@@ -29,6 +29,11 @@ export class TransportPool {
 
   constructor(private readonly options: PoolOptions) {}
 
+  /** What every connection checks host keys against. */
+  get hostKeyPolicy(): HostKeyPolicy {
+    return this.options.hostKeyPolicy;
+  }
+
   /** The host's transport; nothing connects until its first run. */
   get(name: string): Transport {
     let transport = this.transports.get(name);

@@ -8,7 +8,6 @@ import {
   selectUnits,
   serviceKind,
 } from '../../admin/services/index.js';
-import { NotYetSupported } from '../../admin/services/hooks.js';
 import { ConfigError, UsageError } from '../../admin/errors.js';
 import { at, inv, scriptArgs, YAML } from './helpers.js';
 
@@ -244,14 +243,55 @@ test('tinc units are the mesh members; start/stop/restart/upgrade run the tinc c
   assert.equal(serviceKind('tinc').healthProbe(t, I).command.parts.at(-1), '/run/tinc.tnet.pid');
 });
 
-test('vm reports status only; a change says where it will come from', () => {
+test('vm: steps and gate run on the physical host; a start needs a base image', () => {
   const withVm = inv(YAML.replace('services:\n', 'services:\n  vm: { hosts: "web[1-2]" }\n'));
   const [g] = serviceKind('vm').units(withVm);
-  assert.throws(() => serviceKind('vm').plan('restart', g!, withVm, {}), NotYetSupported);
-  assert.deepEqual(serviceKind('vm').healthProbe(g!, withVm), {
-    host: 'web1',
-    command: { parts: ['cat', '/proc/uptime'] },
-  });
+  // Placement: a guest keeps its physical host, the rack of the Cassandra node it is, the
+  // haproxy backends it serves — a rolling restart of guests keeps those apart.
+  const onDb = inv(YAML.replace('services:\n', 'services:\n  vm: { hosts: "web1,db[1-3]" }\n'));
+  assert.deepEqual(
+    serviceKind('vm')
+      .units(onDb)
+      .map((u) => [u.host, u.placement]),
+    [
+      ['db1', { physical: 'cloud1', rack: 'DC1:R1' }],
+      ['db2', { physical: 'cloud2', rack: 'DC1:R1' }],
+      ['db3', { physical: 'cloud3', rack: 'DC1:R2' }],
+      ['web1', { physical: 'cloud1', backends: ['hub', 'nginx'] }],
+    ],
+  );
+  const stop = serviceKind('vm').plan('stop', g!, withVm, {});
+  assert.deepEqual(
+    stop.map((s) => [s.name, s.host, s.command.parts.at(4)]),
+    [['stop', 'cloud1', 'stop']],
+  );
+  assert.throws(
+    () => serviceKind('vm').plan('restart', g!, withVm, {}),
+    /web1: the vm service names no base image/,
+  );
+  const probe = serviceKind('vm').healthProbe(g!, withVm);
+  assert.equal(probe.host, 'cloud1');
+  assert.ok(probe.command.parts.includes('address=10.0.1.1'));
+  // What the physical host prints (recorded from the lab): qemu alive, banner answered → running.
+  const kind = serviceKind('vm');
+  assert.deepEqual(
+    kind.parseHealth(
+      'wanted running\nalive yes\npid 4242\nelapsed 17\nssh yes\naccel tcg\ntap yes\nsocket yes\n',
+      0,
+    ),
+    { state: 'running', pid: 4242, uptimeSec: 17 },
+  );
+  assert.equal(
+    kind.parseHealth('wanted running\nalive yes\npid 4242\nelapsed 3\nssh no\n', 0).state,
+    'unhealthy',
+  );
+  assert.deepEqual(
+    kind.parseHealth('wanted running\nalive no\naccel tcg\ntap no\nsocket no\n', 0),
+    {
+      state: 'stopped',
+      detail: 'crashed: qemu is gone',
+    },
+  );
 });
 
 test('a kind without `command:` cannot start: a ConfigError at the service, file:line:col', () => {

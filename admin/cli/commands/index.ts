@@ -12,6 +12,7 @@ import { registerTinc } from './tinc.js';
 import { registerBackup } from './backup.js';
 import { registerCassandra } from './cassandra.js';
 import { registerComputeServers } from './compute-servers.js';
+import { registerVm } from './vm.js';
 import { registerStatus } from './status.js';
 import { registerDiff } from './diff.js';
 import { registerOps } from './ops.js';
@@ -37,6 +38,7 @@ export function registerCommands(program: Command): void {
   registerBackup(program);
   registerCassandra(program);
   registerComputeServers(program);
+  registerVm(program);
   registerStatus(program);
   registerDiff(program);
   registerOps(program);

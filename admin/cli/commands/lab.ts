@@ -27,12 +27,22 @@ export function registerLab(program: Command): void {
       '--loopback',
       'no root: one sshd per host on 127.0.0.1 ports, as you; no namespaces, no services',
     )
-    .action(async (n: string, flags: { dir: string; loopback?: boolean }) => {
+    .option(
+      '--vms <k>',
+      'also K qemu guests vm1..vmK, two per host from cloud1 (image built from Debian packages, cached)',
+    )
+    .action(async (n: string, flags: { dir: string; loopback?: boolean; vms?: string }) => {
       const hosts = Number(n);
+      const vms = flags.vms === undefined ? 0 : Number(flags.vms);
+      if (!Number.isInteger(vms) || vms < 0 || vms > 50 || (vms > 0 && flags.loopback)) {
+        throw new UsageError(
+          `lab up: --vms must be 1-50 (and needs the netns lab), got "${flags.vms}"`,
+        );
+      }
       if (!Number.isInteger(hosts) || hosts < 1 || hosts > 250) {
         throw new UsageError(`lab up: N must be 1-250, got "${n}"`);
       }
-      const { labUp, loopbackUp, requireRoot } = await import('../../lab/index.js');
+      const { labAddVms, labUp, loopbackUp, requireRoot } = await import('../../lab/index.js');
       const started = Date.now();
       const onEvent = (e: LabEvent): void => {
         process.stderr.write(renderLabEvent(e));
@@ -43,8 +53,16 @@ export function registerLab(program: Command): void {
         return;
       }
       requireRoot(undefined, LOOPBACK_HINT);
-      const result = await labUp({ hosts, dir: flags.dir }, onEvent);
+      let result = await labUp({ hosts, dir: flags.dir }, onEvent);
+      if (vms > 0) {
+        result = await labAddVms(flags.dir, vms, onEvent);
+      }
       process.stdout.write(renderLab(result, Date.now() - started));
+      if (vms > 0) {
+        process.stdout.write(
+          `guests: vm${vms === 1 ? '1' : `[1-${vms}]`} in services.yaml (not started: salvo -s ${result.servicesFile} vm start)\n`,
+        );
+      }
     });
   lab
     .command('status')

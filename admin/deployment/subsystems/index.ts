@@ -4,3 +4,4 @@ import './tinc.js';
 import './backup.js';
 import './monitor.js';
 import './cassandra.js';
+import './vm.js';

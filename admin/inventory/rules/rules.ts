@@ -6,6 +6,7 @@ import { nameHosts } from '../expand.js';
 import { foldNodeSet } from '../nodeset.js';
 import type { Draft } from '../normalize.js';
 import { portsAreUnique, portsDoNotClashOnHosts, portsFitInstances } from './ports.js';
+import { VM_RULES } from './vm.js';
 
 type Rule = (draft: Draft, ctx: Ctx) => void;
 
@@ -187,6 +188,7 @@ const RULES: Rule[] = [
   vmOnNamesHosts,
   vmOnHasNoCycle,
   vmsArePlaced,
+  ...VM_RULES,
   backendsAreServices,
   ringOptionsAreMembers,
   vpnAddressesAreSound,

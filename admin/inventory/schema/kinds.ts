@@ -83,6 +83,23 @@ const seconds = z
   .number({ error: expecting('a number of seconds') })
   .positive()
   .max(MAX_DURATION_S, { error: durationLimitText });
+const gib = z.number({ error: expecting('a number') }).positive();
+const vmImageName = z
+  .string({ error: expecting('an image name') })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
+    error: expecting('an image name (letters, digits, _ . -)'),
+  });
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+const vmOverrides = z.strictObject({
+  base: vmImageName.optional(),
+  vcpus: count.optional(),
+  memory: gib.optional(),
+  disks: z.record(z.string(), gib).optional(),
+  mac: z
+    .string()
+    .regex(MAC, { error: expecting('a MAC address in lower case, e.g. 52:54:00:12:34:56') })
+    .optional(),
+});
 
 /** Options of every kind Salvo runs as a daemon with a pid file and a log (admin/services/daemon/daemon.ts). */
 const daemon = (program: string) => ({
@@ -106,15 +123,52 @@ const appVersion = z
 
 export const SERVICE_KINDS: Record<string, ServiceKind> = {
   vm: {
-    description: 'KVM guests; `hosts` are the guests, each placed with `vm_on`',
+    description: 'KVM/qemu guests; `hosts` are the guests, each placed with `vm_on`',
     options: {
-      base: z.string().min(1).optional().describe('base image name under ~/vm/images/base'),
-      vcpus: count.optional().describe('virtual CPUs per guest'),
-      memory: z.number().positive().optional().describe('RAM per guest, GiB'),
+      base: vmImageName.optional().describe('base image: vm/images/NAME.json next to this file'),
+      vcpus: count.default(1).describe('virtual CPUs per guest'),
+      memory: gib.default(1).describe('RAM per guest, GiB (0.125 = 128 MiB)'),
       disks: z
-        .record(z.string(), count)
+        .record(
+          z.string().regex(/^[a-z][a-z0-9_-]{0,15}$/, {
+            error: expecting('a disk name: a-z, 0-9, _ and -'),
+          }),
+          gib,
+        )
         .optional()
-        .describe('persistent disks: name → size in GiB'),
+        .describe('persistent disks: name → size in GiB; created once, kept across restarts'),
+      bridge: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,15}$/, { error: expecting('a network interface name') })
+        .default('br0')
+        .describe('bridge on the physical host the guest tap joins'),
+      prefix: z.int().min(1).max(32).default(24).describe('prefix length of the guest address'),
+      gateway: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('default route of the guests (none if absent)'),
+      dir: z
+        .string()
+        .regex(/^\/[A-Za-z0-9_./-]+$/, { error: expecting('an absolute path') })
+        .default('/var/lib/salvo/vm')
+        .describe('state directory on the physical hosts: images/, guests/NAME/'),
+      accel: z
+        .enum(['auto', 'kvm', 'tcg'])
+        .default('auto')
+        .describe('auto: kvm when a short probe proves it works on the host, else tcg'),
+      driver: z.enum(['qemu']).default('qemu').describe('how guests run: qemu (direct)'),
+      guests: z
+        .record(z.string(), vmOverrides)
+        .optional()
+        .describe('node set of guests → overrides: base, vcpus, memory, disks, mac'),
+      capacity: z
+        .record(z.string(), z.strictObject({ vcpus: count.optional(), memory: gib.optional() }))
+        .optional()
+        .describe('node set of physical hosts → { vcpus, memory (GiB) } the guests may use'),
+      stop_timeout: seconds
+        .optional()
+        .describe('seconds between the ACPI power button and QMP quit (default 30)'),
     },
     ports: [],
   },

@@ -27,6 +27,27 @@ const NORMALIZERS: Record<string, (o: Options, i: Inputs) => Options> = {
         ? undefined
         : topology(o.topology as Record<string, string>, ctx, scope),
   }),
+  vm: (o, { ctx, scope }) => ({
+    ...o,
+    guests:
+      o.guests === undefined
+        ? undefined
+        : keyedValues(
+            o.guests as Record<string, unknown>,
+            ['services', 'vm', 'guests'],
+            ctx,
+            scope,
+          ),
+    capacity:
+      o.capacity === undefined
+        ? undefined
+        : keyedValues(
+            o.capacity as Record<string, unknown>,
+            ['services', 'vm', 'capacity'],
+            ctx,
+            scope,
+          ),
+  }),
   haproxy: (o) => ({ ...o, backends: o.backends === undefined ? ['hub'] : [o.backends].flat() }),
 };
 
@@ -40,4 +61,14 @@ export function normalizeOptions(options: Options, inputs: Inputs): Options {
 function topology(entries: Record<string, string>, ctx: Ctx, scope: Scope): Record<string, string> {
   const byHost = expandKeyed(entries, ['services', 'cassandra', 'topology'], ctx, scope);
   return Object.fromEntries([...byHost].map(([host, { value }]) => [host, value]));
+}
+
+/** node set → value, expanded to host → { value, key } (the key locates errors later). */
+function keyedValues(
+  entries: Record<string, unknown>,
+  base: string[],
+  ctx: Ctx,
+  scope: Scope,
+): Record<string, { value: unknown; key: string }> {
+  return Object.fromEntries(expandKeyed(entries, base, ctx, scope));
 }

@@ -5,3 +5,4 @@ export * from './host-start.js';
 export * from './state.js';
 export * from './status.js';
 export * from './up.js';
+export * from './vms.js';

@@ -29,6 +29,14 @@ export interface LabState {
   adminKey: string; // DIR/id_ed25519.pub
   phase: 'building' | 'up';
   hosts: StateHost[];
+  /** Guests `lab up --vms K` added to the services file (admin/lab/netns/vms.ts). */
+  vms?: StateVm[];
+}
+
+export interface StateVm {
+  name: string; // vm1
+  host: string; // the lab host it runs on (vm_on)
+  address: string; // 198.18.L.(200+i)
 }
 
 const SAFE_DIR = /^\/[A-Za-z0-9_./-]+$/;

@@ -40,17 +40,36 @@ export function entryMatchesHost(entry: KnownHostsKey, hostString: string): bool
 /** Every known_hosts file Salvo consults, loaded once and queried per host. */
 export class KnownHosts {
   // Cert-authority lines vouch for certificates, never for a plain host key: left out here.
-  private readonly keys: KnownHostsKey[];
-  private readonly index: KnownHostsIndex;
+  private keys: KnownHostsKey[] = [];
+  private index: KnownHostsIndex = new KnownHostsIndex([]);
+  private current: readonly KnownHostsEntry[] = [];
 
   private constructor(
     readonly files: readonly string[],
-    readonly entries: readonly KnownHostsEntry[],
+    entries: readonly KnownHostsEntry[],
   ) {
+    this.use(entries);
+  }
+
+  get entries(): readonly KnownHostsEntry[] {
+    return this.current;
+  }
+
+  private use(entries: readonly KnownHostsEntry[]): void {
+    this.current = entries;
     this.keys = entries.filter(
       (e): e is KnownHostsKey => e.kind === 'key' && e.marker !== 'cert-authority',
     );
     this.index = new KnownHostsIndex(this.keys);
+  }
+
+  /** Read the files again (after Salvo itself recorded keys, e.g. a new guest's). */
+  async reload(): Promise<void> {
+    const entries: KnownHostsEntry[] = [];
+    for (const file of this.files) {
+      entries.push(...(await loadFile(file)));
+    }
+    this.use(entries);
   }
 
   /** Load files in order; a missing file is an empty one, an unreadable one becomes an issue. */

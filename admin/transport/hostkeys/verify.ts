@@ -11,6 +11,8 @@ export interface HostKeyPolicy {
   check(names: string[], port: number, keyBlob: Buffer): HostKeyCheck;
   /** Key types on record for the host, to ask the server for one we can check (optional). */
   knownTypes?(names: string[], port: number): string[];
+  /** Read the recorded keys again (after Salvo recorded new ones itself). */
+  reload?(): Promise<void>;
 }
 
 /** Every name the host goes by: the key proves identity if it is recorded under any of them. */

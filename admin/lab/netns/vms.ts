@@ -1,0 +1,92 @@
+// `lab up N --vms K`: K qemu guests added to a running lab's services file, two per host from
+// cloud1 on. Each carrier host gets a bridge br0 in its namespace holding its eth0 (the guests'
+// taps join it, so guests sit on the lab bridge like the hosts), the image (built once from
+// Debian packages, cached under /var/cache) linked into its private /srv. Nothing boots here:
+// `salvo vm start` does.
+import { mkdir, symlink, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LabError } from '../../errors.js';
+import { LAB_VM_BRIDGE, LAB_VM_DIR } from '../client-files.js';
+import { requireRoot } from '../require-root.js';
+import { runOk } from '../run.js';
+import type { Lab, LabListener } from '../types.js';
+import {
+  buildLabImage,
+  LAB_IMAGE_CACHE,
+  LAB_IMAGE_META,
+  LAB_IMAGE_NAME,
+} from '../vm-image/index.js';
+import { writeSharedFiles } from '../write-files.js';
+import {
+  hostDir,
+  normalizeDir,
+  readState,
+  toLab,
+  writeState,
+  type LabState,
+  type StateHost,
+} from './state.js';
+
+export const MAX_LAB_VMS = 50;
+
+/** Guest i (1-based) on host ceil(i/2), wrapping around a small lab; address .200+i. */
+export function placeVms(state: LabState, count: number): NonNullable<LabState['vms']> {
+  return Array.from({ length: count }, (_, k) => {
+    const host = state.hosts[Math.floor(k / 2) % state.hosts.length]!;
+    return { name: `vm${k + 1}`, host: host.name, address: `198.18.${state.id}.${200 + k + 1}` };
+  });
+}
+
+/** br0 in the host's namespace with eth0 in it and the host's address moved onto it. */
+async function bridgeHost(h: StateHost): Promise<void> {
+  const ns = `/run/netns/${h.netns}`;
+  const script = `ip link show ${LAB_VM_BRIDGE} >/dev/null 2>&1 || { ${[
+    `ip link add ${LAB_VM_BRIDGE} type bridge`,
+    `ip link set ${LAB_VM_BRIDGE} up`,
+    `ip link set eth0 master ${LAB_VM_BRIDGE}`,
+    `ip addr del ${h.address}/24 dev eth0`,
+    `ip addr add ${h.address}/24 dev ${LAB_VM_BRIDGE}`,
+  ].join(' && ')}; }`;
+  await runOk(`${h.name}: bridge ${LAB_VM_BRIDGE}`, ['nsenter', `--net=${ns}`, 'sh', '-c', script]);
+}
+
+export async function labAddVms(
+  dir: string,
+  count: number,
+  onEvent: LabListener = () => undefined,
+): Promise<Lab> {
+  requireRoot();
+  const abs = normalizeDir(dir);
+  const state = await readState(abs);
+  if (state?.phase !== 'up') {
+    throw new LabError(`no running lab in ${abs}`);
+  }
+  if (!Number.isInteger(count) || count < 1 || count > MAX_LAB_VMS) {
+    throw new LabError(`--vms ${count}: give a whole number from 1 to ${MAX_LAB_VMS}`);
+  }
+  if ((state.vms ?? []).length > 0) {
+    throw new LabError(`the lab in ${abs} has guests already`);
+  }
+  onEvent({ kind: 'step', message: `guest image (cached in ${LAB_IMAGE_CACHE})` });
+  const cache = await buildLabImage();
+  const vms = placeVms(state, count);
+  const carriers = state.hosts.filter((h) => vms.some((v) => v.host === h.name));
+  for (const h of carriers) {
+    onEvent({
+      kind: 'step',
+      message: `${h.name}: bridge ${LAB_VM_BRIDGE}, image ${LAB_IMAGE_NAME}`,
+    });
+    await bridgeHost(h);
+    // The host's /srv is DIR/HOST/srv (bind-mounted inside it).
+    const images = join(hostDir(abs, h.name), 'srv', LAB_VM_DIR.replace(/^\/srv\//, ''), 'images');
+    await mkdir(images, { recursive: true });
+    await rm(join(images, LAB_IMAGE_NAME), { force: true });
+    await symlink(cache, join(images, LAB_IMAGE_NAME));
+  }
+  await mkdir(join(abs, 'vm', 'images'), { recursive: true });
+  await writeFile(join(abs, 'vm', 'images', `${LAB_IMAGE_NAME}.json`), LAB_IMAGE_META);
+  state.vms = vms;
+  await writeState(state);
+  await writeSharedFiles(state);
+  return toLab(state);
+}

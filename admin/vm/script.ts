@@ -1,0 +1,135 @@
+// The one remote script of the qemu driver: bash on the physical host, an action and KEY=VALUE
+// arguments (every value quoted by the one quote function, admin/transport/command.ts). Each
+// action prints `key value` lines that parse.ts reads. Per guest, under DIR/guests/NAME/:
+// hostkey (0600) + hostkey.pub, authorized_keys, system.qcow2 (overlay of the base image, new on
+// every start), disk-D.qcow2 (persistent, made once), qmp.sock, qemu.pid, serial.log, qemu.err,
+// wanted (running|stopped: a guest gone while wanted=running has crashed), accel, started.
+import { cmd, type Command } from '../transport/command.js';
+
+export type VmAction = 'prepare' | 'start' | 'stop' | 'kill' | 'status' | 'console';
+
+export const VM_SCRIPT = String.raw`
+set -u
+act=$1; shift
+for a in "$@"; do printf -v "V_$[a%%=*}" '%s' "$[a#*=}"; done
+G=$V_dir/guests/$V_name
+say() { printf '%s %s\n' "$1" "$2"; }
+die() { echo "salvo-vm: $V_name: $*" >&2; exit 1; }
+pid() { cat "$G/qemu.pid" 2>/dev/null; }
+alive() {   # the pid file's process is this guest's qemu, and not a zombie
+  local p; p=$(pid) || return 1; [ -n "$p" ] && [ -r "/proc/$p/cmdline" ] || return 1
+  grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null && return 1
+  tr '\0' '\n' < "/proc/$p/cmdline" 2>/dev/null | grep -qxF "salvo-$V_name"
+}
+qmp() { # qmp CMD: capabilities + CMD on the guest's QMP socket
+  [ -S "$G/qmp.sock" ] || return 1
+  printf '{"execute":"qmp_capabilities"}\n{"execute":"%s"}\n' "$1" |
+    timeout 5 socat -t1 - "UNIX-CONNECT:$G/qmp.sock" >/dev/null 2>&1
+}
+cleanup() { # what must not outlive a stopped guest: tap, socket, pid file
+  ip link del "$V_tap" 2>/dev/null
+  rm -f "$G/qmp.sock" "$G/qemu.pid"
+}
+gone() { local p=$1 i=0; while [ -e "/proc/$p" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null; do
+  i=$((i + 1)); [ "$i" -gt "$2" ] && return 1; sleep 0.1; done; }
+probe_accel() { # kvm only if a guest kernel really boots under it (here /dev/kvm may hang a guest)
+  local img=$1 f=/run/salvo-vm.accel   # /run: probed again after the host reboots
+  [ -s "$f" ] && { cat "$f"; return; }
+  local a=tcg
+  if [ -c /dev/kvm ] && [ -w /dev/kvm ] && [ -n "$V_kernel" ]; then
+    rm -f /run/salvo-vm.accel.log
+    timeout 8 qemu-system-x86_64 -accel kvm -cpu host -m 128 -nodefaults -display none -no-reboot \
+      -kernel "$img/$V_kernel" $[V_initrd:+-initrd "$img/$V_initrd"} -append "console=ttyS0 rdinit=/bin/true panic=-1" \
+      -serial file:/run/salvo-vm.accel.log </dev/null >/dev/null 2>&1
+    grep -aq 'Attempted to kill init\|Kernel panic' /run/salvo-vm.accel.log 2>/dev/null && a=kvm
+  fi
+  echo "$a" > "$f"; echo "$a"
+}
+case $act in
+prepare)
+  mkdir -p "$G" && chmod 700 "$G" || die "cannot make $G"
+  [ -s "$G/hostkey" ] || ssh-keygen -q -t ed25519 -N '' -C "$V_name" -f "$G/hostkey" </dev/null >/dev/null || die "ssh-keygen failed"
+  printf '%s\n' "$V_authkey" > "$G/authorized_keys"
+  say hostkey "$(cut -d' ' -f1,2 "$G/hostkey.pub")" ;;
+start)
+  if alive; then say state running; say pid "$(pid)"; say already yes; exit 0; fi
+  cleanup
+  img=$V_dir/images/$V_base
+  for f in "$V_disk" $V_kernel $V_initrd; do [ -r "$img/$f" ] || die "base image $V_base: no $img/$f on $(hostname)"; done
+  [ -s "$G/hostkey" ] || die "no host key (prepare first)"
+  [ -d "/sys/class/net/$V_bridge/bridge" ] || die "no bridge $V_bridge on $(hostname)"
+  [ "$(nproc)" -ge "$V_vcpus" ] || die "$V_vcpus vcpus, but $(hostname) has $(nproc) CPUs"
+  mem=$(awk '/^MemTotal/{print int($2/1024)}' /proc/meminfo)
+  [ "$mem" -ge "$V_memory" ] || die "$V_memory MiB of RAM, but $(hostname) has $mem MiB"
+  accel=$V_accel; [ "$accel" = auto ] && accel=$(probe_accel "$img")
+  cpu=max; [ "$accel" = kvm ] && cpu=host
+  rm -f "$G/system.qcow2" "$G/serial.log" "$G/qemu.err"
+  qemu-img create -q -f qcow2 -b "$img/$V_disk" -F qcow2 "$G/system.qcow2" || die "qemu-img create failed"
+  drives=(-drive "if=none,id=sys,file=$G/system.qcow2,format=qcow2" -device virtio-blk-pci,drive=sys)
+  i=0
+  for d in $V_disks; do
+    n=$[d%%:*}; size=$[d#*:}
+    [ -f "$G/disk-$n.qcow2" ] || qemu-img create -q -f qcow2 "$G/disk-$n.qcow2" "$[size}M" || die "cannot create disk $n"
+    drives+=(-drive "if=none,id=d$i,file=$G/disk-$n.qcow2,format=qcow2" -device "virtio-blk-pci,drive=d$i,serial=salvo-$n")
+    i=$((i + 1))
+  done
+  boot=()
+  [ -n "$V_kernel" ] && boot+=(-kernel "$img/$V_kernel" -append "$V_append")
+  [ -n "$V_initrd" ] && boot+=(-initrd "$img/$V_initrd")
+  fw=(-fw_cfg "name=opt/salvo/hostname,string=$V_name" -fw_cfg "name=opt/salvo/ip,string=$V_ip"
+      -fw_cfg "name=opt/salvo/authorized_keys,file=$G/authorized_keys" -fw_cfg "name=opt/salvo/hostkey,file=$G/hostkey")
+  [ -n "$V_gw" ] && fw+=(-fw_cfg "name=opt/salvo/gw,string=$V_gw")
+  ip tuntap add dev "$V_tap" mode tap && ip link set "$V_tap" master "$V_bridge" && ip link set "$V_tap" up || { cleanup; die "cannot make tap $V_tap on $V_bridge"; }
+  echo running > "$G/wanted"; echo "$accel" > "$G/accel"
+  if ! qemu-system-x86_64 -name "salvo-$V_name" -accel "$accel" -cpu "$cpu" -m "$V_memory" -smp "$V_vcpus" \
+      -display none -nodefaults -no-user-config "$[boot[@]}" -serial "file:$G/serial.log" \
+      -netdev "tap,id=n0,ifname=$V_tap,script=no,downscript=no" -device "virtio-net-pci,netdev=n0,mac=$V_mac" \
+      "$[drives[@]}" "$[fw[@]}" -qmp "unix:$G/qmp.sock,server=on,wait=off" -pidfile "$G/qemu.pid" -daemonize \
+      </dev/null >/dev/null 2>"$G/qemu.err"; then
+    echo stopped > "$G/wanted"; cleanup; die "qemu failed: $(tail -3 "$G/qemu.err")"
+  fi
+  date +%s > "$G/started"
+  say state running; say pid "$(pid)"; say accel "$accel" ;;
+stop|kill)
+  echo stopped > "$G/wanted" 2>/dev/null
+  how=none
+  if alive; then
+    p=$(pid); how=powerdown
+    if [ "$act" = stop ]; then
+      t=0; lim=$((V_timeout * 10))
+      while [ -e "/proc/$p" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null && [ "$t" -lt "$lim" ]; do
+        [ $((t % 20)) = 0 ] && qmp system_powerdown   # again every 2 s: a press before acpid runs is lost
+        sleep 0.1; t=$((t + 1))
+      done
+    fi
+    if ! gone "$p" 0; then how=quit; qmp quit; gone "$p" 50 || { how=kill; kill -9 "$p"; gone "$p" 50; }; fi
+    [ "$act" = kill ] && how=kill
+  fi
+  cleanup
+  say state stopped; say how "$how" ;;
+status)
+  w=$(cat "$G/wanted" 2>/dev/null || echo never)
+  say wanted "$w"
+  if alive; then p=$(pid); say alive yes; say pid "$p"; say elapsed "$(ps -o etimes= -p "$p" | tr -d ' ')"
+    # does the guest answer SSH? its banner, read over the bridge (no login: the gate's question)
+    if [ -n "$[V_address:-}" ]; then
+      b=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/22" && head -c 7 <&3' salvo-vm "$V_address" 2>/dev/null)
+      say ssh "$([ "$b" = SSH-2.0 ] && echo yes || echo no)"
+    fi
+  else say alive no; fi
+  say accel "$(cat "$G/accel" 2>/dev/null)"
+  say tap "$([ -e "/sys/class/net/$V_tap" ] && echo yes || echo no)"
+  say socket "$([ -S "$G/qmp.sock" ] && echo yes || echo no)"
+  say hostkey "$(cut -d' ' -f1,2 "$G/hostkey.pub" 2>/dev/null)" ;;
+console)
+  [ -f "$G/serial.log" ] || die "no serial log (never started here)"
+  tail -n "$V_lines" "$G/serial.log" | tr -d '\r' ;;
+*) die "unknown action $act" ;;
+esac
+`.replaceAll('$[', '${'); // written $[…] here: ${…} would be a JS placeholder
+
+/** `bash -c SCRIPT salvo-vm ACTION KEY=VALUE…`, every part quoted. */
+export function vmCommand(action: VmAction, args: Record<string, string | number>): Command {
+  const pairs = Object.entries(args).map(([k, v]) => `${k}=${v}`);
+  return cmd('bash', '-c', VM_SCRIPT, 'salvo-vm', action, ...pairs);
+}
