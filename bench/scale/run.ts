@@ -5,8 +5,8 @@
 // Needs root (a network namespace).
 //   node dist/bench/scale/run.js [--hosts 1000] [--runs 3]
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -15,6 +15,7 @@ import {
   inAliasLab,
   type AliasLab,
 } from '../../admin/lab/aliases/index.js';
+import { runBench, writeRecord } from '../suite/record.js';
 import { type Target, target } from '../suite/targets.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -200,17 +201,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(
       `client CPU per host ${notes.clientCpuMsPerHost?.toFixed(2)} ms; CPU/wall ${saturation?.toFixed(2)}\n`,
     );
-    const out = join(
-      ROOT,
-      'bench/results',
-      `scale-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`,
-    );
-    await mkdir(dirname(out), { recursive: true });
-    await writeFile(
-      out,
-      `${JSON.stringify({ date: new Date().toISOString(), cores: cpus().length, load: loadavg(), hosts, runs, salvo, pdsh, notes, targets }, null, 2)}\n`,
-    );
-    process.stdout.write(`results: ${out}\n`);
+    await writeRecord('scale', { hosts, runs, salvo, pdsh, notes, targets });
     return targets.every((t) => t.verdict === 'PASS') ? 0 : 1;
   } finally {
     await aliasLabDown(lab.dir);
@@ -218,12 +209,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+runBench(main);

@@ -1,11 +1,12 @@
 // Start-up: `salvo --version` and `salvo check` on a 200-host services file against `node -e 0`,
 // the floor any Node CLI stands on. No host is contacted; no root needed.
 //   node dist/bench/startup/run.js [--runs 10]
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stats, timedSpawn, type SpawnSpec } from '../fanout/measure.js';
+import { runBench, writeRecord } from '../suite/record.js';
 import { type Target, target } from '../suite/targets.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -76,29 +77,11 @@ async function main(argv: string[]): Promise<number> {
     for (const t of targets) {
       process.stdout.write(`${t.what}: ${t.value?.toFixed(2)}× (≤ ${LIMIT}×): ${t.verdict}\n`);
     }
-    const out = join(
-      ROOT,
-      'bench/results',
-      `startup-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`,
-    );
-    await mkdir(dirname(out), { recursive: true });
-    await writeFile(
-      out,
-      `${JSON.stringify({ date: new Date().toISOString(), cores: cpus().length, load: loadavg(), runs, walls: Object.fromEntries(walls), targets }, null, 2)}\n`,
-    );
-    process.stdout.write(`results: ${out}\n`);
+    await writeRecord('startup', { runs, walls: Object.fromEntries(walls), targets });
     return targets.every((t) => t.verdict === 'PASS') ? 0 : 1;
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+runBench(main);

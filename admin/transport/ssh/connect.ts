@@ -2,7 +2,7 @@
 // ssh2's errors to ConnectError reasons. Transient failures are retried with jitter; auth and
 // host key refusals never are (retrying cannot fix them and may lock the account).
 import type { Duplex } from 'node:stream';
-import { tuneClient } from './ssh2.js';
+import { destroySocket, tuneClient } from './ssh2.js';
 import { Client as SshClient } from './ssh2.js';
 import type { Algorithms, Client, ConnectConfig, NegotiatedAlgorithms } from 'ssh2';
 import { ConnectError, type ConnectReason } from '../../errors.js';
@@ -176,6 +176,7 @@ function handshake(
       if ('error' in value) {
         client.on('error', () => undefined); // late errors from a dead client must not crash us
         client.end();
+        setTimeout(() => destroySocket(client), 1000).unref(); // a vanished peer never answers
       }
       resolve(value);
     };

@@ -6,6 +6,7 @@ import { ConnectError, InternalError } from '../../errors.js';
 import { ChannelLimit, channelCount } from '../channel-limit.js';
 import { killText, type ExecShell } from '../session/index.js';
 import { settlesWithin } from '../run-control.js';
+import { destroySocket } from './ssh2.js';
 import { connectClient, type ConnectSettings } from './connect.js';
 import { proxyCommandStream } from './proxy-command.js';
 import type { SshTarget } from '../types.js';
@@ -207,8 +208,12 @@ export class SshConnection {
   async close(wait = true): Promise<void> {
     if (this.open) {
       this.client.end();
-      if (wait && !(await settlesWithin(this.closed, 1000))) {
-        this.client.destroy();
+      if (!wait) {
+        // Not waited for, yet never left behind: a peer that vanished (a stopped guest) never
+        // answers our FIN, and the socket would hold the process open for many minutes.
+        setTimeout(() => destroySocket(this.client), 1000).unref();
+      } else if (!(await settlesWithin(this.closed, 1000))) {
+        destroySocket(this.client);
       }
     }
     await this.ownedJump?.close(wait);

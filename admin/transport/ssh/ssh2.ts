@@ -80,3 +80,17 @@ export function ignoreHostKeyAnnouncements(client: Client): void {
     }
   };
 }
+
+/**
+ * ssh2's Client.destroy() skips a socket that is no longer writable, which is every socket it has
+ * already ended: after end() to a peer that vanished, the socket would wait in FIN-WAIT-1 for
+ * minutes and hold the process open. Destroy the socket itself.
+ */
+export function destroySocket(client: ssh2.Client): void {
+  const sock = (client as unknown as { _sock?: { destroy(): void } })._sock;
+  if (sock) {
+    sock.destroy();
+  } else {
+    client.destroy();
+  }
+}
