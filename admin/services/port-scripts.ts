@@ -12,6 +12,8 @@
 /**
  * listen_inodes: " INODE…" of the port's LISTEN sockets (empty when nobody listens).
  * holder_line PID: "PID SESSION CMDLINE" (session: field 6 of /proc/PID/stat; argv joined by spaces).
+ *   A process may exit while we look: 2>/dev/null comes before the `<` it silences (the shell
+ *   applies redirections left to right and reports a failed `<` on the stderr of that moment).
  * session_holders PID: holder lines of PID and its session's processes that hold the port.
  * owns_port PID: one of them does (always true without a port).
  * port_holders: holder lines of every process holding the port (one ls over all /proc/PID/fd;
@@ -20,7 +22,7 @@
  */
 export const PORT_HELPERS = `
 listen_inodes() { cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v p="$(printf ':%04X' "$port")" '$4=="0A" && substr($2, length($2) - 4) == p { printf " %s", $10 }'; }
-holder_line() { printf '%s %s %s\\n' "$1" "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $4 }')" "$(tr '\\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | cut -c1-200)"; }
+holder_line() { printf '%s %s %s\\n' "$1" "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $4 }')" "$(tr '\\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | cut -c1-200)"; }
 session_holders() {
   _ino=$(listen_inodes); [ -n "$_ino" ] || return 0
   for _p in $( { echo "$1"; ps -o pid= -s "$1" 2>/dev/null; } | sort -un); do

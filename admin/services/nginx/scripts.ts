@@ -72,7 +72,7 @@ while in_time; do
   if failed; then echo "nginx failed to start\${pid:+ (pid $pid)}"; tail_log; exit 1; fi
   if [ -n "$pid" ]; then
     if gone "$pid"; then echo "nginx exited during start-up (pid $pid)"; tail_log; exit 1; fi
-    if [ ! -s "$pidf.cmdline" ] && tr '\\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q '^nginx: master process '; then
+    if [ ! -s "$pidf.cmdline" ] && tr '\\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q '^nginx: master process '; then
       cat "/proc/$pid/cmdline" >"$pidf.cmdline"
     fi
     if [ -s "$pidf.cmdline" ] && owns_port "$pid"; then
