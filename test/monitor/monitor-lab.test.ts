@@ -188,14 +188,19 @@ test('monitor on a lab: stuck snap and hung hub healed, flap limit, maintenance 
             ),
           );
           assert.equal(heals(events, 'snap#0@cloud1', 'restarted').length, 1);
-          // One alert per state change: ok → warning → critical → ok, nothing repeated.
+          // One alert per state change: ok → warning → critical → ok, nothing repeated. A scan
+          // that comes late on a loaded machine may see the snapshot age past both thresholds at
+          // once: then ok → critical → ok, still one alert per change.
           const mine = alerts(events).filter((a) => a.key === 'progress snap#0@cloud1');
+          const changes =
+            mine[0]?.to === 'warning' ? ['warning', 'critical', 'ok'] : ['critical', 'ok'];
           assert.deepEqual(
             mine.map((a) => a.to),
-            ['warning', 'critical', 'ok'],
+            changes,
           );
-          assert.match(mine[1]!.message, /no new snapshot for \d+s .*alive but stuck/);
-          assert.equal(mine[1]!.suggestion.startsWith('salvo restart snap -H cloud1'), true);
+          const criticalAlert = mine.find((a) => a.to === 'critical')!;
+          assert.match(criticalAlert.message, /no new snapshot for \d+s .*alive but stuck/);
+          assert.equal(criticalAlert.suggestion.startsWith('salvo restart snap -H cloud1'), true);
           // The same alerts reached the hook and the mail sink.
           const hooked = (await readFile(alertsFile, 'utf8'))
             .trim()
@@ -204,10 +209,14 @@ test('monitor on a lab: stuck snap and hung hub healed, flap limit, maintenance 
             .filter((a) => a.key === 'progress snap#0@cloud1');
           assert.deepEqual(
             hooked.map((a) => a.to),
-            ['warning', 'critical', 'ok'],
+            changes,
           );
           const mailed = sink.mails.filter((m) => m.text.includes('progress snap#0@cloud1'));
-          assert.equal(mailed.length, 3, sink.mails.map((m) => m.text).join('\n---\n'));
+          assert.equal(
+            mailed.length,
+            changes.length,
+            sink.mails.map((m) => m.text).join('\n---\n'),
+          );
           assert.equal(mailed[0]!.to, 'ops@example.test');
           // The heal went through the rollout engine: journaled.
           const runs = await dep.runs();
