@@ -7,6 +7,7 @@ import { ProgressPrinter, clock } from '../../admin/cli/render/progress.js';
 import type { DeploymentEvent } from '../../admin/deployment/events.js';
 import type { RolloutEvent } from '../../admin/rollout/events.js';
 import { briefCommand, eventJsonLine } from '../../admin/cli/render/events.js';
+import { wantsColour } from '../../admin/cli/render/colour.js';
 
 class Sink extends Writable {
   text = '';
@@ -133,4 +134,15 @@ test('--json events: an ISO time each, whole scripts shortened unless asked for 
   const full = JSON.parse(eventJsonLine(e, { full: true })) as Record<string, unknown>;
   assert.equal(full.command, script);
   assert.equal(briefCommand('uptime'), 'uptime', 'one-line commands stay whole');
+});
+
+test('colour: a terminal only, whatever CI says; NO_COLOR and --no-color off; FORCE_COLOR on', () => {
+  const argv = ['node', 'salvo'];
+  assert.equal(wantsColour({ CI: 'true' }, argv, false), false, 'a CI log through a pipe');
+  assert.equal(wantsColour({ TERM: 'xterm' }, argv, true), true);
+  assert.equal(wantsColour({ TERM: 'dumb' }, argv, true), false);
+  assert.equal(wantsColour({ TERM: 'xterm', NO_COLOR: '' }, argv, true), false);
+  assert.equal(wantsColour({ TERM: 'xterm' }, [...argv, '--no-color'], true), false);
+  assert.equal(wantsColour({ FORCE_COLOR: '1' }, argv, false), true);
+  assert.equal(wantsColour({ FORCE_COLOR: '0', TERM: 'xterm' }, argv, true), false);
 });
