@@ -2,13 +2,23 @@
 // default), so `on`, `off`, `yes` and `no` are plain strings, as compute_servers wants them.
 import { isMap, LineCounter, parseDocument, visit, type Pair, type YAMLError } from 'yaml';
 import type { Issue } from '../errors.js';
-import { Locator } from './positions.js';
+import { DocLocator, type Locator } from './positions.js';
+import { parseFast } from './yaml/index.js';
 
 export type ParsedYaml =
   | { ok: true; data: unknown; locator: Locator }
   | { ok: false; issues: Issue[] };
 
 export function parseYaml(text: string, file: string): ParsedYaml {
+  const fast = parseFast(text, file, () => docLocator(text, file));
+  if (fast) {
+    return { ok: true, ...fast };
+  }
+  return parseSlow(text, file);
+}
+
+/** The yaml package's Document: every node's range, and the messages for every mistake. */
+function parseSlow(text: string, file: string): ParsedYaml {
   const lines = new LineCounter();
   // yaml's own unique-key check compares every key with every other (100,000 host keys: minutes);
   // duplicateKeys() does the same check in linear time.
@@ -26,7 +36,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     return {
       ok: true,
       data: doc.toJS({ maxAliasCount: 1000 }),
-      locator: new Locator(file, text, doc, lines),
+      locator: new DocLocator(file, text, doc, lines),
     };
   } catch (err) {
     // toJS refuses alias bombs ("Excessive alias count"); say so at the top of the file.
@@ -35,6 +45,13 @@ export function parseYaml(text: string, file: string): ParsedYaml {
       issues: [{ file, line: 1, col: 1, message: `invalid YAML: ${(err as Error).message}` }],
     };
   }
+}
+
+/** Positions in a text the fast path read (only asked for when it cannot tell). */
+function docLocator(text: string, file: string): Locator {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false });
+  return new DocLocator(file, text, doc, lines);
 }
 
 /** Keys written twice in one map, each at the second one (yaml's message and place). */

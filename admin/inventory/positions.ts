@@ -23,7 +23,17 @@ interface Found {
   complete: boolean;
 }
 
-export class Locator {
+/** Where a path of the services file is written; issues are reported against it. */
+export interface Locator {
+  readonly file: string;
+  /** Position of the node at `path`; when the path stops early, the deepest key that exists. */
+  at(path: Path, part?: Part): SourcePos;
+  /** Position of character `offset` of `text` inside the single-line scalar at `path`. */
+  atText(path: Path, part: Part, text: string, offset: number): SourcePos;
+}
+
+/** A Locator over the yaml package's Document (every node has its range). */
+export class DocLocator implements Locator {
   constructor(
     readonly file: string,
     private readonly source: string,
