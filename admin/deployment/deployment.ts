@@ -452,7 +452,10 @@ export class Deployment {
     return listRuns(this.inventory.dir);
   }
 
-  /** Each unit's state (running / stopped / unhealthy), pid, uptime, version; one round trip per host. */
+  /**
+   * Each unit's state (running / stopped / unhealthy), pid, uptime, version; one round trip per
+   * host. Units an interrupted run left mid-step (drained, stopped) are named from the journals.
+   */
   async status(service = 'all', options: HostsOption & CallOptions = {}): Promise<StatusReport> {
     const { selectUnits } = await import('../services/index.js');
     const { probeUnits } = await import('../services/observe.js');
@@ -463,8 +466,10 @@ export class Deployment {
       return statusReport([]);
     }
     const signal = currentSignal(options.signal);
+    const { leftBehind } = await import('../rollout/runs.js');
     return statusReport(
       await probeUnits(this.runner(options), this.inventory, units, signal ? { signal } : {}),
+      leftBehind(this.inventory.dir),
     );
   }
 

@@ -2,6 +2,8 @@
 // sets an operator acts on next (`storm.exec(last.failed, 'uptime')`).
 import { tally } from '../fleet/outcome.js';
 import type { UnitStatus } from '../services/observe.js';
+import { unitId } from '../services/types.js';
+import type { LeftUnit } from '../rollout/runs.js';
 import type { DriftItem } from '../services/drift.js';
 import type { PlanView } from '../rollout/plan-view.js';
 import type { RolloutRequest, RolloutResult, RunState, UnitFailure } from '../rollout/types.js';
@@ -120,15 +122,19 @@ export interface StatusReport {
   /** Hosts with a unit stopped or unhealthy. */
   failed: NodeSet;
   unreachable: NodeSet;
+  /** Units of this report an interrupted run left mid-step (`resume` finishes them). */
+  leftBehind: LeftUnit[];
 }
 
-export function statusReport(units: UnitStatus[]): StatusReport {
+export function statusReport(units: UnitStatus[], left: LeftUnit[] = []): StatusReport {
   const unreachable = new NodeSet(units.filter((u) => !u.health).map((u) => u.unit.host));
   const failed = new NodeSet(
     units.filter((u) => u.health && u.health.state !== 'running').map((u) => u.unit.host),
   ).minus(unreachable);
   const all = new NodeSet(units.map((u) => u.unit.host));
-  return { units, ok: all.minus(failed).minus(unreachable), failed, unreachable };
+  const ids = new Set(units.map((u) => unitId(u.unit)));
+  const leftBehind = left.filter((l) => ids.has(l.unit));
+  return { units, ok: all.minus(failed).minus(unreachable), failed, unreachable, leftBehind };
 }
 
 /** `diff()`: each difference between the services file and the hosts. */

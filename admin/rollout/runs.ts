@@ -132,6 +132,43 @@ export function listRuns(
   return out;
 }
 
+/** A unit an interrupted run left mid-step: possibly drained in haproxy, or stopped. */
+export interface LeftUnit {
+  unit: string; // hub#0@cloud2
+  runId: string;
+  step: number; // 0-based
+  name: string; // the step's name (drain, stop, …)
+  steps: number;
+}
+
+/**
+ * Units the newest interrupted run that touched them left mid-step. A later run that finished the
+ * unit (done or failed), or a resume that did, clears it; a run still running is not counted.
+ */
+export function leftBehind(servicesDir: string): LeftUnit[] {
+  const left = new Map<string, LeftUnit>();
+  for (const runId of runIds(servicesDir)) {
+    let r: Replay;
+    try {
+      r = loadRun(servicesDir, runId);
+    } catch {
+      continue; // listed as damaged by `salvo runs`
+    }
+    for (const [unit, progress] of r.units) {
+      if (progress.state !== undefined) {
+        left.delete(unit);
+      }
+    }
+    const s = summarize(runId, r);
+    if (s.state === 'interrupted') {
+      for (const u of s.inFlight ?? []) {
+        left.set(u.unit, { ...u, runId });
+      }
+    }
+  }
+  return [...left.values()];
+}
+
 /** `RUN` as typed: a full id, a unique prefix, or `last` (the newest interrupted run). */
 export function findRun(servicesDir: string, ref: string): string {
   const ids = runIds(servicesDir);

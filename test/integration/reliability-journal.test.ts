@@ -84,6 +84,21 @@ test('torn journal, resume, SIGKILL, resume: the drained hub comes back', {
     assert.equal(listed.code, 0, listed.stderr);
     assert.match(listed.stdout, new RegExp(`${runId} .*interrupted, damaged`));
     assert.match(listed.stdout, /hub#0@cloud2 stopped at step \d+\/\d+ .*may be left drained/);
+    // `salvo status` names the unit left mid-step and the resume that finishes it.
+    const status = await runCli(file, 'status', 'hub');
+    assert.match(
+      status.stdout,
+      new RegExp(
+        `hub#0@cloud2: left at step \\d+/\\d+ \\(drain [^)]*\\) by interrupted run ${runId}: .* resume ${runId}\n`,
+      ),
+    );
+    const json = await runCli(file, 'status', 'hub', '--json');
+    const rows = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { unit: string; leftBy: { runId: string } | null });
+    assert.equal(rows.find((r) => r.unit === 'hub#0@cloud2')?.leftBy?.runId, runId);
+    assert.ok(rows.filter((r) => r.unit !== 'hub#0@cloud2').every((r) => r.leftBy === null));
 
     // A resume killed once it is under way (its attempt record and a step started after it).
     const size = statSync(journal).size;
@@ -106,6 +121,8 @@ test('torn journal, resume, SIGKILL, resume: the drained hub comes back', {
     assert.doesNotMatch(last.stderr, /at .*\.js:\d+/, 'no stack trace');
     const after = await runCli(file, 'runs');
     assert.match(after.stdout, new RegExp(`${runId} .* done`));
+    const cleared = await runCli(file, 'status', 'hub');
+    assert.doesNotMatch(cleared.stdout, /left by an interrupted run/, cleared.stdout);
 
     const dep = await Deployment.open(file);
     try {

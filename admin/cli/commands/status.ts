@@ -4,7 +4,8 @@ import { parseDuration } from '../parse-duration.js';
 import type { Command } from 'commander';
 import { EXIT } from '../../fleet/outcome.js';
 import { wasInterrupted, withInterrupt } from '../interrupt.js';
-import { openDeployment } from './services-path.js';
+import { unitId } from '../../services/types.js';
+import { openDeployment, servicesFlag } from './services-path.js';
 
 interface Flags {
   hosts?: string;
@@ -25,11 +26,14 @@ export function registerStatus(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExit codes: 0 every unit running, 1 some unit stopped or unhealthy,\n2 usage/config error, 3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).\n' +
+      '\nUnits an interrupted run left mid-step (perhaps drained or stopped) are listed after the\ntable, with the `salvo resume` that finishes them.\n' +
+        '\nExit codes: 0 every unit running, 1 some unit stopped or unhealthy,\n2 usage/config error, 3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).\n' +
         '\nExamples:\n  salvo status\n  salvo status hub -H @web\n  salvo status --watch 5       redrawn every 5 s until Ctrl-C',
     )
     .action(async (service: string, flags: Flags, cmd: Command) => {
-      const { renderStatus, statusExitCode, statusJsonLine } = await import('../render/status.js');
+      const { renderLeftBehind, renderStatus, statusExitCode, statusJsonLine } = await import(
+        '../render/status.js'
+      );
       const dep = await openDeployment(cmd);
       if (flags.watch !== undefined) {
         try {
@@ -54,8 +58,12 @@ export function registerStatus(program: Command): void {
           }),
         );
         const statuses = report.units;
+        const left = new Map(report.leftBehind.map((l) => [l.unit, l]));
         process.stdout.write(
-          flags.json ? statuses.map(statusJsonLine).join('') : renderStatus(statuses),
+          flags.json
+            ? statuses.map((s) => statusJsonLine(s, left.get(unitId(s.unit)))).join('')
+            : renderStatus(statuses) +
+                renderLeftBehind(report.leftBehind, ['salvo', ...servicesFlag(cmd)]),
         );
         process.exitCode = wasInterrupted() ? EXIT.aborted : statusExitCode(statuses); // partial results, then 130/143
       } finally {

@@ -4,6 +4,9 @@
 import { foldNodeSet } from '../../inventory/nodeset.js';
 import type { UnitStatus } from '../../services/observe.js';
 import { unitId } from '../../services/types.js';
+import type { LeftUnit } from '../../rollout/runs.js';
+import { quote } from '../../transport/command.js';
+import { paint } from './colour.js';
 import { formatUptime } from './duration.js';
 import { foldInstances } from './fold-units.js';
 import { renderTable } from './table.js';
@@ -94,7 +97,22 @@ export function renderStatus(statuses: UnitStatus[], maxTails = 5): string {
   return out;
 }
 
-export function statusJsonLine(s: UnitStatus): string {
+/**
+ * Units an interrupted run left mid-step, each with the resume that finishes it; `salvo` starts
+ * the hint (`['salvo', '-s', FILE]` for another file).
+ */
+export function renderLeftBehind(left: LeftUnit[], salvo: string[] = ['salvo']): string {
+  if (!left.length) {
+    return '';
+  }
+  const lines = left.map(
+    (l) =>
+      `${l.unit}: left at step ${l.step + 1}/${l.steps} (${l.name}) by interrupted run ${l.runId}: it may be drained or stopped; ${[...salvo, 'resume', l.runId].map(quote).join(' ')}\n`,
+  );
+  return `\n${paint.warn('left by an interrupted run:')}\n${lines.join('')}`;
+}
+
+export function statusJsonLine(s: UnitStatus, left?: LeftUnit): string {
   const h = s.health;
   return `${JSON.stringify({
     unit: unitId(s.unit),
@@ -107,6 +125,7 @@ export function statusJsonLine(s: UnitStatus): string {
     version: h?.version ?? null,
     detail: h?.detail ?? s.error ?? null,
     logTail: h?.logTail ?? null,
+    leftBy: left ? { runId: left.runId, step: left.step, name: left.name } : null,
   })}\n`;
 }
 
