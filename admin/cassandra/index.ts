@@ -19,7 +19,7 @@ export {
   type RepairOptions,
   type RepairSummary,
 } from './repair.js';
-export { ensureSecrets, readSecret, secretsDir } from './secrets.js';
+export { ensureSecrets, listSecrets, readSecret, secretsDir } from './secrets.js';
 export {
   applyComputePlan,
   COMPUTE_STATUSES,

@@ -11,6 +11,7 @@ import { registerDemo } from './demo.js';
 import { registerTinc } from './tinc.js';
 import { registerBackup } from './backup.js';
 import { registerCassandra } from './cassandra.js';
+import { registerSecrets } from './secrets.js';
 import { registerComputeServers } from './compute-servers.js';
 import { registerVm } from './vm.js';
 import { registerStatus } from './status.js';
@@ -37,6 +38,7 @@ export function registerCommands(program: Command): void {
   registerTinc(program);
   registerBackup(program);
   registerCassandra(program);
+  registerSecrets(program);
   registerComputeServers(program);
   registerVm(program);
   registerStatus(program);
