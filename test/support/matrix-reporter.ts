@@ -41,11 +41,11 @@ export default async function* matrixReporter(
   for await (const event of source) {
     if (event.type === 'test:pass' || event.type === 'test:fail') {
       const skipped = event.data.skip !== undefined && event.data.skip !== false;
-      results.push({
-        name: event.data.name,
-        file: sourceOf(event.data.file),
-        result: event.type === 'test:fail' ? 'fail' : skipped ? 'skip' : 'pass',
-      });
+      let result: RecordedResult['result'] = skipped ? 'skip' : 'pass';
+      if (event.type === 'test:fail') {
+        result = 'fail';
+      }
+      results.push({ name: event.data.name, file: sourceOf(event.data.file), result });
     }
   }
   const run: TestRun = { at: new Date().toISOString(), node: process.version, results };
