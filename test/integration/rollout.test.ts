@@ -188,7 +188,8 @@ test('rollouts on a lab', { skip: !isRoot && 'needs root (network namespaces)' }
     await t.test(
       'the lock refuses a second run, names the holder, and --wait-lock waits for it',
       async () => {
-        const holder = start(file, ['restart', 'nginx', '--serial'], 0.3);
+        // Steps of 1.5 s: the holder must outlast two cold CLI runs on a loaded machine.
+        const holder = start(file, ['restart', 'nginx', '--serial'], 1.5);
         try {
           await until('the first run to hold the lock', () => runIds(file).length === 2);
           const refused = salvo(file, ['restart', 'nginx']);
@@ -200,6 +201,7 @@ test('rollouts on a lab', { skip: !isRoot && 'needs root (network namespaces)' }
               `locked by ${user} on ${hostname()} \\(pid ${holder.pid}\\) since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z: restart nginx`,
             ),
           );
+          assert.equal(holder.exitCode, null, 'the holder still runs when the second run starts');
           const waited = salvo(file, ['start', 'nginx', '--wait-lock', '60s']);
           assert.equal(waited.code, 0, waited.stderr);
           assert.match(

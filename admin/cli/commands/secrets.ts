@@ -6,7 +6,8 @@ import { openDeployment } from './services-path.js';
 export function registerSecrets(program: Command): void {
   const s = program
     .command('secrets')
-    .description('generated passwords of the deployment: names and modes only, values never shown');
+    .description('generated passwords of the deployment: names and modes only, values never shown')
+    .addHelpText('after', '\nExamples:\n  salvo secrets init\n  salvo secrets list --json');
   s.command('init')
     .description(
       'generate a random password for the Cassandra superuser and each service user of the services file (missing ones only)',
