@@ -63,6 +63,7 @@ test('trouble stands out: its own row, detail, and the log tail under the table'
     version: null,
     detail: 'pid 9 exited',
     logTail: 'fatal: bad port "99999"',
+    leftBy: null,
   });
 });
 
