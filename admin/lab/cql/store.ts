@@ -52,6 +52,8 @@ export interface Persisted {
   data: Record<string, Rows>;
   snapshots: string[];
   repairedAt?: string;
+  /** Addresses that left the ring (decommissioned): not members again unless they rejoin. */
+  left?: string[];
 }
 
 export const SYSTEM_KEYSPACES: Record<string, KeyspaceDef> = {
