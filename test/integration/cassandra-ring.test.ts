@@ -2,11 +2,13 @@
 // (cloud2, added to the cassandra hosts in a second services file) bootstraps UJ → UN while
 // add-node waits; replication 1 → 3 and the full repair it runs (proved by a node stopped
 // afterwards: every row still reads at QUORUM); remove-node allowed on a healthy ring, refused
-// when it would break QUORUM.
+// when it would break QUORUM; the lab's hub places new projects only on compute servers whose
+// status is on, and `compute-servers set HOST no-new` stops placements there (existing stay).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CassandraError, type MembershipEvent } from '../../admin/cassandra/index.js';
 import { Deployment } from '../../admin/deployment/deployment.js';
+import { PLACEMENTS_CQL } from '../../admin/lab/standins/placement.js';
 import { cmd } from '../../admin/transport/command.js';
 import { isRoot, withLab } from './lab-fixture.js';
 import { failures, runOp } from './services-helpers.js';
@@ -14,7 +16,7 @@ import { runCli, variant } from './services-lab.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-test('cassandra ring: add-node, replication 1 → 3 with repair, remove-node', {
+test('cassandra ring: add-node, replication 1 → 3 with repair, remove-node; hub placement', {
   skip: !isRoot && 'needs root (network namespaces)',
   timeout: 600_000,
 }, async (t) => {
@@ -177,6 +179,75 @@ test('cassandra ring: add-node, replication 1 → 3 with repair, remove-node', {
           failures(await runOp(dep, 'start', 'cassandra', { hosts: ['cloud5'] })),
           [],
         );
+      },
+    );
+
+    await t.test(
+      'the hub places projects on compute servers with status on; no-new stops it there',
+      async () => {
+        const file = await variant(lab, 'placing', (doc) => {
+          slowJoin(doc);
+          doc.compute_servers = { 'cloud[3-5]': 'on' };
+        });
+        await waitUn(db, 3);
+        const admin = await dep.cassandra.client('salvo_admin');
+        try {
+          await admin.execute(
+            "CREATE KEYSPACE IF NOT EXISTS smc WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}",
+          );
+          await admin.execute(PLACEMENTS_CQL('smc'));
+        } finally {
+          await admin.close();
+        }
+        const sync = await runCli(file, 'compute-servers', 'sync');
+        assert.equal(sync.code, 0, sync.stdout + sync.stderr);
+        assert.deepEqual(failures(await runOp(dep, 'start', 'hub', { hosts: ['cloud1'] })), []);
+        const hub = `http://${lab.hosts[0]!.address}:5000/projects`;
+        const place = async (id: string, method = 'POST') => {
+          const res = await fetch(`${hub}?id=${id}`, {
+            method,
+            signal: AbortSignal.timeout(15_000),
+          });
+          return {
+            status: res.status,
+            body: (await res.json()) as { host?: string; error?: string },
+          };
+        };
+        const first = new Map<string, string>();
+        for (let i = 1; i <= 6; i++) {
+          const r = await place(`p${i}`);
+          assert.equal(r.status, 201, JSON.stringify(r));
+          first.set(`p${i}`, r.body.host!);
+        }
+        assert.deepEqual([...first.values()].sort(), [
+          'cloud3',
+          'cloud3',
+          'cloud4',
+          'cloud4',
+          'cloud5',
+          'cloud5',
+        ]);
+        const set = await runCli(file, 'compute-servers', 'set', 'cloud3', 'no-new');
+        assert.equal(set.code, 0, set.stdout + set.stderr);
+        for (let i = 7; i <= 12; i++) {
+          const r = await place(`p${i}`);
+          assert.equal(r.status, 201, JSON.stringify(r));
+          assert.notEqual(r.body.host, 'cloud3', `p${i} placed on a no-new host`);
+        }
+        // Existing projects stay where they are, cloud3's included.
+        for (const [id, host] of first) {
+          assert.deepEqual((await place(id, 'GET')).body, { project: id, host });
+          const again = await place(id);
+          assert.equal(again.status, 200);
+          assert.equal(again.body.host, host);
+        }
+        assert.equal((await runCli(file, 'compute-servers', 'set', 'cloud4', 'off')).code, 0);
+        assert.equal((await runCli(file, 'compute-servers', 'set', 'cloud5', 'no-new')).code, 0);
+        const none = await place('p13');
+        assert.equal(none.status, 503);
+        assert.match(none.body.error!, /no compute server takes new projects/);
+        assert.equal((await runCli(file, 'compute-servers', 'set', 'cloud3', 'on')).code, 0);
+        assert.equal((await place('p13')).body.host, 'cloud3');
       },
     );
   });
