@@ -150,43 +150,57 @@ export class SimNode {
     });
     this.gossipTimer = setInterval(() => void this.gossip(), 300);
     await this.gossip();
-    this.streamWindow = { direction: 'receiving', from: Date.now(), ms: this.o.joinMs };
+    // A node new to the ring bootstraps (streams its ranges in); a restarted one only rejoins.
+    const fresh = !this.store.state.bootstrapped;
+    if (fresh) {
+      this.streamWindow = { direction: 'receiving', from: Date.now(), ms: this.o.joinMs };
+    }
     setTimeout(() => {
-      void this.bootstrap();
+      void this.bootstrap(fresh);
     }, this.o.joinMs).unref();
   }
 
-  /** The end of joining: take the rows this node now replicates from the live nodes, then Normal. */
-  private async bootstrap(): Promise<void> {
+  /**
+   * The end of joining: a node new to the ring takes the rows it now replicates from the live
+   * nodes (a restarted node does not: what it missed meanwhile waits for repair), then Normal.
+   */
+  private async bootstrap(fresh: boolean): Promise<void> {
     if (this.state !== 'joining') {
       return;
     }
-    try {
-      for (const [t, def] of Object.entries(this.store.meta.tables)) {
-        if (def.dropped) {
-          continue;
-        }
-        const ks = t.split('.')[0]!;
-        const rf = this.rfOf(ks);
-        for (const m of this.others().filter((x) => this.isUp(x.address))) {
-          const rows = await call<Rows>(m.address, this.o.internodePort, { op: 'scan', table: t });
-          for (const [key, row] of Object.entries(rows)) {
-            const partition = JSON.stringify(
-              (JSON.parse(key) as unknown[]).slice(0, def.pk.length),
-            );
-            if (
-              replicasOf(this.members, partition, rf).some((r) => r.address === this.self.address)
-            ) {
-              this.applyLocal(t, key, row);
-            }
-          }
-        }
+    if (fresh) {
+      try {
+        await this.streamIn();
+      } catch {
+        // a peer went away mid-stream: what arrived stays; repair fixes the rest
       }
-    } catch {
-      // a peer went away mid-stream: what arrived stays; repair fixes the rest
     }
     if (this.state === 'joining') {
       this.state = 'normal';
+      this.store.state.bootstrapped = true;
+      this.store.dirty();
+    }
+  }
+
+  /** Every row this node replicates under the current ring, from the live nodes. */
+  private async streamIn(): Promise<void> {
+    for (const [t, def] of Object.entries(this.store.meta.tables)) {
+      if (def.dropped) {
+        continue;
+      }
+      const ks = t.split('.')[0]!;
+      const rf = this.rfOf(ks);
+      for (const m of this.others().filter((x) => this.isUp(x.address))) {
+        const rows = await call<Rows>(m.address, this.o.internodePort, { op: 'scan', table: t });
+        for (const [key, row] of Object.entries(rows)) {
+          const partition = JSON.stringify((JSON.parse(key) as unknown[]).slice(0, def.pk.length));
+          if (
+            replicasOf(this.members, partition, rf).some((r) => r.address === this.self.address)
+          ) {
+            this.applyLocal(t, key, row);
+          }
+        }
+      }
     }
   }
 
@@ -219,6 +233,7 @@ export class SimNode {
       }
     }
     this.state = 'leaving';
+    this.store.state.bootstrapped = false; // if it is ever started again, it joins anew
     const ms = this.o.leaveMs ?? 1000;
     this.streamWindow = { direction: 'sending', from: Date.now(), ms };
     await new Promise((r) => setTimeout(r, ms));

@@ -54,6 +54,8 @@ export interface Persisted {
   repairedAt?: string;
   /** Addresses that left the ring (decommissioned): not members again unless they rejoin. */
   left?: string[];
+  /** Set once the node has joined the ring: a restart does not bootstrap (stream) again. */
+  bootstrapped?: boolean;
 }
 
 export const SYSTEM_KEYSPACES: Record<string, KeyspaceDef> = {
