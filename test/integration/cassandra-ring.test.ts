@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CassandraError, type MembershipEvent } from '../../admin/cassandra/index.js';
 import { Deployment } from '../../admin/deployment/deployment.js';
+import { LockedError } from '../../admin/index.js';
 import { PLACEMENTS_CQL } from '../../admin/lab/standins/placement.js';
 import { cmd } from '../../admin/transport/command.js';
 import { isRoot, withLab } from './lab-fixture.js';
@@ -133,6 +134,12 @@ test('cassandra ring: add-node, replication 1 → 3 with repair, remove-node; hu
     await t.test(
       'remove-node: allowed on a healthy ring, refused when QUORUM would break',
       async () => {
+        // The operator lock: while another run holds it, remove-node and add-node do nothing.
+        await dep.locked('test holds the lock', async () => {
+          const locked = await runCli(grown, 'cassandra', 'remove-node', 'cloud2');
+          assert.equal(locked.code, 4, locked.stdout + locked.stderr);
+          await assert.rejects(big.cassandra.addNodes('cloud2'), LockedError);
+        });
         const events: MembershipEvent[] = [];
         const s = await big.cassandra.removeNode('cloud2', { onEvent: (e) => events.push(e) });
         assert.deepEqual(
