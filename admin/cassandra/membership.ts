@@ -118,20 +118,29 @@ async function statusOf(n: RepairNode): Promise<NodetoolRow[]> {
 
 /**
  * Every node's view, merged: address → the states the nodes see it in. A node whose nodetool
- * fails (its database is down) counts as seeing itself `DN`: it is not a live replica.
+ * fails (its database is down) counts as seeing itself `DN` when another node lists it (or no
+ * node answered): it is a member, not a live replica. One that no answering node lists has
+ * left the ring (decommissioned, still in the services file): it is not counted.
  */
 async function ringViews(nodes: readonly RepairNode[]): Promise<Map<string, string[]>> {
   const views = await Promise.all(
     nodes.map((n) =>
-      statusOf(n).catch((): NodetoolRow[] => [
-        { status: 'D', state: 'N', address: n.address } as NodetoolRow,
-      ]),
+      statusOf(n).then(
+        (rows) => ({ n, rows }),
+        () => ({ n, rows: undefined }),
+      ),
     ),
   );
   const seen = new Map<string, string[]>();
-  for (const rows of views) {
-    for (const row of rows) {
+  for (const { rows } of views) {
+    for (const row of rows ?? []) {
       seen.set(row.address, [...(seen.get(row.address) ?? []), `${row.status}${row.state}`]);
+    }
+  }
+  const anyAnswered = views.some((v) => v.rows !== undefined);
+  for (const { n, rows } of views) {
+    if (rows === undefined && (!anyAnswered || seen.has(n.address))) {
+      seen.set(n.address, [...(seen.get(n.address) ?? []), 'DN']);
     }
   }
   return seen;
@@ -198,8 +207,14 @@ export async function addNodes(o: AddNodesOptions): Promise<MembershipSummary> {
     const deadline = t0 + (o.nodeTimeoutMs ?? 6 * 3600_000);
     let last = '';
     for (;;) {
-      const views = await ringViews(o.ring).catch(() => new Map<string, string[]>());
-      const states = views.get(n.address) ?? [];
+      // What every current member that answers sees of the new node (a host still in the
+      // services file but out of the ring does not answer, and does not hold this up).
+      const answers = (
+        await Promise.all(o.ring.map((m) => statusOf(m).catch(() => undefined)))
+      ).filter((rows): rows is NodetoolRow[] => rows !== undefined);
+      const states = answers.flatMap((rows) =>
+        rows.filter((r) => r.address === n.address).map((r) => `${r.status}${r.state}`),
+      );
       const net = await n.nodetool(['netstats'], 30_000).catch(() => undefined);
       const ns = net && net.code === 0 ? parseNetstats(net.stdout) : undefined;
       const state = states.length ? [...new Set(states)].join('/') : 'not in the ring yet';
@@ -214,7 +229,8 @@ export async function addNodes(o: AddNodesOptions): Promise<MembershipSummary> {
         });
       }
       if (
-        states.length === o.ring.length &&
+        answers.length > 0 &&
+        states.length === answers.length &&
         states.every((s) => s === 'UN') &&
         ns?.mode === 'NORMAL' &&
         !ns.streaming

@@ -1,7 +1,7 @@
-// Ring growth and replication on a 5-host lab (db = cloud[3-5], the CQL simulator): a 4th node
-// (cloud2, added to the cassandra hosts in a second services file) bootstraps UJ → UN while
-// add-node waits; replication 1 → 3 and the full repair it runs (proved by a node stopped
-// afterwards: every row still reads at QUORUM); remove-node allowed on a healthy ring, refused
+// Ring growth and replication on a 5-host lab (db = cloud[3-5], the CQL simulator): a 4th and a
+// 5th node (cloud1, cloud2, added to the cassandra hosts in a second services file) bootstrap
+// one at a time, UJ → UN, while add-node waits; replication 1 → 3 and the full repair it runs
+// (proved by a node stopped afterwards: every row still reads at QUORUM); remove-node allowed on a healthy ring, refused
 // when it would break QUORUM; the lab's hub places new projects only on compute servers whose
 // status is on, and `compute-servers set HOST no-new` stops placements there (existing stay).
 import assert from 'node:assert/strict';
@@ -30,7 +30,7 @@ test('cassandra ring: add-node, replication 1 → 3 with repair, remove-node; hu
     const base = await variant(lab, 'ring3', slowJoin);
     const grown = await variant(lab, 'ring4', (doc) => {
       slowJoin(doc);
-      (doc.services.cassandra as { hosts: string }).hosts = 'cloud[2-5]';
+      (doc.services.cassandra as { hosts: string }).hosts = 'cloud[1-5]';
     });
     const dep = await Deployment.open(base);
     t.after(() => dep.close());
@@ -44,13 +44,16 @@ test('cassandra ring: add-node, replication 1 → 3 with repair, remove-node; hu
       );
       return dep.exec([host], cmd(...argv, ...args));
     };
+    /** Until each of `hosts` sees `count` nodes UN; bounded, so a broken ring fails the test. */
     const waitUn = async (hosts: string[], count: number) => {
+      const deadline = Date.now() + 90_000;
       for (const h of hosts) {
         for (;;) {
           const [r] = await nodetool(h, 'status');
           if ((r!.stdout.match(/^UN /gm) ?? []).length === count) {
             break;
           }
+          assert.ok(Date.now() < deadline, `${h} never saw ${count} UN:\n${r!.stdout}${r!.stderr}`);
           await sleep(200);
         }
       }
@@ -74,41 +77,56 @@ test('cassandra ring: add-node, replication 1 → 3 with repair, remove-node; hu
     const big = await Deployment.open(grown);
     t.after(() => big.close());
 
-    await t.test('add-node cloud2: UJ while streaming, then UN; the command waits', async () => {
-      const events: MembershipEvent[] = [];
-      const s = await big.cassandra.addNodes('cloud2', { onEvent: (e) => events.push(e) });
-      assert.deepEqual(
-        s.done.map((d) => d.host),
-        ['cloud2'],
-      );
-      const states = events.filter((e) => e.kind === 'node-state').map((e) => e.state);
-      assert.ok(
-        states.some((x) => /^UJ \(JOINING\)$/.test(x)),
-        `never saw UJ: ${states.join(' | ')}`,
-      );
-      assert.ok(
-        events.some((e) => e.kind === 'node-state' && e.streaming),
-        'never saw streaming',
-      );
-      assert.equal(events.at(-1)?.kind, 'node-done');
-      // Returned only once every node sees 4 UN.
-      for (const h of ['cloud2', ...db]) {
-        const [r] = await nodetool(h, 'status');
-        assert.equal((r!.stdout.match(/^UN /gm) ?? []).length, 4, r!.stdout);
-      }
-      const again = await runCli(grown, 'cassandra', 'add-node', 'cloud2');
-      assert.equal(again.code, 0, again.stdout + again.stderr);
-      assert.match(again.stdout, /already in the ring: cloud2/);
-      const stray = await runCli(base, 'cassandra', 'add-node', 'cloud1');
-      assert.equal(stray.code, 2, stray.stdout + stray.stderr);
-      assert.match(stray.stderr, /cloud1 is not a cassandra host/);
-    });
+    await t.test(
+      'add-node cloud1 cloud2: one at a time, each UJ while streaming, then UN',
+      async () => {
+        const events: MembershipEvent[] = [];
+        const s = await big.cassandra.addNodes(['cloud1', 'cloud2'], {
+          onEvent: (e) => events.push(e),
+        });
+        assert.deepEqual(
+          s.done.map((d) => d.host),
+          ['cloud1', 'cloud2'],
+        );
+        // cloud2 starts only after cloud1 is done.
+        assert.deepEqual(
+          events
+            .filter((e) => e.kind !== 'node-state')
+            .map((e) => `${e.kind} ${'host' in e ? e.host : ''}`),
+          ['node-start cloud1', 'node-done cloud1', 'node-start cloud2', 'node-done cloud2'],
+        );
+        for (const h of ['cloud1', 'cloud2']) {
+          const states = events
+            .filter((e) => e.kind === 'node-state' && e.host === h)
+            .map((e) => (e.kind === 'node-state' ? e.state : ''));
+          assert.ok(
+            states.some((x) => /^UJ \(JOINING\)$/.test(x)),
+            `${h}: never saw UJ: ${states.join(' | ')}`,
+          );
+          assert.ok(
+            events.some((e) => e.kind === 'node-state' && e.host === h && e.streaming),
+            `${h}: never saw streaming`,
+          );
+        }
+        // Returned only once every node sees 5 UN.
+        for (const h of ['cloud1', 'cloud2', ...db]) {
+          const [r] = await nodetool(h, 'status');
+          assert.equal((r!.stdout.match(/^UN /gm) ?? []).length, 5, r!.stdout);
+        }
+        const again = await runCli(grown, 'cassandra', 'add-node', 'cloud2');
+        assert.equal(again.code, 0, again.stdout + again.stderr);
+        assert.match(again.stdout, /already in the ring: cloud2/);
+        const stray = await runCli(base, 'cassandra', 'add-node', 'cloud2');
+        assert.equal(stray.code, 2, stray.stdout + stray.stderr);
+        assert.match(stray.stderr, /cloud2 is not a cassandra host/);
+      },
+    );
 
     await t.test('replication growth --rf 3: ALTER, then a full repair on every node', async () => {
       const r = await runCli(grown, 'cassandra', 'replication', 'growth', '--rf', '3');
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /^growth: replication changed to .*"replication_factor":"3"/m);
-      assert.match(r.stdout, /4 node\(s\) repaired \(full\)/);
+      assert.match(r.stdout, /5 node\(s\) repaired \(full\)/);
       assert.match(r.stderr, /ALTER KEYSPACE growth WITH replication/);
       const ks = (await big.cassandra.keyspaces()).find((k) => k.name === 'growth');
       assert.equal(ks?.replication.replication_factor, '3');
@@ -125,10 +143,10 @@ test('cassandra ring: add-node, replication 1 → 3 with repair, remove-node; hu
         await c.close();
       }
       assert.deepEqual(failures(await runOp(big, 'start', 'cassandra', { hosts: ['cloud4'] })), []);
-      await waitUn(['cloud2', ...db], 4);
-      const bad = await runCli(grown, 'cassandra', 'replication', 'growth', '--rf', '5');
+      await waitUn(['cloud1', 'cloud2', ...db], 5);
+      const bad = await runCli(grown, 'cassandra', 'replication', 'growth', '--rf', '6');
       assert.equal(bad.code, 1, bad.stdout + bad.stderr);
-      assert.match(bad.stderr, /RF 5 but the ring has 4 node/);
+      assert.match(bad.stderr, /RF 6 but the ring has 5 node/);
     });
 
     await t.test(
@@ -146,19 +164,26 @@ test('cassandra ring: add-node, replication 1 → 3 with repair, remove-node; hu
           s.done.map((d) => d.host),
           ['cloud2'],
         );
-        await waitUn(db, 3);
-        for (const h of db) {
-          const [r] = await nodetool(h, 'status');
-          assert.ok(!r!.stdout.includes(` ${lab.hosts[1]!.address} `), r!.stdout);
-        }
         assert.deepEqual(
           events.filter((e) => e.kind !== 'node-state').map((e) => e.kind),
           ['node-start', 'node-done'],
         );
-        // cloud2's database is stopped: its nodetool cannot connect.
-        const [gone] = await nodetool('cloud2', 'status');
-        assert.equal(gone!.ok, false);
-        assert.match(gone!.stderr, /Failed to connect/);
+        const second = await runCli(grown, 'cassandra', 'remove-node', 'cloud1');
+        assert.equal(second.code, 0, second.stdout + second.stderr);
+        assert.match(second.stdout, /cloud1 left the ring and is stopped/);
+        await waitUn(db, 3);
+        for (const h of db) {
+          const [r] = await nodetool(h, 'status');
+          for (const gone of [lab.hosts[0]!, lab.hosts[1]!]) {
+            assert.ok(!r!.stdout.includes(` ${gone.address} `), r!.stdout);
+          }
+        }
+        // Their databases are stopped: nodetool cannot connect.
+        for (const h of ['cloud1', 'cloud2']) {
+          const [gone] = await nodetool(h, 'status');
+          assert.equal(gone!.ok, false);
+          assert.match(gone!.stderr, /Failed to connect/);
+        }
         // The rows survived the node leaving.
         const c = await dep.cassandra.client('salvo_admin');
         try {
