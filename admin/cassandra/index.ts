@@ -30,3 +30,18 @@ export {
   planComputeServers,
   setComputeServer,
 } from './compute-servers.js';
+export {
+  addNodes,
+  alterKeyspaceCql,
+  keyspaceReplication,
+  type KeyspaceReplication,
+  type MembershipEvent,
+  type MembershipSummary,
+  removeNode,
+  replicaProblems,
+  replicationFactorOf,
+  replicationFor,
+  replicationProblems,
+  requiredReplicas,
+  ringCounts,
+} from './membership.js';

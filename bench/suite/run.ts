@@ -47,6 +47,12 @@ export const BENCHES: readonly { name: string; program: string; about: string }[
     about: 'salvo copy of a 64 MiB file and of 2,000 small files to 20 hosts vs pdcp, clush --copy',
   },
   {
+    name: 'cassandra',
+    program: 'cassandra/run.js',
+    about:
+      '5-node CQL-simulator ring: rolling repair overhead per node; client recovery after an outage',
+  },
+  {
     name: 'startup',
     program: 'startup/run.js',
     about: 'salvo --version and salvo check (200 hosts) vs node -e 0',

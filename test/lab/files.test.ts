@@ -113,7 +113,15 @@ test('services.yaml follows docs/services-file.md', () => {
         hosts: '@web',
         instances: 2,
         version: '1.0.0',
-        command: [...app('hub'), '--on-term', 'exit'],
+        command: [
+          ...app('hub'),
+          '--on-term',
+          'exit',
+          '--cql',
+          '198.18.7.3,198.18.7.4,198.18.7.5',
+          '--cql-password-file',
+          '/tmp/lab-x/secrets/lab/hub',
+        ],
       },
       snap: {
         hosts: '@web',

@@ -3,7 +3,7 @@
 // parses flags, renders, and picks exit codes.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { RepairEvent } from '../../cassandra/index.js';
+import type { MembershipEvent, RepairEvent } from '../../cassandra/index.js';
 import { EXIT } from '../../fleet/outcome.js';
 import { UsageError } from '../../errors.js';
 import { parseDuration } from '../parse-duration.js';
@@ -135,6 +135,126 @@ export function registerCassandra(program: Command): void {
         }
       },
     );
+  c.command('add-node')
+    .description(
+      'bootstrap new nodes (cassandra hosts of the services file not yet in the ring) one at a time: each UN and done streaming before the next starts',
+    )
+    .argument('<hosts...>', 'hosts or node sets, in bootstrap order')
+    .option('--force', 'start even when a current member is not UN')
+    .option(
+      '--node-timeout <duration>',
+      'give up on a node that has not joined after this long (default 6h)',
+    )
+    .action(
+      async (hosts: string[], flags: { force?: boolean; nodeTimeout?: string }, cmd: Command) => {
+        const dep = await openDeployment(cmd);
+        try {
+          const s = await dep.cassandra.addNodes(hosts, {
+            force: flags.force ?? false,
+            ...(flags.nodeTimeout
+              ? { nodeTimeoutMs: parseDuration(flags.nodeTimeout, '--node-timeout') }
+              : {}),
+            onEvent: (e) => process.stderr.write(`${new Date().toISOString()} ${memberLine(e)}\n`),
+          });
+          process.stdout.write(
+            `add-node: ${s.done.length} node(s) joined${s.skipped.length ? `; already in the ring: ${s.skipped.join(', ')}` : ''}\n`,
+          );
+        } finally {
+          await dep.close();
+        }
+      },
+    );
+  c.command('remove-node')
+    .description(
+      'decommission a node (nodetool decommission), wait until the ring dropped it, stop it; refused when too few live replicas would be left',
+    )
+    .argument('<host>', 'the node to remove')
+    .option('--node-timeout <duration>', 'give up on the decommission after this long (default 6h)')
+    .action(async (host: string, flags: { nodeTimeout?: string }, cmd: Command) => {
+      const dep = await openDeployment(cmd);
+      try {
+        const s = await dep.cassandra.removeNode(host, {
+          ...(flags.nodeTimeout
+            ? { nodeTimeoutMs: parseDuration(flags.nodeTimeout, '--node-timeout') }
+            : {}),
+          onEvent: (e) => process.stderr.write(`${new Date().toISOString()} ${memberLine(e)}\n`),
+        });
+        process.stdout.write(
+          `remove-node: ${s.done.map((d) => d.host).join(', ')} left the ring and is stopped; remove it from the cassandra hosts in the services file\n`,
+        );
+      } finally {
+        await dep.close();
+      }
+    });
+  c.command('replication')
+    .description(
+      'change how many nodes hold each piece of a keyspace (ALTER KEYSPACE), then run a full rolling repair of it',
+    )
+    .argument('<keyspace>', 'the keyspace')
+    .option('--rf <n>', 'SimpleStrategy with this replication factor')
+    .option(
+      '--dc <dc:n>',
+      'NetworkTopologyStrategy: this datacenter gets n replicas (repeat per datacenter)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option('--force', 'go on even when a node is not UN')
+    .option('--node-timeout <duration>', 'per-node repair timeout (default 6h)')
+    .action(
+      async (
+        keyspace: string,
+        flags: { rf?: string; dc: string[]; force?: boolean; nodeTimeout?: string },
+        cmd: Command,
+      ) => {
+        if ((flags.rf === undefined) === (flags.dc.length === 0)) {
+          throw new UsageError('cassandra replication: give --rf N or one or more --dc DC:N');
+        }
+        const dcs: Record<string, number> = {};
+        for (const d of flags.dc) {
+          const m = /^([^:\s]+):(\d+)$/.exec(d);
+          if (!m) {
+            throw new UsageError(
+              `cassandra replication: --dc ${JSON.stringify(d)}: expected DC:N, e.g. dc1:3`,
+            );
+          }
+          dcs[m[1]!] = Number(m[2]);
+        }
+        const rf = flags.rf === undefined ? undefined : Number(flags.rf);
+        if (rf !== undefined && !/^\d+$/.test(flags.rf!)) {
+          throw new UsageError(
+            `cassandra replication: --rf ${JSON.stringify(flags.rf)}: expected a whole number`,
+          );
+        }
+        const dep = await openDeployment(cmd);
+        try {
+          const r = await dep.cassandra.setReplication(keyspace, {
+            ...(rf !== undefined ? { rf } : { dcs }),
+            force: flags.force ?? false,
+            ...(flags.nodeTimeout
+              ? { nodeTimeoutMs: parseDuration(flags.nodeTimeout, '--node-timeout') }
+              : {}),
+            onEvent: (e) =>
+              process.stderr.write(
+                `${new Date().toISOString()} ${'action' in e || e.kind === 'replication' || e.kind === 'node-state' || e.kind === 'node-skip' ? memberLine(e as MembershipEvent) : repairLine(e as RepairEvent)}\n`,
+              ),
+          });
+          const s = r.repair;
+          process.stdout.write(
+            `${keyspace}: replication ${r.changed ? `changed to ${JSON.stringify(r.to)}` : `already ${JSON.stringify(r.to)}`}\n`,
+          );
+          if (s.failed) {
+            process.stdout.write(
+              `repair ${s.runId} stopped at ${s.failed.host}: ${s.failed.error}\nresume: salvo cassandra repair -k ${keyspace} --full --resume ${s.runId}\n`,
+            );
+            process.exitCode = EXIT.failed;
+          } else {
+            process.stdout.write(`repair ${s.runId}: ${s.done.length} node(s) repaired (full)\n`);
+          }
+        } finally {
+          await dep.close();
+        }
+      },
+    );
   c.command('auth-init')
     .description(
       'PasswordAuthenticator bootstrap: superuser and service users from secrets/, system_auth raised, default user dropped',
@@ -154,6 +274,21 @@ export function registerCassandra(program: Command): void {
         await dep.close();
       }
     });
+}
+
+function memberLine(e: MembershipEvent): string {
+  switch (e.kind) {
+    case 'node-skip':
+      return `${e.host}: skipped (${e.why})`;
+    case 'node-start':
+      return `${e.host}: ${e.action === 'bootstrap' ? 'starting; bootstrapping' : 'decommissioning'}`;
+    case 'node-state':
+      return `${e.host}: ${e.state}${e.streaming ? ', streaming' : ''}`;
+    case 'node-done':
+      return `${e.host}: done in ${(e.durationMs / 1000).toFixed(1)}s`;
+    default:
+      return `${e.keyspace}: ${e.cql}`;
+  }
 }
 
 function repairLine(e: RepairEvent): string {

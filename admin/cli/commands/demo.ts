@@ -5,7 +5,7 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description(
-      'build a lab fleet on this machine (root), show check / exec / folding / failures, tear it down',
+      'build a lab fleet on this machine (root), show check / exec / folding / failures, rollouts, cassandra, monitor, tinc; tear it down',
     )
     .option('-n, --hosts <n>', 'lab size', '6')
     .option('--keep', 'leave the lab running afterwards (remove it with: salvo lab down --dir DIR)')

@@ -59,6 +59,15 @@ const EXAMPLES: Record<string, string[]> = {
     'salvo cassandra repair --resume 20250612-101530-repair-3f2a',
     'salvo cassandra repair --scheduled   from cron: exits 6 while maintenance is on',
   ],
+  'cassandra add-node': [
+    'salvo cassandra add-node cloud6   after adding cloud6 to the cassandra hosts',
+    "salvo cassandra add-node 'cloud[6-19]' --node-timeout 12h",
+  ],
+  'cassandra remove-node': ['salvo cassandra remove-node cloud6'],
+  'cassandra replication': [
+    'salvo cassandra replication smc --rf 3',
+    'salvo cassandra replication smc --dc dc1:3 --dc dc2:2',
+  ],
   'cassandra auth-init': ['salvo cassandra auth-init', 'salvo cassandra auth-init --superuser dba'],
   'compute-servers': [
     'salvo compute-servers sync --dry-run',

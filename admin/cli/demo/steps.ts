@@ -8,6 +8,7 @@ import { rolloutSteps } from './rollout-steps.js';
 import { monitorSteps } from './monitor-steps.js';
 import { tincSteps } from './tinc-steps.js';
 import { backupSteps } from './backup-steps.js';
+import { cassandraSteps } from './cassandra-steps.js';
 
 export interface DemoContext {
   lab: Lab;
@@ -149,6 +150,7 @@ export const steps: Step[] = [
     );
   },
   ...rolloutSteps(salvo),
+  ...cassandraSteps(salvo),
   ...monitorSteps(salvo),
   ...tincSteps(salvo),
 ];

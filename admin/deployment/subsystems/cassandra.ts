@@ -6,10 +6,13 @@
 import { join } from 'node:path';
 import type {
   ClientOptions,
+  MembershipEvent,
+  MembershipSummary,
   RepairEvent,
   RepairSummary,
   ServiceUser,
 } from '../../cassandra/index.js';
+import { UsageError } from '../../errors.js';
 import { ringOf } from '../../services/cassandra/index.js';
 import { serviceSpec, unitsOf } from '../../services/units.js';
 import { cmd } from '../../transport/command.js';
@@ -25,6 +28,30 @@ export interface CassandraRepairOptions {
   resume?: string;
   nodeTimeoutMs?: number;
   onEvent?: (e: RepairEvent) => void;
+}
+
+export interface AddNodeOptions {
+  force?: boolean;
+  nodeTimeoutMs?: number;
+  onEvent?: (e: MembershipEvent) => void;
+}
+
+export interface ReplicationOptions {
+  /** SimpleStrategy with this factor… */
+  rf?: number;
+  /** …or NetworkTopologyStrategy with these per-datacenter factors. */
+  dcs?: Record<string, number>;
+  force?: boolean;
+  nodeTimeoutMs?: number;
+  onEvent?: (e: MembershipEvent | RepairEvent) => void;
+}
+
+export interface ReplicationResult {
+  keyspace: string;
+  from: Record<string, string>;
+  to: Record<string, string>;
+  changed: boolean;
+  repair: RepairSummary;
 }
 
 export interface RingView {
@@ -259,6 +286,179 @@ export class CassandraApi {
     }
   }
 
+  /** Each ring member as the membership and repair code reach it (nodetool over SSH). */
+  private ringNodes(hosts?: readonly string[]) {
+    return this.nodes()
+      .filter((n) => !hosts || hosts.includes(n.unit.host))
+      .map((n) => ({
+        host: n.unit.host,
+        address: n.listenAddress,
+        nodetool: async (args: string[], timeoutMs: number) => {
+          const [r] = await this.dep.exec([n.unit.host], cmd(...n.nodetool, ...args), {
+            timeoutMs,
+          });
+          return { code: r!.exitCode ?? null, stdout: r!.stdout, stderr: r!.stderr };
+        },
+      }));
+  }
+
+  /** The cassandra hosts of the services file named by `target`; an error for any other host. */
+  private cassandraHosts(target: string | string[], what: string): string[] {
+    const c = this.nodes().map((n) => n.unit.host);
+    const hosts = (Array.isArray(target) ? target : [target]).flatMap((t) => this.dep.nodes(t));
+    const stray = hosts.filter((h) => !c.includes(h));
+    if (stray.length) {
+      throw new UsageError(
+        `${what}: ${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} not a cassandra host in ${this.dep.file} (add ${stray.length > 1 ? 'them' : 'it'} to the cassandra service's hosts first)`,
+      );
+    }
+    return [...new Set(hosts)];
+  }
+
+  /**
+   * Grow the ring: start the database on each new host (already a cassandra host in the
+   * services file) and wait until it is UN everywhere and done streaming, ONE at a time.
+   * Refuses while a current member is not UN (unless `force`); a host already UN is skipped,
+   * so a re-run after a failure goes on where it stopped. Holds the operator lock.
+   */
+  async addNodes(
+    hosts: string | string[],
+    options: AddNodeOptions = {},
+  ): Promise<MembershipSummary> {
+    const c = await import('../../cassandra/index.js');
+    const adding = this.cassandraHosts(hosts, 'add-node');
+    return this.dep.locked('cassandra add-node', () =>
+      c.addNodes({
+        ring: this.ringNodes().filter((n) => !adding.includes(n.host)),
+        adding: adding.map((h) => this.ringNodes([h])[0]!),
+        start: async (host) => {
+          const r = await this.dep.start('cassandra', { hosts: [host], wait: false });
+          if (r.failures.length) {
+            throw new c.CassandraError(
+              'nodetool',
+              `add-node: starting cassandra on ${host} failed: ${r.failures.map((f) => f.reason).join('; ')}`,
+            );
+          }
+        },
+        ...(options.force ? { force: true } : {}),
+        ...(options.nodeTimeoutMs ? { nodeTimeoutMs: options.nodeTimeoutMs } : {}),
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      }),
+    );
+  }
+
+  /** Every keyspace's replication (system_schema), read as `user`. */
+  async keyspaces(options: { user?: string } = {}) {
+    const c = await import('../../cassandra/index.js');
+    const client = await this.client(options.user ?? 'salvo_admin');
+    try {
+      return await c.keyspaceReplication(client);
+    } finally {
+      await client.close();
+    }
+  }
+
+  /**
+   * Shrink the ring: `nodetool decommission` on `host`, wait until the others dropped it, stop
+   * its database. Refused when the ring left would have fewer live replicas than the
+   * consistency level needs for some keyspace. Holds the operator lock.
+   */
+  async removeNode(host: string, options: AddNodeOptions = {}): Promise<MembershipSummary> {
+    const c = await import('../../cassandra/index.js');
+    const [h, ...more] = this.cassandraHosts(host, 'remove-node');
+    if (!h || more.length) {
+      throw new UsageError('remove-node: name exactly one host (nodes leave one at a time)');
+    }
+    const keyspaces = await this.keyspaces();
+    return this.dep.locked('cassandra remove-node', () =>
+      c.removeNode({
+        node: this.ringNodes([h])[0]!,
+        others: this.ringNodes().filter((n) => n.host !== h),
+        keyspaces,
+        consistency: this.connection().consistency ?? 'QUORUM',
+        stop: async (x) => {
+          const r = await this.dep.stop('cassandra', { hosts: [x] });
+          if (r.failures.length) {
+            throw new c.CassandraError(
+              'nodetool',
+              `remove-node: ${x} left the ring, but stopping its cassandra failed: ${r.failures.map((f) => f.reason).join('; ')}`,
+            );
+          }
+        },
+        ...(options.nodeTimeoutMs ? { nodeTimeoutMs: options.nodeTimeoutMs } : {}),
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      }),
+    );
+  }
+
+  /**
+   * Change a keyspace's replication (`rf`, or per-datacenter `dcs`), then run a full rolling
+   * repair of it so the new replicas get their data. Refused while a node is not UN (unless
+   * `force`) and when the new factor exceeds the ring or leaves too few live replicas for the
+   * consistency level. Holds the operator lock (the repair inside it too).
+   */
+  async setReplication(keyspace: string, options: ReplicationOptions): Promise<ReplicationResult> {
+    const c = await import('../../cassandra/index.js');
+    const to = c.replicationFor({
+      ...(options.rf !== undefined ? { rf: options.rf } : {}),
+      ...(options.dcs ? { dcs: options.dcs } : {}),
+    });
+    const cql = c.alterKeyspaceCql(keyspace, to);
+    return this.dep.locked('cassandra replication', async () => {
+      const client = await this.client('salvo_admin');
+      let from: Record<string, string>;
+      try {
+        const ks = (await c.keyspaceReplication(client)).find((k) => k.name === keyspace);
+        if (!ks) {
+          throw new c.CassandraError('invalid', `replication: no keyspace ${keyspace}`);
+        }
+        from = ks.replication;
+        const counts = await c.ringCounts(this.ringNodes());
+        const consistency = this.connection().consistency ?? 'QUORUM';
+        const problems = [
+          ...(options.force || counts.down.length === 0
+            ? []
+            : [`not every node is UN: ${counts.down.join(', ')} (--force to go on anyway)`]),
+          ...c.replicationProblems({
+            keyspace,
+            from,
+            to,
+            nodes: counts.nodes,
+            down: counts.down.length,
+            consistency,
+          }),
+        ];
+        if (problems.length) {
+          throw new c.CassandraError(
+            'refused',
+            `replication ${keyspace} refused:\n  ${problems.join('\n  ')}`,
+          );
+        }
+        const changed = JSON.stringify(sortKeys(from)) !== JSON.stringify(sortKeys(to));
+        if (changed) {
+          options.onEvent?.({ kind: 'replication', keyspace, cql });
+          await client.execute(cql);
+        }
+      } finally {
+        await client.close();
+      }
+      const repair = await this.repair({
+        keyspace,
+        full: true,
+        ...(options.force ? { force: true } : {}),
+        ...(options.nodeTimeoutMs ? { nodeTimeoutMs: options.nodeTimeoutMs } : {}),
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      });
+      return {
+        keyspace,
+        from,
+        to,
+        changed: JSON.stringify(sortKeys(from)) !== JSON.stringify(sortKeys(to)),
+        repair,
+      };
+    });
+  }
+
   /** Rolling `nodetool repair -pr`, one node at a time; journaled, resumable; holds the operator lock. */
   async repair(options: CassandraRepairOptions = {}): Promise<RepairSummary> {
     const c = await import('../../cassandra/index.js');
@@ -292,6 +492,10 @@ export class CassandraApi {
       }),
     );
   }
+}
+
+function sortKeys(o: Record<string, string>): [string, string][] {
+  return Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 declare module '../subsystems.js' {

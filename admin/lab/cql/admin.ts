@@ -80,9 +80,10 @@ export function serveAdmin(d: AdminDeps): Server {
           rack: node.self.rack,
           release: node.o.release,
           repairedAt: node.store.state.repairedAt,
+          streaming: node.streaming(),
         };
       case 'drain':
-        if (node.state !== 'drained') {
+        if (node.state !== 'drained' && node.state !== 'decommissioned') {
           await d.shutdownNative();
           await node.stopNetwork('drained');
         }
@@ -126,8 +127,7 @@ export function serveAdmin(d: AdminDeps): Server {
         return { rf: node.rfOf(ks), partitions: n };
       }
       case 'decommission': {
-        node.state = 'leaving';
-        await sleep(300);
+        await node.decommission(req.force === true);
         await d.shutdownNative();
         await node.stopNetwork('decommissioned');
         return true;

@@ -22,6 +22,7 @@ export interface SimulatorOptions {
   release: string;
   dataFile?: string;
   joinMs?: number;
+  leaveMs?: number;
   clusterName?: string;
   auth?: boolean;
   log?: (message: string) => void;
@@ -49,6 +50,7 @@ export async function startSimulator(o: SimulatorOptions): Promise<Simulator> {
     clusterName: o.clusterName ?? 'Test Cluster',
     ...(o.dataFile ? { dataFile: o.dataFile } : {}),
     joinMs: o.joinMs ?? 1500,
+    ...(o.leaveMs !== undefined ? { leaveMs: o.leaveMs } : {}),
   });
   const native = new NativeServer(node, o.auth ?? true);
   native.engine.ensureDefaultRole();

@@ -27,6 +27,15 @@ export interface PeerView {
   load?: number;
 }
 
+/** What a node reports while it streams (bootstrap: receiving; decommission: sending). */
+export interface Streaming {
+  direction: 'receiving' | 'sending';
+  peers: string[];
+  files: number;
+  bytes: number;
+  done: number; // 0..1
+}
+
 export interface Fault {
   kind: 'timeout' | 'overloaded' | 'unavailable' | 'drop' | 'delay' | 'hang';
   match?: string; // regex on the query text; default: any statement outside system keyspaces
@@ -47,7 +56,10 @@ export interface NodeOptions {
   release: string;
   clusterName: string;
   dataFile?: string;
+  /** How long a starting node is Joining (streaming its ranges), then Normal. */
   joinMs: number;
+  /** How long a decommissioned node is Leaving (streaming its ranges away). */
+  leaveMs?: number;
 }
 
 export class SimNode {
@@ -64,13 +76,66 @@ export class SimNode {
   readonly generation = Math.floor(Date.now() / 1000);
   private rpc: Server | undefined;
   private gossipTimer: NodeJS.Timeout | undefined;
+  private streamWindow: { direction: Streaming['direction']; from: number; ms: number } | undefined;
   onDown: (() => void) | undefined;
 
   constructor(readonly o: NodeOptions) {
     this.store = new Store(o.dataFile);
     this.self = o.self;
-    this.members = o.members;
+    const left = new Set(this.store.state.left ?? []);
+    left.delete(o.self.address); // a node that starts again rejoins
+    this.store.state.left = [...left];
+    this.members = o.members.filter((m) => !left.has(m.address));
     this.hostId = hostIdOf(o.self.address);
+  }
+
+  /** While joining or leaving: what streams, and how far (netstats). */
+  streaming(): Streaming | undefined {
+    const w = this.streamWindow;
+    if (!w || (this.state !== 'joining' && this.state !== 'leaving')) {
+      return undefined;
+    }
+    const peers = this.others()
+      .filter((m) => this.isUp(m.address))
+      .map((m) => m.address);
+    const bytes = Math.max(1, this.load() - 70_000) * Math.max(1, peers.length);
+    return {
+      direction: w.direction,
+      peers,
+      files: 2 * Math.max(1, peers.length),
+      bytes,
+      done: Math.min(1, (Date.now() - w.from) / Math.max(1, w.ms)),
+    };
+  }
+
+  /** A member the ring did not know: it joins the list (unless it left and is not rejoining). */
+  private learn(m: Member, rejoining: boolean): void {
+    const left = this.store.state.left ?? [];
+    if (m.address === this.self.address || this.members.some((x) => x.address === m.address)) {
+      return;
+    }
+    if (left.includes(m.address)) {
+      if (!rejoining) {
+        return;
+      }
+      this.store.state.left = left.filter((a) => a !== m.address);
+    }
+    this.members = [...this.members, m];
+    this.store.dirty();
+  }
+
+  /** A member that left the ring (decommissioned): gone from the member list and from status. */
+  private forget(address: string): void {
+    if (address === this.self.address) {
+      return;
+    }
+    const left = this.store.state.left ?? [];
+    if (!left.includes(address)) {
+      this.store.state.left = [...left, address];
+    }
+    this.members = this.members.filter((m) => m.address !== address);
+    this.peers.delete(address);
+    this.store.dirty();
   }
 
   get up(): boolean {
@@ -85,11 +150,118 @@ export class SimNode {
     });
     this.gossipTimer = setInterval(() => void this.gossip(), 300);
     await this.gossip();
+    // A node new to the ring bootstraps (streams its ranges in); a restarted one only rejoins.
+    const fresh = !this.store.state.bootstrapped;
+    if (fresh) {
+      this.streamWindow = { direction: 'receiving', from: Date.now(), ms: this.o.joinMs };
+    }
     setTimeout(() => {
-      if (this.state === 'joining') {
-        this.state = 'normal';
-      }
+      void this.bootstrap(fresh);
     }, this.o.joinMs).unref();
+  }
+
+  /**
+   * The end of joining: a node new to the ring takes the rows it now replicates from the live
+   * nodes (a restarted node does not: what it missed meanwhile waits for repair), then Normal.
+   */
+  private async bootstrap(fresh: boolean): Promise<void> {
+    if (this.state !== 'joining') {
+      return;
+    }
+    if (fresh) {
+      try {
+        await this.streamIn();
+      } catch {
+        // a peer went away mid-stream: what arrived stays; repair fixes the rest
+      }
+    }
+    if (this.state === 'joining') {
+      this.state = 'normal';
+      this.store.state.bootstrapped = true;
+      this.store.dirty();
+    }
+  }
+
+  /** Every row this node replicates under the current ring, from the live nodes. */
+  private async streamIn(): Promise<void> {
+    for (const [t, def] of Object.entries(this.store.meta.tables)) {
+      if (def.dropped) {
+        continue;
+      }
+      const ks = t.split('.')[0]!;
+      const rf = this.rfOf(ks);
+      for (const m of this.others().filter((x) => this.isUp(x.address))) {
+        const rows = await call<Rows>(m.address, this.o.internodePort, { op: 'scan', table: t });
+        for (const [key, row] of Object.entries(rows)) {
+          const partition = JSON.stringify((JSON.parse(key) as unknown[]).slice(0, def.pk.length));
+          if (
+            replicasOf(this.members, partition, rf).some((r) => r.address === this.self.address)
+          ) {
+            this.applyLocal(t, key, row);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * nodetool decommission: Leaving for leaveMs (streaming), this node's rows handed to the
+   * replicas of the ring without it, every live peer told it left; then the network stops.
+   * Refused (as 4.x does) when a keyspace's replication factor exceeds the live nodes left.
+   */
+  async decommission(force: boolean): Promise<void> {
+    if (this.state !== 'normal') {
+      throw new Error(
+        `Node in ${this.state.toUpperCase()} state; wait for status to become normal or restart`,
+      );
+    }
+    const rest = this.members.filter((m) => m.address !== this.self.address);
+    const liveRest = rest.filter((m) => this.isUp(m.address)).length;
+    if (!force) {
+      for (const [ks, def] of Object.entries(this.store.meta.keyspaces)) {
+        const rf = replicationFactor(def.replication, Number.MAX_SAFE_INTEGER);
+        if (
+          !def.dropped &&
+          !/LocalStrategy$/.test(def.replication.class ?? '') &&
+          rf > liveRest &&
+          rf > 1
+        ) {
+          throw new Error(
+            `Not enough live nodes to maintain replication factor in keyspace ${ks} (RF = ${rf}, N = ${liveRest}). Perform a forceful decommission to ignore.`,
+          );
+        }
+      }
+    }
+    this.state = 'leaving';
+    this.store.state.bootstrapped = false; // if it is ever started again, it joins anew
+    const ms = this.o.leaveMs ?? 1000;
+    this.streamWindow = { direction: 'sending', from: Date.now(), ms };
+    await new Promise((r) => setTimeout(r, ms));
+    for (const [t, def] of Object.entries(this.store.meta.tables)) {
+      if (def.dropped) {
+        continue;
+      }
+      const rf = this.rfOf(t.split('.')[0]!);
+      for (const [key, row] of Object.entries(this.store.rows(t))) {
+        const partition = JSON.stringify((JSON.parse(key) as unknown[]).slice(0, def.pk.length));
+        for (const m of replicasOf(rest, partition, Math.min(rf, rest.length))) {
+          if (this.isUp(m.address)) {
+            await call(m.address, this.o.internodePort, { op: 'write', table: t, key, row }).catch(
+              () => undefined,
+            );
+          }
+        }
+      }
+    }
+    await Promise.all(
+      rest
+        .filter((m) => this.isUp(m.address))
+        .map((m) =>
+          call(m.address, this.o.internodePort, { op: 'left', address: this.self.address }).catch(
+            () => undefined,
+          ),
+        ),
+    );
   }
 
   /** Stop gossip and the internode port (drain, decommission, shutdown). */
@@ -118,20 +290,41 @@ export class SimNode {
     await Promise.all(
       this.others().map(async (m) => {
         try {
-          const v = await call<PeerView & { metaVersion: string }>(
+          const v = await call<
+            PeerView & { metaVersion: string; members?: Member[]; left?: string[] }
+          >(
             m.address,
             this.o.internodePort,
-            { op: 'ping' },
+            { op: 'ping', from: this.self, state: this.state },
             1000,
           );
-          this.peers.set(m.address, { ...v, up: true });
+          if (!this.members.some((x) => x.address === m.address)) {
+            return; // it left while we asked
+          }
+          this.peers.set(m.address, {
+            up: true,
+            state: v.state,
+            ...(v.schemaVersion !== undefined ? { schemaVersion: v.schemaVersion } : {}),
+            ...(v.release !== undefined ? { release: v.release } : {}),
+            ...(v.load !== undefined ? { load: v.load } : {}),
+          });
+          for (const a of v.left ?? []) {
+            if (a !== this.self.address) {
+              this.forget(a);
+            }
+          }
+          for (const x of v.members ?? []) {
+            this.learn(x, false);
+          }
           if (v.metaVersion !== this.store.metaVersion()) {
             const meta = await call<Meta>(m.address, this.o.internodePort, { op: 'meta' });
             this.store.mergeMeta(meta);
           }
         } catch {
-          const prev = this.peers.get(m.address);
-          this.peers.set(m.address, { ...(prev ?? { state: 'normal' }), up: false });
+          if (this.members.some((x) => x.address === m.address)) {
+            const prev = this.peers.get(m.address);
+            this.peers.set(m.address, { ...(prev ?? { state: 'normal' }), up: false });
+          }
         }
       }),
     );
@@ -139,14 +332,24 @@ export class SimNode {
 
   private async handle(req: Record<string, unknown>): Promise<unknown> {
     switch (req.op) {
-      case 'ping':
+      case 'ping': {
+        const from = req.from as Member | undefined;
+        if (from) {
+          this.learn(from, req.state === 'joining');
+        }
         return {
           state: this.state,
           schemaVersion: this.store.schemaVersion(),
           metaVersion: this.store.metaVersion(),
           release: this.o.release,
           load: this.load(),
+          members: this.members,
+          left: this.store.state.left ?? [],
         };
+      }
+      case 'left':
+        this.forget(req.address as string);
+        return true;
       case 'meta':
         return this.store.meta;
       case 'pushMeta':

@@ -52,6 +52,10 @@ export interface Persisted {
   data: Record<string, Rows>;
   snapshots: string[];
   repairedAt?: string;
+  /** Addresses that left the ring (decommissioned): not members again unless they rejoin. */
+  left?: string[];
+  /** Set once the node has joined the ring: a restart does not bootstrap (stream) again. */
+  bootstrapped?: boolean;
 }
 
 export const SYSTEM_KEYSPACES: Record<string, KeyspaceDef> = {

@@ -9,12 +9,17 @@
 // GET /control/hang makes it accept connections and never answer again (a hung hub);
 // GET /control/stall keeps /alive answering but leaves every other request unanswered (haproxy
 // keeps sending it traffic). /stats counts the requests it answered.
+// A hub given --cql places projects (placement.ts): POST /projects?id=P puts project P on a
+// compute server whose status is `on` in the compute_servers table (or answers the host it
+// already has); GET /projects?id=P answers its host (404 when unplaced).
 // usage: node app.js --kind hub --id ID --port P --version V [--host ADDR] [--on-term finish|exit] [--ignore-term]
 //        [--snapshots DIR [--snapshot-every SEC] [--stuck]]
+//        [--cql ADDR,… [--cql-port 9042] [--cql-user hub] --cql-password-file FILE [--keyspace smc]]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { die, listenOrDie, log, onTerm, parseFlags, portFrom } from './common.js';
+import { NoComputeServer, Placer } from './placement.js';
 
 const flags = parseFlags(process.argv.slice(2), ['ignore-term', 'stuck']);
 const kind = flags.values.get('kind') ?? 'app';
@@ -57,6 +62,39 @@ if (snapshots) {
   }
 }
 const idle: (() => void)[] = [];
+
+const cql = flags.values.get('cql');
+const placer = cql
+  ? new Placer({
+      contactPoints: cql.split(',').filter(Boolean),
+      port: Number(flags.values.get('cql-port') ?? 9042),
+      user: flags.values.get('cql-user') ?? 'hub',
+      passwordFile: flags.values.get('cql-password-file') ?? '',
+      keyspace: flags.values.get('keyspace') ?? 'smc',
+    })
+  : undefined;
+
+/** /projects: place a project (POST) or say where it is (GET). */
+async function projects(method: string, project: string, res: ServerResponse): Promise<void> {
+  if (!placer) {
+    return send(res, 404, { error: 'this server places no projects (no --cql)' });
+  }
+  if (!/^[\w.-]{1,100}$/.test(project)) {
+    return send(res, 400, { error: 'give ?id=PROJECT' });
+  }
+  try {
+    if (method === 'POST') {
+      const p = await placer.place(project);
+      log(`project ${project} ${p.placed ? 'placed on' : 'already on'} ${p.host}`);
+      return send(res, p.placed ? 201 : 200, p);
+    }
+    const host = await placer.lookup(project);
+    return host ? send(res, 200, { project, host }) : send(res, 404, { error: 'not placed' });
+  } catch (e) {
+    const status = e instanceof NoComputeServer ? 503 : 500;
+    return send(res, status, { error: (e as Error).message });
+  }
+}
 
 function send(res: ServerResponse, code: number, body: unknown): void {
   const text = typeof body === 'string' ? body : `${JSON.stringify(body)}\n`;
@@ -111,6 +149,10 @@ const server = createServer((req, res) => {
   answered++;
   if (url.pathname === '/version') {
     return send(res, 200, who);
+  }
+  if (url.pathname === '/projects') {
+    void projects(req.method ?? 'GET', url.searchParams.get('id') ?? '', res);
+    return;
   }
   if (url.pathname === '/slow') {
     const ms = Math.min(Number(url.searchParams.get('ms') ?? 1000) || 0, 60_000);

@@ -152,7 +152,7 @@ async function run(): Promise<void> {
       await jmx({ op: 'drain' }, 30_000);
       return;
     case 'netstats': {
-      const info = await jmx<{ state: string }>({ op: 'info' });
+      const info = await jmx<{ state: string; streaming?: Streaming }>({ op: 'info' });
       const mode =
         {
           joining: 'JOINING',
@@ -162,7 +162,7 @@ async function run(): Promise<void> {
           decommissioned: 'DECOMMISSIONED',
         }[info.state] ?? 'NORMAL';
       process.stdout.write(
-        `Mode: ${mode}\nNot sending any streams.\nRead Repair Statistics:\nAttempted: 0\nMismatch (Blocking): 0\nMismatch (Background): 0\nPool Name                    Active   Pending      Completed   Dropped\nLarge messages                  n/a         0              0         0\nSmall messages                  n/a         0              0         0\nGossip messages                 n/a         0              0         0\n`,
+        `Mode: ${mode}\n${info.streaming ? streams(info.streaming) : 'Not sending any streams.\n'}Read Repair Statistics:\nAttempted: 0\nMismatch (Blocking): 0\nMismatch (Background): 0\nPool Name                    Active   Pending      Completed   Dropped\nLarge messages                  n/a         0              0         0\nSmall messages                  n/a         0              0         0\nGossip messages                 n/a         0              0         0\n`,
       );
       return;
     }
@@ -201,7 +201,14 @@ async function run(): Promise<void> {
       await jmx({ op: 'info' });
       return;
     case 'decommission':
-      await jmx({ op: 'decommission' }, 60_000);
+      try {
+        await jmx(
+          { op: 'decommission', force: rest.includes('--force') || rest.includes('-f') },
+          3600_000,
+        );
+      } catch (e) {
+        failure((e as Error).message);
+      }
       return;
     case 'salvo-fault':
       await jmx({ op: 'fault', fault: JSON.parse(rest[0] ?? '{}') });
@@ -218,6 +225,30 @@ async function run(): Promise<void> {
     default:
       return usage(`Found unexpected parameters: [${command}]`);
   }
+}
+
+interface Streaming {
+  direction: 'receiving' | 'sending';
+  peers: string[];
+  files: number;
+  bytes: number;
+  done: number;
+}
+
+/** The stream sessions of a joining (Bootstrap) or leaving (Unbootstrap) node, as netstats prints them. */
+function streams(s: Streaming): string {
+  const per = Math.max(1, Math.round(s.files / Math.max(1, s.peers.length)));
+  const bytes = Math.round(s.bytes / Math.max(1, s.peers.length));
+  const doneFiles = Math.floor(per * s.done);
+  const doneBytes = Math.floor(bytes * s.done);
+  const verb = s.direction === 'receiving' ? ['Receiving', 'received'] : ['Sending', 'sent'];
+  const body = s.peers
+    .map(
+      (p) =>
+        `    /${p}\n        ${verb[0]} ${per} files, ${bytes} bytes total. Already ${verb[1]} ${doneFiles} files, ${doneBytes} bytes total\n`,
+    )
+    .join('');
+  return `${s.direction === 'receiving' ? 'Bootstrap' : 'Unbootstrap'} ${randomUUID()}\n${body}`;
 }
 
 async function repair(): Promise<void> {
