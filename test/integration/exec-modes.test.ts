@@ -149,23 +149,29 @@ test('salvo exec modes on a lab', {
       assert.equal(code, 0);
     });
 
-    await t.test('--pty allocates a terminal', () => {
-      const r = salvo([...s, 'exec', '--pty', 'cloud1', '--', 'tty; test -t 0 && echo is-a-tty']);
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /\n\/dev\/pts\/\d+\nis-a-tty\n/);
+    await t.test('-t/--tty (and the old --pty) allocates a terminal', () => {
+      for (const flag of ['-t', '--tty', '--pty']) {
+        const r = salvo([...s, 'exec', flag, 'cloud1', '--', 'tty; test -t 0 && echo is-a-tty']);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /\n\/dev\/pts\/\d+\nis-a-tty\n/, flag);
+      }
       const plain = salvo([...s, 'exec', 'cloud1', '--', 'tty']);
       assert.match(plain.stdout, /not a tty/);
     });
 
     await t.test('the retry hint keeps the flags and quotes the node set', () => {
-      const r = salvo([...s, 'exec', '-t', '1s', '-f', '2', 'cloud[1-2]', '--', 'sleep 5']);
+      const r = salvo([...s, 'exec', '-T', '1s', '-f', '2', '-t', 'cloud[1-2]', '--', 'sleep 5']);
       assert.equal(r.code, 1);
       const hint = /retry: (.*)\n/.exec(r.stderr)?.[1];
       assert.equal(
         hint,
-        `salvo -s ${lab.servicesFile} exec -f 2 -t 1s 'cloud[1-2]' -- 'sleep 5'`,
+        `salvo -s ${lab.servicesFile} exec -f 2 -T 1s -t 'cloud[1-2]' -- 'sleep 5'`,
         r.stderr,
       );
+      // The old spelling of the timeout is refused, not read as a node set or a duration.
+      const old = salvo([...s, 'exec', '-t', '1s', 'cloud1', '--', 'true']);
+      assert.equal(old.code, 2, old.stderr);
+      assert.match(old.stderr, /-t 1s: -t now allocates a terminal .* -T\/--timeout 1s/);
     });
 
     await t.test('connect_timeout bounds the connect: no hidden retries past it', async () => {

@@ -2,7 +2,7 @@
 // streamed line by line (`-L`, like clush without -b), or one JSON object per host. stdin is
 // forwarded to every host when it is not a terminal (like clush).
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { DeploymentEvent } from '../../deployment/events.js';
 import type { ExecOptions } from '../../deployment/deployment.js';
@@ -22,8 +22,9 @@ interface Flags {
   lines?: boolean;
   fold?: boolean;
   user?: string;
-  sudo?: boolean;
+  sudo?: boolean | string;
   sudoUser?: string;
+  tty?: boolean;
   pty?: boolean;
   stdin?: string | false;
   verbose?: boolean;
@@ -34,11 +35,11 @@ export function registerExec(program: Command): void {
     .command('exec')
     .description('run a shell command on every host of a node set, in parallel')
     .argument('<nodeset>', 'hosts: cloud[1-4], @web, cloud[1-21]!cloud8 …')
-    .argument('<command...>', 'the command (after --), run by the remote shell')
+    .argument('[command...]', 'the command (after --), run by the remote shell')
     .option('-f, --fanout <n>', 'hosts in flight at once (default: ssh.concurrency, 64)')
     .option(
-      '-t, --timeout <duration>',
-      'per-host deadline (e.g. 30s, 2m); kills the remote process group',
+      '-T, --timeout <duration>',
+      'per-host deadline (e.g. 30s, 2m); kills the remote process group (formerly -t; see CHANGELOG.md)',
     )
     .option(
       '-L, --lines',
@@ -47,12 +48,16 @@ export function registerExec(program: Command): void {
     .option('-b, --fold', 'fold identical output of hosts at the end, like clush -b (the default)')
     .option('--json', 'one JSON object per host on stdout, as each finishes')
     .option('-l, --user <user>', 'log in as this user (over the services file and ssh_config)')
-    .option('--sudo', 'run through sudo -n as root; never prompts for a password')
-    .option('--sudo-user <user>', 'run through sudo -n as this user (implies --sudo)')
     .option(
-      '--pty',
+      '--sudo [user]',
+      'run through sudo -n as USER (default root); never prompts for a password; --sudo=USER is never ambiguous',
+    )
+    .addOption(new Option('--sudo-user <user>', 'alias of --sudo USER').hideHelp())
+    .option(
+      '-t, --tty',
       'allocate a pseudo-terminal on each host, like ssh -t (stderr merges into stdout)',
     )
+    .addOption(new Option('--pty', 'alias of -t/--tty').hideHelp())
     .option(
       '--stdin <file>',
       "send this file to every host's stdin (default: our stdin when not a terminal)",
@@ -68,9 +73,17 @@ export function registerExec(program: Command): void {
         '(use it for tail -f); --json one object per host. Remote stderr goes to stderr.\n' +
         'stdin: forwarded to every host, as it arrives, when it is not a terminal (clush does the\n' +
         'same); --no-stdin to send none. ssh_config is honoured (docs/exec.md).\n' +
+        '-t is --tty (as in ssh); the per-host timeout is -T/--timeout (formerly -t).\n' +
         '\nExit codes: 0 all ok, 1 some command failed, 2 usage/config error,\n3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).',
     )
-    .action(async (nodeset: string, words: string[], flags: Flags, cmd: Command) => {
+    .action(async (first: string, rest: string[], flags: Flags, cmd: Command) => {
+      const { nodeset, words } = sudoOperands(first, rest, flags, cmd);
+      if ((flags.tty || flags.pty) && /^\d+(\.\d+)?(ms|s|m|h|d)?$/.test(nodeset)) {
+        // Scripts written for the old flags: `-t 30s` was the timeout.
+        throw new UsageError(
+          `-t ${nodeset}: -t now allocates a terminal (as ssh -t); the per-host timeout is -T/--timeout ${nodeset}`,
+        );
+      }
       const concurrency =
         flags.fanout === undefined ? undefined : positiveInt(flags.fanout, '--fanout');
       const timeoutMs =
@@ -103,7 +116,7 @@ export function registerExec(program: Command): void {
           ...(timeoutMs !== undefined ? { timeoutMs } : {}),
           ...(stdin !== undefined ? { stdin } : {}),
           ...sudoOption(flags),
-          ...(flags.pty ? { pty: true } : {}),
+          ...(flags.tty || flags.pty ? { pty: true } : {}),
           ...(mode === 'lines' ? { onOutput: (h, s, c) => printer.chunk(h, s, c) } : {}),
           onEvent: (e: DeploymentEvent) => {
             if (e.source !== 'exec' || e.event.kind !== 'host-result') {
@@ -162,13 +175,52 @@ function outputMode(flags: Flags, hosts: number): 'json' | 'lines' | 'fold' {
   return !flags.fold && hosts === 1 && process.stdout.isTTY ? 'lines' : 'fold';
 }
 
-/** `--sudo` (root) or `--sudo-user USER`. Not `--sudo [USER]`: an optional value would swallow
- * the node set that follows (`--sudo 'cloud[1-2]'`). */
+/** `--sudo` (root), `--sudo USER`, `--sudo=USER`, or the alias `--sudo-user USER`. */
 function sudoOption(flags: Flags): Pick<ExecOptions, 'sudo'> {
   if (flags.sudoUser !== undefined) {
     return { sudo: flags.sudoUser };
   }
+  if (typeof flags.sudo === 'string') {
+    return { sudo: flags.sudo };
+  }
   return flags.sudo ? { sudo: true } : {};
+}
+
+/**
+ * `--sudo [USER]` takes the next word as USER, like any option with a value. When that word was
+ * really the node set (`exec --sudo 'cloud[1-2]' -- id`), the operands show it: the node set
+ * then came from after `--` (or no command is left), so the word is the node set and sudo is
+ * root. `--sudo=USER` is never read that way.
+ */
+function sudoOperands(
+  first: string,
+  rest: string[],
+  flags: Flags,
+  cmd: Command,
+): { nodeset: string; words: string[] } {
+  const raw = rawArgs(cmd);
+  const dashes = raw.indexOf('--');
+  const before = dashes < 0 ? raw : raw.slice(0, dashes);
+  const user = flags.sudo;
+  const swallowed =
+    typeof user === 'string' &&
+    !before.some((a) => a.startsWith('--sudo=')) &&
+    (rest.length === 0 || (dashes >= 0 && !before.includes(first)));
+  if (swallowed) {
+    flags.sudo = true;
+    return { nodeset: user, words: [first, ...rest] };
+  }
+  if (rest.length === 0) {
+    throw new UsageError(`exec: no command given (salvo exec NODESET -- CMD)`);
+  }
+  return { nodeset: first, words: rest };
+}
+
+/** The words given to this subcommand (after `salvo … exec`). */
+function rawArgs(cmd: Command): string[] {
+  const all = (cmd.parent as { rawArgs?: string[] } | null)?.rawArgs ?? process.argv;
+  const at = all.indexOf(cmd.name());
+  return at < 0 ? all : all.slice(at + 1);
 }
 
 /** stdin for the hosts: a file, ours when it is not a terminal, or none. */
@@ -190,17 +242,24 @@ function stdinFor(flags: Flags): InputFeed | Buffer | undefined {
 function flagsArgv(flags: Flags): string[] {
   return [
     ...(flags.fanout !== undefined ? ['-f', flags.fanout] : []),
-    ...(flags.timeout !== undefined ? ['-t', flags.timeout] : []),
+    ...(flags.timeout !== undefined ? ['-T', flags.timeout] : []),
     ...(flags.user !== undefined ? ['-l', flags.user] : []),
-    ...(flags.sudo && flags.sudoUser === undefined ? ['--sudo'] : []),
-    ...(flags.sudoUser !== undefined ? ['--sudo-user', flags.sudoUser] : []),
-    ...(flags.pty ? ['--pty'] : []),
+    ...sudoArgv(sudoOption(flags).sudo),
+    ...(flags.tty || flags.pty ? ['-t'] : []),
     ...(typeof flags.stdin === 'string' ? ['--stdin', flags.stdin] : []),
     ...(flags.stdin === false ? ['--no-stdin'] : []),
     ...(flags.lines ? ['-L'] : []),
     ...(flags.fold ? ['-b'] : []),
     ...(flags.json ? ['--json'] : []),
   ];
+}
+
+/** `--sudo` or `--sudo=USER` (the one spelling that cannot take the node set for a user). */
+function sudoArgv(sudo: boolean | string | undefined): string[] {
+  if (typeof sudo === 'string') {
+    return [`--sudo=${sudo}`];
+  }
+  return sudo ? ['--sudo'] : [];
 }
 
 function positiveInt(text: string, flag: string): number {
