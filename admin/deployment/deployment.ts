@@ -13,7 +13,8 @@ import type { RunSummary } from '../rollout/runs.js';
 import type { PlanView } from '../rollout/plan-view.js';
 import type { KindLookup, RolloutRequest } from '../rollout/types.js';
 import type { Operation } from '../services/types.js';
-import { cmd, display, Secret, shell, toShell, type Command } from '../transport/command.js';
+import { cmd, display, quote, Secret, shell, toShell, type Command } from '../transport/command.js';
+import { MAX_COMMAND_BYTES, scriptCommand, type Script } from '../transport/script.js';
 import type { CloseOptions, CommandResult, SshTarget } from '../transport/types.js';
 import type { InputFeed } from '../transport/input-feed.js';
 import { TransportPool } from '../transport/pool.js';
@@ -254,6 +255,7 @@ export class Deployment {
     options: ExecOptions & Partial<Pick<FanoutOptions, 'window'>> = {},
   ): Promise<ExecResult> {
     const c = withSudo(toCommand(command), options.sudo);
+    checkLength(c);
     const hosts = this.nodes(target);
     if (!hosts.length) {
       throw new UsageError(`exec: ${String(target) || 'the target'} names no host`);
@@ -290,6 +292,28 @@ export class Deployment {
       return this.locked(what, run, { signal });
     }
     return run();
+  }
+
+  /**
+   * Run a local script on every host of the target, with these arguments, without copying it by
+   * hand (`salvo exec --script FILE ARGS…`). It travels in the command text: each host writes it
+   * to a mktemp file, runs it with its #! interpreter (sh without one) and removes the file at
+   * the end, however it ends. stdin, sudo, pty, timeouts: as for exec. Results and events show
+   * `script NAME ARGS` rather than the text. Scripts up to about 100 KiB (one shell argument).
+   */
+  async script(
+    target: Target,
+    script: Script,
+    args: readonly string[] = [],
+    options: ExecOptions & Partial<Pick<FanoutOptions, 'window'>> = {},
+  ): Promise<ExecResult> {
+    let c: Command;
+    try {
+      c = scriptCommand(script, args);
+    } catch (err) {
+      throw new UsageError(`script: ${(err as Error).message}`);
+    }
+    return this.exec(target, c, options);
   }
 
   /**
@@ -689,7 +713,10 @@ function withSudo(c: Command, sudo: boolean | string | undefined): Command {
     throw new UsageError('exec: sudo cannot wrap a command holding a secret (it would be shown)');
   }
   const user = typeof sudo === 'string' ? ['-u', sudo] : [];
-  return cmd('sudo', '-n', ...user, '--', 'sh', '-c', toShell(c));
+  const wrapped = cmd('sudo', '-n', ...user, '--', 'sh', '-c', toShell(c));
+  return c.label === undefined
+    ? wrapped
+    : { ...wrapped, label: `${display(cmd('sudo', '-n', ...user, '--'))} ${c.label}` };
 }
 
 /** sudo's own refusals (exit 1, its reason on stderr), said plainly. */
@@ -716,6 +743,19 @@ function explainSudo(r: CommandResult): CommandResult {
   // Said on stderr too, where the folded and line outputs show it next to sudo's own words.
   const stderr = `${r.stderr}${r.stderr === '' || r.stderr.endsWith('\n') ? '' : '\n'}salvo: ${why}\n`;
   return { ...r, stderr, failure: { kind: 'nonzero', message: `${why}; ${r.failure.message}` } };
+}
+
+/**
+ * sshd gives the command to the login shell as one argument, which Linux caps at 128 KiB; Salvo's
+ * wrapper quotes it once more (wrap.ts). Past that the host would say "Argument list too long".
+ */
+function checkLength(c: Command): void {
+  const bytes = Buffer.byteLength(quote(toShell(c))) + 512;
+  if (bytes > MAX_COMMAND_BYTES) {
+    throw new UsageError(
+      `exec: ${display(c)}: the command is ${Math.ceil(bytes / 1024)} KiB once quoted; a remote shell takes at most ${MAX_COMMAND_BYTES / 1024} KiB in one command (copy a large script with salvo copy, then run it)`,
+    );
+  }
 }
 
 function toCommand(command: string | Command): Command {

@@ -18,6 +18,7 @@ const EXAMPLES: Record<string, string[]> = {
     "salvo exec -l admin --sudo 'cloud[1-4]' -- systemctl restart nginx",
     "salvo exec --sudo=www-data @web -- 'ls ~'",
     'salvo exec -t cloud1 -- top -bn1   (-t: a terminal, as ssh -t)',
+    "salvo exec 'cloud[1-4]' --script ./setup.sh -- --fast 'two words'",
   ],
   copy: [
     "salvo copy 'cloud[1-4]' ./motd /etc/motd",

@@ -27,6 +27,7 @@ interface Flags {
   tty?: boolean;
   pty?: boolean;
   stdin?: string | false;
+  script?: string;
   verbose?: boolean;
 }
 
@@ -34,8 +35,11 @@ export function registerExec(program: Command): void {
   program
     .command('exec')
     .description('run a shell command on every host of a node set, in parallel')
-    .argument('<nodeset>', 'hosts: cloud[1-4], @web, cloud[1-21]!cloud8 …')
-    .argument('[command...]', 'the command (after --), run by the remote shell')
+    .argument('[nodeset]', 'hosts: cloud[1-4], @web, cloud[1-21]!cloud8 …')
+    .argument(
+      '[command...]',
+      "the command (after --), run by the remote shell; with --script, the script's arguments",
+    )
     .option('-f, --fanout <n>', 'hosts in flight at once (default: ssh.concurrency, 64)')
     .option(
       '-T, --timeout <duration>',
@@ -62,6 +66,10 @@ export function registerExec(program: Command): void {
       '--stdin <file>',
       "send this file to every host's stdin (default: our stdin when not a terminal)",
     )
+    .option(
+      '--script <file>',
+      'run this local script on every host (its #! interpreter, else sh); words after -- are its arguments',
+    )
     .option('--no-stdin', 'send nothing to the remote stdin, even when ours is not a terminal')
     .option(
       '-v, --verbose',
@@ -73,10 +81,12 @@ export function registerExec(program: Command): void {
         '(use it for tail -f); --json one object per host. Remote stderr goes to stderr.\n' +
         'stdin: forwarded to every host, as it arrives, when it is not a terminal (clush does the\n' +
         'same); --no-stdin to send none. ssh_config is honoured (docs/exec.md).\n' +
+        '--script FILE: sent inside the command, written to a mktemp file on each host, run with\n' +
+        "its #! interpreter (else sh) and removed when it ends; stdin stays the script's own.\n" +
         '-t is --tty (as in ssh); the per-host timeout is -T/--timeout (formerly -t).\n' +
         '\nExit codes: 0 all ok, 1 some command failed, 2 usage/config error,\n3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).',
     )
-    .action(async (first: string, rest: string[], flags: Flags, cmd: Command) => {
+    .action(async (first: string | undefined, rest: string[], flags: Flags, cmd: Command) => {
       const { nodeset, words } = sudoOperands(first, rest, flags, cmd);
       if ((flags.tty || flags.pty) && /^\d+(\.\d+)?(ms|s|m|h|d)?$/.test(nodeset)) {
         // Scripts written for the old flags: `-t 30s` was the timeout.
@@ -133,8 +143,11 @@ export function registerExec(program: Command): void {
             }
           },
         };
+        const script = flags.script === undefined ? undefined : readScript(flags.script);
         const results = await withInterrupt((signal) =>
-          dep.exec(nodeset, words.join(' '), { ...options, signal }),
+          script
+            ? dep.script(nodeset, script, words, { ...options, signal })
+            : dep.exec(nodeset, words.join(' '), { ...options, signal }),
         );
         if (mode === 'fold') {
           const { stdout, stderr } = renderFoldedApart(results);
@@ -150,8 +163,7 @@ export function registerExec(program: Command): void {
                 'exec',
                 ...flagsArgv(flags),
                 '{nodeset}',
-                '--',
-                ...words,
+                ...(words.length ? ['--', ...words] : []),
               ],
             }),
           );
@@ -193,7 +205,7 @@ function sudoOption(flags: Flags): Pick<ExecOptions, 'sudo'> {
  * root. `--sudo=USER` is never read that way.
  */
 function sudoOperands(
-  first: string,
+  first: string | undefined,
   rest: string[],
   flags: Flags,
   cmd: Command,
@@ -202,18 +214,39 @@ function sudoOperands(
   const dashes = raw.indexOf('--');
   const before = dashes < 0 ? raw : raw.slice(0, dashes);
   const user = flags.sudo;
+  const script = flags.script !== undefined;
   const swallowed =
     typeof user === 'string' &&
     !before.some((a) => a.startsWith('--sudo=')) &&
-    (rest.length === 0 || (dashes >= 0 && !before.includes(first)));
+    (first === undefined ||
+      (!script && rest.length === 0) ||
+      (dashes >= 0 && !before.includes(first)));
   if (swallowed) {
     flags.sudo = true;
-    return { nodeset: user, words: [first, ...rest] };
+    return { nodeset: user, words: first === undefined ? [] : [first, ...rest] };
   }
-  if (rest.length === 0) {
-    throw new UsageError(`exec: no command given (salvo exec NODESET -- CMD)`);
+  if (first === undefined) {
+    throw new UsageError('exec: no node set given (salvo exec NODESET -- CMD)');
+  }
+  if (rest.length === 0 && !script) {
+    throw new UsageError('exec: no command given (salvo exec NODESET -- CMD)');
+  }
+  if (rest.length > 0 && script && dashes < 0) {
+    // Without --, a word after the node set might be a command typed by mistake.
+    throw new UsageError(
+      `exec --script: put the script's arguments after -- (salvo exec NODESET --script FILE -- ARG…)`,
+    );
   }
   return { nodeset: first, words: rest };
+}
+
+/** The script's bytes, read once and sent to every host. */
+function readScript(file: string): { name: string; content: Buffer } {
+  try {
+    return { name: file, content: readFileSync(file) };
+  } catch (err) {
+    throw new UsageError(`--script ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
 }
 
 /** The words given to this subcommand (after `salvo … exec`). */
@@ -248,6 +281,7 @@ function flagsArgv(flags: Flags): string[] {
     ...(flags.tty || flags.pty ? ['-t'] : []),
     ...(typeof flags.stdin === 'string' ? ['--stdin', flags.stdin] : []),
     ...(flags.stdin === false ? ['--no-stdin'] : []),
+    ...(flags.script !== undefined ? ['--script', flags.script] : []),
     ...(flags.lines ? ['-L'] : []),
     ...(flags.fold ? ['-b'] : []),
     ...(flags.json ? ['--json'] : []),
