@@ -15,6 +15,8 @@ import type { KindLookup, RolloutRequest } from '../rollout/types.js';
 import type { Operation } from '../services/types.js';
 import { cmd, display, quote, Secret, shell, toShell, type Command } from '../transport/command.js';
 import { MAX_COMMAND_BYTES, scriptCommand, type Script } from '../transport/script.js';
+import { MIN_MAX_OUTPUT } from '../transport/session/index.js';
+import { describeBytes, parseBytes } from '../inventory/bytes.js';
 import type { CloseOptions, CommandResult, SshTarget } from '../transport/types.js';
 import type { InputFeed } from '../transport/input-feed.js';
 import { TransportPool } from '../transport/pool.js';
@@ -83,12 +85,18 @@ export interface ExecOptions extends CallOptions {
    * Each host's output as it arrives (stdout and stderr apart, in order per host), e.g. to print
    * `tail -f` lines live. The results still carry the whole output.
    */
-  onOutput?: (host: string, stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  onOutput?: (host: string, stream: 'stdout' | 'stderr', chunk: Buffer) => void | Promise<void>;
   /** The command's stdin on every host: bytes, or an InputFeed (e.g. `InputFeed.from(process.stdin)`)
    * streamed to every host as it arrives, as clush does. */
   stdin?: string | Buffer | InputFeed;
   /** A pseudo-terminal per host, as `ssh -t` (stderr then arrives merged into stdout). */
   pty?: boolean;
+  /**
+   * Output kept per host and stream: bytes, or `'8M'`, `'512K'` (default: the services file's
+   * `ssh.max_output`, 8.25 MiB; at least 64 KiB). Past it the middle is dropped and counted in
+   * each result's `dropped`. 0 keeps nothing: with `onOutput`, output is streamed, never held.
+   */
+  maxOutput?: number | string;
   /**
    * Run the command through `sudo -n` as root (`true`) or as this user. sudo never prompts: a host
    * where it would need a password fails with a message saying so.
@@ -269,6 +277,7 @@ export class Deployment {
       return ExecResult.fromResults([], true);
     }
     const timeoutMs = options.timeoutMs ?? durationMs(options.timeout, 'timeout');
+    const maxOutput = maxOutputOf(options.maxOutput) ?? this.inventory.ssh.maxOutput;
     await this.checkTargets(hosts);
     const signal = currentSignal(options.signal);
     const onEvent: FleetListener | undefined = this.listenerFor('exec', options);
@@ -284,6 +293,7 @@ export class Deployment {
         ...(options.onOutput ? { onOutput: options.onOutput } : {}),
         ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
         ...(options.pty ? { pty: true } : {}),
+        ...(maxOutput !== undefined ? { maxOutput } : {}),
       });
       return ExecResult.fromResults(options.sudo ? results.map(explainSudo) : results);
     };
@@ -424,6 +434,9 @@ export class Deployment {
    * from its flags): plan, take the lock, journal, apply with health gates, release.
    */
   async rollout(request: RolloutRequest, options: RunOptions = {}): Promise<OperationResult> {
+    if (!this.dryRun) {
+      request = await this.withRunningVersions(request, options);
+    }
     const { request: planned, plan } = await this.planRequest(request);
     if (this.dryRun) {
       this.planned(describeRequest(planned, plan), planDetail(plan), options);
@@ -441,6 +454,56 @@ export class Deployment {
       this.rolloutOptions(options),
     );
     return operationResult(planned, plan, result);
+  }
+
+  /**
+   * A restart starts again what runs: the versions the units' hosts record (one read-only scan
+   * per host, also for a dry run), where they differ from the services file's, go into the
+   * request (and so into its journal, for a resume). A host that cannot be read restarts the
+   * file's version, as before.
+   */
+  async withRunningVersions(
+    request: RolloutRequest,
+    options: CallOptions = {},
+  ): Promise<RolloutRequest> {
+    if (request.op !== 'restart' || request.options.versions) {
+      return request;
+    }
+    const { plan } = await this.planRequest(request);
+    const units = plan.batches.flatMap((b) => b.units);
+    const hosts = [...new Set(units.map((u) => u.host))];
+    if (!hosts.length) {
+      return request;
+    }
+    const { scanHosts } = await import('../services/observe.js');
+    const signal = currentSignal(options.signal);
+    const scans = await scanHosts(
+      this.runner(options),
+      this.inventory,
+      hosts,
+      signal ? { signal } : {},
+    );
+    const running = new Map<string, string>();
+    for (const s of scans) {
+      for (const u of s.units ?? []) {
+        if (u.alive && u.version) {
+          running.set(`${u.service}#${u.instance}@${s.host}`, u.version);
+        }
+      }
+    }
+    const versions: Record<string, string> = {};
+    for (const u of units) {
+      const now = running.get(u.id);
+      const service = u.id.slice(0, u.id.indexOf('#'));
+      const spec = this.inventory.services.get(service);
+      const file = typeof spec?.options.version === 'string' ? spec.options.version : undefined;
+      if (now !== undefined && now !== file) {
+        versions[u.id] = now;
+      }
+    }
+    return Object.keys(versions).length
+      ? { ...request, options: { ...request.options, versions } }
+      : request;
   }
 
   /** Continue an interrupted rollout (`'last'`, or a run id or its unique prefix). */
@@ -743,6 +806,23 @@ function explainSudo(r: CommandResult): CommandResult {
   // Said on stderr too, where the folded and line outputs show it next to sudo's own words.
   const stderr = `${r.stderr}${r.stderr === '' || r.stderr.endsWith('\n') ? '' : '\n'}salvo: ${why}\n`;
   return { ...r, stderr, failure: { kind: 'nonzero', message: `${why}; ${r.failure.message}` } };
+}
+
+/** `maxOutput` as given: bytes, `'8M'`; 0, or at least 64 KiB. */
+function maxOutputOf(value: number | string | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const bytes = parseBytes(value);
+  if (typeof bytes !== 'number') {
+    throw new UsageError(`maxOutput: ${bytes.error}`);
+  }
+  if (bytes !== 0 && bytes < MIN_MAX_OUTPUT) {
+    throw new UsageError(
+      `maxOutput: at least ${describeBytes(MIN_MAX_OUTPUT)} (or 0 to keep nothing), got ${String(value)}`,
+    );
+  }
+  return bytes;
 }
 
 /**

@@ -9,9 +9,10 @@ import type { ExecOptions } from '../../deployment/deployment.js';
 import { exitCodeOf } from '../../fleet/outcome.js';
 import { statusOf } from '../../fleet/fold.js';
 import { InputFeed } from '../../transport/input-feed.js';
-import { renderFoldedApart, renderSummary, jsonLine } from '../render/results.js';
+import { foldedPieces, renderSummary, jsonLine } from '../render/results.js';
 import { LinePrinter } from '../render/lines.js';
 import { parseDuration } from '../parse-duration.js';
+import { parseBytes } from '../../inventory/bytes.js';
 import { withInterrupt } from '../interrupt.js';
 import { servicesFlag, openDeployment } from './services-path.js'; // not ./index.js: that loads every command
 
@@ -28,6 +29,7 @@ interface Flags {
   pty?: boolean;
   stdin?: string | false;
   script?: string;
+  maxOutput?: string;
   verbose?: boolean;
 }
 
@@ -51,6 +53,10 @@ export function registerExec(program: Command): void {
     )
     .option('-b, --fold', 'fold identical output of hosts at the end, like clush -b (the default)')
     .option('--json', 'one JSON object per host on stdout, as each finishes')
+    .option(
+      '--max-output <size>',
+      'output kept per host and stream in folded and --json modes (e.g. 512K, 64M; default ssh.max_output, 8.25M); -L keeps none',
+    )
     .option('-l, --user <user>', 'log in as this user (over the services file and ssh_config)')
     .option(
       '--sudo [user]',
@@ -98,6 +104,14 @@ export function registerExec(program: Command): void {
         flags.fanout === undefined ? undefined : positiveInt(flags.fanout, '--fanout');
       const timeoutMs =
         flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
+      if (flags.maxOutput !== undefined) {
+        const bytes = parseBytes(flags.maxOutput);
+        if (typeof bytes !== 'number' || bytes < 64 * 1024) {
+          throw new UsageError(
+            `--max-output ${flags.maxOutput}: ${typeof bytes === 'number' ? 'at least 64K' : bytes.error}`,
+          );
+        }
+      }
       const modes = [flags.json && '--json', flags.lines && '--lines', flags.fold && '--fold'];
       if (modes.filter(Boolean).length > 1) {
         throw new UsageError(`${modes.filter(Boolean).join(' and ')}: choose one output mode`);
@@ -127,7 +141,20 @@ export function registerExec(program: Command): void {
           ...(stdin !== undefined ? { stdin } : {}),
           ...sudoOption(flags),
           ...(flags.tty || flags.pty ? { pty: true } : {}),
-          ...(mode === 'lines' ? { onOutput: (h, s, c) => printer.chunk(h, s, c) } : {}),
+          // -L writes lines out as they come and keeps none; the others keep up to the limit.
+          ...(mode === 'lines'
+            ? { maxOutput: 0 }
+            : flags.maxOutput !== undefined
+              ? { maxOutput: flags.maxOutput }
+              : {}),
+          ...(mode === 'lines'
+            ? {
+                onOutput: (h, s, c) => {
+                  printer.chunk(h, s, c);
+                  return drained();
+                },
+              }
+            : {}),
           onEvent: (e: DeploymentEvent) => {
             if (e.source !== 'exec' || e.event.kind !== 'host-result') {
               return;
@@ -150,9 +177,9 @@ export function registerExec(program: Command): void {
             : dep.exec(nodeset, words.join(' '), { ...options, signal }),
         );
         if (mode === 'fold') {
-          const { stdout, stderr } = renderFoldedApart(results);
-          process.stdout.write(stdout);
-          process.stderr.write(stderr);
+          const { stdout, stderr } = foldedPieces(results);
+          await writeAll(process.stdout, stdout);
+          await writeAll(process.stderr, stderr);
         }
         if (mode !== 'lines' || !results.allOk) {
           process.stderr.write(
@@ -174,6 +201,26 @@ export function registerExec(program: Command): void {
         await dep.close({ wait: false });
       }
     });
+}
+
+/** Write each piece, waiting for the stream to drain between them (a flood is copied once). */
+async function writeAll(stream: NodeJS.WriteStream, pieces: string[]): Promise<void> {
+  for (const piece of pieces) {
+    if (!stream.write(piece)) {
+      await new Promise<void>((resolve) => stream.once('drain', resolve));
+    }
+  }
+}
+
+/**
+ * A promise while stdout or stderr holds more than its high-water mark (a pipe to a slow
+ * reader): the hosts' output is not read meanwhile, so -L holds no more than that.
+ */
+function drained(): Promise<void> | undefined {
+  const waits = [process.stdout, process.stderr]
+    .filter((s) => s.writableNeedDrain)
+    .map((s) => new Promise<void>((resolve) => s.once('drain', resolve)));
+  return waits.length ? Promise.all(waits).then(() => undefined) : undefined;
 }
 
 /** --json, -L, -b; by default lines for one host on a terminal (as ssh shows it), else folded. */
@@ -282,6 +329,7 @@ function flagsArgv(flags: Flags): string[] {
     ...(typeof flags.stdin === 'string' ? ['--stdin', flags.stdin] : []),
     ...(flags.stdin === false ? ['--no-stdin'] : []),
     ...(flags.script !== undefined ? ['--script', flags.script] : []),
+    ...(flags.maxOutput !== undefined ? ['--max-output', flags.maxOutput] : []),
     ...(flags.lines ? ['-L'] : []),
     ...(flags.fold ? ['-b'] : []),
     ...(flags.json ? ['--json'] : []),
