@@ -142,11 +142,7 @@ export function registerExec(program: Command): void {
           ...sudoOption(flags),
           ...(flags.tty || flags.pty ? { pty: true } : {}),
           // -L writes lines out as they come and keeps none; the others keep up to the limit.
-          ...(mode === 'lines'
-            ? { maxOutput: 0 }
-            : flags.maxOutput !== undefined
-              ? { maxOutput: flags.maxOutput }
-              : {}),
+          ...maxOutputOption(mode, flags.maxOutput),
           ...(mode === 'lines'
             ? {
                 onOutput: (h, s, c) => {
@@ -221,6 +217,17 @@ function drained(): Promise<void> | undefined {
     .filter((s) => s.writableNeedDrain)
     .map((s) => new Promise<void>((resolve) => s.once('drain', resolve)));
   return waits.length ? Promise.all(waits).then(() => undefined) : undefined;
+}
+
+/** -L writes lines out as they come and keeps none; the others keep up to the limit. */
+function maxOutputOption(
+  mode: 'json' | 'lines' | 'fold',
+  maxOutput: string | undefined,
+): Pick<ExecOptions, 'maxOutput'> {
+  if (mode === 'lines') {
+    return { maxOutput: 0 };
+  }
+  return maxOutput === undefined ? {} : { maxOutput };
 }
 
 /** --json, -L, -b; by default lines for one host on a terminal (as ssh shows it), else folded. */
