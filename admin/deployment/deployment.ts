@@ -12,6 +12,7 @@ import type { RolloutDeps } from '../rollout/rollout.js';
 import type { RunSummary } from '../rollout/runs.js';
 import type { PlanView } from '../rollout/plan-view.js';
 import type { KindLookup, RolloutRequest } from '../rollout/types.js';
+import type { Locker } from '../rollout/lock.js';
 import type { Operation } from '../services/types.js';
 import { cmd, display, quote, Secret, shell, toShell, type Command } from '../transport/command.js';
 import { MAX_COMMAND_BYTES, scriptCommand, type Script } from '../transport/script.js';
@@ -147,14 +148,7 @@ export class Deployment {
     if (options.onEvent) {
       this.listeners.add(options.onEvent);
     }
-    this.operatorLock = new OperatorLock(async () => {
-      const lockHost = [...this.inventory.hosts.keys()][0];
-      if (!lockHost) {
-        return undefined;
-      }
-      const { FleetLock } = await import('../rollout/fleet-lock.js');
-      return new FleetLock(this.pool.get(lockHost), this.name);
-    });
+    this.operatorLock = new OperatorLock(() => this.fleetLock(this.name));
     for (const s of subsystems()) {
       let made: object | undefined;
       Object.defineProperty(this, s.name, {
@@ -165,6 +159,25 @@ export class Deployment {
         },
       });
     }
+  }
+
+  /**
+   * The lock hosts of the services file (`lock.hosts`, in order; default: its first host): where
+   * the deployment lock and the monitor's lease live.
+   */
+  get lockHosts(): string[] {
+    const first = [...this.inventory.hosts.keys()][0];
+    return this.inventory.lockHosts ?? (first === undefined ? [] : [first]);
+  }
+
+  /** A lock named `name` held on a majority of the lock hosts (rollout/quorum-lock.ts). */
+  async fleetLock(name: string): Promise<Locker | undefined> {
+    if (!this.lockHosts.length) {
+      return undefined;
+    }
+    const { FleetLock } = await import('../rollout/fleet-lock.js');
+    const { QuorumLock } = await import('../rollout/quorum-lock.js');
+    return new QuorumLock(this.lockHosts.map((h) => new FleetLock(this.pool.get(h), name)));
   }
 
   /** Open a services file: parse and validate it, load known_hosts; no host is contacted yet. */

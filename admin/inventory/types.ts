@@ -102,4 +102,6 @@ export interface Inventory {
   tinc?: TincSettings;
   backup?: BackupSettings;
   monitor?: MonitorSettings;
+  /** `lock.hosts`, in order: where the deployment lock lives (absent: the first host). */
+  lockHosts?: string[];
 }

@@ -157,6 +157,18 @@ export const backupSchema = z
   })
   .describe('distributed backups');
 
+export const lockSchema = z
+  .strictObject({
+    hosts: z
+      .union([nodeSet, z.array(nodeSet).min(1)], {
+        error: expecting('a node set or a list of hosts, e.g. [cloud1, cloud2, cloud3]'),
+      })
+      .describe(
+        'where the deployment lock lives, in order: held when a majority of them grant it (default: the first host)',
+      ),
+  })
+  .describe('the deployment lock');
+
 /** Top-level sections in the order the docs present them; `services` is checked per kind. */
 export const SECTIONS = {
   deployment: deploymentSchema,
@@ -169,6 +181,7 @@ export const SECTIONS = {
   tinc: tincSchema.optional(),
   backup: backupSchema.optional(),
   monitor: monitorSchema.optional(),
+  lock: lockSchema.optional(),
 };
 
 export type SectionName = keyof typeof SECTIONS;
