@@ -12,8 +12,12 @@ import type { RolloutDeps } from '../rollout/rollout.js';
 import type { RunSummary } from '../rollout/runs.js';
 import type { PlanView } from '../rollout/plan-view.js';
 import type { KindLookup, RolloutRequest } from '../rollout/types.js';
+import type { Locker } from '../rollout/lock.js';
 import type { Operation } from '../services/types.js';
-import { cmd, display, Secret, shell, toShell, type Command } from '../transport/command.js';
+import { cmd, display, quote, Secret, shell, toShell, type Command } from '../transport/command.js';
+import { MAX_COMMAND_BYTES, scriptCommand, type Script } from '../transport/script.js';
+import { MIN_MAX_OUTPUT } from '../transport/session/index.js';
+import { describeBytes, parseBytes } from '../inventory/bytes.js';
 import type { CloseOptions, CommandResult, SshTarget } from '../transport/types.js';
 import type { InputFeed } from '../transport/input-feed.js';
 import { TransportPool } from '../transport/pool.js';
@@ -82,12 +86,18 @@ export interface ExecOptions extends CallOptions {
    * Each host's output as it arrives (stdout and stderr apart, in order per host), e.g. to print
    * `tail -f` lines live. The results still carry the whole output.
    */
-  onOutput?: (host: string, stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  onOutput?: (host: string, stream: 'stdout' | 'stderr', chunk: Buffer) => void | Promise<void>;
   /** The command's stdin on every host: bytes, or an InputFeed (e.g. `InputFeed.from(process.stdin)`)
    * streamed to every host as it arrives, as clush does. */
   stdin?: string | Buffer | InputFeed;
   /** A pseudo-terminal per host, as `ssh -t` (stderr then arrives merged into stdout). */
   pty?: boolean;
+  /**
+   * Output kept per host and stream: bytes, or `'8M'`, `'512K'` (default: the services file's
+   * `ssh.max_output`, 8.25 MiB; at least 64 KiB). Past it the middle is dropped and counted in
+   * each result's `dropped`. 0 keeps nothing: with `onOutput`, output is streamed, never held.
+   */
+  maxOutput?: number | string;
   /**
    * Run the command through `sudo -n` as root (`true`) or as this user. sudo never prompts: a host
    * where it would need a password fails with a message saying so.
@@ -138,14 +148,7 @@ export class Deployment {
     if (options.onEvent) {
       this.listeners.add(options.onEvent);
     }
-    this.operatorLock = new OperatorLock(async () => {
-      const lockHost = [...this.inventory.hosts.keys()][0];
-      if (!lockHost) {
-        return undefined;
-      }
-      const { FleetLock } = await import('../rollout/fleet-lock.js');
-      return new FleetLock(this.pool.get(lockHost), this.name);
-    });
+    this.operatorLock = new OperatorLock(() => this.fleetLock(this.name));
     for (const s of subsystems()) {
       let made: object | undefined;
       Object.defineProperty(this, s.name, {
@@ -156,6 +159,25 @@ export class Deployment {
         },
       });
     }
+  }
+
+  /**
+   * The lock hosts of the services file (`lock.hosts`, in order; default: its first host): where
+   * the deployment lock and the monitor's lease live.
+   */
+  get lockHosts(): string[] {
+    const first = [...this.inventory.hosts.keys()][0];
+    return this.inventory.lockHosts ?? (first === undefined ? [] : [first]);
+  }
+
+  /** A lock named `name` held on a majority of the lock hosts (rollout/quorum-lock.ts). */
+  async fleetLock(name: string): Promise<Locker | undefined> {
+    if (!this.lockHosts.length) {
+      return undefined;
+    }
+    const { FleetLock } = await import('../rollout/fleet-lock.js');
+    const { QuorumLock } = await import('../rollout/quorum-lock.js');
+    return new QuorumLock(this.lockHosts.map((h) => new FleetLock(this.pool.get(h), name)));
   }
 
   /** Open a services file: parse and validate it, load known_hosts; no host is contacted yet. */
@@ -254,6 +276,7 @@ export class Deployment {
     options: ExecOptions & Partial<Pick<FanoutOptions, 'window'>> = {},
   ): Promise<ExecResult> {
     const c = withSudo(toCommand(command), options.sudo);
+    checkLength(c);
     const hosts = this.nodes(target);
     if (!hosts.length) {
       throw new UsageError(`exec: ${String(target) || 'the target'} names no host`);
@@ -267,6 +290,7 @@ export class Deployment {
       return ExecResult.fromResults([], true);
     }
     const timeoutMs = options.timeoutMs ?? durationMs(options.timeout, 'timeout');
+    const maxOutput = maxOutputOf(options.maxOutput) ?? this.inventory.ssh.maxOutput;
     await this.checkTargets(hosts);
     const signal = currentSignal(options.signal);
     const onEvent: FleetListener | undefined = this.listenerFor('exec', options);
@@ -282,6 +306,7 @@ export class Deployment {
         ...(options.onOutput ? { onOutput: options.onOutput } : {}),
         ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
         ...(options.pty ? { pty: true } : {}),
+        ...(maxOutput !== undefined ? { maxOutput } : {}),
       });
       return ExecResult.fromResults(options.sudo ? results.map(explainSudo) : results);
     };
@@ -290,6 +315,28 @@ export class Deployment {
       return this.locked(what, run, { signal });
     }
     return run();
+  }
+
+  /**
+   * Run a local script on every host of the target, with these arguments, without copying it by
+   * hand (`salvo exec --script FILE ARGS…`). It travels in the command text: each host writes it
+   * to a mktemp file, runs it with its #! interpreter (sh without one) and removes the file at
+   * the end, however it ends. stdin, sudo, pty, timeouts: as for exec. Results and events show
+   * `script NAME ARGS` rather than the text. Scripts up to about 100 KiB (one shell argument).
+   */
+  async script(
+    target: Target,
+    script: Script,
+    args: readonly string[] = [],
+    options: ExecOptions & Partial<Pick<FanoutOptions, 'window'>> = {},
+  ): Promise<ExecResult> {
+    let c: Command;
+    try {
+      c = scriptCommand(script, args);
+    } catch (err) {
+      throw new UsageError(`script: ${(err as Error).message}`);
+    }
+    return this.exec(target, c, options);
   }
 
   /**
@@ -400,6 +447,9 @@ export class Deployment {
    * from its flags): plan, take the lock, journal, apply with health gates, release.
    */
   async rollout(request: RolloutRequest, options: RunOptions = {}): Promise<OperationResult> {
+    if (!this.dryRun) {
+      request = await this.withRunningVersions(request, options);
+    }
     const { request: planned, plan } = await this.planRequest(request);
     if (this.dryRun) {
       this.planned(describeRequest(planned, plan), planDetail(plan), options);
@@ -417,6 +467,56 @@ export class Deployment {
       this.rolloutOptions(options),
     );
     return operationResult(planned, plan, result);
+  }
+
+  /**
+   * A restart starts again what runs: the versions the units' hosts record (one read-only scan
+   * per host, also for a dry run), where they differ from the services file's, go into the
+   * request (and so into its journal, for a resume). A host that cannot be read restarts the
+   * file's version, as before.
+   */
+  async withRunningVersions(
+    request: RolloutRequest,
+    options: CallOptions = {},
+  ): Promise<RolloutRequest> {
+    if (request.op !== 'restart' || request.options.versions) {
+      return request;
+    }
+    const { plan } = await this.planRequest(request);
+    const units = plan.batches.flatMap((b) => b.units);
+    const hosts = [...new Set(units.map((u) => u.host))];
+    if (!hosts.length) {
+      return request;
+    }
+    const { scanHosts } = await import('../services/observe.js');
+    const signal = currentSignal(options.signal);
+    const scans = await scanHosts(
+      this.runner(options),
+      this.inventory,
+      hosts,
+      signal ? { signal } : {},
+    );
+    const running = new Map<string, string>();
+    for (const s of scans) {
+      for (const u of s.units ?? []) {
+        if (u.alive && u.version) {
+          running.set(`${u.service}#${u.instance}@${s.host}`, u.version);
+        }
+      }
+    }
+    const versions: Record<string, string> = {};
+    for (const u of units) {
+      const now = running.get(u.id);
+      const service = u.id.slice(0, u.id.indexOf('#'));
+      const spec = this.inventory.services.get(service);
+      const file = typeof spec?.options.version === 'string' ? spec.options.version : undefined;
+      if (now !== undefined && now !== file) {
+        versions[u.id] = now;
+      }
+    }
+    return Object.keys(versions).length
+      ? { ...request, options: { ...request.options, versions } }
+      : request;
   }
 
   /** Continue an interrupted rollout (`'last'`, or a run id or its unique prefix). */
@@ -689,7 +789,10 @@ function withSudo(c: Command, sudo: boolean | string | undefined): Command {
     throw new UsageError('exec: sudo cannot wrap a command holding a secret (it would be shown)');
   }
   const user = typeof sudo === 'string' ? ['-u', sudo] : [];
-  return cmd('sudo', '-n', ...user, '--', 'sh', '-c', toShell(c));
+  const wrapped = cmd('sudo', '-n', ...user, '--', 'sh', '-c', toShell(c));
+  return c.label === undefined
+    ? wrapped
+    : { ...wrapped, label: `${display(cmd('sudo', '-n', ...user, '--'))} ${c.label}` };
 }
 
 /** sudo's own refusals (exit 1, its reason on stderr), said plainly. */
@@ -716,6 +819,36 @@ function explainSudo(r: CommandResult): CommandResult {
   // Said on stderr too, where the folded and line outputs show it next to sudo's own words.
   const stderr = `${r.stderr}${r.stderr === '' || r.stderr.endsWith('\n') ? '' : '\n'}salvo: ${why}\n`;
   return { ...r, stderr, failure: { kind: 'nonzero', message: `${why}; ${r.failure.message}` } };
+}
+
+/** `maxOutput` as given: bytes, `'8M'`; 0, or at least 64 KiB. */
+function maxOutputOf(value: number | string | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const bytes = parseBytes(value);
+  if (typeof bytes !== 'number') {
+    throw new UsageError(`maxOutput: ${bytes.error}`);
+  }
+  if (bytes !== 0 && bytes < MIN_MAX_OUTPUT) {
+    throw new UsageError(
+      `maxOutput: at least ${describeBytes(MIN_MAX_OUTPUT)} (or 0 to keep nothing), got ${String(value)}`,
+    );
+  }
+  return bytes;
+}
+
+/**
+ * sshd gives the command to the login shell as one argument, which Linux caps at 128 KiB; Salvo's
+ * wrapper quotes it once more (wrap.ts). Past that the host would say "Argument list too long".
+ */
+function checkLength(c: Command): void {
+  const bytes = Buffer.byteLength(quote(toShell(c))) + 512;
+  if (bytes > MAX_COMMAND_BYTES) {
+    throw new UsageError(
+      `exec: ${display(c)}: the command is ${Math.ceil(bytes / 1024)} KiB once quoted; a remote shell takes at most ${MAX_COMMAND_BYTES / 1024} KiB in one command (copy a large script with salvo copy, then run it)`,
+    );
+  }
 }
 
 function toCommand(command: string | Command): Command {

@@ -81,6 +81,11 @@ export function rolloutRequest(
   if (op === 'upgrade' && !o.version) {
     throw new UsageError("upgrade needs a version: upgrade('hub', { version: '1.2.0' })");
   }
+  if (op === 'restart' && o.version !== undefined) {
+    throw new UsageError(
+      `restart keeps the version that runs; to switch versions: upgrade('${service}', { version: '${o.version}' })`,
+    );
+  }
   const budget: Size = parseSize(sizeText(o.budget ?? 0), 'budget', true);
   return {
     op,

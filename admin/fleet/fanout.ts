@@ -22,11 +22,13 @@ export interface FanoutOptions {
   signal?: AbortSignal;
   onEvent?: FleetListener;
   /** Each host's output as it arrives (streaming), per host in order. */
-  onOutput?: (host: string, stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  onOutput?: (host: string, stream: 'stdout' | 'stderr', chunk: Buffer) => void | Promise<void>;
   /** The same stdin for every host (read once by the caller, sent to each). */
   stdin?: string | Buffer | InputFeed;
   /** A pseudo-terminal per host (`ssh -t`). */
   pty?: boolean;
+  /** Bytes of each stream a result keeps (RunOptions.maxOutput; 0: none). */
+  maxOutput?: number;
 }
 
 export type TransportSource = (host: string) => Transport;
@@ -78,6 +80,7 @@ async function runOne(
       signal: options.signal,
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.pty ? { pty: true } : {}),
+      ...(options.maxOutput !== undefined ? { maxOutput: options.maxOutput } : {}),
       ...(onOutput ? { onOutput: (stream, chunk) => onOutput(host, stream, chunk) } : {}),
     });
   } catch (err) {

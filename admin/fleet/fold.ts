@@ -1,5 +1,6 @@
 // Group hosts whose output is identical, as `clush -b` / clubak do, so 200 identical answers
 // print once under a folded node set and the odd ones stand out.
+import { createHash } from 'node:crypto';
 import { foldNodeSet } from '../inventory/nodeset.js';
 import type { CommandResult } from '../transport/types.js';
 import { bucketOf } from './outcome.js';
@@ -36,7 +37,13 @@ export function groupOutputs(results: CommandResult[]): OutputGroup[] {
   const byKey = new Map<string, { hosts: string[]; sample: CommandResult; status: string }>();
   for (const r of results) {
     const status = statusOf(r);
-    const key = JSON.stringify([r.stdout, r.stderr, status]);
+    // A digest, not the texts: a key made of two floods would copy them (8 MiB a host).
+    const key = createHash('sha256')
+      .update(`${r.stdout.length}:${r.stderr.length}:${status}\0`)
+      .update(r.stdout)
+      .update('\0')
+      .update(r.stderr)
+      .digest('base64');
     const g = byKey.get(key);
     if (g) {
       g.hosts.push(r.host);

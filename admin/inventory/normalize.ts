@@ -8,6 +8,7 @@ import { GroupTable } from './groups.js';
 import { normalizeMonitor } from './monitor.js';
 import { checkHostPorts, normalizeHosts, type HostTable } from './hosts.js';
 import { expandKeyed } from './rules/index.js';
+import { expandIn } from './expand.js';
 import { normalizeServices } from './services.js';
 import { normalizeBackup, normalizeSsh, normalizeTinc } from './settings.js';
 import type { HostAttrs } from './schema/index.js';
@@ -60,6 +61,22 @@ export function normalize({ written, services, raw }: Checked, ctx: Ctx): Draft 
   }
   if (written.backup) {
     draft.backup = normalizeBackup(written.backup, ctx);
+  }
+  if (written.lock) {
+    const names = [written.lock.hosts]
+      .flat()
+      .flatMap(
+        (expr, i) =>
+          expandIn(
+            ctx,
+            expr,
+            Array.isArray(written.lock!.hosts) ? ['lock', 'hosts', i] : ['lock', 'hosts'],
+            'value',
+            scope,
+          ) ?? [],
+      );
+    const seen = new Set<string>();
+    draft.lockHosts = names.filter((h) => !seen.has(h) && seen.add(h));
   }
   if (written.monitor) {
     draft.monitor = normalizeMonitor(written.monitor, {

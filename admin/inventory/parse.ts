@@ -76,5 +76,8 @@ function finish(draft: Draft): Inventory {
   if (draft.monitor) {
     inv.monitor = draft.monitor;
   }
+  if (draft.lockHosts?.length) {
+    inv.lockHosts = draft.lockHosts;
+  }
   return inv;
 }

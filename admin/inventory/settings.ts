@@ -25,6 +25,9 @@ export function normalizeSsh(ssh: z.output<typeof sshSchema>, ctx: Ctx): SshSett
     connectTimeoutMs: Math.round(ssh.connect_timeout * 1000),
     channelsPerConnection: ssh.channels_per_connection,
   };
+  if (ssh.max_output !== undefined) {
+    out.maxOutput = ssh.max_output;
+  }
   if (ssh.identity !== undefined) {
     out.identity = resolvePath(ssh.identity, ctx);
   }

@@ -44,6 +44,7 @@ export interface SshSettings {
   concurrency: number; // fan-out window (default 64)
   connectTimeoutMs: number;
   channelsPerConnection: number; // ≤ 8 (OpenSSH MaxSessions is 10)
+  maxOutput?: number; // bytes kept per host and stream (max_output); absent: the default 8.25 MiB
 }
 
 export interface TincSettings {
@@ -101,4 +102,6 @@ export interface Inventory {
   tinc?: TincSettings;
   backup?: BackupSettings;
   monitor?: MonitorSettings;
+  /** `lock.hosts`, in order: where the deployment lock lives (absent: the first host). */
+  lockHosts?: string[];
 }

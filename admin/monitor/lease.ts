@@ -7,7 +7,8 @@ import type { Deployment } from '../deployment/deployment.js';
 import { LockedError, type LockHolder } from '../errors.js';
 import { FleetLock } from '../rollout/fleet-lock.js';
 import { whoAmI } from '../rollout/journal.js';
-import type { HeldLock } from '../rollout/lock.js';
+import type { HeldLock, Locker } from '../rollout/lock.js';
+import { QuorumLock } from '../rollout/quorum-lock.js';
 
 export type LeaseState =
   | { active: true; where: string }
@@ -16,11 +17,14 @@ export type LeaseState =
 export class MonitorLease {
   private held: HeldLock | undefined;
   private lostWhy: string | undefined;
-  private readonly lock: FleetLock | undefined;
+  private readonly lock: Locker | undefined;
 
   constructor(dep: Deployment) {
-    const host = [...dep.inventory.hosts.keys()][0];
-    this.lock = host ? new FleetLock(dep.pool.get(host), `${dep.name}.monitor`) : undefined;
+    // On the lock hosts (lock.hosts; default the first host), held on a majority of them.
+    const hosts = dep.lockHosts;
+    this.lock = hosts.length
+      ? new QuorumLock(hosts.map((h) => new FleetLock(dep.pool.get(h), `${dep.name}.monitor`)))
+      : undefined;
   }
 
   /** Hold the lease (take it if free); otherwise who holds it. */

@@ -20,7 +20,7 @@ export const maintenanceFile = (deployment: string): string =>
   `${deploymentDir(deployment)}/maintenance`;
 
 function lockHost(dep: Deployment): string {
-  const host = [...dep.inventory.hosts.keys()][0];
+  const host = dep.lockHosts[0];
   if (!host) {
     throw new AdminError('the services file has no hosts: no place for the maintenance switch');
   }

@@ -116,6 +116,10 @@ export class FleetLock implements Locker {
     this.where = `${transport.host}:${this.paths.lockFile}`;
   }
 
+  get host(): string {
+    return this.transport.host;
+  }
+
   async acquire(holder: LockHolder, options: LockOptions = {}): Promise<HeldLock> {
     const deadline = Date.now() + (options.waitMs ?? 0);
     let told: string | undefined;

@@ -40,6 +40,7 @@ export interface PlanView {
   budget: number;
   batches: BatchView[];
   skipped: { service: string; reason: string }[];
+  notes?: string[];
 }
 
 export function viewPlan(plan: Plan): PlanView {
@@ -47,6 +48,7 @@ export function viewPlan(plan: Plan): PlanView {
     units: plan.units,
     budget: plan.budget,
     skipped: plan.skipped,
+    ...(plan.notes?.length ? { notes: plan.notes } : {}),
     batches: plan.batches.map((b) => ({
       index: b.index,
       service: b.service,

@@ -7,6 +7,8 @@ import { NotYetSupported } from '../services/hooks.js';
 import { unitId, type Operation, type ServiceKind } from '../services/types.js';
 import { backendTotals, batchUnits, placementOf } from './placement.js';
 import { resolveBatch, resolveSize } from './size.js';
+import { wantedVersion } from '../services/argv.js';
+import { quote } from '../transport/command.js';
 import type { Batch, GateSpec, KindLookup, Plan, PlannedUnit, RolloutRequest } from './types.js';
 
 /** `--rolling` means one unit at a time with health gates, whatever else was typed. */
@@ -56,13 +58,45 @@ export function buildPlan(
   if (total === 0) {
     throw new UsageError('nothing to do: no service in the plan has a unit on these hosts');
   }
+  const notes = versionNotes(inv, req, groups.flat());
   return {
     request: req,
     batches,
     units: total,
     budget: resolveSize(req.budget, total, 0),
     skipped,
+    ...(notes.length ? { notes } : {}),
   };
+}
+
+/**
+ * A restart starts again the version each unit runs (request.options.versions, read from the
+ * hosts): said, per service, where that is not the services file's, with the command that would
+ * switch it.
+ */
+function versionNotes(inv: Inventory, req: RolloutRequest, units: PlannedUnit[]): string[] {
+  const versions = req.options.versions;
+  if (req.op !== 'restart' || !versions) {
+    return [];
+  }
+  const byService = new Map<string, { file?: string; kept: Map<string, string[]> }>();
+  for (const u of units) {
+    const running = versions[u.id];
+    if (running === undefined) {
+      continue;
+    }
+    const spec = inv.services.get(u.unit.service);
+    const file = spec ? wantedVersion(spec) : undefined;
+    const entry = byService.get(u.unit.service) ?? { ...(file ? { file } : {}), kept: new Map() };
+    entry.kept.set(running, [...(entry.kept.get(running) ?? []), u.id]);
+    byService.set(u.unit.service, entry);
+  }
+  return [...byService].flatMap(([service, { file, kept }]) =>
+    [...kept].map(
+      ([running, ids]) =>
+        `${ids.length === 1 ? ids[0] : `${ids.length} units of ${service} (${ids.join(', ')})`} ${ids.length === 1 ? 'runs' : 'run'} ${running}${file ? `, the services file says ${file}` : ''}: restart keeps ${running}${file ? `; to switch, salvo upgrade ${service} --version ${quote(file)}` : ''}`,
+    ),
+  );
 }
 
 /** Services of the file, or one named service: one in the file, or a kind with units of its own (tinc). */

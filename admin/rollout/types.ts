@@ -63,6 +63,8 @@ export interface Plan {
   units: number;
   budget: number; // failures tolerated, resolved from the request's Size
   skipped: { service: string; reason: string }[];
+  /** What the operator should know about the plan (a restart keeping a version the file does not name). */
+  notes?: string[];
 }
 
 /** Run one command on one host; never throws for the host's failure. */

@@ -31,6 +31,11 @@ export type { Health };
 
 export interface OperationOptions {
   version?: string; // for upgrade
+  /**
+   * restart: the version each unit runs, by unit id, where it is not the services file's (read
+   * from the hosts before planning): a restart starts again what ran, never silently the file's.
+   */
+  versions?: Record<string, string>;
   /** Units behind haproxy are drained before they stop and re-enabled once healthy (default
    * true); false plans the bare stop/start (added compatibly with the first contract). */
   drain?: boolean;

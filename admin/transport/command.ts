@@ -22,6 +22,8 @@ export type Part = string | number | Secret | Raw;
 /** A command for a POSIX shell on the remote host, kept as parts. */
 export interface Command {
   readonly parts: readonly Part[];
+  /** What people are shown instead of the parts (a script's name, not its whole text). */
+  readonly label?: string;
 }
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
@@ -73,5 +75,8 @@ export function toShell(c: Command): string {
 
 /** The text shown to people, in logs, events, JSON and errors: secrets masked. */
 export function display(c: Command): string {
+  if (c.label !== undefined) {
+    return c.label;
+  }
   return c.parts.map((p) => renderPart(p, false)).join(' ');
 }

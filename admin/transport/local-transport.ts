@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { display, toShell, type Command } from './command.js';
 import { Deadline, settlesWithin, toResult, type RawRun, type StopKind } from './run-control.js';
 import type { CloseOptions, CommandResult, RunOptions, Transport } from './types.js';
+import { ByteSink, outputLimitOf } from './session/markers.js';
 
 // Same rule as remote hosts (session/wrap.ts): bash when present, else sh.
 const SHELL = ['/usr/bin/bash', '/bin/bash'].find((p) => existsSync(p));
@@ -24,10 +25,7 @@ export class LocalTransport implements Transport {
     };
     const deadline = new Deadline(options);
     try {
-      return toResult(
-        ctx,
-        await runLocal(toShell(command), options.stdin, deadline, options.onOutput),
-      );
+      return toResult(ctx, await runLocal(toShell(command), options, deadline));
     } finally {
       deadline.dispose();
     }
@@ -36,12 +34,24 @@ export class LocalTransport implements Transport {
   async close(_options?: CloseOptions): Promise<void> {}
 }
 
-async function runLocal(
-  text: string,
-  stdin: RunOptions['stdin'],
-  deadline: Deadline,
-  onOutput?: RunOptions['onOutput'],
-): Promise<RawRun> {
+async function runLocal(text: string, options: RunOptions, deadline: Deadline): Promise<RawRun> {
+  const { stdin, onOutput: deliver } = options;
+  let holding = 0;
+  const onOutput = deliver
+    ? (stream: 'stdout' | 'stderr', chunk: Buffer): void => {
+        const wait = deliver(stream, chunk);
+        if (wait && holding++ === 0) {
+          child.stdout?.pause();
+          child.stderr?.pause();
+        }
+        void wait?.finally(() => {
+          if (--holding === 0) {
+            child.stdout?.resume();
+            child.stderr?.resume();
+          }
+        });
+      }
+    : undefined;
   const [file, ...args] = SHELL_ARGV as [string, ...string[]];
   // cwd ~ like a remote command; detached → setsid(), so pgid = pid.
   const child = spawn(file, [...args, text], {
@@ -49,14 +59,20 @@ async function runLocal(
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
+  // Bounded as over SSH: the head and tail of a flood (maxOutput 0: nothing).
+  const keep = options.maxOutput !== 0;
+  const out = new ByteSink(outputLimitOf(options.maxOutput));
+  const err = new ByteSink(outputLimitOf(options.maxOutput));
   child.stdout?.on('data', (c: Buffer) => {
-    out.push(c);
+    if (keep) {
+      out.append(c);
+    }
     onOutput?.('stdout', c);
   });
   child.stderr?.on('data', (c: Buffer) => {
-    err.push(c);
+    if (keep) {
+      err.append(c);
+    }
     onOutput?.('stderr', c);
   });
   child.stdin?.on('error', () => undefined); // the command may exit without reading its stdin
@@ -94,8 +110,9 @@ async function runLocal(
   return {
     exitCode: code,
     signal,
-    stdout: Buffer.concat(out),
-    stderr: Buffer.concat(err),
+    stdout: Buffer.from(out.view()),
+    stderr: Buffer.from(err.view()),
+    dropped: { stdout: out.dropped, stderr: err.dropped },
     ...(stopped ? { stopped } : {}),
   };
 }

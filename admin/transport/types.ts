@@ -37,11 +37,19 @@ export interface RunOptions {
   stdin?: string | Buffer | InputFeed;
   /**
    * The command's output as it arrives (streaming), in order per stream: stdout and stderr
-   * chunks, never Salvo's own marker lines. The result still carries the whole output.
+   * chunks, never Salvo's own marker lines. The result still carries the output (up to
+   * maxOutput). Back-pressure: while a returned promise is pending, this run's output is not
+   * read (the SSH window closes, the remote writer blocks), so a slow reader costs no memory.
    */
-  onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void | Promise<void>;
   /** Run under a pseudo-terminal (`ssh -t`): `tty` names a device; stderr merges into stdout. */
   pty?: boolean;
+  /**
+   * Bytes of each stream the result keeps (default 8.25 MiB, at least 64 KiB): past it the
+   * middle is dropped and counted in `dropped`. 0 keeps nothing (the result's stdout and stderr
+   * are empty, nothing counts as dropped): for a caller that takes the output from `onOutput`.
+   */
+  maxOutput?: number;
 }
 
 /** How a command reaches ONE host. Knows nothing about services. */

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { withLab, isRoot } from './lab-fixture.js';
+import { Deployment } from '../../admin/index.js';
 
 const BIN = resolve('bin/salvo');
 
@@ -149,23 +150,94 @@ test('salvo exec modes on a lab', {
       assert.equal(code, 0);
     });
 
-    await t.test('--pty allocates a terminal', () => {
-      const r = salvo([...s, 'exec', '--pty', 'cloud1', '--', 'tty; test -t 0 && echo is-a-tty']);
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /\n\/dev\/pts\/\d+\nis-a-tty\n/);
+    await t.test('-t/--tty (and the old --pty) allocates a terminal', () => {
+      for (const flag of ['-t', '--tty', '--pty']) {
+        const r = salvo([...s, 'exec', flag, 'cloud1', '--', 'tty; test -t 0 && echo is-a-tty']);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /\n\/dev\/pts\/\d+\nis-a-tty\n/, flag);
+      }
       const plain = salvo([...s, 'exec', 'cloud1', '--', 'tty']);
       assert.match(plain.stdout, /not a tty/);
     });
 
+    await t.test(
+      '--script FILE runs a local script on every host, with its arguments',
+      async () => {
+        const file = join(lab.dir, "it's setup.sh");
+        // bash syntax ([[ ]], arrays) under #!/bin/bash -eu: the #! line chose the interpreter.
+        await writeFile(
+          file,
+          '#!/bin/bash -eu\nargs=("$@")\n[[ ${#args[@]} -eq 3 ]] && echo "argc 3"\n' +
+            'printf "<%s>\\n" "$@"\necho "host $(hostname) mode $(stat -c %a "$0")"\n' +
+            'case "$0" in "${TMPDIR:-/tmp}"/salvo-script.*) echo in-tmp;; esac\n' +
+            'read -r line; echo "stdin: $line"\n',
+        );
+        const r = salvo(
+          [...s, 'exec', 'cloud[1-2]', '--script', file, '--', 'a b', "it's", '$HOME;`x`'],
+          'hello\n',
+        );
+        assert.equal(r.code, 0, r.stderr);
+        for (const h of ['cloud1', 'cloud2']) {
+          assert.ok(
+            r.stdout.includes(
+              `argc 3\n<a b>\n<it's>\n<$HOME;\`x\`>\nhost ${h} mode 600\nin-tmp\nstdin: hello\n`,
+            ),
+            r.stdout,
+          );
+        }
+        // Removed after the run; and after a run killed by its timeout.
+        const leftovers = (): string[] =>
+          spawnSync('sh', ['-c', 'ls /tmp/salvo-script.* 2>/dev/null'], { encoding: 'utf8' })
+            .stdout.split('\n')
+            .filter(Boolean);
+        assert.deepEqual(leftovers(), []);
+        const slow = join(lab.dir, 'slow.sh');
+        await writeFile(slow, 'echo started; sleep 60\n');
+        const killed = salvo([...s, 'exec', '-T', '2s', 'cloud1', '--script', slow]);
+        assert.equal(killed.code, 1, killed.stderr);
+        assert.match(killed.stdout, /started/);
+        assert.match(killed.stderr, /retry: salvo -s \S+ exec -T 2s --script \S+slow\.sh cloud1\n/);
+        assert.deepEqual(leftovers(), []);
+        // A script's exit status is the host's; its name, not its text, is what people see.
+        await writeFile(slow, 'exit 7\n');
+        const json = salvo([...s, 'exec', '--json', 'cloud1', '--script', slow, '--', 'x y']);
+        const row = JSON.parse(json.stdout.trim()) as { exitCode: number };
+        assert.equal(row.exitCode, 7);
+        const dep = await Deployment.open(lab.servicesFile, { session: false });
+        try {
+          const [one] = await dep.script('cloud1', { name: 'slow.sh', content: 'exit 7\n' }, [
+            'x y',
+          ]);
+          assert.equal(one?.exitCode, 7);
+          assert.equal(one?.command, "script slow.sh 'x y'");
+          const [root] = await dep.script('cloud1', { name: 'id.sh', content: 'id -un' }, [], {
+            sudo: true,
+          });
+          assert.equal(root?.stdout, 'root\n');
+          assert.equal(root?.command, 'sudo -n -- script id.sh');
+        } finally {
+          await dep.close();
+        }
+        // Arguments without -- would be ambiguous with a command: refused.
+        const bad = salvo([...s, 'exec', 'cloud1', '--script', slow, 'uptime']);
+        assert.equal(bad.code, 2, bad.stderr);
+        assert.match(bad.stderr, /put the script's arguments after --/);
+      },
+    );
+
     await t.test('the retry hint keeps the flags and quotes the node set', () => {
-      const r = salvo([...s, 'exec', '-t', '1s', '-f', '2', 'cloud[1-2]', '--', 'sleep 5']);
+      const r = salvo([...s, 'exec', '-T', '1s', '-f', '2', '-t', 'cloud[1-2]', '--', 'sleep 5']);
       assert.equal(r.code, 1);
       const hint = /retry: (.*)\n/.exec(r.stderr)?.[1];
       assert.equal(
         hint,
-        `salvo -s ${lab.servicesFile} exec -f 2 -t 1s 'cloud[1-2]' -- 'sleep 5'`,
+        `salvo -s ${lab.servicesFile} exec -f 2 -T 1s -t 'cloud[1-2]' -- 'sleep 5'`,
         r.stderr,
       );
+      // The old spelling of the timeout is refused, not read as a node set or a duration.
+      const old = salvo([...s, 'exec', '-t', '1s', 'cloud1', '--', 'true']);
+      assert.equal(old.code, 2, old.stderr);
+      assert.match(old.stderr, /-t 1s: -t now allocates a terminal .* -T\/--timeout 1s/);
     });
 
     await t.test('connect_timeout bounds the connect: no hidden retries past it', async () => {

@@ -74,14 +74,41 @@ test('users and sudo on a lab', {
         }
       });
 
-      await t.test('--sudo-user from the CLI', () => {
-        const r = spawnSync(
-          process.execPath,
-          [BIN, '-s', lab.servicesFile, 'exec', '--sudo-user', op, 'cloud[1-2]', '--', 'id -un'],
-          { encoding: 'utf8', input: '' },
+      await t.test('--sudo USER, --sudo=USER, --sudo-user USER, bare --sudo from the CLI', () => {
+        const cli = (...args: string[]) =>
+          spawnSync(process.execPath, [BIN, '-s', lab.servicesFile, 'exec', ...args], {
+            encoding: 'utf8',
+            input: '',
+          });
+        for (const args of [
+          ['--sudo', op, 'cloud[1-2]', '--', 'id -un'],
+          [`--sudo=${op}`, 'cloud[1-2]', '--', 'id -un'],
+          ['--sudo-user', op, 'cloud[1-2]', '--', 'id -un'],
+          ['cloud[1-2]', '--sudo', op, '--', 'id -un'],
+        ]) {
+          const r = cli(...args);
+          assert.equal(r.status, 0, r.stderr);
+          assert.ok(
+            r.stdout.includes(`cloud[1-2] (2) exit 0\n---------------\n${op}\n`),
+            `${args.join(' ')}: ${r.stdout}`,
+          );
+        }
+        // A bare --sudo right before the node set: the node set is not taken for a user.
+        for (const args of [
+          ['--sudo', 'cloud[1-2]', '--', 'id -un'],
+          ['--sudo', 'cloud[1-2]', 'id -un'],
+        ]) {
+          const r = cli(...args);
+          assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+          assert.ok(r.stdout.includes('cloud[1-2] (2) exit 0\n---------------\nroot\n'), r.stdout);
+        }
+        // The retry hint spells the user the unambiguous way.
+        const failed = cli('--sudo', op, 'cloud1', '--', 'false');
+        assert.equal(failed.status, 1);
+        assert.match(
+          failed.stderr,
+          new RegExp(`retry: salvo -s \\S+ exec --sudo=${op} cloud1 -- false`),
         );
-        assert.equal(r.status, 0, r.stderr);
-        assert.ok(r.stdout.includes(`cloud[1-2] (2) exit 0\n---------------\n${op}\n`), r.stdout);
       });
 
       await t.test('a sudo that wants a password fails at once, saying so (CLI)', () => {

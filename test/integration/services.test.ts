@@ -160,6 +160,35 @@ test('service kinds on a 5-host lab', {
         const diff = await runCli(lab.servicesFile, 'diff');
         assert.equal(diff.code, 1);
         assert.match(diff.stdout, /^~ hub#0-1 cloud\[1-2\]: runs 2\.0\.0, file says 1\.0\.0/m);
+        // A plain restart keeps what runs, and says so; its dry run shows it (issue 9, item 11).
+        const plan = await runCli(lab.servicesFile, 'restart', 'hub', '--dry-run');
+        assert.equal(plan.code, 0, plan.stderr);
+        assert.match(plan.stdout, /start \(version 2\.0\.0\)/);
+        assert.doesNotMatch(plan.stdout, /start \(version 1\.0\.0\)/);
+        assert.match(
+          plan.stdout,
+          /note: 4 units of hub \(.*\) run 2\.0\.0, the services file says 1\.0\.0: restart keeps 2\.0\.0; to switch, salvo upgrade hub --version 1\.0\.0/,
+        );
+        const before = (await statusOf(dep, 'hub')).map((s) => s.health?.pid);
+        const restart = await runCli(lab.servicesFile, 'restart', 'hub');
+        assert.equal(restart.code, 0, restart.stdout + restart.stderr);
+        assert.match(
+          restart.stdout + restart.stderr,
+          /note: 4 units of hub .* restart keeps 2\.0\.0/,
+        );
+        const after = await statusOf(dep, 'hub');
+        assert.ok(
+          after.every((s) => s.health?.version === '2.0.0'),
+          JSON.stringify(after),
+        );
+        assert.ok(
+          after.every((s, i) => s.health?.pid !== before[i]),
+          'every hub was restarted',
+        );
+        await assert.rejects(
+          dep.restart('hub', { version: '1.0.0' }),
+          /restart keeps the version that runs; to switch versions: upgrade\('hub'/,
+        );
         assert.deepEqual(failures(await runOp(dep, 'upgrade', 'hub', { version: '1.0.0' })), []);
         assert.equal((await runCli(lab.servicesFile, 'diff')).code, 0);
       },

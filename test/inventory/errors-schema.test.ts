@@ -34,7 +34,7 @@ test('unknown keys, at any depth, with the closest known key or the list of know
     [
       'services.yaml:2:1: sevices: unknown key (did you mean `services`?)',
       'services.yaml:4:13: hosts.cloud1.adress: unknown key (did you mean `address`?)',
-      'services.yaml:6:3: ssh.colour: unknown key (expected one of: user, identity, known_hosts, config, concurrency, connect_timeout, channels_per_connection)',
+      'services.yaml:6:3: ssh.colour: unknown key (expected one of: user, identity, known_hosts, config, concurrency, connect_timeout, channels_per_connection, max_output)',
       'services.yaml:8:25: services.hub.instanses: unknown key (did you mean `instances`?)',
       'services.yaml:9:3: services.cassandr: unknown key (did you mean `cassandra`?)',
     ],

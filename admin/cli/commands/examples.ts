@@ -11,12 +11,14 @@ const EXAMPLES: Record<string, string[]> = {
   ],
   exec: [
     'salvo exec @web -- uptime',
-    "salvo exec 'cloud[1-21]!cloud8' -t 30s -- 'df -h / | tail -1'",
+    "salvo exec 'cloud[1-21]!cloud8' -T 30s -- 'df -h / | tail -1'",
     'salvo exec @db --json -- nodetool status',
     "salvo exec -L cloud3 -- 'tail -f /var/log/syslog'",
     "salvo exec 'cloud[1-2]' -- 'cat > /tmp/motd' < motd.txt",
     "salvo exec -l admin --sudo 'cloud[1-4]' -- systemctl restart nginx",
-    "salvo exec --sudo-user www-data @web -- 'ls ~'",
+    "salvo exec --sudo=www-data @web -- 'ls ~'",
+    'salvo exec -t cloud1 -- top -bn1   (-t: a terminal, as ssh -t)',
+    "salvo exec 'cloud[1-4]' --script ./setup.sh -- --fast 'two words'",
   ],
   copy: [
     "salvo copy 'cloud[1-4]' ./motd /etc/motd",

@@ -2,16 +2,17 @@
 // streamed line by line (`-L`, like clush without -b), or one JSON object per host. stdin is
 // forwarded to every host when it is not a terminal (like clush).
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { DeploymentEvent } from '../../deployment/events.js';
 import type { ExecOptions } from '../../deployment/deployment.js';
 import { exitCodeOf } from '../../fleet/outcome.js';
 import { statusOf } from '../../fleet/fold.js';
 import { InputFeed } from '../../transport/input-feed.js';
-import { renderFoldedApart, renderSummary, jsonLine } from '../render/results.js';
+import { foldedPieces, renderSummary, jsonLine } from '../render/results.js';
 import { LinePrinter } from '../render/lines.js';
 import { parseDuration } from '../parse-duration.js';
+import { parseBytes } from '../../inventory/bytes.js';
 import { withInterrupt } from '../interrupt.js';
 import { servicesFlag, openDeployment } from './services-path.js'; // not ./index.js: that loads every command
 
@@ -22,10 +23,13 @@ interface Flags {
   lines?: boolean;
   fold?: boolean;
   user?: string;
-  sudo?: boolean;
+  sudo?: boolean | string;
   sudoUser?: string;
+  tty?: boolean;
   pty?: boolean;
   stdin?: string | false;
+  script?: string;
+  maxOutput?: string;
   verbose?: boolean;
 }
 
@@ -33,12 +37,15 @@ export function registerExec(program: Command): void {
   program
     .command('exec')
     .description('run a shell command on every host of a node set, in parallel')
-    .argument('<nodeset>', 'hosts: cloud[1-4], @web, cloud[1-21]!cloud8 …')
-    .argument('<command...>', 'the command (after --), run by the remote shell')
+    .argument('[nodeset]', 'hosts: cloud[1-4], @web, cloud[1-21]!cloud8 …')
+    .argument(
+      '[command...]',
+      "the command (after --), run by the remote shell; with --script, the script's arguments",
+    )
     .option('-f, --fanout <n>', 'hosts in flight at once (default: ssh.concurrency, 64)')
     .option(
-      '-t, --timeout <duration>',
-      'per-host deadline (e.g. 30s, 2m); kills the remote process group',
+      '-T, --timeout <duration>',
+      'per-host deadline (e.g. 30s, 2m); kills the remote process group (formerly -t; see CHANGELOG.md)',
     )
     .option(
       '-L, --lines',
@@ -46,16 +53,28 @@ export function registerExec(program: Command): void {
     )
     .option('-b, --fold', 'fold identical output of hosts at the end, like clush -b (the default)')
     .option('--json', 'one JSON object per host on stdout, as each finishes')
-    .option('-l, --user <user>', 'log in as this user (over the services file and ssh_config)')
-    .option('--sudo', 'run through sudo -n as root; never prompts for a password')
-    .option('--sudo-user <user>', 'run through sudo -n as this user (implies --sudo)')
     .option(
-      '--pty',
+      '--max-output <size>',
+      'output kept per host and stream in folded and --json modes (e.g. 512K, 64M; default ssh.max_output, 8.25M); -L keeps none',
+    )
+    .option('-l, --user <user>', 'log in as this user (over the services file and ssh_config)')
+    .option(
+      '--sudo [user]',
+      'run through sudo -n as USER (default root); never prompts for a password; --sudo=USER is never ambiguous',
+    )
+    .addOption(new Option('--sudo-user <user>', 'alias of --sudo USER').hideHelp())
+    .option(
+      '-t, --tty',
       'allocate a pseudo-terminal on each host, like ssh -t (stderr merges into stdout)',
     )
+    .addOption(new Option('--pty', 'alias of -t/--tty').hideHelp())
     .option(
       '--stdin <file>',
       "send this file to every host's stdin (default: our stdin when not a terminal)",
+    )
+    .option(
+      '--script <file>',
+      'run this local script on every host (its #! interpreter, else sh); words after -- are its arguments',
     )
     .option('--no-stdin', 'send nothing to the remote stdin, even when ours is not a terminal')
     .option(
@@ -68,13 +87,31 @@ export function registerExec(program: Command): void {
         '(use it for tail -f); --json one object per host. Remote stderr goes to stderr.\n' +
         'stdin: forwarded to every host, as it arrives, when it is not a terminal (clush does the\n' +
         'same); --no-stdin to send none. ssh_config is honoured (docs/exec.md).\n' +
+        '--script FILE: sent inside the command, written to a mktemp file on each host, run with\n' +
+        "its #! interpreter (else sh) and removed when it ends; stdin stays the script's own.\n" +
+        '-t is --tty (as in ssh); the per-host timeout is -T/--timeout (formerly -t).\n' +
         '\nExit codes: 0 all ok, 1 some command failed, 2 usage/config error,\n3 some host unreachable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).',
     )
-    .action(async (nodeset: string, words: string[], flags: Flags, cmd: Command) => {
+    .action(async (first: string | undefined, rest: string[], flags: Flags, cmd: Command) => {
+      const { nodeset, words } = sudoOperands(first, rest, flags, cmd);
+      if ((flags.tty || flags.pty) && /^\d+(\.\d+)?(ms|s|m|h|d)?$/.test(nodeset)) {
+        // Scripts written for the old flags: `-t 30s` was the timeout.
+        throw new UsageError(
+          `-t ${nodeset}: -t now allocates a terminal (as ssh -t); the per-host timeout is -T/--timeout ${nodeset}`,
+        );
+      }
       const concurrency =
         flags.fanout === undefined ? undefined : positiveInt(flags.fanout, '--fanout');
       const timeoutMs =
         flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
+      if (flags.maxOutput !== undefined) {
+        const bytes = parseBytes(flags.maxOutput);
+        if (typeof bytes !== 'number' || bytes < 64 * 1024) {
+          throw new UsageError(
+            `--max-output ${flags.maxOutput}: ${typeof bytes === 'number' ? 'at least 64K' : bytes.error}`,
+          );
+        }
+      }
       const modes = [flags.json && '--json', flags.lines && '--lines', flags.fold && '--fold'];
       if (modes.filter(Boolean).length > 1) {
         throw new UsageError(`${modes.filter(Boolean).join(' and ')}: choose one output mode`);
@@ -103,8 +140,17 @@ export function registerExec(program: Command): void {
           ...(timeoutMs !== undefined ? { timeoutMs } : {}),
           ...(stdin !== undefined ? { stdin } : {}),
           ...sudoOption(flags),
-          ...(flags.pty ? { pty: true } : {}),
-          ...(mode === 'lines' ? { onOutput: (h, s, c) => printer.chunk(h, s, c) } : {}),
+          ...(flags.tty || flags.pty ? { pty: true } : {}),
+          // -L writes lines out as they come and keeps none; the others keep up to the limit.
+          ...maxOutputOption(mode, flags.maxOutput),
+          ...(mode === 'lines'
+            ? {
+                onOutput: (h, s, c) => {
+                  printer.chunk(h, s, c);
+                  return drained();
+                },
+              }
+            : {}),
           onEvent: (e: DeploymentEvent) => {
             if (e.source !== 'exec' || e.event.kind !== 'host-result') {
               return;
@@ -120,13 +166,16 @@ export function registerExec(program: Command): void {
             }
           },
         };
+        const script = flags.script === undefined ? undefined : readScript(flags.script);
         const results = await withInterrupt((signal) =>
-          dep.exec(nodeset, words.join(' '), { ...options, signal }),
+          script
+            ? dep.script(nodeset, script, words, { ...options, signal })
+            : dep.exec(nodeset, words.join(' '), { ...options, signal }),
         );
         if (mode === 'fold') {
-          const { stdout, stderr } = renderFoldedApart(results);
-          process.stdout.write(stdout);
-          process.stderr.write(stderr);
+          const { stdout, stderr } = foldedPieces(results);
+          await writeAll(process.stdout, stdout);
+          await writeAll(process.stderr, stderr);
         }
         if (mode !== 'lines' || !results.allOk) {
           process.stderr.write(
@@ -137,8 +186,7 @@ export function registerExec(program: Command): void {
                 'exec',
                 ...flagsArgv(flags),
                 '{nodeset}',
-                '--',
-                ...words,
+                ...(words.length ? ['--', ...words] : []),
               ],
             }),
           );
@@ -149,6 +197,37 @@ export function registerExec(program: Command): void {
         await dep.close({ wait: false });
       }
     });
+}
+
+/** Write each piece, waiting for the stream to drain between them (a flood is copied once). */
+async function writeAll(stream: NodeJS.WriteStream, pieces: string[]): Promise<void> {
+  for (const piece of pieces) {
+    if (!stream.write(piece)) {
+      await new Promise<void>((resolve) => stream.once('drain', resolve));
+    }
+  }
+}
+
+/**
+ * A promise while stdout or stderr holds more than its high-water mark (a pipe to a slow
+ * reader): the hosts' output is not read meanwhile, so -L holds no more than that.
+ */
+function drained(): Promise<void> | undefined {
+  const waits = [process.stdout, process.stderr]
+    .filter((s) => s.writableNeedDrain)
+    .map((s) => new Promise<void>((resolve) => s.once('drain', resolve)));
+  return waits.length ? Promise.all(waits).then(() => undefined) : undefined;
+}
+
+/** -L writes lines out as they come and keeps none; the others keep up to the limit. */
+function maxOutputOption(
+  mode: 'json' | 'lines' | 'fold',
+  maxOutput: string | undefined,
+): Pick<ExecOptions, 'maxOutput'> {
+  if (mode === 'lines') {
+    return { maxOutput: 0 };
+  }
+  return maxOutput === undefined ? {} : { maxOutput };
 }
 
 /** --json, -L, -b; by default lines for one host on a terminal (as ssh shows it), else folded. */
@@ -162,13 +241,73 @@ function outputMode(flags: Flags, hosts: number): 'json' | 'lines' | 'fold' {
   return !flags.fold && hosts === 1 && process.stdout.isTTY ? 'lines' : 'fold';
 }
 
-/** `--sudo` (root) or `--sudo-user USER`. Not `--sudo [USER]`: an optional value would swallow
- * the node set that follows (`--sudo 'cloud[1-2]'`). */
+/** `--sudo` (root), `--sudo USER`, `--sudo=USER`, or the alias `--sudo-user USER`. */
 function sudoOption(flags: Flags): Pick<ExecOptions, 'sudo'> {
   if (flags.sudoUser !== undefined) {
     return { sudo: flags.sudoUser };
   }
+  if (typeof flags.sudo === 'string') {
+    return { sudo: flags.sudo };
+  }
   return flags.sudo ? { sudo: true } : {};
+}
+
+/**
+ * `--sudo [USER]` takes the next word as USER, like any option with a value. When that word was
+ * really the node set (`exec --sudo 'cloud[1-2]' -- id`), the operands show it: the node set
+ * then came from after `--` (or no command is left), so the word is the node set and sudo is
+ * root. `--sudo=USER` is never read that way.
+ */
+function sudoOperands(
+  first: string | undefined,
+  rest: string[],
+  flags: Flags,
+  cmd: Command,
+): { nodeset: string; words: string[] } {
+  const raw = rawArgs(cmd);
+  const dashes = raw.indexOf('--');
+  const before = dashes < 0 ? raw : raw.slice(0, dashes);
+  const user = flags.sudo;
+  const script = flags.script !== undefined;
+  const swallowed =
+    typeof user === 'string' &&
+    !before.some((a) => a.startsWith('--sudo=')) &&
+    (first === undefined ||
+      (!script && rest.length === 0) ||
+      (dashes >= 0 && !before.includes(first)));
+  if (swallowed) {
+    flags.sudo = true;
+    return { nodeset: user, words: first === undefined ? [] : [first, ...rest] };
+  }
+  if (first === undefined) {
+    throw new UsageError('exec: no node set given (salvo exec NODESET -- CMD)');
+  }
+  if (rest.length === 0 && !script) {
+    throw new UsageError('exec: no command given (salvo exec NODESET -- CMD)');
+  }
+  if (rest.length > 0 && script && dashes < 0) {
+    // Without --, a word after the node set might be a command typed by mistake.
+    throw new UsageError(
+      `exec --script: put the script's arguments after -- (salvo exec NODESET --script FILE -- ARG…)`,
+    );
+  }
+  return { nodeset: first, words: rest };
+}
+
+/** The script's bytes, read once and sent to every host. */
+function readScript(file: string): { name: string; content: Buffer } {
+  try {
+    return { name: file, content: readFileSync(file) };
+  } catch (err) {
+    throw new UsageError(`--script ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+}
+
+/** The words given to this subcommand (after `salvo … exec`). */
+function rawArgs(cmd: Command): string[] {
+  const all = (cmd.parent as { rawArgs?: string[] } | null)?.rawArgs ?? process.argv;
+  const at = all.indexOf(cmd.name());
+  return at < 0 ? all : all.slice(at + 1);
 }
 
 /** stdin for the hosts: a file, ours when it is not a terminal, or none. */
@@ -190,17 +329,26 @@ function stdinFor(flags: Flags): InputFeed | Buffer | undefined {
 function flagsArgv(flags: Flags): string[] {
   return [
     ...(flags.fanout !== undefined ? ['-f', flags.fanout] : []),
-    ...(flags.timeout !== undefined ? ['-t', flags.timeout] : []),
+    ...(flags.timeout !== undefined ? ['-T', flags.timeout] : []),
     ...(flags.user !== undefined ? ['-l', flags.user] : []),
-    ...(flags.sudo && flags.sudoUser === undefined ? ['--sudo'] : []),
-    ...(flags.sudoUser !== undefined ? ['--sudo-user', flags.sudoUser] : []),
-    ...(flags.pty ? ['--pty'] : []),
+    ...sudoArgv(sudoOption(flags).sudo),
+    ...(flags.tty || flags.pty ? ['-t'] : []),
     ...(typeof flags.stdin === 'string' ? ['--stdin', flags.stdin] : []),
     ...(flags.stdin === false ? ['--no-stdin'] : []),
+    ...(flags.script !== undefined ? ['--script', flags.script] : []),
+    ...(flags.maxOutput !== undefined ? ['--max-output', flags.maxOutput] : []),
     ...(flags.lines ? ['-L'] : []),
     ...(flags.fold ? ['-b'] : []),
     ...(flags.json ? ['--json'] : []),
   ];
+}
+
+/** `--sudo` or `--sudo=USER` (the one spelling that cannot take the node set for a user). */
+function sudoArgv(sudo: boolean | string | undefined): string[] {
+  if (typeof sudo === 'string') {
+    return [`--sudo=${sudo}`];
+  }
+  return sudo ? ['--sudo'] : [];
 }
 
 function positiveInt(text: string, flag: string): number {

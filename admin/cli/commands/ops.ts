@@ -76,7 +76,7 @@ function registerOp(program: Command, op: Operation, kinds?: KindLookup): void {
   });
 }
 
-/** Plan and print; no lock, no journal, no command sent to any host. */
+/** Plan and print; no lock, no journal, nothing changed (a restart reads what versions run). */
 async function dryRun(
   cmd: Command,
   request: ReturnType<typeof requestFromFlags>,
@@ -85,7 +85,9 @@ async function dryRun(
 ): Promise<void> {
   const dep = await openDeployment(cmd, kinds ? { kinds } : {});
   try {
-    const { request: planned, plan: view } = await dep.planRequest(request);
+    const { request: planned, plan: view } = await dep.planRequest(
+      await dep.withRunningVersions(request),
+    );
     if (flags.json) {
       process.stdout.write(
         `${JSON.stringify({ kind: 'plan', request: planned, plan: view, dryRun: true })}\n`,

@@ -22,12 +22,20 @@ export function renderFolded(results: CommandResult[]): string {
  * for our stdout, stderr groups for our stderr, so `2>/dev/null` hides remote errors.
  */
 export function renderFoldedApart(results: CommandResult[]): { stdout: string; stderr: string } {
+  const { stdout, stderr } = foldedPieces(results);
+  return { stdout: stdout.join(''), stderr: stderr.join('') };
+}
+
+/** The same, piece by piece: written one by one, a flood is never copied into one string. */
+export function foldedPieces(results: CommandResult[]): { stdout: string[]; stderr: string[] } {
   const groups = groupOutputs(results);
   const head = (nodeset: string, n: number, status?: string): string =>
     `${RULE}\n${nodeset} (${n})${status ? ` ${status}` : ''}\n${RULE}\n`;
-  const stdout = groups.map(
-    (g) => head(g.nodeset, g.hosts.length, g.status) + withNewline(g.stdout),
-  );
+  const stdout = groups.flatMap((g) => [
+    head(g.nodeset, g.hosts.length, g.status),
+    g.stdout,
+    g.stdout === '' || g.stdout.endsWith('\n') ? '' : '\n',
+  ]);
   // stderr folded on its own: hosts whose stderr is the same share one block.
   const byErr = new Map<string, string[]>();
   for (const g of groups) {
@@ -35,10 +43,12 @@ export function renderFoldedApart(results: CommandResult[]): { stdout: string; s
       byErr.set(g.stderr, [...(byErr.get(g.stderr) ?? []), ...g.hosts]);
     }
   }
-  const stderr = [...byErr].map(
-    ([text, hosts]) => head(`${foldNodeSet(hosts)}`, hosts.length, 'stderr') + withNewline(text),
-  );
-  return { stdout: stdout.join(''), stderr: stderr.join('') };
+  const stderr = [...byErr].flatMap(([text, hosts]) => [
+    head(`${foldNodeSet(hosts)}`, hosts.length, 'stderr'),
+    text,
+    text.endsWith('\n') ? '' : '\n',
+  ]);
+  return { stdout: stdout.filter(Boolean), stderr: stderr.filter(Boolean) };
 }
 
 function withNewline(s: string): string {

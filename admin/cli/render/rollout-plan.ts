@@ -58,6 +58,7 @@ export function renderPlan(req: RolloutRequest, plan: PlanView, full = false): s
     `plan: ${planHeadline(req, plan)}`,
     ...plan.batches.flatMap((b) => batchLines(b, plan.batches.length, full)),
     ...plan.skipped.map((s) => `skipped: ${s.service} — ${s.reason}`),
+    ...(plan.notes ?? []).map((n) => `note: ${n}`),
   ];
   return `${lines.join('\n')}\n`;
 }

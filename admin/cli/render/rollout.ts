@@ -47,7 +47,8 @@ const list = (ids: string[], max = 8): string =>
 const FORMAT: Formatters = {
   plan: (e) =>
     `${e.runId ? `run ${e.runId}\n` : ''}plan: ${planHeadline(e.request, e.plan)}\n` +
-    e.plan.skipped.map((s) => `skipped: ${s.service} — ${s.reason}\n`).join(''),
+    e.plan.skipped.map((s) => `skipped: ${s.service} — ${s.reason}\n`).join('') +
+    (e.plan.notes ?? []).map((n) => `note: ${n}\n`).join(''),
   'lock-wait': (e) =>
     `waiting for the deployment lock (${e.lockHost}): ${e.holder ? describeHolder(e.holder) : 'holder unknown'}\n`,
   'lock-acquired': (e, o) => (o.verbose ? `lock: ${e.lockHost}\n` : ''),

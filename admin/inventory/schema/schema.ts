@@ -4,6 +4,9 @@ import { MAX_CONCURRENCY, MAX_DURATION_S, durationLimitText } from './limits.js'
 import * as z from 'zod';
 import { expecting } from './describe.js';
 import { monitorSchema } from './monitor.js';
+import { parseBytes } from '../bytes.js';
+
+const MIN_OUTPUT = 64 * 1024; // transport/session/markers.ts MIN_MAX_OUTPUT (a layer above)
 
 // A services file is parsed once or twice per process: zod's JIT (new Function per object schema
 // on first use) costs more than it saves there (~15 ms of every one-shot command's start-up).
@@ -79,6 +82,24 @@ export const sshSchema = z
       .max(MAX_CHANNELS, { error: channelsMessage })
       .default(MAX_CHANNELS)
       .describe('concurrent channels on one SSH connection'),
+    max_output: z
+      .union([z.string(), z.number()], { error: expecting('a size like 8M or 512K') })
+      .transform((v, ctx) => {
+        const bytes = parseBytes(v);
+        if (typeof bytes !== 'number') {
+          ctx.addIssue({ code: 'custom', message: bytes.error });
+          return z.NEVER;
+        }
+        if (bytes < MIN_OUTPUT) {
+          ctx.addIssue({ code: 'custom', message: `at least 64K, got ${String(v)}` });
+          return z.NEVER;
+        }
+        return bytes;
+      })
+      .optional()
+      .describe(
+        'output kept per host and stream (e.g. 8M, 512K; default 8.25M): past it a result keeps the first and last bytes and says how many were dropped',
+      ),
   })
   .describe('how Salvo reaches the hosts');
 
@@ -136,6 +157,18 @@ export const backupSchema = z
   })
   .describe('distributed backups');
 
+export const lockSchema = z
+  .strictObject({
+    hosts: z
+      .union([nodeSet, z.array(nodeSet).min(1)], {
+        error: expecting('a node set or a list of hosts, e.g. [cloud1, cloud2, cloud3]'),
+      })
+      .describe(
+        'where the deployment lock lives, in order: held when a majority of them grant it (default: the first host)',
+      ),
+  })
+  .describe('the deployment lock');
+
 /** Top-level sections in the order the docs present them; `services` is checked per kind. */
 export const SECTIONS = {
   deployment: deploymentSchema,
@@ -148,6 +181,7 @@ export const SECTIONS = {
   tinc: tincSchema.optional(),
   backup: backupSchema.optional(),
   monitor: monitorSchema.optional(),
+  lock: lockSchema.optional(),
 };
 
 export type SectionName = keyof typeof SECTIONS;

@@ -20,7 +20,14 @@ import {
 } from './daemon.js';
 import { drainSteps, readySteps } from '../fronting.js';
 import { serviceSpec, unitsOf } from '../units.js';
-import type { Operation, OperationOptions, ServiceKind, Step, Unit } from '../types.js';
+import {
+  unitId,
+  type Operation,
+  type OperationOptions,
+  type ServiceKind,
+  type Step,
+  type Unit,
+} from '../types.js';
 
 export interface DaemonKindConfig {
   kind: string;
@@ -69,7 +76,8 @@ function planDaemon(
   inv: Inventory,
   opts: OperationOptions,
 ): Step[] {
-  const steps = daemonSteps(op, daemonOf(cfg, inv, unit, op !== 'stop', opts.version));
+  const version = opts.version ?? (op === 'restart' ? opts.versions?.[unitId(unit)] : undefined);
+  const steps = daemonSteps(op, daemonOf(cfg, inv, unit, op !== 'stop', version));
   if (opts.drain === false) {
     return steps;
   }

@@ -11,6 +11,32 @@ export interface OutputLimit {
 /** Per stream and host: a flood (a host printing a gigabyte) costs at most this much memory. */
 export const DEFAULT_OUTPUT_LIMIT: OutputLimit = { head: 8 * 1024 * 1024, tail: 256 * 1024 };
 
+/** The default of `ssh.max_output` / `--max-output`: head + tail of the default limit. */
+export const DEFAULT_MAX_OUTPUT = DEFAULT_OUTPUT_LIMIT.head + DEFAULT_OUTPUT_LIMIT.tail;
+
+/** The smallest limit: Salvo's own marker lines (and the login shell's noise before them) must
+ * fit in the head, and a session's end markers in the tail. */
+export const MIN_MAX_OUTPUT = 64 * 1024;
+
+/** What a run keeps of each stream when only its marker lines are needed (`maxOutput: 0`). */
+export const MARKERS_ONLY: OutputLimit = { head: MIN_MAX_OUTPUT, tail: 0 };
+
+/**
+ * `maxOutput` bytes per stream → the head and tail kept: the tail is a 32nd of it (256 KiB at
+ * the default 8.25 MiB, where a command's last lines and the end markers are found).
+ */
+export function outputLimitOf(maxOutput: number | undefined): OutputLimit {
+  if (maxOutput === undefined) {
+    return DEFAULT_OUTPUT_LIMIT;
+  }
+  if (maxOutput === 0) {
+    return MARKERS_ONLY;
+  }
+  const bytes = Math.max(maxOutput, MIN_MAX_OUTPUT);
+  const tail = Math.max(16 * 1024, Math.floor(bytes / 33));
+  return { head: bytes - tail, tail };
+}
+
 /**
  * The bytes of one stream so far. Offsets are positions in the whole stream. Up to head + tail
  * bytes are kept contiguous, so a marker split across chunks is found; past that the middle is
@@ -125,8 +151,9 @@ export class ByteSink {
     if (size <= this.buf.length) {
       return;
     }
-    // Doubling keeps appends amortised O(1) for large outputs.
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, size, 256));
+    // Doubling keeps appends amortised O(1) for large outputs, up to what the limit can hold.
+    const most = this.limit.head + 2 * this.limit.tail;
+    const bigger = Buffer.allocUnsafe(Math.max(Math.min(this.buf.length * 2, most), size, 256));
     this.buf.copy(bigger, 0, 0, this.used);
     this.buf = bigger;
   }

@@ -1,6 +1,13 @@
 // What the shell session does with its output while one command (or the boot handshake) is in
 // flight: find our markers, cut them out, and keep every other byte exactly.
-import { ByteSink, LineMarker, cutRanges, parsePid } from './markers.js';
+import {
+  ByteSink,
+  DEFAULT_OUTPUT_LIMIT,
+  LineMarker,
+  cutRanges,
+  parsePid,
+  type OutputLimit,
+} from './markers.js';
 import { pgidToken, readyToken, stderrEndToken, stdoutEndToken } from './wrap.js';
 import { fromShellStatus, type RawRun } from '../run-control.js';
 
@@ -51,8 +58,8 @@ export class Handshake implements Receiver {
 
 /** One command's output, cut at its end markers, with its pgid line removed from stderr. */
 export class PendingCommand implements Receiver {
-  private readonly out = new ByteSink();
-  private readonly err = new ByteSink();
+  private readonly out: ByteSink;
+  private readonly err: ByteSink;
   private readonly pgidMark: LineMarker;
   private readonly outEnd: LineMarker;
   private readonly errEnd: LineMarker;
@@ -67,7 +74,12 @@ export class PendingCommand implements Receiver {
     this.finish = resolve;
   });
 
-  constructor(readonly nonce: string) {
+  constructor(
+    readonly nonce: string,
+    limit: OutputLimit = DEFAULT_OUTPUT_LIMIT,
+  ) {
+    this.out = new ByteSink(limit);
+    this.err = new ByteSink(limit);
     this.pgidMark = new LineMarker(pgidToken(nonce));
     this.outEnd = new LineMarker(stdoutEndToken(nonce));
     this.errEnd = new LineMarker(stderrEndToken(nonce));

@@ -5,6 +5,7 @@ import type { ClientChannel } from 'ssh2';
 import { SESSION_SHELL, newNonce, sessionBoot, sessionCommand } from './wrap.js';
 import { within, settlesWithin, type Deadline, type RawRun } from '../run-control.js';
 import { Handshake, PendingCommand, type Receiver } from './receivers.js';
+import { outputLimitOf } from './markers.js';
 import type { Release } from '../channel-limit.js';
 import type { SshConnection } from '../ssh/index.js';
 
@@ -68,12 +69,12 @@ export class ShellSession {
   }
 
   /** Run one command. Callers must check `idle` first; one command at a time. */
-  async run(commandText: string, deadline: Deadline): Promise<RawRun> {
+  async run(commandText: string, deadline: Deadline, maxOutput?: number): Promise<RawRun> {
     if (!this.idle) {
       throw new Error('shell session is busy or closed');
     }
     this.running = true;
-    const pending = new PendingCommand(newNonce());
+    const pending = new PendingCommand(newNonce(), outputLimitOf(maxOutput));
     this.receiver = pending;
     try {
       this.channel.write(sessionCommand(commandText, pending.nonce));

@@ -1,14 +1,14 @@
 // The cold path: one exec channel per command (sshd forks a session for it). Used when the command
 // needs stdin, when the shell session is busy, or when a host cannot run one.
 import type { ClientChannel } from 'ssh2';
-import { ByteSink, LineMarker, parsePid } from '../session/index.js';
+import { ByteSink, LineMarker, outputLimitOf, parsePid } from '../session/index.js';
 import { newNonce, pgidToken, startToken, wrapExec, type ExecShell } from '../session/index.js';
-import { within, settlesWithin, type Deadline, type RawRun } from '../run-control.js';
+import { EMPTY, within, settlesWithin, type Deadline, type RawRun } from '../run-control.js';
 import type { ExecChannel, ExitStatus, SshConnection } from './connection.js';
 import type { RunOptions } from '../types.js';
 
 /** What an exec-channel run takes from the caller's RunOptions. */
-type ExecRunOptions = Pick<RunOptions, 'stdin' | 'onOutput' | 'pty'>;
+type ExecRunOptions = Pick<RunOptions, 'stdin' | 'onOutput' | 'pty' | 'maxOutput'>;
 
 /** Run `commandText` on a fresh exec channel. The caller holds a channel slot for it. */
 export async function runOnExec(
@@ -100,13 +100,36 @@ function watchChannel(
   nonce: string,
   options: ExecRunOptions = {},
 ): ChannelWatch {
-  const stdout = new ByteSink();
-  const stderr = new ByteSink();
+  // maxOutput 0: only the head, where our marker lines are, is held; the result keeps nothing.
+  const limit = outputLimitOf(options.maxOutput);
+  const keep = options.maxOutput !== 0;
+  const stdout = new ByteSink(limit);
+  const stderr = new ByteSink(limit);
   const start = new LineMarker(startToken(nonce));
   // Under a pty both markers arrive on stdout (the terminal merges the streams).
   const marker = new LineMarker(pgidToken(nonce));
   const pgidSink = options.pty ? stdout : stderr;
-  const { onOutput } = options;
+  const { onOutput: deliver } = options;
+  // Back-pressure: while the caller's promise is pending, neither stream is read.
+  let holding = 0;
+  const onOutput = deliver
+    ? (stream: 'stdout' | 'stderr', chunk: Buffer): void => {
+        const wait = deliver(stream, chunk);
+        if (!wait) {
+          return;
+        }
+        if (holding++ === 0) {
+          channel.pause();
+          channel.stderr.pause();
+        }
+        void wait.finally(() => {
+          if (--holding === 0) {
+            channel.resume();
+            channel.stderr.resume();
+          }
+        });
+      }
+    : undefined;
   let outSeen = 0; // bytes of each stream so far
   let errSeen = 0;
   let exit: ExitStatus | undefined;
@@ -175,9 +198,10 @@ function watchChannel(
       exitCode: exit?.code ?? null,
       signal: exit?.signal ?? null,
       // Bytes before our marker lines are the login shell's rc-file noise, not the command's.
-      stdout: Buffer.from(stdout.view(outFrom() ?? start.hit?.end ?? 0)),
-      stderr: Buffer.from(stderr.view(options.pty ? 0 : (marker.hit?.end ?? 0))),
-      dropped: { stdout: stdout.dropped, stderr: stderr.dropped },
+      // Views of the sinks, not copies (a sink's buffer is at most its limit).
+      stdout: keep ? stdout.view(outFrom() ?? start.hit?.end ?? 0) : EMPTY,
+      stderr: keep ? stderr.view(options.pty ? 0 : (marker.hit?.end ?? 0)) : EMPTY,
+      dropped: keep ? { stdout: stdout.dropped, stderr: stderr.dropped } : { stdout: 0, stderr: 0 },
       ...(exit ? {} : { lost: 'the connection closed before the command reported an exit status' }),
     }),
   };

@@ -159,13 +159,18 @@ export class SshTransport implements Transport {
     deadline: Deadline,
   ): Promise<RawRun> {
     // The session carries plain commands; stdin, streaming and a pty need a channel of their own.
-    if (options.stdin === undefined && !options.onOutput && !options.pty) {
+    if (
+      options.stdin === undefined &&
+      !options.onOutput &&
+      !options.pty &&
+      options.maxOutput !== 0
+    ) {
       const shell = await this.idleSession(conn, deadline);
       // Re-check after the await: a concurrent run may have taken it. Check and claim (run sets
       // `running` before its first await) happen in one synchronous step.
       if (shell?.idle) {
         this.stats.sessionRuns++;
-        return shell.run(text, deadline);
+        return shell.run(text, deadline, options.maxOutput);
       }
     }
     const release = deadline.kind ? null : await conn.channels.acquire(deadline.stopped);
