@@ -69,7 +69,10 @@ export interface MonitorSettings {
   progress: {
     snap?: { snapshots: string; maxAge: Threshold };
     hub?: { stalledScans: Threshold };
+    cassandra?: { pendingCompactions: Threshold };
   };
+  /** Backup freshness: warning/critical at these multiples of each series' max_age. */
+  backups?: Threshold;
   resources?: {
     hosts: string[];
     load: Threshold;
