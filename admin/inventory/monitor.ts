@@ -118,10 +118,19 @@ export function normalizeMonitor(
       ...(m.alerts?.command ? { command: m.alerts.command } : {}),
       ...(m.alerts?.email ? { email: m.alerts.email } : {}),
     },
-    history: m.history
-      ? resolvePath(m.history, ctx)
-      : join(ctx.dir, '.salvo', 'monitor', `${deployment ?? 'salvo'}.jsonl`),
+    history: (() => {
+      const file = typeof m.history === 'string' ? m.history : m.history?.file;
+      return file
+        ? resolvePath(file, ctx)
+        : join(ctx.dir, '.salvo', 'monitor', `${deployment ?? 'salvo'}.jsonl`);
+    })(),
   };
+  if (m.history && typeof m.history === 'object') {
+    const c = m.history.cassandra;
+    if (named('cassandra', ['monitor', 'history', 'cassandra'], 'key')) {
+      out.historyCassandra = { user: c.user, ...(c.keyspace ? { keyspace: c.keyspace } : {}) };
+    }
+  }
   if (m.resources) {
     const r = m.resources;
     const hosts =

@@ -88,7 +88,9 @@ export interface MonitorSettings {
     command?: string[];
     email?: { to: string; from: string; smtp: string };
   };
-  history: string; // absolute path of the JSON-lines file
+  history: string; // absolute path of the JSON-lines file (Cassandra's fallback when that is chosen)
+  /** History in Cassandra tables (monitor_history, monitor_state) instead of the file. */
+  historyCassandra?: { keyspace?: string; user: string };
 }
 
 export interface Inventory {

@@ -161,7 +161,12 @@ export function backupFinding(
   }
   const ratio = Math.round((row.ageMs / row.maxAgeMs) * 100) / 100;
   // Stale is past max_age (backup status' word); the levels are multiples of it.
-  const state = ratio > factors.critical ? 'critical' : ratio > factors.warning ? 'warning' : 'ok';
+  let state: Finding['state'] = 'ok';
+  if (ratio > factors.critical) {
+    state = 'critical';
+  } else if (ratio > factors.warning) {
+    state = 'warning';
+  }
   return {
     ...base,
     state,

@@ -1,10 +1,15 @@
 // The monitor's Cassandra and backup checks on a lab of 3 (db = cloud3, a ring of one): pending
 // compactions from `nodetool compactionstats` (the stand-in told how many) by their levels, never
 // healed; backup freshness per series against its rule's max_age (fresh, never made, a newest
-// snapshot aged past 1× and 2× max_age); `salvo monitor scan` exits by the worst.
+// snapshot aged past 1× and 2× max_age); `salvo monitor scan` exits by the worst. The history in
+// Cassandra's monitor tables (through the product's client, on the CQL simulator): a monitor
+// started again takes each subject's state from them, `salvo monitor history` reads them, and
+// records that Cassandra refuses (the ring stopped) go to the local file and are read too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { Deployment } from '../../admin/deployment/index.js';
+import type { HistoryRecord } from '../../admin/monitor/index.js';
 import type { Finding } from '../../admin/monitor/index.js';
 import { ringOf } from '../../admin/services/cassandra/kind.js';
 import { unitsOf } from '../../admin/services/units.js';
@@ -122,5 +127,60 @@ test('monitor: Cassandra pending compactions and backup freshness on a lab', {
         'ok',
       );
     });
+
+    await t.test(
+      'history in Cassandra: a restarted monitor resumes from it; monitor history reads it and the fallback file',
+      async () => {
+        await dep.cassandra.authInit();
+        const admin = await dep.cassandra.client('salvo_admin');
+        t.after(() => admin.close());
+        await admin.execute(
+          "CREATE KEYSPACE IF NOT EXISTS smc WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+        );
+        const hfile = await variant(lab, 'monitor-cql', (doc) => {
+          (doc as Record<string, unknown>).monitor = {
+            liveness: ['cassandra'],
+            progress: { cassandra: { pending_compactions: { warning: 20, critical: 100 } } },
+            history: { cassandra: {}, file: './monitor-fallback.jsonl' },
+          };
+        });
+        const local = `${lab.dir}/monitor-fallback.jsonl`;
+        const h = await Deployment.open(hfile);
+        t.after(() => h.close());
+        await pending(150);
+        await h.monitor.run({ interval: '1s', scans: 1 });
+        await pending(0);
+        // A new monitor: critical comes from monitor_state, so the change is critical → ok.
+        await h.monitor.run({ interval: '1s', scans: 1 });
+        const rows = await admin.execute(
+          'SELECT type, record FROM smc.monitor_history WHERE deployment = ? AND day = ?',
+          ['lab', new Date().toISOString().slice(0, 10)],
+        );
+        assert.ok(rows.rows.some((r) => r.type === 'scan'));
+        assert.equal(existsSync(local), false, 'nothing fell back to the local file');
+        const cli = await runCli(hfile, 'monitor', 'history', 'compactions', '--json');
+        assert.equal(cli.code, 0, cli.stderr);
+        const records = cli.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as HistoryRecord);
+        const changes = records.map((r) =>
+          r.type === 'change' ? `${r.key}: ${r.from ?? 'new'} → ${r.to}` : r.type,
+        );
+        assert.deepEqual(changes, [
+          'compactions cassandra#0@cloud3: new → critical',
+          'compactions cassandra#0@cloud3: critical → ok',
+        ]);
+        // The ring stopped: the scan's records go to the local file, and history reads both.
+        assert.deepEqual(failures(await runOp(dep, 'stop', 'cassandra')), []);
+        await h.monitor.run({ interval: '1s', scans: 1 });
+        assert.equal(existsSync(local), true, 'the records Cassandra refused are kept locally');
+        assert.deepEqual(failures(await runOp(dep, 'start', 'cassandra')), []);
+        const all = await h.monitor.history({ subject: 'cassandra#0@cloud3' });
+        const keys = all.map((r) => (r.type === 'change' ? `${r.key}: ${r.to}` : r.type));
+        assert.ok(keys.includes('compactions cassandra#0@cloud3: ok'), keys.join('\n'));
+        assert.ok(keys.includes('liveness cassandra#0@cloud3: critical'), keys.join('\n'));
+      },
+    );
   });
 });

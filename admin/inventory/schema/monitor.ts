@@ -134,9 +134,33 @@ export const monitorSchema = z
       .optional()
       .describe('where state changes are reported: a command and/or e-mail'),
     history: z
-      .string()
-      .min(1)
+      .union([
+        z.string().min(1),
+        z.strictObject({
+          cassandra: z
+            .strictObject({
+              keyspace: z
+                .string()
+                .regex(/^[a-z_][a-z0-9_]*$/, { error: expecting('a keyspace name') })
+                .optional()
+                .describe("the keyspace (default: the cassandra service's keyspace option, smc)"),
+              user: z
+                .string()
+                .min(1)
+                .default('salvo_admin')
+                .describe('the Cassandra user (its password from secrets/)'),
+            })
+            .describe('the monitor_history and monitor_state tables'),
+          file: z
+            .string()
+            .min(1)
+            .optional()
+            .describe('the local fallback file while Cassandra refuses writes'),
+        }),
+      ])
       .optional()
-      .describe('the JSON-lines history file (default .salvo/monitor/<deployment>.jsonl)'),
+      .describe(
+        'the JSON-lines history file (default .salvo/monitor/<deployment>.jsonl), or { cassandra: {…} }',
+      ),
   })
   .describe('the fleet monitor (docs/monitor.md)');
