@@ -98,8 +98,12 @@ one() {
     staged=$(sed -n 's/^SALVO-STAGED //p' "$tmp/err" | tail -n 1)
     case $rc in 0|24) verb=commit ;; *) verb=abort ;; esac
     res=$($ssh -p "$port" -l "$user" "$addr" "$commit '$dir' '$name' $verb" </dev/null 2>&1 | tail -n 1)
-    if [ "$verb" = commit ] && [ "$res" = published ]; then
-      st=ok detail="$staged"
+    case $res in published|published\ *) pub=yes ;; *) pub= ;; esac
+    if [ "$verb" = commit ] && [ -n "$pub" ]; then
+      # The name it was published under (a later second when another run had this one).
+      as=$(printf '%s' "$res" | cut -s -d' ' -f2)
+      [ -n "$as" ] || as=$name
+      st=ok detail="$as $(printf '%s' "$staged" | cut -d' ' -f2-)"
       [ -n "$errs" ] && detail="$detail $errs"
     else
       st=failed detail="nothing published: rsync exit $rc on $me: $errs"
