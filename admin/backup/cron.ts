@@ -6,8 +6,8 @@ import pLimit from 'p-limit';
 import { cmd } from '../transport/command.js';
 import { runOn, whyFailed, type BackupContext } from './context.js';
 import { ensureKeys } from './keys.js';
-import { bySource } from './plan.js';
-import { sourceScript } from './remote/source.js';
+import { bySource, maintenanceSwitch } from './plan.js';
+import { MAINTENANCE_EXIT, sourceScript } from './remote/source.js';
 import type { CronHostResult, CronResult, Series } from './types.js';
 
 const WRITE_SCRIPT = `
@@ -21,10 +21,10 @@ export function cronText(ctx: BackupContext, host: string): string {
   const c = ctx.rules.cron;
   const lines = ctx.rules.sets
     .filter((s) => s.sources.includes(host))
-    .map((s) => `${s.schedule} root ${c.script} --log ${c.log} ${s.name}`);
+    .map((s) => `${s.schedule} root ${c.script} --scheduled --log ${c.log} ${s.name}`);
   return [
     `# salvo backup of ${host} (deployment ${ctx.dep.name}): written by salvo backup cron install.`,
-    '# Exit codes in the log: 0 ok, 75 a series was locked by another run, 1 a series failed.',
+    `# Exit codes in the log: 0 ok, 75 a series was locked by another run, 1 a series failed, ${MAINTENANCE_EXIT} skipped: maintenance on.`,
     'SHELL=/bin/sh',
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     ...lines,
@@ -42,11 +42,16 @@ export async function cronAction(
   const c = ctx.rules.cron;
   const limit = pLimit(16);
   let keyProblems = new Map<string, string>();
+  const maintenance = maintenanceSwitch(ctx.dep.inventory, ctx.rules);
   if (action === 'install' && !o.dryRun) {
-    keyProblems = await ensureKeys(
-      ctx,
-      new Map([...sources].map(([h, ss]) => [h, [...new Set(ss.map((s) => s.target.host))]])),
-    );
+    // Each node dials its targets, and the lock host, where a scheduled run reads the maintenance switch.
+    const peers = (h: string, ss: Series[]): string[] => [
+      ...new Set([
+        ...ss.map((s) => s.target.host),
+        ...(maintenance && maintenance.host !== h ? [maintenance.host] : []),
+      ]),
+    ];
+    keyProblems = await ensureKeys(ctx, new Map([...sources].map(([h, ss]) => [h, peers(h, ss)])));
   }
   const hosts = await Promise.all(
     [...sources].map(([host, ss]) =>
@@ -88,6 +93,7 @@ export async function cronAction(
           deployment: ctx.dep.name,
           host,
           logMaxBytes: c.logMaxBytes,
+          maintenance,
         });
         const a = await runOn(
           ctx,

@@ -2,6 +2,10 @@
 // on one target: ROOT/DEPLOYMENT/SET/SOURCE on the target host.
 import { UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
+import { ringOf } from '../services/cassandra/kind.js';
+import { maintenanceFile } from '../services/layout.js';
+import type { SourceScriptOptions } from './remote/source.js';
+import { unitsOf } from '../services/units.js';
 import { chooseTargets } from './rules.js';
 import type { BackupRules, Endpoint, Series } from './types.js';
 
@@ -49,6 +53,14 @@ export function planSeries(inv: Inventory, rules: BackupRules, sel: Selection = 
           bwlimit: set.bwlimit,
           retention: set.retention,
           maxAgeMs: set.maxAgeMs,
+          ...(set.cassandra
+            ? {
+                cassandra: {
+                  ...set.cassandra,
+                  nodetool: ringOf(inv, unitsOf(inv, 'cassandra', [source])[0]!).nodetool,
+                },
+              }
+            : {}),
         });
       }
     }
@@ -69,6 +81,17 @@ export function endpoint(inv: Inventory, rules: BackupRules, host: string): Endp
     port: spec?.port ?? 22,
     user: rules.user,
   };
+}
+
+/** The lock host (the services file's first host) and its maintenance switch, for --scheduled runs. */
+export function maintenanceSwitch(
+  inv: Inventory,
+  rules: BackupRules,
+): SourceScriptOptions['maintenance'] {
+  const host = [...inv.hosts.keys()][0];
+  return host === undefined
+    ? undefined
+    : { ...endpoint(inv, rules, host), file: maintenanceFile(inv.deployment) };
 }
 
 /** Series grouped by source host, in plan order. */

@@ -72,18 +72,19 @@ export async function restoreSeries(
   // Each backed-up path p: the snapshot's tree/p/ onto PATH/p/ (its own mode, owner and times
   // included); PATH and the dirs above p are left as they are.
   const changes: string[] = [];
-  for (const p of s.paths) {
+  // A cassandra series' tree is the snapshot's <ks>/<table>-<id>/ directories: all of it, to PATH.
+  for (const p of s.cassandra ? [''] : s.paths) {
     const from = `${snapDir}/tree${p}/`;
     const to = `${path === '/' ? '' : path}${p}/`;
     const r = await runOn(ctx, host, restoreCommand(s, host, snapDir, flags, from, to));
     if (!r.ok) {
       throw new AdminError(`restore of ${s.id} ${snapshot} to ${o.to} failed: ${whyFailed(r)}`);
     }
-    const base = p.endsWith('/') ? p : `${p}/`;
+    const base = p === '' || p.endsWith('/') ? p : `${p}/`;
     for (const line of r.stdout.split('\n')) {
       const m = /^(\S{11}) (.*)$/.exec(line);
       if (m) {
-        changes.push(`${m[1]} ${m[2] === './' ? base : base + m[2]}`);
+        changes.push(`${m[1]} ${m[2] === './' ? base || './' : base + m[2]}`);
       } else if (line.trim()) {
         changes.push(line.trim());
       }

@@ -23,6 +23,8 @@ const SET_KEYS = new Set([
   'max_age',
   'schedule',
   'bwlimit',
+  'data',
+  'keyspaces',
 ]);
 const TOP_KEYS = new Set(['user', 'root', 'cron', 'defaults', 'sets']);
 const DEFAULT_RETENTION: Retention = { last: 0, daily: 7, weekly: 4, monthly: 6 };
@@ -131,16 +133,23 @@ class Validator {
     this.unknownKeys(o, ['sets', name], SET_KEYS);
     const before = this.issues.length;
     const type = o.type ?? 'files';
-    if (type === 'cassandra') {
-      this.problem(at('type'), 'type cassandra: not implemented yet (docs/backup.md)');
-    } else if (type !== 'files') {
-      this.problem(at('type'), `type: expected files, got ${JSON.stringify(type)}`);
+    if (type !== 'files' && type !== 'cassandra') {
+      this.problem(at('type'), `type: expected files or cassandra, got ${JSON.stringify(type)}`);
     }
     const sources = this.hosts(o.hosts, at('hosts'));
     const targetHosts = o.targets === undefined ? sources : this.hosts(o.targets, at('targets'));
-    const paths = this.list(o.paths, at('paths')).map((p, i) =>
-      this.absPath(p, [...at('paths'), i]),
-    );
+    let paths: string[] = [];
+    let cassandra: BackupSet['cassandra'];
+    if (type === 'cassandra') {
+      cassandra = this.cassandra(o, at, sources);
+    } else {
+      for (const k of ['data', 'keyspaces']) {
+        if (o[k] !== undefined) {
+          this.problem(at(k), `${k}: only for a set of type cassandra`, 'key');
+        }
+      }
+      paths = this.list(o.paths, at('paths')).map((p, i) => this.absPath(p, [...at('paths'), i]));
+    }
     const exclude = o.exclude === undefined ? [] : this.list(o.exclude, at('exclude')).map(String);
     const copies = o.copies === undefined ? 1 : this.count(o.copies, at('copies'), 1);
     const avoid = o.avoid ?? 'host';
@@ -165,9 +174,10 @@ class Validator {
     }
     const set: BackupSet = {
       name,
-      type: 'files',
+      type: type as BackupSet['type'],
       sources,
       paths,
+      ...(cassandra ? { cassandra } : {}),
       exclude,
       targetHosts,
       copies,
@@ -190,6 +200,35 @@ class Validator {
       }
     }
     return set;
+  }
+
+  /** A cassandra set: no paths; its sources run the services file's cassandra service. */
+  private cassandra(o: Obj, at: (k: string) => Path, sources: string[]): BackupSet['cassandra'] {
+    if (o.paths !== undefined) {
+      this.problem(
+        at('paths'),
+        'paths: a cassandra set backs up the snapshot directories under `data` (no paths)',
+        'key',
+      );
+    }
+    const spec = this.inv.services.get('cassandra');
+    if (!spec) {
+      this.problem(at('type'), 'type cassandra: the services file has no cassandra service');
+    } else {
+      const other = sources.filter((h) => !spec.hosts.includes(h));
+      if (other.length) {
+        this.problem(at('hosts'), `not hosts of the cassandra service: ${other.join(', ')}`);
+      }
+    }
+    const dataDir =
+      o.data === undefined ? '/var/lib/cassandra/data' : this.absPath(o.data, at('data'));
+    const keyspaces =
+      o.keyspaces === undefined
+        ? []
+        : this.list(o.keyspaces, at('keyspaces')).map((k, i) =>
+            this.name(k, [...at('keyspaces'), i]),
+          );
+    return { dataDir, keyspaces };
   }
 
   private retention(raw: unknown, path: Path): Retention {

@@ -5,7 +5,7 @@ import pLimit from 'p-limit';
 import { cmd } from '../transport/command.js';
 import { runOn, unreachable, whyFailed, type BackupContext } from './context.js';
 import { ensureKeys } from './keys.js';
-import { bySource } from './plan.js';
+import { bySource, maintenanceSwitch } from './plan.js';
 import { pruneSeries } from './prune.js';
 import { parseScriptResults, sourceScript, type ScriptResult } from './remote/source.js';
 import type { RunResult, Series, SeriesHolder, SeriesResult } from './types.js';
@@ -84,6 +84,7 @@ async function runSource(
     deployment: ctx.dep.name,
     host,
     logMaxBytes: ctx.rules.cron.logMaxBytes,
+    maintenance: maintenanceSwitch(ctx.dep.inventory, ctx.rules),
   });
   const started = Date.now();
   const r = await runOn(

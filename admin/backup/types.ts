@@ -19,12 +19,22 @@ export interface CronSettings {
   logMaxBytes: number;
 }
 
+/** A `cassandra` set: what is snapshotted on each db node and where its data lives. */
+export interface CassandraSource {
+  /** Cassandra's data_file_directories entry (default /var/lib/cassandra/data). */
+  dataDir: string;
+  /** Only these keyspaces (nodetool snapshot KS…); empty: all. */
+  keyspaces: string[];
+}
+
 export interface BackupSet {
   name: string;
-  /** `files` (paths) or `cassandra` (not implemented yet: refused at validation). */
-  type: 'files';
+  /** `files` (paths) or `cassandra` (a `nodetool snapshot` of each node, its directories). */
+  type: 'files' | 'cassandra';
   sources: string[];
+  /** `files`: the paths; `cassandra`: empty (the snapshot's directories). */
   paths: string[];
+  cassandra?: CassandraSource;
   exclude: string[];
   /** The candidate target hosts, in order; each source takes the next `copies` after itself. */
   targetHosts: string[];
@@ -69,6 +79,11 @@ export interface Series {
   bwlimit: string;
   retention: Retention;
   maxAgeMs: number;
+  /**
+   * A cassandra series: the source's nodetool argv (the services file's `nodetool:`, rendered for
+   * that node), its data directory and keyspaces. Its snapshot's tree is `<ks>/<table>-<id>/…`.
+   */
+  cassandra?: CassandraSource & { nodetool: string[] };
 }
 
 export type SeriesStatus = 'ok' | 'locked' | 'failed' | 'unreachable' | 'aborted';
@@ -99,6 +114,8 @@ export interface SeriesResult {
 
 export interface RunResult {
   dryRun: boolean;
+  /** A scheduled run that did not start: maintenance is on (exit code 6). */
+  skipped?: { reason: 'maintenance'; where: string; by?: string; since?: string; why?: string };
   series: Series[];
   results: SeriesResult[];
   /** Snapshots removed by the prune after the run (by series id). */

@@ -10,7 +10,14 @@ export {
   type QueryResult,
 } from './client.js';
 export { CassandraError, type CassandraFailure } from './errors.js';
-export { parseDescribeCluster, parseInfo, parseNetstats, parseRepair } from './nodetool/parse.js';
+export {
+  parseCompactionStats,
+  parseDescribeCluster,
+  parseInfo,
+  parseNetstats,
+  parseRepair,
+  type CompactionStats,
+} from './nodetool/parse.js';
 export {
   checkRingUp,
   rollingRepair,

@@ -14,12 +14,14 @@ interface MonitorInputs {
   scope: Scope;
   services: string[]; // every key under services
   deployment?: string;
+  hasBackup?: boolean; // the file has a backup section (backup freshness needs its rules)
 }
 
 /** Kinds that have a progress check, and which keys each reads. */
 const PROGRESS: Record<string, { keys: string[]; needs?: string }> = {
   snap: { keys: ['snapshots', 'max_age'], needs: 'snapshots' },
   hub: { keys: ['stalled_scans'] },
+  cassandra: { keys: ['pending_compactions'] },
 };
 
 const t = (v: Threshold | undefined, warning: number, critical: number): Threshold =>
@@ -27,7 +29,7 @@ const t = (v: Threshold | undefined, warning: number, critical: number): Thresho
 
 export function normalizeMonitor(
   m: z.output<typeof monitorSchema>,
-  { ctx, scope, services, deployment }: MonitorInputs,
+  { ctx, scope, services, deployment, hasBackup }: MonitorInputs,
 ): MonitorSettings {
   const named = (service: string, path: (string | number)[], part: 'key' | 'value'): boolean => {
     if (services.includes(service)) {
@@ -52,7 +54,7 @@ export function normalizeMonitor(
       report(
         ctx,
         path,
-        `no progress check for \`${service}\`${didYouMean(service, Object.keys(PROGRESS))}: there are ${Object.keys(PROGRESS).join(' and ')}`,
+        `no progress check for \`${service}\`${didYouMean(service, Object.keys(PROGRESS))}: there are ${Object.keys(PROGRESS).join(', ')}`,
         'key',
       );
       continue;
@@ -74,6 +76,10 @@ export function normalizeMonitor(
       progress.hub = { stalledScans: t(p.stalled_scans, 1, 2) };
       continue;
     }
+    if (service === 'cassandra') {
+      progress.cassandra = { pendingCompactions: t(p.pending_compactions, 20, 100) };
+      continue;
+    }
     if (!p.snapshots) {
       report(
         ctx,
@@ -84,6 +90,14 @@ export function normalizeMonitor(
       continue;
     }
     progress.snap = { snapshots: p.snapshots, maxAge: t(p.max_age, 600, 1800) };
+  }
+  if (m.backups !== false && !hasBackup) {
+    report(
+      ctx,
+      ['monitor', 'backups'],
+      'backup freshness needs a `backup:` section (the rules name each series and its max_age)',
+      'key',
+    );
   }
   const heal: MonitorSettings['heal'] = {};
   for (const [service, h] of Object.entries(m.heal ?? {})) {
@@ -96,15 +110,27 @@ export function normalizeMonitor(
     liveness,
     progress,
     mesh: m.mesh,
+    ...(m.backups === false
+      ? {}
+      : { backups: m.backups === true ? t(undefined, 1, 2) : m.backups }),
     heal,
     alerts: {
       ...(m.alerts?.command ? { command: m.alerts.command } : {}),
       ...(m.alerts?.email ? { email: m.alerts.email } : {}),
     },
-    history: m.history
-      ? resolvePath(m.history, ctx)
-      : join(ctx.dir, '.salvo', 'monitor', `${deployment ?? 'salvo'}.jsonl`),
+    history: (() => {
+      const file = typeof m.history === 'string' ? m.history : m.history?.file;
+      return file
+        ? resolvePath(file, ctx)
+        : join(ctx.dir, '.salvo', 'monitor', `${deployment ?? 'salvo'}.jsonl`);
+    })(),
   };
+  if (m.history && typeof m.history === 'object') {
+    const c = m.history.cassandra;
+    if (named('cassandra', ['monitor', 'history', 'cassandra'], 'key')) {
+      out.historyCassandra = { user: c.user, ...(c.keyspace ? { keyspace: c.keyspace } : {}) };
+    }
+  }
   if (m.resources) {
     const r = m.resources;
     const hosts =

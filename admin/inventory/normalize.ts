@@ -84,6 +84,7 @@ export function normalize({ written, services, raw }: Checked, ctx: Ctx): Draft 
       scope,
       services: Object.keys(written.services ?? {}),
       deployment: written.deployment,
+      hasBackup: !!written.backup,
     });
   }
   return draft;

@@ -70,7 +70,10 @@ export interface MonitorSettings {
   progress: {
     snap?: { snapshots: string; maxAge: Threshold };
     hub?: { stalledScans: Threshold };
+    cassandra?: { pendingCompactions: Threshold };
   };
+  /** Backup freshness: warning/critical at these multiples of each series' max_age. */
+  backups?: Threshold;
   resources?: {
     hosts: string[];
     load: Threshold;
@@ -86,7 +89,9 @@ export interface MonitorSettings {
     command?: string[];
     email?: { to: string; from: string; smtp: string };
   };
-  history: string; // absolute path of the JSON-lines file
+  history: string; // absolute path of the JSON-lines file (Cassandra's fallback when that is chosen)
+  /** History in Cassandra tables (monitor_history, monitor_state) instead of the file. */
+  historyCassandra?: { keyspace?: string; user: string };
 }
 
 export interface Inventory {

@@ -70,6 +70,9 @@ function spanNumbers(count: number, from: number, to: number): number[] {
   return Array.from({ length: b - a + 1 }, (_, i) => a + i);
 }
 
+/** Where the nodetool stand-in writes SSTables and snapshots, in Cassandra's layout (each host's own /srv). */
+export const LAB_CASSANDRA_DATA = '/srv/cassandra/data';
+
 /** Where the CQL simulator keeps a node's data (on each host's own /srv), so a restart keeps it. */
 const DATA_FILE = '{dir}/data/cassandra.{instance}.json';
 
@@ -128,7 +131,7 @@ export function servicesYaml(state: LabState, standIns: StandIns = STANDINS): st
     '    version: "4.1.5"',
     `    command: ${run('cassandra.js', '--id', '{id}', '--host', '{address}', '--port', '{native_port}', '--ring', ring, '--version', '{version}', '--data-file', DATA_FILE)}`,
     '    # Lab only: a nodetool stand-in that asks the local simulator and prints real nodetool formats.',
-    `    nodetool: ${run('nodetool.js', '--self', '{address}', '--cassandra-version', '{version}')}`,
+    `    nodetool: ${run('nodetool.js', '--self', '{address}', '--cassandra-version', '{version}', '--data-dir', LAB_CASSANDRA_DATA)}`,
     "  # Hubs exit on TERM without finishing requests, as SMC's node hubs do: only draining them in",
     '  # haproxy before a stop keeps a rolling restart from dropping requests.',
     '  # POST /projects?id=P places a project on a compute server whose status is on in the',
@@ -160,9 +163,13 @@ export function servicesYaml(state: LabState, standIns: StandIns = STANDINS): st
   ].join('\n');
 }
 
-/** The lab's backup rules: every host's /srv/data to the next two hosts (one in a lab of two). */
+/**
+ * The lab's backup rules: every host's /srv/data to the next two hosts (one in a lab of two), and
+ * each db host's Cassandra (a `nodetool snapshot`) the same way.
+ */
 export function backupRulesYaml(state: LabState): string {
   const copies = Math.min(2, state.hosts.length - 1);
+  const n = state.hosts.length;
   return [
     '# Backups of the lab (docs/backup.md). Written by salvo lab. The cron file and script go under',
     "# /srv: /etc/cron.d and /usr/local are shared by every lab host, each host's /srv is its own.",
@@ -172,6 +179,14 @@ export function backupRulesYaml(state: LabState): string {
     '  data:',
     '    hosts: "@all"',
     '    paths: [/srv/data]',
+    `    copies: ${copies}`,
+    '    retention: { last: 3, daily: 7 }',
+    '    max_age: 26h',
+    '  cassandra:',
+    '    type: cassandra',
+    '    hosts: "@db"',
+    `    data: ${LAB_CASSANDRA_DATA}`,
+    `    targets: ${JSON.stringify(nodeSet(state.namePrefix, n))}`,
     `    copies: ${copies}`,
     '    retention: { last: 3, daily: 7 }',
     '    max_age: 26h',

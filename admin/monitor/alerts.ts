@@ -40,6 +40,13 @@ function suggest(c: StateChange): string {
   if (f.check === 'reach') {
     return `salvo exec ${f.host} -- true`;
   }
+  if (f.check === 'backup') {
+    const series = c.key.slice('backup '.length);
+    return `salvo backup list --series ${series}; salvo backup run --series ${series}`;
+  }
+  if (f.check === 'compactions') {
+    return `salvo exec ${f.host} -- nodetool compactionstats`;
+  }
   return `salvo exec ${f.host} -- uptime`;
 }
 

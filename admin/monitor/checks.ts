@@ -109,3 +109,68 @@ export function resourceFindings(
   }
   return out;
 }
+
+/** A Cassandra node's pending compactions (`nodetool compactionstats`), or why it could not be read. */
+export function compactionFinding(
+  unit: { id: string; host: string },
+  pending: number | { error: string },
+  limits: NonNullable<MonitorSettings['progress']['cassandra']>['pendingCompactions'],
+): Finding {
+  // No `unit`: a compaction backlog is never healed by a restart (it would only add to it).
+  const base = {
+    key: `compactions ${unit.id}`,
+    check: 'compactions' as const,
+    host: unit.host,
+    service: 'cassandra',
+  };
+  if (typeof pending !== 'number') {
+    return {
+      ...base,
+      state: 'warning',
+      message: `${unit.id}: pending compactions unknown (${pending.error})`,
+    };
+  }
+  const state = levelOf(pending, limits);
+  return {
+    ...base,
+    state,
+    value: pending,
+    message: `${unit.id}: ${pending} pending compaction${pending === 1 ? '' : 's'}${state === 'ok' ? '' : ` (${state} at ${state === 'critical' ? limits.critical : limits.warning}): compaction is falling behind`}`,
+  };
+}
+
+/** One backup series' freshness: its newest snapshot's age against the rule's max_age. */
+export function backupFinding(
+  row: { series: string; ageMs?: number; maxAgeMs: number; state: string; error?: string },
+  factors: NonNullable<MonitorSettings['backups']>,
+): Finding {
+  // SET/SOURCE@TARGET: the finding belongs to the source, whose data it is.
+  const source = row.series.split('/')[1]?.split('@')[0] ?? row.series;
+  const base = { key: `backup ${row.series}`, check: 'backup' as const, host: source };
+  const h = (ms: number): string =>
+    ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(1)}h` : `${Math.round(ms / 60_000)}m`;
+  if (row.state === 'unknown') {
+    return {
+      ...base,
+      state: 'unreachable',
+      message: `${row.series}: cannot be read (${row.error ?? 'no answer'})`,
+    };
+  }
+  if (row.state === 'never' || row.ageMs === undefined) {
+    return { ...base, state: 'critical', message: `${row.series}: no snapshot yet` };
+  }
+  const ratio = Math.round((row.ageMs / row.maxAgeMs) * 100) / 100;
+  // Stale is past max_age (backup status' word); the levels are multiples of it.
+  let state: Finding['state'] = 'ok';
+  if (ratio > factors.critical) {
+    state = 'critical';
+  } else if (ratio > factors.warning) {
+    state = 'warning';
+  }
+  return {
+    ...base,
+    state,
+    value: Math.round(row.ageMs / 1000),
+    message: `${row.series}: newest snapshot ${h(row.ageMs)} old (max_age ${h(row.maxAgeMs)})${state === 'ok' ? '' : `: stale (${state} past ${state === 'critical' ? factors.critical : factors.warning}× max_age)`}`,
+  };
+}

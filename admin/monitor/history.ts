@@ -26,8 +26,26 @@ export type HistoryRecord =
     }
   | ({ type: 'heal'; at: string } & HealRecord);
 
-export class History {
+/** Where the monitor keeps its records: the JSON-lines file, or Cassandra (history-cassandra.ts). */
+export interface HistoryStore {
+  /** For messages: the file, or the table. */
+  readonly where: string;
+  append(records: HistoryRecord[]): Promise<void>;
+  /** Every record, oldest first (Cassandra: since `sinceMs`, default the last 30 days). */
+  read(filter?: { sinceMs?: number }): Promise<HistoryRecord[]>;
+  /** Each subject's last recorded state. */
+  lastStates(): Promise<Map<string, SubjectState>>;
+  close(): Promise<void>;
+}
+
+export class History implements HistoryStore {
   constructor(readonly file: string) {}
+
+  get where(): string {
+    return this.file;
+  }
+
+  async close(): Promise<void> {}
 
   async append(records: HistoryRecord[]): Promise<void> {
     if (!records.length) {

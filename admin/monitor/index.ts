@@ -5,7 +5,8 @@ export { alertOf, alertText, sendAlert, subjectLine } from './alerts.js';
 export { healUnit } from './heal.js';
 export { hubProgressFinding, type HubMemory } from './hub-progress.js';
 export { MonitorLease, type LeaseState } from './lease.js';
-export { History, historyQuery, type HistoryRecord } from './history.js';
+export { History, historyQuery, type HistoryRecord, type HistoryStore } from './history.js';
+export { CassandraHistory, daysFrom, openHistory } from './history-cassandra.js';
 export { parseDf, parseHostProbe, type HostFacts, type MountUse } from './host-probe.js';
 export {
   maintenanceStatus,

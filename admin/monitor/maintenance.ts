@@ -5,7 +5,7 @@ import { hostname, userInfo } from 'node:os';
 import type { Deployment } from '../deployment/deployment.js';
 import { AdminError, ConnectError } from '../errors.js';
 import { isUnreachable } from '../fleet/outcome.js';
-import { deploymentDir } from '../services/layout.js';
+import { maintenanceFile } from '../services/layout.js';
 import { cmd } from '../transport/command.js';
 
 export interface MaintenanceState {
@@ -16,8 +16,7 @@ export interface MaintenanceState {
   reason?: string;
 }
 
-export const maintenanceFile = (deployment: string): string =>
-  `${deploymentDir(deployment)}/maintenance`;
+export { maintenanceFile };
 
 function lockHost(dep: Deployment): string {
   const host = dep.lockHosts[0];

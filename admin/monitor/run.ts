@@ -7,7 +7,8 @@ import { alertOf, sendAlert } from './alerts.js';
 import { healUnit } from './heal.js';
 import type { HubMemory } from './hub-progress.js';
 import { MonitorLease } from './lease.js';
-import { History, type HistoryRecord } from './history.js';
+import type { HistoryRecord, HistoryStore } from './history.js';
+import { openHistory } from './history-cassandra.js';
 import { scanFleet } from './scan.js';
 import { Tracker } from './tracker.js';
 import type { MonitorEvent, ScanResult, StateChange } from './types.js';
@@ -32,7 +33,7 @@ export async function runMonitor(
   m: MonitorSettings,
   o: RunOptions,
 ): Promise<RunSummary> {
-  const history = new History(m.history);
+  const history = await openHistory(dep, m);
   const tracker = new Tracker(await history.lastStates());
   const hubs: HubMemory = new Map();
   const emit = (e: MonitorEvent): void => o.onEvent?.(e);
@@ -65,6 +66,7 @@ export async function runMonitor(
     }
   } finally {
     await lease?.release();
+    await history.close();
   }
   return { scans: tracker.scans, ...(last ? { last } : {}) };
 
@@ -89,7 +91,7 @@ async function healAll(
   m: MonitorSettings,
   tracker: Tracker,
   scan: ScanResult,
-  history: History,
+  history: HistoryStore,
   emit: (e: MonitorEvent) => void,
   signal: AbortSignal | undefined,
 ): Promise<void> {

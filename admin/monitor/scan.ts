@@ -8,7 +8,16 @@ import { deploymentDir } from '../services/layout.js';
 import { unitsOf } from '../services/units.js';
 import { unitId, type Unit } from '../services/types.js';
 import type { CommandResult } from '../transport/types.js';
-import { livenessFinding, resourceFindings, snapshotFinding } from './checks.js';
+import { parseCompactionStats } from '../cassandra/nodetool/parse.js';
+import { ringOf } from '../services/cassandra/kind.js';
+import { cmd } from '../transport/command.js';
+import {
+  backupFinding,
+  compactionFinding,
+  livenessFinding,
+  resourceFindings,
+  snapshotFinding,
+} from './checks.js';
 import { hostProbeCommand, parseHostProbe } from './host-probe.js';
 import { hubProgress, type HubMemory } from './hub-progress.js';
 import { STATES, worstOf, type Finding, type ScanResult } from './types.js';
@@ -27,15 +36,17 @@ export async function scanFleet(
   options: ScanOptions = {},
 ): Promise<ScanResult> {
   const started = Date.now();
-  const [live, hosts, mesh, hubs] = await Promise.all([
+  const [live, hosts, mesh, hubs, compactions, backups] = await Promise.all([
     liveness(dep, m, options),
     hostChecks(dep, m, options),
     m.mesh && dep.inventory.tinc ? meshFindings(dep, options) : Promise.resolve([]),
     m.progress.hub
       ? hubProgress(dep, m.progress.hub.stalledScans, options.hubs ?? new Map(), options.signal)
       : Promise.resolve([]),
+    m.progress.cassandra ? compactionFindings(dep, m, options) : Promise.resolve([]),
+    m.backups ? backupFindings(dep, m, options) : Promise.resolve([]),
   ]);
-  const findings = [...live, ...hosts, ...mesh, ...hubs];
+  const findings = [...live, ...hosts, ...mesh, ...hubs, ...compactions, ...backups];
   const worst = worstOf(findings.map((f) => f.state));
   return {
     at: new Date(started).toISOString(),
@@ -153,6 +164,49 @@ function hostFindings(
     out.push(snapshotFinding({ id: unitId(u), service: 'snap', host }, age, m.progress.snap!));
   }
   return out;
+}
+
+/** `nodetool compactionstats` on every Cassandra node (its own nodetool argv), in parallel. */
+async function compactionFindings(
+  dep: Deployment,
+  m: MonitorSettings,
+  o: ScanOptions,
+): Promise<Finding[]> {
+  const limits = m.progress.cassandra!.pendingCompactions;
+  return Promise.all(
+    unitsOf(dep.inventory, 'cassandra').map(async (u) => {
+      const { nodetool } = ringOf(dep.inventory, u);
+      const [r] = await dep.quietExec(
+        [u.host],
+        cmd('timeout', '60', ...nodetool, 'compactionstats'),
+        {
+          timeoutMs: PROBE_TIMEOUT_MS * 2 + 5_000,
+          signal: o.signal,
+        },
+      );
+      const stats = r!.ok ? parseCompactionStats(r!.stdout) : undefined;
+      const why =
+        r!.failure && r!.failure.kind !== 'nonzero'
+          ? r!.failure.message
+          : (r!.stderr.trim() || r!.stdout.trim()).split('\n').slice(-1)[0] ||
+            `exit ${r!.exitCode}`;
+      return compactionFinding(
+        { id: unitId(u), host: u.host },
+        stats ? stats.pending : { error: `nodetool compactionstats: ${why}` },
+        limits,
+      );
+    }),
+  );
+}
+
+/** Each backup series' freshness, as `salvo backup status` reads it (one listing per target). */
+async function backupFindings(
+  dep: Deployment,
+  m: MonitorSettings,
+  o: ScanOptions,
+): Promise<Finding[]> {
+  const status = await dep.backup.status(o.signal ? { signal: o.signal } : {});
+  return status.rows.map((row) => backupFinding(row, m.backups!));
 }
 
 async function meshFindings(dep: Deployment, o: ScanOptions): Promise<Finding[]> {

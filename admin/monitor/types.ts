@@ -16,7 +16,9 @@ export type CheckName =
   | 'memory'
   | 'clock'
   | 'mesh'
-  | 'reach';
+  | 'reach'
+  | 'compactions'
+  | 'backup';
 
 /** What one check found about one subject in one scan. */
 export interface Finding {

@@ -8,6 +8,13 @@ const SERVICES_ROOT = '/srv/salvo';
 
 export const deploymentDir = (deployment: string): string => `${SERVICES_ROOT}/${deployment}`;
 
+/**
+ * The maintenance switch (`salvo maintenance on`): this file on the lock host, the services file's
+ * first host. The monitor reads it before each heal, scheduled backup runs before they start.
+ */
+export const maintenanceFile = (deployment: string): string =>
+  `${deploymentDir(deployment)}/maintenance`;
+
 export { parseStem, unitStem } from '../probes/health.js';
 
 export interface UnitPaths {

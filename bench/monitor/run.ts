@@ -5,7 +5,7 @@
 // Needs root (a network namespace).
 //   node dist/bench/monitor/run.js [--hosts 200] [--runs 3] [--minutes 2]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,8 @@ import {
   type AliasLab,
 } from '../../admin/lab/aliases/index.js';
 import { HOST_PROBE } from '../../admin/monitor/host-probe.js';
+import { runBench, writeRecord } from '../suite/record.js';
+import { target } from '../suite/targets.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const SALVO = join(ROOT, 'bin/salvo');
@@ -89,8 +91,7 @@ async function rssOverTime(lab: AliasLab, file: string, minutes: number): Promis
   return samples;
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
+async function main(argv: string[]): Promise<number> {
   const hosts = arg(argv, '--hosts', 200);
   const runs = arg(argv, '--runs', 3);
   const minutes = arg(argv, '--minutes', 2);
@@ -167,15 +168,33 @@ monitor:
       },
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    const out = join(ROOT, 'bench/results');
-    await mkdir(out, { recursive: true });
-    await writeFile(
-      join(out, `monitor-${result.date.slice(0, 19).replace(/:/g, '-')}.json`),
-      `${JSON.stringify(result, null, 2)}\n`,
-    );
+    const first = rss[0];
+    const last = rss.at(-1);
+    const targets = [
+      target({
+        what: `monitor scan of ${hosts} hosts ≤ 1.5× a bare salvo exec of the same probe`,
+        n: hosts,
+        value: result.ratio,
+        limit: 1.5,
+        unit: '×',
+        against: 'salvo exec (cold)',
+      }),
+      target({
+        what: `monitor run RSS growth over ${minutes} min of 1 s scans ≤ 10 %`,
+        n: hosts,
+        value: first && last ? Math.round(((last - first) / first) * 1000) / 10 : null,
+        limit: 10,
+        unit: '%',
+      }),
+    ];
+    for (const t of targets) {
+      process.stdout.write(`${t.verdict}  ${t.what}: ${t.value ?? 'n/a'}\n`);
+    }
+    await writeRecord('monitor', { ...result, targets });
+    return targets.every((t) => t.verdict === 'PASS') ? 0 : 1;
   } finally {
     await aliasLabDown(dir);
   }
 }
 
-await main();
+runBench(main);

@@ -53,6 +53,17 @@ export const BENCHES: readonly { name: string; program: string; about: string }[
       '5-node CQL-simulator ring: rolling repair overhead per node; client recovery after an outage',
   },
   {
+    name: 'backup',
+    program: 'backup/run.js',
+    about:
+      'backup run vs plain rsync over SSH (full, 1 % changed with --link-dest), per-run overhead',
+  },
+  {
+    name: 'monitor',
+    program: 'monitor/run.js',
+    about: 'monitor scan of 200 hosts (alias lab) vs a bare salvo exec of its probe; run RSS',
+  },
+  {
     name: 'startup',
     program: 'startup/run.js',
     about: 'salvo --version and salvo check (200 hosts) vs node -e 0',

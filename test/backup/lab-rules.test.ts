@@ -31,8 +31,16 @@ test('lab backup rules: every host backed up to min(2, n-1) others', () => {
     });
     assert.equal(inv.backup?.rules, '/tmp/lab-x/backup-rules.yaml');
     const rules = parseRules(backupRulesYaml(state(n)), '/tmp/lab-x/backup-rules.yaml', inv);
-    const series = planSeries(inv, rules);
+    const series = planSeries(inv, rules, { set: 'data' });
     assert.equal(series.length, n * Math.min(2, n - 1), `lab of ${n}`);
+    // Cassandra on the db hosts (cloud3-5, folded onto the hosts a small lab has), snapshotted
+    // by the nodetool stand-in into the data directory its rule names.
+    const db = planSeries(inv, rules, { set: 'cassandra' });
+    const dbHosts = new Set(inv.services.get('cassandra')!.hosts);
+    assert.equal(db.length, dbHosts.size * Math.min(2, n - 1), `lab of ${n}`);
+    assert.ok(db.every((s) => dbHosts.has(s.source) && s.source !== s.target.host));
+    assert.equal(db[0]!.cassandra!.dataDir, '/srv/cassandra/data');
+    assert.deepEqual(db[0]!.cassandra!.nodetool.slice(-2), ['--data-dir', '/srv/cassandra/data']);
     assert.ok(series.every((s) => s.source !== s.target.host));
     assert.deepEqual(series[0]!.paths, ['/srv/data']);
   }

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRules } from '../../admin/backup/rules.js';
 import { planSeries } from '../../admin/backup/plan.js';
+import { sourceScript } from '../../admin/backup/remote/source.js';
 import { ConfigError } from '../../admin/errors.js';
 import { load, yaml } from '../inventory/helpers.js';
 
@@ -15,9 +16,9 @@ const inv = load(yaml`
   groups: { web: "cloud[1-2]" }
 `);
 
-function problems(text: string): string[] {
+function problems(text: string, i = inv): string[] {
   try {
-    parseRules(text, 'rules.yaml', inv);
+    parseRules(text, 'rules.yaml', i);
   } catch (err) {
     assert.ok(err instanceof ConfigError, String(err));
     return err.issues.map((i) => `${i.file}:${i.line}:${i.col}: ${i.message}`);
@@ -109,10 +110,83 @@ test('every problem located: unknown keys, bad node sets, paths, counts, schedul
     [
       'rules.yaml:3:12: not hosts of the services file: cloud5',
       'rules.yaml:4:13: expected an absolute path without ..',
-      'rules.yaml:5:5: unknown key "copie" (expected: type, hosts, paths, exclude, targets, copies, avoid, root, retention, max_age, schedule, bwlimit)',
+      'rules.yaml:5:5: unknown key "copie" (expected: type, hosts, paths, exclude, targets, copies, avoid, root, retention, max_age, schedule, bwlimit, data, keyspaces)',
       'rules.yaml:10:15: schedule: expected five cron fields ("17 3 * * *") or @daily, got "every day"',
       'rules.yaml:11:14: expected a duration like 90m, 26h or 8d, got "2 days"',
-      'rules.yaml:13:11: type cassandra: not implemented yet (docs/backup.md)',
+      'rules.yaml:13:11: type cassandra: the services file has no cassandra service',
+      'rules.yaml:15:5: paths: a cassandra set backs up the snapshot directories under `data` (no paths)',
+    ],
+  );
+});
+
+const withDb = load(yaml`
+  deployment: storm
+  hosts:
+    "cloud[1-4]": { address: "10.0.0.{n}" }
+  ports: { cassandra_native: 9042, cassandra_internode: [7000, 7001] }
+  services:
+    cassandra: { hosts: "cloud[2-3]", nodetool: [/opt/cassandra/bin/nodetool, -h, "{address}"] }
+`);
+
+test('a cassandra set: its db nodes, their nodetool, data directory and keyspaces', () => {
+  const rules = parseRules(
+    yaml`
+      sets:
+        db:
+          type: cassandra
+          hosts: "cloud[2-3]"
+          targets: "cloud[1-4]"
+          data: /data/cassandra
+          keyspaces: [storm]
+          copies: 2
+    `,
+    'rules.yaml',
+    withDb,
+  );
+  const series = planSeries(withDb, rules);
+  assert.deepEqual(
+    series.map((s) => s.id),
+    ['db/cloud2@cloud3', 'db/cloud2@cloud4', 'db/cloud3@cloud4', 'db/cloud3@cloud1'],
+  );
+  assert.deepEqual(series[0]!.paths, []);
+  assert.deepEqual(series[2]!.cassandra, {
+    dataDir: '/data/cassandra',
+    keyspaces: ['storm'],
+    nodetool: ['/opt/cassandra/bin/nodetool', '-h', '10.0.0.3'],
+  });
+  // One snapshot per node and run, whatever its targets: begin, each series, end.
+  const script = sourceScript(
+    series.filter((s) => s.source === 'cloud2'),
+    { deployment: 'storm', host: 'cloud2', logMaxBytes: 1024 },
+  );
+  assert.match(
+    script,
+    /^nt_0\(\) \{ timeout 600 \/opt\/cassandra\/bin\/nodetool -h 10\.0\.0\.2 "\$@"; \}$/m,
+  );
+  const calls = script
+    .split('\n')
+    .filter((l) => /^(cass_begin|cass_one|cass_end)( |$)/.test(l))
+    .map((l) => l.split(' ').slice(0, 2).join(' '));
+  assert.deepEqual(calls, [
+    'cass_begin db',
+    'cass_one db/cloud2@cloud3',
+    'cass_one db/cloud2@cloud4',
+    'cass_end',
+  ]);
+  assert.match(script, /^cass_begin db \/data\/cassandra nt_0 storm$/m);
+  assert.deepEqual(
+    problems(
+      yaml`
+      sets:
+        db: { type: cassandra, hosts: "cloud[1-2]", targets: "cloud[1-4]", data: var/lib }
+        srv: { hosts: cloud1, targets: cloud2, paths: [/srv], keyspaces: [a] }
+    `,
+      withDb,
+    ).map((p) => p.replace(/^rules\.yaml:\d+:\d+: /, '')),
+    [
+      'not hosts of the cassandra service: cloud1',
+      'expected an absolute path without ..',
+      'keyspaces: only for a set of type cassandra',
     ],
   );
 });

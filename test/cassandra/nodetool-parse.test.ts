@@ -5,12 +5,17 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
+  parseCompactionStats,
   parseDescribeCluster,
   parseInfo,
   parseNetstats,
   parseRepair,
 } from '../../admin/cassandra/nodetool/parse.js';
-import { describeCluster, formatInfo } from '../../admin/lab/standins/nodetool-format.js';
+import {
+  compactionStats,
+  describeCluster,
+  formatInfo,
+} from '../../admin/lab/standins/nodetool-format.js';
 
 const fixture = (name: string): string =>
   readFileSync(
@@ -111,4 +116,30 @@ test("the lab stand-in's info and describecluster parse like the real ones", () 
   );
   assert.deepEqual(d.unreachable, ['10.0.0.2']);
   assert.deepEqual(d.schemaVersions, [{ version: 'v1', hosts: ['10.0.0.1'] }]);
+});
+
+test('compactionstats (real 3.11 and 2.x captures, and the lab stand-in): pending tasks', () => {
+  assert.deepEqual(parseCompactionStats(fixture('compactionstats-3.11.txt')), {
+    pending: 10,
+    byTable: { 'keyspace1.standard1': 10 },
+    active: 8,
+  });
+  assert.deepEqual(parseCompactionStats(fixture('compactionstats-2.x.txt')), {
+    pending: 4,
+    byTable: {},
+    active: 2,
+  });
+  // An idle node: the count, a blank line, no table.
+  assert.deepEqual(parseCompactionStats('pending tasks: 0\n\n'), {
+    pending: 0,
+    byTable: {},
+    active: 0,
+  });
+  assert.deepEqual(parseCompactionStats(compactionStats(37, ['system.local'])), {
+    pending: 37,
+    byTable: { 'system.local': 37 },
+    active: 1,
+  });
+  assert.equal(parseCompactionStats(compactionStats(0, []))?.pending, 0);
+  assert.equal(parseCompactionStats("nodetool: Failed to connect to '127.0.0.1:7199'"), undefined);
 });

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import type { ListResult, PruneResult, RunResult, VerifyResult } from '../../admin/backup/index.js';
 import { Deployment } from '../../admin/deployment/deployment.js';
 import type { Lab } from '../../admin/lab/index.js';
+import { CassandraClient } from '../../admin/cassandra/index.js';
 import { withLab, isRoot } from './lab-fixture.js';
+import { failures, runOp } from './services-helpers.js';
 import { json, onHosts, salvo, type Run } from './tinc-fixture.js';
 
 const RULES = `# backup rules of the backup lab test
@@ -88,6 +90,18 @@ async function on(dep: Deployment, host: string, command: string): Promise<strin
 
 const DIR = '/srv/backup/lab/slow/cloud1';
 
+/** No snapshot directory and no stage of a backup left in the hosts' Cassandra data. */
+async function noSnapshotLeft(dep: Deployment, hosts: string[]): Promise<void> {
+  for (const h of hosts) {
+    const left = await on(
+      dep,
+      h,
+      "find /srv/cassandra/data -mindepth 1 -maxdepth 4 \\( -name snapshots -o -name '.salvo-backup-*' \\) | xargs -r find | grep -v '/snapshots$' || true",
+    );
+    assert.equal(left, '', `${h}: left behind`);
+  }
+}
+
 test('distributed backups on a lab of 5: run, lock, kill, retention, verify, restore', {
   skip: !isRoot && 'needs root (network namespaces)',
 }, async (t) => {
@@ -101,16 +115,95 @@ test('distributed backups on a lab of 5: run, lock, kill, retention, verify, res
       'mkdir -p /srv/data/sub /srv/slow && head -c 200000 /dev/urandom > /srv/data/blob && echo "$(hostname)" > /srv/data/sub/name && echo skip > /srv/data/x.tmp && echo small > /srv/slow/small',
     );
 
-    await t.test("the lab's own services file backs up out of the box", async () => {
-      const r = await salvo(lab.servicesFile, 'backup', 'run');
-      assert.equal(r.code, 0, r.stdout + r.stderr);
-      assert.match(r.stdout, /^backup: 10 series: ok 10$/m);
-      const st = await salvo(lab.servicesFile, 'backup', 'status');
-      assert.equal(st.code, 0, st.stdout);
-      const v = await salvo(lab.servicesFile, 'backup', 'verify');
-      assert.equal(v.code, 0, v.stdout);
-      await onHosts(s, 'cloud[1-5]', 'rm -rf /srv/backup');
-    });
+    await t.test(
+      "the lab's own services file backs up out of the box, Cassandra included",
+      async () => {
+        // Cassandra on the db hosts (cloud3-5) with a table of rows: the lab's rules snapshot it.
+        assert.deepEqual(failures(await runOp(dep, 'start', 'cassandra')), []);
+        const cql = new CassandraClient({
+          ...dep.cassandra.connection(),
+          username: 'cassandra',
+          password: 'cassandra',
+        });
+        t.after(() => cql.close());
+        await cql.execute(
+          "CREATE KEYSPACE IF NOT EXISTS bk WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}",
+        );
+        await cql.execute('CREATE TABLE IF NOT EXISTS bk.items (id int PRIMARY KEY, name text)');
+        await cql.execute("INSERT INTO bk.items (id, name) VALUES (1, 'first-row-marker')");
+        const r = await salvo(lab.servicesFile, 'backup', 'run');
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        assert.match(r.stdout, /^backup: 16 series: ok 16$/m);
+        const st = await salvo(lab.servicesFile, 'backup', 'status');
+        assert.equal(st.code, 0, st.stdout);
+        const v = await salvo(lab.servicesFile, 'backup', 'verify');
+        assert.equal(v.code, 0, v.stdout);
+        // The snapshot on the target holds the table's files in Cassandra's layout, tag removed.
+        const tree = '/srv/backup/lab/cassandra/cloud3/latest/tree';
+        const files = await on(dep, 'cloud4', `cd ${tree} && find . -type f | sort`);
+        assert.match(files, /^\.\/bk\/items-[0-9a-f]{32}\/nb-1-big-Data\.db$/m);
+        assert.match(files, /^\.\/bk\/items-[0-9a-f]{32}\/manifest\.json$/m);
+        assert.doesNotMatch(files, /snapshots/);
+        assert.match(
+          await on(dep, 'cloud4', `cat ${tree}/bk/items-*/nb-*-big-Data.db`),
+          /first-row-marker/,
+        );
+        await noSnapshotLeft(dep, ['cloud3', 'cloud4', 'cloud5']);
+
+        // A transfer that fails (the series directory on cloud4 is a file): that series fails,
+        // the node's other series publishes, and the snapshot tag is cleared all the same.
+        await on(
+          dep,
+          'cloud4',
+          'rm -rf /srv/backup/lab/cassandra/cloud3 && touch /srv/backup/lab/cassandra/cloud3',
+        );
+        const bad = await salvo(
+          lab.servicesFile,
+          'backup',
+          'run',
+          'cassandra',
+          '-H',
+          'cloud3',
+          '--json',
+        );
+        assert.equal(bad.code, 1, bad.stdout + bad.stderr);
+        const res = json<RunResult>(bad).results;
+        assert.deepEqual(res.map((x) => `${x.series} ${x.status}`).sort(), [
+          'cassandra/cloud3@cloud4 failed',
+          'cassandra/cloud3@cloud5 ok',
+        ]);
+        await noSnapshotLeft(dep, ['cloud3']);
+        // The second snapshot on cloud5 hard-links the unchanged SSTable to the first (--link-dest).
+        const links = await on(
+          dep,
+          'cloud5',
+          'stat -c %h /srv/backup/lab/cassandra/cloud3/latest/tree/bk/items-*/nb-1-big-Data.db',
+        );
+        assert.equal(links, '2');
+        // A node whose Cassandra is down: its series fail, saying why; nothing is left behind.
+        assert.deepEqual(
+          failures(await runOp(dep, 'stop', 'cassandra', { hosts: ['cloud5'] })),
+          [],
+        );
+        const down = await salvo(
+          lab.servicesFile,
+          'backup',
+          'run',
+          'cassandra',
+          '-H',
+          'cloud5',
+          '--json',
+        );
+        assert.equal(down.code, 1, down.stdout);
+        for (const x of json<RunResult>(down).results) {
+          assert.equal(x.status, 'failed');
+          assert.match(x.message ?? '', /nodetool snapshot on cloud5 failed/);
+        }
+        await noSnapshotLeft(dep, ['cloud5']);
+        assert.deepEqual(failures(await runOp(dep, 'stop', 'cassandra')), []);
+        await onHosts(s, 'cloud[1-5]', 'rm -rf /srv/backup');
+      },
+    );
 
     await t.test('--dry-run prints the plan and touches no host', async () => {
       const r = await salvo(s, 'backup', 'run', '--dry-run');
@@ -415,19 +508,48 @@ test('distributed backups on a lab of 5: run, lock, kill, retention, verify, res
       const cron = await onHosts(s, 'cloud1', 'cat /srv/salvo/cron.d/salvo-backup');
       assert.match(
         cron.get('cloud1')!,
-        /^17 3 \* \* \* root \/srv\/salvo\/sbin\/salvo-backup --log \/var\/log\/salvo-backup.log srv$/m,
+        /^17 3 \* \* \* root \/srv\/salvo\/sbin\/salvo-backup --scheduled --log \/var\/log\/salvo-backup.log srv$/m,
       );
       assert.match(
         cron.get('cloud1')!,
-        /^17 3 \* \* \* root \/srv\/salvo\/sbin\/salvo-backup --log \/var\/log\/salvo-backup.log slow$/m,
+        /^17 3 \* \* \* root \/srv\/salvo\/sbin\/salvo-backup --scheduled --log \/var\/log\/salvo-backup.log slow$/m,
       );
       // What cron would run, run by hand: a new snapshot and the exit code in the log.
-      const ran = await onHosts(
+      const cronRun =
+        '/srv/salvo/sbin/salvo-backup --scheduled --log /var/log/salvo-backup.log srv; echo "rc=$?"; tail -n 2 /var/log/salvo-backup.log';
+      const ran = await onHosts(s, 'cloud3', cronRun);
+      assert.match(ran.get('cloud3')!, /^rc=0\n.*\n== \S+ exit 0$/);
+      // Maintenance on (the switch on cloud1, the lock host): cron's run skips with exit 6 and
+      // says why in its log, contacting no target; `backup run --scheduled` skips the same way.
+      const on = await salvo(s, 'maintenance', 'on', '--reason', 'disk swap');
+      assert.equal(on.code, 0, on.stderr);
+      const before = json<ListResult>(
+        await salvo(s, 'backup', 'list', 'srv', '--series', 'srv/cloud3@cloud4', '--json'),
+      ).series[0]!.snapshots.length;
+      const skipped = await onHosts(s, 'cloud3', cronRun);
+      assert.match(
+        skipped.get('cloud3')!,
+        /^rc=6\nSALVO-SKIPPED maintenance is on \(cloud1:\/srv\/salvo\/lab\/maintenance\): \{.*"reason":"disk swap"\}\n== \S+ exit 6$/,
+      );
+      const adminRun = await salvo(s, 'backup', 'run', 'srv', '--scheduled');
+      assert.equal(adminRun.code, 6, adminRun.stdout + adminRun.stderr);
+      assert.match(
+        adminRun.stdout,
+        /^backup: skipped, maintenance is on \(cloud1:\/srv\/salvo\/lab\/maintenance, by \S+ since \S+: disk swap\)/,
+      );
+      // By hand (no --scheduled) a run still goes.
+      const hand = await onHosts(
         s,
         'cloud3',
-        '/srv/salvo/sbin/salvo-backup --log /var/log/salvo-backup.log srv; echo "rc=$?"; tail -n 1 /var/log/salvo-backup.log',
+        '/srv/salvo/sbin/salvo-backup srv >/dev/null; echo "rc=$?"',
       );
-      assert.match(ran.get('cloud3')!, /^rc=0\n== \S+ exit 0$/);
+      assert.equal(hand.get('cloud3'), 'rc=0');
+      assert.equal((await salvo(s, 'maintenance', 'off')).code, 0);
+      const after = json<ListResult>(
+        await salvo(s, 'backup', 'list', 'srv', '--series', 'srv/cloud3@cloud4', '--json'),
+      ).series[0]!.snapshots.length;
+      assert.equal(after, before + 1, 'only the run by hand made a snapshot');
+      assert.match((await onHosts(s, 'cloud3', cronRun)).get('cloud3')!, /^rc=0\n/);
       const removed = await salvo(s, 'backup', 'cron', 'remove', '-H', 'cloud3');
       assert.match(removed.stdout, /^cloud3: removed$/m);
     });

@@ -107,6 +107,8 @@ test('services.yaml follows docs/services-file.md', () => {
           '{address}',
           '--cassandra-version',
           '{version}',
+          '--data-dir',
+          '/srv/cassandra/data',
         ],
       },
       hub: {

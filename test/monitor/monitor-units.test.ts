@@ -5,7 +5,12 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { foldFindings } from '../../admin/cli/render/monitor.js';
-import { resourceFindings, snapshotFinding } from '../../admin/monitor/checks.js';
+import {
+  backupFinding,
+  compactionFinding,
+  resourceFindings,
+  snapshotFinding,
+} from '../../admin/monitor/checks.js';
 import { parseHostProbe } from '../../admin/monitor/host-probe.js';
 import { Tracker } from '../../admin/monitor/tracker.js';
 import { hubProgressFinding, type HubMemory } from '../../admin/monitor/hub-progress.js';
@@ -205,7 +210,7 @@ test('the monitor section: names checked against the file, each located', () => 
     [
       'services.yaml:8:19: monitor.liveness[1]: no service `snapp` in this file (did you mean `snap`?)',
       'services.yaml:9:15: monitor.progress.snap: needs `snapshots:` (the directory the snap server writes snapshots into)',
-      'services.yaml:9:25: monitor.progress.hubb: no progress check for `hubb` (did you mean `hub`?): there are snap and hub',
+      'services.yaml:9:25: monitor.progress.hubb: no progress check for `hubb` (did you mean `hub`?): there are snap, hub, cassandra',
       'services.yaml:10:23: monitor.resources.hosts: host web3 is not defined under hosts',
       'services.yaml:11:11: monitor.heal.nginx: no service `nginx` in this file',
     ],
@@ -231,4 +236,74 @@ test('hub progress: traffic sent and the counter still: stalled scans counted; a
   assert.equal(at(40, 0).state, 'ok'); // restarted: counts from 0 again
   assert.equal(hubProgressFinding(u, { answered: 3 }, memory, limits).state, 'ok');
   assert.equal(memory.has('hub#0@c1'), false);
+});
+
+test('pending compactions by their levels, never a unit to heal; unreadable is a warning', () => {
+  const limits = { warning: 20, critical: 100 };
+  const u = { id: 'cassandra#0@db1', host: 'db1' };
+  assert.equal(compactionFinding(u, 0, limits).state, 'ok');
+  assert.equal(compactionFinding(u, 20, limits).state, 'warning');
+  const c = compactionFinding(u, 250, limits);
+  assert.equal(c.state, 'critical');
+  assert.equal(c.unit, undefined);
+  assert.equal(c.key, 'compactions cassandra#0@db1');
+  const gone = compactionFinding(u, { error: 'nodetool: Failed to connect' }, limits);
+  assert.equal(gone.state, 'warning');
+  assert.match(gone.message, /pending compactions unknown \(nodetool: Failed to connect\)/);
+});
+
+test('backup freshness: past 1× max_age warning, past 2× critical, never made critical, unreadable unreachable', () => {
+  const f = { warning: 1, critical: 2 };
+  const h = 3_600_000;
+  const row = (ageMs: number | undefined, state = 'fresh') => ({
+    series: 'srv/cloud1@cloud2',
+    ...(ageMs === undefined ? {} : { ageMs }),
+    maxAgeMs: 26 * h,
+    state,
+  });
+  assert.equal(backupFinding(row(2 * h), f).state, 'ok');
+  assert.equal(backupFinding(row(26 * h), f).state, 'ok');
+  const w = backupFinding(row(30 * h, 'stale'), f);
+  assert.equal(w.state, 'warning');
+  assert.equal(w.host, 'cloud1');
+  assert.equal(w.key, 'backup srv/cloud1@cloud2');
+  assert.equal(backupFinding(row(53 * h, 'stale'), f).state, 'critical');
+  assert.equal(backupFinding(row(undefined, 'never'), f).state, 'critical');
+  assert.equal(
+    backupFinding({ ...row(undefined, 'unknown'), error: 'timeout' }, f).state,
+    'unreachable',
+  );
+});
+
+const DB = yaml`
+  deployment: t
+  hosts: { "db[1-3]": {} }
+  ports: { cassandra_native: 9042, cassandra_internode: [7000, 7001] }
+  services:
+    cassandra: { hosts: "db[1-3]", command: [cassandra] }
+`;
+
+test('the monitor section: cassandra progress and backup freshness', () => {
+  const m = load(`${DB}backup: { rules: rules.yaml }
+monitor:
+  progress: { cassandra: {} }
+  backups: { warning: 1.5, critical: 3 }
+`).monitor!;
+  assert.deepEqual(m.progress.cassandra, { pendingCompactions: { warning: 20, critical: 100 } });
+  assert.deepEqual(m.backups, { warning: 1.5, critical: 3 });
+  assert.deepEqual(
+    load(`${DB}backup: { rules: rules.yaml }\nmonitor: { backups: true }\n`).monitor!.backups,
+    { warning: 1, critical: 2 },
+  );
+  assert.equal(load(`${DB}monitor: { interval: 30 }\n`).monitor!.backups, undefined);
+  assert.deepEqual(
+    issues(`${DB}monitor:
+  backups: true
+  progress: { cassandra: { max_age: { warning: 1, critical: 2 } } }
+`),
+    [
+      'services.yaml:7:3: monitor.backups: backup freshness needs a `backup:` section (the rules name each series and its max_age)',
+      'services.yaml:8:28: monitor.progress.cassandra.max_age: not a setting of the cassandra progress check (pending_compactions)',
+    ],
+  );
 });

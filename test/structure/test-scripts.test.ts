@@ -14,6 +14,7 @@ const LAB_TESTS = [
   'test/lab/crash.test.ts',
   'test/lab/lab.test.ts',
   'test/lab/two-labs.test.ts',
+  'test/monitor/monitor-cassandra-lab.test.ts',
   'test/monitor/monitor-lab.test.ts',
 ];
 

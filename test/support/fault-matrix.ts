@@ -145,6 +145,24 @@ export const MATRIX: readonly MatrixRow[] = [
     test: 'a target whose disk fills: clear error, nothing published, earlier snapshots intact',
   },
   {
+    fault: 'Cassandra backup whose transfer fails, or whose node is down',
+    expected: "that series fails, the node's others publish; no snapshot tag or stage left behind",
+    file: 'test/integration/backup.test.ts',
+    test: "the lab's own services file backs up out of the box, Cassandra included",
+  },
+  {
+    fault: 'Maintenance on when cron starts a backup',
+    expected: 'the scheduled run skips with exit 6, logged; a run by hand still goes',
+    file: 'test/integration/backup.test.ts',
+    test: 'cron install writes each node its cron file and script, once',
+  },
+  {
+    fault: 'Cassandra down while the monitor keeps its history there',
+    expected: 'records go to the local file; `monitor history` reads both',
+    file: 'test/monitor/monitor-cassandra-lab.test.ts',
+    test: 'history in Cassandra: a restarted monitor resumes from it; monitor history reads it and the fallback file',
+  },
+  {
     fault: 'Malformed services files (a corpus of 37)',
     expected: 'exit 2, a located error, no host contacted',
     file: 'test/cli/malformed-corpus.test.ts',

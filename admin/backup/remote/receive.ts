@@ -23,7 +23,7 @@ exec 9>>"$d/.lock"
 if [ "$w" = 0 ]; then flock -n 9; else flock -w "$w" 9; fi || {
   echo "SALVO-LOCKED $(cut -d' ' -f2- "$d/.holder" 2>/dev/null || echo '{}')" >&2; exit ${LOCKED_EXIT}; }
 printf '%s %s\\n' "$$" "$h" > "$d/.holder.tmp" && mv -f "$d/.holder.tmp" "$d/.holder" || exit 1
-rm -rf "$d"/.tmp-* "$d"/.commit-* "$d"/.abort-* "$d/.latest.tmp"
+rm -rf "$d"/.tmp-* "$d"/.commit-* "$d"/.abort-* "$d"/.rtmp-* "$d/.latest.tmp"
 # A result is read and removed by its source right after the lock passes on; old ones are orphans.
 find "$d" -maxdepth 1 -name '.result-*' -mmin +10 -delete 2>/dev/null
 t="$d/.tmp-$n"
@@ -46,17 +46,27 @@ echo "SALVO-STAGED $n $files $bytes" >&2
 # The receiving side is complete; the sending side may still have failed (a path it could not
 # read: rsync 23 on the source only). A waiter keeps the lock (fd 9) and publishes only when the
 # source commits (COMMIT_SCRIPT), discards on abort or after ${COMMIT_WAIT_S}s of silence.
+# The result appears whole (written aside, then renamed): the source's commit reads it as soon as it exists.
+result() { printf '%s\\n' "$1" > "$d/.rtmp-$n" && mv -f "$d/.rtmp-$n" "$d/.result-$n"; }
 ( i=0
   while [ "$i" -lt ${COMMIT_WAIT_S * 10} ]; do
     if [ -e "$d/.commit-$n" ]; then
-      mv -T "$t" "$d/$n" && ln -s "$n" "$d/.latest.tmp" && mv -fT "$d/.latest.tmp" "$d/latest" \\
-        && echo published > "$d/.result-$n" || echo "not published: rename failed" > "$d/.result-$n"
+      # Two runs that started in the same second (one waited for the other's lock) chose the same
+      # name: this one is published one second later (names are UTC seconds, INFO names it too).
+      p=$n
+      while [ -e "$d/$p" ]; do
+        s=$(date -u -d "$(echo "$p" | sed 's/T\\(..\\)\\(..\\)\\(..\\)Z$/ \\1:\\2:\\3Z/')" +%s) || break
+        p=$(date -u -d "@$((s + 1))" +%Y-%m-%dT%H%M%SZ)
+      done
+      [ "$p" = "$n" ] || sed -i "s/$n/$p/" "$t/INFO"
+      mv -T "$t" "$d/$p" && ln -s "$p" "$d/.latest.tmp" && mv -fT "$d/.latest.tmp" "$d/latest" \\
+        && result "published $p" || result "not published: rename failed"
       break
     fi
     [ -e "$d/.abort-$n" ] && break
     sleep 0.1; i=$((i + 1))
   done
-  [ -e "$d/.result-$n" ] || { rm -rf "$t"; echo "not published: no commit" > "$d/.result-$n"; }
+  [ -e "$d/.result-$n" ] || { rm -rf "$t"; result "not published: no commit"; }
   rm -f "$d/.commit-$n" "$d/.abort-$n" "$d/.holder"
 ) </dev/null >/dev/null 2>&1 &
 exit 0

@@ -7,6 +7,14 @@
 // prints one line per series: SALVO-RESULT <tab> id <tab> target <tab> ok|locked|failed <tab>
 // rsync exit <tab> ms <tab> detail (snapshot files bytes | holder JSON | message), and exits
 // 0 (all ok), 75 (some locked, none failed) or 1 (some failed).
+//
+// A cassandra set: before its series, `nodetool snapshot -t salvo-SET-TIME-PID [KS…]` on this
+// node; the snapshot's directories DATA/<ks>/<table>-<id>/snapshots/<tag>/ are hard-linked into a
+// stage DATA/.salvo-backup-<tag>/<ks>/<table>-<id>/ (same file system, no copy; a layout that
+// stays the same from run to run, so --link-dest links unchanged SSTables), which each series
+// pushes like a path; after the set's last series, whatever happened to them, the stage is
+// removed and `nodetool clearsnapshot -t <tag>`. The EXIT trap does the same when the script is
+// interrupted (INT, TERM, HUP: the admin's SSH session gone).
 import { quote } from '../../transport/command.js';
 import type { Series } from '../types.js';
 import { COMMIT_SCRIPT, LOCKED_EXIT, RECEIVE_SCRIPT } from './receive.js';
@@ -19,17 +27,23 @@ export interface SourceScriptOptions {
   deployment: string;
   host: string;
   logMaxBytes: number;
+  /** Where a scheduled run (--scheduled) reads the maintenance switch: the lock host's file. */
+  maintenance?: { host: string; address: string; port: number; user: string; file: string };
 }
+
+/** Exit code of a scheduled run skipped because maintenance is on (`salvo maintenance on`). */
+export const MAINTENANCE_EXIT = 6;
 
 const BODY = String.raw`
 set -u
-wait=0 log=
+wait=0 log= scheduled=
 while [ $# -gt 0 ]; do
   case $1 in
     --log) log=$2; shift 2 ;;
     --wait) wait=$2; shift 2 ;;
+    --scheduled) scheduled=1; shift ;;
     --) shift; break ;;
-    -*) echo "usage: $0 [--log FILE] [--wait SECONDS] [SET...]" >&2; exit 2 ;;
+    -*) echo "usage: $0 [--scheduled] [--log FILE] [--wait SECONDS] [SET...]" >&2; exit 2 ;;
     *) break ;;
   esac
 done
@@ -39,11 +53,30 @@ if [ -n "$log" ]; then
   exec >>"$log" 2>&1
   echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ) salvo-backup on $me: sets $sets"
 fi
+ssh="ssh -i $key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=$kh -o ConnectTimeout=10 -o ServerAliveInterval=5 -o ServerAliveCountMax=3"
+# A scheduled run (cron) skips while maintenance is on: the switch is a file on the lock host.
+# A lock host that cannot be asked does not stop backups (the run goes on, and says so).
+if [ -n "$scheduled" ] && [ -n "$mhost" ]; then
+  mcheck='if [ -e "$1" ]; then echo SALVO-MAINTENANCE $(cat "$1"); else echo SALVO-NORMAL; fi'
+  if [ "$mhost" = "$me" ]; then
+    m=$(sh -c "$mcheck" sh "$mfile" 2>&1)
+  else
+    m=$($ssh -p "$mport" -l "$muser" "$maddr" "sh -c '$mcheck' sh '$mfile'" </dev/null 2>&1)
+  fi
+  case $m in
+    SALVO-MAINTENANCE*)
+      echo "SALVO-SKIPPED maintenance is on ($mhost:$mfile): $(printf '%s' "$m" | sed 's/^SALVO-MAINTENANCE //')"
+      [ -n "$log" ] && echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ) exit ${MAINTENANCE_EXIT}"
+      exit ${MAINTENANCE_EXIT} ;;
+    SALVO-NORMAL) ;;
+    *) echo "salvo-backup: could not read the maintenance switch on $mhost, backing up: $(printf '%s' "$m" | tail -n 1)" ;;
+  esac
+fi
 tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
+cass_tag= cass_err= cass_stage= cass_nt=
+trap 'cass_end; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
-ssh="ssh -i $key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=$kh -o ConnectTimeout=10 -o ServerAliveInterval=5 -o ServerAliveCountMax=3"
 want() {
   [ -z "$sets" ] && return 0
   for s in $sets; do [ "$s" = "$1" ] && return 0; done
@@ -65,8 +98,12 @@ one() {
     staged=$(sed -n 's/^SALVO-STAGED //p' "$tmp/err" | tail -n 1)
     case $rc in 0|24) verb=commit ;; *) verb=abort ;; esac
     res=$($ssh -p "$port" -l "$user" "$addr" "$commit '$dir' '$name' $verb" </dev/null 2>&1 | tail -n 1)
-    if [ "$verb" = commit ] && [ "$res" = published ]; then
-      st=ok detail="$staged"
+    case $res in published|published\ *) pub=yes ;; *) pub= ;; esac
+    if [ "$verb" = commit ] && [ -n "$pub" ]; then
+      # The name it was published under (a later second when another run had this one).
+      as=$(printf '%s' "$res" | cut -s -d' ' -f2)
+      [ -n "$as" ] || as=$name
+      st=ok detail="$as $(printf '%s' "$staged" | cut -d' ' -f2-)"
       [ -n "$errs" ] && detail="$detail $errs"
     else
       st=failed detail="nothing published: rsync exit $rc on $me: $errs"
@@ -86,42 +123,105 @@ one() {
     locked) [ "$worst" = 0 ] && worst=${LOCKED_EXIT} ;;
   esac
 }
+cass_begin() {
+  cass_set=$1 cass_data=$2 cass_nt=$3; shift 3
+  cass_tag= cass_err=
+  want "$cass_set" || return 0
+  tag=salvo-$cass_set-$(date -u +%Y%m%dT%H%M%SZ)-$$
+  if ! $cass_nt snapshot -t "$tag" "$@" </dev/null >"$tmp/nt" 2>&1; then
+    cass_err="nodetool snapshot on $me failed: $(tail -n 2 "$tmp/nt" | tr '\t\n\r' '   ')"
+    $cass_nt clearsnapshot -t "$tag" </dev/null >/dev/null 2>&1
+    return 0
+  fi
+  cass_tag=$tag cass_stage=$cass_data/.salvo-backup-$tag
+  find "$cass_data" -mindepth 4 -maxdepth 4 -type d -path "*/snapshots/$tag" >"$tmp/dirs" 2>/dev/null
+  [ -s "$tmp/dirs" ] || cass_err="nodetool snapshot -t $tag made no directory under $cass_data on $me"
+  while [ -z "$cass_err" ] && IFS= read -r d; do
+    rel=$(printf '%s\n' "$d" | awk -v p="$cass_data/" '{ print substr($0, length(p) + 1) }' | sed 's|/snapshots/[^/]*$||')
+    mkdir -p "$cass_stage/$rel" && cp -al "$d/." "$cass_stage/$rel/" 2>"$tmp/cp" \
+      || cass_err="staging $rel on $me failed: $(head -c 200 "$tmp/cp")"
+  done <"$tmp/dirs"
+}
+cass_one() {
+  want "$2" || return 0
+  if [ -n "$cass_err" ] || [ -z "$cass_tag" ]; then
+    printf 'SALVO-RESULT\t%s\t%s\tfailed\t0\t0\t%s\n' "$1" "$3" "nothing published: $cass_err"
+    worst=1
+    return 0
+  fi
+  one "$@" "$cass_stage/./"
+}
+cass_end() {
+  [ -n "$cass_tag" ] || return 0
+  rm -rf "$cass_stage"
+  $cass_nt clearsnapshot -t "$cass_tag" </dev/null >"$tmp/nt" 2>&1 \
+    || echo "salvo-backup: nodetool clearsnapshot -t $cass_tag on $me failed: $(tail -n 2 "$tmp/nt")" >&2
+  cass_tag=
+}
 `;
 
 /** The whole script for one source node (its series only). */
 export function sourceScript(series: Series[], o: SourceScriptOptions): string {
   const recv = `sh -c ${quote(RECEIVE_SCRIPT)} salvo-receive`;
   const commit = `sh -c ${quote(COMMIT_SCRIPT)} salvo-commit`;
-  const lines = series.map((s) =>
-    [
-      'one',
-      s.id,
-      s.set,
-      s.target.host,
-      s.target.address,
-      s.target.port,
-      s.target.user,
-      s.dir,
-      ...(s.bwlimit ? [`--bwlimit=${s.bwlimit}`] : []),
-      ...s.exclude.map((e) => `--exclude=${e}`),
-      ...s.paths,
-    ]
-      .map((p) => quote(String(p)))
-      .join(' '),
-  );
+  // Each cassandra set's nodetool, as a shell function (nt_0 …): the argv the services file gives.
+  const nodetools = new Map<string, string>();
+  const lines: string[] = [];
+  series.forEach((s, i) => {
+    const c = s.cassandra;
+    if (c && series[i - 1]?.set !== s.set) {
+      const fn = `nt_${nodetools.size}`;
+      // Real nodetool starts a JVM and can hang on JMX: 10 minutes at most per call.
+      nodetools.set(
+        s.set,
+        `${fn}() { timeout 600 ${c.nodetool.map((a) => quote(a)).join(' ')} "$@"; }`,
+      );
+      lines.push(
+        ['cass_begin', s.set, c.dataDir, fn, ...c.keyspaces].map((a) => quote(a)).join(' '),
+      );
+    }
+    lines.push(seriesLine(s));
+    if (c && series[i + 1]?.set !== s.set) {
+      lines.push('cass_end');
+    }
+  });
   return [
     '#!/bin/sh',
     `# salvo backup of ${o.host} (deployment ${o.deployment}). Written by salvo: edit the rules, not this file.`,
-    `# Usage: $0 [--log FILE] [--wait SECONDS] [SET...]; exit 0 ok, ${LOCKED_EXIT} locked, 1 failed.`,
+    `# Usage: $0 [--scheduled] [--log FILE] [--wait SECONDS] [SET...]; exit 0 ok, ${LOCKED_EXIT} locked, 1 failed,`,
+    `# ${MAINTENANCE_EXIT} skipped (--scheduled, the run cron starts, while salvo maintenance is on).`,
     `me=${quote(o.host)} key=${quote(KEY_FILE)} kh=${quote(KNOWN_HOSTS_FILE)} logmax=${o.logMaxBytes}`,
+    o.maintenance
+      ? `mhost=${quote(o.maintenance.host)} maddr=${quote(o.maintenance.address)} mport=${o.maintenance.port} muser=${quote(o.maintenance.user)} mfile=${quote(o.maintenance.file)}`
+      : 'mhost=',
     `recv=${quote(recv)}`,
     `commit=${quote(commit)}`,
+    ...nodetools.values(),
     BODY.trim(),
     ...lines,
     '[ -n "$log" ] && echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ) exit $worst"',
     'exit "$worst"',
     '',
   ].join('\n');
+}
+
+/** One series: `one ID SET TARGET ADDR PORT USER DIR [rsync options…] PATHS…` (cass_one: no paths). */
+function seriesLine(s: Series): string {
+  return [
+    s.cassandra ? 'cass_one' : 'one',
+    s.id,
+    s.set,
+    s.target.host,
+    s.target.address,
+    s.target.port,
+    s.target.user,
+    s.dir,
+    ...(s.bwlimit ? [`--bwlimit=${s.bwlimit}`] : []),
+    ...s.exclude.map((e) => `--exclude=${e}`),
+    ...s.paths,
+  ]
+    .map((p) => quote(String(p)))
+    .join(' ');
 }
 
 /** Parse the SALVO-RESULT lines of a source script's output. */

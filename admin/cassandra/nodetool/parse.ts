@@ -115,3 +115,37 @@ export function parseNetstats(text: string): { mode: string; streaming: boolean 
   const mode = /^Mode: (\S+)/m.exec(text)?.[1] ?? 'UNKNOWN';
   return { mode, streaming: !/Not sending any streams\./.test(text) };
 }
+
+export interface CompactionStats {
+  /** `pending tasks: N`: the compactions the node estimates it still has to run. */
+  pending: number;
+  /** `- ks.table: N` lines (3.2+): pending tasks per table. */
+  byTable: Record<string, number>;
+  /** Rows of the active compactions table. */
+  active: number;
+}
+
+/**
+ * `nodetool compactionstats`: `pending tasks: N`, then (3.2+) `- ks.table: N` per table, a blank
+ * line, and a table of the active compactions (none: no table) ending `Active compaction
+ * remaining time : …`. Undefined when there is no `pending tasks:` line (not this command's output).
+ */
+export function parseCompactionStats(text: string): CompactionStats | undefined {
+  const m = /^pending tasks: (\d+)\s*$/m.exec(text);
+  if (!m) {
+    return undefined;
+  }
+  const byTable: Record<string, number> = {};
+  for (const t of text.matchAll(/^- (\S+): (\d+)\s*$/gm)) {
+    byTable[t[1]!] = Number(t[2]);
+  }
+  const lines = text.split('\n');
+  const header = lines.findIndex((l) => /\bcompaction type\b/.test(l) && /\bprogress\s*$/.test(l));
+  const active =
+    header < 0
+      ? 0
+      : lines
+          .slice(header + 1)
+          .filter((l) => l.trim() && !/^Active compaction remaining time/.test(l)).length;
+  return { pending: Number(m[1]), byTable, active };
+}

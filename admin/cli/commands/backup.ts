@@ -10,11 +10,14 @@ import { openDeployment } from './services-path.js';
 
 /** A run that found a series locked by another run, and nothing worse (EX_TEMPFAIL). */
 export const EXIT_LOCKED = 75;
+/** A scheduled run (--scheduled) skipped because maintenance is on; the cron script's code too. */
+export const EXIT_MAINTENANCE = 6;
 
 interface Flags {
   hosts?: string;
   series?: string;
   waitLock?: string | true;
+  scheduled?: boolean;
   dryRun?: boolean;
   json?: boolean;
   concurrency?: string;
@@ -32,6 +35,7 @@ const EXAMPLES: Record<string, string[]> = {
     'salvo backup run --dry-run',
     "salvo backup run srv -H 'cloud[1-3]' --wait-lock 10m",
     'salvo backup run --json',
+    'salvo backup run --scheduled   from cron: exit 6 while maintenance is on',
   ],
   list: ['salvo backup list', 'salvo backup list srv --series srv/cloud1'],
   status: [
@@ -83,6 +87,10 @@ export function registerBackup(program: Command): void {
       .option('--dry-run', 'print the plan, contact no host')
       .option('-f, --concurrency <n>', 'source nodes in flight at once (default 8)')
       .option('--no-prune', 'skip retention afterwards')
+      .option(
+        '--scheduled',
+        'a run from cron: skip (exit 6) while `salvo maintenance on` is in force',
+      )
       .action(act('run')),
     'run',
   );
@@ -197,7 +205,12 @@ async function runBackupCommand(
                 }
               : {}),
             ...(flags.concurrency !== undefined ? { concurrency: count(flags.concurrency) } : {}),
+            ...(flags.scheduled ? { scheduled: true } : {}),
           });
+          if (res.skipped) {
+            flags.json ? json(res) : out(r.renderRun(res));
+            return EXIT_MAINTENANCE;
+          }
           flags.json ? json(res) : out(r.renderRun(res));
           if (signal.aborted) {
             return EXIT.aborted;

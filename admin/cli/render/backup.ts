@@ -42,6 +42,10 @@ export function renderBackupEvent(e: BackupEvent): string {
 }
 
 export function renderRun(r: RunResult): string {
+  if (r.skipped) {
+    const k = r.skipped;
+    return `backup: skipped, maintenance is on (${k.where}${k.by ? `, by ${k.by}` : ''}${k.since ? ` since ${k.since}` : ''}${k.why ? `: ${k.why}` : ''}); scheduled runs wait for \`salvo maintenance off\`\n`;
+  }
   if (r.dryRun) {
     return renderPlan(r.series);
   }

@@ -34,6 +34,11 @@ export interface BackupRunOptions extends BackupSelect {
   concurrency?: number;
   /** Prune the series that got a new snapshot (default true). */
   prune?: boolean;
+  /**
+   * A scheduled run (cron on the admin host): skipped, contacting no source, while the
+   * maintenance switch is on (`salvo maintenance on`); `skipped` says so (exit code 6).
+   */
+  scheduled?: boolean;
 }
 
 export class BackupApi {
@@ -43,6 +48,25 @@ export class BackupApi {
   async run(options: BackupRunOptions = {}): Promise<RunResult> {
     const { b, ctx, series } = await this.prepare(options);
     const waitMs = durationMs(options.waitLock, 'waitLock');
+    if (options.scheduled) {
+      // A lock host that cannot be asked does not stop backups (as in the cron script).
+      const m = await this.dep.monitor.maintenance().catch(() => undefined);
+      if (m?.on) {
+        return {
+          dryRun: !!options.dryRun,
+          series,
+          results: [],
+          pruned: {},
+          skipped: {
+            reason: 'maintenance',
+            where: m.where,
+            ...(m.by ? { by: m.by } : {}),
+            ...(m.since ? { since: m.since } : {}),
+            ...(m.reason ? { why: m.reason } : {}),
+          },
+        };
+      }
+    }
     return b.runBackup(ctx, series, {
       dryRun: !!options.dryRun || this.dep.dryRun,
       ...(waitMs !== undefined ? { waitLockS: waitMs / 1000 } : {}),

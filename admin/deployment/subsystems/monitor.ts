@@ -71,9 +71,15 @@ export class MonitorApi {
   async history(
     options: { subject?: string; since?: number | string | Date } = {},
   ): Promise<HistoryRecord[]> {
-    const { History, historyQuery } = await import('../../monitor/index.js');
-    const records = await new History(this.settings.history).read();
+    const { openHistory, historyQuery } = await import('../../monitor/index.js');
     const since = sinceMs(options.since);
+    const store = await openHistory(this.dep, this.settings);
+    let records: HistoryRecord[];
+    try {
+      records = await store.read(since !== undefined ? { sinceMs: since } : {});
+    } finally {
+      await store.close();
+    }
     return historyQuery(records, {
       ...(options.subject ? { subject: options.subject } : {}),
       ...(since !== undefined ? { sinceMs: since } : {}),

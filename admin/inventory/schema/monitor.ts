@@ -32,6 +32,11 @@ export const progressSchema = z
       .describe(
         'hub: scans in a row in which haproxy sent the unit requests and its counter did not move (default 1, 2)',
       ),
+    pending_compactions: thresholdSchema
+      .optional()
+      .describe(
+        'cassandra: `pending tasks` of nodetool compactionstats on each node (default 20, 100)',
+      ),
   })
   .describe('a progress check of one service kind');
 
@@ -111,10 +116,16 @@ export const monitorSchema = z
       .record(z.string(), progressSchema)
       .optional()
       .describe(
-        'service → progress check (snap: the age of its newest snapshot; hub: its request counter)',
+        'service → progress check (snap: the age of its newest snapshot; hub: its request counter; cassandra: pending compactions)',
       ),
     resources: resourcesSchema.optional().describe('host resource checks'),
     mesh: z.boolean().default(false).describe('run the tinc ping matrix each scan'),
+    backups: z
+      .union([z.boolean(), thresholdSchema])
+      .default(false)
+      .describe(
+        "backup freshness: each series' newest snapshot against its rule's max_age; true, or the multiples of max_age that are warning and critical (default 1, 2)",
+      ),
     heal: z
       .record(z.string(), healSchema)
       .optional()
@@ -123,9 +134,33 @@ export const monitorSchema = z
       .optional()
       .describe('where state changes are reported: a command and/or e-mail'),
     history: z
-      .string()
-      .min(1)
+      .union([
+        z.string().min(1),
+        z.strictObject({
+          cassandra: z
+            .strictObject({
+              keyspace: z
+                .string()
+                .regex(/^[a-z_][a-z0-9_]*$/, { error: expecting('a keyspace name') })
+                .optional()
+                .describe("the keyspace (default: the cassandra service's keyspace option, smc)"),
+              user: z
+                .string()
+                .min(1)
+                .default('salvo_admin')
+                .describe('the Cassandra user (its password from secrets/)'),
+            })
+            .describe('the monitor_history and monitor_state tables'),
+          file: z
+            .string()
+            .min(1)
+            .optional()
+            .describe('the local fallback file while Cassandra refuses writes'),
+        }),
+      ])
       .optional()
-      .describe('the JSON-lines history file (default .salvo/monitor/<deployment>.jsonl)'),
+      .describe(
+        'the JSON-lines history file (default .salvo/monitor/<deployment>.jsonl), or { cassandra: {…} }',
+      ),
   })
   .describe('the fleet monitor (docs/monitor.md)');

@@ -95,7 +95,17 @@ export function serveAdmin(d: AdminDeps): Server {
         }
         node.store.state.snapshots.push(name);
         node.store.flush();
-        return true;
+        // What a snapshot holds: each live table's rows (nodetool's stand-in writes them as files).
+        return {
+          tables: Object.entries(node.store.meta.tables)
+            .filter(([, t]) => !t.dropped)
+            .map(([key, t]) => ({
+              keyspace: key.split('.')[0]!,
+              table: key.split('.').slice(1).join('.'),
+              ts: t.ts,
+              rows: JSON.stringify(node.store.state.data[key] ?? {}),
+            })),
+        };
       }
       case 'clearsnapshot': {
         const name = req.name as string | undefined;
@@ -142,6 +152,12 @@ export function serveAdmin(d: AdminDeps): Server {
       case 'repair-config':
         node.repair = { ...node.repair, ...(req.config as Partial<RepairConfig>) };
         return node.repair;
+      case 'compactions':
+        // Lab only: the pending compaction tasks `nodetool compactionstats` reports.
+        if (req.pending !== undefined) {
+          node.pendingCompactions = Math.max(0, Number(req.pending) || 0);
+        }
+        return { pending: node.pendingCompactions };
       case 'drop':
         d.native.dropConnections();
         return true;

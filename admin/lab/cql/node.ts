@@ -72,6 +72,8 @@ export class SimNode {
   faults: Fault[] = [];
   repair: RepairConfig = { ms: 200 };
   repairs = 0;
+  /** Pending compaction tasks, as `nodetool compactionstats` reports them (set by tests). */
+  pendingCompactions = 0;
   readonly startedAt = Date.now();
   readonly generation = Math.floor(Date.now() / 1000);
   private rpc: Server | undefined;

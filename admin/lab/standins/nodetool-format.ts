@@ -246,3 +246,29 @@ export const repairLines = {
     return `${stamp()} Repair session ${id} for range [(-9223372036854775808,-3074457345618258603]] finished (progress: 100%)\n${stamp()} Repair completed successfully\n${stamp()} Repair command #${cmd} finished in ${duration(ms)}\n`;
   },
 };
+
+/** `nodetool compactionstats`: pending tasks, per table, then the active ones (TableBuilder). */
+export function compactionStats(
+  pending: number,
+  tables: string[],
+  id = '8e8c5f90-b1a4-11ee-9c7e-6b2f1c0d4e21',
+): string {
+  const lines = [`pending tasks: ${pending}`];
+  if (pending > 0) {
+    lines.push(`- ${tables[0] ?? 'system.local'}: ${pending}`);
+  }
+  lines.push('');
+  if (pending > 0) {
+    const [ks, table] = (tables[0] ?? 'system.local').split('.');
+    const rows = [
+      ['id', 'compaction type', 'keyspace', 'table', 'completed', 'total', 'unit', 'progress'],
+      [id, 'Compaction', ks!, table!, '1048576', '4194304', 'bytes', '25.00%'],
+    ];
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    for (const r of rows) {
+      lines.push(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join(' '));
+    }
+    lines.push('Active compaction remaining time :   0h00m03s');
+  }
+  return `${lines.join('\n')}\n`;
+}
