@@ -138,6 +138,12 @@ test('distributed backups on a lab of 5: run, lock, kill, retention, verify, res
         assert.equal(st.code, 0, st.stdout);
         const v = await salvo(lab.servicesFile, 'backup', 'verify');
         assert.equal(v.code, 0, v.stdout);
+        // A bare word is a set: only the cassandra rule's series are hashed again.
+        const vs = await salvo(lab.servicesFile, 'backup', 'verify', 'cassandra');
+        assert.equal(vs.code, 0, vs.stdout);
+        const verified = vs.stdout.split('\n').filter((l) => l.startsWith('ok '));
+        assert.equal(verified.length, 6, vs.stdout);
+        assert.ok(verified.every((l) => / cassandra\/cloud[3-5]@/.test(l)), vs.stdout);
         // The snapshot on the target holds the table's files in Cassandra's layout, tag removed.
         const tree = '/srv/backup/lab/cassandra/cloud3/latest/tree';
         const files = await on(dep, 'cloud4', `cd ${tree} && find . -type f | sort`);

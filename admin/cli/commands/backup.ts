@@ -109,7 +109,9 @@ export function registerBackup(program: Command): void {
     'status',
   );
   examples(
-    select(backup.command('verify').argument('[series]', 'SET/SOURCE[@TARGET] (default: all)'))
+    select(
+      backup.command('verify').argument('[series]', 'a set, or SET/SOURCE[@TARGET] (default: all)'),
+    )
       .description(
         're-hash a snapshot on its target against its manifest: missing, changed, extra files',
       )
@@ -228,9 +230,15 @@ async function runBackupCommand(
           return res.stale.length ? EXIT.failed : EXIT.ok;
         }
         case 'verify': {
+          // A bare word is a set (`verify data`); SET/SOURCE[@TARGET] is a series.
+          const which = args[0];
+          let only = {};
+          if (which !== undefined) {
+            only = which.includes('/') ? { series: which } : { set: which };
+          }
           const res = await dep.backup.verify({
             ...sel,
-            ...(args[0] !== undefined ? { series: args[0] } : {}),
+            ...only,
             ...(flags.snapshot !== undefined ? { snapshot: flags.snapshot } : {}),
           });
           flags.json ? json(res) : out(r.renderVerify(res));

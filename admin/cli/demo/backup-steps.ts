@@ -1,5 +1,6 @@
 // Demo steps for distributed backups: the plan, then every host backing up its own /srv/data to
-// two others at once, their freshness, and a re-hash of each snapshot against its manifest.
+// two others at once, their freshness, and a re-hash of each snapshot against its manifest; once
+// the ring runs, a Cassandra snapshot backed up the same way.
 import type { DemoContext } from './steps.js';
 
 type Salvo = (
@@ -20,6 +21,7 @@ export function backupSteps(salvo: Salvo): Step[] {
         'backup',
         'run',
         '--dry-run',
+        'data',
       );
       await salvo(
         ctx,
@@ -27,14 +29,49 @@ export function backupSteps(salvo: Salvo): Step[] {
         'distributed backup: every host pushes its own data over rsync+SSH, each series locked on its target, published atomically',
         'backup',
         'run',
+        'data',
       );
-      await salvo(ctx, 0, 'freshness of every series (exit 1 if one is stale)', 'backup', 'status');
+      await salvo(
+        ctx,
+        0,
+        'freshness of every series (exit 1 if one is stale)',
+        'backup',
+        'status',
+        'data',
+      );
       await salvo(
         ctx,
         0,
         'each snapshot hashed again on its target against the manifest written when it was published',
         'backup',
         'verify',
+        'data',
+      );
+    },
+  ];
+}
+
+/** Once the ring runs: one db node's Cassandra snapshot backed up to its two targets. */
+export function cassandraBackupSteps(salvo: Salvo): Step[] {
+  return [
+    async (ctx) => {
+      await salvo(
+        ctx,
+        0,
+        'a Cassandra backup: nodetool snapshot on cloud3, its SSTables pushed to two other hosts, the snapshot cleared',
+        'backup',
+        'run',
+        'cassandra',
+        '--series',
+        'cassandra/cloud3',
+      );
+      await salvo(
+        ctx,
+        0,
+        'both copies hashed again against their manifests',
+        'backup',
+        'verify',
+        'cassandra/cloud3',
       );
     },
   ];

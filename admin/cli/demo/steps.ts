@@ -7,7 +7,7 @@ import type { Lab } from '../../lab/index.js';
 import { rolloutSteps } from './rollout-steps.js';
 import { monitorSteps } from './monitor-steps.js';
 import { tincSteps } from './tinc-steps.js';
-import { backupSteps } from './backup-steps.js';
+import { backupSteps, cassandraBackupSteps } from './backup-steps.js';
 import { cassandraSteps } from './cassandra-steps.js';
 
 export interface DemoContext {
@@ -151,6 +151,7 @@ export const steps: Step[] = [
   },
   ...rolloutSteps(salvo),
   ...cassandraSteps(salvo),
+  ...cassandraBackupSteps(salvo),
   ...monitorSteps(salvo),
   ...tincSteps(salvo),
 ];
