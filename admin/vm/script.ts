@@ -6,7 +6,7 @@
 // wanted (running|stopped: a guest gone while wanted=running has crashed), accel, started.
 import { cmd, type Command } from '../transport/command.js';
 
-export type VmAction = 'prepare' | 'start' | 'stop' | 'kill' | 'status' | 'console';
+export type VmAction = 'check' | 'prepare' | 'start' | 'stop' | 'kill' | 'status' | 'console';
 
 export const VM_SCRIPT = String.raw`
 set -u
@@ -45,7 +45,13 @@ probe_accel() { # kvm only if a guest kernel really boots under it (here /dev/kv
   fi
   echo "$a" > "$f"; echo "$a"
 }
+checkimg() { # the base image's files are on this host; img= its own directory
+  img=$(readlink -f "$V_dir/images/$V_base") || img=$V_dir/images/$V_base
+  for f in "$V_disk" $V_kernel $V_initrd; do [ -r "$img/$f" ] || die "base image $V_base: no $img/$f on $(hostname)"; done
+}
 case $act in
+check)
+  checkimg; say image "$V_base"; say path "$img" ;;
 prepare)
   mkdir -p "$G" && chmod 700 "$G" || die "cannot make $G"
   [ -s "$G/hostkey" ] || ssh-keygen -q -t ed25519 -N '' -C "$V_name" -f "$G/hostkey" </dev/null >/dev/null || die "ssh-keygen failed"
@@ -54,8 +60,8 @@ prepare)
 start)
   if alive; then say state running; say pid "$(pid)"; say already yes; exit 0; fi
   cleanup
-  img=$V_dir/images/$V_base
-  for f in "$V_disk" $V_kernel $V_initrd; do [ -r "$img/$f" ] || die "base image $V_base: no $img/$f on $(hostname)"; done
+  # The image's own directory (NAME is a symlink a push swaps): the overlay backs on that path.
+  checkimg
   [ -s "$G/hostkey" ] || die "no host key (prepare first)"
   [ -d "/sys/class/net/$V_bridge/bridge" ] || die "no bridge $V_bridge on $(hostname)"
   [ "$(nproc)" -ge "$V_vcpus" ] || die "$V_vcpus vcpus, but $(hostname) has $(nproc) CPUs"
@@ -89,6 +95,8 @@ start)
     echo stopped > "$G/wanted"; cleanup; die "qemu failed: $(tail -3 "$G/qemu.err")"
   fi
   date +%s > "$G/started"
+  sum=-; [ -s "$img/SHA256SUMS" ] && sum=$(sha256sum < "$img/SHA256SUMS" | cut -c1-64)
+  printf '%s\t%s\n' "$V_base" "$sum" > "$G/image"; printf '%s\n' "$img" > "$G/image-path"
   say state running; say pid "$(pid)"; say accel "$accel" ;;
 stop|kill)
   echo stopped > "$G/wanted" 2>/dev/null
@@ -118,6 +126,7 @@ status)
     fi
   else say alive no; fi
   say accel "$(cat "$G/accel" 2>/dev/null)"
+  say image "$(cut -f1 "$G/image" 2>/dev/null)"
   say tap "$([ -e "/sys/class/net/$V_tap" ] && echo yes || echo no)"
   say socket "$([ -S "$G/qmp.sock" ] && echo yes || echo no)"
   say hostkey "$(cut -d' ' -f1,2 "$G/hostkey.pub" 2>/dev/null)" ;;

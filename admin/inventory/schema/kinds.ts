@@ -169,6 +169,10 @@ export const SERVICE_KINDS: Record<string, ServiceKind> = {
       stop_timeout: seconds
         .optional()
         .describe('seconds between the ACPI power button and QMP quit (default 30)'),
+      per_host: count
+        .max(1000)
+        .optional()
+        .describe('guests of one physical host that start or stop at once (default 1)'),
     },
     ports: [],
   },
