@@ -108,7 +108,12 @@ export function rolloutRequest(
 
 /** A per-host limit: a whole number from 1 to 1000. */
 export function perHostCount(v: number | string, what: string): number {
-  const n = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : Number.NaN;
+  let n = Number.NaN;
+  if (typeof v === 'number') {
+    n = v;
+  } else if (/^\d+$/.test(v)) {
+    n = Number(v);
+  }
   if (!Number.isInteger(n) || n < 1 || n > 1000) {
     throw new UsageError(`${what}: expected a whole number from 1 to 1000, got ${String(v)}`);
   }
