@@ -43,7 +43,7 @@ const EXAMPLES: Record<string, string[]> = {
   ],
   'lab status': ['salvo lab status', 'salvo lab status --dir /tmp/lab20'],
   'lab down': ['salvo lab down', 'salvo lab down --dir /tmp/lab20'],
-  demo: ['salvo demo'],
+  demo: ['salvo demo', 'salvo demo --vms   also qemu guests: boot, exec inside, rolling restart'],
   cassandra: [
     'salvo cassandra status',
     'salvo cassandra repair -k smc',
