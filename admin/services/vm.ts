@@ -33,7 +33,8 @@ export const vm: ServiceKind = {
       name: 'start',
       host: g!.physical,
       command: vmCommand('start', startArgs(inv, g!, base)),
-      timeoutMs: 120_000,
+      // libvirtd probes qemu's capabilities on its first domain: slow under TCG.
+      timeoutMs: g!.driver === 'libvirt' ? 360_000 : 120_000,
     });
     if (op === 'start') {
       return [start()];

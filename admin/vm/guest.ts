@@ -136,5 +136,5 @@ export function startArgs(
 
 /** What every action needs: where the guest's files are, its tap. */
 export function baseArgs(inv: Inventory, g: GuestSpec): Record<string, string> {
-  return { dir: g.dir, name: g.name, tap: tapName(inv.deployment, g.name) };
+  return { dir: g.dir, name: g.name, tap: tapName(inv.deployment, g.name), driver: g.driver };
 }

@@ -157,7 +157,10 @@ export const SERVICE_KINDS: Record<string, ServiceKind> = {
         .enum(['auto', 'kvm', 'tcg'])
         .default('auto')
         .describe('auto: kvm when a short probe proves it works on the host, else tcg'),
-      driver: z.enum(['qemu']).default('qemu').describe('how guests run: qemu (direct)'),
+      driver: z
+        .enum(['qemu', 'libvirt'])
+        .default('qemu')
+        .describe('how guests run: qemu (direct), or libvirt (transient domains through virsh)'),
       guests: z
         .record(z.string(), vmOverrides)
         .optional()
