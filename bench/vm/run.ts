@@ -4,8 +4,9 @@
 // of 6 guests across 3 hosts: `salvo vm start all` (one per host per batch) and `--per-host 2`.
 // The banner is polled from this process every 50 ms for both, so both are timed the same way.
 // A loaded machine gives meaningless numbers: nothing is recorded when the 1-minute load is above
-// the core count at the start or end (`--force` records anyway, marked).
-//   node dist/bench/vm/run.js [--runs 3] [--force]
+// the core count at the start or end (`--force` records anyway, marked; `--no-record` measures
+// and prints, whatever the load, and writes nothing).
+//   node dist/bench/vm/run.js [--runs 3] [--force | --no-record]
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -81,7 +82,8 @@ function loaded(): string | undefined {
 async function main(argv: string[]): Promise<number> {
   const i = argv.indexOf('--runs');
   const runs = i >= 0 ? Number(argv[i + 1]) : 3;
-  const force = argv.includes('--force');
+  const noRecord = argv.includes('--no-record');
+  const force = argv.includes('--force') || noRecord;
   if (!Number.isInteger(runs) || runs < 1) {
     throw new Error('--runs: expected a positive integer');
   }
@@ -198,7 +200,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(
       `median: salvo ${median(salvoS).toFixed(2)} s, by hand ${median(handS).toFixed(2)} s: ${ratio.toFixed(2)}× (≤ ${LIMIT}×): ${targets[0]!.verdict}\n`,
     );
-    if ((busy || after) && !force) {
+    if (noRecord) {
+      process.stdout.write('--no-record: nothing written\n');
+      return 0;
+    }
+    if ((busy || after) && !argv.includes('--force')) {
       process.stdout.write(`machine loaded at the end (${after}): not recorded\n`);
       return 2;
     }

@@ -122,7 +122,11 @@ test('base images on a 3-host lab: push, verify, refuse, list, upgrade', {
         corrupted = true;
       }
     });
-    const r = await dep.vm.pushImage(src, { hosts: 'cloud[1-3]', replace: true });
+    await assert.rejects(
+      dep.vm.pushImage(src, { hosts: 'cloud[1-3]', replace: true, bwlimit: 'fast' }),
+      /--bwlimit fast: expected KiB\/s/,
+    );
+    const r = await dep.vm.pushImage(src, { hosts: 'cloud[1-3]', replace: true, bwlimit: '200m' });
     stop();
     assert.ok(corrupted, 'the staged event came');
     const by = Object.fromEntries(r.hosts.map((h) => [h.host, h]));
