@@ -57,8 +57,14 @@ function banner(address: string): Promise<boolean> {
   });
 }
 
+/** Set when the run failed: every banner poll stops. */
+const cancelled = { yes: false };
+
 async function untilBanner(address: string, t0: number, limitS = 600): Promise<number> {
   for (;;) {
+    if (cancelled.yes) {
+      throw new Error('cancelled');
+    }
     if (await banner(address)) {
       return (performance.now() - t0) / 1000;
     }
@@ -122,12 +128,12 @@ async function main(argv: string[]): Promise<number> {
     for (let r = -1; r < runs; r++) {
       // Salvo: from the command to the banner (prepare, plan, script, qemu, boot).
       let t0 = performance.now();
-      const started = salvo('vm', 'start', 'vm1');
-      const s = await untilBanner(addr('vm1'), t0);
-      const sr = await started;
-      if (sr.code !== 0) {
-        throw new Error(`salvo vm start vm1: exit ${sr.code}: ${sr.out.slice(-400)}`);
-      }
+      const started = salvo('vm', 'start', 'vm1').then((sr) => {
+        if (sr.code !== 0) {
+          throw new Error(`salvo vm start vm1: exit ${sr.code}: ${sr.out.slice(-400)}`);
+        }
+      });
+      const [s] = await Promise.all([untilBanner(addr('vm1'), t0), started]);
       const pid = readFileSync(join(guestDir, 'qemu.pid'), 'utf8').trim();
       const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
       const tap = args[args.findIndex((a) => a.startsWith('tap,id=n0,ifname='))]!.split(',')
@@ -219,6 +225,7 @@ async function main(argv: string[]): Promise<number> {
     });
     return targets.every((t) => t.verdict === 'PASS') ? 0 : 1;
   } finally {
+    cancelled.yes = true;
     await labDown(dir);
   }
 }
