@@ -4,6 +4,7 @@ import type { BackupEvent } from '../backup/events.js';
 import type { FleetEvent } from '../fleet/events.js';
 import type { RolloutEvent } from '../rollout/events.js';
 import type { TincEvent } from '../tinc/events.js';
+import type { VmEvent } from '../vm/events.js';
 import type { NodeSet } from './node-set.js';
 
 /** `waitUntilUp`: which hosts answer so far, which are still awaited, for how long. */
@@ -26,6 +27,7 @@ export interface DeploymentEventMap {
   rollout: RolloutEvent;
   tinc: TincEvent;
   backup: BackupEvent;
+  vm: VmEvent;
   wait: WaitEvent;
   'dry-run': PlannedEvent;
 }

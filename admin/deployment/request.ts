@@ -23,6 +23,8 @@ export interface OperationOptions {
   budget?: number | string;
   /** Batch units that share a physical host, rack or backend together. */
   ignorePlacement?: boolean;
+  /** Units of one physical host per batch (default 1; the vm service's `per_host` for start/stop). */
+  perHost?: number;
   /** false: do not drain units in haproxy around a stop (drops requests). */
   drain?: boolean;
   /** upgrade: the version to run. */
@@ -96,9 +98,24 @@ export function rolloutRequest(
     budget,
     rolling: o.rolling ?? false,
     ignorePlacement: o.ignorePlacement ?? false,
+    ...(o.perHost !== undefined ? { perHost: perHostCount(o.perHost, 'perHost') } : {}),
     options: {
       ...(o.version ? { version: o.version } : {}),
       ...(o.drain === false ? { drain: false } : {}),
     },
   };
+}
+
+/** A per-host limit: a whole number from 1 to 1000. */
+export function perHostCount(v: number | string, what: string): number {
+  let n = Number.NaN;
+  if (typeof v === 'number') {
+    n = v;
+  } else if (/^\d+$/.test(v)) {
+    n = Number(v);
+  }
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new UsageError(`${what}: expected a whole number from 1 to 1000, got ${String(v)}`);
+  }
+  return n;
 }

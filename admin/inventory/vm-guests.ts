@@ -26,7 +26,7 @@ export interface GuestSpec {
   bridge: string;
   dir: string; // state directory on the physical host
   accel: 'auto' | 'kvm' | 'tcg';
-  driver: 'qemu';
+  driver: 'qemu' | 'libvirt';
   stopTimeoutSec: number;
   /** The `guests:` key whose overrides apply, if any (for error positions). */
   overrideKey?: string;
@@ -83,7 +83,7 @@ export function guestSpecs(
       bridge: o.bridge as string,
       dir: o.dir as string,
       accel: o.accel as GuestSpec['accel'],
-      driver: 'qemu',
+      driver: (o.driver as GuestSpec['driver'] | undefined) ?? 'qemu',
       stopTimeoutSec: (o.stop_timeout as number | undefined) ?? 30,
       pos: host.pos,
     };

@@ -1,6 +1,6 @@
 // The lab fleet: network-namespace hosts with real sshd (root), or a loopback lab of plain
 // sshds on 127.0.0.1 ports (no root), for tests and the demo.
-export { labAddHosts, labAddVms, labUp } from './netns/index.js';
+export { labAddHosts, labAddVms, labLibvirt, labUp } from './netns/index.js';
 export { labDown } from './netns/index.js';
 export { labStatus } from './netns/index.js';
 export { loopbackUp } from './loopback/index.js';

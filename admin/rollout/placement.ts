@@ -48,16 +48,23 @@ export function backendTotals(units: Placed[]): Map<string, number> {
   return totals;
 }
 
-/** Why `u` may not join `batch`, or undefined if it may. */
+/**
+ * Why `u` may not join `batch`, or undefined if it may. `perHost`: units of one physical host a
+ * batch may hold (1 unless the operator asked for more: `--per-host N`, vm's `per_host`).
+ */
 export function conflict(
   u: Placed,
   batch: Placed[],
   totals: Map<string, number>,
+  perHost = 1,
 ): string | undefined {
+  const same = batch.filter((o) => o.physical === u.physical);
+  if (same.length >= perHost) {
+    return perHost === 1
+      ? `${u.id} shares physical host ${u.physical} with ${same[0]!.id}`
+      : `${u.id}: ${perHost} units of physical host ${u.physical} in this batch already`;
+  }
   for (const o of batch) {
-    if (o.physical === u.physical) {
-      return `${u.id} shares physical host ${u.physical} with ${o.id}`;
-    }
     if (u.rack !== undefined && o.rack === u.rack) {
       return `${u.id} shares rack ${u.rack} with ${o.id}`;
     }
@@ -87,6 +94,7 @@ export function batchUnits<T extends Placed>(
   size: number,
   totals: Map<string, number>,
   aware = true,
+  perHost = 1,
 ): Batching<T>[] {
   const batches: Batching<T>[] = [];
   let remaining = units;
@@ -97,7 +105,7 @@ export function batchUnits<T extends Placed>(
       if (members.length >= size) {
         break;
       }
-      const why = aware ? conflict(u, members, totals) : undefined;
+      const why = aware ? conflict(u, members, totals, perHost) : undefined;
       if (why) {
         splitBy.push(why);
       } else {

@@ -190,11 +190,28 @@ function batchesOf(inv: Inventory, units: PlannedUnit[], req: RolloutRequest): B
   const totals = backendTotals(all);
   const placed = units.map((pu) => ({ ...placementOf(pu.id, pu.unit, inv), pu }));
   const size = resolveBatch(req.batch, units.length);
-  return batchUnits(placed, size, totals, !req.ignorePlacement).map((b) => ({
-    index: 0,
-    service: units[0]!.unit.service,
-    op: req.op,
-    units: b.members.map((m) => m.pu),
-    ...(b.splitBy.length ? { splitBy: b.splitBy } : {}),
-  }));
+  return batchUnits(placed, size, totals, !req.ignorePlacement, perHostOf(inv, req, kind.kind)).map(
+    (b) => ({
+      index: 0,
+      service: units[0]!.unit.service,
+      op: req.op,
+      units: b.members.map((m) => m.pu),
+      ...(b.splitBy.length ? { splitBy: b.splitBy } : {}),
+    }),
+  );
+}
+
+/**
+ * Units of one physical host a batch may hold: `--per-host N`, else for start and stop the
+ * service's `per_host` (vm: guests booted at once per physical host), else 1.
+ */
+export function perHostOf(inv: Inventory, req: RolloutRequest, service: string): number {
+  if (req.perHost !== undefined) {
+    return req.perHost;
+  }
+  const fromFile = inv.services.get(service)?.options.per_host;
+  if ((req.op === 'start' || req.op === 'stop') && typeof fromFile === 'number') {
+    return fromFile;
+  }
+  return 1;
 }

@@ -27,6 +27,8 @@ export interface RolloutRequest {
   budget: Size; // failures tolerated (default count 0)
   rolling: boolean;
   ignorePlacement: boolean;
+  /** Units of one physical host a batch may hold (`--per-host N`; default 1, or vm's per_host). */
+  perHost?: number;
   options: OperationOptions;
 }
 

@@ -19,8 +19,10 @@ export const vm: ServiceKind = {
   kind: 'vm',
   gate: { passes: 1, intervalMs: 1000, timeoutMs: 300_000 },
   units: (inv, hosts) => unitsOf(inv, 'vm', hosts),
-  plan: (op, unit, inv) => {
+  plan: (op, unit, inv, opts) => {
     const [g] = guestsOf(inv, [unit.host]);
+    // upgrade --version IMAGE (`salvo upgrade vm --image IMAGE`): boot that base image instead.
+    const base = op === 'upgrade' && opts.version ? opts.version : g!.base;
     const stop: Step = {
       name: 'stop',
       host: g!.physical,
@@ -30,13 +32,34 @@ export const vm: ServiceKind = {
     const start = (): Step => ({
       name: 'start',
       host: g!.physical,
-      command: vmCommand('start', startArgs(inv, g!)),
-      timeoutMs: 120_000,
+      command: vmCommand('start', startArgs(inv, g!, base)),
+      // libvirtd probes qemu's capabilities on its first domain: slow under TCG.
+      timeoutMs: g!.driver === 'libvirt' ? 360_000 : 120_000,
     });
     if (op === 'start') {
       return [start()];
     }
-    return op === 'stop' ? [stop] : [stop, start()];
+    if (op === 'stop') {
+      return [stop];
+    }
+    if (op === 'upgrade') {
+      // The new image's files are on the physical host before its guest goes down.
+      const args = startArgs(inv, g!, base);
+      const check: Step = {
+        name: `check image ${base}`,
+        host: g!.physical,
+        command: vmCommand('check', {
+          ...baseArgs(inv, g!),
+          base,
+          disk: args.disk!,
+          kernel: args.kernel!,
+          initrd: args.initrd!,
+        }),
+        timeoutMs: 30_000,
+      };
+      return [check, stop, start()];
+    }
+    return [stop, start()];
   },
   // Probed from the physical host: qemu alive, and the guest's SSH banner over the bridge. A
   // stopped guest is then "stopped", not "unreachable".

@@ -17,12 +17,23 @@ export interface ImageMeta {
   initrd?: string;
   append?: string;
   description?: string;
+  /** The checksum `salvo vm image push` published it with (sha256 of its SHA256SUMS). */
+  sha256?: string;
+}
+
+/** The files of an image, as its metadata names them. */
+export function imageFiles(meta: ImageMeta): string[] {
+  return [meta.disk, meta.kernel, meta.initrd].filter((f): f is string => f !== undefined);
 }
 
 const FILE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 export function readImage(inv: Inventory, name: string): ImageMeta {
-  const path = join(inv.dir, VM_IMAGES_DIR, `${name}.json`);
+  return readImageMeta(join(inv.dir, VM_IMAGES_DIR, `${name}.json`), name);
+}
+
+/** An image's metadata file (vm/images/NAME.json, or image.json in a directory to push). */
+export function readImageMeta(path: string, name: string): ImageMeta {
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
@@ -61,6 +72,9 @@ export function readImage(inv: Inventory, name: string): ImageMeta {
       meta[k] = v;
     }
   }
+  if (typeof raw.sha256 === 'string' && /^[0-9a-f]{64}$/.test(raw.sha256)) {
+    meta.sha256 = raw.sha256;
+  }
   return meta;
 }
 
@@ -88,8 +102,12 @@ export function guestsOf(inv: Inventory, names?: string[]): GuestSpec[] {
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 /** The arguments of the start action (admin/vm/script.ts). */
-export function startArgs(inv: Inventory, g: GuestSpec): Record<string, string | number> {
-  if (!g.base) {
+export function startArgs(
+  inv: Inventory,
+  g: GuestSpec,
+  base = g.base,
+): Record<string, string | number> {
+  if (!base) {
     throw new UsageError(`${g.name}: the vm service names no base image (services.vm.base)`);
   }
   if (!IPV4.test(g.address)) {
@@ -97,10 +115,10 @@ export function startArgs(inv: Inventory, g: GuestSpec): Record<string, string |
       `${g.name}: its address ${g.address} is not an IPv4 address; a guest needs one`,
     );
   }
-  const image = readImage(inv, g.base);
+  const image = readImage(inv, base);
   return {
     ...baseArgs(inv, g),
-    base: g.base,
+    base,
     disk: image.disk,
     kernel: image.kernel ?? '',
     initrd: image.initrd ?? '',
@@ -118,5 +136,5 @@ export function startArgs(inv: Inventory, g: GuestSpec): Record<string, string |
 
 /** What every action needs: where the guest's files are, its tap. */
 export function baseArgs(inv: Inventory, g: GuestSpec): Record<string, string> {
-  return { dir: g.dir, name: g.name, tap: tapName(inv.deployment, g.name) };
+  return { dir: g.dir, name: g.name, tap: tapName(inv.deployment, g.name), driver: g.driver };
 }

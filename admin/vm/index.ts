@@ -3,3 +3,6 @@ export * from './guest.js';
 export * from './ops.js';
 export * from './parse.js';
 export * from './script.js';
+export * from './events.js';
+export * from './image.js';
+export * from './image-script.js';

@@ -28,6 +28,8 @@ export interface VmStatus {
   vcpus: number;
   memoryMiB: number;
   base: string;
+  /** The base image it last booted (an upgrade --image may differ from `base`). */
+  image?: string;
   address: string;
   mac: string;
   /** Left behind by a guest that is not running (should never be true). */
@@ -173,6 +175,9 @@ export async function guestStatus(
     }
     if (q?.accel) {
       st.accel = q.accel;
+    }
+    if (q?.image) {
+      st.image = q.image;
     }
     if ('error' in s) {
       st.detail = `${g.physical}: ${s.error}`;

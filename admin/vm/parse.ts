@@ -24,6 +24,8 @@ export interface QemuState {
   /** The guest's SSH banner answered (status with an address only). */
   ssh?: boolean;
   hostKey?: string;
+  /** The base image the guest last booted. */
+  image?: string;
 }
 
 export function parseStatus(stdout: string): QemuState {
@@ -48,6 +50,9 @@ export function parseStatus(stdout: string): QemuState {
   }
   if (kv.get('accel')) {
     s.accel = kv.get('accel')!;
+  }
+  if (kv.get('image')) {
+    s.image = kv.get('image')!;
   }
   if (kv.get('hostkey')) {
     s.hostKey = kv.get('hostkey')!;
@@ -89,6 +94,9 @@ export function parseGateHealth(stdout: string, exitCode: number | null): Health
   }
   if (q.uptimeSec !== undefined) {
     h.uptimeSec = q.uptimeSec;
+  }
+  if (q.image) {
+    h.version = q.image; // an upgrade's gate (--image NEW) checks the guest booted NEW
   }
   return h;
 }

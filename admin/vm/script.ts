@@ -6,7 +6,7 @@
 // wanted (running|stopped: a guest gone while wanted=running has crashed), accel, started.
 import { cmd, type Command } from '../transport/command.js';
 
-export type VmAction = 'prepare' | 'start' | 'stop' | 'kill' | 'status' | 'console';
+export type VmAction = 'check' | 'prepare' | 'start' | 'stop' | 'kill' | 'status' | 'console';
 
 export const VM_SCRIPT = String.raw`
 set -u
@@ -19,14 +19,21 @@ pid() { cat "$G/qemu.pid" 2>/dev/null; }
 alive() {   # the pid file's process is this guest's qemu, and not a zombie
   local p; p=$(pid) || return 1; [ -n "$p" ] && [ -r "/proc/$p/cmdline" ] || return 1
   grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null && return 1
-  tr '\0' '\n' < "/proc/$p/cmdline" 2>/dev/null | grep -qxF "salvo-$V_name"
+  tr '\0' '\n' < "/proc/$p/cmdline" 2>/dev/null | grep -qxF -e "salvo-$V_name" -e "guest=salvo-$V_name,debug-threads=on"
 }
-qmp() { # qmp CMD: capabilities + CMD on the guest's QMP socket
+LV="virsh -q -c qemu:///system"; dom=salvo-$V_name
+libvirt() { [ "$[V_driver:-qemu}" = libvirt ]; }
+qmp() { # qmp CMD: capabilities + CMD on the guest's QMP socket (libvirt: virsh shutdown|destroy)
+  if libvirt; then
+    case $1 in system_powerdown) timeout 10 $LV shutdown "$dom" >/dev/null 2>&1 ;; quit) timeout 10 $LV destroy "$dom" >/dev/null 2>&1 ;; esac
+    return
+  fi
   [ -S "$G/qmp.sock" ] || return 1
   printf '{"execute":"qmp_capabilities"}\n{"execute":"%s"}\n' "$1" |
     timeout 5 socat -t1 - "UNIX-CONNECT:$G/qmp.sock" >/dev/null 2>&1
 }
-cleanup() { # what must not outlive a stopped guest: tap, socket, pid file
+cleanup() { # what must not outlive a stopped guest: tap, socket, pid file (libvirt: the domain)
+  libvirt && timeout 30 $LV destroy "$dom" >/dev/null 2>&1
   ip link del "$V_tap" 2>/dev/null
   rm -f "$G/qmp.sock" "$G/qemu.pid"
 }
@@ -45,7 +52,13 @@ probe_accel() { # kvm only if a guest kernel really boots under it (here /dev/kv
   fi
   echo "$a" > "$f"; echo "$a"
 }
+checkimg() { # the base image's files are on this host; img= its own directory
+  img=$(readlink -f "$V_dir/images/$V_base") || img=$V_dir/images/$V_base
+  for f in "$V_disk" $V_kernel $V_initrd; do [ -r "$img/$f" ] || die "base image $V_base: no $img/$f on $(hostname)"; done
+}
 case $act in
+check)
+  checkimg; say image "$V_base"; say path "$img" ;;
 prepare)
   mkdir -p "$G" && chmod 700 "$G" || die "cannot make $G"
   [ -s "$G/hostkey" ] || ssh-keygen -q -t ed25519 -N '' -C "$V_name" -f "$G/hostkey" </dev/null >/dev/null || die "ssh-keygen failed"
@@ -54,8 +67,8 @@ prepare)
 start)
   if alive; then say state running; say pid "$(pid)"; say already yes; exit 0; fi
   cleanup
-  img=$V_dir/images/$V_base
-  for f in "$V_disk" $V_kernel $V_initrd; do [ -r "$img/$f" ] || die "base image $V_base: no $img/$f on $(hostname)"; done
+  # The image's own directory (NAME is a symlink a push swaps): the overlay backs on that path.
+  checkimg
   [ -s "$G/hostkey" ] || die "no host key (prepare first)"
   [ -d "/sys/class/net/$V_bridge/bridge" ] || die "no bridge $V_bridge on $(hostname)"
   [ "$(nproc)" -ge "$V_vcpus" ] || die "$V_vcpus vcpus, but $(hostname) has $(nproc) CPUs"
@@ -79,6 +92,36 @@ start)
   fw=(-fw_cfg "name=opt/salvo/hostname,string=$V_name" -fw_cfg "name=opt/salvo/ip,string=$V_ip"
       -fw_cfg "name=opt/salvo/authorized_keys,file=$G/authorized_keys" -fw_cfg "name=opt/salvo/hostkey,file=$G/hostkey")
   [ -n "$V_gw" ] && fw+=(-fw_cfg "name=opt/salvo/gw,string=$V_gw")
+  if libvirt; then   # the same guest as a transient libvirt domain; libvirtd makes the tap
+    x() { local s=$1; s=$[s//"&"/"&amp;"}; s=$[s//"<"/"&lt;"}; s=$[s//"'"/"&apos;"}; printf '%s' "$s"; }
+    dl=bcdefghijklmnopqrstuvwxyz; j=0
+    { echo "<domain type='$([ "$accel" = kvm ] && echo kvm || echo qemu)'><name>$dom</name>"
+      echo "<memory unit='MiB'>$V_memory</memory><vcpu>$V_vcpus</vcpu><sysinfo type='fwcfg'>"
+      echo "<entry name='opt/salvo/hostname'>$(x "$V_name")</entry><entry name='opt/salvo/ip'>$(x "$V_ip")</entry>"
+      echo "<entry name='opt/salvo/authorized_keys' file='$(x "$G/authorized_keys")'/><entry name='opt/salvo/hostkey' file='$(x "$G/hostkey")'/>"
+      [ -n "$V_gw" ] && echo "<entry name='opt/salvo/gw'>$(x "$V_gw")</entry>"
+      echo "</sysinfo><os><type arch='x86_64' machine='pc'>hvm</type>"
+      [ -n "$V_kernel" ] && echo "<kernel>$(x "$img/$V_kernel")</kernel><cmdline>$(x "$V_append")</cmdline>"
+      [ -n "$V_initrd" ] && echo "<initrd>$(x "$img/$V_initrd")</initrd>"
+      echo "</os><features><acpi/></features><cpu mode='$([ "$accel" = kvm ] && echo host-passthrough || echo maximum)'/>"
+      echo "<on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot><on_crash>destroy</on_crash><devices>"
+      echo "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$(x "$G/system.qcow2")'/><target dev='vda' bus='virtio'/></disk>"
+      for d in $V_disks; do
+        n=$[d%%:*}
+        echo "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$(x "$G/disk-$n.qcow2")'/><target dev='vd$[dl:j:1}' bus='virtio'/><serial>salvo-$(x "$n")</serial></disk>"
+        j=$((j + 1))
+      done
+      echo "<interface type='bridge'><source bridge='$(x "$V_bridge")'/><target dev='$V_tap'/><mac address='$V_mac'/><model type='virtio'/></interface>"
+      echo "<serial type='file'><source path='$(x "$G/serial.log")'/><target port='0'/></serial></devices>"
+      # qemu runs as root, as the qemu driver's does: it reads the 0600 host key for fw_cfg.
+      echo "<seclabel type='static' model='dac' relabel='no'><label>+0:+0</label></seclabel></domain>"
+    } > "$G/domain.xml"
+    echo running > "$G/wanted"; echo "$accel" > "$G/accel"
+    if ! timeout 300 $LV create "$G/domain.xml" </dev/null >/dev/null 2>"$G/qemu.err"; then
+      echo stopped > "$G/wanted"; cleanup; die "virsh create failed: $(tail -3 "$G/qemu.err")"
+    fi
+    cp "/run/libvirt/qemu/$dom.pid" "$G/qemu.pid" 2>/dev/null || { cleanup; die "libvirt wrote no pid file for $dom"; }
+  else
   ip tuntap add dev "$V_tap" mode tap && ip link set "$V_tap" master "$V_bridge" && ip link set "$V_tap" up || { cleanup; die "cannot make tap $V_tap on $V_bridge"; }
   echo running > "$G/wanted"; echo "$accel" > "$G/accel"
   if ! qemu-system-x86_64 -name "salvo-$V_name" -accel "$accel" -cpu "$cpu" -m "$V_memory" -smp "$V_vcpus" \
@@ -88,7 +131,10 @@ start)
       </dev/null >/dev/null 2>"$G/qemu.err"; then
     echo stopped > "$G/wanted"; cleanup; die "qemu failed: $(tail -3 "$G/qemu.err")"
   fi
+  fi
   date +%s > "$G/started"
+  sum=-; [ -s "$img/SHA256SUMS" ] && sum=$(sha256sum < "$img/SHA256SUMS" | cut -c1-64)
+  printf '%s\t%s\n' "$V_base" "$sum" > "$G/image"; printf '%s\n' "$img" > "$G/image-path"
   say state running; say pid "$(pid)"; say accel "$accel" ;;
 stop|kill)
   echo stopped > "$G/wanted" 2>/dev/null
@@ -118,6 +164,7 @@ status)
     fi
   else say alive no; fi
   say accel "$(cat "$G/accel" 2>/dev/null)"
+  say image "$(cut -f1 "$G/image" 2>/dev/null)"
   say tap "$([ -e "/sys/class/net/$V_tap" ] && echo yes || echo no)"
   say socket "$([ -S "$G/qmp.sock" ] && echo yes || echo no)"
   say hostkey "$(cut -d' ' -f1,2 "$G/hostkey.pub" 2>/dev/null)" ;;

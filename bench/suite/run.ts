@@ -64,6 +64,11 @@ export const BENCHES: readonly { name: string; program: string; about: string }[
     about: 'monitor scan of 200 hosts (alias lab) vs a bare salvo exec of its probe; run RSS',
   },
   {
+    name: 'vm',
+    program: 'vm/run.js',
+    about: 'salvo vm start → guest SSH vs the same qemu by hand; 6 guests on 3 hosts (root, TCG)',
+  },
+  {
     name: 'startup',
     program: 'startup/run.js',
     about: 'salvo --version and salvo check (200 hosts) vs node -e 0',

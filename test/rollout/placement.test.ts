@@ -3,7 +3,7 @@
 // keep the rules, place every unit exactly once and never exceed the batch size.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildPlan } from '../../admin/rollout/plan.js';
+import { buildPlan, perHostOf } from '../../admin/rollout/plan.js';
 import {
   backendTotals,
   batchUnits,
@@ -201,4 +201,36 @@ test('racks: a storm-like ring restarts at most one node per rack at a time', ()
     [7],
   );
   assert.equal(backendTotals(units).size, 0);
+});
+
+test('per host: at most N units of one physical host in a batch (vm start all --per-host N)', () => {
+  // Five guests: three on cloud1, two on cloud2, in services-file order.
+  const units: Placed[] = ['cloud1', 'cloud1', 'cloud1', 'cloud2', 'cloud2'].map((p, i) => ({
+    id: `vm${i + 1}`,
+    physical: p,
+    backends: [],
+  }));
+  const ids = (perHost: number) =>
+    batchUnits(units, Infinity, new Map(), true, perHost).map((b) => b.members.map((m) => m.id));
+  assert.deepEqual(ids(1), [['vm1', 'vm4'], ['vm2', 'vm5'], ['vm3']]);
+  assert.deepEqual(ids(2), [['vm1', 'vm2', 'vm4', 'vm5'], ['vm3']]);
+  assert.deepEqual(ids(3), [['vm1', 'vm2', 'vm3', 'vm4', 'vm5']]);
+  assert.match(
+    batchUnits(units, Infinity, new Map(), true, 2)[0]!.splitBy.join(';'),
+    /vm3: 2 units of physical host cloud1 in this batch already/,
+  );
+});
+
+test('per host: --per-host wins; the service per_host counts for start and stop only', () => {
+  const inv = {
+    services: new Map([['vm', { options: { per_host: 3 } }]]),
+  } as unknown as Inventory;
+  const req = (op: RolloutRequest['op'], perHost?: number) =>
+    ({ op, ...(perHost !== undefined ? { perHost } : {}) }) as RolloutRequest;
+  assert.equal(perHostOf(inv, req('start'), 'vm'), 3);
+  assert.equal(perHostOf(inv, req('stop'), 'vm'), 3);
+  assert.equal(perHostOf(inv, req('restart'), 'vm'), 1, 'a restart keeps one guest per host down');
+  assert.equal(perHostOf(inv, req('restart', 2), 'vm'), 2);
+  assert.equal(perHostOf(inv, req('start', 1), 'vm'), 1);
+  assert.equal(perHostOf(inv, req('start'), 'hub'), 1);
 });

@@ -43,7 +43,7 @@ const EXAMPLES: Record<string, string[]> = {
   ],
   'lab status': ['salvo lab status', 'salvo lab status --dir /tmp/lab20'],
   'lab down': ['salvo lab down', 'salvo lab down --dir /tmp/lab20'],
-  demo: ['salvo demo'],
+  demo: ['salvo demo', 'salvo demo --vms   also qemu guests: boot, exec inside, rolling restart'],
   cassandra: [
     'salvo cassandra status',
     'salvo cassandra repair -k smc',
@@ -88,6 +88,7 @@ const EXAMPLES: Record<string, string[]> = {
   'vm kill': ['salvo vm kill storm-db3   qemu killed at once, no ACPI shutdown'],
   'vm start': [
     'salvo vm start',
+    'salvo vm start all --per-host 2   every guest; at most 2 booting per physical host',
     'salvo vm start storm-db[1-7] --parallel',
     'salvo vm start vm1 --no-wait',
   ],
@@ -96,6 +97,16 @@ const EXAMPLES: Record<string, string[]> = {
     'salvo vm restart @db   one guest at a time, racks kept apart',
     'salvo vm restart vm[1-2] --no-wait',
   ],
+  'vm upgrade': [
+    'salvo vm upgrade --image storm-2024-06-01   one guest at a time onto the new base image',
+    'salvo vm upgrade --image storm-2024-06-01 storm-db[1-3] --dry-run',
+  ],
+  'vm image': ['salvo vm image push ./storm-2024-06-01', 'salvo vm image list'],
+  'vm image push': [
+    'salvo vm image push ./storm-2024-06-01   every physical host that carries a guest',
+    'salvo vm image push /srv/images/base --name storm-base -H cloud[1-3] --bwlimit 50m',
+  ],
+  'vm image list': ['salvo vm image list', 'salvo vm image list -H cloud3 --json'],
   'wait-until-up': ['salvo wait-until-up', 'salvo wait-until-up storm-db[1-7] --timeout 5m'],
   tinc: ['salvo tinc init', 'salvo tinc verify --matrix', 'salvo tinc add cloud22'],
   'tinc init': ['salvo tinc init --dry-run', 'salvo tinc init -H cloud[5-7] --key-bits 4096'],
@@ -122,6 +133,7 @@ const EXAMPLES: Record<string, string[]> = {
   upgrade: [
     'salvo upgrade hub --version 1.2.0 --rolling',
     'salvo upgrade cassandra --version 4.1.5 --dry-run --full',
+    'salvo upgrade vm --image storm-2024-06-01 -H storm-db[1-3]   guests onto a new base image',
   ],
   runs: ['salvo runs', 'salvo runs --json'],
   resume: ['salvo resume last', 'salvo resume 20250612-1015'],

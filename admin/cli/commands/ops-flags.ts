@@ -4,6 +4,7 @@ import type { Operation } from '../../services/types.js';
 import { parseSize } from '../../rollout/size.js';
 import type { BatchSpec, RolloutRequest } from '../../rollout/types.js';
 import { parseDuration } from '../parse-duration.js';
+import { perHostCount } from '../../deployment/request.js';
 
 export interface OpsFlags {
   hosts?: string;
@@ -17,6 +18,7 @@ export interface OpsFlags {
   version?: string;
   waitLock?: string | true;
   drain?: boolean; // false with --no-drain
+  perHost?: string; // --per-host N
 }
 
 /**
@@ -57,7 +59,7 @@ function batchOf(op: Operation, f: OpsFlags): BatchSpec {
 
 export function requestFromFlags(op: Operation, target: string, f: OpsFlags): RolloutRequest {
   if (op === 'upgrade' && !f.version) {
-    throw new UsageError('upgrade needs --version V');
+    throw new UsageError('upgrade needs --version V (vm: --image NAME)');
   }
   return {
     op,
@@ -68,6 +70,7 @@ export function requestFromFlags(op: Operation, target: string, f: OpsFlags): Ro
     budget: parseSize(f.budget, '--budget', true),
     rolling: f.rolling ?? false,
     ignorePlacement: f.ignorePlacement ?? false,
+    ...(f.perHost !== undefined ? { perHost: perHostCount(f.perHost, '--per-host') } : {}),
     options: {
       ...(f.version ? { version: f.version } : {}),
       ...(f.drain === false ? { drain: false } : {}),

@@ -1,6 +1,7 @@
 // `salvo start|stop|restart|upgrade SERVICE|all` — rollouts: batches, health gates, failure
 // budget, journal (resume with `salvo resume RUN`), operator lock. `--dry-run` prints the plan.
 import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
 import type { Operation } from '../../services/types.js';
 import type { KindLookup } from '../../rollout/types.js';
 import { foldNodeSet } from '../../inventory/nodeset.js';
@@ -9,7 +10,7 @@ import { requestFromFlags, type OpsFlags } from './ops-flags.js';
 import { listener, runWithDeployment, type OutputFlags } from './rollout-action.js';
 import { servicesFlag, openDeployment } from './services-path.js';
 
-type Flags = OpsFlags & OutputFlags & { dryRun?: boolean; full?: boolean };
+type Flags = OpsFlags & OutputFlags & { dryRun?: boolean; full?: boolean; image?: string };
 
 const WHAT: Record<Operation, string> = {
   start: 'start a service (or all, in services-file order) and wait until healthy',
@@ -47,6 +48,10 @@ function registerOp(program: Command, op: Operation, kinds?: KindLookup): void {
       '--ignore-placement',
       'batch units that share a physical host, rack or backend together',
     )
+    .option(
+      '--per-host <n>',
+      'units of one physical host in a batch (default 1; vm start/stop: the per_host setting)',
+    )
     .option('--no-drain', 'do not drain units in haproxy around a stop (drops requests)')
     .option('--dry-run', 'print the plan (batches, commands, gates) and change nothing')
     .option('--full', 'with --dry-run or --json: scripts in full')
@@ -59,10 +64,11 @@ function registerOp(program: Command, op: Operation, kinds?: KindLookup): void {
       0,
     );
   if (op === 'upgrade') {
-    c.requiredOption('--version <v>', 'the version to run');
+    c.option('--version <v>', 'the version to run');
+    c.option('--image <name>', 'vm: the base image the guests boot (instead of --version)');
   }
   c.addHelpText('after', EXIT_HELP).action(async (service: string, flags: Flags, cmd: Command) => {
-    const request = requestFromFlags(op, service, flags);
+    const request = requestFromFlags(op, service, imageAsVersion(service, flags));
     if (flags.dryRun) {
       return dryRun(cmd, request, flags, kinds);
     }
@@ -110,4 +116,18 @@ function increase(_value: string, previous: number): number {
 /** `--wait-lock` alone: as long as it takes; with a duration, that long. */
 export function waitLock(value: string | true | undefined): { waitLock?: string | true } {
   return value === undefined ? {} : { waitLock: value };
+}
+
+/** `upgrade vm --image NEW` is the vm kind's upgrade to version NEW (the image it boots). */
+function imageAsVersion(service: string, flags: Flags): Flags {
+  if (flags.image === undefined) {
+    return flags;
+  }
+  if (service !== 'vm') {
+    throw new UsageError(`--image: only for vm (guests' base image); ${service} takes --version`);
+  }
+  if (flags.version !== undefined) {
+    throw new UsageError('--image and --version: choose one (for vm they are the same)');
+  }
+  return { ...flags, version: flags.image };
 }

@@ -65,21 +65,112 @@ export function registerVm(program: Command): void {
       .description(
         `${op} guests: \`salvo ${op} vm -H NODESET\` (batches, gates: the guest answers SSH)`,
       )
-      .argument('[nodeset]', 'guests (default: all)')
+      .argument('[nodeset]', 'guests (default, or `all`: every guest)')
       .allowUnknownOption()
+      .allowExcessArguments() // an unknown option's value (`--batch 2`) is passed through
       .helpOption(
         '-h, --help',
-        `rollout flags as for \`salvo ${op}\`: --no-wait --parallel --batch --budget --dry-run --json`,
+        `rollout flags as for \`salvo ${op}\`: --per-host N --no-wait --parallel --batch --budget --dry-run --json`,
       )
       .action(async (nodeset: string | undefined, _flags: unknown, cmd: Command) => {
-        const rest = cmd.args.slice(nodeset !== undefined && !nodeset.startsWith('-') ? 1 : 0);
-        const hosts = nodeset !== undefined && !nodeset.startsWith('-') ? ['-H', nodeset] : [];
+        const given = nodeset !== undefined && !nodeset.startsWith('-');
+        const rest = cmd.args.slice(given ? 1 : 0);
+        const hosts = given && nodeset !== 'all' ? ['-H', nodeset] : [];
         const root = cmd.parent!.parent!;
         await root.parseAsync([...servicesFlag(cmd), op, 'vm', ...hosts, ...rest], {
           from: 'user',
         });
       });
   }
+
+  vm.command('upgrade')
+    .description(
+      'switch guests to another base image: `salvo upgrade vm --image NAME` (one at a time, gated)',
+    )
+    .argument('[nodeset]', 'guests (default: all)')
+    .requiredOption('--image <name>', 'the base image to boot (pushed with `salvo vm image push`)')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (nodeset: string | undefined, flags: { image: string }, cmd: Command) => {
+      const rest = cmd.args.slice(nodeset !== undefined && !nodeset.startsWith('-') ? 1 : 0);
+      const hosts = nodeset !== undefined && !nodeset.startsWith('-') ? ['-H', nodeset] : [];
+      const root = cmd.parent!.parent!;
+      await root.parseAsync(
+        [...servicesFlag(cmd), 'upgrade', 'vm', '--image', flags.image, ...hosts, ...rest],
+        { from: 'user' },
+      );
+    });
+
+  const image = vm.command('image').description('base images on the physical hosts: push, list');
+  image
+    .command('push')
+    .description(
+      'copy a base image to physical hosts in parallel (rsync; sha256 checked on arrival; published atomically)',
+    )
+    .argument(
+      '<dir>',
+      'a directory holding image.json (disk, kernel, initrd, append) and its files',
+    )
+    .option('-H, --hosts <nodeset>', 'physical hosts (default: every host that carries a guest)')
+    .option('--name <name>', 'the image name (default: the directory name)')
+    .option('--bwlimit <rate>', 'per host, as rsync takes it: KiB/s, or 20m (MiB/s)')
+    .option('--replace', 'publish other content under a name registered with another checksum')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nThe image is registered as vm/images/NAME.json next to the services file (with its sha256).\nA host whose copy does not match is refused: its copy is removed and its old image kept.\nExit codes: 0 every host has the image, 1 some host refused or failed, 2 usage error.',
+    )
+    .action(
+      async (
+        dir: string,
+        flags: {
+          hosts?: string;
+          name?: string;
+          bwlimit?: string;
+          replace?: boolean;
+          json?: boolean;
+        },
+        cmd: Command,
+      ) => {
+        const { renderImagePush } = await import('../render/vm.js');
+        const dep = await openDeployment(cmd);
+        try {
+          const r = await withInterrupt((signal) =>
+            dep.vm.pushImage(dir, {
+              signal,
+              ...(flags.hosts ? { hosts: flags.hosts } : {}),
+              ...(flags.name ? { name: flags.name } : {}),
+              ...(flags.bwlimit ? { bwlimit: flags.bwlimit } : {}),
+              ...(flags.replace ? { replace: true } : {}),
+            }),
+          );
+          process.stdout.write(flags.json ? `${JSON.stringify(r, null, 2)}\n` : renderImagePush(r));
+          process.exitCode = r.hosts.every(
+            (h) => h.outcome === 'published' || h.outcome === 'present',
+          )
+            ? 0
+            : 1;
+        } finally {
+          await dep.close();
+        }
+      },
+    );
+  image
+    .command('list')
+    .description('which physical hosts have which images (size, checksum), which guests use them')
+    .option('-H, --hosts <nodeset>', 'physical hosts (default: every host that carries a guest)')
+    .option('--json', 'print the list as JSON')
+    .action(async (flags: { hosts?: string; json?: boolean }, cmd: Command) => {
+      const { renderImageList } = await import('../render/vm.js');
+      const dep = await openDeployment(cmd);
+      try {
+        const r = await dep.vm.images(flags.hosts);
+        process.stdout.write(flags.json ? `${JSON.stringify(r, null, 2)}\n` : renderImageList(r));
+        process.exitCode = r.hosts.some((h) => h.error) ? 3 : 0;
+      } finally {
+        await dep.close();
+      }
+    });
 
   program
     .command('wait-until-up')

@@ -4,11 +4,13 @@ import { formatSeconds } from '../render/duration.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { steps, type DemoContext } from './steps.js';
+import { guestSteps, steps, type DemoContext } from './steps.js';
 
 export interface DemoOptions {
   hosts: number;
   keep: boolean;
+  /** Also boot qemu guests (slow under TCG). */
+  vms?: boolean;
 }
 
 export async function runDemo(opts: DemoOptions): Promise<number> {
@@ -26,7 +28,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   );
   const ctx: DemoContext = { lab, say, failures: 0 };
   try {
-    for (const step of steps) {
+    for (const step of opts.vms ? [...steps, ...guestSteps] : steps) {
       await step(ctx);
     }
   } finally {

@@ -9,6 +9,7 @@ import { monitorSteps } from './monitor-steps.js';
 import { tincSteps } from './tinc-steps.js';
 import { backupSteps, cassandraBackupSteps } from './backup-steps.js';
 import { cassandraSteps } from './cassandra-steps.js';
+import { vmSteps } from './vm-steps.js';
 
 export interface DemoContext {
   lab: Lab;
@@ -155,3 +156,6 @@ export const steps: Step[] = [
   ...monitorSteps(salvo),
   ...tincSteps(salvo),
 ];
+
+/** `salvo demo --vms`: qemu guests, after every other step (they change the services file). */
+export const guestSteps: Step[] = vmSteps(salvo);

@@ -16,7 +16,7 @@ const seconds = (ms: number): string => formatSeconds(ms, { trim: true });
 /** `restart hub on cloud[1-2]: 4 units in 4 batches (serial), health gates on, failure budget 0` */
 export function planHeadline(req: RolloutRequest, plan: PlanView): string {
   const what = `${req.op} ${req.target}${req.hosts ? ` on ${req.hosts}` : ''}${req.options.version ? ` to version ${req.options.version}` : ''}`;
-  const mode = `${describeBatch(req.batch)}${req.rolling ? ', rolling' : ''}${req.ignorePlacement ? ', placement ignored' : ''}`;
+  const mode = `${describeBatch(req.batch)}${req.rolling ? ', rolling' : ''}${req.ignorePlacement ? ', placement ignored' : ''}${req.perHost !== undefined ? `, ${req.perHost} per physical host` : ''}`;
   const budget =
     req.budget.kind === 'percent'
       ? `${describeSize(req.budget)} = ${plan.budget}`

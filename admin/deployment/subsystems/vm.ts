@@ -4,7 +4,14 @@
 import type { CallOptions, Deployment, RunOptions } from '../deployment.js';
 import type { OperationOptions } from '../request.js';
 import type { OperationResult } from '../results.js';
-import type { KillResult, PrepareResult, VmStatus } from '../../vm/index.js';
+import type {
+  ImageList,
+  ImagePushOptions,
+  ImagePushResult,
+  KillResult,
+  PrepareResult,
+  VmStatus,
+} from '../../vm/index.js';
 import type { ExecResult } from '../results.js';
 import { registerSubsystem } from '../subsystems.js';
 import type { Target } from '../node-set.js';
@@ -61,6 +68,47 @@ export class VmApi {
       vm.killGuests(this.dep, names),
     );
   }
+  /**
+   * Switch guests (default all) to base image `image`, rolling: each is stopped and started on a
+   * new overlay of that image (persistent disks kept), one at a time unless `batch` says more;
+   * the gate also checks that the guest booted that image. The image must be registered and on
+   * the physical hosts (`pushImage`), checked on each host before its guest stops.
+   */
+  upgradeImage(
+    image: string,
+    target?: Target,
+    options: VmOperationOptions = {},
+  ): Promise<OperationResult> {
+    return this.dep.upgrade('vm', {
+      ...options,
+      version: image,
+      ...(target !== undefined ? { hosts: target } : {}),
+    });
+  }
+  /**
+   * Copy the image in directory `source` (image.json + its files) to physical hosts in parallel:
+   * rsync, sha256 of every file checked on arrival, published atomically; then registered as
+   * vm/images/NAME.json next to the services file.
+   */
+  async pushImage(
+    source: string,
+    options: Omit<ImagePushOptions, 'hosts'> & { name?: string; hosts?: Target } = {},
+  ): Promise<ImagePushResult> {
+    const vm = await import('../../vm/index.js');
+    const { name, hosts, ...rest } = options;
+    const targets = hosts !== undefined ? this.dep.nodes(hosts) : undefined;
+    return this.dep.locked(`vm image push ${source}`, () =>
+      vm.pushImage(this.dep, source, name, {
+        ...rest,
+        ...(targets ? { hosts: targets } : {}),
+      }),
+    );
+  }
+  /** Which physical hosts have which images (size, checksum), and which guests use them. */
+  async images(hosts?: Target): Promise<ImageList> {
+    const vm = await import('../../vm/index.js');
+    return vm.listImages(this.dep, hosts !== undefined ? this.dep.nodes(hosts) : undefined);
+  }
   /** Wait until the guests (default all) answer over SSH (the old storm.wait_until_up()). */
   waitUntilUp(target?: Target, options: { timeout?: number | string } = {}): Promise<ExecResult> {
     const vm = this.dep.services.includes('vm')
@@ -79,7 +127,7 @@ declare module '../subsystems.js' {
 
 registerSubsystem(
   'vm',
-  'qemu guests: start stop restart status list console kill',
+  'qemu guests: start stop restart upgradeImage status list console kill pushImage images',
   (dep) => new VmApi(dep),
   {
     beforeRollout: async (dep, plan) => {

@@ -157,7 +157,10 @@ export const SERVICE_KINDS: Record<string, ServiceKind> = {
         .enum(['auto', 'kvm', 'tcg'])
         .default('auto')
         .describe('auto: kvm when a short probe proves it works on the host, else tcg'),
-      driver: z.enum(['qemu']).default('qemu').describe('how guests run: qemu (direct)'),
+      driver: z
+        .enum(['qemu', 'libvirt'])
+        .default('qemu')
+        .describe('how guests run: qemu (direct), or libvirt (transient domains through virsh)'),
       guests: z
         .record(z.string(), vmOverrides)
         .optional()
@@ -169,6 +172,10 @@ export const SERVICE_KINDS: Record<string, ServiceKind> = {
       stop_timeout: seconds
         .optional()
         .describe('seconds between the ACPI power button and QMP quit (default 30)'),
+      per_host: count
+        .max(1000)
+        .optional()
+        .describe('guests of one physical host that start or stop at once (default 1)'),
     },
     ports: [],
   },

@@ -3,7 +3,7 @@
 // taps join it, so guests sit on the lab bridge like the hosts), the image (built once from
 // Debian packages, cached under /var/cache) linked into its private /srv. Nothing boots here:
 // `salvo vm start` does.
-import { mkdir, symlink, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabError } from '../../errors.js';
 import { LAB_VM_BRIDGE, LAB_VM_DIR } from '../client-files.js';
@@ -89,4 +89,50 @@ export async function labAddVms(
   await writeState(state);
   await writeSharedFiles(state);
   return toLab(state);
+}
+
+/**
+ * libvirtd (and virtlogd) on each host that carries guests, for `driver: libvirt`: started inside
+ * the host's own mount and network namespaces (those of its sshd), so its sockets are in the host's
+ * private /run and its domains' taps on the host's br0. The lab's cgroups cannot be used by
+ * libvirt ("Failed to create v1 controller cpu"), so the host sees a qemu.conf with
+ * `cgroup_controllers = [ ]`, bind-mounted over /etc/libvirt/qemu.conf in its mount namespace only.
+ * The first connection is waited for: libvirtd probes qemu's capabilities then (15–60 s here).
+ * `lab down` kills them with everything else in the namespace.
+ */
+export async function labLibvirt(
+  dir: string,
+  onEvent: LabListener = () => undefined,
+): Promise<void> {
+  requireRoot();
+  const abs = normalizeDir(dir);
+  const state = await readState(abs);
+  if (state?.phase !== 'up' || !(state.vms ?? []).length) {
+    throw new LabError(`no running lab with guests in ${abs}`);
+  }
+  const carriers = state.hosts.filter((h) => state.vms!.some((v) => v.host === h.name));
+  const conf = await readFile('/etc/libvirt/qemu.conf', 'utf8').catch(() => {
+    throw new LabError('libvirt is not installed (apt-get install libvirt-daemon-system-sysv)');
+  });
+  for (const h of carriers) {
+    onEvent({ kind: 'step', message: `${h.name}: libvirtd` });
+    const own = join(hostDir(abs, h.name), 'srv', '.salvo-libvirt');
+    await mkdir(own, { recursive: true });
+    await writeFile(join(own, 'qemu.conf'), `${conf}\n# salvo lab\ncgroup_controllers = [ ]\n`);
+    const script = [
+      'mkdir -p /var/log/libvirt/qemu /run/libvirt',
+      "grep -q ' /etc/libvirt/qemu.conf ' /proc/self/mountinfo || mount --bind /srv/.salvo-libvirt/qemu.conf /etc/libvirt/qemu.conf",
+      '[ -S /run/libvirt/libvirt-sock ] || { virtlogd -d -p /run/salvo-virtlogd.pid && libvirtd -d -p /run/salvo-libvirtd.pid; }',
+      'timeout 300 sh -c "until virsh -q -c qemu:///system version >/dev/null 2>&1; do sleep 0.5; done"',
+    ].join(' && ');
+    await runOk(`${h.name}: libvirtd`, [
+      'nsenter',
+      `--target=${h.sshdPid ?? 0}`,
+      '--mount',
+      '--net',
+      'sh',
+      '-c',
+      script,
+    ]);
+  }
 }
