@@ -143,7 +143,10 @@ test('distributed backups on a lab of 5: run, lock, kill, retention, verify, res
         assert.equal(vs.code, 0, vs.stdout);
         const verified = vs.stdout.split('\n').filter((l) => l.startsWith('ok '));
         assert.equal(verified.length, 6, vs.stdout);
-        assert.ok(verified.every((l) => / cassandra\/cloud[3-5]@/.test(l)), vs.stdout);
+        assert.ok(
+          verified.every((l) => / cassandra\/cloud[3-5]@/.test(l)),
+          vs.stdout,
+        );
         // The snapshot on the target holds the table's files in Cassandra's layout, tag removed.
         const tree = '/srv/backup/lab/cassandra/cloud3/latest/tree';
         const files = await on(dep, 'cloud4', `cd ${tree} && find . -type f | sort`);
