@@ -89,7 +89,7 @@ test('torn journal, resume, SIGKILL, resume: the drained hub comes back', {
     assert.match(
       status.stdout,
       new RegExp(
-        `hub#0@cloud2: left at step \\d+/\\d+ \\(drain [^)]*\\) by interrupted run ${runId}: .* resume ${runId}\n`,
+        `hub#0@cloud2: left at step \\d+/\\d+ \\([^)]+\\) by interrupted run ${runId}: .* resume ${runId}\n`,
       ),
     );
     const json = await runCli(file, 'status', 'hub', '--json');

@@ -1,15 +1,7 @@
 // Demo steps for distributed backups: the plan, then every host backing up its own /srv/data to
 // two others at once, their freshness, and a re-hash of each snapshot against its manifest; once
 // the ring runs, a Cassandra snapshot backed up the same way.
-import type { DemoContext } from './steps.js';
-
-type Salvo = (
-  ctx: DemoContext,
-  expectExit: number,
-  why: string,
-  ...args: string[]
-) => Promise<void>;
-type Step = (ctx: DemoContext) => Promise<void>;
+import type { DemoContext, Salvo, Step } from './context.js';
 
 export function backupSteps(salvo: Salvo): Step[] {
   return [

@@ -4,31 +4,19 @@
 // repair, one node at a time.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DemoContext } from './steps.js';
-
-type Salvo = (
-  ctx: DemoContext,
-  expectExit: number,
-  why: string,
-  ...args: string[]
-) => Promise<void>;
-type Step = (ctx: DemoContext) => Promise<void>;
+import { labVariant, type DemoContext, type Salvo, type Step } from './context.js';
 
 /** The lab's services file with compute_servers statuses (the wanted state `sync` writes). */
-async function computeServersFile(ctx: DemoContext): Promise<string> {
-  const file = join(ctx.lab.dir, 'services-compute.yaml');
-  const text = await readFile(ctx.lab.servicesFile, 'utf8');
-  await writeFile(
-    file,
+function computeServersFile(ctx: DemoContext): Promise<string> {
+  return labVariant(
+    ctx,
+    'compute',
     [
-      text.trimEnd(),
       '# Which hosts take new projects (docs/cassandra.md): on, no-new, off.',
       'compute_servers: { "cloud[3-4]": "on", cloud5: "no-new" }',
-      '',
-    ].join('\n'),
+    ],
+    'a compute_servers section',
   );
-  ctx.say(`\n== (wrote ${file}: the lab's services file with a compute_servers section)`);
-  return file;
 }
 
 export function cassandraSteps(salvo: Salvo): Step[] {

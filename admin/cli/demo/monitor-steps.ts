@@ -3,24 +3,14 @@
 // healed through the rollout engine; the history shows what happened.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DemoContext } from './steps.js';
-
-type Salvo = (
-  ctx: DemoContext,
-  expectExit: number,
-  why: string,
-  ...args: string[]
-) => Promise<void>;
-type Step = (ctx: DemoContext) => Promise<void>;
+import { labVariant, type DemoContext, type Salvo, type Step } from './context.js';
 
 /** The lab's services file with a monitor section (short limits, so the demo need not wait long). */
-async function monitorServicesFile(ctx: DemoContext): Promise<string> {
-  const file = join(ctx.lab.dir, 'services-monitor.yaml');
-  const text = await readFile(ctx.lab.servicesFile, 'utf8');
-  await writeFile(
-    file,
+function monitorServicesFile(ctx: DemoContext): Promise<string> {
+  return labVariant(
+    ctx,
+    'monitor',
     [
-      text.trimEnd(),
       '# The fleet monitor (docs/monitor.md); short limits for the demo.',
       'monitor:',
       '  interval: 2',
@@ -29,11 +19,9 @@ async function monitorServicesFile(ctx: DemoContext): Promise<string> {
       '    snap: { snapshots: "{dir}/snapshots/snap.{instance}", max_age: { warning: 4, critical: 6 } }',
       '  heal: { snap: { restarts: 3, within: 10 } }',
       `  history: ${JSON.stringify(join(ctx.lab.dir, 'monitor-history.jsonl'))}`,
-      '',
-    ].join('\n'),
+    ],
+    'a monitor section',
   );
-  ctx.say(`\n== (wrote ${file}: the lab's services file with a monitor section)`);
-  return file;
 }
 
 export function monitorSteps(salvo: Salvo): Step[] {

@@ -2,16 +2,8 @@
 // then restart every hub one at a time while this process sends requests through haproxy. The
 // lab's hubs cut their requests in flight on TERM: only the draining keeps the count at 0 failed.
 import { formatSeconds } from '../render/duration.js';
-import type { DemoContext } from './steps.js';
+import type { DemoContext, Salvo, Step } from './context.js';
 import { SLOW_MS, SLOW_SHARE, startLoad } from './load.js';
-
-type Salvo = (
-  ctx: DemoContext,
-  expectExit: number,
-  why: string,
-  ...args: string[]
-) => Promise<void>;
-type Step = (ctx: DemoContext) => Promise<void>;
 
 const RPS = 150;
 

@@ -4,7 +4,8 @@ import { formatSeconds } from '../render/duration.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { guestSteps, steps, type DemoContext } from './steps.js';
+import type { DemoContext } from './context.js';
+import { guestSteps, steps } from './steps.js';
 
 export interface DemoOptions {
   hosts: number;

@@ -3,20 +3,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { main } from '../main.js';
 import { quote } from '../../transport/command.js';
-import type { Lab } from '../../lab/index.js';
+import type { DemoContext, Step } from './context.js';
 import { rolloutSteps } from './rollout-steps.js';
 import { monitorSteps } from './monitor-steps.js';
 import { tincSteps } from './tinc-steps.js';
 import { backupSteps, cassandraBackupSteps } from './backup-steps.js';
 import { cassandraSteps } from './cassandra-steps.js';
 import { vmSteps } from './vm-steps.js';
-
-export interface DemoContext {
-  lab: Lab;
-  say: (text: string) => void;
-  failures: number;
-}
-type Step = (ctx: DemoContext) => Promise<void>;
 
 async function salvo(
   ctx: DemoContext,

@@ -2,15 +2,7 @@
 // the all-pairs ping matrix; then a repeat run that changes nothing, and a clean stop.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DemoContext } from './steps.js';
-
-type Salvo = (
-  ctx: DemoContext,
-  expectExit: number,
-  why: string,
-  ...args: string[]
-) => Promise<void>;
-type Step = (ctx: DemoContext) => Promise<void>;
+import type { DemoContext, Salvo, Step } from './context.js';
 
 /**
  * The lab's services file has no tinc section, and earlier steps may have stopped a host's sshd:

@@ -2,15 +2,7 @@
 // both booted (at most two at once on that host), a command run inside them, a rolling restart
 // (one guest at a time: they share a physical host), then stopped. Slow under TCG (each guest
 // answers SSH 8–20 s after its start), hence behind a flag.
-import type { DemoContext } from './steps.js';
-
-type Salvo = (
-  ctx: DemoContext,
-  expectExit: number,
-  why: string,
-  ...args: string[]
-) => Promise<void>;
-type Step = (ctx: DemoContext) => Promise<void>;
+import type { DemoContext, Salvo, Step } from './context.js';
 
 export function vmSteps(salvo: Salvo): Step[] {
   return [
