@@ -128,7 +128,7 @@ function plannedUnits(
     return unitsWithSteps(inv, kind, req, hosts);
   } catch (err) {
     if (err instanceof NotYetSupported) {
-      return err.message; // vm, tinc: their own issues bring the steps
+      return err.message;
     }
     throw err;
   }

@@ -1,14 +1,7 @@
-// Kinds whose lifecycle belongs to a subsystem that has not landed yet (vm): until then they
-// report status only, and planning a change says where it will come from.
+// A kind that cannot carry out an operation says so with NotYetSupported: planning `all` skips
+// that service with the reason; planning it by name is a usage error naming it.
 import { AdminError } from '../errors.js';
-import type { Operation, Unit } from './types.js';
 
 export class NotYetSupported extends AdminError {
   override name = 'NotYetSupported';
-}
-
-export function notYet(kind: string, op: Operation, unit: Unit, where: string): never {
-  throw new NotYetSupported(
-    `${kind}: \`${op}\` of ${unit.host} comes with ${where}; only status works for now`,
-  );
 }
