@@ -216,6 +216,7 @@ function scalarNode(ev: Event & { type: typeof EVENT_ID.SCALAR }, source: string
   const start = quoted ? ev.valueStart - 1 : ev.valueStart;
   const end = quoted ? ev.valueEnd + 1 : ev.valueEnd;
   const inline = ev.style !== SCALAR_STYLE.LITERAL_BLOCK && ev.style !== SCALAR_STYLE.FOLDED_BLOCK;
-  const exact = inline && !source.slice(start, end).includes('\n');
+  const newline = source.indexOf('\n', start);
+  const exact = inline && (newline < 0 || newline >= end);
   return { kind: 'scalar', start, end, exact };
 }
