@@ -11,7 +11,7 @@ import type { FleetListener } from '../fleet/events.js';
 import type { RolloutDeps } from '../rollout/rollout.js';
 import type { RunSummary } from '../rollout/runs.js';
 import type { PlanView } from '../rollout/plan-view.js';
-import type { KindLookup, RolloutRequest } from '../rollout/types.js';
+import type { KindLookup, RolloutRequest, RolloutResult } from '../rollout/types.js';
 import type { Locker } from '../rollout/lock.js';
 import type { Operation } from '../services/types.js';
 import { cmd, display, quote, Secret, shell, toShell, type Command } from '../transport/command.js';
@@ -466,6 +466,7 @@ export class Deployment {
       request,
       this.rolloutOptions(options),
     );
+    await this.afterRollout(plan, result);
     return operationResult(planned, plan, result);
   }
 
@@ -536,7 +537,18 @@ export class Deployment {
       runId,
       this.rolloutOptions(options),
     );
+    await this.afterRollout(past.header.plan, result);
     return operationResult(past.header.request, past.header.plan, result);
+  }
+
+  /** Each subsystem's check once a run has finished every unit (admin/deployment/subsystems.ts). */
+  private async afterRollout(plan: PlanView, result: RolloutResult): Promise<void> {
+    if (result.state !== 'done') {
+      return;
+    }
+    for (const s of subsystems()) {
+      await s.afterRollout?.(this, plan, result);
+    }
   }
 
   /** Each subsystem's preparation for a plan about to run (admin/deployment/subsystems.ts). */

@@ -122,4 +122,29 @@ registerSubsystem(
   'tinc',
   'the tinc VPN mesh: init add remove start stop status verify',
   (dep) => new TincApi(dep),
+  {
+    // A rollout that started tincd (start, restart, upgrade of a tinc service) proves the mesh and
+    // repairs a pair left dark, as `salvo tinc start` does: tinc 1.0 can keep a stale packet key
+    // for an hour after a peer restarts (admin/tinc/repair.ts). A mesh still broken fails the call.
+    afterRollout: async (dep, plan) => {
+      const started = plan.batches.find(
+        (b) => b.op !== 'stop' && dep.inventory.services.get(b.service)?.kind === 'tinc',
+      );
+      if (!started) {
+        return;
+      }
+      const r = await dep.tinc.start({ wait: 30_000 });
+      if (r.matrix && !r.matrix.ok) {
+        const { TincError } = await import('../../tinc/errors.js');
+        const dark = [
+          ...r.matrix.down.map((h) => `${h} down`),
+          ...r.matrix.failed.map((p) => `${p.from} → ${p.to}`),
+          ...r.matrix.unreachable.map((u) => `${u.host} unreachable`),
+        ].join(', ');
+        throw new TincError(
+          `${started.op} ${started.service}: every unit is done, but the mesh does not verify (${dark}); salvo tinc verify --matrix shows it`,
+        );
+      }
+    },
+  },
 );
