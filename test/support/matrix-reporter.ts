@@ -1,8 +1,9 @@
 // A node:test reporter that records every test's result (name, file, pass/fail/skip) in
 // test-results/test-run.json when a run ends; `npm run matrix` builds the fault-matrix table of
 // docs/reliability.md from it. The TAP reporter still prints the run; this one prints one line.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { writeFileAtomic } from '../../admin/fs/index.js';
 
 export interface RecordedResult {
   name: string;
@@ -50,7 +51,6 @@ export default async function* matrixReporter(
   }
   const run: TestRun = { at: new Date().toISOString(), node: process.version, results };
   mkdirSync('test-results', { recursive: true });
-  writeFileSync(`${RUN_FILE}.tmp`, `${JSON.stringify(run, null, 1)}\n`);
-  renameSync(`${RUN_FILE}.tmp`, RUN_FILE);
+  await writeFileAtomic(RUN_FILE, `${JSON.stringify(run, null, 1)}\n`);
   yield `test results of ${results.length} tests recorded in ${RUN_FILE} (npm run matrix writes docs/reliability.md's table)\n`;
 }
