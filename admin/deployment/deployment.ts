@@ -484,37 +484,9 @@ export class Deployment {
       return request;
     }
     const { plan } = await this.planRequest(request);
-    const units = plan.batches.flatMap((b) => b.units);
-    const hosts = [...new Set(units.map((u) => u.host))];
-    if (!hosts.length) {
-      return request;
-    }
-    const { scanHosts } = await import('../services/observe.js');
+    const { runningVersions } = await import('./running-versions.js');
     const signal = currentSignal(options.signal);
-    const scans = await scanHosts(
-      this.runner(options),
-      this.inventory,
-      hosts,
-      signal ? { signal } : {},
-    );
-    const running = new Map<string, string>();
-    for (const s of scans) {
-      for (const u of s.units ?? []) {
-        if (u.alive && u.version) {
-          running.set(`${u.service}#${u.instance}@${s.host}`, u.version);
-        }
-      }
-    }
-    const versions: Record<string, string> = {};
-    for (const u of units) {
-      const now = running.get(u.id);
-      const service = u.id.slice(0, u.id.indexOf('#'));
-      const spec = this.inventory.services.get(service);
-      const file = typeof spec?.options.version === 'string' ? spec.options.version : undefined;
-      if (now !== undefined && now !== file) {
-        versions[u.id] = now;
-      }
-    }
+    const versions = await runningVersions(this.runner(options), this.inventory, plan, signal);
     return Object.keys(versions).length
       ? { ...request, options: { ...request.options, versions } }
       : request;
