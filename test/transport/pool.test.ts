@@ -15,7 +15,7 @@ describe('transport pool', () => {
   let policy: KnownHosts;
 
   before(async () => {
-    sshd = await startSshd({ privateHome: true }); // many logins: keep the machine's .bashrc out
+    sshd = await startSshd();
     // Every test host name maps to this one sshd; the key is recorded for its address.
     const file = join(sshd.dir, 'known_hosts_pool');
     const key = `ssh-ed25519 ${sshd.hostKeyBlob.toString('base64')}`;

@@ -18,7 +18,7 @@ describe('transport benchmark', {
   const hosts = Array.from({ length: HOSTS }, (_, i) => `cloud${i + 1}`);
 
   before(async () => {
-    sshd = await startSshd({ privateHome: true });
+    sshd = await startSshd();
   });
   after(async () => {
     await sshd?.stop();

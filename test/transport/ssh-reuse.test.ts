@@ -13,10 +13,10 @@ describe('ssh connection reuse', () => {
   let policy: KnownHosts;
 
   before(async () => {
-    sshd = await startSshd({ privateHome: true });
+    sshd = await startSshd();
     // A chatty login shell: its rc-file output must never show up in a command's output.
     await writeFile(
-      join(sshd.home ?? '', '.bashrc'),
+      join(sshd.home, '.bashrc'),
       'echo "Welcome, rc noise"\necho "rc warning" >&2\nprintf "no newline noise"\n',
     );
     policy = await sshd.knownHosts();

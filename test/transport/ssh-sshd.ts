@@ -14,8 +14,8 @@ const run = promisify(execFile);
 
 export interface TestSshd {
   dir: string;
-  /** The private /root of the sessions (with `privateHome`). */
-  home?: string;
+  /** The private /root of the sessions. */
+  home: string;
   port: number;
   clientKey: string;
   knownHostsFile: string;
@@ -32,19 +32,16 @@ export interface TestSshd {
 
 export interface SshdOptions {
   extraConfig?: string[];
-  /**
-   * Serve sessions with an empty private /root (a mount namespace, as the lab fleet does), so the
-   * machine's own /root/.bashrc (pyenv: ~130 ms CPU per login shell) stays out of measurements.
-   */
-  privateHome?: boolean;
 }
 
 export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
   const dir = await mkdtemp(join(tmpdir(), 'salvo-sshd-'));
-  const home = options.privateHome ? join(dir, 'home') : undefined;
-  if (home) {
-    mkdirSync(home, { mode: 0o700 });
-  }
+  // Sessions get an empty private /root (a mount namespace, as the lab fleet does): the machine's
+  // own rc files stay out of every test. This machine's /root/.bashrc runs `pyenv init`, whose
+  // rehash takes a lock file; a login shell KILLed mid-rc (restart(), stop()) leaves that lock
+  // behind and every later login on the machine then waits 60 s for it.
+  const home = join(dir, 'home');
+  mkdirSync(home, { mode: 0o700 });
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege-separation dir
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id_ed25519')]);
@@ -121,23 +118,21 @@ async function launch(
   conf: string,
   logFile: string,
   port: number,
-  home?: string,
+  home: string,
 ): Promise<ChildProcess> {
   const sshd = ['/usr/sbin/sshd', '-f', conf, '-D', '-E', logFile];
   // unshare and sh both exec, so the pid we hold is sshd's own.
-  const argv = home
-    ? [
-        'unshare',
-        '--mount',
-        '--propagation',
-        'private',
-        'sh',
-        '-c',
-        'mount --bind "$0" /root && exec "$@"',
-        home,
-        ...sshd,
-      ]
-    : sshd;
+  const argv = [
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    'sh',
+    '-c',
+    'mount --bind "$0" /root && exec "$@"',
+    home,
+    ...sshd,
+  ];
   const child = spawn(argv[0] ?? '', argv.slice(1), { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) {
