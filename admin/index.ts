@@ -26,7 +26,7 @@ export {
 } from './errors.js';
 export type { RolloutEvent } from './rollout/events.js';
 export type { RolloutRequest, UnitFailure, RunState } from './rollout/types.js';
-export type { RunSummary } from './rollout/runs.js';
+export type { RunSummary } from './rollout/journal/runs.js';
 export type { UnitStatus } from './services/observe.js';
 export type { DriftItem } from './services/drift.js';
 export type { Health, Unit } from './services/types.js';

@@ -60,9 +60,25 @@ export async function ensureKeys(
   for (const [from, to] of pairs) {
     const key = pub.get(from);
     for (const t of key ? to : []) {
-      wanted.set(t, [...(wanted.get(t) ?? []), `restrict ${key}`]);
+      wanted.set(t, [...(wanted.get(t) ?? []), key!]);
     }
   }
+  for (const [host, why] of await authorizeKeys(ctx, wanted)) {
+    problems.set(host, why);
+  }
+  return problems;
+}
+
+/**
+ * target → the public keys (`ssh-ed25519 …`) of the nodes that dial it, each added to its
+ * authorized_keys with `restrict` unless there already. Returns the targets where it failed.
+ */
+export async function authorizeKeys(
+  ctx: BackupContext,
+  wanted: Map<string, string[]>,
+): Promise<Map<string, string>> {
+  const limit = pLimit(16);
+  const problems = new Map<string, string>();
   await Promise.all(
     [...wanted].map(([target, lines]) =>
       limit(async () => {
@@ -74,7 +90,7 @@ export async function ensureKeys(
               'umask 077 && mkdir -p ~/.ssh && touch ~/.ssh/authorized_keys && while IFS= read -r l; do grep -qxF "$l" ~/.ssh/authorized_keys || printf "%s\\n" "$l" >> ~/.ssh/authorized_keys; done',
             ),
           ),
-          { stdin: `${lines.join('\n')}\n`, timeoutMs: 30_000 },
+          { stdin: `${lines.map((k) => `restrict ${k}`).join('\n')}\n`, timeoutMs: 30_000 },
         );
         if (!r.ok) {
           problems.set(target, whyFailed(r));

@@ -35,27 +35,32 @@ done
 export async function pruneSeries(
   ctx: BackupContext,
   series: Series[],
-  o: { dryRun: boolean },
+  o: {
+    dryRun: boolean;
+    /** Series id → its snapshots as a run's commit just listed them (no listing round trip). */
+    listings?: Map<string, { snapshots: string[]; latest: string }>;
+  },
 ): Promise<PruneResult> {
   const limit = pLimit(16);
   const reports: PruneReport[] = [];
   await Promise.all(
     [...byTarget(series)].map(([target, ss]) =>
       limit(async () => {
-        const r = await runOn(
-          ctx,
-          target,
-          cmd('sh', '-c', NAMES_SCRIPT, 'salvo-names', ...ss.map((s) => s.dir)),
-          {
-            timeoutMs: 60_000,
-          },
-        );
-        const names = r.ok ? parseNames(r.stdout) : undefined;
+        const unknown = ss.filter((s) => !o.listings?.has(s.id));
+        const r = unknown.length
+          ? await runOn(
+              ctx,
+              target,
+              cmd('sh', '-c', NAMES_SCRIPT, 'salvo-names', ...unknown.map((s) => s.dir)),
+              { timeoutMs: 60_000 },
+            )
+          : undefined;
+        const names = r === undefined || r.ok ? parseNames(r?.stdout ?? '') : undefined;
         for (const s of ss) {
           const base = { series: s.id, target, keep: [], remove: [], removed: [] };
-          const n = names?.get(s.dir);
+          const n = o.listings?.get(s.id) ?? names?.get(s.dir);
           if (!n) {
-            reports.push({ ...base, skipped: names ? 'no such series' : whyFailed(r) });
+            reports.push({ ...base, skipped: names || !r ? 'no such series' : whyFailed(r) });
             continue;
           }
           const sel = selectSnapshots(n.snapshots, s.retention);

@@ -4,10 +4,17 @@
 import pLimit from 'p-limit';
 import { cmd } from '../transport/command.js';
 import { runOn, unreachable, whyFailed, type BackupContext } from './context.js';
-import { ensureKeys } from './keys.js';
+import { authorizeKeys } from './keys.js';
 import { bySource, maintenanceSwitch } from './plan.js';
 import { pruneSeries } from './prune.js';
-import { parseScriptResults, sourceScript, type ScriptResult } from './remote/source.js';
+import {
+  KNOWN_HOSTS_FILE,
+  parseScriptPubkey,
+  parseScriptResults,
+  parseScriptSnapshots,
+  sourceScript,
+  type ScriptResult,
+} from './remote/source.js';
 import type { RunResult, Series, SeriesHolder, SeriesResult } from './types.js';
 
 export interface RunBackupOptions {
@@ -30,23 +37,19 @@ export async function runBackup(
   if (o.dryRun) {
     return { dryRun: true, series, results: [], pruned: {} };
   }
-  const sources = bySource(series);
-  const keyProblems = await ensureKeys(
-    ctx,
-    new Map([...sources].map(([h, ss]) => [h, [...new Set(ss.map((s) => s.target.host))]])),
-  );
   const limit = pLimit(Math.max(1, o.concurrency ?? 8));
+  const listings = new Map<string, { snapshots: string[]; latest: string }>();
   const results = (
     await Promise.all(
-      [...sources].map(([host, ss]) =>
-        limit(() => runSource(ctx, host, ss, keyProblems, o.waitLockS ?? 0)),
+      [...bySource(series)].map(([host, ss]) =>
+        limit(() => runSource(ctx, host, ss, o.waitLockS ?? 0, listings)),
       ),
     )
   ).flat();
   const pruned: Record<string, string[]> = {};
   if (o.prune !== false) {
     const fresh = series.filter((s) => results.some((r) => r.series === s.id && r.status === 'ok'));
-    const reports = await pruneSeries(ctx, fresh, { dryRun: false });
+    const reports = await pruneSeries(ctx, fresh, { dryRun: false, listings });
     for (const r of reports.reports) {
       if (r.removed.length) {
         pruned[r.series] = r.removed;
@@ -56,58 +59,88 @@ export async function runBackup(
   return { dryRun: false, series, results, pruned };
 }
 
+/**
+ * One source node's series, in one SSH exec: its script makes the node's key if missing and
+ * installs its targets' host keys (--setup, from stdin), then pushes. Keys are authorized on a
+ * target only when it refuses the node's key (the first run, a new target, a new key): then
+ * those series go again. A run whose keys are in place costs no extra round trip for them.
+ */
 async function runSource(
   ctx: BackupContext,
   host: string,
   series: Series[],
-  keyProblems: Map<string, string>,
   waitLockS: number,
+  listings: Map<string, { snapshots: string[]; latest: string }>,
 ): Promise<SeriesResult[]> {
   const done: SeriesResult[] = [];
   const report = (r: SeriesResult): void => {
     done.push(r);
     ctx.onEvent?.({ kind: 'series', result: r });
   };
-  const runnable = series.filter((s) => {
-    const why = keyProblems.get(host) ?? keyProblems.get(s.target.host);
-    if (why) {
-      const down = keyProblems.has(host) ? host : s.target.host;
-      report(failure(s, `${down}: ${why}`, 'unreachable'));
+  const maintenance = maintenanceSwitch(ctx.dep.inventory, ctx.rules);
+  // The host keys of its targets, and of the lock host its scheduled runs ask (as cron install).
+  const peers = [
+    ...new Set([
+      ...series.map((s) => s.target.host),
+      ...(maintenance && maintenance.host !== host ? [maintenance.host] : []),
+    ]),
+  ];
+  const { knownHosts } = await ctx.dep.sshClientFiles(KNOWN_HOSTS_FILE, peers);
+  ctx.onEvent?.({ kind: 'source-start', host, series: series.map((s) => s.id) });
+  let todo = series;
+  for (let attempt = 0; todo.length; attempt++) {
+    const started = Date.now();
+    const script = sourceScript(todo, {
+      deployment: ctx.dep.name,
+      host,
+      logMaxBytes: ctx.rules.cron.logMaxBytes,
+      maintenance,
+    });
+    const r = await runOn(
+      ctx,
+      host,
+      cmd('sh', '-c', script, 'salvo-backup', '--setup', '--wait', Math.ceil(waitLockS)),
+      { stdin: knownHosts },
+    );
+    const parsed = new Map(parseScriptResults(r.stdout).map((p) => [p.id, p]));
+    for (const [id, l] of parseScriptSnapshots(r.stdout)) {
+      listings.set(id, l);
     }
-    return !why;
-  });
-  if (!runnable.length) {
-    return done;
-  }
-  ctx.onEvent?.({ kind: 'source-start', host, series: runnable.map((s) => s.id) });
-  const script = sourceScript(runnable, {
-    deployment: ctx.dep.name,
-    host,
-    logMaxBytes: ctx.rules.cron.logMaxBytes,
-    maintenance: maintenanceSwitch(ctx.dep.inventory, ctx.rules),
-  });
-  const started = Date.now();
-  const r = await runOn(
-    ctx,
-    host,
-    cmd('sh', '-c', script, 'salvo-backup', '--wait', Math.ceil(waitLockS)),
-  );
-  const parsed = new Map(parseScriptResults(r.stdout).map((p) => [p.id, p]));
-  for (const s of runnable) {
-    const p = parsed.get(s.id);
-    if (p) {
-      report(fromScript(s, p));
-    } else if (ctx.signal?.aborted || r.failure?.kind === 'aborted') {
-      report({
-        ...failure(s, 'interrupted; nothing published', 'aborted'),
-        durationMs: Date.now() - started,
-      });
-    } else {
-      report({
-        ...failure(s, `${host}: ${whyFailed(r)}`, unreachable(r) ? 'unreachable' : 'failed'),
-        durationMs: Date.now() - started,
-      });
+    const pub = parseScriptPubkey(r.stdout);
+    const refused = todo.filter((s) => parsed.get(s.id)?.status === 'unauthorized');
+    const handled = new Set<Series>();
+    const retry: Series[] = [];
+    if (attempt === 0 && pub && refused.length) {
+      const wanted = [...new Set(refused.map((s) => s.target.host))];
+      ctx.onEvent?.({ kind: 'keys', sources: [host], targets: wanted });
+      const problems = await authorizeKeys(ctx, new Map(wanted.map((t) => [t, [pub]])));
+      for (const s of refused) {
+        const why = problems.get(s.target.host);
+        if (why) {
+          report(failure(s, `${s.target.host}: ${why}`, 'unreachable'));
+        } else {
+          retry.push(s);
+        }
+        handled.add(s);
+      }
     }
+    for (const s of todo.filter((x) => !handled.has(x))) {
+      const p = parsed.get(s.id);
+      if (p) {
+        report(fromScript(s, p));
+      } else if (ctx.signal?.aborted || r.failure?.kind === 'aborted') {
+        report({
+          ...failure(s, 'interrupted; nothing published', 'aborted'),
+          durationMs: Date.now() - started,
+        });
+      } else {
+        report({
+          ...failure(s, `${host}: ${whyFailed(r)}`, unreachable(r) ? 'unreachable' : 'failed'),
+          durationMs: Date.now() - started,
+        });
+      }
+    }
+    todo = retry;
   }
   return done;
 }
@@ -133,6 +166,9 @@ function fromScript(s: Series, p: ScriptResult): SeriesResult {
       bytes: Number(bytes),
       ...(warn.length ? { message: warn.join(' ') } : {}),
     };
+  }
+  if (p.status === 'unreachable') {
+    return { ...base, status: 'unreachable', message: p.detail };
   }
   if (p.status === 'locked') {
     const holder = parseHolder(p.detail);

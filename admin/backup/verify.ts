@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import { cmd } from '../transport/command.js';
 import { runOn, whyFailed, type BackupContext } from './context.js';
 import type { Series, VerifyReport, VerifyResult } from './types.js';
+import { SUMS_FUNCTIONS } from './remote/sums.js';
 
 const MARK = '--SALVO-CURRENT--';
 const VERIFY_SCRIPT = `
@@ -14,7 +15,8 @@ exec 8<"$d/$s/INFO"; flock -s 8
 echo "SNAPSHOT $s"
 cat "$d/$s/MANIFEST" || exit 1
 echo "${MARK}"
-cd "$d/$s/tree" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+${SUMS_FUNCTIONS}
+cd "$d/$s/tree" && { plain -print | sums; odd -print0 | xargs -0 -r sha256sum; }
 `;
 
 export async function verifySeries(

@@ -266,7 +266,7 @@ export class CassandraClient {
 function forceShutdown(c: cassandra.Client): void {
   const inner = c as unknown as {
     controlConnection?: { shutdown?: () => void };
-    hosts?: { values?: () => { shutdown?: (wait: boolean) => Promise<void> }[] };
+    hosts?: { values?: () => DriverHost[] };
   };
   try {
     inner.controlConnection?.shutdown?.();
@@ -275,12 +275,31 @@ function forceShutdown(c: cassandra.Client): void {
   }
   try {
     for (const h of inner.hosts?.values?.() ?? []) {
-      void h.shutdown?.(false)?.catch(() => undefined);
+      stopHost(h);
     }
   } catch {
     // no hosts yet
   }
   void c.shutdown().catch(() => undefined);
+}
+
+/** The parts of the driver's (internal) Host and its pool that stopHost touches. */
+export interface DriverHost {
+  shutdown?: (waitForPending: boolean) => Promise<void>;
+  pool?: { _opening?: boolean; once(event: 'open', listener: () => void): unknown };
+}
+
+/**
+ * Shut a host's pool down for good. In driver 4.x a pool drained (the graceful shutdown) while
+ * a connection is opening resets itself to "initial" once that open ends, even if it was shut
+ * down meanwhile, and then reconnects on its schedule forever with no client left to stop it (a
+ * test process that never exited). So: shut down, and again after every open still in flight.
+ */
+export function stopHost(h: DriverHost): void {
+  void h.shutdown?.(false)?.catch(() => undefined);
+  if (h.pool?._opening) {
+    h.pool.once('open', () => setImmediate(() => stopHost(h)));
+  }
 }
 
 function withDeadline<T>(p: Promise<T>, deadline: number, what: string): Promise<T> {

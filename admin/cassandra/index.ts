@@ -39,16 +39,18 @@ export {
 } from './compute-servers.js';
 export {
   addNodes,
-  alterKeyspaceCql,
-  keyspaceReplication,
-  type KeyspaceReplication,
   type MembershipEvent,
   type MembershipSummary,
   removeNode,
+  ringCounts,
+} from './membership.js';
+export {
+  alterKeyspaceCql,
+  keyspaceReplication,
+  type KeyspaceReplication,
   replicaProblems,
   replicationFactorOf,
   replicationFor,
   replicationProblems,
   requiredReplicas,
-  ringCounts,
-} from './membership.js';
+} from './replication.js';

@@ -1,5 +1,6 @@
 // The `salvo` command line. Parses flags, calls the library, renders its results. No logic here
 // that the library lacks; each command lives in its own lazily imported file.
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { exitCodeForError, renderError } from './render/error.js';
 import { EXIT } from '../fleet/outcome.js';
@@ -14,7 +15,8 @@ type Register = (program: Command) => void;
 // from its own module; anything else (help, other commands, typos) gets the whole table.
 // A module listed here must not import commands/index.js.
 const ALONE: Readonly<Record<string, () => Promise<Register>>> = {
-  exec: async () => (await import('./commands/exec.js')).registerExec,
+  exec: async () => (await import('./commands/exec/exec.js')).registerExec,
+  check: async () => (await import('./commands/inventory/check.js')).registerCheck,
 };
 
 /** The program with every command, or only the named one when it is in ALONE. */
@@ -33,7 +35,8 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   const word = commandWord(argv);
   // Only with no command: `salvo upgrade hub --version V` is the upgrade's own flag.
   if (word === undefined && (argv.includes('-V') || argv.includes('--version'))) {
-    program.version((await import('./version.js')).salvoVersion(), '-V, --version');
+    const here = fileURLToPath(import.meta.url);
+    program.version((await import('./version.js')).salvoVersion(here), '-V, --version');
   }
   const alone = word !== undefined && Object.hasOwn(ALONE, word) ? ALONE[word] : undefined;
   if (alone) {

@@ -1,10 +1,10 @@
 // `salvo --version`: the version in the package.json this CLI was built from, found by walking up
-// from this module (dist/cli/ when bundled, dist/admin/cli/ when not). Read only when asked.
+// from the caller's module (dist/cli/ when bundled, dist/admin/cli/ when not). Read only when asked.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-export function salvoVersion(from: string = fileURLToPath(import.meta.url)): string {
+/** `from`: a file of this CLI (the caller's own module, or bin/salvo). */
+export function salvoVersion(from: string): string {
   for (let dir = dirname(from); ; dir = dirname(dir)) {
     const file = join(dir, 'package.json');
     if (existsSync(file)) {

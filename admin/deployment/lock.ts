@@ -4,8 +4,8 @@
 // of refusing themselves as "locked".
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LockHolder } from '../errors.js';
-import { whoAmI } from '../rollout/journal.js';
-import type { HeldLock, LockOptions, Locker } from '../rollout/lock.js';
+import { whoAmI } from '../rollout/journal/journal.js';
+import type { HeldLock, LockOptions, Locker } from '../rollout/lock/lock.js';
 
 export class OperatorLock {
   private readonly held = new AsyncLocalStorage<HeldLock>();

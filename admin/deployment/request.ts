@@ -2,7 +2,7 @@
 // rollout engine's request (the same request the CLI's flags make). Pure.
 import { UsageError } from '../errors.js';
 import type { Operation } from '../services/types.js';
-import { parseSize } from '../rollout/size.js';
+import { parseSize } from '../rollout/plan/size.js';
 import type { BatchSpec, RolloutRequest, Size } from '../rollout/types.js';
 import { NodeSet, type Target } from './node-set.js';
 

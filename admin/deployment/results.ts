@@ -3,9 +3,9 @@
 import { tally } from '../fleet/outcome.js';
 import type { UnitStatus } from '../services/observe.js';
 import { unitId } from '../services/types.js';
-import type { LeftUnit } from '../rollout/runs.js';
+import type { LeftUnit } from '../rollout/journal/runs.js';
 import type { DriftItem } from '../services/drift.js';
-import type { PlanView } from '../rollout/plan-view.js';
+import type { PlanView } from '../rollout/plan/plan-view.js';
 import type { RolloutRequest, RolloutResult, RunState, UnitFailure } from '../rollout/types.js';
 import type { CommandResult } from '../transport/types.js';
 import { NodeSet } from './node-set.js';

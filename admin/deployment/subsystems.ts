@@ -3,7 +3,7 @@
 // every Deployment then has a property of that name, made on first use and kept. The types come
 // from augmenting `Subsystems` (CONTRIBUTING.md, "A new subsystem").
 import type { Deployment } from './deployment.js';
-import type { PlanView } from '../rollout/plan-view.js';
+import type { PlanView } from '../rollout/plan/plan-view.js';
 import type { RolloutResult } from '../rollout/types.js';
 
 /** Name → API object of each registered subsystem. Each subsystem module adds its entry. */

@@ -1,7 +1,6 @@
 // fs: the one way Salvo replaces a file. The text goes to a temp file beside the target, then a
 // rename puts it in place, so a reader sees the old file or the new one, never half of either;
 // a failed write removes its temp file and leaves the old file as it was.
-import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { chmod, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -14,8 +13,12 @@ export interface AtomicWriteOptions {
 }
 
 /** A fresh name beside `file`, hidden, that no other writer (process or call) picks. */
+// The temp file is created exclusively (wx): the tag only has to make clashes rare, not be secret.
+// Not node:crypto, whose load is a measurable part of every CLI start (the launcher writes here).
+let written = 0;
 function tempPath(file: string): string {
-  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const rand = Math.floor(Math.random() * 0x1_0000_0000).toString(16);
+  const tag = `${process.pid}-${++written}-${rand}`;
   return join(dirname(file), `.${basename(file)}.salvo-${tag}.tmp`);
 }
 

@@ -4,7 +4,7 @@ import { foldNodeSet, expandNodeSet, NodeSetError } from './nodeset.js';
 import { report, reportAt, type Ctx } from './context.js';
 import { didYouMean } from './rules/did-you-mean.js';
 import type { Part, Path } from './positions.js';
-import type { GroupTable } from './groups.js';
+import type { GroupTable } from './sections/groups.js';
 
 /** What a node set may refer to. null means "that section is invalid: don't judge against it". */
 export interface Scope {

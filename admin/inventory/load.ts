@@ -4,12 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { ConfigError } from '../errors.js';
-import {
-  cacheKey,
-  readCachedInventory,
-  storeCachedInventory,
-  type InventoryCacheOptions,
-} from './inventory-cache.js';
+import type { InventoryCacheOptions } from './inventory-cache.js';
 import type { Inventory } from './types.js';
 
 export interface LoadOptions {
@@ -28,15 +23,17 @@ export async function loadInventory(file: string, options: LoadOptions = {}): Pr
     throw new ConfigError([{ file, line: 1, col: 1, message }]);
   }
   const home = options.home ?? homedir();
-  const key = options.cache ? cacheKey(text, file, home, options.cache) : undefined;
-  const cached = options.cache && key ? readCachedInventory(options.cache, key) : undefined;
+  // The cache module (node:crypto, node:v8) only when a cache is asked for (not by `salvo check`).
+  const cache = options.cache ? await import('./inventory-cache.js') : undefined;
+  const key = options.cache && cache?.cacheKey(text, file, home, options.cache);
+  const cached = options.cache && key ? cache?.readCachedInventory(options.cache, key) : undefined;
   if (cached) {
     return cached;
   }
   const { parseInventoryWithFacts } = await import('./parse.js');
   const { inventory, facts } = parseInventoryWithFacts(text, file, { home });
   if (options.cache && key) {
-    storeCachedInventory(options.cache, key, inventory, facts);
+    cache?.storeCachedInventory(options.cache, key, inventory, facts);
   }
   return inventory;
 }

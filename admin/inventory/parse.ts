@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError, InternalError } from '../errors.js';
 import { checkSchema } from './schema/index.js';
 import { sortedIssues, type Ctx, type FileFact } from './context.js';
-import { normalize, type Draft } from './normalize.js';
+import { normalize, type Draft } from './sections/normalize.js';
 import { parseYaml } from './parse-yaml.js';
 import { checkRules } from './rules/index.js';
 import type { Inventory } from './types.js';

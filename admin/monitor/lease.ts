@@ -5,10 +5,10 @@
 // standby takes over at its next try: a dead admin host does not silence monitoring.
 import type { Deployment } from '../deployment/deployment.js';
 import { LockedError, type LockHolder } from '../errors.js';
-import { FleetLock } from '../rollout/fleet-lock.js';
-import { whoAmI } from '../rollout/journal.js';
-import type { HeldLock, Locker } from '../rollout/lock.js';
-import { QuorumLock } from '../rollout/quorum-lock.js';
+import { FleetLock } from '../rollout/lock/fleet-lock.js';
+import { whoAmI } from '../rollout/journal/journal.js';
+import type { HeldLock, Locker } from '../rollout/lock/lock.js';
+import { QuorumLock } from '../rollout/lock/quorum-lock.js';
 
 export type LeaseState =
   | { active: true; where: string }

@@ -14,7 +14,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import { basename, extname, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { whoAmI, type Who } from '../rollout/journal.js';
+import { whoAmI, type Who } from '../rollout/journal/journal.js';
 
 export type ReleaseState = 'done' | 'failed' | 'interrupted';
 

@@ -3,13 +3,13 @@
 // once the budget is exceeded no further batch starts (units already running finish).
 import pLimit from 'p-limit';
 import { applyUnit, type UnitContext, type UnitResult } from './apply-unit.js';
-import type { NewRecord } from './journal.js';
-import { journaling } from './journal-events.js';
-import { firstUnfinished, type Replay } from './replay.js';
+import type { NewRecord } from './journal/journal.js';
+import { journaling } from './journal/journal-events.js';
+import { firstUnfinished, type Replay } from './journal/replay.js';
 import type { Batch, Plan, PlannedUnit, RolloutResult, UnitFailure } from './types.js';
 
 export interface ApplyContext extends UnitContext {
-  /** Where the journal records go; they are derived from the events (journal-events.ts). */
+  /** Where the journal records go; they are derived from the events (journal/journal-events.ts). */
   record: (r: NewRecord) => void;
   /** Units in flight at once within a batch (the deployment's ssh.concurrency). */
   concurrency: number;

@@ -1,9 +1,9 @@
 // Typed progress events of a rollout. The engine emits them; the CLI and REPL render them
-// (admin/cli/render/rollout.ts), the journal records the ones a resume needs.
+// (admin/cli/render/rollout/rollout.ts), the journal records the ones a resume needs.
 import type { Health, Operation } from '../services/types.js';
 import type { FailureKind } from '../transport/types.js';
 import type { LockHolder } from '../errors.js';
-import type { PlanView } from './plan-view.js';
+import type { PlanView } from './plan/plan-view.js';
 import type { RolloutRequest, RolloutResult, UnitFailure } from './types.js';
 
 export type RolloutEvent =

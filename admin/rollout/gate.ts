@@ -3,6 +3,7 @@
 import { isUnreachable } from '../fleet/outcome.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Health } from '../services/types.js';
+import { display } from '../transport/command.js';
 import type { CommandResult } from '../transport/types.js';
 import type { Executor, GateSpec, PlannedUnit } from './types.js';
 
@@ -48,15 +49,20 @@ export function unmet(h: Health, gate: GateSpec): string | undefined {
   return undefined;
 }
 
-/** One probe; a host we cannot reach reads as unhealthy, with the reason. */
+/**
+ * One probe; a host we cannot reach reads as unhealthy, with the reason. `gate`: the kind's gate
+ * probe (if it has one) and, on a `running` reading, its confirmation from the admin machine.
+ */
 export async function probeOnce(
   pu: PlannedUnit,
   inv: Inventory,
   exec: Executor,
   timeoutMs: number,
   signal?: AbortSignal,
+  gate = false,
 ): Promise<{ health: Health; result: CommandResult }> {
-  const probe = pu.kind.healthProbe(pu.unit, inv);
+  const kind = pu.kind;
+  const probe = (gate && kind.gateProbe ? kind.gateProbe : kind.healthProbe)(pu.unit, inv);
   const result = await exec(probe.host, probe.command, { timeoutMs, signal });
   if (result.failure && isUnreachable(result)) {
     return {
@@ -67,7 +73,23 @@ export async function probeOnce(
       },
     };
   }
-  return { result, health: pu.kind.parseHealth(result.stdout, result.exitCode) };
+  const health = kind.parseHealth(result.stdout, result.exitCode);
+  if (gate && health.state === 'running' && kind.confirmRunning) {
+    const c = kind.confirmRunning(pu.unit, inv);
+    const r = await exec(c.host, c.command, { timeoutMs, signal });
+    if (!r.ok) {
+      const why = r.stderr.trim().split('\n').pop() || r.failure?.message || `exit ${r.exitCode}`;
+      return {
+        result: r,
+        health: {
+          ...health,
+          state: 'unhealthy',
+          detail: `${probe.host} reads it running, but \`${display(c.command)}\` on ${c.host} failed: ${why}`,
+        },
+      };
+    }
+  }
+  return { result, health };
 }
 
 /** After each probe of a gate: the passes so far and, when the reading did not pass, why. */
@@ -89,7 +111,7 @@ export async function waitGate(
   let unreachable = false;
   for (;;) {
     const left = gate.timeoutMs - elapsed();
-    const { health, result } = await probeOnce(pu, inv, exec, Math.max(1000, left), signal);
+    const { health, result } = await probeOnce(pu, inv, exec, Math.max(1000, left), signal, true);
     if (signal?.aborted || result.failure?.kind === 'aborted') {
       return {
         ok: false,

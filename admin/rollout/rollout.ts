@@ -4,12 +4,12 @@ import { UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { applyPlan } from './apply.js';
 import type { RolloutListener } from './events.js';
-import { checkRunsDir, Journal, newRunId, whoAmI, type NewRecord } from './journal.js';
-import type { HeldLock, Locker } from './lock.js';
-import { buildPlan } from './plan.js';
-import { planDifference, viewPlan } from './plan-view.js';
-import { firstUnfinished } from './replay.js';
-import { findRun, loadRun } from './runs.js';
+import { checkRunsDir, Journal, newRunId, whoAmI, type NewRecord } from './journal/journal.js';
+import type { HeldLock, Locker } from './lock/lock.js';
+import { buildPlan } from './plan/plan.js';
+import { planDifference, viewPlan } from './plan/plan-view.js';
+import { firstUnfinished } from './journal/replay.js';
+import { findRun, loadRun } from './journal/runs.js';
 import type { Executor, KindLookup, Plan, RolloutRequest, RolloutResult } from './types.js';
 
 /** What a rollout acts through: a Deployment provides all of it; tests pass fakes. */
@@ -27,6 +27,11 @@ export interface RolloutOptions {
   signal?: AbortSignal;
   onEvent?: RolloutListener;
   waitLockMs?: number;
+  /**
+   * Preparation that runs while the lock is taken (guests' host keys recorded before they boot):
+   * awaited under the lock before anything is journaled or run; if it fails, nothing runs.
+   */
+  ready?: Promise<void>;
 }
 
 /** The plan for a request (pure apart from reading the inventory): what `--dry-run` prints. */
@@ -52,6 +57,7 @@ export async function runRollout(
     `${plan.request.op} ${plan.request.target} (${runId})`,
     opts,
     async (halt, signal) => {
+      await opts.ready;
       const journal = Journal.create(deps.inv.dir, runId);
       const view = viewPlan(plan);
       journal.write({

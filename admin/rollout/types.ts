@@ -35,7 +35,7 @@ export interface RolloutRequest {
 /** The state a gate waits for: running after start/restart/upgrade, stopped after stop. */
 export interface GateSpec {
   expect: Health['state'];
-  version?: string; // upgrade: the probe must report this version (when it reports one)
+  version?: string; // upgrade's, or the one a restart keeps: the probe must report it (when it reports one)
   peersUp?: boolean; // restart/upgrade of a ring member: it must also see every peer healthy
   passes: number;
   intervalMs: number;

@@ -3,7 +3,7 @@
 import { ConfigError } from '../errors.js';
 import type { Inventory, ServiceSpec } from '../inventory/types.js';
 import { deploymentDir } from './layout.js';
-import { unitId, type Unit } from './types.js';
+import { unitId, type ServiceKind, type Unit } from './types.js';
 
 /** A command option (`command`, cassandra's `nodetool`) as argv: a list as written, or a string split at spaces. */
 export function commandOption(spec: ServiceSpec, key = 'command'): string[] | undefined {
@@ -23,6 +23,15 @@ export function wantedVersion(spec: ServiceSpec, override?: string): string | un
     return override;
   }
   return typeof spec.options.version === 'string' ? spec.options.version : undefined;
+}
+
+/** The version the services file asks of a unit: its kind's say (vm: the guest's base image), else the service's `version`. */
+export function fileVersion(kind: ServiceKind, unit: Unit, inv: Inventory): string | undefined {
+  if (kind.versions) {
+    return kind.versions.file(unit, inv);
+  }
+  const spec = inv.services.get(unit.service);
+  return spec ? wantedVersion(spec) : undefined;
 }
 
 /** A positive number option (`start_timeout`, `stop_timeout`), or the fallback. */

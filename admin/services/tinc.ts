@@ -1,7 +1,8 @@
 // tinc as a service kind: tincd of the deployment's net on every mesh member (the hosts with a
 // `vpn` address), found by its pid file /run/tinc.NETNAME.pid. start/stop/restart run the same
 // control script as `salvo tinc start|stop` (admin/tinc/remote/scripts.ts: through the pid file,
-// "started" once tinc-up has put the VPN address on the interface), so a rolling restart of
+// "started" once tinc-up has put the VPN address on the interface; a restart also brings back
+// every link the host had), so a rolling restart of
 // tinc gets batches, gates, budget and journal like every other kind. Keys, host files and the
 // ping matrix stay with `salvo tinc` (init, add, remove, verify).
 import type { Inventory } from '../inventory/types.js';
@@ -56,15 +57,19 @@ function plan(op: Operation, unit: Unit, inv: Inventory): Step[] {
   if (!member) {
     throw new Error(`tinc: ${unit.host} is not a mesh member`); // units() only yields members
   }
-  const target = { netname: spec.netname, iface: spec.iface, vpn: member.vpn };
+  // A restart must not cost the mesh a link: the step waits until the peers this host reached
+  // before answer again, restarting once or twice more if tinc 1.0's key race leaves one dark.
+  const peers = spec.members.filter((m) => m.host !== unit.host).map((m) => m.vpn);
+  const target = { netname: spec.netname, iface: spec.iface, vpn: member.vpn, peers };
   const action = ACTION[op];
-  // stop waits up to 10 s for tincd to go (then KILL); start up to 5 s for the VPN address.
+  // stop waits up to 10 s for tincd to go (then KILL); start up to 5 s for the VPN address; a
+  // restart's relinking up to three starts of about 3 s each.
   return [
     {
       name: action,
       host: unit.host,
       command: controlCommand(tincPaths(spec.netname), target, action),
-      timeoutMs: 30_000,
+      timeoutMs: action === 'restart' ? 60_000 : 30_000,
     },
   ];
 }

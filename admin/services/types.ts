@@ -41,6 +41,19 @@ export interface OperationOptions {
   drain?: boolean;
 }
 
+/**
+ * A kind whose version is not a daemon's: vm's is a guest's base image, recorded on its physical
+ * host (the guest itself may be down) and reported by the kind's health probe as Health.version.
+ */
+export interface KindVersions {
+  /** The version the services file asks of this unit (vm: the guest's `base`). */
+  file(unit: Unit, inv: Inventory): string | undefined;
+  /** Read from the health probe's Health.version, not from a scan of the unit's own host. */
+  readonly fromProbe: true;
+  /** The upgrade flag that switches versions, for messages: `--image` (vm). */
+  readonly flag: string;
+}
+
 /** What each service kind provides. Pure planning; running the steps is the rollout's job. */
 export interface ServiceKind {
   readonly kind: string;
@@ -52,12 +65,29 @@ export interface ServiceKind {
   healthProbe(unit: Unit, inv: Inventory): { host: string; command: Command };
   parseHealth(stdout: string, exitCode: number | null): Health;
   /**
+   * The gate's probe where it differs from healthProbe (which `salvo status` runs too): vm's
+   * waits on the physical host, up to a few seconds, for the guest's banner, so a boot is seen
+   * within 0.2 s without an SSH round trip (a bash and its forks) per try. parseHealth reads it.
+   */
+  gateProbe?(unit: Unit, inv: Inventory): { host: string; command: Command };
+  /**
+   * Run from the admin machine when a gate's probe reads `running`; the reading counts only if it
+   * succeeds (vm: a login to the guest itself, its host key checked against known_hosts).
+   */
+  confirmRunning?(unit: Unit, inv: Inventory): { host: string; command: Command };
+  /**
    * The unit is one member of a cluster (a Cassandra ring): after a restart or upgrade its gate
    * also waits until it sees every peer healthy, so the next batch never takes a node down while
    * another is still down or joining (cstar's rule). A start does not wait for peers: they may be
    * starting in a later batch.
    */
   readonly ringGate?: boolean;
+  /**
+   * Where a unit's versions are, when not where a daemon's are. By default the version a unit
+   * runs is what its own host records (the scan of the deployment's pid files) and the file's is
+   * the service's `version`. A restart keeps the running one (OperationOptions.versions).
+   */
+  readonly versions?: KindVersions;
   /** Passes in a row needed to call a unit healthy (health gate), and how long to wait. */
   gate: { passes: number; intervalMs: number; timeoutMs: number };
 }

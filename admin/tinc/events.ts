@@ -1,6 +1,6 @@
 // Typed progress of tinc operations. The library emits them; the CLI renders them.
 import type { MeshMatrix } from './matrix.js';
-import type { NodePlan } from './plan.js';
+import type { NodePlan } from './plan/plan.js';
 import type { RecordChange } from './record.js';
 import type { ControlAction } from './remote/index.js';
 
@@ -23,6 +23,6 @@ export type TincEvent =
   | { kind: 'recorded'; change: RecordChange }
   | { kind: 'control'; host: string; action: ControlAction; pid?: number }
   | { kind: 'verify-round'; round: number; matrix: MeshMatrix }
-  | { kind: 'repair'; hosts: string[] }; // restarted: stale packet keys (see repair.ts)
+  | { kind: 'repair'; hosts: string[] }; // restarted: stale packet keys (see ops/repair.ts)
 
 export type TincListener = (event: TincEvent) => void;

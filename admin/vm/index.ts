@@ -4,5 +4,4 @@ export * from './ops.js';
 export * from './parse.js';
 export * from './script.js';
 export * from './events.js';
-export * from './image.js';
-export * from './image-script.js';
+export * from './image/index.js';

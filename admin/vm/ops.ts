@@ -7,7 +7,6 @@ import type { Deployment } from '../deployment/deployment.js';
 import { UsageError } from '../errors.js';
 import { editKnownHosts } from '../transport/hostkeys/known-hosts-edit.js';
 import { cmd } from '../transport/command.js';
-import type { CommandResult } from '../transport/types.js';
 import { baseArgs, guestsOf, type GuestSpec } from './guest.js';
 import {
   guestState,
@@ -16,6 +15,7 @@ import {
   type GuestState,
   type QemuState,
 } from './parse.js';
+import { why } from './image/hosts.js';
 import { vmCommand } from './script.js';
 
 export interface VmStatus {
@@ -43,16 +43,6 @@ export interface PrepareResult {
   hostKey?: string;
   recorded: boolean; // a new or changed key was written to known_hosts
   error?: string;
-}
-
-function why(r: CommandResult | undefined): string {
-  if (!r) {
-    return 'no result';
-  }
-  return (r.stderr.trim() || r.failure?.message || `exit ${r.exitCode}`)
-    .split('\n')
-    .slice(-3)
-    .join('; ');
 }
 
 async function onPhysical(

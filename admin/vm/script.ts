@@ -37,6 +37,11 @@ cleanup() { # what must not outlive a stopped guest: tap, socket, pid file (libv
   ip link del "$V_tap" 2>/dev/null
   rm -f "$G/qmp.sock" "$G/qemu.pid"
 }
+banner() { # the guest's SSH banner on V_address:22; bounded, as a SYN lost while the guest's
+  # network comes up would block a connect for its retransmissions (1 s, 3 s, 7 s ...)
+  timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/22" && read -r -t 1 -N 7 b <&3 && [ "$b" = SSH-2.0 ]' \
+    salvo-vm "$V_address" 2>/dev/null
+}
 gone() { local p=$1 i=0; while [ -e "/proc/$p" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null; do
   i=$((i + 1)); [ "$i" -gt "$2" ] && return 1; sleep 0.1; done; }
 probe_accel() { # kvm only if a guest kernel really boots under it (here /dev/kvm may hang a guest)
@@ -156,12 +161,40 @@ stop|kill)
 status)
   w=$(cat "$G/wanted" 2>/dev/null || echo never)
   say wanted "$w"
-  if alive; then p=$(pid); say alive yes; say pid "$p"; say elapsed "$(ps -o etimes= -p "$p" | tr -d ' ')"
-    # does the guest answer SSH? its banner, read over the bridge (no login: the gate's question)
+  if alive; then p=$(pid); say alive yes; say pid "$p"
+    # Does the guest answer SSH? Its banner, read over the bridge (the gate then logs in from the
+    # admin machine). wait=S (the gate's probe): a try every 0.2 s for up to S seconds while qemu
+    # runs, so a boot is seen at once without a round trip per try. perl (Essential on Debian)
+    # makes every try in one process, each connect bounded at 0.3 s: a SYN sent while the guest's
+    # network is still down is never answered, and a process per try (timeout, bash) takes CPU
+    # from the booting guest on a small host. Without perl, the bash tries.
     if [ -n "$[V_address:-}" ]; then
-      b=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/22" && head -c 7 <&3' salvo-vm "$V_address" 2>/dev/null)
-      say ssh "$([ "$b" = SSH-2.0 ] && echo yes || echo no)"
+      ok=no; end=$((EPOCHSECONDS + $[V_wait:-0})); n=0
+      if [ "$[V_wait:-0}" != 0 ] && command -v perl >/dev/null 2>&1; then
+        perl -MIO::Socket::INET -MIO::Select -e '
+          my ($a, $w, $p) = @ARGV; my $end = time + $w;
+          while (1) {
+            my $s = IO::Socket::INET->new(PeerAddr => $a, PeerPort => 22, Proto => "tcp", Timeout => 0.3);
+            if ($s) {
+              my $b = ""; sysread($s, $b, 7) if IO::Select->new($s)->can_read(1); close $s;
+              exit 0 if $b eq "SSH-2.0";
+            }
+            exit 1 if time >= $end;
+            open(my $f, "<", "/proc/$p/status") or exit 1;
+            exit 1 if grep { /^State:\s*Z/ } <$f>;
+            select(undef, undef, undef, 0.2);
+          }' "$V_address" "$V_wait" "$p" </dev/null 2>/dev/null && ok=yes
+      else
+        while :; do
+          banner && { ok=yes; break; }
+          [ "$EPOCHSECONDS" -lt "$end" ] || break
+          n=$((n + 1)); [ $((n % 5)) = 0 ] && { alive || break; }
+          sleep 0.2
+        done
+      fi
+      say ssh "$ok"
     fi
+    say elapsed "$(ps -o etimes= -p "$p" | tr -d ' ')"
   else say alive no; fi
   say accel "$(cat "$G/accel" 2>/dev/null)"
   say image "$(cut -f1 "$G/image" 2>/dev/null)"

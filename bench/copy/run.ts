@@ -1,13 +1,17 @@
 // salvo copy against pdcp and clush --copy on one lab fleet: one 64 MiB file, then a directory
-// of 2,000 small files, to every host. Each run starts from an empty destination and is checked
-// on every host (checksum, file count); a run that did not deliver does not count.
+// of 2,000 small files, to every host. `salvo copy` is the default way (auto: SFTP for a few new
+// plain files, rsync over the connection for trees); `salvo --via sftp` and `--via rsync` are
+// recorded beside it. Each run starts from an empty destination and is checked on every host
+// (checksum, file count); a run that did not deliver does not count. CPU is recorded with the
+// wall time: the client's (the tool and everything it started) and the lab sshds' (the
+// receiving side), as wall time on the shared 2-core machine depends on who else is running.
 // node dist/bench/copy/run.js [--hosts 20] [--runs 3] [--lab DIR]
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildLab, destroyLab, labDir, useExistingLab, type BenchLab } from '../fanout/lab.js';
-import { load1, timedSpawn, type SpawnSpec } from '../fanout/measure.js';
+import { load1, ms3, serverCpuS, timedSpawn, type SpawnSpec } from '../fanout/measure.js';
 import { target, type Target } from '../suite/targets.js';
 
 interface Options {
@@ -53,6 +57,7 @@ async function main(): Promise<void> {
   const dir = o.lab ?? (await labDir());
   let lab: BenchLab | undefined;
   const work = await mkdtemp(join(tmpdir(), 'salvo-bench-copy-'));
+  const loadAtStart = Number(load1());
   try {
     lab = o.lab ? await useExistingLab(o.lab) : await buildLab(dir, o.hosts, say);
     const n = lab.hosts;
@@ -70,16 +75,31 @@ async function main(): Promise<void> {
       await timedSpawn({ argv: ['md5sum', big], cwd, timeoutMs: 60_000 })
     ).stdout.slice(0, 32);
     const sshArgs = { PDSH_SSH_ARGS_APPEND: `-F ${lab.sshConfig}` };
+    const salvo = (name: string, via: string[]): Tool => ({
+      name,
+      peer: false,
+      spec: (src) => ({
+        argv: [
+          SALVO,
+          '-s',
+          lab!.servicesFile,
+          'copy',
+          '-f',
+          String(n),
+          ...via,
+          nodes,
+          src,
+          `${DEST}/`,
+        ],
+        cwd,
+        timeoutMs: 600_000,
+      }),
+    });
     const tools: Tool[] = [
-      {
-        name: 'salvo copy',
-        peer: false,
-        spec: (src) => ({
-          argv: [SALVO, '-s', lab!.servicesFile, 'copy', '-f', String(n), nodes, src, `${DEST}/`],
-          cwd,
-          timeoutMs: 600_000,
-        }),
-      },
+      salvo('salvo copy', []),
+      // Each way forced, measured beside the default for the docs; not peers, no target.
+      salvo('salvo --via sftp', ['--via', 'sftp']),
+      salvo('salvo --via rsync', ['--via', 'rsync']),
       {
         name: 'pdcp',
         peer: true,
@@ -133,6 +153,11 @@ async function main(): Promise<void> {
       workload: string;
       tool: string;
       runs: number[];
+      /** 1-minute load average after each run. */
+      loads: number[];
+      /** user+sys CPU seconds of each counted run: the tool and its children, the lab's sshds. */
+      clientCpu: number[];
+      serverCpu: number[];
       median: number | null;
       failures: string[];
     }[] = [];
@@ -143,10 +168,15 @@ async function main(): Promise<void> {
       const want = isDir ? '2000' : bigSum;
       for (const tool of tools) {
         const runs: number[] = [];
+        const loads: number[] = [];
+        const clientCpu: number[] = [];
+        const serverCpu: number[] = [];
         const failures: string[] = [];
         for (let r = 0; r < o.runs; r++) {
           await exec(`rm -rf ${DEST} && mkdir -p ${DEST}`);
+          const server0 = serverCpuS(lab!.sshdPids);
           const got = await timedSpawn(tool.spec(src, isDir));
+          const server = serverCpuS(lab!.sshdPids) - server0;
           const verify = await exec(check);
           const answers = verify.stdout
             .trim()
@@ -155,13 +185,16 @@ async function main(): Promise<void> {
           const delivered = answers.length === n && answers.every((a) => a === want);
           if (got.code === 0 && delivered) {
             runs.push(got.wallS);
+            clientCpu.push(ms3(got.clientCpuS));
+            serverCpu.push(ms3(server));
           } else {
             failures.push(
               `exit ${got.code}, ${answers.filter((a) => a === want).length}/${n} delivered: ${got.stderr.trim().split('\n')[0] ?? ''}`,
             );
           }
+          loads.push(Number(load1()));
           say(
-            `  ${workload}, ${tool.name}, run ${r + 1}: ${got.wallS.toFixed(2)} s${got.code === 0 && delivered ? '' : ' (does not count)'} (load ${load1()})`,
+            `  ${workload}, ${tool.name}, run ${r + 1}: ${got.wallS.toFixed(2)} s, CPU ${got.clientCpuS.toFixed(2)} s client + ${server.toFixed(2)} s sshd${got.code === 0 && delivered ? '' : ' (does not count)'} (load ${load1()})`,
           );
         }
         const sorted = [...runs].sort((a, b) => a - b);
@@ -169,6 +202,9 @@ async function main(): Promise<void> {
           workload,
           tool: tool.name,
           runs,
+          loads,
+          clientCpu,
+          serverCpu,
           median: sorted.length ? sorted[Math.floor(sorted.length / 2)]! : null,
           failures,
         });
@@ -177,7 +213,7 @@ async function main(): Promise<void> {
     const targets: Target[] = ['64 MiB file', '2,000 small files'].map((w) => {
       const ours = rows.find((r) => r.workload === w && r.tool === 'salvo copy')?.median ?? null;
       const peers = rows.filter(
-        (r) => r.workload === w && r.tool !== 'salvo copy' && r.median !== null,
+        (r) => r.workload === w && tools.find((t) => t.name === r.tool)?.peer && r.median !== null,
       );
       const best = peers.sort((a, b) => a.median! - b.median!)[0];
       return target({
@@ -191,7 +227,7 @@ async function main(): Promise<void> {
     });
     for (const r of rows) {
       say(
-        `${r.workload.padEnd(18)} ${r.tool.padEnd(13)} median ${r.median?.toFixed(2) ?? 'n/a'} s${r.failures.length ? `  failures: ${r.failures.join('; ')}` : ''}`,
+        `${r.workload.padEnd(18)} ${r.tool.padEnd(16)} median ${r.median?.toFixed(2) ?? 'n/a'} s${r.failures.length ? `  failures: ${r.failures.join('; ')}` : ''}`,
       );
     }
     for (const t of targets) {
@@ -206,7 +242,7 @@ async function main(): Promise<void> {
     await mkdir(resolve('bench/results'), { recursive: true });
     await writeFile(
       file,
-      `${JSON.stringify({ hosts: n, runs: o.runs, rows, targets }, null, 2)}\n`,
+      `${JSON.stringify({ hosts: n, runs: o.runs, loadAtStart, loadAtEnd: Number(load1()), rows, targets }, null, 2)}\n`,
     );
     process.stdout.write(`results: ${file}\n`);
   } finally {

@@ -62,12 +62,16 @@ export const salvoCold: ColdTool = {
     }
     const want = `${n} hosts: ${n} ok, 0 failed, 0 unreachable`;
     if (r.code !== 0) {
+      // The summary, and the first host failure's own words (why a host was lost).
+      const why = `${r.stdout}\n${r.stderr}`
+        .split('\n')
+        .find((l) => /handshake|timed out|refused|unreachable:|cannot|closed/.test(l));
       return `exit ${r.code}: ${firstLine(
         r.stderr
           .split('\n')
           .filter((l) => / hosts: /.test(l))
           .join('\n') || r.stderr,
-      )}`;
+      )}${why ? ` (${why.trim().slice(0, 200)})` : ''}`;
     }
     if (!r.stderr.includes(want)) {
       return `summary is not "${want}"`;

@@ -247,7 +247,7 @@ async function benchmark(
         '-e',
         [
           'dist/admin/cli/main.js',
-          'dist/admin/cli/commands/exec.js',
+          'dist/admin/cli/commands/exec/exec.js',
           'dist/admin/deployment/deployment.js',
         ]
           .map((p) => `await import(${url(p)});`)

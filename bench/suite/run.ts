@@ -61,7 +61,8 @@ export const BENCHES: readonly { name: string; program: string; about: string }[
   {
     name: 'monitor',
     program: 'monitor/run.js',
-    about: 'monitor scan of 200 hosts (alias lab) vs a bare salvo exec of its probe; run RSS',
+    about:
+      'monitor scan of 200 hosts (alias lab) vs a bare salvo exec of its probe (soak: --soak 60m)',
   },
   {
     name: 'vm',

@@ -5,7 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseListing, seriesStatus } from '../../admin/backup/list.js';
 import { parseNames } from '../../admin/backup/prune.js';
-import { parseScriptResults } from '../../admin/backup/remote/source.js';
+import {
+  parseScriptPubkey,
+  parseScriptResults,
+  parseScriptSnapshots,
+} from '../../admin/backup/remote/source.js';
 import { compareManifest } from '../../admin/backup/verify.js';
 
 // Recorded: a source script pushing to a live target, an unreachable one, and a missing path.
@@ -30,6 +34,38 @@ test('source script results', () => {
   assert.equal(r[0]!.durationMs, 517);
   assert.match(r[1]!.detail, /No route to host/);
   assert.equal(JSON.parse(r[3]!.detail).pid, 31292);
+});
+
+// A --setup run: its key, a target that refuses it, one that cannot be reached, and the
+// snapshot list a commit answered with (latest first; "-" when there is none).
+const SETUP_OUT =
+  'SALVO-PUBKEY ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTheParserTestOnly salvo-backup@cloud1\n' +
+  "SALVO-RESULT\tsrv/cloud1@cloud2\tcloud2\tunauthorized\t255\t96\tcloud2 refuses cloud1's backup key: root@198.18.1.2: Permission denied (publickey). \n" +
+  'SALVO-RESULT\tsrv/cloud1@ghost\tghost\tunreachable\t255\t3077\tghost: ssh: connect to host 198.18.3.250 port 22: No route to host \n' +
+  'SALVO-RESULT\tsrv/cloud1@cloud3\tcloud3\tok\t0\t412\t2026-12-03T082404Z 256 67108864\n' +
+  'SALVO-SNAPS\tsrv/cloud1@cloud3\t2026-12-03T082404Z 2026-12-03T080759Z 2026-12-03T082404Z\n' +
+  'SALVO-SNAPS\tsrv/cloud1@cloud4\t-\n';
+
+test('setup run: public key, unauthorized and unreachable series, snapshot lists', () => {
+  assert.equal(
+    parseScriptPubkey(SETUP_OUT),
+    'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTheParserTestOnly salvo-backup@cloud1',
+  );
+  assert.equal(parseScriptPubkey(SCRIPT_OUT), undefined);
+  assert.deepEqual(
+    parseScriptResults(SETUP_OUT).map((x) => [x.id, x.status]),
+    [
+      ['srv/cloud1@cloud2', 'unauthorized'],
+      ['srv/cloud1@ghost', 'unreachable'],
+      ['srv/cloud1@cloud3', 'ok'],
+    ],
+  );
+  const snaps = parseScriptSnapshots(SETUP_OUT);
+  assert.deepEqual(snaps.get('srv/cloud1@cloud3'), {
+    latest: '2026-12-03T082404Z',
+    snapshots: ['2026-12-03T080759Z', '2026-12-03T082404Z'],
+  });
+  assert.deepEqual(snaps.get('srv/cloud1@cloud4'), { latest: '', snapshots: [] });
 });
 
 // Recorded: two series on one target, one held by a run, and a series never backed up.

@@ -3,10 +3,11 @@
 // survives injected timeouts, overload and dropped connections.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CassandraClient } from '../../admin/cassandra/client.js';
+import { CassandraClient, stopHost, type DriverHost } from '../../admin/cassandra/client.js';
 import { CassandraError } from '../../admin/cassandra/errors.js';
 import { loopRing } from '../lab/cql/helpers.js';
 
@@ -102,3 +103,58 @@ test('the client recovers after an outage, timeouts, overload and dropped connec
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+// The driver's own Host and pool (cassandra-driver 4.x internals, as the client meets them): a
+// pool drained while a connection is opening comes back to life when that open ends, even after
+// a shutdown; stopHost keeps it down. No network: the open is the driver's event, emitted here.
+test('stopHost: a pool drained mid-open stays shut down when the open ends', async () => {
+  const require = createRequire(import.meta.url);
+  const { Host } = require('cassandra-driver/lib/host.js') as {
+    Host: new (address: string, protocol: number, options: unknown, metadata: unknown) => TestHost;
+  };
+  const clientOptions = require('cassandra-driver/lib/client-options.js') as {
+    extend: (o: object) => unknown;
+  };
+  const options = clientOptions.extend({
+    contactPoints: ['127.0.0.1'],
+    localDataCenter: 'dc1',
+    logEmitter: () => undefined,
+  });
+  const openThenDrain = (): TestHost => {
+    const h = new Host('127.0.0.1:9042', 4, options, { getAllPrepared: () => [] });
+    h.pool._opening = true; // a connection attempt in flight
+    h.shutdown(true); // what the driver's Client.shutdown() does: drain
+    return h;
+  };
+  const openEnds = async (h: TestHost): Promise<void> => {
+    h.pool._opening = false;
+    h.pool.emit('open', new Error('refused'));
+    await new Promise((r) => setImmediate(r));
+  };
+
+  // The driver alone: shut down, yet back to "initial" once the open ends.
+  const bare = openThenDrain();
+  await bare.shutdown(false);
+  await openEnds(bare);
+  assert.equal(
+    bare.pool.isClosing(),
+    false,
+    'the driver revives the pool (this test documents it)',
+  );
+
+  const h = openThenDrain();
+  stopHost(h as unknown as DriverHost);
+  await openEnds(h);
+  assert.equal(h.pool.isClosing(), true, 'still shut down');
+  assert.equal(h.pool.hasScheduledNewConnection(), false, 'no reconnection scheduled');
+});
+
+interface TestHost {
+  shutdown(wait: boolean): Promise<void>;
+  pool: {
+    _opening: boolean;
+    emit(event: string, ...args: unknown[]): boolean;
+    isClosing(): boolean;
+    hasScheduledNewConnection(): boolean;
+  };
+}

@@ -16,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { codeCacheName } from '../../admin/cli/startup/command-word.js';
+import { asksOnlyVersion, codeCacheName } from '../../admin/cli/startup/command-word.js';
 import { storeAfter } from '../../admin/cli/startup/code-cache.js';
 import { after, describe, it } from 'node:test';
 
@@ -219,6 +219,39 @@ describe('bin/salvo and the code cache', () => {
     assert.deepEqual([r.status, r.stdout], [0, '19\n']);
     assert.throws(() => readdirSync(join(cache, 'salvo', 'v8')), /ENOENT/);
   });
+
+  it('salvo check runs its own bundle (cache check-check), the other commands left out of it', () => {
+    const cache = join(root, 'xdg-check');
+    const file = join(root, 'check-services.yaml');
+    writeFileSync(file, 'deployment: t\nhosts:\n  cloud[1-3]: {}\n');
+    const check = () =>
+      spawnSync(process.execPath, [bin, '-s', file, 'check'], {
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CACHE_HOME: cache },
+      });
+    const first = check();
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /^hosts +cloud\[1-3\] \(3\)$/m);
+    assert.deepEqual(
+      files(join(cache, 'salvo', 'v8')).map((f) => f.split('@')[0]),
+      ['check-check'],
+    );
+    assert.deepEqual([check().status, check().stdout], [0, first.stdout]);
+    const text = readFileSync(resolve('dist/cli/check.cjs'), 'latin1');
+    assert.ok(text.includes('./commands/exec/exec.js is not in the check bundle'));
+    assert.ok(!text.includes('function registerExec('), 'exec is bundled into check.cjs');
+  });
+
+  it('the bundles are ASCII (one other character makes V8 hold a bundle as two-byte text)', () => {
+    for (const name of ['salvo.cjs', 'check.cjs', 'launch.cjs']) {
+      const bytes = readFileSync(resolve('dist/cli', name));
+      assert.equal(
+        bytes.findIndex((b) => b > 0x7f),
+        -1,
+        name,
+      );
+    }
+  });
 });
 
 describe('which cache a command line uses', () => {
@@ -233,5 +266,13 @@ describe('which cache a command line uses', () => {
     assert.equal(name(), 'help');
     assert.equal(name('--version'), 'help');
     assert.equal(name('exec', 'cloud1', '--', 'grep', '-h', 'x'), 'exec');
+  });
+  it('only a bare --version or -V is answered without the CLI (an upgrade names its own)', () => {
+    const only = (...args: string[]): boolean => asksOnlyVersion(['node', 'salvo', ...args]);
+    assert.equal(only('--version'), true);
+    assert.equal(only('-V'), true);
+    assert.equal(only('upgrade', 'hub', '--version', '2.0'), false);
+    assert.equal(only('--version', '-s', 'x.yaml'), false);
+    assert.equal(only(), false);
   });
 });

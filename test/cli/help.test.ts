@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { buildProgram } from '../../admin/cli/main.js';
-import { completions } from '../../admin/cli/commands/completion.js';
+import { completions } from '../../admin/cli/commands/program/completion.js';
 
 const SALVO = fileURLToPath(new URL('../../../bin/salvo', import.meta.url));
 const VALID = fileURLToPath(new URL('../../../test/fixtures/services/valid.yaml', import.meta.url));

@@ -1,7 +1,7 @@
 // `salvo lab down` output: one entry per kind of thing removed, host names folded.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderRemoved } from '../../admin/cli/render/lab.js';
+import { renderRemoved } from '../../admin/cli/render/program/lab.js';
 
 describe('lab down output', () => {
   it('folds each kind of removed item into one entry with its count', () => {

@@ -1,7 +1,7 @@
 // LinePrinter (salvo exec -L): whole lines only, prefixed, per host and stream, the rest at the end.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LinePrinter, MAX_LINE } from '../../admin/cli/render/lines.js';
+import { LinePrinter, MAX_LINE } from '../../admin/cli/render/exec/lines.js';
 
 test('lines split across chunks come out whole, per host and stream, in order', () => {
   const out: string[] = [];

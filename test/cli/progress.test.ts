@@ -98,9 +98,9 @@ test('through a pipe: a gate says what it waits for, for how long', () => {
   );
 });
 
-test('on a terminal: a live row per unit at work, gone when its unit is done', () => {
+test('on a terminal: a live row per unit at work, gone when its unit is done', async () => {
   const out = new Sink(true);
-  const p = new ProgressPrinter({ out, render });
+  const p = await ProgressPrinter.open({ out, render });
   p.onEvent(batch);
   p.onEvent(stepStart);
   const live = out.text;
@@ -115,9 +115,9 @@ test('on a terminal: a live row per unit at work, gone when its unit is done', (
   assert.doesNotMatch(out.text.slice(before), /drain {2}|gate: waiting/, 'the row is gone');
 });
 
-test('timestamps can be asked for on a terminal too', () => {
+test('timestamps can be asked for on a terminal too', async () => {
   const out = new Sink(true);
-  const p = new ProgressPrinter({ out, render, timestamps: true });
+  const p = await ProgressPrinter.open({ out, render, timestamps: true });
   p.onEvent(batch);
   p.done();
   assert.match(out.text, /14:03:07.*\[1\/2\] restart hub/);

@@ -16,7 +16,7 @@ test('a command registered alone (main.ts ALONE) never loads commands/index.js',
   const alone = (all.get('cli/main.ts') ?? []).filter(
     (m) => m.startsWith('cli/commands/') && m !== 'cli/commands/index.ts',
   );
-  assert.ok(alone.includes('cli/commands/exec.ts'), `ALONE modules: ${alone.join(', ')}`);
+  assert.ok(alone.includes('cli/commands/exec/exec.ts'), `ALONE modules: ${alone.join(', ')}`);
   for (const m of alone) {
     assert.ok(
       !reachable(all, m).has('cli/commands/index.ts'),

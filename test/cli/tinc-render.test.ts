@@ -1,8 +1,8 @@
 // How tinc results read: plans fold hosts with the same changes, the matrix names what failed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderPlan } from '../../admin/cli/render/tinc.js';
-import { renderMatrix } from '../../admin/cli/render/tinc-matrix.js';
+import { renderPlan } from '../../admin/cli/render/subsystems/tinc.js';
+import { renderMatrix } from '../../admin/cli/render/subsystems/tinc-matrix.js';
 import { analyzeMatrix, type NodePlan, type Pair } from '../../admin/tinc/index.js';
 
 const node = (host: string, over: Partial<NodePlan> = {}): NodePlan => ({

@@ -1,8 +1,9 @@
 // Distributed backups on a real lab (rsync 3 and flock in network namespaces, 5 hosts): every
 // node backs up in one run; a second run on a locked series exits 75 naming the holder, or waits
 // with --wait-lock; the holder killed -9 mid-transfer frees the lock at once and publishes
-// nothing; retention keeps the newest complete snapshot; verify finds a corrupted file; a restore
-// brings back contents, modes, owners, symlinks and hard links.
+// nothing; a full run's manifest (hashed while rsync ran) matches the data, and a killed full run
+// leaves no hasher; retention keeps the newest complete snapshot; verify finds a corrupted file; a
+// restore brings back contents, modes, owners, symlinks and hard links.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import type { ListResult, PruneResult, RunResult, VerifyResult } from '../../adm
 import { Deployment } from '../../admin/deployment/deployment.js';
 import type { Lab } from '../../admin/lab/index.js';
 import { CassandraClient } from '../../admin/cassandra/index.js';
+import { parseSums } from '../../admin/backup/verify.js';
 import { withLab, isRoot } from './lab-fixture.js';
 import { failures, runOp } from './services-helpers.js';
 import { json, onHosts, salvo, type Run } from './tinc-fixture.js';
@@ -89,6 +91,26 @@ async function on(dep: Deployment, host: string, command: string): Promise<strin
 }
 
 const DIR = '/srv/backup/lab/slow/cloud1';
+
+/**
+ * No process left on the target working in the series (the receiver's
+ * early hasher and its find, openssl and sync run there): polled, as the receiver may still be
+ * ending when its run has answered.
+ */
+async function noHasherLeft(dep: Deployment): Promise<void> {
+  const since = Date.now();
+  for (;;) {
+    const left = await on(
+      dep,
+      'cloud2',
+      `find /proc -mindepth 2 -maxdepth 2 -name cwd -lname '${DIR}/*' 2>/dev/null | while read -r c; do echo "$c $(tr '\\0' ' ' < \${c%cwd}cmdline)"; done`,
+    );
+    if (left === '') {
+      return;
+    }
+    assert.ok(Date.now() - since < 30_000, `left running on cloud2:\n${left}`);
+  }
+}
 
 /** No snapshot directory and no stage of a backup left in the hosts' Cassandra data. */
 async function noSnapshotLeft(dep: Deployment, hosts: string[]): Promise<void> {
@@ -309,6 +331,7 @@ test('distributed backups on a lab of 5: run, lock, kill, retention, verify, res
           }
           assert.ok(Date.now() - freed < 10_000, 'the lock was not freed within 10 s of the kill');
         }
+        await noHasherLeft(dep);
         const after = json<ListResult>(await salvo(s, 'backup', 'list', 'slow', '--json'))
           .series[0]!;
         assert.equal(after.holder, undefined);
@@ -326,6 +349,60 @@ test('distributed backups on a lab of 5: run, lock, kill, retention, verify, res
         assert.equal(again.code, 0, again.stdout + again.stderr);
         const left = await onHosts(s, 'cloud2', `ls -a ${DIR} | grep -c '^.tmp-' || true`);
         assert.equal(left.get('cloud2'), '0');
+      },
+    );
+
+    await t.test(
+      'a full run: the manifest, hashed while rsync ran, matches the data byte for byte; killed, it leaves no hasher',
+      async () => {
+        // A full run is one without a previous snapshot: the series is set aside for this test.
+        await on(dep, 'cloud2', `mv ${DIR} ${DIR}.aside`);
+        try {
+          // 48 new files (3 of the early hasher's batches) of different sizes, one empty, one
+          // hard-linked twice, next to the 8 MB file and the small one.
+          await onHosts(
+            s,
+            'cloud1',
+            'mkdir -p /srv/slow/many && cd /srv/slow/many && for i in $(seq 1 48); do head -c $((i * 3001)) /dev/urandom > f$i; done && : > empty && ln f7 f7-link',
+          );
+          const r = await salvo(s, 'backup', 'run', 'slow', '--no-prune');
+          assert.equal(r.code, 0, r.stdout + r.stderr);
+          // On the target: the MANIFEST against sha256sum of every file of the published tree.
+          const out = await on(
+            dep,
+            'cloud2',
+            `cd ${DIR}/latest && cat MANIFEST && echo ---- && cd tree && find . -type f -print0 | xargs -0 sha256sum`,
+          );
+          const [manifest, actual] = out.split('\n----\n');
+          const want = parseSums(actual!);
+          assert.ok(want.size >= 52, `${want.size} files`);
+          assert.deepEqual(parseSums(manifest!), want);
+          const left = await on(dep, 'cloud2', `ls -A ${DIR}/latest`);
+          assert.deepEqual(left.split('\n').sort(), ['INFO', 'MANIFEST', 'tree']);
+          await noHasherLeft(dep);
+
+          // Again from nothing, killed once the hasher has fsynced a batch (the 8 MB file).
+          await on(dep, 'cloud2', `rm -rf ${DIR}`);
+          const run = salvo(s, 'backup', 'run', 'slow');
+          const pid = await holderOf(dep, 'slow/cloud1@cloud2', run);
+          for (;;) {
+            const k = await on(dep, 'cloud2', `cat ${DIR}/.tmp-*/.early.k 2>/dev/null || true`);
+            if (k !== '') {
+              break;
+            }
+            assert.equal(
+              await Promise.race([run.then(() => 'ended'), Promise.resolve('running')]),
+              'running',
+              'the run ended before the hasher fsynced a batch',
+            );
+          }
+          await on(dep, 'cloud1', `pkill -9 -P ${pid}; kill -9 ${pid}`);
+          assert.equal((await run).code, 1);
+          await noHasherLeft(dep);
+        } finally {
+          await on(dep, 'cloud2', `rm -rf ${DIR} && mv ${DIR}.aside ${DIR}`);
+          await onHosts(s, 'cloud1', 'rm -rf /srv/slow/many');
+        }
       },
     );
 

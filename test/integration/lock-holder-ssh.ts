@@ -3,7 +3,7 @@
 // REASON` if the lock is lost, and keeps running until killed. Run inside a lab host's namespace,
 // it is a holder whose link a test can cut. Does nothing when the test runner loads it as a file.
 import { Deployment } from '../../admin/deployment/deployment.js';
-import { FleetLock } from '../../admin/rollout/fleet-lock.js';
+import { FleetLock } from '../../admin/rollout/lock/fleet-lock.js';
 
 if (process.argv[2] === 'hold' && process.argv[3]) {
   const dep = await Deployment.open(process.argv[3]);

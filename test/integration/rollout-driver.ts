@@ -2,8 +2,8 @@
 // registry, as a process a test can SIGKILL: `node rollout-driver.js run SALVO-ARGS…`.
 // Does nothing when the test runner loads it as a file.
 import { Command, CommanderError } from 'commander';
-import { registerOps } from '../../admin/cli/commands/ops.js';
-import { registerRuns } from '../../admin/cli/commands/runs.js';
+import { registerOps } from '../../admin/cli/commands/rollout/ops.js';
+import { registerRuns } from '../../admin/cli/commands/rollout/runs.js';
 import { exitCodeAfterSignal } from '../../admin/cli/interrupt.js';
 import { exitCodeForError, renderError } from '../../admin/cli/render/error.js';
 import { markerKinds } from './rollout-marker-kind.js';

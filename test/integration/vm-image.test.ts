@@ -2,7 +2,8 @@
 // every file, as published); a second push sends nothing; a copy corrupted on arrival is refused
 // on its host (the old image kept) while the others publish; `vm image list` shows it; `upgrade
 // vm --image` boots a guest on the new image (a marker file inside the guest, the overlay's backing
-// file), its persistent disk kept. One guest runs at a time (2-core machine, TCG).
+// file), its persistent disk kept; a plain restart afterwards keeps that image and says so (its
+// dry run too). One guest runs at a time (2-core machine, TCG).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -66,6 +67,18 @@ test('base images on a 3-host lab: push, verify, refuse, list, upgrade', {
   const src = join(dir, 'build', 'lab-next');
   makeImage(src, 'salvo NEXT image v1');
   const images = (host: string) => join(dir, host, 'srv', 'salvo-vm', 'images');
+  /** The backing file of vm1's overlay (its /srv is DIR/cloud1/srv). */
+  const backing = (): string =>
+    (
+      JSON.parse(
+        execFileSync('qemu-img', [
+          'info',
+          '--output=json',
+          '-U',
+          join(dir, 'cloud1', 'srv', 'salvo-vm', 'guests', 'vm1', 'system.qcow2'),
+        ]).toString(),
+      ) as { 'backing-filename': string }
+    )['backing-filename'];
 
   await t.test('pushed to three hosts, every copy arrives intact and is published', async () => {
     const r = await dep.vm.pushImage(src, { hosts: 'cloud[1-3]' });
@@ -151,22 +164,33 @@ test('base images on a 3-host lab: push, verify, refuse, list, upgrade', {
     assert.equal(cli.code, 0, cli.stdout + cli.stderr);
     const after = await dep.exec('vm1', 'cat /data/BASE /disks/data/f');
     assert.equal(after.of('vm1')!.stdout, 'salvo NEXT image v2\nkept\n');
-    const guest = join(dir, 'cloud1', 'srv', 'salvo-vm', 'guests', 'vm1');
-    const info = JSON.parse(
-      execFileSync('qemu-img', [
-        'info',
-        '--output=json',
-        '-U',
-        join(guest, 'system.qcow2'),
-      ]).toString(),
-    ) as { 'backing-filename': string };
-    assert.match(
-      info['backing-filename'],
-      /\/images\/\.store\/lab-next@[0-9a-f]{12}\/disk\.qcow2$/,
-    );
+    assert.match(backing(), /\/images\/\.store\/lab-next@[0-9a-f]{12}\/disk\.qcow2$/);
     const [st] = await dep.vm.status('vm1');
     assert.equal(st!.image, 'lab-next');
     assert.equal(st!.state, 'running');
+  });
+
+  await t.test('a plain restart keeps the image the guest runs, and says so', async () => {
+    // The services file still says base: lab-base (issue 9 item 11: restart keeps what runs).
+    const note =
+      /note: vm#0@vm1 runs lab-next, the services file says lab-base: restart keeps lab-next; to switch, salvo upgrade vm --image lab-base/;
+    const plan = await runCli(lab.servicesFile, 'restart', 'vm', '-H', 'vm1', '--dry-run');
+    assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+    assert.match(plan.stdout, note);
+    assert.match(plan.stdout, /salvo-vm start .*\bbase=lab-next\b/);
+    assert.doesNotMatch(plan.stdout, /\bbase=lab-base\b/);
+    const [before] = await dep.vm.status('vm1');
+    const cli = await runCli(lab.servicesFile, 'vm', 'restart', 'vm1');
+    assert.equal(cli.code, 0, cli.stdout + cli.stderr);
+    assert.match(cli.stdout + cli.stderr, note);
+    // A new overlay (a new qemu), backed by the new image again.
+    assert.match(backing(), /\/images\/\.store\/lab-next@[0-9a-f]{12}\/disk\.qcow2$/);
+    const [st] = await dep.vm.status('vm1');
+    assert.equal(st!.state, 'running');
+    assert.equal(st!.image, 'lab-next');
+    assert.notEqual(st!.pid, before!.pid, 'a new qemu');
+    const inside = await dep.exec('vm1', 'cat /data/BASE /disks/data/f');
+    assert.equal(inside.of('vm1')!.stdout, 'salvo NEXT image v2\nkept\n');
   });
 
   await t.test('image list: which hosts have which images, which guests use them', async () => {

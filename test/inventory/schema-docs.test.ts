@@ -1,4 +1,5 @@
 // The schema documents itself: every key has a description, and docs/services-file.md names it.
+// And what the schema stage assumes of the sections it skips holds.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
@@ -7,16 +8,12 @@ import { SERVICE_KINDS, serviceSchema } from '../../admin/inventory/schema/kinds
 import {
   backupSchema,
   hostSchema,
+  OPTIONAL_SECTIONS,
   SECTIONS,
   sshSchema,
   tincSchema,
 } from '../../admin/inventory/schema/schema.js';
-import {
-  alertsSchema,
-  monitorSchema,
-  progressSchema,
-  resourcesSchema,
-} from '../../admin/inventory/schema/monitor.js';
+import { monitorSchemas } from '../../admin/inventory/schema/monitor.js';
 import { fixture } from './helpers.js';
 
 const docs = await readFile(fixture('../../../docs/services-file.md'), 'utf8');
@@ -29,6 +26,8 @@ function keys(schema: z.ZodType): [string, z.ZodType][] {
       : schema;
   return Object.entries((inner as z.ZodObject).shape);
 }
+
+const { alertsSchema, monitorSchema, progressSchema, resourcesSchema } = monitorSchemas();
 
 const OBJECTS: Record<string, z.ZodType> = {
   ssh: sshSchema,
@@ -60,5 +59,13 @@ test('docs/services-file.md names every section, key and service kind', () => {
   ];
   for (const name of new Set(names)) {
     assert.ok(docs.includes(`\`${name}\``), `docs/services-file.md does not mention \`${name}\``);
+  }
+});
+
+test('an optional section accepts its absence as absence: the schema stage skips it unbuilt', () => {
+  for (const name of Object.keys(SECTIONS) as (keyof typeof SECTIONS)[]) {
+    const result = SECTIONS[name].safeParse(undefined);
+    const absent = result.success && result.data === undefined;
+    assert.equal(OPTIONAL_SECTIONS.has(name), absent, `${name}: OPTIONAL_SECTIONS disagrees`);
   }
 });

@@ -1,6 +1,7 @@
 // The alias lab (admin/lab/aliases): many SSH endpoints on one sshd in one namespace. Every host
 // answers as itself across the 250-address block boundary, through salvo and through OpenSSH
-// with the lab's files, and `down` leaves no namespace, process or directory.
+// with the lab's files, in a home of their own, and `down` leaves no namespace, process or
+// directory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -60,6 +61,14 @@ test('an alias lab of 30 hosts: each answers as itself; down leaves nothing', {
       { encoding: 'utf8' },
     );
     assert.equal(ssh, 'cloud30\n');
+    // Sessions run in a home of their own: root's bash sources ~/.bashrc for every ssh command,
+    // and this machine's runs pyenv, whose rehash lock queued hundreds of sessions at once.
+    const home = execFileSync(
+      inAliasLab(lab, ['ssh'])[0]!,
+      inAliasLab(lab, ['ssh', '-F', lab.sshConfigFile, '127.0.1.2', 'ls -A ~']).slice(1),
+      { encoding: 'utf8' },
+    );
+    assert.equal(home, '.profile\n');
   } finally {
     await aliasLabDown(dir);
   }

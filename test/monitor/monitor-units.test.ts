@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { foldFindings } from '../../admin/cli/render/monitor.js';
+import { foldFindings } from '../../admin/cli/render/subsystems/monitor.js';
 import {
   backupFinding,
   compactionFinding,

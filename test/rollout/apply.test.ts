@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyPlan } from '../../admin/rollout/apply.js';
-import { buildPlan } from '../../admin/rollout/plan.js';
+import { buildPlan } from '../../admin/rollout/plan/plan.js';
 import type { RolloutEvent } from '../../admin/rollout/events.js';
-import type { NewRecord } from '../../admin/rollout/journal.js';
+import type { NewRecord } from '../../admin/rollout/journal/journal.js';
 import type { Plan, RolloutRequest } from '../../admin/rollout/types.js';
 import { FakeFleet, fakeKind, inventoryOf, lookupOf } from './fakes.js';
 

@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../admin/errors.js';
-import { requestFromFlags, waitLockMs } from '../../admin/cli/commands/ops-flags.js';
-import { renderPlan } from '../../admin/cli/render/rollout-plan.js';
-import { renderRolloutEvent, type RenderOptions } from '../../admin/cli/render/rollout.js';
-import { renderRuns } from '../../admin/cli/render/runs.js';
-import { buildPlan } from '../../admin/rollout/plan.js';
-import { viewPlan } from '../../admin/rollout/plan-view.js';
+import { requestFromFlags, waitLockMs } from '../../admin/cli/commands/rollout/ops-flags.js';
+import { renderPlan } from '../../admin/cli/render/rollout/rollout-plan.js';
+import { renderRolloutEvent, type RenderOptions } from '../../admin/cli/render/rollout/rollout.js';
+import { renderRuns } from '../../admin/cli/render/rollout/runs.js';
+import { buildPlan } from '../../admin/rollout/plan/plan.js';
+import { viewPlan } from '../../admin/rollout/plan/plan-view.js';
 import { fakeKind, inventoryOf, lookupOf } from './fakes.js';
 
 test('flags: defaults per operation, and conflicts are usage errors', () => {

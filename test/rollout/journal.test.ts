@@ -13,10 +13,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../admin/errors.js';
-import { journalPath } from '../../admin/rollout/journal.js';
-import { readJournal, replay } from '../../admin/rollout/replay.js';
+import { journalPath } from '../../admin/rollout/journal/journal.js';
+import { readJournal, replay } from '../../admin/rollout/journal/replay.js';
 import { resumeRollout, runRollout, type RolloutDeps } from '../../admin/rollout/rollout.js';
-import { findRun, listRuns } from '../../admin/rollout/runs.js';
+import { findRun, listRuns } from '../../admin/rollout/journal/runs.js';
 import type { RolloutEvent } from '../../admin/rollout/events.js';
 import type { RolloutRequest } from '../../admin/rollout/types.js';
 import { FakeFleet, fakeKind, inventoryOf, lookupOf } from './fakes.js';

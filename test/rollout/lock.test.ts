@@ -7,7 +7,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { LockedError, type LockHolder } from '../../admin/errors.js';
-import { FleetLock, lockPaths } from '../../admin/rollout/fleet-lock.js';
+import { EXPIRE_S, FleetLock, lockPaths } from '../../admin/rollout/lock/fleet-lock.js';
 import { LocalTransport } from '../../admin/transport/local-transport.js';
 import type { Transport } from '../../admin/transport/types.js';
 
@@ -37,7 +37,7 @@ test('a second run is refused with the holder; it can wait; release removes the 
       assert.ok((e.holder?.heartbeatAgeS ?? 99) <= 3, 'a fresh heartbeat');
       assert.match(
         e.message,
-        /locked by alice on admin1 \(pid 4242\) since 2025-06-12T10:15:30.000Z: restart hub \(alice\); last heartbeat \d s ago — if its holder dies or loses its network, the lock frees 12–14 s after its last heartbeat/,
+        /locked by alice on admin1 \(pid 4242\) since 2025-06-12T10:15:30.000Z: restart hub \(alice\); last heartbeat \d s ago — if its holder dies or loses its network, the lock frees 20–22 s after its last heartbeat/,
       );
       assert.equal(e.lock, `localhost:${lockPaths(dep).lockFile}`);
       return true;
@@ -87,8 +87,8 @@ test('the lock is freed by the kernel when its holder is killed with SIGKILL', a
   }
 });
 
-test('a holder that stops heartbeating (frozen with SIGSTOP) loses the lock within 15 s; the refusal says so', {
-  timeout: 60_000,
+test('a holder that stops heartbeating (frozen with SIGSTOP) loses the lock within 23 s; the refusal says so', {
+  timeout: 90_000,
 }, async (t) => {
   const dep = deployment(t);
   const script = fileURLToPath(new URL('./lock-holder.js', import.meta.url));
@@ -118,10 +118,16 @@ test('a holder that stops heartbeating (frozen with SIGSTOP) loses the lock with
       );
       return true;
     });
-    const held = await lock.acquire(holder('bob'), { waitMs: 20_000 });
+    const held = await lock.acquire(holder('bob'), { waitMs: 30_000 });
     const took = Date.now() - frozen;
-    assert.ok(took <= 15_000, `freed ${took} ms after the last heartbeat could have been sent`);
-    assert.ok(took >= 10_000, `freed too early (${took} ms): heartbeats are what holds it`);
+    assert.ok(
+      took <= (EXPIRE_S + 3) * 1000,
+      `freed ${took} ms after the last heartbeat could have been sent`,
+    );
+    assert.ok(
+      took >= (EXPIRE_S - 2) * 1000,
+      `freed too early (${took} ms): heartbeats are what holds it`,
+    );
     await held.release();
   } finally {
     child.kill('SIGKILL');

@@ -3,13 +3,13 @@
 // keep the rules, place every unit exactly once and never exceed the batch size.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildPlan, perHostOf } from '../../admin/rollout/plan.js';
+import { buildPlan, perHostOf } from '../../admin/rollout/plan/plan.js';
 import {
   backendTotals,
   batchUnits,
   placementOf,
   type Placed,
-} from '../../admin/rollout/placement.js';
+} from '../../admin/rollout/plan/placement.js';
 import type { BatchSpec, RolloutRequest } from '../../admin/rollout/types.js';
 import type { Inventory } from '../../admin/inventory/types.js';
 import { unitId } from '../../admin/services/types.js';

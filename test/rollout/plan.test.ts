@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../admin/errors.js';
-import { buildPlan } from '../../admin/rollout/plan.js';
-import { parseSize, resolveSize } from '../../admin/rollout/size.js';
+import { buildPlan } from '../../admin/rollout/plan/plan.js';
+import { parseSize, resolveSize } from '../../admin/rollout/plan/size.js';
 import type { RolloutRequest } from '../../admin/rollout/types.js';
 import { fakeKind, inventoryOf, lookupOf } from './fakes.js';
 

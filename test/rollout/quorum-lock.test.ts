@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConnectError, LockedError, type LockHolder } from '../../admin/errors.js';
-import type { HeldLock } from '../../admin/rollout/lock.js';
-import { QuorumLock, type HostLock } from '../../admin/rollout/quorum-lock.js';
+import type { HeldLock } from '../../admin/rollout/lock/lock.js';
+import { QuorumLock, type HostLock } from '../../admin/rollout/lock/quorum-lock.js';
 
 /** One lock host: one holder at a time; `down` refuses as unreachable; `drop` loses the holder's lock. */
 class FakeHost implements HostLock {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { computeDrift, type DriftItem } from '../../admin/services/drift.js';
 import type { HostScan } from '../../admin/services/observe.js';
-import { driftExitCode, renderDiff } from '../../admin/cli/render/diff.js';
+import { driftExitCode, renderDiff } from '../../admin/cli/render/rollout/diff.js';
 import { inv } from './helpers.js';
 
 const I = inv();

@@ -234,10 +234,11 @@ test('tinc units are the mesh members; start/stop/restart/upgrade run the tinc c
     'start',
   ]);
   assert.equal(args('stop').at(-1), 'stop');
-  assert.equal(args('restart').at(-1), 'restart');
-  assert.equal(
-    args('upgrade').at(-1),
-    'restart',
+  // A restart names the peers whose links must come back: every other member's VPN address.
+  assert.deepEqual(args('restart').slice(6), ['restart', '10.9.1.1']);
+  assert.deepEqual(
+    args('upgrade').slice(6),
+    ['restart', '10.9.1.1'],
     'upgrade restarts onto the installed tincd; the gate checks its version',
   );
   assert.equal(serviceKind('tinc').healthProbe(t, I).command.parts.at(-1), '/run/tinc.tnet.pid');

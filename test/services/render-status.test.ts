@@ -7,7 +7,7 @@ import {
   renderStatus,
   statusExitCode,
   statusJsonLine,
-} from '../../admin/cli/render/status.js';
+} from '../../admin/cli/render/rollout/status.js';
 import type { UnitStatus } from '../../admin/services/observe.js';
 
 const unit = (service: string, host: string, instance = 0) => ({

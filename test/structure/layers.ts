@@ -32,7 +32,7 @@ export const TYPE_ONLY_FROM_BELOW: readonly string[] = [
 /** Lab code (stand-ins, lab up/down): product code never imports it, except these modules. */
 export const LAB = 'lab';
 export const LAB_USERS: readonly RegExp[] = [
-  /^cli\/commands\/lab\.ts$/,
-  /^cli\/render\/lab[^/]*\.ts$/,
+  /^cli\/commands\/program\/lab\.ts$/,
+  /^cli\/render\/program\/lab[^/]*\.ts$/,
   /^cli\/demo\//,
 ];

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { parseInventory } from '../../admin/inventory/parse.js';
 import { meshSpec } from '../../admin/tinc/mesh.js';
 import { resolveKeys, type KeyInputs } from '../../admin/tinc/keys.js';
-import { hostFile, hostFileText } from '../../admin/tinc/desired.js';
+import { hostFile, hostFileText } from '../../admin/tinc/plan/desired.js';
 import { tincPaths } from '../../admin/tinc/remote/paths.js';
 import type { NodeState } from '../../admin/tinc/remote/commands.js';
 import type { HostFile } from '../../admin/tinc/config/host-file.js';

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeMatrix, matrixGrid, type Pair } from '../../admin/tinc/matrix.js';
-import { endpointsToRestart } from '../../admin/tinc/repair.js';
+import { endpointsToRestart } from '../../admin/tinc/ops/repair.js';
 
 const HOSTS = ['cloud1', 'cloud2', 'cloud3', 'cloud4', 'cloud5'];
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseInventory } from '../../admin/inventory/parse.js';
 import { connectTargets, meshPrefix, meshSpec } from '../../admin/tinc/mesh.js';
-import { desiredFiles } from '../../admin/tinc/desired.js';
+import { desiredFiles } from '../../admin/tinc/plan/desired.js';
 import { parseTincConf } from '../../admin/tinc/config/tinc-conf.js';
 import { parseHostFile } from '../../admin/tinc/config/host-file.js';
 import { parseTincUp } from '../../admin/tinc/config/up-down.js';

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseInventory } from '../../admin/inventory/parse.js';
 import { meshSpec } from '../../admin/tinc/mesh.js';
-import { desiredFiles } from '../../admin/tinc/desired.js';
-import { planNode, sha256, type NodeInputs } from '../../admin/tinc/plan.js';
+import { desiredFiles } from '../../admin/tinc/plan/desired.js';
+import { planNode, sha256, type NodeInputs } from '../../admin/tinc/plan/plan.js';
 import type { NodeState } from '../../admin/tinc/remote/commands.js';
 import { KEY, KEY2, SERVICES } from './fixtures.js';
 

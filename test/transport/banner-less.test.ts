@@ -12,17 +12,31 @@ import { fileURLToPath } from 'node:url';
 
 const SALVO = fileURLToPath(new URL('../../../bin/salvo', import.meta.url));
 
-async function mute(): Promise<{ server: Server; port: number; close: () => void }> {
+interface Mute {
+  server: Server;
+  port: number;
+  /** Resolves when the next connection is accepted. */
+  nextConnection: () => Promise<void>;
+  close: () => void;
+}
+
+async function mute(): Promise<Mute> {
   const sockets: Socket[] = [];
+  let waiters: (() => void)[] = [];
   const server = createServer((s) => {
     sockets.push(s); // accepted, never answered
     s.on('error', () => undefined);
+    for (const w of waiters) {
+      w();
+    }
+    waiters = [];
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   return {
     server,
     port,
+    nextConnection: () => new Promise<void>((r) => waiters.push(r)),
     close: () => {
       for (const s of sockets) {
         s.destroy();
@@ -51,7 +65,7 @@ hosts:
 function run(
   file: string,
   args: string[],
-  interruptAfterMs?: number,
+  interruptWhen?: Promise<void>,
 ): Promise<{ code: number | null; out: string; ms: number; afterSignalMs?: number }> {
   return new Promise((resolve) => {
     const started = Date.now();
@@ -67,12 +81,11 @@ function run(
       out += String(d);
     });
     let signalled: number | undefined;
-    if (interruptAfterMs !== undefined) {
-      setTimeout(() => {
-        signalled = Date.now();
-        child.kill('SIGINT');
-      }, interruptAfterMs);
-    }
+    // Once it is connecting (the listener took its connection): it has started and is waiting.
+    void interruptWhen?.then(() => {
+      signalled = Date.now();
+      child.kill('SIGINT');
+    });
     child.on('exit', (code) =>
       resolve({
         code,
@@ -121,7 +134,7 @@ test('a banner-less host fails at the connect timeout, --timeout bounds it, Ctrl
   await t.test('Ctrl-C while connecting ends within a second', async () => {
     const { dir: dir2, file: slow } = files(m.port, 60);
     t.after(() => rmSync(dir2, { recursive: true, force: true }));
-    const r = await run(slow, ['exec', 'mute1', '--', 'true'], 1500);
+    const r = await run(slow, ['exec', 'mute1', '--', 'true'], m.nextConnection());
     assert.equal(r.code, 130, r.out);
     assert.ok((r.afterSignalMs ?? 99_999) < 1500, `exited ${r.afterSignalMs} ms after SIGINT`);
     assert.doesNotMatch(r.out, /process group killed/);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
 import type { SshTarget } from '../../admin/transport/types.js';
+import { withPrivateRoot } from '../../admin/lab/private-root.js';
 
 const run = promisify(execFile);
 
@@ -121,18 +122,8 @@ async function launch(
   home: string,
 ): Promise<ChildProcess> {
   const sshd = ['/usr/sbin/sshd', '-f', conf, '-D', '-E', logFile];
-  // unshare and sh both exec, so the pid we hold is sshd's own.
-  const argv = [
-    'unshare',
-    '--mount',
-    '--propagation',
-    'private',
-    'sh',
-    '-c',
-    'mount --bind "$0" /root && exec "$@"',
-    home,
-    ...sshd,
-  ];
+  // The pid we hold is sshd's own (withPrivateRoot execs through).
+  const argv = withPrivateRoot(home, sshd);
   const child = spawn(argv[0] ?? '', argv.slice(1), { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) {
@@ -153,7 +144,9 @@ async function killTree(child: ChildProcess): Promise<void> {
   }
   const pids = [child.pid, ...(await descendants(child.pid))];
   const exited = new Promise((r) => child.once('exit', r));
-  for (const pid of pids.reverse()) {
+  // Parents first: a session's sshd dies before its shell, so a client sees its connection drop
+  // (as when a host goes away), not a command killed by a signal that sshd could still report.
+  for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {

@@ -3,10 +3,12 @@
 // text is what `salvo backup run` sends and what `salvo backup cron install` writes to the node,
 // so a run from cron behaves exactly like one from the admin machine.
 //
-//   SCRIPT [--log FILE] [--wait SECONDS] [SET...]
-// prints one line per series: SALVO-RESULT <tab> id <tab> target <tab> ok|locked|failed <tab>
-// rsync exit <tab> ms <tab> detail (snapshot files bytes | holder JSON | message), and exits
-// 0 (all ok), 75 (some locked, none failed) or 1 (some failed).
+//   SCRIPT [--scheduled] [--setup] [--log FILE] [--wait SECONDS] [SET...]
+// prints one line per series: SALVO-RESULT <tab> id <tab> target <tab>
+// ok|locked|failed|unreachable|unauthorized <tab> rsync exit <tab> ms <tab> detail (snapshot files
+// bytes | holder JSON | message), after a commit SALVO-SNAPS <tab> id <tab> latest name… (the
+// series' complete snapshots, for the run's prune), and exits 0 (all ok), 75 (some locked, none
+// failed) or 1 (some failed).
 //
 // A cassandra set: before its series, `nodetool snapshot -t salvo-SET-TIME-PID [KS…]` on this
 // node; the snapshot's directories DATA/<ks>/<table>-<id>/snapshots/<tag>/ are hard-linked into a
@@ -36,14 +38,15 @@ export const MAINTENANCE_EXIT = 6;
 
 const BODY = String.raw`
 set -u
-wait=0 log= scheduled=
+wait=0 log= scheduled= setup=
 while [ $# -gt 0 ]; do
   case $1 in
     --log) log=$2; shift 2 ;;
     --wait) wait=$2; shift 2 ;;
     --scheduled) scheduled=1; shift ;;
+    --setup) setup=1; shift ;;
     --) shift; break ;;
-    -*) echo "usage: $0 [--scheduled] [--log FILE] [--wait SECONDS] [SET...]" >&2; exit 2 ;;
+    -*) echo "usage: $0 [--scheduled] [--setup] [--log FILE] [--wait SECONDS] [SET...]" >&2; exit 2 ;;
     *) break ;;
   esac
 done
@@ -52,6 +55,16 @@ if [ -n "$log" ]; then
   if [ -f "$log" ] && [ "$(stat -c %s "$log")" -gt "$logmax" ]; then mv -f "$log" "$log.1"; fi
   exec >>"$log" 2>&1
   echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ) salvo-backup on $me: sets $sets"
+fi
+# --setup (the admin's run): this node's key, made here if missing (the private key never leaves
+# it), and the known_hosts of its targets from stdin; prints the public key for the admin to
+# authorize on a target that refuses it (result "unauthorized").
+if [ -n "$setup" ]; then
+  ( umask 077
+    [ -d "${'$'}{key%/*}" ] || mkdir -p "${'$'}{key%/*}" || exit 1
+    [ -f "$key" ] || ssh-keygen -q -t ed25519 -N "" -C "salvo-backup@$me" -f "$key" </dev/null >/dev/null || exit 1
+    cat >"$kh.tmp" && mv -f "$kh.tmp" "$kh" ) || { echo "salvo-backup: could not set up $key on $me" >&2; exit 1; }
+  read -r pub <"$key.pub" && echo "SALVO-PUBKEY $pub"
 fi
 ssh="ssh -i $key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=$kh -o ConnectTimeout=10 -o ServerAliveInterval=5 -o ServerAliveCountMax=3"
 # A scheduled run (cron) skips while maintenance is on: the switch is a file on the lock host.
@@ -83,44 +96,90 @@ want() {
   return 1
 }
 worst=0
+k=0 uid=${'$'}{USER:-$(id -un)}
 one() {
   id=$1 set=$2 t=$3 addr=$4 port=$5 user=$6 dir=$7; shift 7
   want "$set" || return 0
-  name=$(date -u +%Y-%m-%dT%H%M%SZ)
-  start=$(date +%s%3N)
-  holder="{\"host\":\"$me\",\"pid\":$$,\"user\":\"$(id -un)\",\"startedAt\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"what\":\"backup $id\"}"
-  rsync -aH --numeric-ids -R --timeout=120 -e "$ssh -p $port -l $user" \
+  now=$(date -u '+%Y-%m-%dT%H%M%SZ %s%3N %Y-%m-%dT%H:%M:%SZ')
+  name=${'$'}{now%% *} start=${'$'}{now#* } at=${'$'}{now##* }; start=${'$'}{start%% *}
+  holder="{\"host\":\"$me\",\"pid\":$$,\"user\":\"$uid\",\"startedAt\":\"$at\",\"what\":\"backup $id\"}"
+  # The transfer's SSH connection stays up (ControlPersist) for its commit; it ends by itself
+  # 2 s after its last session.
+  k=$((k + 1)) cm="$tmp/cm$k" cv="$tmp/cv$k"
+  # The commit's session is opened on that connection while the data flows (as soon as its
+  # socket is there) and waits for the verb on its stdin, the fifo cv: no set-up after rsync.
+  mkfifo "$cv" && exec 5<>"$cv"
+  # (Its stdin is this shell's read-write fd of the fifo, so a verb written before it starts is
+  # kept; the remote end reads one line, and the session is killed when nothing was staged.)
+  ( i=0
+    while [ ! -S "$cm" ]; do [ "$i" -lt 400 ] || exit 0; sleep 0.025; i=$((i + 1)); done
+    exec $ssh -p "$port" -l "$user" -o ControlPath="$cm" "$addr" "$commit '$dir' '$name'" \
+      <&5 >"$tmp/commit" 2>"$tmp/commit.err" ) &
+  cpid=$!
+  rsync -aH --numeric-ids -R --timeout=120 \
+    -e "$ssh -p $port -l $user -o ControlMaster=yes -o ControlPersist=2 -o ControlPath=$cm" \
     --rsync-path="$recv '$dir' '$name' '$holder' $wait" "$@" "$addr:$dir/.tmp-$name/tree/" \
     </dev/null >/dev/null 2>"$tmp/err"
   rc=$?
-  errs=$(grep -v '^SALVO-' "$tmp/err" | grep -v '^rsync error: .*\[sender=' | tail -n 3 | tr '\t\n\r' '   ')
-  if grep -q '^SALVO-STAGED ' "$tmp/err"; then
-    staged=$(sed -n 's/^SALVO-STAGED //p' "$tmp/err" | tail -n 1)
+  # The receiver's last status line (kind, then what follows it), and rsync's last 3 messages
+  # (read by the shell itself: the file is a few lines).
+  kind= payload= e1= e2= e3=
+  while IFS= read -r line; do
+    case $line in
+      SALVO-STAGED\ *|SALVO-LOCKED\ *|SALVO-NOTPUBLISHED\ *)
+        kind=${'$'}{line%% *} payload=${'$'}{line#* }; kind=${'$'}{kind#SALVO-} ;;
+      "rsync error: "*"[sender="*) ;;
+      *) e3=$e2 e2=$e1 e1=$line ;;
+    esac
+  done <"$tmp/err"
+  errs=
+  for e in "$e3" "$e2" "$e1"; do [ -n "$e" ] && errs="$errs$e "; done
+  snaps=
+  if [ "$kind" = STAGED ]; then
     case $rc in 0|24) verb=commit ;; *) verb=abort ;; esac
-    res=$($ssh -p "$port" -l "$user" "$addr" "$commit '$dir' '$name' $verb" </dev/null 2>&1 | tail -n 1)
+    printf '%s\n' "$verb" >&5; exec 5>&-
+    wait "$cpid"
+    # That session never came (its master gone): a new connection.
+    [ -s "$tmp/commit" ] || $ssh -p "$port" -l "$user" -o ControlPath="$cm" "$addr" \
+      "$commit '$dir' '$name' $verb" </dev/null >"$tmp/commit" 2>"$tmp/commit.err"
+    res= snaps=
+    { read -r res; read -r snaps; } <"$tmp/commit"
+    snaps=${'$'}{snaps#SNAPS }
+    [ -n "$res" ] || res="not published: $(tail -n 1 "$tmp/commit.err")"
     case $res in published|published\ *) pub=yes ;; *) pub= ;; esac
     if [ "$verb" = commit ] && [ -n "$pub" ]; then
       # The name it was published under (a later second when another run had this one).
-      as=$(printf '%s' "$res" | cut -s -d' ' -f2)
+      as=${'$'}{res#published}; as=${'$'}{as# }
       [ -n "$as" ] || as=$name
-      st=ok detail="$as $(printf '%s' "$staged" | cut -d' ' -f2-)"
+      st=ok detail="$as ${'$'}{payload#* }"
       [ -n "$errs" ] && detail="$detail $errs"
     else
       st=failed detail="nothing published: rsync exit $rc on $me: $errs"
       [ "$verb" = commit ] && detail="nothing published: $res"
     fi
-  elif grep -q '^SALVO-LOCKED ' "$tmp/err"; then
-    st=locked detail=$(sed -n 's/^SALVO-LOCKED //p' "$tmp/err" | tail -n 1)
+  else
+    kill "$cpid" 2>/dev/null; exec 5>&-; wait "$cpid" 2>/dev/null
+  fi
+  if [ "$kind" = STAGED ]; then :
+  elif [ "$kind" = LOCKED ]; then
+    st=locked detail=$payload
+  # No receiver ran: ssh's own error (rsync then exits 255 or 12, whichever it sees first).
+  elif [ -z "$kind" ] && grep -q 'Permission denied (publickey' "$tmp/err"; then
+    st=unauthorized detail="$t refuses $me's backup key: $errs"
+  elif [ -z "$kind" ] && grep -Eq '^ssh: (connect to host|Could not resolve)' "$tmp/err"; then
+    st=unreachable detail="$t: $errs"
   else
     st=failed detail="$errs"
-    [ -z "$detail" ] && detail=$(sed -n 's/^SALVO-NOTPUBLISHED //p' "$tmp/err" | tail -n 1)
+    [ -z "$detail" ] && [ "$kind" = NOTPUBLISHED ] && detail=$payload
     [ -z "$detail" ] && detail="rsync exit $rc, nothing published"
   fi
   ms=$(( $(date +%s%3N) - start ))
   printf 'SALVO-RESULT\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$t" "$st" "$rc" "$ms" "$detail"
+  [ -n "$snaps" ] && printf 'SALVO-SNAPS\t%s\t%s\n' "$id" "$snaps"
   case $st in
-    failed) worst=1 ;;
     locked) [ "$worst" = 0 ] && worst=${LOCKED_EXIT} ;;
+    ok) ;;
+    *) worst=1 ;;
   esac
 }
 cass_begin() {
@@ -188,7 +247,7 @@ export function sourceScript(series: Series[], o: SourceScriptOptions): string {
   return [
     '#!/bin/sh',
     `# salvo backup of ${o.host} (deployment ${o.deployment}). Written by salvo: edit the rules, not this file.`,
-    `# Usage: $0 [--scheduled] [--log FILE] [--wait SECONDS] [SET...]; exit 0 ok, ${LOCKED_EXIT} locked, 1 failed,`,
+    `# Usage: $0 [--scheduled] [--setup] [--log FILE] [--wait SECONDS] [SET...]; exit 0 ok, ${LOCKED_EXIT} locked, 1 failed,`,
     `# ${MAINTENANCE_EXIT} skipped (--scheduled, the run cron starts, while salvo maintenance is on).`,
     `me=${quote(o.host)} key=${quote(KEY_FILE)} kh=${quote(KNOWN_HOSTS_FILE)} logmax=${o.logMaxBytes}`,
     o.maintenance
@@ -228,7 +287,7 @@ function seriesLine(s: Series): string {
 export interface ScriptResult {
   id: string;
   target: string;
-  status: 'ok' | 'locked' | 'failed';
+  status: 'ok' | 'locked' | 'failed' | 'unreachable' | 'unauthorized';
   rsyncExit: number;
   durationMs: number;
   detail: string;
@@ -242,7 +301,7 @@ export function parseScriptResults(stdout: string): ScriptResult[] {
       continue;
     }
     const status = f[3] as ScriptResult['status'];
-    if (status !== 'ok' && status !== 'locked' && status !== 'failed') {
+    if (!['ok', 'locked', 'failed', 'unreachable', 'unauthorized'].includes(status)) {
       continue;
     }
     out.push({
@@ -255,4 +314,27 @@ export function parseScriptResults(stdout: string): ScriptResult[] {
     });
   }
   return out;
+}
+
+/** A series' snapshots after its commit (SALVO-SNAPS lines): id → latest and the complete ones. */
+export function parseScriptSnapshots(
+  stdout: string,
+): Map<string, { snapshots: string[]; latest: string }> {
+  const out = new Map<string, { snapshots: string[]; latest: string }>();
+  for (const line of stdout.split('\n')) {
+    const f = line.split('\t');
+    if (f[0] === 'SALVO-SNAPS' && f.length === 3) {
+      const [latest = '', ...snapshots] = f[2]!.trim().split(' ');
+      out.set(f[1]!, {
+        latest: latest === '-' ? '' : latest,
+        snapshots: snapshots.filter(Boolean),
+      });
+    }
+  }
+  return out;
+}
+
+/** The node's public backup key, printed by a --setup run. */
+export function parseScriptPubkey(stdout: string): string | undefined {
+  return /^SALVO-PUBKEY (ssh-ed25519 \S+.*)$/m.exec(stdout)?.[1]?.trim();
 }

@@ -1,30 +1,30 @@
 // Every subcommand registers itself here; its action imports its implementation lazily so that
 // `salvo nodeset` does not pay for loading ssh2.
 import type { Command } from 'commander';
-import { registerCheck } from './check.js';
-import { registerNodeset } from './nodeset.js';
-import { registerExec } from './exec.js';
-import { registerCopy, registerGather } from './copy.js';
-import { registerHosts } from './hosts.js';
-import { registerLab } from './lab.js';
-import { registerDemo } from './demo.js';
-import { registerTinc } from './tinc.js';
-import { registerBackup } from './backup.js';
-import { registerCassandra } from './cassandra.js';
-import { registerSecrets } from './secrets.js';
-import { registerComputeServers } from './compute-servers.js';
-import { registerVm } from './vm.js';
-import { registerStatus } from './status.js';
-import { registerDiff } from './diff.js';
-import { registerOps } from './ops.js';
-import { registerRuns } from './runs.js';
-import { registerRepl } from './repl.js';
-import { registerRun } from './run.js';
-import { registerSsh, registerTmux } from './ssh.js';
-import { registerLogs } from './logs.js';
-import { registerMonitor } from './monitor.js';
-import { registerCompletion } from './completion.js';
-import { addExamples } from './examples.js';
+import { registerCheck } from './inventory/check.js';
+import { registerNodeset } from './inventory/nodeset.js';
+import { registerExec } from './exec/exec.js';
+import { registerCopy, registerGather } from './exec/copy.js';
+import { registerHosts } from './inventory/hosts.js';
+import { registerLab } from './program/lab.js';
+import { registerDemo } from './program/demo.js';
+import { registerTinc } from './subsystems/tinc.js';
+import { registerBackup } from './subsystems/backup.js';
+import { registerCassandra } from './subsystems/cassandra.js';
+import { registerSecrets } from './inventory/secrets.js';
+import { registerComputeServers } from './inventory/compute-servers.js';
+import { registerVm } from './subsystems/vm.js';
+import { registerStatus } from './rollout/status.js';
+import { registerDiff } from './rollout/diff.js';
+import { registerOps } from './rollout/ops.js';
+import { registerRuns } from './rollout/runs.js';
+import { registerRepl } from './program/repl.js';
+import { registerRun } from './exec/run.js';
+import { registerSsh, registerTmux } from './exec/ssh.js';
+import { registerLogs } from './exec/logs.js';
+import { registerMonitor } from './subsystems/monitor.js';
+import { registerCompletion } from './program/completion.js';
+import { addExamples } from './program/examples.js';
 
 export function registerCommands(program: Command): void {
   registerCheck(program);

@@ -3,10 +3,10 @@
 // block (log-update) with one row per unit or wait in progress — its step or the gate it waits
 // for and for how long — redrawn a few times a second until the work ends.
 import { formatSeconds } from './duration.js';
-import { createLogUpdate } from 'log-update';
+import type { createLogUpdate } from 'log-update';
 import type { DeploymentEvent } from '../../deployment/events.js';
-import { renderRolloutEvent, gateWaitText, type RenderOptions } from './rollout.js';
-import { renderTincEvent } from './tinc.js';
+import { renderRolloutEvent, gateWaitText, type RenderOptions } from './rollout/rollout.js';
+import { renderTincEvent } from './subsystems/tinc.js';
 import { paint } from './colour.js';
 
 export interface ProgressOptions {
@@ -18,6 +18,18 @@ export interface ProgressOptions {
   timestamps?: boolean;
   /** Also print tinc progress (the tinc commands print theirs on stderr themselves). */
   tinc?: boolean;
+}
+
+type LiveBlock = ReturnType<typeof createLogUpdate>;
+
+/** A block redrawn in place on a terminal. log-update is loaded only here, when a terminal will
+ * show it: the Unicode tables it builds as it loads cost more than the rest of a one-shot
+ * command's start-up. */
+export async function liveBlock(
+  out: NodeJS.WritableStream,
+  options: { showCursor?: boolean } = {},
+): Promise<LiveBlock> {
+  return (await import('log-update')).createLogUpdate(out, options);
 }
 
 /** `14:03:07` in local time. */
@@ -64,15 +76,25 @@ export class ProgressPrinter {
   private readonly rows = new Map<string, Row>();
   private readonly live: boolean;
   private readonly stamp: boolean;
-  private readonly update: ReturnType<typeof createLogUpdate> | undefined;
+  private readonly update: LiveBlock | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** Waits are reported in pipe mode when their set changes or every 30 s. */
   private lastWait = { text: '', at: 0 };
 
-  constructor(private readonly o: ProgressOptions) {
-    this.live = o.live ?? o.out.isTTY === true;
+  /** The printer for `o.out`: live when it is a terminal (or `o.live` says so). */
+  static async open(o: ProgressOptions): Promise<ProgressPrinter> {
+    const live = o.live ?? o.out.isTTY === true;
+    return new ProgressPrinter(o, live ? await liveBlock(o.out, { showCursor: true }) : undefined);
+  }
+
+  /** Plain lines, or lines above `update`'s live block when given (see `open`). */
+  constructor(
+    private readonly o: ProgressOptions,
+    update?: LiveBlock,
+  ) {
+    this.update = update;
+    this.live = update !== undefined;
     this.stamp = o.timestamps ?? !this.live;
-    this.update = this.live ? createLogUpdate(o.out, { showCursor: true }) : undefined;
   }
 
   readonly onEvent = (e: DeploymentEvent): void => {

@@ -35,3 +35,9 @@ export function codeCacheName(argv: readonly string[]): string {
   }
   return commandWord(argv) ?? 'help';
 }
+
+/** Whether the command line asks only for the version (`salvo --version` or `salvo -V`): bin/salvo
+ * answers it without loading the CLI. */
+export function asksOnlyVersion(argv: readonly string[]): boolean {
+  return argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V');
+}

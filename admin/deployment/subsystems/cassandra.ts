@@ -12,12 +12,15 @@ import type {
   RepairSummary,
   ServiceUser,
 } from '../../cassandra/index.js';
-import { UsageError } from '../../errors.js';
-import { ringOf } from '../../services/cassandra/index.js';
-import { serviceSpec, unitsOf } from '../../services/units.js';
+import { serviceSpec } from '../../services/units.js';
 import { cmd } from '../../transport/command.js';
 import type { Deployment } from '../deployment.js';
 import { registerSubsystem } from '../subsystems.js';
+import { addNodes, removeNode, setReplication } from './cassandra/membership.js';
+import { cassandraNodes, ringNodes } from './cassandra/nodes.js';
+import { ringStatus, type RingStatus } from './cassandra/ring-status.js';
+
+export type { RingStatus, RingView } from './cassandra/ring-status.js';
 
 export interface CassandraRepairOptions {
   /** A scheduled run (cron): skipped, not run, while the deployment's maintenance switch is on. */
@@ -54,28 +57,6 @@ export interface ReplicationResult {
   repair: RepairSummary;
 }
 
-export interface RingView {
-  host: string;
-  address: string;
-  ok: boolean;
-  error?: string;
-  rows: import('../../probes/nodetool-status.js').NodetoolRow[];
-}
-export interface RingStatus {
-  views: RingView[];
-  ring: {
-    address: string;
-    dc: string;
-    rack: string;
-    load: string;
-    owns: string;
-    hostId: string;
-    seenBy: Record<string, string>;
-  }[];
-  problems: string[];
-  allUp: boolean;
-}
-
 export interface SecretsReport {
   dir: string;
   names: string[];
@@ -86,18 +67,13 @@ export interface SecretsReport {
 export class CassandraApi {
   constructor(private readonly dep: Deployment) {}
 
-  private nodes() {
-    const inv = this.dep.inventory;
-    return unitsOf(inv, 'cassandra').map((unit) => ({ unit, ...ringOf(inv, unit) }));
-  }
-
   /** How to reach the ring (no credentials). */
   connection(): Omit<ClientOptions, 'username' | 'password'> {
     const inv = this.dep.inventory;
     const spec = serviceSpec(inv, 'cassandra');
     const port = inv.ports.cassandra_native;
     return {
-      contactPoints: this.nodes().map((n) => n.listenAddress),
+      contactPoints: cassandraNodes(this.dep).map((n) => n.listenAddress),
       port: typeof port === 'number' ? port : 9042,
       localDataCenter:
         typeof spec.options.datacenter === 'string' ? spec.options.datacenter : 'datacenter1',
@@ -158,7 +134,7 @@ export class CassandraApi {
   /** Auth bootstrap (admin/cassandra/auth.ts); holds the operator lock. */
   async authInit(options: { superuser?: string; onStep?: (s: string, d?: string) => void } = {}) {
     const c = await import('../../cassandra/index.js');
-    const n = this.nodes().length;
+    const n = cassandraNodes(this.dep).length;
     return this.dep.locked('cassandra auth-init', () =>
       c.authInit({
         connection: this.connection(),
@@ -170,7 +146,7 @@ export class CassandraApi {
           replication_factor: String(Math.min(3, n)),
         },
         repairSystemAuth: async () => {
-          for (const node of this.nodes()) {
+          for (const node of cassandraNodes(this.dep)) {
             await this.dep.exec(
               [node.unit.host],
               cmd(...node.nodetool, 'repair', '-full', 'system_auth'),
@@ -188,56 +164,7 @@ export class CassandraApi {
    * each node sees it, disagreements and nodes that are not UN listed in `problems`.
    */
   async status(): Promise<RingStatus> {
-    const { parseNodetoolStatus } = await import('../../probes/nodetool-status.js');
-    const nodes = this.nodes();
-    const views = await Promise.all(
-      nodes.map(async (n): Promise<RingView> => {
-        const [r] = await this.dep.exec([n.unit.host], cmd(...n.nodetool, 'status'), {
-          timeoutMs: 30_000,
-        });
-        const parsed = parseNodetoolStatus(r!.stdout);
-        if (!r!.ok || !parsed.ok) {
-          const why = (r!.stderr || r!.stdout).trim().split('\n').pop() ?? `exit ${r!.exitCode}`;
-          return { host: n.unit.host, address: n.listenAddress, ok: false, error: why, rows: [] };
-        }
-        return { host: n.unit.host, address: n.listenAddress, ok: true, rows: parsed.rows };
-      }),
-    );
-    const problems: string[] = [];
-    for (const v of views) {
-      if (!v.ok) {
-        problems.push(`${v.host}: nodetool status failed: ${v.error}`);
-      }
-    }
-    const addresses = [...new Set(views.flatMap((v) => v.rows.map((r) => r.address)))].sort();
-    const ring = addresses.map((address) => {
-      const seenBy: Record<string, string> = {};
-      for (const v of views.filter((x) => x.ok)) {
-        const row = v.rows.find((r) => r.address === address);
-        seenBy[v.host] = row ? `${row.status}${row.state}` : 'missing';
-      }
-      const states = new Set(Object.values(seenBy));
-      if (states.size > 1) {
-        problems.push(
-          `${address}: nodes disagree (${Object.entries(seenBy)
-            .map(([h, st]) => `${h} sees ${st}`)
-            .join(', ')})`,
-        );
-      } else if (!states.has('UN')) {
-        problems.push(`${address}: ${[...states][0] ?? 'unknown'}`);
-      }
-      const any = views.flatMap((v) => v.rows).find((r) => r.address === address);
-      return {
-        address,
-        seenBy,
-        load: any?.load ?? '?',
-        owns: any?.owns ?? '?',
-        rack: any?.rack ?? '?',
-        dc: any?.dc ?? '?',
-        hostId: any?.hostId ?? '?',
-      };
-    });
-    return { views, ring, problems, allUp: problems.length === 0 };
+    return ringStatus(this.dep);
   }
 
   /** The keyspace of the app's tables (compute_servers …): the cassandra `keyspace` option, default smc. */
@@ -286,35 +213,6 @@ export class CassandraApi {
     }
   }
 
-  /** Each ring member as the membership and repair code reach it (nodetool over SSH). */
-  private ringNodes(hosts?: readonly string[]) {
-    return this.nodes()
-      .filter((n) => !hosts || hosts.includes(n.unit.host))
-      .map((n) => ({
-        host: n.unit.host,
-        address: n.listenAddress,
-        nodetool: async (args: string[], timeoutMs: number) => {
-          const [r] = await this.dep.exec([n.unit.host], cmd(...n.nodetool, ...args), {
-            timeoutMs,
-          });
-          return { code: r!.exitCode ?? null, stdout: r!.stdout, stderr: r!.stderr };
-        },
-      }));
-  }
-
-  /** The cassandra hosts of the services file named by `target`; an error for any other host. */
-  private cassandraHosts(target: string | string[], what: string): string[] {
-    const c = this.nodes().map((n) => n.unit.host);
-    const hosts = (Array.isArray(target) ? target : [target]).flatMap((t) => this.dep.nodes(t));
-    const stray = hosts.filter((h) => !c.includes(h));
-    if (stray.length) {
-      throw new UsageError(
-        `${what}: ${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} not a cassandra host in ${this.dep.file} (add ${stray.length > 1 ? 'them' : 'it'} to the cassandra service's hosts first)`,
-      );
-    }
-    return [...new Set(hosts)];
-  }
-
   /**
    * Grow the ring: start the database on each new host (already a cassandra host in the
    * services file) and wait until it is UN everywhere and done streaming, ONE at a time.
@@ -325,26 +223,7 @@ export class CassandraApi {
     hosts: string | string[],
     options: AddNodeOptions = {},
   ): Promise<MembershipSummary> {
-    const c = await import('../../cassandra/index.js');
-    const adding = this.cassandraHosts(hosts, 'add-node');
-    return this.dep.locked('cassandra add-node', () =>
-      c.addNodes({
-        ring: this.ringNodes().filter((n) => !adding.includes(n.host)),
-        adding: adding.map((h) => this.ringNodes([h])[0]!),
-        start: async (host) => {
-          const r = await this.dep.start('cassandra', { hosts: [host], wait: false });
-          if (r.failures.length) {
-            throw new c.CassandraError(
-              'nodetool',
-              `add-node: starting cassandra on ${host} failed: ${r.failures.map((f) => f.reason).join('; ')}`,
-            );
-          }
-        },
-        ...(options.force ? { force: true } : {}),
-        ...(options.nodeTimeoutMs ? { nodeTimeoutMs: options.nodeTimeoutMs } : {}),
-        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-      }),
-    );
+    return addNodes(this.dep, hosts, options);
   }
 
   /** Every keyspace's replication (system_schema), read as `user`. */
@@ -364,31 +243,7 @@ export class CassandraApi {
    * consistency level needs for some keyspace. Holds the operator lock.
    */
   async removeNode(host: string, options: AddNodeOptions = {}): Promise<MembershipSummary> {
-    const c = await import('../../cassandra/index.js');
-    const [h, ...more] = this.cassandraHosts(host, 'remove-node');
-    if (!h || more.length) {
-      throw new UsageError('remove-node: name exactly one host (nodes leave one at a time)');
-    }
-    const keyspaces = await this.keyspaces();
-    return this.dep.locked('cassandra remove-node', () =>
-      c.removeNode({
-        node: this.ringNodes([h])[0]!,
-        others: this.ringNodes().filter((n) => n.host !== h),
-        keyspaces,
-        consistency: this.connection().consistency ?? 'QUORUM',
-        stop: async (x) => {
-          const r = await this.dep.stop('cassandra', { hosts: [x] });
-          if (r.failures.length) {
-            throw new c.CassandraError(
-              'nodetool',
-              `remove-node: ${x} left the ring, but stopping its cassandra failed: ${r.failures.map((f) => f.reason).join('; ')}`,
-            );
-          }
-        },
-        ...(options.nodeTimeoutMs ? { nodeTimeoutMs: options.nodeTimeoutMs } : {}),
-        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-      }),
-    );
+    return removeNode(this, this.dep, host, options);
   }
 
   /**
@@ -398,65 +253,7 @@ export class CassandraApi {
    * consistency level. Holds the operator lock (the repair inside it too).
    */
   async setReplication(keyspace: string, options: ReplicationOptions): Promise<ReplicationResult> {
-    const c = await import('../../cassandra/index.js');
-    const to = c.replicationFor({
-      ...(options.rf !== undefined ? { rf: options.rf } : {}),
-      ...(options.dcs ? { dcs: options.dcs } : {}),
-    });
-    const cql = c.alterKeyspaceCql(keyspace, to);
-    return this.dep.locked('cassandra replication', async () => {
-      const client = await this.client('salvo_admin');
-      let from: Record<string, string>;
-      try {
-        const ks = (await c.keyspaceReplication(client)).find((k) => k.name === keyspace);
-        if (!ks) {
-          throw new c.CassandraError('invalid', `replication: no keyspace ${keyspace}`);
-        }
-        from = ks.replication;
-        const counts = await c.ringCounts(this.ringNodes());
-        const consistency = this.connection().consistency ?? 'QUORUM';
-        const problems = [
-          ...(options.force || counts.down.length === 0
-            ? []
-            : [`not every node is UN: ${counts.down.join(', ')} (--force to go on anyway)`]),
-          ...c.replicationProblems({
-            keyspace,
-            from,
-            to,
-            nodes: counts.nodes,
-            down: counts.down.length,
-            consistency,
-          }),
-        ];
-        if (problems.length) {
-          throw new c.CassandraError(
-            'refused',
-            `replication ${keyspace} refused:\n  ${problems.join('\n  ')}`,
-          );
-        }
-        const changed = JSON.stringify(sortKeys(from)) !== JSON.stringify(sortKeys(to));
-        if (changed) {
-          options.onEvent?.({ kind: 'replication', keyspace, cql });
-          await client.execute(cql);
-        }
-      } finally {
-        await client.close();
-      }
-      const repair = await this.repair({
-        keyspace,
-        full: true,
-        ...(options.force ? { force: true } : {}),
-        ...(options.nodeTimeoutMs ? { nodeTimeoutMs: options.nodeTimeoutMs } : {}),
-        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-      });
-      return {
-        keyspace,
-        from,
-        to,
-        changed: JSON.stringify(sortKeys(from)) !== JSON.stringify(sortKeys(to)),
-        repair,
-      };
-    });
+    return setReplication(this, this.dep, keyspace, options);
   }
 
   /** Rolling `nodetool repair -pr`, one node at a time; journaled, resumable; holds the operator lock. */
@@ -472,18 +269,11 @@ export class CassandraApi {
           runId: '',
           journal: '',
           done: [],
-          remaining: this.nodes().map((n) => n.unit.host),
+          remaining: cassandraNodes(this.dep).map((n) => n.unit.host),
         };
       }
     }
-    const nodes = this.nodes().map((n) => ({
-      host: n.unit.host,
-      address: n.listenAddress,
-      nodetool: async (args: string[], timeoutMs: number) => {
-        const [r] = await this.dep.exec([n.unit.host], cmd(...n.nodetool, ...args), { timeoutMs });
-        return { code: r!.exitCode ?? null, stdout: r!.stdout, stderr: r!.stderr };
-      },
-    }));
+    const nodes = ringNodes(this.dep);
     return this.dep.locked('cassandra repair', () =>
       c.rollingRepair({
         nodes,
@@ -492,10 +282,6 @@ export class CassandraApi {
       }),
     );
   }
-}
-
-function sortKeys(o: Record<string, string>): [string, string][] {
-  return Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 declare module '../subsystems.js' {

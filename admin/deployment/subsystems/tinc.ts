@@ -125,7 +125,7 @@ registerSubsystem(
   {
     // A rollout that started tincd (start, restart, upgrade of a tinc service) proves the mesh and
     // repairs a pair left dark, as `salvo tinc start` does: tinc 1.0 can keep a stale packet key
-    // for an hour after a peer restarts (admin/tinc/repair.ts). A mesh still broken fails the call.
+    // for an hour after a peer restarts (admin/tinc/ops/repair.ts). A mesh still broken fails the call.
     afterRollout: async (dep, plan) => {
       const started = plan.batches.find(
         (b) => b.op !== 'stop' && dep.inventory.services.get(b.service)?.kind === 'tinc',

@@ -9,10 +9,10 @@ import {
   subtract,
   symmetricDifference,
   unite,
-} from './pattern-set.js';
+} from './sets/pattern-set.js';
 import { NodeSetProblem } from './problem.js';
-import { type Operator, splitOperands } from './scanner.js';
-import { expandPattern } from './term.js';
+import { type Operator, splitOperands } from './parse/scanner.js';
+import { expandPattern } from './parse/term.js';
 import { MAX_NAMES, namesOf, sizeOf } from './value.js';
 
 /** Resolves `@name` in node-set expressions; returns the names or undefined if unknown. */

@@ -1,8 +1,8 @@
 // Folding names with several numbers (r1n1, r1n2, r2n1…) into vectors like r[1-2]n1,r1n2.
 // A port of ClusterShell's RangeSetND multivariate folding: its result is not canonical (it
 // depends on the order it merges in), so matching `nodeset -f` means doing the same steps.
-import { IndexSet } from './index-set.js';
-import { compareOrdered, sortIndexes } from './indexes.js';
+import { IndexSet } from './sets/index-set.js';
+import { compareOrdered, sortIndexes } from './sets/indexes.js';
 
 /** One index set per dimension; the names are their cartesian product. */
 export type IndexVector = IndexSet[];

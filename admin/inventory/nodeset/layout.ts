@@ -1,7 +1,7 @@
 // How ClusterShell lays a set of names out: by pattern (the name with its numbers taken out),
 // then by folded index vectors. Both `nodeset -e` order and `nodeset -f` text come from this.
-import { IndexSet } from './index-set.js';
-import { compareOrdered, formatIndexes, sortIndexes } from './indexes.js';
+import { IndexSet } from './sets/index-set.js';
+import { compareOrdered, formatIndexes, sortIndexes } from './sets/indexes.js';
 import { type IndexVector, foldPoints } from './fold-nd.js';
 
 /** Names that differ only in their numbers: r1n2 and r10n3 share the pattern r%sn%s. */

@@ -2,10 +2,10 @@
 // (`nodeset -e`, in the same order) and counted, all from ranges.
 import { spend } from './budget.js';
 import { foldPoints } from './fold-nd.js';
-import { compareOrdered } from './indexes.js';
-import { IntervalSet } from './interval-set.js';
-import { type Box, type PatternSet, boxNames, boxSize, patternSize } from './pattern-set.js';
-import { formatSlices } from './slices.js';
+import { compareOrdered } from './sets/indexes.js';
+import { IntervalSet } from './sets/interval-set.js';
+import { type Box, type PatternSet, boxNames, boxSize, patternSize } from './sets/pattern-set.js';
+import { formatSlices } from './sets/slices.js';
 
 export type NodeSetValue = Map<string, PatternSet>;
 

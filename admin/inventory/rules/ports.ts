@@ -4,7 +4,7 @@ import { report, where, type Ctx } from '../context.js';
 import { foldNodeSet } from '../nodeset.js';
 import { SERVICE_KINDS } from '../schema/kinds.js';
 import type { Part, Path } from '../positions.js';
-import type { Draft } from '../normalize.js';
+import type { Draft } from '../sections/normalize.js';
 import type { ServicePort } from '../types.js';
 
 /** Something listening on a port on a host. */

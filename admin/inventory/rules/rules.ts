@@ -4,7 +4,7 @@ import { report, where, type Ctx } from '../context.js';
 import { didYouMean } from './did-you-mean.js';
 import { nameHosts } from '../expand.js';
 import { foldNodeSet } from '../nodeset.js';
-import type { Draft } from '../normalize.js';
+import type { Draft } from '../sections/normalize.js';
 import { portsAreUnique, portsDoNotClashOnHosts, portsFitInstances } from './ports.js';
 import { VM_RULES } from './vm.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileExists, report, where, type Ctx } from '../context.js';
 import { nameHosts } from '../expand.js';
 import { foldNodeSet } from '../nodeset.js';
-import type { Draft } from '../normalize.js';
+import type { Draft } from '../sections/normalize.js';
 import { guestSpecs, VM_IMAGES_DIR, type GuestSpec } from '../vm-guests.js';
 
 type Rule = (draft: Draft, ctx: Ctx) => void;

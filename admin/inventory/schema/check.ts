@@ -5,7 +5,7 @@ import { report, type Ctx } from '../context.js';
 import { describeValue, expectedNoun } from './describe.js';
 import { didYouMean } from '../rules/did-you-mean.js';
 import type { Path } from '../positions.js';
-import { SECTIONS, type SectionName, type Written } from './schema.js';
+import { OPTIONAL_SECTIONS, SECTIONS, type SectionName, type Written } from './schema.js';
 import { SERVICE_KINDS, serviceSchema } from './kinds.js';
 
 /** What the schema stage hands on: the valid sections, and the written services in file order. */
@@ -33,6 +33,9 @@ export function checkSchema(raw: unknown, ctx: Ctx): Checked | undefined {
     // An optional section left empty (`tinc:` with its lines commented out) is simply absent.
     const value =
       raw[name] === null && name !== 'deployment' && name !== 'hosts' ? undefined : raw[name];
+    if (value === undefined && OPTIONAL_SECTIONS.has(name)) {
+      continue; // what its schema would say, without building it
+    }
     const data = checkValue(SECTIONS[name], value, [name], ctx);
     if (data !== undefined) {
       (written as Record<string, unknown>)[name] = data;

@@ -121,130 +121,155 @@ const appVersion = z
   .optional()
   .describe('version to run: fills {version} in `command`; `salvo upgrade --version` runs another');
 
+// Each kind's options are built on first use, not when the module loads: a services file names a
+// few of the kinds, and building every kind's zod schemas was a measurable part of `salvo check`.
+const builtOptions = new WeakMap<object, z.ZodRawShape>();
+
+function built(kind: object, build: () => z.ZodRawShape): z.ZodRawShape {
+  let shape = builtOptions.get(kind);
+  if (!shape) {
+    shape = build();
+    builtOptions.set(kind, shape);
+  }
+  return shape;
+}
+
 export const SERVICE_KINDS: Record<string, ServiceKind> = {
   vm: {
     description: 'KVM/qemu guests; `hosts` are the guests, each placed with `vm_on`',
-    options: {
-      base: vmImageName.optional().describe('base image: vm/images/NAME.json next to this file'),
-      vcpus: count.default(1).describe('virtual CPUs per guest'),
-      memory: gib.default(1).describe('RAM per guest, GiB (0.125 = 128 MiB)'),
-      disks: z
-        .record(
-          z.string().regex(/^[a-z][a-z0-9_-]{0,15}$/, {
-            error: expecting('a disk name: a-z, 0-9, _ and -'),
-          }),
-          gib,
-        )
-        .optional()
-        .describe('persistent disks: name → size in GiB; created once, kept across restarts'),
-      bridge: z
-        .string()
-        .regex(/^[A-Za-z0-9_.-]{1,15}$/, { error: expecting('a network interface name') })
-        .default('br0')
-        .describe('bridge on the physical host the guest tap joins'),
-      prefix: z.int().min(1).max(32).default(24).describe('prefix length of the guest address'),
-      gateway: z
-        .string()
-        .min(1)
-        .optional()
-        .describe('default route of the guests (none if absent)'),
-      dir: z
-        .string()
-        .regex(/^\/[A-Za-z0-9_./-]+$/, { error: expecting('an absolute path') })
-        .default('/var/lib/salvo/vm')
-        .describe('state directory on the physical hosts: images/, guests/NAME/'),
-      accel: z
-        .enum(['auto', 'kvm', 'tcg'])
-        .default('auto')
-        .describe('auto: kvm when a short probe proves it works on the host, else tcg'),
-      driver: z
-        .enum(['qemu', 'libvirt'])
-        .default('qemu')
-        .describe('how guests run: qemu (direct), or libvirt (transient domains through virsh)'),
-      guests: z
-        .record(z.string(), vmOverrides)
-        .optional()
-        .describe('node set of guests → overrides: base, vcpus, memory, disks, mac'),
-      capacity: z
-        .record(z.string(), z.strictObject({ vcpus: count.optional(), memory: gib.optional() }))
-        .optional()
-        .describe('node set of physical hosts → { vcpus, memory (GiB) } the guests may use'),
-      stop_timeout: seconds
-        .optional()
-        .describe('seconds between the ACPI power button and QMP quit (default 30)'),
-      per_host: count
-        .max(1000)
-        .optional()
-        .describe('guests of one physical host that start or stop at once (default 1)'),
+    get options() {
+      return built(this, () => ({
+        base: vmImageName.optional().describe('base image: vm/images/NAME.json next to this file'),
+        vcpus: count.default(1).describe('virtual CPUs per guest'),
+        memory: gib.default(1).describe('RAM per guest, GiB (0.125 = 128 MiB)'),
+        disks: z
+          .record(
+            z.string().regex(/^[a-z][a-z0-9_-]{0,15}$/, {
+              error: expecting('a disk name: a-z, 0-9, _ and -'),
+            }),
+            gib,
+          )
+          .optional()
+          .describe('persistent disks: name → size in GiB; created once, kept across restarts'),
+        bridge: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{1,15}$/, { error: expecting('a network interface name') })
+          .default('br0')
+          .describe('bridge on the physical host the guest tap joins'),
+        prefix: z.int().min(1).max(32).default(24).describe('prefix length of the guest address'),
+        gateway: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('default route of the guests (none if absent)'),
+        dir: z
+          .string()
+          .regex(/^\/[A-Za-z0-9_./-]+$/, { error: expecting('an absolute path') })
+          .default('/var/lib/salvo/vm')
+          .describe('state directory on the physical hosts: images/, guests/NAME/'),
+        accel: z
+          .enum(['auto', 'kvm', 'tcg'])
+          .default('auto')
+          .describe('auto: kvm when a short probe proves it works on the host, else tcg'),
+        driver: z
+          .enum(['qemu', 'libvirt'])
+          .default('qemu')
+          .describe('how guests run: qemu (direct), or libvirt (transient domains through virsh)'),
+        guests: z
+          .record(z.string(), vmOverrides)
+          .optional()
+          .describe('node set of guests → overrides: base, vcpus, memory, disks, mac'),
+        capacity: z
+          .record(z.string(), z.strictObject({ vcpus: count.optional(), memory: gib.optional() }))
+          .optional()
+          .describe('node set of physical hosts → { vcpus, memory (GiB) } the guests may use'),
+        stop_timeout: seconds
+          .optional()
+          .describe('seconds between the ACPI power button and QMP quit (default 30)'),
+        per_host: count
+          .max(1000)
+          .optional()
+          .describe('guests of one physical host that start or stop at once (default 1)'),
+      }));
     },
     ports: [],
   },
   cassandra: {
     description: 'the Cassandra ring',
-    options: {
-      version: z
-        .string({ error: expecting('a version string (quote it: "2.0")') })
-        .min(1)
-        .optional()
-        .describe('Cassandra version to run'),
-      cluster_name: z
-        .string()
-        .min(1)
-        .optional()
-        .describe('cluster_name in cassandra.yaml (default: the deployment)'),
-      seeds: nodeSet
-        .optional()
-        .describe('seed nodes, a node set within the hosts (default: the first 3)'),
-      topology: z
-        .record(
-          z.string(),
-          z.string().regex(/^[\w-]+:[\w-]+$/, { error: expecting('"DC:RACK", e.g. "DC0:RAC1"') }),
-        )
-        .optional()
-        .describe('node set → "DC:RACK"; must cover every host when given'),
-      ...daemon('Cassandra daemon'),
-      nodetool: command
-        .optional()
-        .describe(
-          'nodetool and its connection flags, as a list of arguments (default: nodetool); the health probe appends `status`',
-        ),
-      listen_address: template
-        .optional()
-        .describe(
-          "the address of this node's row in `nodetool status` (default: {address}, the host's address)",
-        ),
+    get options() {
+      return built(this, () => ({
+        version: z
+          .string({ error: expecting('a version string (quote it: "2.0")') })
+          .min(1)
+          .optional()
+          .describe('Cassandra version to run'),
+        cluster_name: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('cluster_name in cassandra.yaml (default: the deployment)'),
+        seeds: nodeSet
+          .optional()
+          .describe('seed nodes, a node set within the hosts (default: the first 3)'),
+        topology: z
+          .record(
+            z.string(),
+            z.string().regex(/^[\w-]+:[\w-]+$/, { error: expecting('"DC:RACK", e.g. "DC0:RAC1"') }),
+          )
+          .optional()
+          .describe('node set → "DC:RACK"; must cover every host when given'),
+        ...daemon('Cassandra daemon'),
+        nodetool: command
+          .optional()
+          .describe(
+            'nodetool and its connection flags, as a list of arguments (default: nodetool); the health probe appends `status`',
+          ),
+        listen_address: template
+          .optional()
+          .describe(
+            "the address of this node's row in `nodetool status` (default: {address}, the host's address)",
+          ),
+      }));
     },
     ports: [role('native_port', 'cassandra_native'), role('internode_port', 'cassandra_internode')],
   },
   hub: {
     description: 'hub web servers',
-    options: { instances, version: appVersion, ...daemon('hub program') },
+    get options() {
+      return built(this, () => ({ instances, version: appVersion, ...daemon('hub program') }));
+    },
     ports: [role('port', 'hub', true), role('proxy_port', 'hub_proxy', true)],
   },
   snap: {
     description: 'snapshot servers',
-    options: { instances, version: appVersion, ...daemon('snap program') },
+    get options() {
+      return built(this, () => ({ instances, version: appVersion, ...daemon('snap program') }));
+    },
     ports: [role('port', 'snap', true)],
   },
   haproxy: {
     description: 'the load balancer in front of the web tier',
-    options: {
-      backends: z
-        .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
-          error: expecting('a service name or a list of them'),
-        })
-        .optional()
-        .describe('services to balance (default: hub)'),
-      ...daemon('haproxy binary (default: haproxy)'),
+    get options() {
+      return built(this, () => ({
+        backends: z
+          .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+            error: expecting('a service name or a list of them'),
+          })
+          .optional()
+          .describe('services to balance (default: hub)'),
+        ...daemon('haproxy binary (default: haproxy)'),
+      }));
     },
     ports: [role('port', 'haproxy'), role('stats_port', 'haproxy_stats')],
   },
   nginx: {
     description:
       'static files and the web front end (nginx; its config is rendered from this file)',
-    options: {
-      ...NGINX_OPTIONS,
-      ...daemon('nginx binary (default: nginx; Salvo adds -e LOG -c CONFIG)'),
+    get options() {
+      return built(this, () => ({
+        ...NGINX_OPTIONS,
+        ...daemon('nginx binary (default: nginx; Salvo adds -e LOG -c CONFIG)'),
+      }));
     },
     ports: [role('port', 'nginx')],
   },

@@ -3,7 +3,7 @@
 import { MAX_CONCURRENCY, MAX_DURATION_S, durationLimitText } from './limits.js';
 import * as z from 'zod';
 import { expecting } from './describe.js';
-import { monitorSchema } from './monitor.js';
+import { monitorSchemas } from './monitor.js';
 import { parseBytes } from '../bytes.js';
 
 const MIN_OUTPUT = 64 * 1024; // transport/session/markers.ts MIN_MAX_OUTPUT (a layer above)
@@ -169,7 +169,17 @@ export const lockSchema = z
   })
   .describe('the deployment lock');
 
-/** Top-level sections in the order the docs present them; `services` is checked per kind. */
+let monitorSection: ReturnType<typeof buildMonitorSection> | undefined;
+
+function buildMonitorSection() {
+  return monitorSchemas().monitorSchema.optional();
+}
+
+/**
+ * Top-level sections in the order the docs present them; `services` is checked per kind. The
+ * optional ones accept a missing section as missing (OPTIONAL_SECTIONS); `monitor` is built on
+ * first use.
+ */
 export const SECTIONS = {
   deployment: deploymentSchema,
   ports: portsSchema.optional(),
@@ -180,11 +190,27 @@ export const SECTIONS = {
   compute_servers: computeServersSchema.optional(),
   tinc: tincSchema.optional(),
   backup: backupSchema.optional(),
-  monitor: monitorSchema.optional(),
+  get monitor() {
+    monitorSection ??= buildMonitorSection();
+    return monitorSection;
+  },
   lock: lockSchema.optional(),
 };
 
 export type SectionName = keyof typeof SECTIONS;
+
+/** Sections whose schema takes a missing section as absent, with no defaults and no issue: the
+ * schema stage need not build or run them for a file without them (a test holds this true). */
+export const OPTIONAL_SECTIONS: ReadonlySet<SectionName> = new Set([
+  'ports',
+  'groups',
+  'services',
+  'compute_servers',
+  'tinc',
+  'backup',
+  'monitor',
+  'lock',
+]);
 
 /** The written file, section by section; a section that failed its schema is absent. */
 export type Written = { -readonly [K in SectionName]?: z.output<(typeof SECTIONS)[K]> };

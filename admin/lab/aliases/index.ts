@@ -1,9 +1,10 @@
 // A lab of many SSH endpoints at little cost, for scale (1,000 hosts): one network namespace whose
 // loopback holds 127.0.0.0/8, one sshd listening there, and host i reached at its own address
 // 127.0.B.C. sshd tells each session its host through `Match LocalAddress` → SetEnv
-// SALVO_LAB_HOST, so every answer can be checked. The hosts share one host key, one filesystem and
-// one sshd: it measures the client side (connections, fan-out, memory), not per-host state. The
-// admin side (salvo, pdsh…) runs inside the namespace too: `ip netns exec NS …` (aliasLab.exec).
+// SALVO_LAB_HOST, so every answer can be checked. The hosts share one host key, one filesystem, one
+// sshd and one home (DIR/root, not the machine's /root): it measures the client side (connections,
+// fan-out, memory), not per-host state. The admin side (salvo, pdsh…) runs inside the namespace
+// too: `ip netns exec NS …` (aliasLab.exec).
 // Cost: one sshd plus one forked sshd per open connection (about 5 MiB each), no veth or bridge.
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +15,7 @@ import { writeFileAtomic } from '../../fs/index.js';
 import { keyBody, makeKeyPair } from '../keys.js';
 import { sshDefaults } from '../client-files.js';
 import { writeAdminKey } from '../write-files.js';
+import { withPrivateRoot } from '../private-root.js';
 
 /** 250 addresses per 127.0.B.0/24 block. */
 const PER_BLOCK = 250;
@@ -129,21 +131,23 @@ export async function aliasLabUp(o: AliasLabOptions): Promise<AliasLab> {
 
   ip('netns', 'add', netns);
   ip('-n', netns, 'link', 'set', 'lo', 'up');
-  const child = spawn(
-    'ip',
-    [
-      'netns',
-      'exec',
-      netns,
-      '/usr/sbin/sshd',
-      '-D',
-      '-f',
-      join(o.dir, 'sshd_config'),
-      '-E',
-      join(o.dir, 'sshd.log'),
-    ],
-    { detached: true, stdio: 'ignore' },
-  );
+  // The sessions get a home of their own (private-root.ts): with the machine's /root/.bashrc,
+  // hundreds of sessions at once queued on its pyenv lock.
+  const home = join(o.dir, 'root');
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  await writeFile(join(home, '.profile'), '# salvo alias lab\n');
+  const sshd = [
+    '/usr/sbin/sshd',
+    '-D',
+    '-f',
+    join(o.dir, 'sshd_config'),
+    '-E',
+    join(o.dir, 'sshd.log'),
+  ];
+  const child = spawn('ip', ['netns', 'exec', netns, ...withPrivateRoot(home, sshd)], {
+    detached: true,
+    stdio: 'ignore',
+  });
   child.unref();
   const deadline = Date.now() + 20_000;
   for (;;) {

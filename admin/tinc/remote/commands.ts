@@ -20,6 +20,8 @@ export interface ControlTarget {
   netname: string;
   iface: string;
   vpn: string;
+  /** restart only: the peers' VPN addresses whose links (where they worked) must come back. */
+  peers?: readonly string[];
 }
 
 export function controlCommand(paths: TincPaths, t: ControlTarget, action: ControlAction): Command {
@@ -32,6 +34,7 @@ export function controlCommand(paths: TincPaths, t: ControlTarget, action: Contr
     t.iface,
     t.vpn,
     action,
+    ...(action === 'restart' ? (t.peers ?? []) : []),
   );
 }
 
@@ -75,6 +78,24 @@ export type PushOp =
   | { op: 'd'; path: string }
   | { op: 'm'; path: string; mode: number };
 
+/**
+ * Bytes as one word that the shell's `printf %b` turns back into them: printable ASCII as it
+ * is, everything else (space, newline, backslash, non-ASCII) as \0NNN; `-` alone means empty.
+ */
+export function printfEscaped(bytes: Buffer): string {
+  let out = '';
+  for (const b of bytes) {
+    out +=
+      b > 0x20 && b < 0x7f && b !== 0x5c
+        ? String.fromCharCode(b)
+        : `\\0${b.toString(8).padStart(3, '0')}`;
+  }
+  if (out === '') {
+    return '-';
+  }
+  return out === '-' ? '\\0055' : out;
+}
+
 export function pushInput(ops: readonly PushOp[]): string {
   return ops
     .map((o) => {
@@ -85,7 +106,11 @@ export function pushInput(ops: readonly PushOp[]): string {
       if (o.op === 'm') {
         return `m ${mode} - ${o.path}\n`;
       }
-      return `w ${mode} ${Buffer.from(o.text).toString('base64') || '-'} ${o.path}\n`;
+      const bytes = Buffer.from(o.text);
+      if (bytes.includes(0)) {
+        return `b ${mode} ${bytes.toString('base64') || '-'} ${o.path}\n`;
+      }
+      return `w ${mode} ${printfEscaped(bytes)} ${o.path}\n`;
     })
     .join('');
 }

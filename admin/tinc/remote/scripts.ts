@@ -34,11 +34,15 @@ if [ -f "$d/rsa_key.priv" ]; then echo "key $(stat -c %a "$d/rsa_key.priv")"; el
 for f in tinc.conf tinc-up tinc-down "hosts/$me"; do
   if [ -f "$d/$f" ]; then printf 'file %s %s %s\\n' "$(stat -c %a "$d/$f")" "$(base64 -w0 < "$d/$f")" "$f"; fi
 done
+# Peers' files: one sha256sum for all (a process per file adds up over 20 hosts x 20 peers).
+set --
 for f in "$d"/hosts/*; do
-  [ -f "$f" ] || continue
-  n=\${f##*/}
-  [ "$n" = "$me" ] && continue
-  printf 'hash %s hosts/%s\\n' "$(sha256sum < "$f" | cut -d' ' -f1)" "$n"
+  [ -f "$f" ] && [ "\${f##*/}" != "$me" ] && set -- "$@" "$f"
+done
+# A name with a backslash or a newline comes back escaped (a leading \\): not a tinc name, skipped.
+[ $# -eq 0 ] || sha256sum -- "$@" | while read -r h f; do
+  case $h in \\*) continue ;; esac
+  printf 'hash %s hosts/%s\\n' "$h" "\${f##*/}"
 done
 exit 0
 `;
@@ -63,28 +67,40 @@ cat "$t/hosts/$n"
 `;
 
 /**
- * $1 conf dir; stdin: one change per line, "OP MODE DATA PATH" (w: write base64 DATA atomically,
- * d: delete, m: chmod). Paths are checked here too: only tinc's own files, nothing outside $1.
+ * $1 conf dir; stdin: one change per line, "OP MODE DATA PATH" (w: write DATA, printf %b escapes;
+ * b: write base64 DATA, for text with a NUL byte; d: delete; m: chmod). Paths are checked here
+ * too: only tinc's own files, nothing outside $1. Writes are staged in $1/.salvo-push and renamed
+ * into place at the end (each file atomically, one \`mv -t\` per directory): a process per file
+ * would cost a fork and an exec each, and 20 hosts × 25 files adds up on a busy host.
  */
 export const PUSH = `d=$1
 umask 022
+s=$d/.salvo-push
 mkdir -p "$d/hosts" || exit 1
+[ ! -e "$s" ] || rm -rf "$s" || exit 1
+mkdir -p "$s/hosts" || exit 1
+trap 'rm -rf "$s"' EXIT
+top= hosts=
 while read -r op mode data rel; do
   case $rel in tinc.conf|tinc-up|tinc-down|rsa_key.priv|hosts/?*) ;; *) echo "refusing path: $rel" >&2; exit 2 ;; esac
   case $rel in hosts/*/*|*..*) echo "refusing path: $rel" >&2; exit 2 ;; esac
-  case $op:$rel in w:rsa_key.priv|d:rsa_key.priv) echo "refusing to $op the private key" >&2; exit 2 ;; esac
+  case $op:$rel in [wb]:rsa_key.priv|d:rsa_key.priv) echo "refusing to $op the private key" >&2; exit 2 ;; esac
   case $mode in [0-7][0-7][0-7]|-) ;; *) echo "bad mode: $mode" >&2; exit 2 ;; esac
   [ "$data" = - ] && data=
   case $op in
-    w) printf '%s' "$data" | base64 -d > "$d/$rel.salvo-new" || exit 1
-       # umask 022 already gave 644: one process less per file (20 hosts x 25 files adds up)
-       if [ "$mode" != 644 ]; then chmod "$mode" "$d/$rel.salvo-new" || exit 1; fi
-       mv -f "$d/$rel.salvo-new" "$d/$rel" || exit 1 ;;
+    w|b) if [ "$op" = w ]; then printf '%b' "$data" > "$s/$rel" || exit 1
+         else printf '%s' "$data" | base64 -d > "$s/$rel" || exit 1; fi
+       # umask 022 already gave 644
+       if [ "$mode" != 644 ]; then chmod "$mode" "$s/$rel" || exit 1; fi
+       case $rel in hosts/*) hosts=1 ;; *) top="$top $rel" ;; esac ;;
     d) rm -f "$d/$rel" || exit 1 ;;
     m) chmod "$mode" "$d/$rel" || exit 1 ;;
     *) echo "bad op: $op" >&2; exit 2 ;;
   esac
 done
+# $top holds only the three fixed names above: splitting it is safe.
+if [ -n "$top" ]; then (cd "$s" && mv -f -t "$d" $top) || exit 1; fi
+if [ -n "$hosts" ]; then mv -f -t "$d/hosts" "$s"/hosts/* || exit 1; fi
 `;
 
 /**
@@ -92,8 +108,15 @@ done
  * start | reload (SIGHUP) | restart | stop | purge (stop, then delete the conf dir and its key).
  * tincd detaches before it sets up the network, so "started" means: the pid file names a live
  * tincd AND tinc-up has put the VPN address on the interface.
+ *
+ * restart with peers' VPN addresses after the action ($8…) keeps this host's links: the peers it
+ * reached before must answer again. A link still dark 2–3 s after the start is tinc 1.0's
+ * packet-key race (admin/tinc/ops/repair.ts), which a clean restart of one end ends: up to two more
+ * restarts, then a failure naming the links lost. Peers it did not reach before are not waited for.
  */
 export const CONTROL = `net=$1 d=$2 p=$3 log=$4 ifc=$5 addr=$6 action=$7
+shift 7
+set -f
 ${RUNNING}
 stop() {
   running || { rm -f "$p"; return 0; }
@@ -121,10 +144,35 @@ start() {
   done
   echo "pid $pid"
 }
+reached() {
+  for a in "$@"; do
+    ( if ping -n -q -c1 -W1 "$a" >/dev/null 2>&1; then echo "$a"; fi ) &
+  done
+  wait
+}
+relink() {
+  had=$(if running; then reached "$@"; fi)
+  stop && start >/dev/null || return 1
+  [ -n "$had" ] || return 0
+  restarts=0 since=$(date +%s)
+  while :; do
+    now=" "$(reached $had | tr '\n' ' ')
+    lost=
+    for a in $had; do case $now in *" $a "*) ;; *) lost="$lost $a" ;; esac; done
+    [ -z "$lost" ] && { [ $restarts -eq 0 ] || echo "relinked after $restarts more restart(s)"; return 0; }
+    t=$(date +%s)
+    if [ $((t - since)) -ge 3 ]; then
+      [ $restarts -ge 2 ] && { echo "links lost by the restart:$lost" >&2; return 1; }
+      stop && start >/dev/null || return 1
+      restarts=$((restarts + 1)) since=$(date +%s)
+    fi
+    sleep 0.2
+  done
+}
 case $action in
   start) if running; then echo "pid $pid"; else start; fi ;;
   reload) if running; then kill -HUP "$pid" && echo "pid $pid"; else start; fi ;;
-  restart) stop && start ;;
+  restart) if [ $# -gt 0 ]; then relink "$@" && { running; echo "pid $pid"; }; else stop && start; fi ;;
   stop) stop ;;
   purge) stop && rm -rf "$d" ;;
   *) echo "bad action: $action" >&2; exit 2 ;;

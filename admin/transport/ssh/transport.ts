@@ -5,7 +5,7 @@ import type { SFTPWrapper } from 'ssh2';
 import { ConnectError } from '../../errors.js';
 import { display, toShell, type Command } from '../command.js';
 import { ShellSession } from '../session/index.js';
-import { SshConnection, type ConnectionOptions } from './connection.js';
+import { SshConnection, type ConnectionOptions, type ExecChannel } from './connection.js';
 import { runOnExec } from './exec.js';
 import {
   Deadline,
@@ -94,6 +94,26 @@ export class SshTransport implements Transport {
       } finally {
         session.end();
       }
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Run `work` on an exec channel of this host's connection running `text` (a command Salvo
+   * built and quoted), within one channel slot: a raw byte stream for a program that speaks its
+   * own protocol on stdin/stdout (rsync's server). Throws ConnectError when the host cannot be
+   * reached or gives no channel.
+   */
+  async channel<T>(text: string, work: (exec: ExecChannel) => Promise<T>): Promise<T> {
+    const conn = await this.connection();
+    const release = await conn.channels.acquire();
+    if (!release) {
+      throw new ConnectError(this.host, 'other', 'no channel');
+    }
+    try {
+      this.stats.execRuns++;
+      return await work(await conn.exec(text));
     } finally {
       release();
     }
