@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
@@ -215,6 +215,48 @@ describe('ssh connect', () => {
     }
   });
 
+  it('connect_timeout covers TCP and the server speaking, not a key exchange slower than it', async () => {
+    // The server's identification comes at once; every byte after it is held back 600 ms, as on a
+    // fleet where hundreds of sshds do their key exchange at once. ssh's ConnectTimeout would not
+    // fail this; neither may we.
+    const { server, port } = await delayingProxy(sshd.port, 600);
+    try {
+      const file = join(sshd.dir, 'known_hosts_slow');
+      await writeFile(
+        file,
+        `[127.0.0.1]:${port} ssh-ed25519 ${sshd.hostKeyBlob.toString('base64')}\n`,
+      );
+      const started = Date.now();
+      const r = await transport(sshd.target({ port, connectTimeoutMs: 300 }), {
+        hostKeyPolicy: await KnownHosts.load([file]),
+      }).run(cmd('echo', 'slow'));
+      assert.equal(r.ok, true, r.failure?.message);
+      assert.equal(r.stdout, 'slow\n');
+      assert.ok(Date.now() - started >= 600, 'the proxy did not hold the key exchange back');
+      // A server that speaks and then stalls fails at the handshake bound, saying so.
+      const stalled = await delayingProxy(sshd.port, 60_000);
+      try {
+        const t0 = Date.now();
+        const r2 = await transport(sshd.target({ port: stalled.port, connectTimeoutMs: 300 }), {
+          hostKeyPolicy: await KnownHosts.load([file]),
+          handshakeTimeoutMs: 500,
+          retries: 0,
+        }).run(cmd('true'));
+        assert.equal(r2.failure?.kind, 'unreachable');
+        assert.match(
+          r2.failure?.message ?? '',
+          /root@127\.0\.0\.1:\d+ answered but its SSH handshake did not finish in time/,
+        );
+        const ms = Date.now() - t0;
+        assert.ok(ms >= 450 && ms < 3000, `took ${ms} ms`);
+      } finally {
+        stalled.server.close();
+      }
+    } finally {
+      server.close();
+    }
+  });
+
   it('hops through a ProxyJump host', async () => {
     const logins0 = await sshd.logins();
     const target = sshd.target({ name: 'inner', proxyJump: sshd.target({ name: 'bastion' }) });
@@ -279,6 +321,45 @@ function silentServer(): Promise<{ server: Server; port: number; accepted: () =>
         port: typeof a === 'object' && a ? a.port : 0,
         accepted: () => sockets.length,
       });
+    }),
+  );
+}
+
+/**
+ * A TCP relay to `port` that passes the server's first chunk (its identification) at once and
+ * holds everything after it back `delayMs` (a loaded sshd's key exchange).
+ */
+function delayingProxy(port: number, delayMs: number): Promise<{ server: Server; port: number }> {
+  const pairs: Socket[] = [];
+  const server = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    pairs.push(client, upstream);
+    client.on('error', () => undefined);
+    upstream.on('error', () => undefined);
+    client.pipe(upstream);
+    let first = true;
+    upstream.on('data', (chunk: Buffer) => {
+      if (first) {
+        first = false;
+        client.write(chunk);
+        return;
+      }
+      setTimeout(() => client.writable && client.write(chunk), delayMs).unref();
+    });
+    upstream.on('close', () => setTimeout(() => client.destroy(), delayMs).unref());
+    client.on('close', () => upstream.destroy());
+  });
+  const close = server.close.bind(server);
+  server.close = (cb) => {
+    for (const s of pairs) {
+      s.destroy();
+    }
+    return close(cb);
+  };
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve({ server, port: typeof a === 'object' && a ? a.port : 0 });
     }),
   );
 }

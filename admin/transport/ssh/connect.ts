@@ -2,7 +2,7 @@
 // ssh2's errors to ConnectError reasons. Transient failures are retried with jitter; auth and
 // host key refusals never are (retrying cannot fix them and may lock the account).
 import type { Duplex } from 'node:stream';
-import { destroySocket, tuneClient } from './ssh2.js';
+import { destroySocket, onServerSpeaks, tuneClient } from './ssh2.js';
 import { Client as SshClient } from './ssh2.js';
 import type { Algorithms, Client, ConnectConfig, NegotiatedAlgorithms } from 'ssh2';
 import { ConnectError, type ConnectReason } from '../../errors.js';
@@ -23,11 +23,26 @@ export interface ConnectSettings {
   retries?: number;
   /** Random delay before a retry, [min, max] ms. Default [200, 800]. */
   retryDelayMs?: readonly [number, number];
+  /**
+   * How long key exchange and authentication may take once the server has spoken (the connect
+   * timeout covers TCP and the server's first bytes, as ssh's ConnectTimeout does). Default
+   * HANDSHAKE_TIMEOUT_MS.
+   */
+  handshakeTimeoutMs?: number;
   /** ssh-agent socket; default $SSH_AUTH_SOCK. */
   agentSocket?: string;
   /** Things the operator may want to know that are not failures (skipped identity files). */
   onNote?: (host: string, note: string) => void;
 }
+
+/**
+ * sshd gives an unauthenticated connection LoginGraceTime (120 s by default) before it hangs up;
+ * we wait as long for key exchange and authentication once the server has sent its
+ * identification. ssh itself sets no bound there: ConnectTimeout covers only TCP and the
+ * server's first line, and a fleet-wide exec makes hundreds of sshds do their key exchange at
+ * once, which can take longer than the connect timeout without anything being wrong.
+ */
+export const HANDSHAKE_TIMEOUT_MS = 120_000;
 
 /** A stream to run SSH over instead of TCP (the ProxyJump hop), fresh for each attempt. */
 export type SockFactory = () => Promise<Duplex>;
@@ -172,6 +187,7 @@ function handshake(
         return;
       }
       settled = true;
+      clearTimeout(silent);
       client.off('error', onError).off('close', onClose);
       if ('error' in value) {
         client.on('error', () => undefined); // late errors from a dead client must not crash us
@@ -210,7 +226,12 @@ function handshake(
       host: target.hostname,
       port: target.port,
       username: target.user,
-      readyTimeout: target.connectTimeoutMs,
+      // The whole handshake's bound; connect_timeout's own (TCP and the server's first bytes) is
+      // the timer below.
+      readyTimeout: Math.max(
+        settings.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
+        target.connectTimeoutMs,
+      ),
       keepaliveInterval: target.keepaliveIntervalMs ?? 15_000,
       keepaliveCountMax: target.keepaliveCountMax ?? 4,
       algorithms: algorithms(target, settings.hostKeyPolicy),
@@ -223,12 +244,30 @@ function handshake(
       authHandler: authHandler(creds.methods),
       ...(sock ? { sock } : {}),
     };
+    // On expiry, bytes that arrived while the event loop was busy (200 handshakes at once) are
+    // read first: timers run before I/O in a loop turn, setImmediate after it.
+    let spoke = false;
+    const silent = setTimeout(
+      () => setImmediate(() => spoke || settle(classify(target, creds, silentError(), refusal))),
+      target.connectTimeoutMs,
+    );
     try {
       client.connect(config);
       tuneClient(client);
+      onServerSpeaks(client, () => {
+        spoke = true;
+        clearTimeout(silent);
+      });
     } catch (err) {
       settle(classify(target, creds, err instanceof Error ? err : new Error(String(err)), refusal));
     }
+  });
+}
+
+/** connect_timeout passed before the server sent anything (or before TCP connected). */
+function silentError(): SshError {
+  return Object.assign(new Error('Timed out waiting for the server to speak'), {
+    level: 'connect-timeout',
   });
 }
 
@@ -261,12 +300,16 @@ function classify(
       `authentication failed for ${at} (offered: ${creds.offered.join(', ') || 'nothing'})${notes}`,
     );
   }
-  if (err.level === 'client-timeout') {
+  if (err.level === 'connect-timeout') {
     return fail(
       'timeout',
       `no SSH handshake with ${at} within ${target.connectTimeoutMs} ms`,
       true,
     );
+  }
+  if (err.level === 'client-timeout') {
+    // ssh2's readyTimeout: the server spoke, then key exchange or authentication stalled.
+    return fail('timeout', `${at} answered but its SSH handshake did not finish in time`, true);
   }
   if (err.code === 'ECONNREFUSED') {
     return fail('refused', `connection refused by ${target.hostname}:${target.port}`, true);

@@ -7,8 +7,8 @@
 //
 // The wire changes are applied right after connect(): packets written in one tick leave together,
 // and sshd's host key announcement is not answered with a request to prove every key. Both reach
-// into ssh2's internals (`_sock`, `_protocol._handlers`); test/transport/host-key-announcements.test.ts
-// checks that the shipped ssh2 still has them.
+// into ssh2's internals (`_sock`, `_protocol._handlers`), as does noticing the server's first
+// bytes; test/transport/host-key-announcements.test.ts checks that the shipped ssh2 still has them.
 import type { Writable } from 'node:stream';
 import type ssh2 from 'ssh2';
 import ClientClass from 'ssh2/lib/client.js';
@@ -92,5 +92,20 @@ export function destroySocket(client: ssh2.Client): void {
     sock.destroy();
   } else {
     client.destroy();
+  }
+}
+
+/**
+ * Call `then` when the server's first bytes arrive (its identification line): the end of what
+ * ssh's ConnectTimeout covers. A listener beside ssh2's own: ssh2 has paused the socket until it
+ * is connected, so nothing is read early. Without the socket (a changed ssh2), the end of key
+ * exchange stands in.
+ */
+export function onServerSpeaks(client: ssh2.Client, then: () => void): void {
+  const sock = (client as unknown as { _sock?: NodeJS.EventEmitter })._sock;
+  if (sock) {
+    sock.once('data', then);
+  } else {
+    client.once('handshake', then);
   }
 }
