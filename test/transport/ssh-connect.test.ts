@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { cmd } from '../../admin/transport/command.js';
 import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
 import type { HostKeyPolicy } from '../../admin/transport/hostkeys/verify.js';
+import { HANDSHAKE_WINDOW } from '../../admin/transport/ssh/connect.js';
 import { SshTransport, type SshTransportOptions } from '../../admin/transport/ssh/transport.js';
 import type { SshTarget } from '../../admin/transport/types.js';
 import { startSshd, type TestSshd } from './ssh-sshd.js';
@@ -257,6 +258,35 @@ describe('ssh connect', () => {
     }
   });
 
+  it('at most HANDSHAKE_WINDOW direct handshakes at once; a later one gets its connect timeout from its turn', async () => {
+    const { server, port, acceptedAt } = await silentServer();
+    try {
+      const n = HANDSHAKE_WINDOW + 8;
+      const results = await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          transport(sshd.target({ name: `h${i}`, port, connectTimeoutMs: 400 }), {
+            retries: 0,
+          }).run(cmd('true')),
+        ),
+      );
+      const at = acceptedAt().sort((a, b) => a - b);
+      assert.equal(at.length, n, 'every host got its turn');
+      // The window's worth came at once; the rest only when the first ones had timed out.
+      assert.ok(at[HANDSHAKE_WINDOW - 1]! - at[0]! < 350, 'the window did not open at once');
+      assert.ok(
+        at[HANDSHAKE_WINDOW]! - at[0]! >= 350,
+        `connection ${HANDSHAKE_WINDOW + 1} came ${at[HANDSHAKE_WINDOW]! - at[0]!} ms after the first`,
+      );
+      // Those past the window waited a whole timeout for their turn, yet were given their own.
+      for (const r of results) {
+        assert.equal(r.failure?.kind, 'unreachable');
+        assert.match(r.failure?.message ?? '', /no SSH handshake .* within 400 ms/);
+      }
+    } finally {
+      server.close();
+    }
+  });
+
   it('hops through a ProxyJump host', async () => {
     const logins0 = await sshd.logins();
     const target = sshd.target({ name: 'inner', proxyJump: sshd.target({ name: 'bastion' }) });
@@ -296,10 +326,18 @@ function unusedPort(): Promise<number> {
 }
 
 /** Accepts TCP connections and never says a word (a wedged sshd, a black-holing firewall). */
-function silentServer(): Promise<{ server: Server; port: number; accepted: () => number }> {
+function silentServer(): Promise<{
+  server: Server;
+  port: number;
+  accepted: () => number;
+  /** When each connection was accepted (Date.now()). */
+  acceptedAt: () => number[];
+}> {
   const sockets: Socket[] = [];
+  const times: number[] = [];
   const server = createServer((s) => {
     sockets.push(s);
+    times.push(Date.now());
     s.on('error', () => undefined);
   });
   const destroyAll = (): void => {
@@ -320,6 +358,7 @@ function silentServer(): Promise<{ server: Server; port: number; accepted: () =>
         server,
         port: typeof a === 'object' && a ? a.port : 0,
         accepted: () => sockets.length,
+        acceptedAt: () => [...times],
       });
     }),
   );

@@ -2,6 +2,7 @@
 // ssh2's errors to ConnectError reasons. Transient failures are retried with jitter; auth and
 // host key refusals never are (retrying cannot fix them and may lock the account).
 import type { Duplex } from 'node:stream';
+import pLimit from 'p-limit';
 import { destroySocket, onServerSpeaks, tuneClient } from './ssh2.js';
 import { Client as SshClient } from './ssh2.js';
 import type { Algorithms, Client, ConnectConfig, NegotiatedAlgorithms } from 'ssh2';
@@ -93,7 +94,27 @@ interface Failure {
   transient: boolean;
 }
 
-export async function connectClient(
+/**
+ * Direct connections in their handshake at once, process-wide. Each costs the server a fork and
+ * a re-executed sshd before it says a word; a thousand at once at one machine (a lab, a host
+ * of many containers) make the last ones wait past any connect timeout for work that is only
+ * queued. The connect timeout starts when a connection's turn comes, as each `ssh` of pdsh starts
+ * its own clock. Proxied connections are not counted (their hop holds a turn of its own).
+ */
+export const HANDSHAKE_WINDOW = 128;
+const handshakes = pLimit(HANDSHAKE_WINDOW);
+
+export function connectClient(
+  target: SshTarget,
+  settings: ConnectSettings,
+  sock?: SockFactory,
+): Promise<Client> {
+  return sock
+    ? connectWithRetries(target, settings, sock)
+    : handshakes(() => connectWithRetries(target, settings));
+}
+
+async function connectWithRetries(
   target: SshTarget,
   settings: ConnectSettings,
   sock?: SockFactory,
