@@ -1,14 +1,23 @@
-// Opening one authenticated ssh2 Client: algorithms, host key check, auth, and the mapping of
-// ssh2's errors to ConnectError reasons. Transient failures are retried with jitter; auth and
-// host key refusals never are (retrying cannot fix them and may lock the account).
+// Opening one authenticated ssh2 Client: the connect and handshake bounds, the handshake window,
+// host key check and auth (the algorithms offered: algorithms.ts; ssh2's errors mapped to
+// ConnectError reasons: failures.ts). Transient failures are retried with jitter; auth and host
+// key refusals never are (retrying cannot fix them and may lock the account).
 import type { Duplex } from 'node:stream';
 import pLimit from 'p-limit';
 import { destroySocket, onServerSpeaks, tuneClient } from './ssh2.js';
 import { Client as SshClient } from './ssh2.js';
-import type { Algorithms, Client, ConnectConfig, NegotiatedAlgorithms } from 'ssh2';
-import { ConnectError, type ConnectReason } from '../../errors.js';
+import type { Client, ConnectConfig, NegotiatedAlgorithms } from 'ssh2';
+import { ConnectError } from '../../errors.js';
+import { algorithms } from './algorithms.js';
+import {
+  classify,
+  type Failure,
+  isFinalAuthError,
+  silentError,
+  type SshError,
+} from './failures.js';
 import { authHandler, loadCredentials, type Credentials } from './auth.js';
-import { hostVerifier, preferredHostKeys, type HostKeyPolicy } from '../hostkeys/index.js';
+import { hostVerifier, type HostKeyPolicy } from '../hostkeys/index.js';
 import type { SshTarget } from '../types.js';
 
 export interface ConnectSettings {
@@ -47,52 +56,6 @@ export const HANDSHAKE_TIMEOUT_MS = 120_000;
 
 /** A stream to run SSH over instead of TCP (the ProxyJump hop), fresh for each attempt. */
 export type SockFactory = () => Promise<Duplex>;
-
-// curve25519 first: sntrup761 (OpenSSH 9's default) cost ~150 ms CPU per connection in the lab.
-const MOVE_TO_FRONT = <T>(list: T[]): { remove: T[]; prepend: T[]; append: T[] } => ({
-  remove: list,
-  prepend: list,
-  append: [],
-});
-
-function algorithms(target: SshTarget, policy: HostKeyPolicy): Algorithms {
-  const serverHostKey = preferredHostKeys(target, policy);
-  const out: Algorithms = {
-    kex: MOVE_TO_FRONT(['curve25519-sha256', 'curve25519-sha256@libssh.org']),
-    cipher: MOVE_TO_FRONT(['aes128-gcm@openssh.com']),
-    ...(serverHostKey ? { serverHostKey } : {}),
-  };
-  // ssh_config's lists replace ours (`+a` appends, `-a` removes, `^a` prepends, as ssh reads them).
-  for (const [key, text] of Object.entries(target.algorithms ?? {})) {
-    (out as Record<string, unknown>)[key] = sshAlgorithmList(text);
-  }
-  return out;
-}
-
-function sshAlgorithmList(
-  text: string,
-): string[] | { append: string[]; prepend: string[]; remove: string[] } {
-  const first = text[0];
-  const names = (first === '+' || first === '-' || first === '^' ? text.slice(1) : text)
-    .split(',')
-    .map((n) => n.trim())
-    .filter((n) => n !== '');
-  if (first === '+') {
-    return { append: names, prepend: [], remove: [] };
-  }
-  if (first === '-') {
-    return { append: [], prepend: [], remove: names };
-  }
-  if (first === '^') {
-    return { append: [], prepend: names, remove: names };
-  }
-  return names;
-}
-
-interface Failure {
-  error: ConnectError;
-  transient: boolean;
-}
 
 /**
  * Direct connections in their handshake at once, process-wide. Each costs the server a fork and
@@ -283,71 +246,6 @@ function handshake(
       settle(classify(target, creds, err instanceof Error ? err : new Error(String(err)), refusal));
     }
   });
-}
-
-/** connect_timeout passed before the server sent anything (or before TCP connected). */
-function silentError(): SshError {
-  return Object.assign(new Error('Timed out waiting for the server to speak'), {
-    level: 'connect-timeout',
-  });
-}
-
-type SshError = Error & { level?: string; code?: string };
-
-function isFinalAuthError(err: SshError): boolean {
-  return err.message.startsWith('All configured authentication methods failed');
-}
-
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']);
-
-function classify(
-  target: SshTarget,
-  creds: Credentials,
-  err: SshError,
-  refusal?: ConnectError,
-): Failure {
-  if (refusal) {
-    return { error: refusal, transient: false };
-  }
-  const at = `${target.user}@${target.hostname}:${target.port}`;
-  const fail = (reason: ConnectReason, message: string, transient = false): Failure => ({
-    error: new ConnectError(target.name, reason, message),
-    transient,
-  });
-  if (err.level === 'client-authentication') {
-    const notes = creds.notes.length ? `; ${creds.notes.join('; ')}` : '';
-    return fail(
-      'auth',
-      `authentication failed for ${at} (offered: ${creds.offered.join(', ') || 'nothing'})${notes}`,
-    );
-  }
-  if (err.level === 'connect-timeout') {
-    return fail(
-      'timeout',
-      `no SSH handshake with ${at} within ${target.connectTimeoutMs} ms`,
-      true,
-    );
-  }
-  if (err.level === 'client-timeout') {
-    // ssh2's readyTimeout: the server spoke, then key exchange or authentication stalled.
-    return fail('timeout', `${at} answered but its SSH handshake did not finish in time`, true);
-  }
-  if (err.code === 'ECONNREFUSED') {
-    return fail('refused', `connection refused by ${target.hostname}:${target.port}`, true);
-  }
-  if (err.code === 'ETIMEDOUT') {
-    return fail('timeout', `connecting to ${target.hostname}:${target.port} timed out`, true);
-  }
-  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') {
-    return fail('dns', `cannot resolve ${target.hostname}`);
-  }
-  if (err.code && TRANSIENT_CODES.has(err.code)) {
-    return fail('other', `${at}: ${err.message}`, true);
-  }
-  if (err.level === 'protocol' || err.level === 'handshake') {
-    return fail('protocol', `SSH protocol error with ${at}: ${err.message}`);
-  }
-  return fail('other', `${at}: ${err.message}`);
 }
 
 function errorText(err: unknown): string {
