@@ -262,25 +262,28 @@ describe('ssh connect', () => {
     const { server, port, acceptedAt } = await silentServer();
     try {
       const n = HANDSHAKE_WINDOW + 8;
+      const t0 = Date.now();
       const results = await Promise.all(
         Array.from({ length: n }, (_, i) =>
-          transport(sshd.target({ name: `h${i}`, port, connectTimeoutMs: 400 }), {
+          transport(sshd.target({ name: `h${i}`, port, connectTimeoutMs: 1000 }), {
             retries: 0,
           }).run(cmd('true')),
         ),
       );
       const at = acceptedAt().sort((a, b) => a - b);
       assert.equal(at.length, n, 'every host got its turn');
-      // The window's worth came at once; the rest only when the first ones had timed out.
-      assert.ok(at[HANDSHAKE_WINDOW - 1]! - at[0]! < 350, 'the window did not open at once');
+      // The window's worth came before any timeout could free a turn; the next only after one had
+      // (times from before the first connect: this process is the server too, and its accepts
+      // may be seen late under load).
+      assert.ok(at[HANDSHAKE_WINDOW - 1]! - t0 < 1000, 'the window did not open at once');
       assert.ok(
-        at[HANDSHAKE_WINDOW]! - at[0]! >= 350,
-        `connection ${HANDSHAKE_WINDOW + 1} came ${at[HANDSHAKE_WINDOW]! - at[0]!} ms after the first`,
+        at[HANDSHAKE_WINDOW]! - t0 >= 990,
+        `connection ${HANDSHAKE_WINDOW + 1} came ${at[HANDSHAKE_WINDOW]! - t0} ms after the start`,
       );
       // Those past the window waited a whole timeout for their turn, yet were given their own.
       for (const r of results) {
         assert.equal(r.failure?.kind, 'unreachable');
-        assert.match(r.failure?.message ?? '', /no SSH handshake .* within 400 ms/);
+        assert.match(r.failure?.message ?? '', /no SSH handshake .* within 1000 ms/);
       }
     } finally {
       server.close();
