@@ -8,6 +8,7 @@
 // - transient failures (timeouts, Overloaded, Unavailable, no host) of idempotent statements
 //   are retried a few times with backoff; others fail at once with a CassandraError.
 import cassandra from 'cassandra-driver';
+import { forceShutdown, stopDroppedHosts } from './driver-fixes.js';
 import { CassandraError, type CassandraFailure } from './errors.js';
 
 export interface ClientOptions {
@@ -120,7 +121,7 @@ export class CassandraClient {
 
   private make(): cassandra.Client {
     const o = this.o;
-    return new cassandra.Client({
+    const c = new cassandra.Client({
       contactPoints: o.contactPoints,
       localDataCenter: o.localDataCenter,
       protocolOptions: { port: o.port, maxVersion: 4 },
@@ -147,6 +148,8 @@ export class CassandraClient {
       },
       queryOptions: { consistency: consistencyCode(o.consistency) },
     });
+    stopDroppedHosts(c);
+    return c;
   }
 
   /** The connected driver client, connecting (again) when needed; bounded by the deadline. */
@@ -256,49 +259,6 @@ export class CassandraClient {
       forceShutdown(m);
     }
     this.made.clear();
-  }
-}
-
-/**
- * The driver's shutdown() does nothing for a client whose connect() failed, yet such a client may
- * have opened pools that keep reconnecting forever (and keep the process alive): close them.
- */
-function forceShutdown(c: cassandra.Client): void {
-  const inner = c as unknown as {
-    controlConnection?: { shutdown?: () => void };
-    hosts?: { values?: () => DriverHost[] };
-  };
-  try {
-    inner.controlConnection?.shutdown?.();
-  } catch {
-    // already closed
-  }
-  try {
-    for (const h of inner.hosts?.values?.() ?? []) {
-      stopHost(h);
-    }
-  } catch {
-    // no hosts yet
-  }
-  void c.shutdown().catch(() => undefined);
-}
-
-/** The parts of the driver's (internal) Host and its pool that stopHost touches. */
-export interface DriverHost {
-  shutdown?: (waitForPending: boolean) => Promise<void>;
-  pool?: { _opening?: boolean; once(event: 'open', listener: () => void): unknown };
-}
-
-/**
- * Shut a host's pool down for good. In driver 4.x a pool drained (the graceful shutdown) while
- * a connection is opening resets itself to "initial" once that open ends, even if it was shut
- * down meanwhile, and then reconnects on its schedule forever with no client left to stop it (a
- * test process that never exited). So: shut down, and again after every open still in flight.
- */
-export function stopHost(h: DriverHost): void {
-  void h.shutdown?.(false)?.catch(() => undefined);
-  if (h.pool?._opening) {
-    h.pool.once('open', () => setImmediate(() => stopHost(h)));
   }
 }
 

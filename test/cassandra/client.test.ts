@@ -4,10 +4,12 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CassandraClient, stopHost, type DriverHost } from '../../admin/cassandra/client.js';
+import { CassandraClient } from '../../admin/cassandra/client.js';
+import { type DriverHost, stopHost } from '../../admin/cassandra/driver-fixes.js';
 import { CassandraError } from '../../admin/cassandra/errors.js';
 import { loopRing } from '../lab/cql/helpers.js';
 
@@ -157,4 +159,89 @@ interface TestHost {
     isClosing(): boolean;
     hasScheduledNewConnection(): boolean;
   };
+}
+
+// A node that accepts the connection and closes it during the handshake (one going down, as a
+// lab's ring does when torn down under a client reconnecting to it). cassandra-driver 4.x then
+// left the connection's heartbeat and its STARTUP's read timeout running (a connection not yet
+// ready ignores close()): the heartbeat re-armed itself for several seconds after the client was
+// closed and kept the process alive (a test file's process, still running 10 s after its tests).
+test('a node that closes the connection mid-handshake: the connect fails at once and close() leaves no timer', async () => {
+  let accepted = 0;
+  const server = createServer((s) => {
+    accepted++;
+    s.on('error', () => undefined);
+    s.once('data', () => s.destroy()); // the STARTUP request: hang up
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const timers = (): number =>
+    process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  const client = new CassandraClient({
+    contactPoints: ['127.0.0.1'],
+    port,
+    localDataCenter: 'datacenter1',
+    readTimeoutMs: 10_000,
+    operationTimeoutMs: 12_000,
+    retries: 0,
+  });
+  const t0 = Date.now();
+  try {
+    await assert.rejects(client.connect(), (e: Error) => {
+      assert.ok(e instanceof CassandraError, String(e));
+      assert.equal(e.failure, 'unreachable');
+      return true;
+    });
+  } finally {
+    await client.close();
+    await new Promise((r) => server.close(r));
+  }
+  const took = Date.now() - t0;
+  assert.ok(accepted >= 1, 'the node was reached');
+  await new Promise((r) => setTimeout(r, 100)); // closes in flight (setImmediate) end
+  assert.equal(timers(), before, process.getActiveResourcesInfo().join(', '));
+  assert.ok(took < 5000, `connect and close took ${took} ms (the read timeout is 10 s)`);
+});
+
+// When every node was down and one answers again, the driver's control connection initialises
+// anew and makes a new Host for the node it reconnected through, dropping the old one from its
+// map without shutting it down: the old Host kept its health-check interval and its pool
+// (reconnecting forever once its node went away), and a closed client's process never exited.
+// The re-initialisation (the driver's own, which it runs when no Host has a connection to give)
+// is called here directly, so the drop happens every time.
+test('a Host the driver drops (its control connection initialised again) is shut down: close() leaves no timer', async () => {
+  const timers = (): number =>
+    process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  const dir = await mkdtemp(join(tmpdir(), 'salvo-cql-'));
+  const ring = await loopRing(1, dir);
+  const client = new CassandraClient({
+    contactPoints: ring.addresses,
+    port: ring.port,
+    localDataCenter: 'datacenter1',
+    username: 'cassandra',
+    password: 'cassandra',
+  });
+  try {
+    await client.connect();
+    const driver = (client as unknown as { client: DriverClient }).client;
+    const [old] = driver.hosts.values();
+    await driver.controlConnection._initializeConnection();
+    const [now] = driver.hosts.values();
+    assert.ok(old && now && now !== old, 'the driver replaced the Host');
+    assert.equal(old.pool.isClosing(), true, 'the dropped Host is shut down');
+    assert.equal((await client.execute('SELECT key FROM system.local')).rows.length, 1);
+  } finally {
+    await client.close();
+    await ring.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  await new Promise((r) => setTimeout(r, 100)); // closes in flight (setImmediate) end
+  assert.equal(timers(), before, process.getActiveResourcesInfo().join(', '));
+});
+
+interface DriverClient {
+  hosts: { values(): { pool: { isClosing(): boolean } }[] };
+  controlConnection: { _initializeConnection(): Promise<void> };
 }
