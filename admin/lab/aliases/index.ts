@@ -16,6 +16,7 @@ import { keyBody, makeKeyPair } from '../keys.js';
 import { sshDefaults } from '../client-files.js';
 import { writeAdminKey } from '../write-files.js';
 import { withPrivateRoot } from '../private-root.js';
+import { ensureSshdPrivsepDir } from '../sshd-privsep.js';
 
 /** 250 addresses per 127.0.B.0/24 block. */
 const PER_BLOCK = 250;
@@ -129,6 +130,7 @@ export async function aliasLabUp(o: AliasLabOptions): Promise<AliasLab> {
   await writeFileAtomic(join(o.dir, 'sshd_config'), sshdConfig(base));
   await writeFile(join(o.dir, 'netns'), `${netns}\n`); // what aliasLabDown removes
 
+  await ensureSshdPrivsepDir();
   ip('netns', 'add', netns);
   ip('-n', netns, 'link', 'set', 'lo', 'up');
   // The sessions get a home of their own (private-root.ts): with the machine's /root/.bashrc,

@@ -22,6 +22,7 @@ import { mapLimit } from '../run.js';
 import type { LabListener, LabOptions, LoopbackLab } from '../types.js';
 import { writeFileAtomic } from '../../fs/index.js';
 import { writeAdminKey } from '../write-files.js';
+import { ensureSshdPrivsepDir } from '../sshd-privsep.js';
 
 // Host names: the same rule as netns/up.ts.
 const PREFIX = /^[a-z][a-z0-9-]{0,30}[a-z-]$|^[a-z]$/;
@@ -108,10 +109,7 @@ export async function loopbackUp(
   validate(opts, prefix);
   const user = await invokingUser();
   await assertFreshDir(dir);
-  // As root, sshd wants its privilege-separation dir (the netns lab has one per host in its /run).
-  if (process.getuid?.() === 0) {
-    await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
-  }
+  await ensureSshdPrivsepDir(); // the netns lab has one per host in its own /run
 
   const admin = makeKeyPair('salvo-lab-admin');
   const ports = await freePorts(opts.hosts);
