@@ -38,6 +38,8 @@ export const MAINTENANCE_EXIT = 6;
 
 const BODY = String.raw`
 set -u
+NL='
+'
 wait=0 log= scheduled= setup=
 while [ $# -gt 0 ]; do
   case $1 in
@@ -63,7 +65,12 @@ if [ -n "$setup" ]; then
   ( umask 077
     [ -d "${'$'}{key%/*}" ] || mkdir -p "${'$'}{key%/*}" || exit 1
     [ -f "$key" ] || ssh-keygen -q -t ed25519 -N "" -C "salvo-backup@$me" -f "$key" </dev/null >/dev/null || exit 1
-    cat >"$kh.tmp" && mv -f "$kh.tmp" "$kh" ) || { echo "salvo-backup: could not set up $key on $me" >&2; exit 1; }
+    # Rewritten only when it changed (read by the shell itself: a few lines, no process).
+    new= cur=
+    while IFS= read -r l || [ -n "$l" ]; do new="$new$l$NL"; done
+    [ -f "$kh" ] && while IFS= read -r l || [ -n "$l" ]; do cur="$cur$l$NL"; done <"$kh"
+    [ "$new" = "$cur" ] || { printf '%s' "$new" >"$kh.tmp" && mv -f "$kh.tmp" "$kh"; } ) \
+    || { echo "salvo-backup: could not set up $key on $me" >&2; exit 1; }
   read -r pub <"$key.pub" && echo "SALVO-PUBKEY $pub"
 fi
 ssh="ssh -i $key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=$kh -o ConnectTimeout=10 -o ServerAliveInterval=5 -o ServerAliveCountMax=3"
@@ -100,27 +107,37 @@ k=0 uid=${'$'}{USER:-$(id -un)}
 one() {
   id=$1 set=$2 t=$3 addr=$4 port=$5 user=$6 dir=$7; shift 7
   want "$set" || return 0
-  now=$(date -u '+%Y-%m-%dT%H%M%SZ %s%3N %Y-%m-%dT%H:%M:%SZ')
-  name=${'$'}{now%% *} start=${'$'}{now#* } at=${'$'}{now##* }; start=${'$'}{start%% *}
-  holder="{\"host\":\"$me\",\"pid\":$$,\"user\":\"$uid\",\"startedAt\":\"$at\",\"what\":\"backup $id\"}"
-  # The transfer's SSH connection stays up (ControlPersist) for its commit; it ends by itself
-  # 2 s after its last session.
   k=$((k + 1)) cm="$tmp/cm$k" cv="$tmp/cv$k"
-  # The commit's session is opened on that connection while the data flows (as soon as its
-  # socket is there) and waits for the verb on its stdin, the fifo cv: no set-up after rsync.
+  # The connection to the target first: its handshake is most of a small run's time, and what
+  # follows until rsync needs it is done meanwhile. Once up it forks to the background
+  # (ControlPersist), so the exit of this process says whether it is; the transfer and the commit
+  # are sessions on it, and it ends by itself 2 s after the last one.
+  $ssh -p "$port" -l "$user" -o ControlMaster=yes -o ControlPersist=2 -o ControlPath="$cm" -N "$addr" \
+    </dev/null >/dev/null 2>"$tmp/err" &
+  mpid=$!
+  read -r up0 _ </proc/uptime
+  now=$(date -u '+%Y-%m-%dT%H%M%SZ %Y-%m-%dT%H:%M:%SZ')
+  name=${'$'}{now%% *} at=${'$'}{now#* }
+  holder="{\"host\":\"$me\",\"pid\":$$,\"user\":\"$uid\",\"startedAt\":\"$at\",\"what\":\"backup $id\"}"
+  # The commit's session waits for its verb on its stdin, the fifo cv: opened as soon as the
+  # connection is up, so nothing is set up after rsync. (Its stdin is this shell's read-write fd
+  # of the fifo, so a verb written before it starts is kept; the remote end reads one line, and
+  # the session is killed when nothing was staged.)
   mkfifo "$cv" && exec 5<>"$cv"
-  # (Its stdin is this shell's read-write fd of the fifo, so a verb written before it starts is
-  # kept; the remote end reads one line, and the session is killed when nothing was staged.)
-  ( i=0
-    while [ ! -S "$cm" ]; do [ "$i" -lt 400 ] || exit 0; sleep 0.025; i=$((i + 1)); done
-    exec $ssh -p "$port" -l "$user" -o ControlPath="$cm" "$addr" "$commit '$dir' '$name'" \
-      <&5 >"$tmp/commit" 2>"$tmp/commit.err" ) &
-  cpid=$!
-  rsync -aH --numeric-ids -R --timeout=120 \
-    -e "$ssh -p $port -l $user -o ControlMaster=yes -o ControlPersist=2 -o ControlPath=$cm" \
-    --rsync-path="$recv '$dir' '$name' '$holder' $wait" "$@" "$addr:$dir/.tmp-$name/tree/" \
-    </dev/null >/dev/null 2>"$tmp/err"
-  rc=$?
+  cpid=
+  if wait "$mpid"; then
+    $ssh -p "$port" -l "$user" -o ControlPath="$cm" "$addr" "$commit '$dir' '$name'" \
+      <&5 >"$tmp/commit" 2>"$tmp/commit.err" &
+    cpid=$!
+    rsync -aH --numeric-ids -R --timeout=120 \
+      -e "$ssh -p $port -l $user -o ControlMaster=no -o ControlPath=$cm" \
+      --rsync-path="$recv '$dir' '$name' '$holder' $wait" "$@" "$addr:$dir/.tmp-$name/tree/" \
+      </dev/null >/dev/null 2>"$tmp/err"
+    rc=$?
+  else
+    # No connection: ssh's own message (in err) is what rsync would have passed on.
+    rc=255
+  fi
   # The receiver's last status line (kind, then what follows it), and rsync's last 3 messages
   # (read by the shell itself: the file is a few lines).
   kind= payload= e1= e2= e3=
@@ -148,17 +165,16 @@ one() {
     [ -n "$res" ] || res="not published: $(tail -n 1 "$tmp/commit.err")"
     case $res in published|published\ *) pub=yes ;; *) pub= ;; esac
     if [ "$verb" = commit ] && [ -n "$pub" ]; then
-      # The name it was published under (a later second when another run had this one).
-      as=${'$'}{res#published}; as=${'$'}{as# }
-      [ -n "$as" ] || as=$name
-      st=ok detail="$as ${'$'}{payload#* }"
+      # NAME FILES BYTES: the name it was published under (a later second when another run had
+      # this one), and what the snapshot holds.
+      st=ok detail=${'$'}{res#published }
       [ -n "$errs" ] && detail="$detail $errs"
     else
       st=failed detail="nothing published: rsync exit $rc on $me: $errs"
-      [ "$verb" = commit ] && detail="nothing published: $res"
+      [ "$verb" = commit ] && detail="nothing published: ${'$'}{res#not published: }"
     fi
   else
-    kill "$cpid" 2>/dev/null; exec 5>&-; wait "$cpid" 2>/dev/null
+    [ -z "$cpid" ] || kill "$cpid" 2>/dev/null; exec 5>&-; [ -z "$cpid" ] || wait "$cpid" 2>/dev/null
   fi
   if [ "$kind" = STAGED ]; then :
   elif [ "$kind" = LOCKED ]; then
@@ -173,7 +189,8 @@ one() {
     [ -z "$detail" ] && [ "$kind" = NOTPUBLISHED ] && detail=$payload
     [ -z "$detail" ] && detail="rsync exit $rc, nothing published"
   fi
-  ms=$(( $(date +%s%3N) - start ))
+  read -r up1 _ </proc/uptime
+  ms=$(( ${'$'}{up1%.*}${'$'}{up1#*.}0 - ${'$'}{up0%.*}${'$'}{up0#*.}0 ))
   printf 'SALVO-RESULT\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$t" "$st" "$rc" "$ms" "$detail"
   [ -n "$snaps" ] && printf 'SALVO-SNAPS\t%s\t%s\n' "$id" "$snaps"
   case $st in
