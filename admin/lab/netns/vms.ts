@@ -37,11 +37,18 @@ export function placeVms(state: LabState, count: number): NonNullable<LabState['
   });
 }
 
-/** br0 in the host's namespace with eth0 in it and the host's address moved onto it. */
+/**
+ * br0 in the host's namespace with eth0 in it and the host's address moved onto it. br0 gets
+ * eth0's MAC for good: a bridge with no address of its own takes its ports' lowest, so a guest's
+ * tap joining or leaving would change the host's MAC under its neighbours' ARP caches (the host
+ * then unreachable for seconds).
+ */
 async function bridgeHost(h: StateHost): Promise<void> {
   const ns = `/run/netns/${h.netns}`;
   const script = `ip link show ${LAB_VM_BRIDGE} >/dev/null 2>&1 || { ${[
-    `ip link add ${LAB_VM_BRIDGE} type bridge`,
+    // (ip, not /sys: nsenter --net leaves sysfs the root namespace's.)
+    `mac=$(ip -br link show dev eth0 | awk '{ print $3 }')`,
+    `ip link add ${LAB_VM_BRIDGE} address "$mac" type bridge`,
     `ip link set ${LAB_VM_BRIDGE} up`,
     `ip link set eth0 master ${LAB_VM_BRIDGE}`,
     `ip addr del ${h.address}/24 dev eth0`,
