@@ -172,3 +172,21 @@ test('losing the lock command is reported through `lost`', async () => {
   assert.match(await held.lost, /the lock command on cloud1 ended \(connection lost\)/);
   await held.release();
 });
+
+test('the hold command keeps at most 64 KiB of its output: its dot a second is not kept for days', async () => {
+  // A monitor holds its lease for as long as it runs; with the default limit the dots would
+  // accumulate up to 8.25 MiB per lock host (seen in a monitor's heap snapshot as a growing sink).
+  const seen: (number | undefined)[] = [];
+  const host = droppingHost();
+  const run = host.run.bind(host);
+  host.run = (command, options) => {
+    if (command.parts.map(String)[0] === 'flock') {
+      seen.push(options?.maxOutput);
+    }
+    return run(command, options);
+  };
+  const held = await new FleetLock(host, 'storm').acquire(holder('alice'));
+  await held.lost;
+  await held.release();
+  assert.deepEqual(seen, [64 * 1024]);
+});

@@ -13,6 +13,7 @@ import { isUnreachable } from '../../fleet/outcome.js';
 import { cmd, Raw, type Command } from '../../transport/command.js';
 import type { CommandResult, Transport } from '../../transport/types.js';
 import { within } from '../../transport/run-control.js';
+import { MIN_MAX_OUTPUT } from '../../transport/session/index.js';
 import { pause } from '../gate.js';
 import { pidAlive } from '../journal/runs.js';
 import type { HeldLock, LockOptions, Locker } from './lock.js';
@@ -152,9 +153,11 @@ export class FleetLock implements Locker {
     const info = JSON.stringify({ ...holder, nonce });
     const stop = new AbortController();
     // stdin '' forces an exec channel of its own: the warm shell session stays free for steps.
+    // maxOutput: the hold prints a dot a second for as long as the lock is held (a monitor's lease:
+    // days); the default limit would keep up to 8.25 MiB of dots. A refusal's output is < 1 KiB.
     const running = this.transport.run(
       holdCommand(this.paths.lockFile, this.paths.holderFile, info),
-      { stdin: '', signal: stop.signal },
+      { stdin: '', signal: stop.signal, maxOutput: MIN_MAX_OUTPUT },
     );
     const ended = running.then((r) => ({ ended: r }));
     const started = Date.now();
