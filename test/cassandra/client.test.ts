@@ -8,20 +8,28 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CassandraClient } from '../../admin/cassandra/client.js';
+import { CassandraClient, type ClientOptions } from '../../admin/cassandra/client.js';
 import { type DriverHost, stopHost } from '../../admin/cassandra/driver-fixes.js';
 import { CassandraError } from '../../admin/cassandra/errors.js';
 import { loopRing } from '../lab/cql/helpers.js';
 
-test('the client recovers after an outage, timeouts, overload and dropped connections, and never hangs', async () => {
+/** A loopback ring of N simulated nodes in a temp dir, and a client of it (options added). */
+async function ringAndClient(nodes: number, extra: Partial<ClientOptions> = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'salvo-cql-'));
-  const ring = await loopRing(3, dir);
+  const ring = await loopRing(nodes, dir);
   const client = new CassandraClient({
     contactPoints: ring.addresses,
     port: ring.port,
     localDataCenter: 'datacenter1',
     username: 'cassandra',
     password: 'cassandra',
+    ...extra,
+  });
+  return { dir, ring, client };
+}
+
+test('the client recovers after an outage, timeouts, overload and dropped connections, and never hangs', async () => {
+  const { dir, ring, client } = await ringAndClient(3, {
     operationTimeoutMs: 3000,
     readTimeoutMs: 1500,
     reconnectBaseMs: 200,
@@ -214,15 +222,7 @@ test('a Host the driver drops (its control connection initialised again) is shut
   const timers = (): number =>
     process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
   const before = timers();
-  const dir = await mkdtemp(join(tmpdir(), 'salvo-cql-'));
-  const ring = await loopRing(1, dir);
-  const client = new CassandraClient({
-    contactPoints: ring.addresses,
-    port: ring.port,
-    localDataCenter: 'datacenter1',
-    username: 'cassandra',
-    password: 'cassandra',
-  });
+  const { dir, ring, client } = await ringAndClient(1);
   try {
     await client.connect();
     const driver = (client as unknown as { client: DriverClient }).client;
