@@ -163,7 +163,7 @@ one() {
     { read -r res; read -r snaps; } <"$tmp/commit"
     snaps=${'$'}{snaps#SNAPS }
     [ -n "$res" ] || res="not published: $(tail -n 1 "$tmp/commit.err")"
-    case $res in published|published\ *) pub=yes ;; *) pub= ;; esac
+    case $res in published\ *) pub=yes ;; *) pub= ;; esac
     if [ "$verb" = commit ] && [ -n "$pub" ]; then
       # NAME FILES BYTES: the name it was published under (a later second when another run had
       # this one), and what the snapshot holds.

@@ -152,9 +152,8 @@ export class FleetLock implements Locker {
     const nonce = randomBytes(8).toString('hex');
     const info = JSON.stringify({ ...holder, nonce });
     const stop = new AbortController();
-    // stdin '' forces an exec channel of its own: the warm shell session stays free for steps.
-    // maxOutput: the hold prints a dot a second for as long as the lock is held (a monitor's lease:
-    // days); the default limit would keep up to 8.25 MiB of dots. A refusal's output is < 1 KiB.
+    // stdin '' forces an exec channel of its own (the warm session stays free for steps); the
+    // hold's dot a second, for days under a monitor, is kept to the smallest limit.
     const running = this.transport.run(
       holdCommand(this.paths.lockFile, this.paths.holderFile, info),
       { stdin: '', signal: stop.signal, maxOutput: MIN_MAX_OUTPUT },
