@@ -252,18 +252,19 @@ export class FleetLock implements Locker {
       const wasLost = releasing;
       releasing = true;
       clearInterval(watchdog);
-      stop.abort();
-      // A lock host that is gone cannot answer: do not wait for it (it frees the lock itself).
+      // A lock host that is gone cannot answer: do not wait for it (it frees the lock itself and
+      // removes the holder record when the heartbeats stop).
       const gone = wasLost || Date.now() - lastOk > HEARTBEAT_MS * 1.5;
-      await within(running, gone ? 1000 : LOST_MS);
-      if (gone) {
-        return; // the lock host removes the holder record itself when the heartbeats stop
+      if (!gone) {
+        // Our holder record goes while the lock is still ours: once it is free, a waiting run
+        // writes its own, which a removal after the release could delete (its hold then ends).
+        await this.transport.run(ifOurs(nonce, this.paths.holderFile, 'rm', '-f'), {
+          stdin: '',
+          timeoutMs: LOST_MS,
+        });
       }
-      // Remove our holder record only: a new holder may already have written its own.
-      await this.transport.run(ifOurs(nonce, this.paths.holderFile, 'rm', '-f'), {
-        stdin: '',
-        timeoutMs: LOST_MS,
-      });
+      stop.abort();
+      await within(running, gone ? 1000 : LOST_MS);
     };
     return { where: this.where, lost, release };
   }
