@@ -1,8 +1,9 @@
 // Stage 1: YAML text → plain data plus a Locator for positions. YAML 1.2 (the yaml package's
 // default), so `on`, `off`, `yes` and `no` are plain strings, as compute_servers wants them.
-import { isMap, LineCounter, parseDocument, visit, type Pair, type YAMLError } from 'yaml';
+import type { Document, LineCounter, Pair, YAMLError } from 'yaml';
 import type { Issue } from '../errors.js';
 import { DocLocator, type Locator } from './positions.js';
+import { yamlPackage } from './on-first-use.js';
 import { parseFast } from './yaml/index.js';
 
 export type ParsedYaml =
@@ -19,6 +20,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
 
 /** The yaml package's Document: every node's range, and the messages for every mistake. */
 function parseSlow(text: string, file: string): ParsedYaml {
+  const { LineCounter, parseDocument } = yamlPackage();
   const lines = new LineCounter();
   // yaml's own unique-key check compares every key with every other (100,000 host keys: minutes);
   // duplicateKeys() does the same check in linear time.
@@ -49,18 +51,16 @@ function parseSlow(text: string, file: string): ParsedYaml {
 
 /** Positions in a text the fast path read (only asked for when it cannot tell). */
 function docLocator(text: string, file: string): Locator {
+  const { LineCounter, parseDocument } = yamlPackage();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false });
   return new DocLocator(file, text, doc, lines);
 }
 
 /** Keys written twice in one map, each at the second one (yaml's message and place). */
-function duplicateKeys(
-  doc: ReturnType<typeof parseDocument>,
-  file: string,
-  lines: LineCounter,
-): Issue[] {
+function duplicateKeys(doc: Document, file: string, lines: LineCounter): Issue[] {
   const out: Issue[] = [];
+  const { isMap, visit } = yamlPackage();
   visit(doc, {
     Map(_, map) {
       if (!isMap(map)) {

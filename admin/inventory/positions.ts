@@ -1,15 +1,7 @@
 // Map a path in the services file (['services', 'hub', 'instances']) back to a line and column.
 // Every issue is reported against the YAML node it is about, so the operator can jump to it.
-import {
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  type Document,
-  type LineCounter,
-  type Node,
-  type Pair,
-} from 'yaml';
+import type { Document, LineCounter, Node, Pair } from 'yaml';
+import { yamlPackage } from './on-first-use.js';
 import type { SourcePos } from './types.js';
 
 export type Path = readonly (string | number)[];
@@ -60,7 +52,7 @@ export class DocLocator implements Locator {
   atText(path: Path, part: Part, text: string, offset: number): SourcePos {
     const { node, pair, complete } = this.find(path);
     const scalar = part === 'key' ? pair?.key : node;
-    if (!complete || !isScalar(scalar) || !scalar.range) {
+    if (!complete || !yamlPackage().isScalar(scalar) || !scalar.range) {
       return this.at(path, part);
     }
     const source = this.source.slice(scalar.range[0], scalar.range[1]);
@@ -94,7 +86,7 @@ export class DocLocator implements Locator {
   private readonly keyIndex = new WeakMap<object, Map<string, Pair>>();
 
   private step(node: Node | null, seg: string | number): { node: Node | null; pair?: Pair } | null {
-    if (isMap(node)) {
+    if (yamlPackage().isMap(node)) {
       let index = this.keyIndex.get(node);
       if (!index) {
         index = new Map();
@@ -109,20 +101,22 @@ export class DocLocator implements Locator {
       const pair = index.get(String(seg));
       return pair ? { node: (pair.value as Node | null) ?? null, pair } : null;
     }
-    if (isSeq(node) && typeof seg === 'number' && seg < node.items.length) {
+    if (yamlPackage().isSeq(node) && typeof seg === 'number' && seg < node.items.length) {
       return { node: node.items[seg] as Node | null };
     }
     return null;
   }
 
   private resolve(node: Node | null): Node | null {
-    return isAlias(node) ? ((node.resolve(this.doc) as Node | undefined) ?? node) : node;
+    return yamlPackage().isAlias(node)
+      ? ((node.resolve(this.doc) as Node | undefined) ?? node)
+      : node;
   }
 }
 
 /** The text of a mapping key as toJS() would use it. */
 function keyText(key: unknown): string {
-  return isScalar(key) ? String(key.value) : String(key);
+  return yamlPackage().isScalar(key) ? String(key.value) : String(key);
 }
 
 function hasRange(node: unknown): node is Node {

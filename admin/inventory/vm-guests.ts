@@ -1,7 +1,7 @@
 // The vm section resolved per guest: the service's options, a guest's overrides (`guests:`),
 // its host entry (address, vm_on) and a MAC derived from deployment and name. Used by the rules
 // (admin/inventory/rules/vm.ts) and by the VM subsystem (admin/vm/).
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from './on-first-use.js';
 import type { HostSpec, Inventory, ServiceSpec, SourcePos } from './types.js';
 
 /** Image metadata files live here, relative to the services file's directory. */
@@ -43,7 +43,7 @@ interface Overrides {
 
 /** 52:54:00 (QEMU's prefix) + 3 bytes of sha256(deployment/name): the same on every run. */
 export function deterministicMac(deployment: string, name: string): string {
-  const h = createHash('sha256').update(`${deployment}/${name}`).digest();
+  const h = nodeCrypto().createHash('sha256').update(`${deployment}/${name}`).digest();
   return ['52', '54', '00', ...[0, 1, 2].map((i) => h[i]!.toString(16).padStart(2, '0'))].join(':');
 }
 

@@ -4,11 +4,15 @@
 // used right after a full collection is the live heap, so a slow leak is not hidden under
 // garbage not yet collected; the code space is told apart because the optimizing compiler keeps
 // adding machine code for the first hundreds of scans (a heap snapshot diff shows only code
-// objects growing then), which is warm-up, not a leak. Not part of Salvo.
-import { appendFileSync } from 'node:fs';
-import { getHeapSpaceStatistics } from 'node:v8';
+// objects growing then), which is warm-up, not a leak. On SIGUSR2, a heap snapshot written to
+// $SALVO_BENCH_SNAPSHOT_DIR/snapshot-N.heapsnapshot (bench/monitor/census.ts reads them).
+// Not part of Salvo.
+import { appendFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
 const file = process.env.SALVO_BENCH_HEAP_FILE;
+const snapshots = process.env.SALVO_BENCH_SNAPSHOT_DIR;
 const gc = (globalThis as { gc?: () => void }).gc;
 if (file) {
   setInterval(() => {
@@ -22,4 +26,13 @@ if (file) {
       `${JSON.stringify({ t: Date.now(), gc: gc !== undefined, rss: m.rss, heapUsed: m.heapUsed, code, heapTotal: m.heapTotal, external: m.external })}\n`,
     );
   }, 5000).unref();
+}
+if (snapshots) {
+  let n = 0;
+  process.on('SIGUSR2', () => {
+    n += 1;
+    // Written under another name first: the bench waits for the final name to appear.
+    const to = join(snapshots, `snapshot-${n}.heapsnapshot`);
+    renameSync(writeHeapSnapshot(`${to}.part`), to);
+  });
 }

@@ -10,7 +10,7 @@
 //    heap without V8's code space (data: a leak shows here) and of the whole live heap, by the
 //    rule of bench/monitor/growth.ts (noise floors: 1 MiB RSS, 0.25 MiB heap).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,7 @@ import { parseDuration } from '../../admin/deployment/duration.js';
 import { HOST_PROBE } from '../../admin/monitor/host-probe.js';
 import { runBench, writeRecord } from '../suite/record.js';
 import { target, type Target } from '../suite/targets.js';
+import { type Census, type CensusChange, readCensus, topGrowth } from './census.js';
 import { growthOf, type Sample } from './growth.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -36,6 +37,10 @@ const HELP = `node dist/bench/monitor/run.js [options]   (root)
   --runs N           scan mode: timed scan/exec pairs (default 3)
   --soak DURATION    soak mode instead: run the monitor this long (e.g. 60m)
   --interval DUR     soak mode: the monitor's --interval (default 10s)
+  --census           soak mode: heap snapshots of the monitor at the end of the first window,
+                     half-way and at the end, summed by kind (bench/monitor/census.ts); the
+                     snapshots themselves cost memory, so the RSS rule of such a run is moot
+  --node-flags FLAGS soak mode: extra flags for the monitor's node (e.g. "--no-opt"), recorded
   --no-record        print the results, write no file in bench/results/
 `;
 
@@ -44,6 +49,8 @@ interface Options {
   runs: number;
   soakMs?: number;
   intervalMs: number;
+  census: boolean;
+  nodeFlags: string[];
   record: boolean;
 }
 
@@ -70,6 +77,8 @@ export function parseOptions(argv: string[]): Options | 'help' {
     runs: count('--runs', 3),
     ...(soakMs !== undefined ? { soakMs } : {}),
     intervalMs: parseDuration(value('--interval') ?? '10s', '--interval'),
+    census: argv.includes('--census'),
+    nodeFlags: (value('--node-flags') ?? '').split(' ').filter((f) => f !== ''),
     record: !argv.includes('--no-record'),
   };
 }
@@ -244,12 +253,15 @@ interface SoakSample {
 
 /** Scans before this one are warm-up: modules load and caches fill on the first scans. */
 const WARMUP_SCANS = 3;
+/** The noise floor of the heap rules. */
+const HEAP_FLOOR_MIB = 0.25;
 
 async function soakMode(lab: AliasLab, o: Options): Promise<{ data: object; targets: Target[] }> {
   const file = await monitorFile(lab);
   const heapFile = join(lab.dir, 'heap.jsonl');
   const [cmd, ...args] = inAliasLab(lab, [
     process.execPath,
+    ...o.nodeFlags,
     '--expose-gc',
     '--import',
     SAMPLER,
@@ -267,16 +279,44 @@ async function soakMode(lab: AliasLab, o: Options): Promise<{ data: object; targ
   const child = spawn(cmd!, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: lab.dir,
-    env: { ...process.env, SALVO_BENCH_HEAP_FILE: heapFile },
+    env: {
+      ...process.env,
+      SALVO_BENCH_HEAP_FILE: heapFile,
+      ...(o.census ? { SALVO_BENCH_SNAPSHOT_DIR: lab.dir } : {}),
+    },
   });
+  // Census snapshots: at the end of the first window of the growth rule, half-way, at the end.
+  const warmS = ((WARMUP_SCANS + 1) * o.intervalMs) / 1000;
+  const windowS = Math.min(600, (o.soakMs! / 1000 - warmS) / 3);
+  const snapshotAtS = o.census ? [warmS + windowS, (warmS + o.soakMs! / 1000) / 2] : [];
+  const snapshot = async (): Promise<string> => {
+    const n = snapshotFiles.length + 1;
+    const to = join(lab.dir, `snapshot-${n}.heapsnapshot`);
+    child.kill('SIGUSR2');
+    const written = (): Promise<boolean> =>
+      access(to).then(
+        () => true,
+        () => false,
+      );
+    for (let waited = 0; !(await written()); waited += 200) {
+      if (waited > 120_000) {
+        throw new Error(`heap snapshot ${n} not written after 120 s`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    snapshotFiles.push(to);
+    return to;
+  };
+  const snapshotFiles: string[] = [];
   const samples: SoakSample[] = [];
+  let sampling = true;
   const scanDurations: number[] = [];
   let worst = 0;
   const mib = (b: number): number => Math.round((b / 1024 / 1024) * 100) / 100;
   const sample = async (): Promise<void> => {
     // `ip netns exec` execs the command: the child's pid is node's.
     const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
-    const kib = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]);
+    const kib = sampling ? Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]) : 0;
     const lines = (await readFile(heapFile, 'utf8').catch(() => '')).trimEnd().split('\n');
     const heap = lines.at(-1) ? (JSON.parse(lines.at(-1)!) as Record<string, number>) : undefined;
     if (kib > 0) {
@@ -310,6 +350,10 @@ async function soakMode(lab: AliasLab, o: Options): Promise<{ data: object; targ
   let lastReport = 0;
   while (Date.now() - started < o.soakMs! && child.exitCode === null) {
     await new Promise((r) => setTimeout(r, 1000));
+    if (snapshotAtS.length > 0 && (Date.now() - started) / 1000 >= snapshotAtS[0]!) {
+      snapshotAtS.shift();
+      await snapshot();
+    }
     if (Date.now() - lastReport > 60_000) {
       lastReport = Date.now();
       const s = samples.at(-1);
@@ -319,6 +363,10 @@ async function soakMode(lab: AliasLab, o: Options): Promise<{ data: object; targ
     }
   }
   const early = child.exitCode;
+  sampling = false;
+  if (o.census && early === null) {
+    await snapshot();
+  }
   child.kill('SIGINT');
   await exited;
   await pending;
@@ -334,7 +382,7 @@ async function soakMode(lab: AliasLab, o: Options): Promise<{ data: object; targ
     after.flatMap((s): Sample[] =>
       s.liveHeapMiB === null ? [] : [{ t: s.t, value: s.liveHeapMiB }],
     ),
-    0.25,
+    HEAP_FLOOR_MIB,
   );
   const dataHeap = growthOf(
     after.flatMap((s): Sample[] =>
@@ -342,10 +390,12 @@ async function soakMode(lab: AliasLab, o: Options): Promise<{ data: object; targ
         ? []
         : [{ t: s.t, value: Math.round((s.liveHeapMiB - s.codeMiB) * 100) / 100 }],
     ),
-    0.25,
+    HEAP_FLOOR_MIB,
   );
+  const census = o.census ? await censusSummary(snapshotFiles) : undefined;
   const data = {
     mode: 'soak',
+    nodeFlags: o.nodeFlags,
     hosts: o.hosts,
     minutes: Math.round(((Date.now() - started) / 60_000) * 10) / 10,
     intervalS: o.intervalMs / 1000,
@@ -362,6 +412,7 @@ async function soakMode(lab: AliasLab, o: Options): Promise<{ data: object; targ
     rssMiB: rss,
     liveHeapMiB: heap,
     liveHeapWithoutCodeMiB: dataHeap,
+    ...(census ? { census } : {}),
     samples,
   };
   const grow = (what: string, g: typeof rss): Target =>
@@ -378,7 +429,38 @@ async function soakMode(lab: AliasLab, o: Options): Promise<{ data: object; targ
       grow('RSS', rss),
       grow('live heap (without code)', dataHeap),
       grow('live heap', heap),
+      ...(census ? [census.target] : []),
     ],
+  };
+}
+
+/** Program data (everything but V8's code and compiler metadata) from the first snapshot to the
+ * last, against the heap rule's floor; the biggest growers listed for the reader. */
+async function censusSummary(files: string[]): Promise<{
+  snapshots: number;
+  dataMiB: number[];
+  metadataMiB: number[];
+  topGrowth: CensusChange[];
+  target: Target;
+}> {
+  const censuses: Census[] = [];
+  for (const f of files) {
+    censuses.push(await readCensus(f));
+  }
+  const mib = (b: number): number => Math.round((b / 1024 / 1024) * 100) / 100;
+  const dataMiB = censuses.map((c) => mib(c.dataBytes));
+  return {
+    snapshots: files.length,
+    dataMiB,
+    metadataMiB: censuses.map((c) => mib(c.metadataBytes)),
+    topGrowth: topGrowth(censuses),
+    target: target({
+      what: `monitor run program data in heap snapshots (all but V8's code and compiler metadata), growth from the first window's end to the end ≤ ${HEAP_FLOOR_MIB} MiB`,
+      n: files.length,
+      value: dataMiB.length > 1 ? Math.round((dataMiB.at(-1)! - dataMiB[0]!) * 100) / 100 : null,
+      limit: HEAP_FLOOR_MIB,
+      unit: 'MiB',
+    }),
   };
 }
 
