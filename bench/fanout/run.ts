@@ -35,7 +35,10 @@ import {
 } from './measure.js';
 import { OptionError, parseOptions, USAGE, type Options } from './options.js';
 import {
+  FLOOR_TRUE,
+  FLOOR_UPTIME,
   SALVO_WARM,
+  SALVO_WARM_UPTIME,
   bestPeer,
   cpuMedians,
   renderStartup,
@@ -45,6 +48,7 @@ import {
   targets,
   type Row,
 } from './report.js';
+import { localShellFloor } from './floor.js';
 import { warmFanout } from './warm.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench/fanout
@@ -320,10 +324,24 @@ async function benchmark(
       reconnected.push(`N=${n} window ${warm.window}: ${warm.connects - n}`);
     }
     rows.push(row('warm', SALVO_WARM, n, warm.runs, { note: `window ${warm.window}` }));
+    rows.push(
+      row('warm', SALVO_WARM_UPTIME, n, warm.uptimeRuns, { note: `window ${warm.window}` }),
+    );
     say(
       `  warm     connect round ${warm.connectRound.wallS.toFixed(3)} s${warm.connectRound.ok ? '' : ` FAILED: ${warm.connectRound.reason}`}; ` +
         `rounds: ${warm.runs.map((r) => r.wallS.toFixed(3)).join(' ')} s (window ${warm.window}${reconnects})`,
     );
+    say(`  warm     uptime rounds: ${warm.uptimeRuns.map((r) => r.wallS.toFixed(3)).join(' ')} s`);
+    for (const [tool, command] of [
+      [FLOOR_TRUE, 'true'],
+      [FLOOR_UPTIME, 'uptime'],
+    ] as const) {
+      const floor = await localShellFloor(n, command, opts.warmRounds);
+      rows.push(row('warm', tool, n, floor, { note: "no SSH: the hosts' side only" }));
+      say(
+        `  floor    ${command}: ${floor.map((r) => r.wallS.toFixed(3)).join(' ')} s (${n} local shells)`,
+      );
+    }
     if (n > warm.window) {
       const wide = await warmFanout({
         servicesFile: lab.servicesFile,

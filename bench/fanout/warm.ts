@@ -1,6 +1,7 @@
 // The warm path, in this process: Deployment.open, one exec round to connect (and start each
 // host's shell session), one untimed warm-up round, then timed rounds of
-// exec('cloud[1-N]', shell('true')) on the open connections.
+// exec('cloud[1-N]', shell('true')) on the open connections; then the same of `uptime` (a
+// program: a process per host, where `true` is the shell's builtin), each answer checked.
 import { Deployment } from '../../admin/deployment/deployment.js';
 import { shell } from '../../admin/transport/command.js';
 import type { CommandResult } from '../../admin/transport/types.js';
@@ -13,6 +14,8 @@ export interface WarmOutcome {
   /** The first round: connect + session start + `true`. */
   connectRound: Run;
   runs: Run[];
+  /** Timed rounds of `uptime` on the same connections (after one untimed). */
+  uptimeRuns: Run[];
   /** SSH connections made, summed over hosts; N means no reconnect during the rounds. */
   connects?: number;
   /** Commands carried by the warm shell session / by exec channels, summed over hosts. */
@@ -29,8 +32,8 @@ export interface WarmOptions {
   signal: AbortSignal;
 }
 
-function check(results: CommandResult[], n: number): string | undefined {
-  const ok = results.filter((r) => r.ok).length;
+function check(results: CommandResult[], n: number, says?: RegExp): string | undefined {
+  const ok = results.filter((r) => r.ok && (!says || says.test(r.stdout))).length;
   if (results.length === n && ok === n) {
     return undefined;
   }
@@ -48,13 +51,13 @@ export async function warmFanout(opts: WarmOptions): Promise<WarmOutcome> {
   const options = { signal, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) };
   const dep = await Deployment.open(opts.servicesFile);
   try {
-    const round = async (): Promise<Run> => {
+    const round = async (command = 'true', says?: RegExp): Promise<Run> => {
       const cpu0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
-      const results = await dep.exec(expr, shell('true'), options);
+      const results = await dep.exec(expr, shell(command), options);
       const wallS = since(t0);
       const cpu = process.cpuUsage(cpu0);
-      const reason = check(results, n);
+      const reason = check(results, n, says);
       return {
         wallS,
         ok: !reason,
@@ -65,10 +68,16 @@ export async function warmFanout(opts: WarmOptions): Promise<WarmOutcome> {
     };
     const connectRound = await round();
     const runs: Run[] = [];
+    const uptimeRuns: Run[] = [];
     if (connectRound.ok) {
       await round(); // warm-up: not counted
       for (let i = 0; i < opts.rounds && !signal.aborted; i++) {
         runs.push(await round());
+      }
+      const uptime = (): Promise<Run> => round('uptime', /load average/);
+      await uptime();
+      for (let i = 0; i < opts.rounds && !signal.aborted; i++) {
+        uptimeRuns.push(await uptime());
       }
     }
     const counted = dep.nodes(expr).map((h) => (dep.pool.get(h) as Counted).stats);
@@ -78,6 +87,7 @@ export async function warmFanout(opts: WarmOptions): Promise<WarmOutcome> {
       window: opts.concurrency ?? dep.inventory.ssh.concurrency,
       connectRound,
       runs,
+      uptimeRuns,
       connects: sum('connects'),
       sessionRuns: sum('sessionRuns'),
       execRuns: sum('execRuns'),
