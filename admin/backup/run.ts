@@ -2,7 +2,7 @@
 // window, each series locked on its target for the whole transfer (remote/receive.ts). The admin
 // machine only starts each source's script and folds the results; the nodes talk to each other.
 import pLimit from 'p-limit';
-import { cmd } from '../transport/command.js';
+import { cmd, withInlineInput } from '../transport/command.js';
 import { runOn, unreachable, whyFailed, type BackupContext } from './context.js';
 import { authorizeKeys } from './keys.js';
 import { bySource, maintenanceSwitch } from './plan.js';
@@ -96,12 +96,10 @@ async function runSource(
       logMaxBytes: ctx.rules.cron.logMaxBytes,
       maintenance,
     });
-    const r = await runOn(
-      ctx,
-      host,
-      cmd('sh', '-c', script, 'salvo-backup', '--setup', '--wait', Math.ceil(waitLockS)),
-      { stdin: knownHosts },
-    );
+    const run = cmd('sh', '-c', script, 'salvo-backup', '--setup', '--wait', Math.ceil(waitLockS));
+    // The host keys inside the command text when they fit: it can then take the warm session.
+    const inline = withInlineInput(run, knownHosts);
+    const r = await runOn(ctx, host, inline ?? run, inline ? {} : { stdin: knownHosts });
     const parsed = new Map(parseScriptResults(r.stdout).map((p) => [p.id, p]));
     for (const [id, l] of parseScriptSnapshots(r.stdout)) {
       listings.set(id, l);

@@ -80,3 +80,36 @@ export function display(c: Command): string {
   }
   return c.parts.map((p) => renderPart(p, false)).join(' ');
 }
+
+/**
+ * Largest stdin carried inside the command text: on an exec channel that text becomes one argument
+ * of the remote shell, and Linux caps a single argument at 128 KiB.
+ */
+export const MAX_INLINE_INPUT = 32 * 1024;
+
+/**
+ * The command with `text` as its stdin, given by a quoted here-document inside the command text
+ * itself, so that it needs no stdin of its own and can go through a host's warm shell session (a
+ * command with stdin takes an exec channel of its own: a round trip and a login shell on the host).
+ * The text is not expanded (the delimiter is quoted). undefined when the text cannot be carried
+ * so — longer than MAX_INLINE_INPUT, holding a NUL, not ending with a newline (a here-document's
+ * text always does), or holding a line equal to the delimiter (it would end the document early):
+ * then give it as stdin.
+ */
+export function withInlineInput(command: Command, text: string): Command | undefined {
+  if (
+    text.length > MAX_INLINE_INPUT ||
+    text.includes('\0') ||
+    (text !== '' && !text.endsWith('\n'))
+  ) {
+    return undefined;
+  }
+  const delimiter = 'SALVO_INPUT_END';
+  if (text.split('\n').includes(delimiter)) {
+    return undefined;
+  }
+  return {
+    parts: [...command.parts, new Raw(`<<'${delimiter}'\n${text}${delimiter}\n`)],
+    ...(command.label !== undefined ? { label: command.label } : {}),
+  };
+}
