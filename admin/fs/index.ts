@@ -1,8 +1,18 @@
 // fs: the one way Salvo replaces a file. The text goes to a temp file beside the target, then a
 // rename puts it in place, so a reader sees the old file or the new one, never half of either;
 // a failed write removes its temp file and leaves the old file as it was.
-import { chmodSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { chmod, open, rename, rm } from 'node:fs/promises';
+// node:fs/promises through fs.promises, a getter that loads it on first use: the module (with
+// readline and the stream modules) is not needed by commands that never write a file this way.
+import {
+  chmodSync,
+  closeSync,
+  promises as fsp,
+  fsyncSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -29,7 +39,7 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const temp = tempPath(file);
   try {
-    const fh = await open(temp, 'wx', opts.mode ?? 0o644);
+    const fh = await fsp.open(temp, 'wx', opts.mode ?? 0o644);
     try {
       await fh.writeFile(data);
       if (opts.fsync) {
@@ -39,11 +49,11 @@ export async function writeFileAtomic(
       await fh.close();
     }
     if (opts.mode !== undefined) {
-      await chmod(temp, opts.mode);
+      await fsp.chmod(temp, opts.mode);
     }
-    await rename(temp, file);
+    await fsp.rename(temp, file);
   } catch (err) {
-    await rm(temp, { force: true });
+    await fsp.rm(temp, { force: true });
     throw err;
   }
   if (opts.fsync) {
@@ -86,7 +96,7 @@ function writeAll(fd: number, data: Uint8Array): void {
 /** Make a rename durable. Some filesystems refuse fsync on a directory: that is fine. */
 async function syncDir(dir: string): Promise<void> {
   try {
-    const fh = await open(dir, 'r');
+    const fh = await fsp.open(dir, 'r');
     try {
       await fh.sync();
     } finally {
