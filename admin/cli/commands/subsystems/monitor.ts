@@ -1,5 +1,6 @@
 // `salvo monitor scan|run|history` and `salvo maintenance on|off|status`: the fleet monitor
 // (dep.monitor.*, docs/monitor.md). The library scans, heals and alerts; this file renders.
+import { createRequire } from 'node:module';
 import type { Command } from 'commander';
 import type { DeploymentEvent } from '../../../deployment/events.js';
 import { UsageError } from '../../../errors.js';
@@ -80,6 +81,13 @@ export function registerMonitor(program: Command): void {
       const interval =
         flags.interval === undefined ? undefined : parseDuration(flags.interval, '--interval');
       const { renderMonitorEvent } = await import('../../render/subsystems/monitor.js');
+      // A monitor runs for weeks and idles between scans. V8's optimizing compiler buys it little,
+      // and its metadata (optimized code, deoptimization data, feedback) kept the process growing
+      // for hours in the soak, where with baseline code only the memory stayed level
+      // (docs/benchmarks.md, Monitor). Set before the first scan, so no scan code is optimized.
+      // (Required, not import()ed: a dynamic import from the bundle prints an experimental warning.)
+      const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+      v8.setFlagsFromString('--no-opt');
       const dep = await openDeployment(cmd);
       try {
         const onEvent = (e: DeploymentEvent): void => {
