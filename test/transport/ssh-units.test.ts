@@ -148,6 +148,29 @@ describe('remote wrapping', () => {
     assert.equal(out, `it's\n${process.env.HOME ?? ''}\n$(x)\nq\nSALVO-END:n1:0\n`);
   });
 
+  it('session: long, multibyte and NUL-holding texts run whole, and the next command still runs', () => {
+    // Multibyte text in a UTF-8 session (read -N must count bytes), a 64 KiB script, a text with
+    // a NUL (sent quoted), then a plain command: each ends with its own marker, nothing is
+    // swallowed from or left over for the next.
+    const wide = `printf '%s' '${'é'.repeat(3000)}' | wc -c`;
+    const long = `x='${'y'.repeat(64 * 1024)}'; echo \${#x}`;
+    const nul = `echo 'a\0b' | wc -l`;
+    const script = `set -m; exec 3>&2; ${[wide, long, nul, 'echo last'].map((c, i) => sessionCommand(c, `n${i}`)).join('')}`;
+    const out = execFileSync('bash', ['--norc', '-s'], {
+      input: script,
+      encoding: 'utf8',
+      stdio: 'pipe',
+      env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
+    });
+    const lines = out.split('\n');
+    assert.equal(lines[0], '6000');
+    assert.equal(lines[1], 'SALVO-END:n0:0');
+    assert.equal(lines[2], String(64 * 1024));
+    assert.equal(lines[3], 'SALVO-END:n1:0');
+    assert.match(lines[5] ?? '', /^SALVO-END:n2:\d+$/);
+    assert.deepEqual(lines.slice(6), ['last', 'SALVO-END:n3:0', '']);
+  });
+
   it('nonces are unique and their tokens never prefix one another', () => {
     const a = newNonce();
     const b = newNonce();

@@ -64,21 +64,27 @@ echo "SALVO-STAGED $n" >&2
   # file when the file system has much else dirty); the name to publish under (two runs that
   # started in the same second, one having waited for the other's lock, chose the same name: this
   # one goes one second later); INFO naming it; MANIFEST and INFO on disk; the new latest link.
+  # The commit's deadline: a watchdog that writes "timeout" into the fifo (the shell's own read
+  # below then needs no process of its own), killed with its sleep once a verb came.
+  ( trap 'kill $s 2>/dev/null; exit 0' TERM; sleep ${COMMIT_WAIT_S} 6>&- & s=$!; wait $s; echo timeout >&6 ) 8>&- 9>&- & wd=$!
   r= p=$n
+  while [ -e "$d/$p" ]; do
+    s=$(date -u -d "$(echo "$p" | sed 's/T\(..\)\(..\)\(..\)Z$/ \1:\2:\3Z/')" +%s) || break
+    p=$(date -u -d "@$((s + 1))" +%Y-%m-%dT%H%M%SZ)
+  done
+  ln -sfn "$p" "$d/.latest.tmp" & lp=$!
   if manifest "$t" "$prev" "$wk" 2>"$wk/err" && read -r files bytes <"$wk/.count"; then
-    while [ -e "$d/$p" ]; do
-      s=$(date -u -d "$(echo "$p" | sed 's/T\(..\)\(..\)\(..\)Z$/ \1:\2:\3Z/')" +%s) || break
-      p=$(date -u -d "@$((s + 1))" +%Y-%m-%dT%H%M%SZ)
-    done
     printf '{"name":"%s","files":%s,"bytes":%s,"holder":%s}\n' "$p" "$files" "$bytes" "$h" >"$t/INFO" \
       && sync "$t/MANIFEST" "$t/INFO" \
       || r="not published: MANIFEST and INFO could not be written to disk"
   else
     r="not published: manifest: $(head -c 300 "$wk/err" 2>/dev/null | tr '\n' ' ')"
   fi
-  ln -sfn "$p" "$d/.latest.tmp"
-  v=$(timeout ${COMMIT_WAIT_S} head -n 1 <&6)
+  v=
+  read -r v <&6
+  kill "$wd" 2>/dev/null
   exec 6<&-
+  wait "$lp" || r=${'$'}{r:-"not published: the latest link could not be made"}
   if [ -n "$r" ]; then :
   elif [ "$v" != commit ]; then r="not published: no commit"
   elif mv -T "$t" "$d/$p" && mv -fT "$d/.latest.tmp" "$d/latest"; then r="published $p $files $bytes"

@@ -94,7 +94,8 @@ if [ -n "$scheduled" ] && [ -n "$mhost" ]; then
 fi
 tmp=$(mktemp -d) || exit 1
 cass_tag= cass_err= cass_stage= cass_nt=
-trap 'cass_end; rm -rf "$tmp"' EXIT
+# The work files go in the background: the admin's session ends with this shell.
+trap 'cass_end; rm -rf "$tmp" </dev/null >/dev/null 2>&1 &' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 want() {

@@ -97,13 +97,25 @@ export function sessionBoot(nonce: string): string {
  * cwd reset to ~, env and shell state confined to it), its pgid on stderr, then the end markers.
  * The wait loop re-waits when `wait` was interrupted by a trapped signal while the job still runs;
  * a status above 128 otherwise means the job died of a signal (reported as such, like shells do).
+ *
+ * The command text follows its line raw, as a byte count for `read -N`: bash reads the script on
+ * its stdin (a pipe) one byte per read(2) so that it never takes what a command should read,
+ * which made a long script slow to start; `read -N` takes the text in a few
+ * reads, unquoted. LC_ALL=C makes -N count bytes whatever the session's locale. A text holding a
+ * NUL (which `read` would drop, breaking the count) goes quoted on the line instead.
  */
 export function sessionCommand(commandText: string, nonce: string): string {
+  const raw = !commandText.includes('\0');
+  const take = raw
+    ? `LC_ALL=C IFS= read -r -N ${Buffer.byteLength(commandText)} __salvo_c || exit; `
+    : '';
+  const run = raw ? 'eval "$__salvo_c"' : `eval ${quote(commandText)}`;
   return (
-    `( cd && eval ${quote(commandText)} ) </dev/null 2>&3 3>&- & ` +
+    `${take}( cd && ${run} ) </dev/null 2>&3 3>&- & ` +
     `printf '${pgidToken(nonce)}%s\\n' "$!" >&3; ` +
     `wait "$!"; __salvo_s=$?; ` +
     `while [ "$__salvo_s" -gt 128 ] && kill -0 "$!"; do wait "$!"; __salvo_s=$?; done; ` +
-    `printf '${stdoutEndToken(nonce)}%s\\n' "$__salvo_s"; printf '${stderrEndToken(nonce)}\\n' >&3\n`
+    `printf '${stdoutEndToken(nonce)}%s\\n' "$__salvo_s"; printf '${stderrEndToken(nonce)}\\n' >&3\n` +
+    (raw ? commandText : '')
   );
 }
