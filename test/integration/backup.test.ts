@@ -521,6 +521,39 @@ test('distributed backups on a lab of 5: run, lock, kill, retention, verify, res
     });
 
     await t.test(
+      'a file changed during the backup is reported, by name, on each series',
+      async () => {
+        // A writer appends to one file all through the run (its own session: the exec returns).
+        await onHosts(
+          s,
+          'cloud3',
+          `setsid sh -c 'i=0; while [ $i -lt 800 ]; do echo "line $i" >> /srv/data/busy.log; sleep 0.01; i=$((i + 1)); done' </dev/null >/dev/null 2>&1 & echo $! > /tmp/salvo-busy.pid`,
+        );
+        try {
+          const r = await salvo(s, 'backup', 'run', 'srv', '-H', 'cloud3');
+          assert.equal(r.code, 0, r.stdout + r.stderr);
+          const lines = r.stdout.split('\n').filter((l) => /srv\/cloud3@/.test(l));
+          assert.equal(lines.length, 2, r.stdout);
+          for (const l of lines) {
+            assert.match(
+              l,
+              / ok \S+ .* — changed during the backup, the copy may mix old and new: 1 file\(s\): \/srv\/data\/busy\.log$/,
+            );
+          }
+        } finally {
+          await onHosts(
+            s,
+            'cloud3',
+            'kill $(cat /tmp/salvo-busy.pid) 2>/dev/null; rm -f /srv/data/busy.log /tmp/salvo-busy.pid',
+          );
+        }
+        // A quiet run names nothing.
+        const quiet = await salvo(s, 'backup', 'run', 'srv', '-H', 'cloud3');
+        assert.equal(quiet.code, 0, quiet.stdout + quiet.stderr);
+        assert.doesNotMatch(quiet.stdout, /changed during/);
+      },
+    );
+    await t.test(
       'a target whose disk fills: clear error, nothing published, earlier snapshots intact',
       async () => {
         const f = await extraServices(lab, 'full', [

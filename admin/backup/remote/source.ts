@@ -109,6 +109,10 @@ one() {
   id=$1 set=$2 t=$3 addr=$4 port=$5 user=$6 dir=$7; shift 7
   want "$set" || return 0
   k=$((k + 1)) cm="$tmp/cm$k" cv="$tmp/cv$k"
+  # The run's start for this series: a file rsync sent that was modified after it may have been
+  # read half old, half new (reported with the result, as tar's "file changed as we read it").
+  : >"$tmp/m$k"
+  chp=
   # The connection to the target first: its handshake is most of a small run's time, and what
   # follows until rsync needs it is done meanwhile. Once up it forks to the background
   # (ControlPersist), so the exit of this process says whether it is; the transfer and the commit
@@ -132,9 +136,11 @@ one() {
     cpid=$!
     rsync -aH --numeric-ids -R --timeout=120 \
       -e "$ssh -p $port -l $user -o ControlMaster=no -o ControlPath=$cm" \
-      --rsync-path="$recv '$dir' '$name' '$holder' $wait" "$@" "$addr:$dir/.tmp-$name/tree/" \
-      </dev/null >/dev/null 2>"$tmp/err"
+      --rsync-path="$recv '$dir' '$name' '$holder' $wait" --out-format=%n "$@" "$addr:$dir/.tmp-$name/tree/" \
+      </dev/null >"$tmp/sent$k" 2>"$tmp/err"
     rc=$?
+    # Which of the files it sent changed since the start (while the commit goes on).
+    [ -s "$tmp/sent$k" ] && { changed "$tmp/m$k" "$tmp/sent$k" "$@" >"$tmp/chg$k" & chp=$!; }
   else
     # No connection: ssh's own message (in err) is what rsync would have passed on.
     rc=255
@@ -170,6 +176,13 @@ one() {
       # this one), and what the snapshot holds.
       st=ok detail=${'$'}{res#published }
       [ -n "$errs" ] && detail="$detail $errs"
+      if [ -n "$chp" ] && wait "$chp" && [ -s "$tmp/chg$k" ]; then
+        cn=0 few=
+        while IFS= read -r f; do
+          cn=$((cn + 1)); [ "$cn" -le 5 ] && few="$few $f"
+        done <"$tmp/chg$k"
+        detail="$detail changed during the backup, the copy may mix old and new: $cn file(s):$few"
+      fi
     else
       st=failed detail="nothing published: rsync exit $rc on $me: $errs"
       [ "$verb" = commit ] && detail="nothing published: ${'$'}{res#not published: }"
@@ -199,6 +212,15 @@ one() {
     ok) ;;
     *) worst=1 ;;
   esac
+}
+# changed MARKER SENT RSYNC-ARGS…: the files of SENT (rsync's --out-format=%n names) modified
+# after MARKER, found under the path arguments (the rest start with --), named as rsync names them
+# (after a /./ when there is one).
+changed() {
+  cm_m=$1 cm_s=$2; shift 2
+  for a in "$@"; do shift; case $a in --*) ;; *) set -- "$@" "$a" ;; esac; done
+  find "$@" -newer "$cm_m" ! -type d 2>/dev/null </dev/null \
+    | awk 'NR == FNR { sent[$0]; next } { i = index($0, "/./"); p = i ? substr($0, i + 3) : $0; if (p in sent) print p }' "$cm_s" -
 }
 cass_begin() {
   cass_set=$1 cass_data=$2 cass_nt=$3; shift 3
