@@ -112,7 +112,6 @@ one() {
   # The run's start for this series: a file rsync sent that was modified after it may have been
   # read half old, half new (reported with the result, as tar's "file changed as we read it").
   : >"$tmp/m$k"
-  chp=
   # The connection to the target first: its handshake is most of a small run's time, and what
   # follows until rsync needs it is done meanwhile. Once up it forks to the background
   # (ControlPersist), so the exit of this process says whether it is; the transfer and the commit
@@ -139,8 +138,6 @@ one() {
       --rsync-path="$recv '$dir' '$name' '$holder' $wait" --out-format=%n "$@" "$addr:$dir/.tmp-$name/tree/" \
       </dev/null >"$tmp/sent$k" 2>"$tmp/err"
     rc=$?
-    # Which of the files it sent changed since the start (while the commit goes on).
-    [ -s "$tmp/sent$k" ] && { changed "$tmp/m$k" "$tmp/sent$k" "$@" >"$tmp/chg$k" & chp=$!; }
   else
     # No connection: ssh's own message (in err) is what rsync would have passed on.
     rc=255
@@ -176,7 +173,9 @@ one() {
       # this one), and what the snapshot holds.
       st=ok detail=${'$'}{res#published }
       [ -n "$errs" ] && detail="$detail $errs"
-      if [ -n "$chp" ] && wait "$chp" && [ -s "$tmp/chg$k" ]; then
+      # The files it sent that changed since the start: each may mix old and new.
+      changed "$tmp/m$k" "$tmp/sent$k" "$@" >"$tmp/chg$k"
+      if [ -s "$tmp/chg$k" ]; then
         cn=0 few=
         while IFS= read -r f; do
           cn=$((cn + 1)); [ "$cn" -le 5 ] && few="$few $f"
@@ -213,14 +212,22 @@ one() {
     *) worst=1 ;;
   esac
 }
-# changed MARKER SENT RSYNC-ARGS…: the files of SENT (rsync's --out-format=%n names) modified
-# after MARKER, found under the path arguments (the rest start with --), named as rsync names them
-# (after a /./ when there is one).
+# changed MARKER SENT RSYNC-ARGS…: the names in SENT (rsync's --out-format=%n list: absolute
+# paths, or relative to the part before a /./ of a path argument) of files modified after MARKER,
+# by the shell's own test: no process, the list of an incremental run is short.
 changed() {
   cm_m=$1 cm_s=$2; shift 2
-  for a in "$@"; do shift; case $a in --*) ;; *) set -- "$@" "$a" ;; esac; done
-  find "$@" -newer "$cm_m" ! -type d 2>/dev/null </dev/null \
-    | awk 'NR == FNR { sent[$0]; next } { i = index($0, "/./"); p = i ? substr($0, i + 3) : $0; if (p in sent) print p }' "$cm_s" -
+  cm_b=
+  for a in "$@"; do case $a in --*) ;; */./*) cm_b="$cm_b${'$'}{a%%/./*}$NL" ;; esac; done
+  set -f; cm_i=$IFS
+  while IFS= read -r f; do
+    case $f in
+      */) ;;
+      /*) [ "$f" -nt "$cm_m" ] && printf '%s\n' "$f" ;;
+      *) IFS=$NL; for b in $cm_b; do [ "$b/$f" -nt "$cm_m" ] && { printf '%s\n' "$f"; break; }; done; IFS=$cm_i ;;
+    esac
+  done <"$cm_s"
+  set +f
 }
 cass_begin() {
   cass_set=$1 cass_data=$2 cass_nt=$3; shift 3
