@@ -32,6 +32,12 @@ export const BENCHES: readonly { name: string; program: string; about: string }[
     about: 'cold and warm fan-out at 20/50/200 hosts vs ssh loop, pdsh, pssh, clush; start-up',
   },
   {
+    name: 'hubs',
+    program: 'hubs/run.js',
+    about:
+      'rolling hub restart under load through haproxy (failed requests) vs a plain serial restart',
+  },
+  {
     name: 'tinc',
     program: 'tinc/run.js',
     about: '20-host tinc mesh from nothing to a verified ping matrix',
