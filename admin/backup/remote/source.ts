@@ -212,7 +212,7 @@ one() {
     *) worst=1 ;;
   esac
 }
-# changed MARKER SENT RSYNC-ARGS…: the names in SENT (rsync's --out-format=%n list: absolute
+# changed MARKER SENT RSYNC-ARGS...: the names in SENT (rsync's --out-format=%n list: absolute
 # paths, or relative to the part before a /./ of a path argument) of files modified after MARKER,
 # by the shell's own test: no process, the list of an incremental run is short.
 changed() {
