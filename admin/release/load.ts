@@ -7,9 +7,13 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { UsageError } from '../errors.js';
+import { onFirstUse } from '../lazy/index.js';
 import type { ReleaseScript } from './index.js';
 
 const LIBRARY = Symbol.for('salvo.library');
+
+/** esbuild (a native binary, never bundled) for `salvo run` only. */
+const esbuild = onFirstUse<typeof import('esbuild')>('esbuild');
 
 export interface LoadedScript {
   path: string;
@@ -30,8 +34,7 @@ export async function loadScript(file: string): Promise<LoadedScript> {
   const library = await import('../index.js');
   (globalThis as Record<symbol, unknown>)[LIBRARY] = library;
   const names = Object.keys(library).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
-  // require, not import(): from the CLI's code-cached bundle, import() of a package is experimental.
-  const { build } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+  const { build } = esbuild();
   let code: string;
   try {
     const out = await build({

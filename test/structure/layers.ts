@@ -2,7 +2,7 @@
 // from its own layer or one below; folders that share a line are one layer (they may use each
 // other, never in a cycle). A new subsystem is one more name on its line.
 export const LAYERS: readonly (readonly string[])[] = [
-  ['errors', 'types', 'fs'],
+  ['errors', 'types', 'fs', 'lazy'],
   ['cache'],
   ['inventory'],
   ['transport'],

@@ -1,13 +1,16 @@
 // `salvo monitor scan|run|history` and `salvo maintenance on|off|status`: the fleet monitor
 // (dep.monitor.*, docs/monitor.md). The library scans, heals and alerts; this file renders.
-import { createRequire } from 'node:module';
 import type { Command } from 'commander';
 import type { DeploymentEvent } from '../../../deployment/events.js';
 import { UsageError } from '../../../errors.js';
+import { onFirstUse } from '../../../lazy/index.js';
 import type { HistoryRecord, MonitorEvent } from '../../../monitor/index.js';
 import { withInterrupt } from '../../interrupt.js';
 import { parseDuration } from '../../parse-duration.js';
 import { openDeployment } from '../services-path.js';
+
+/** node:v8, for `monitor run` only. */
+const nodeV8 = onFirstUse<typeof import('node:v8')>('node:v8');
 
 const examples = (...lines: string[]): string =>
   `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}`;
@@ -85,9 +88,7 @@ export function registerMonitor(program: Command): void {
       // and its metadata (optimized code, deoptimization data, feedback) kept the process growing
       // for hours in the soak, where with baseline code only the memory stayed level
       // (docs/benchmarks.md, Monitor). Set before the first scan, so no scan code is optimized.
-      // (Required, not import()ed: a dynamic import from the bundle prints an experimental warning.)
-      const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
-      v8.setFlagsFromString('--no-opt');
+      nodeV8().setFlagsFromString('--no-opt');
       const dep = await openDeployment(cmd);
       try {
         const onEvent = (e: DeploymentEvent): void => {
