@@ -6,8 +6,7 @@
 // counts of the previous scan live in `HubMemory`, kept by the running monitor.
 import type { Deployment } from '../deployment/deployment.js';
 import type { Threshold } from '../inventory/types.js';
-import { parseShowStat, serverRow } from '../probes/haproxy-stat.js';
-import { showStat } from '../probes/haproxy-runtime.js';
+import { parseShowStat, serverRow, showStat } from '../probes/haproxy/index.js';
 import { portOf } from '../services/argv.js';
 import { serverName } from '../services/haproxy/config.js';
 import { haproxyPaths } from '../services/layout.js';

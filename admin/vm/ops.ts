@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Deployment } from '../deployment/deployment.js';
 import { UsageError } from '../errors.js';
-import { editKnownHosts } from '../transport/hostkeys/known-hosts-edit.js';
+import { editKnownHosts } from '../transport/hostkeys/known-hosts/edit.js';
 import { cmd } from '../transport/command.js';
 import { baseArgs, guestsOf, type GuestSpec } from './guest.js';
 import {

@@ -20,7 +20,7 @@ import {
   type LoopbackState,
 } from '../../admin/lab/loopback/state.js';
 import { requireRoot } from '../../admin/lab/require-root.js';
-import { KnownHosts, parseKnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
+import { KnownHosts, parseKnownHosts } from '../../admin/transport/hostkeys/known-hosts/index.js';
 
 function state(count: number, user = 'alice'): LoopbackState {
   return {

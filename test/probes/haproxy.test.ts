@@ -1,9 +1,13 @@
 // haproxy runtime API outputs recorded from haproxy 2.6.12 in the lab (hub/cloud1:1 drained).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseShowStat, serverRow } from '../../admin/probes/haproxy-stat.js';
-import { parseServersState } from '../../admin/probes/haproxy-servers-state.js';
-import { runtimeCommand, showServersState } from '../../admin/probes/haproxy-runtime.js';
+import {
+  parseServersState,
+  parseShowStat,
+  runtimeCommand,
+  serverRow,
+  showServersState,
+} from '../../admin/probes/haproxy/index.js';
 import { display } from '../../admin/transport/command.js';
 import { recorded } from './helpers.js';
 

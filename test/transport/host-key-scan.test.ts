@@ -7,7 +7,7 @@ import ssh2 from 'ssh2';
 import { ConnectError } from '../../admin/errors.js';
 import { fingerprintSha256 } from '../../admin/transport/hostkeys/fingerprint.js';
 import { scanHostKey, toConnectError } from '../../admin/transport/hostkeys/scan.js';
-import { KnownHosts, parseKnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
+import { KnownHosts, parseKnownHosts } from '../../admin/transport/hostkeys/known-hosts/index.js';
 import type { SshTarget } from '../../admin/transport/types.js';
 import {
   freePort,

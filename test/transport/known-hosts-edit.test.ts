@@ -7,8 +7,8 @@ import {
   appendKnownHosts,
   editKnownHosts,
   removeKnownHosts,
-} from '../../admin/transport/hostkeys/known-hosts-edit.js';
-import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
+} from '../../admin/transport/hostkeys/known-hosts/edit.js';
+import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts/index.js';
 import {
   generateKey,
   keygenFindLines,

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { formatHashedHost } from '../../admin/transport/ssh-config/host-pattern.js';
-import { KnownHostsIndex } from '../../admin/transport/hostkeys/known-hosts-index.js';
+import { KnownHostsIndex } from '../../admin/transport/hostkeys/known-hosts/lookup.js';
 import {
   entryMatchesHost,
   parseKnownHosts,
   type KnownHostsKey,
-} from '../../admin/transport/hostkeys/known-hosts.js';
+} from '../../admin/transport/hostkeys/known-hosts/index.js';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAFXMZJpMbueovxxXCMcsF1RNKiSZ/7QqIOZUJRVUdQj';
 

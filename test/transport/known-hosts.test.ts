@@ -9,7 +9,7 @@ import {
   KnownHosts,
   parseKnownHosts,
   type KnownHostsKey,
-} from '../../admin/transport/hostkeys/known-hosts.js';
+} from '../../admin/transport/hostkeys/known-hosts/index.js';
 import {
   generateKey,
   keygenFindLines,

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cmd } from '../../admin/transport/command.js';
-import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
+import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts/index.js';
 import { LocalTransport } from '../../admin/transport/local-transport.js';
 import { TransportPool } from '../../admin/transport/pool.js';
 import { SshTransport } from '../../admin/transport/ssh/transport.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { cmd } from '../../admin/transport/command.js';
-import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
+import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts/index.js';
 import type { HostKeyPolicy } from '../../admin/transport/hostkeys/verify.js';
 import { HANDSHAKE_WINDOW } from '../../admin/transport/ssh/connect.js';
 import { SshTransport, type SshTransportOptions } from '../../admin/transport/ssh/transport.js';

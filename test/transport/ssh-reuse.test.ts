@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cmd, shell } from '../../admin/transport/command.js';
 import { SshTransport } from '../../admin/transport/ssh/transport.js';
-import type { KnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
+import type { KnownHosts } from '../../admin/transport/hostkeys/known-hosts/index.js';
 import { startSshd, type TestSshd } from './ssh-sshd.js';
 
 describe('ssh connection reuse', () => {

@@ -7,7 +7,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
+import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts/index.js';
 import type { SshTarget } from '../../admin/transport/types.js';
 import { withPrivateRoot } from '../../admin/lab/private-root.js';
 

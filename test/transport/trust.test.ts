@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ssh2 from 'ssh2';
 import { ConnectError } from '../../admin/errors.js';
-import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts.js';
+import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts/index.js';
 import { trustHosts } from '../../admin/transport/hostkeys/trust.js';
 import type { SshTarget } from '../../admin/transport/types.js';
 import {

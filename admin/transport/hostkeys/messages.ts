@@ -3,7 +3,7 @@
 import { ConnectError } from '../../errors.js';
 import { quote } from '../command.js';
 import { describeKey, keyLabel } from './fingerprint.js';
-import type { HostKeyCheck, KnownKeyRef } from './known-hosts.js';
+import type { HostKeyCheck, KnownKeyRef } from './known-hosts/index.js';
 import type { SshTarget } from '../types.js';
 
 export type HostIdentity = Pick<SshTarget, 'name' | 'hostname' | 'port'>;

@@ -5,8 +5,8 @@ import pLimit from 'p-limit';
 import { AdminError } from '../../errors.js';
 import { changedHostKeyMessage, revokedHostKeyMessage } from './messages.js';
 import { scanHostKey, type ScannedKey } from './scan.js';
-import { editKnownHosts, type HostRef, type NewHostKey } from './known-hosts-edit.js';
-import { KnownHosts, type KnownKeyRef } from './known-hosts.js';
+import { editKnownHosts, type HostRef, type NewHostKey } from './known-hosts/edit.js';
+import { KnownHosts, type KnownKeyRef } from './known-hosts/index.js';
 import type { SshTarget } from '../types.js';
 
 export type TrustOutcome =

@@ -3,7 +3,7 @@
 import type { Algorithms, ServerHostKeyAlgorithm } from 'ssh2';
 import { ConnectError } from '../../errors.js';
 import { hostKeyError } from './messages.js';
-import type { HostKeyCheck } from './known-hosts.js';
+import type { HostKeyCheck } from './known-hosts/index.js';
 import type { SshTarget } from '../types.js';
 
 /** Anything that can judge a presented host key. `KnownHosts` is the real one. */

@@ -2,7 +2,7 @@
 // half a file: temp file in the same directory, fsync, rename, fsync the directory.
 import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from '../../fs/index.js';
+import { writeFileAtomic } from '../../../fs/index.js';
 
 // Rewrites of one file within this process run one after another, so two trusts never race.
 const queues = new Map<string, Promise<unknown>>();

@@ -1,18 +1,18 @@
 // Checking a presented host key against known_hosts files, with OpenSSH's verdicts.
 import { readFile } from 'node:fs/promises';
-import type { Issue } from '../../errors.js';
-import { fingerprintSha256, keyFamily, tryKeyTypeOf } from './fingerprint.js';
-import { hostPortString, matchHashedHost, matchPatternList } from '../ssh-config/index.js';
-import { parseKnownHosts, type KnownHostsEntry, type KnownHostsKey } from './known-hosts-parse.js';
-import { KnownHostsIndex } from './known-hosts-index.js';
+import type { Issue } from '../../../errors.js';
+import { fingerprintSha256, keyFamily, tryKeyTypeOf } from '../fingerprint.js';
+import { hostPortString, matchHashedHost, matchPatternList } from '../../ssh-config/index.js';
+import { parseKnownHosts, type KnownHostsEntry, type KnownHostsKey } from './parse.js';
+import { KnownHostsIndex } from './lookup.js';
 
-export { parseKnownHosts } from './known-hosts-parse.js';
+export { parseKnownHosts } from './parse.js';
 export type {
   KnownHostsEntry,
   KnownHostsKey,
   KnownHostsInvalid,
   KnownHostsMarker,
-} from './known-hosts-parse.js';
+} from './parse.js';
 
 /** A known_hosts line that disagrees with the presented key. */
 export interface KnownKeyRef {

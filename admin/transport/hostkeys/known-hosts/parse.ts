@@ -1,8 +1,8 @@
 // known_hosts (OpenSSH sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT") → entries. Pure. A bad line becomes
 // an `invalid` entry carrying an Issue, so one typo never hides the rest of the file.
-import type { Issue } from '../../errors.js';
-import { tryKeyTypeOf } from './fingerprint.js';
-import { parseHashedHost, type HashedHost } from '../ssh-config/index.js';
+import type { Issue } from '../../../errors.js';
+import { tryKeyTypeOf } from '../fingerprint.js';
+import { parseHashedHost, type HashedHost } from '../../ssh-config/index.js';
 
 export type KnownHostsMarker = 'revoked' | 'cert-authority';
 

@@ -1,11 +1,11 @@
 // Adding and removing host keys in a known_hosts file. The text transforms are pure; the
 // exported async functions apply them through one atomic rewrite.
 import { randomBytes } from 'node:crypto';
-import { keyTypeOf } from './fingerprint.js';
-import { formatHashedHost, hostPortString } from '../ssh-config/index.js';
-import { entryMatchesHost } from './known-hosts.js';
-import { parseKnownHosts, type KnownHostsKey } from './known-hosts-parse.js';
-import { rewriteFile } from './known-hosts-file.js';
+import { keyTypeOf } from '../fingerprint.js';
+import { formatHashedHost, hostPortString } from '../../ssh-config/index.js';
+import { entryMatchesHost } from './index.js';
+import { parseKnownHosts, type KnownHostsKey } from './parse.js';
+import { rewriteFile } from './file.js';
 
 /** A key to record for a host known by `names` on `port`. */
 export interface NewHostKey {

@@ -4,8 +4,8 @@
 // matches, or ~160,000 HMACs when the file is hashed. Lines whose patterns are plain names go
 // into a map; hashed lines and lines with wildcards or negations are still tried one by one, but
 // each host string's answer is remembered, so no HMAC is computed twice.
-import { matchHashedHost, matchPatternList } from '../ssh-config/index.js';
-import type { KnownHostsKey } from './known-hosts-parse.js';
+import { matchHashedHost, matchPatternList } from '../../ssh-config/index.js';
+import type { KnownHostsKey } from './parse.js';
 
 export class KnownHostsIndex {
   /** Lines all of whose patterns are literal positive names, by lowercased name. */

@@ -1,6 +1,6 @@
 // Talking to haproxy's runtime API: one line written to its admin socket through socat, on the
 // haproxy host (the socket is a UNIX socket there; it never listens on the network).
-import { cmd, Raw, type Command } from '../transport/command.js';
+import { cmd, Raw, type Command } from '../../transport/command.js';
 
 /** `printf '%s\n' LINE | socat -t 5 stdio UNIX-CONNECT:SOCKET`, as data. */
 export function runtimeCommand(socket: string, line: string): Command {
