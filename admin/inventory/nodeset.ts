@@ -1,6 +1,6 @@
 // ClusterShell-compatible node sets: "cloud[1-7,10-21]", "node[01-10]", "@web!cloud3", "n[-5--1]".
 // Expansion order and folded text match `nodeset -e` / `nodeset -f` of ClusterShell 1.9.1; its
-// outputs are recorded in test/inventory/nodeset-oracle.ts, and test/inventory/nodeset-corpus.test.ts
+// outputs are recorded in test/inventory/nodeset/oracle.ts, and test/inventory/nodeset/corpus.test.ts
 // compares with the `nodeset` binary on the inputs of ClusterShell's own tests. The pieces live in
 // ./nodeset/; sets are kept as ranges, so counting and set algebra never list names.
 //

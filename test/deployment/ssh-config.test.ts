@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { renderSshConfig } from '../../admin/deployment/ssh-config.js';
 import type { SshTarget } from '../../admin/transport/types.js';
-import { tempDir } from '../transport/hostkeys-fixtures.js';
+import { tempDir } from '../transport/hostkeys/fixtures.js';
 
 const base: SshTarget = {
   name: 'cloud3',

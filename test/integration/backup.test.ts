@@ -14,8 +14,8 @@ import type { Lab } from '../../admin/lab/index.js';
 import { CassandraClient } from '../../admin/cassandra/index.js';
 import { parseSums } from '../../admin/backup/verify.js';
 import { withLab, isRoot } from './lab-fixture.js';
-import { failures, runOp } from './services-helpers.js';
-import { json, onHosts, salvo, type Run } from './tinc-fixture.js';
+import { failures, runOp } from './services/helpers.js';
+import { json, onHosts, salvo, type Run } from './tinc/fixture.js';
 
 const RULES = `# backup rules of the backup lab test
 root: /srv/backup

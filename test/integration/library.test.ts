@@ -15,7 +15,7 @@ import {
   type DeploymentEvent,
 } from '../../admin/index.js';
 import { withLab, isRoot } from './lab-fixture.js';
-import { meshServices } from './tinc-fixture.js';
+import { meshServices } from './tinc/fixture.js';
 
 test('the library API on a 3-host lab', {
   skip: !isRoot && 'needs root (network namespaces)',

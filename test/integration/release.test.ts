@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Deployment } from '../../admin/index.js';
 import { withLab, isRoot } from './lab-fixture.js';
-import { variant } from './services-lab.js';
-import { duringLoad } from './services-load.js';
+import { variant } from './services/lab.js';
+import { duringLoad } from './services/load.js';
 
 const SALVO = fileURLToPath(new URL('../../../bin/salvo', import.meta.url));
 const RELEASE = fileURLToPath(new URL('../../../releases/lab-release.ts', import.meta.url));

@@ -1,5 +1,5 @@
 // QuorumLock (lock: hosts): its majority rule with in-memory lock hosts, each granting one holder
-// at a time, like a flock. The lab test (test/integration/lock-hosts.test.ts) does it over SSH.
+// at a time, like a flock. The lab test (test/integration/reliability/lock-hosts.test.ts) does it over SSH.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConnectError, LockedError, type LockHolder } from '../../admin/errors.js';

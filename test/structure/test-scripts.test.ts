@@ -14,8 +14,8 @@ const LAB_TESTS = [
   'test/lab/crash.test.ts',
   'test/lab/lab.test.ts',
   'test/lab/two-labs.test.ts',
-  'test/monitor/monitor-cassandra-lab.test.ts',
-  'test/monitor/monitor-lab.test.ts',
+  'test/monitor/cassandra-lab.test.ts',
+  'test/monitor/lab.test.ts',
 ];
 
 function testFiles(dir: string, out: string[] = []): string[] {

@@ -8,7 +8,7 @@ import { KnownHosts } from '../../admin/transport/hostkeys/known-hosts/index.js'
 import { LocalTransport } from '../../admin/transport/local-transport.js';
 import { TransportPool } from '../../admin/transport/pool.js';
 import { SshTransport } from '../../admin/transport/ssh/transport.js';
-import { startSshd, type TestSshd } from './ssh-sshd.js';
+import { startSshd, type TestSshd } from './ssh/sshd.js';
 
 describe('transport pool', () => {
   let sshd: TestSshd;

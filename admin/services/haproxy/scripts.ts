@@ -16,7 +16,7 @@ if cmp -s "$cfg.new" "$cfg"; then rm -f "$cfg.new"; echo "config unchanged"; els
 /**
  * Start haproxy, or (mode reload) replace a running one without dropping connections: the new
  * process takes the listening sockets over the admin socket (-x) and tells the old one to finish
- * its connections and exit (-sf); test/integration/services.test.ts restarts it under load and
+ * its connections and exit (-sf); test/integration/services/services.test.ts restarts it under load and
  * no request fails.
  * args: pidfile logfile seconds port socket start|reload haproxy-argv… (ending in -D -f CFG -p PIDFILE)
  */

@@ -8,7 +8,7 @@
 // The wire changes are applied right after connect(): packets written in one tick leave together,
 // and sshd's host key announcement is not answered with a request to prove every key. Both reach
 // into ssh2's internals (`_sock`, `_protocol._handlers`), as does noticing the server's first
-// bytes; test/transport/host-key-announcements.test.ts checks that the shipped ssh2 still has them.
+// bytes; test/transport/hostkeys/announcements.test.ts checks that the shipped ssh2 still has them.
 import type { Writable } from 'node:stream';
 import type ssh2 from 'ssh2';
 import ClientClass from 'ssh2/lib/client.js';

@@ -1,4 +1,0 @@
-// The guest lifecycle with the qemu driver (test/integration/vm-lifecycle.ts).
-import { lifecycleTest } from './vm-lifecycle.js';
-
-lifecycleTest('qemu');
