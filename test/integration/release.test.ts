@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Deployment } from '../../admin/index.js';
 import { withLab, isRoot } from './lab-fixture.js';
-import { variant } from './services/lab.js';
+import { runCli, variant } from './services/lab.js';
 import { duringLoad } from './services/load.js';
 
 const SALVO = fileURLToPath(new URL('../../../bin/salvo', import.meta.url));
@@ -20,21 +20,6 @@ const FAST_GATE = { passes: 1, interval: 0.5 };
 function salvo(...args: string[]): { code: number | null; out: string } {
   const r = spawnSync(process.execPath, [SALVO, ...args], { encoding: 'utf8', timeout: 300_000 });
   return { code: r.status, out: r.stdout + r.stderr };
-}
-
-/** The same without blocking this process (the load generator runs in it meanwhile). */
-function salvoAsync(...args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [SALVO, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += String(d);
-    });
-    child.stderr.on('data', (d) => {
-      out += String(d);
-    });
-    child.on('exit', (code) => done({ code, out }));
-  });
 }
 
 test('the example release: dry run, killed mid-way, resumed under load', {
@@ -103,7 +88,10 @@ test('the example release: dry run, killed mid-way, resumed under load', {
 
       const haproxy = `http://${lab.hosts[2]!.address}:8000/`;
       const { result, report } = await duringLoad(haproxy, () =>
-        salvoAsync('-s', file, 'run', RELEASE, '--resume', 'last', '--wait-lock', '60s'),
+        runCli(file, 'run', RELEASE, '--resume', 'last', '--wait-lock', '60s').then((r) => ({
+          code: r.code,
+          out: r.stdout + r.stderr,
+        })),
       );
       assert.equal(result.code, 0, result.out);
       assert.match(result.out, /resuming release \S+: 2 step\(s\) already done/);
