@@ -2,7 +2,7 @@
 // request per connection (rpc.ts). nodetool's stand-in reads the ring, runs drain, snapshot,
 // repair … through it; tests inject faults through it (`fault`, `repair-config`, `drop`).
 import type { Server } from 'node:net';
-import type { Fault, RepairConfig, SimNode } from './node.js';
+import type { Fault, RepairConfig, SimNode } from './node/index.js';
 import { hostIdOf, replicationFactor } from './ring.js';
 import { serveRpc } from './rpc.js';
 import type { NativeServer } from './server.js';

@@ -5,7 +5,7 @@
 //   (7000), a JMX-like management port for the nodetool stand-in on --jmx-port (7199).
 import type { Server } from 'node:net';
 import { serveAdmin } from './admin.js';
-import { SimNode } from './node.js';
+import { SimNode } from './node/index.js';
 import { parseRing } from './ring.js';
 import { NativeServer } from './server.js';
 

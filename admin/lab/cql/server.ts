@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { CqlError, readTimeout, writeTimeout } from './errors.js';
 import { type Column, type Ctx, Engine, type Result } from './engine/index.js';
-import type { SimNode } from './node.js';
-import { type Parsed, parse } from './parser.js';
+import type { SimNode } from './node/index.js';
+import { type Parsed, parse } from './parser/index.js';
 import { CqlSyntaxError } from './lexer.js';
 import {
   CONSISTENCY,

@@ -2,8 +2,8 @@
 // statement makes, and the role statements (CREATE/ALTER/DROP ROLE, GRANT, REVOKE, LIST).
 import { createHash } from 'node:crypto';
 import { CqlError, invalid } from '../errors.js';
-import type { SimNode } from '../node.js';
-import type { RoleOptions, Statement } from '../parser.js';
+import type { SimNode } from '../node/index.js';
+import type { RoleOptions, Statement } from '../parser/index.js';
 import { ERR } from '../protocol.js';
 import { mapOf, T, type Value } from '../types.js';
 import { type Ctx, nowMicros, type Result } from './context.js';

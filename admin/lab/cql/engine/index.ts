@@ -1,11 +1,11 @@
 // LAB ONLY. Statements run on a simulated node: DDL, reads and writes through the ring
-// (node.ts), lightweight transactions with `[applied]`, TTLs, roles and grants (enforced), and
+// (node/), lightweight transactions with `[applied]`, TTLs, roles and grants (enforced), and
 // the system tables the driver and cqlsh read. The Engine holds the node, logs in, and sends
 // each statement to its part: schema.ts (DDL), writes.ts and reads.ts (DML, with values.ts),
 // auth.ts (roles, grants), system.ts (system tables); context.ts holds what they share.
 import { CqlError, invalid } from '../errors.js';
-import type { SimNode } from '../node.js';
-import type { Parsed, Statement, TableRef } from '../parser.js';
+import type { SimNode } from '../node/index.js';
+import type { Parsed, Statement, TableRef } from '../parser/index.js';
 import { ERR } from '../protocol.js';
 import { T } from '../types.js';
 import { authorize, passwordHash, roleStatement } from './auth.js';

@@ -1,7 +1,7 @@
 // LAB ONLY. SELECT: by partition key (= or IN) through the ring, else a full scan; system tables
 // from the node itself; then filtering, LIMIT, and the selectors (columns, count, ttl, writetime).
-import type { SimNode } from '../node.js';
-import type { Selector, Statement } from '../parser.js';
+import type { SimNode } from '../node/index.js';
+import type { Selector, Statement } from '../parser/index.js';
 import { compare } from '../ring.js';
 import type { Row, Rows } from '../store.js';
 import { T, type Value } from '../types.js';

@@ -1,8 +1,8 @@
 // LAB ONLY. Keyspace and table DDL (with Cassandra's replication checks and warnings), and the
 // schema a statement's table reference resolves to, system tables included.
 import { CqlError, invalid } from '../errors.js';
-import type { SimNode } from '../node.js';
-import type { Statement, TableRef } from '../parser.js';
+import type { SimNode } from '../node/index.js';
+import type { Statement, TableRef } from '../parser/index.js';
 import { ERR } from '../protocol.js';
 import { replicationFactor } from '../ring.js';
 import { parseType } from '../types.js';

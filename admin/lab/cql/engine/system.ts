@@ -1,6 +1,6 @@
 // LAB ONLY. The system tables the driver and cqlsh read (system.local/peers, system_schema,
 // system_auth.roles): their schemas and rows, made from the node's view of the ring and its meta.
-import type { SimNode } from '../node.js';
+import type { SimNode } from '../node/index.js';
 import { hostIdOf, tokenOf } from '../ring.js';
 import { mapOf, setOf, T, type CqlType, type Value } from '../types.js';
 import type { Column, Schema } from './context.js';

@@ -1,7 +1,7 @@
 // LAB ONLY. From a statement's terms to stored values: bind markers and literals, TTLs, columns,
 // primary keys, and a stored row back to its column values.
 import { invalid } from '../errors.js';
-import type { Cond, Term } from '../parser.js';
+import type { Cond, Term } from '../parser/index.js';
 import type { Row } from '../store.js';
 import { coerce, T, type CqlType, type Value } from '../types.js';
 import type { Column, Ctx, Schema } from './context.js';

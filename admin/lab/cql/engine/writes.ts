@@ -1,8 +1,8 @@
 // LAB ONLY. INSERT, UPDATE and DELETE through the ring: plain writes at the asked consistency,
 // and lightweight transactions (IF ...) that read at SERIAL and answer with `[applied]`.
 import { CqlError, invalid } from '../errors.js';
-import type { SimNode } from '../node.js';
-import type { Cond, Statement } from '../parser.js';
+import type { SimNode } from '../node/index.js';
+import type { Cond, Statement } from '../parser/index.js';
 import { ERR } from '../protocol.js';
 import type { Row } from '../store.js';
 import { T, type Value } from '../types.js';
