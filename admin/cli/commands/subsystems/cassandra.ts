@@ -1,9 +1,9 @@
 // `salvo cassandra status|cql|repair|auth-init`: the Cassandra ring of the services file, through
 // dep.cassandra (admin/deployment/subsystems/cassandra.ts). The library does the work; this file
-// parses flags, renders, and picks exit codes.
+// parses flags, calls it, writes what render/subsystems/cassandra.ts makes of the results, and
+// picks exit codes.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { MembershipEvent, RepairEvent } from '../../../cassandra/index.js';
 import { EXIT } from '../../../fleet/outcome.js';
 import { UsageError } from '../../../errors.js';
 import { parseDuration } from '../../parse-duration.js';
@@ -22,6 +22,7 @@ export function registerCassandra(program: Command): void {
     )
     .option('--json', 'print the result as one JSON object')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
+      const { renderRing } = await import('../../render/subsystems/cassandra.js');
       const dep = await openDeployment(cmd);
       try {
         const s = await dep.cassandra.status();
@@ -52,6 +53,9 @@ export function registerCassandra(program: Command): void {
         if (text === undefined) {
           throw new UsageError('cassandra cql: give -e STATEMENT or -f FILE');
         }
+        const { renderCqlRows, renderCqlWarning } = await import(
+          '../../render/subsystems/cassandra.js'
+        );
         const dep = await openDeployment(cmd);
         const client = await dep.cassandra.client(flags.user);
         try {
@@ -61,14 +65,14 @@ export function registerCassandra(program: Command): void {
             .filter(Boolean)) {
             const r = await client.execute(st, [], { idempotent: /^\s*select\b/i.test(st) });
             for (const w of r.warnings) {
-              process.stderr.write(`Warnings :\n${w}\n\n`);
+              process.stderr.write(renderCqlWarning(w));
             }
             if (flags.json) {
               for (const row of r.rows) {
                 process.stdout.write(`${JSON.stringify(row)}\n`);
               }
             } else if (r.columns.length) {
-              process.stdout.write(renderTable(r.columns, r.rows));
+              process.stdout.write(renderCqlRows(r.columns, r.rows));
             }
           }
         } finally {
@@ -102,6 +106,9 @@ export function registerCassandra(program: Command): void {
         },
         cmd: Command,
       ) => {
+        const { renderRepair, renderRepairEvent } = await import(
+          '../../render/subsystems/cassandra.js'
+        );
         const dep = await openDeployment(cmd);
         try {
           const s = await dep.cassandra.repair({
@@ -114,21 +121,14 @@ export function registerCassandra(program: Command): void {
               ? { nodeTimeoutMs: parseDuration(flags.nodeTimeout, '--node-timeout') }
               : {}),
             onEvent: (e) => {
-              process.stderr.write(`${new Date().toISOString()} ${repairLine(e)}\n`);
+              process.stderr.write(renderRepairEvent(e));
             },
           });
+          process.stdout.write(renderRepair(s));
           if (s.skipped) {
-            process.stdout.write(`repair skipped: ${s.skipped}\n`);
             process.exitCode = SKIPPED_EXIT;
           } else if (s.failed) {
-            process.stdout.write(
-              `repair ${s.runId} stopped at ${s.failed.host}: ${s.failed.error}\nnot repaired: ${s.remaining.join(', ')}\nresume: salvo cassandra repair --resume ${s.runId}\n`,
-            );
             process.exitCode = EXIT.failed;
-          } else {
-            process.stdout.write(
-              `repair ${s.runId}: ${s.done.length} node(s) repaired; journal ${s.journal}\n`,
-            );
           }
         } finally {
           await dep.close();
@@ -147,6 +147,9 @@ export function registerCassandra(program: Command): void {
     )
     .action(
       async (hosts: string[], flags: { force?: boolean; nodeTimeout?: string }, cmd: Command) => {
+        const { renderAddNodes, renderMemberEvent } = await import(
+          '../../render/subsystems/cassandra.js'
+        );
         const dep = await openDeployment(cmd);
         try {
           const s = await dep.cassandra.addNodes(hosts, {
@@ -154,11 +157,9 @@ export function registerCassandra(program: Command): void {
             ...(flags.nodeTimeout
               ? { nodeTimeoutMs: parseDuration(flags.nodeTimeout, '--node-timeout') }
               : {}),
-            onEvent: (e) => process.stderr.write(`${new Date().toISOString()} ${memberLine(e)}\n`),
+            onEvent: (e) => process.stderr.write(renderMemberEvent(e)),
           });
-          process.stdout.write(
-            `add-node: ${s.done.length} node(s) joined${s.skipped.length ? `; already in the ring: ${s.skipped.join(', ')}` : ''}\n`,
-          );
+          process.stdout.write(renderAddNodes(s));
         } finally {
           await dep.close();
         }
@@ -171,17 +172,18 @@ export function registerCassandra(program: Command): void {
     .argument('<host>', 'the node to remove')
     .option('--node-timeout <duration>', 'give up on the decommission after this long (default 6h)')
     .action(async (host: string, flags: { nodeTimeout?: string }, cmd: Command) => {
+      const { renderMemberEvent, renderRemoveNode } = await import(
+        '../../render/subsystems/cassandra.js'
+      );
       const dep = await openDeployment(cmd);
       try {
         const s = await dep.cassandra.removeNode(host, {
           ...(flags.nodeTimeout
             ? { nodeTimeoutMs: parseDuration(flags.nodeTimeout, '--node-timeout') }
             : {}),
-          onEvent: (e) => process.stderr.write(`${new Date().toISOString()} ${memberLine(e)}\n`),
+          onEvent: (e) => process.stderr.write(renderMemberEvent(e)),
         });
-        process.stdout.write(
-          `remove-node: ${s.done.map((d) => d.host).join(', ')} left the ring and is stopped; remove it from the cassandra hosts in the services file\n`,
-        );
+        process.stdout.write(renderRemoveNode(s));
       } finally {
         await dep.close();
       }
@@ -225,6 +227,9 @@ export function registerCassandra(program: Command): void {
             `cassandra replication: --rf ${JSON.stringify(flags.rf)}: expected a whole number`,
           );
         }
+        const { renderReplication, renderReplicationEvent } = await import(
+          '../../render/subsystems/cassandra.js'
+        );
         const dep = await openDeployment(cmd);
         try {
           const r = await dep.cassandra.setReplication(keyspace, {
@@ -233,22 +238,11 @@ export function registerCassandra(program: Command): void {
             ...(flags.nodeTimeout
               ? { nodeTimeoutMs: parseDuration(flags.nodeTimeout, '--node-timeout') }
               : {}),
-            onEvent: (e) =>
-              process.stderr.write(
-                `${new Date().toISOString()} ${'action' in e || e.kind === 'replication' || e.kind === 'node-state' || e.kind === 'node-skip' ? memberLine(e as MembershipEvent) : repairLine(e as RepairEvent)}\n`,
-              ),
+            onEvent: (e) => process.stderr.write(renderReplicationEvent(e)),
           });
-          const s = r.repair;
-          process.stdout.write(
-            `${keyspace}: replication ${r.changed ? `changed to ${JSON.stringify(r.to)}` : `already ${JSON.stringify(r.to)}`}\n`,
-          );
-          if (s.failed) {
-            process.stdout.write(
-              `repair ${s.runId} stopped at ${s.failed.host}: ${s.failed.error}\nresume: salvo cassandra repair -k ${keyspace} --full --resume ${s.runId}\n`,
-            );
+          process.stdout.write(renderReplication(r));
+          if (r.repair.failed) {
             process.exitCode = EXIT.failed;
-          } else {
-            process.stdout.write(`repair ${s.runId}: ${s.done.length} node(s) repaired (full)\n`);
           }
         } finally {
           await dep.close();
@@ -261,87 +255,18 @@ export function registerCassandra(program: Command): void {
     )
     .option('--superuser <name>', 'the superuser to create (default salvo_admin)')
     .action(async (flags: { superuser?: string }, cmd: Command) => {
+      const { renderAuthInit, renderAuthStep } = await import(
+        '../../render/subsystems/cassandra.js'
+      );
       const dep = await openDeployment(cmd);
       try {
         const r = await dep.cassandra.authInit({
           ...(flags.superuser ? { superuser: flags.superuser } : {}),
-          onStep: (s, d) => process.stderr.write(`${s}${d ? `: ${d}` : ''}\n`),
+          onStep: (s, d) => process.stderr.write(renderAuthStep(s, d)),
         });
-        process.stdout.write(
-          `auth-init done: ${r.created.length ? `new secrets for ${r.created.join(', ')} in ${dep.cassandra.secretsDir()}` : 'no new secrets'}; default user dropped\n`,
-        );
+        process.stdout.write(renderAuthInit(r, dep.cassandra.secretsDir()));
       } finally {
         await dep.close();
       }
     });
-}
-
-function memberLine(e: MembershipEvent): string {
-  switch (e.kind) {
-    case 'node-skip':
-      return `${e.host}: skipped (${e.why})`;
-    case 'node-start':
-      return `${e.host}: ${e.action === 'bootstrap' ? 'starting; bootstrapping' : 'decommissioning'}`;
-    case 'node-state':
-      return `${e.host}: ${e.state}${e.streaming ? ', streaming' : ''}`;
-    case 'node-done':
-      return `${e.host}: done in ${(e.durationMs / 1000).toFixed(1)}s`;
-    default:
-      return `${e.keyspace}: ${e.cql}`;
-  }
-}
-
-function repairLine(e: RepairEvent): string {
-  switch (e.kind) {
-    case 'repair-start':
-      return `repair ${e.runId}: ${e.nodes.length} node(s)${e.skipped.length ? `, already done: ${e.skipped.join(', ')}` : ''}`;
-    case 'node-start':
-      return `${e.host}: repairing`;
-    case 'node-done':
-      return `${e.host}: done in ${(e.durationMs / 1000).toFixed(1)}s${e.slow ? ' (SLOW: over 3x the median)' : ''}`;
-    default:
-      return `${e.host}: FAILED: ${e.error}`;
-  }
-}
-
-function renderRing(
-  s: Awaited<
-    ReturnType<import('../../../deployment/deployment.js').Deployment['cassandra']['status']>
-  >,
-): string {
-  const hosts = s.views.map((v) => v.host);
-  const head = ['Address', 'DC', 'Rack', 'Load', 'Owns', ...hosts.map((h) => `seen by ${h}`)];
-  const rows = s.ring.map((r) => [
-    r.address,
-    r.dc,
-    r.rack,
-    r.load,
-    r.owns,
-    ...hosts.map((h) => r.seenBy[h] ?? '-'),
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    `${cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd()}\n`;
-  let out = line(head) + rows.map(line).join('');
-  if (s.problems.length) {
-    out += `\n${s.problems.map((p) => `! ${p}`).join('\n')}\n`;
-  }
-  return out;
-}
-
-/** Rows as cqlsh prints them: a header, a dashed rule, right-aligned cells, `(N rows)`. */
-export function renderTable(columns: string[], rows: Record<string, unknown>[]): string {
-  const text = (v: unknown): string => {
-    if (v === null || v === undefined) {
-      return 'null';
-    }
-    return typeof v === 'object' ? JSON.stringify(v) : String(v);
-  };
-  const cells = rows.map((r) => columns.map((c) => text(r[c])));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => ` ${r.map((c, i) => c.padStart(widths[i]!)).join(' | ')}\n`;
-  return `\n${fmt(columns)}${widths.map((w) => '-'.repeat(w + 2)).join('+')}\n${cells.map(fmt).join('')}\n(${rows.length} rows)\n`;
 }
