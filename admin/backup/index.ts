@@ -4,7 +4,7 @@
 import type { Deployment } from '../deployment/deployment.js';
 import type { BackupListener } from './events.js';
 import type { BackupContext } from './context.js';
-import { loadRules } from './rules.js';
+import { loadRules } from './rules/index.js';
 
 export { cronAction, cronText } from './cron.js';
 export type { BackupEvent, BackupListener } from './events.js';
@@ -14,7 +14,7 @@ export { pruneSeries } from './prune.js';
 export { restoreSeries, type RestoreOptions } from './restore.js';
 export { selectSnapshots } from './retention.js';
 export { LOCKED_EXIT } from './remote/receive.js';
-export { parseRules, loadRules, chooseTargets } from './rules.js';
+export { parseRules, loadRules, chooseTargets } from './rules/index.js';
 export { runBackup, describeHolder, type RunBackupOptions } from './run.js';
 export { verifySeries, compareManifest } from './verify.js';
 export type * from './types.js';

@@ -6,7 +6,7 @@ import { ringOf } from '../services/cassandra/kind.js';
 import { maintenanceFile } from '../services/layout.js';
 import type { SourceScriptOptions } from './remote/source.js';
 import { unitsOf } from '../services/units.js';
-import { chooseTargets } from './rules.js';
+import { chooseTargets } from './rules/index.js';
 import type { BackupRules, Endpoint, Series } from './types.js';
 
 export interface Selection {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planSeries } from '../../admin/backup/plan.js';
-import { parseRules } from '../../admin/backup/rules.js';
+import { parseRules } from '../../admin/backup/rules/index.js';
 import { backupRulesYaml, servicesYaml } from '../../admin/lab/client-files.js';
 import type { LabState } from '../../admin/lab/netns/state.js';
 import { parseInventory } from '../../admin/inventory/parse.js';

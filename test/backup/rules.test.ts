@@ -2,7 +2,7 @@
 // reported with file:line:col; a node is never its own target, nor one on its physical host.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseRules } from '../../admin/backup/rules.js';
+import { parseRules } from '../../admin/backup/rules/index.js';
 import { planSeries } from '../../admin/backup/plan.js';
 import { sourceScript } from '../../admin/backup/remote/source.js';
 import { ConfigError } from '../../admin/errors.js';

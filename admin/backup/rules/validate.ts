@@ -1,12 +1,11 @@
-// The backup rules file (services file: `backup: { rules: backup/rules.yaml }`) → validated
-// BackupRules. Every problem is collected with its file:line:col, as for the services file.
-import { readFile } from 'node:fs/promises';
-import { ConfigError, UsageError, type Issue } from '../errors.js';
-import { expandNodeSet } from '../inventory/nodeset.js';
-import { parseYaml } from '../inventory/parse-yaml.js';
-import type { Locator, Path } from '../inventory/positions.js';
-import type { Inventory } from '../inventory/types.js';
-import type { BackupRules, BackupSet, CronSettings, Retention } from './types.js';
+// Validation of a parsed rules document: sets, targets, retention, schedule and cron settings,
+// every problem an Issue located by the document's Locator.
+import type { Issue } from '../../errors.js';
+import { expandNodeSet } from '../../inventory/nodeset.js';
+import type { Locator, Path } from '../../inventory/positions.js';
+import type { Inventory } from '../../inventory/types.js';
+import type { BackupRules, BackupSet, CronSettings, Retention } from '../types.js';
+import { chooseTargets } from './targets.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const ABS = /^\/[^\0\n]*$/;
@@ -36,42 +35,9 @@ export const DEFAULT_CRON: CronSettings = {
   logMaxBytes: 1 << 20,
 };
 
-/** Read and validate the rules file the services file names; ConfigError lists every problem. */
-export async function loadRules(inv: Inventory): Promise<BackupRules> {
-  if (!inv.backup) {
-    throw new UsageError(
-      `${inv.file}: no backup section (add \`backup: { rules: backup/rules.yaml }\`; docs/backup.md)`,
-    );
-  }
-  const file = inv.backup.rules;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError([
-      { file, line: 1, col: 1, message: `cannot read the backup rules: ${(err as Error).message}` },
-    ]);
-  }
-  return parseRules(text, file, inv);
-}
-
-/** Validate the text of a rules file against the deployment's hosts and groups. */
-export function parseRules(text: string, file: string, inv: Inventory): BackupRules {
-  const parsed = parseYaml(text, file);
-  if (!parsed.ok) {
-    throw new ConfigError(parsed.issues);
-  }
-  const v = new Validator(parsed.locator, inv);
-  const rules = v.rules(parsed.data);
-  if (v.issues.length) {
-    throw new ConfigError(v.issues.sort((a, b) => a.line - b.line || a.col - b.col));
-  }
-  return rules;
-}
-
 type Obj = Record<string, unknown>;
 
-class Validator {
+export class Validator {
   readonly issues: Issue[] = [];
   constructor(
     private readonly loc: Locator,
@@ -342,23 +308,4 @@ class Validator {
     }
     return s;
   }
-}
-
-/** The physical host a host lives on: its vm_on, else itself. */
-export function physicalHost(inv: Inventory, host: string): string {
-  return inv.hosts.get(host)?.vmOn ?? host;
-}
-
-/**
- * A source's targets: the next `copies` candidates after it in the target list (a ring), never
- * itself and, with `avoid: host`, never a host on the same physical machine.
- */
-export function chooseTargets(set: BackupSet, source: string, inv: Inventory): string[] {
-  const list = set.targetHosts;
-  const start = list.indexOf(source);
-  const ordered = start < 0 ? list : [...list.slice(start + 1), ...list.slice(0, start)];
-  const mine = physicalHost(inv, source);
-  return ordered
-    .filter((t) => t !== source && (set.avoid === 'none' || physicalHost(inv, t) !== mine))
-    .slice(0, set.copies);
 }
