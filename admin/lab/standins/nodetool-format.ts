@@ -107,6 +107,18 @@ export function formatStatus(nodes: StatusNode[], o: StatusOptions): string {
   return `${body}\n${o.effective ? '' : `${OWNERSHIP_NOTE}\n`}`;
 }
 
+/** A byte count as nodetool prints a load: `103.67 KiB`. */
+export function stringifySize(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${Number(v.toFixed(2))} ${units[i]}`;
+}
+
 // ---- info, describecluster, repair (research/cassandra.md §3.2, §3.3, §3.7) ----
 
 export interface InfoData {

@@ -3,25 +3,16 @@
 // prints, in the layout of the version given (3.11 or 4.x: nodetool-format.ts), with real exit
 // codes: status, info, describecluster, version, drain, snapshot [-t], clearsnapshot [-t],
 // listsnapshots, compactionstats, repair [-pr] [-full] [keyspace], netstats, upgradesstables,
-// decommission. With --data-dir, a snapshot is also files, in Cassandra's layout: each table's
-// live SSTable `DATA/<ks>/<table>-<id>/nb-<gen>-big-Data.db` (its rows; a new generation when
-// they changed), hard-linked into `…/snapshots/<tag>/` with manifest.json and schema.cql, as a
-// real snapshot is; clearsnapshot removes those directories. Lab only: `salvo-fault JSON` (inject
-// a fault), `salvo-repair JSON` (repair time / fail / hang), `salvo-clear`, `salvo-drop`,
-// `salvo-compactions N` (the pending compactions compactionstats reports).
+// decommission. With --data-dir, a snapshot is also files (nodetool-snapshots.ts), in Cassandra's
+// layout: each table's live SSTable `DATA/<ks>/<table>-<id>/nb-<gen>-big-Data.db` (its rows; a new
+// generation when they changed), hard-linked into `…/snapshots/<tag>/` with manifest.json and
+// schema.cql, as a real snapshot is; clearsnapshot removes those directories. Lab only:
+// `salvo-fault JSON` (inject a fault), `salvo-repair JSON` (repair time / fail / hang),
+// `salvo-clear`, `salvo-drop`, `salvo-compactions N` (the pending compactions compactionstats
+// reports).
 // usage: node nodetool.js --self ADDR [--jmx-port P] [--cassandra-version V] [--data-dir DIR]
 //        [--ring …] [--port …] COMMAND [ARGS…]
-import { createHash, randomUUID } from 'node:crypto';
-import {
-  existsSync,
-  linkSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { call, type RingRow } from '../cql/index.js';
 import {
   compactionStats,
@@ -29,9 +20,11 @@ import {
   formatInfo,
   formatStatus,
   repairLines,
-  stamp,
   type StatusNode,
+  stamp,
+  stringifySize,
 } from './nodetool-format.js';
+import { clearSnapshot, listSnapshots, snapshot } from './nodetool-snapshots.js';
 
 interface Args {
   flags: Map<string, string>;
@@ -69,70 +62,6 @@ const version = flags.get('cassandra-version') ?? '4.1.5';
 const layout = Number.parseInt(version, 10) < 4 ? '3.11' : '4.0';
 const dataDir = flags.get('data-dir');
 
-interface SnapshotTable {
-  keyspace: string;
-  table: string;
-  ts: number;
-  rows: string;
-}
-
-/** A table's directory name: `<table>-<32 hex>`, the id fixed by the table's creation. */
-function tableDir(t: SnapshotTable): string {
-  const id = createHash('md5').update(`${t.keyspace}.${t.table}.${t.ts}`).digest('hex');
-  return `${t.table}-${id}`;
-}
-
-/** Flush each table to its live SSTable, then hard-link the SSTables into snapshots/<tag>/. */
-function writeSnapshot(dir: string, tag: string, tables: SnapshotTable[]): void {
-  for (const t of tables) {
-    const live = join(dir, t.keyspace, tableDir(t));
-    mkdirSync(live, { recursive: true });
-    const data = readdirSync(live).filter((f) => /^nb-\d+-big-Data\.db$/.test(f));
-    const gens = data.map((f) => Number(f.split('-')[1]));
-    const newest = gens.length ? Math.max(...gens) : 0;
-    let gen = newest;
-    if (!newest || readFileSync(join(live, `nb-${newest}-big-Data.db`), 'utf8') !== t.rows) {
-      // A flush and a compaction in one: a new generation replaces the old ones.
-      gen = newest + 1;
-      writeFileSync(join(live, `nb-${gen}-big-Data.db`), t.rows);
-      writeFileSync(join(live, `nb-${gen}-big-TOC.txt`), 'Data.db\nTOC.txt\n');
-      for (const old of gens) {
-        rmSync(join(live, `nb-${old}-big-Data.db`), { force: true });
-        rmSync(join(live, `nb-${old}-big-TOC.txt`), { force: true });
-      }
-    }
-    const snap = join(live, 'snapshots', tag);
-    mkdirSync(snap, { recursive: true });
-    const files = [`nb-${gen}-big-Data.db`, `nb-${gen}-big-TOC.txt`];
-    for (const f of files) {
-      linkSync(join(live, f), join(snap, f));
-    }
-    writeFileSync(join(snap, 'manifest.json'), `${JSON.stringify({ files })}\n`);
-    writeFileSync(
-      join(snap, 'schema.cql'),
-      `CREATE TABLE IF NOT EXISTS ${t.keyspace}.${t.table} (…);\n`,
-    );
-  }
-}
-
-/** Remove snapshots/<tag> (every tag without one) of every table under the data directory. */
-function removeSnapshots(dir: string, tag: string | undefined): void {
-  if (!existsSync(dir)) {
-    return;
-  }
-  for (const ks of readdirSync(dir, { withFileTypes: true })) {
-    if (!ks.isDirectory() || ks.name.startsWith('.')) {
-      continue;
-    }
-    for (const t of readdirSync(join(dir, ks.name), { withFileTypes: true })) {
-      const snaps = join(dir, ks.name, t.name, 'snapshots');
-      if (t.isDirectory() && existsSync(snaps)) {
-        rmSync(tag === undefined ? snaps : join(snaps, tag), { recursive: true, force: true });
-      }
-    }
-  }
-}
-
 async function jmx<T>(req: Record<string, unknown>, timeoutMs = 10_000): Promise<T> {
   try {
     return await call<T>(self, jmxPort, req, timeoutMs);
@@ -153,17 +82,6 @@ interface Ring {
   self: string;
   clusterName: string;
   keyspaces: { name: string; replication: Record<string, string>; rf: number }[];
-}
-
-function stringifySize(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${Number(v.toFixed(2))} ${units[i]}`;
 }
 
 const STATE_LETTER: Record<string, 'J' | 'L'> = { joining: 'J', leaving: 'L' };
@@ -247,37 +165,10 @@ async function run(): Promise<void> {
       );
       return;
     }
-    case 'snapshot': {
-      const t = rest.indexOf('-t');
-      const name = t >= 0 ? rest[t + 1]! : String(Date.now());
-      const kss = rest.filter((x, i) => !x.startsWith('-') && (t < 0 || i !== t + 1));
-      process.stdout.write(
-        `Requested creating snapshot(s) for [${kss.length ? kss.join(', ') : 'all keyspaces'}] with snapshot name [${name}] and options {skipFlush=false}\n`,
-      );
-      let tables: SnapshotTable[] = [];
-      try {
-        tables = (await jmx<{ tables?: SnapshotTable[] }>({ op: 'snapshot', name })).tables ?? [];
-      } catch (e) {
-        failure((e as Error).message);
-      }
-      if (dataDir) {
-        writeSnapshot(
-          dataDir,
-          name,
-          tables.filter((x) => !kss.length || kss.includes(x.keyspace)),
-        );
-      }
-      process.stdout.write(`Snapshot directory: ${name}\n`);
-      return;
-    }
-    case 'clearsnapshot': {
-      const t = rest.indexOf('-t');
-      await jmx(t >= 0 ? { op: 'clearsnapshot', name: rest[t + 1] } : { op: 'clearsnapshot' });
-      if (dataDir) {
-        removeSnapshots(dataDir, t >= 0 ? rest[t + 1] : undefined);
-      }
-      return;
-    }
+    case 'snapshot':
+      return snapshot(jmx, rest, dataDir, failure);
+    case 'clearsnapshot':
+      return clearSnapshot(jmx, rest, dataDir);
     case 'compactionstats': {
       const { pending } = await jmx<{ pending: number }>({ op: 'compactions' });
       process.stdout.write(compactionStats(pending, ['system.local'], randomUUID()));
@@ -286,15 +177,8 @@ async function run(): Promise<void> {
     case 'salvo-compactions':
       await jmx({ op: 'compactions', pending: Number(rest[0] ?? '0') });
       return;
-    case 'listsnapshots': {
-      const names = await jmx<string[]>({ op: 'snapshots' });
-      process.stdout.write(
-        names.length
-          ? `Snapshot Details: \n${names.map((n) => `${n}\n`).join('')}`
-          : 'Snapshot Details: \nThere are no snapshots\n',
-      );
-      return;
-    }
+    case 'listsnapshots':
+      return listSnapshots(jmx);
     case 'repair':
       return repair();
     case 'upgradesstables':
