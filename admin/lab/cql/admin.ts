@@ -5,7 +5,7 @@ import type { Server } from 'node:net';
 import type { Fault, RepairConfig, SimNode } from './node/index.js';
 import { hostIdOf, replicationFactor } from './ring.js';
 import { serveRpc } from './rpc.js';
-import type { NativeServer } from './server.js';
+import type { NativeServer } from './server/index.js';
 
 export interface RingRow {
   address: string;

@@ -7,7 +7,7 @@ import type { Server } from 'node:net';
 import { serveAdmin } from './admin.js';
 import { SimNode } from './node/index.js';
 import { parseRing } from './ring.js';
-import { NativeServer } from './server.js';
+import { NativeServer } from './server/index.js';
 
 export { parseRing } from './ring.js';
 export type { RingRow } from './admin.js';
