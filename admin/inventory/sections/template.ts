@@ -22,19 +22,38 @@ export function numberPaths(value: unknown, path: (string | number)[] = []): (st
   return [];
 }
 
-/** Replace `{n}` in a string, or in every string inside a list or mapping. */
-export function fillNumber<T>(value: T, n: number | null): T {
-  if (n === null) {
-    return value;
+/** Does any string in `value` (a string, list or mapping) use `{n}`? */
+export function usesNumber(value: unknown): boolean {
+  if (typeof value === 'string') {
+    return value.includes('{n}');
   }
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Array.isArray(value) ? value : Object.values(value)) {
+      if (usesNumber(v)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Replace `{n}` in a string, or in every string inside a list or mapping. Without `{n}` anywhere
+ * the value itself comes back (not a copy): a long hosts list is mostly plain addresses.
+ */
+export function fillNumber<T>(value: T, n: number | null): T {
+  return n === null || !usesNumber(value) ? value : fill(value, n);
+}
+
+function fill<T>(value: T, n: number): T {
   if (typeof value === 'string') {
     return value.replace(N, String(n)) as T;
   }
   if (Array.isArray(value)) {
-    return value.map((v) => fillNumber(v, n)) as T;
+    return value.map((v) => fill(v, n)) as T;
   }
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillNumber(v, n)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, n)])) as T;
   }
   return value;
 }
