@@ -37,3 +37,32 @@ test('no warm rows: the warm targets say n/a, not PASS', () => {
     ['n/a', 'n/a'],
   );
 });
+
+test('cold targets per size: level with the best peer at 20 hosts, 0.85x of it and 1.0x the loop from 50', () => {
+  const cold = (tool: string, n: number, s: number, peer = true) =>
+    row('cold', tool, n, runs(s), { peer });
+  const rows = [
+    cold('salvo exec', 20, 0.9, false),
+    cold('ssh loop', 20, 0.85, false),
+    cold('pdsh', 20, 1.0),
+    cold('pssh', 20, 1.2),
+    cold('salvo exec', 200, 8.8, false),
+    cold('ssh loop', 200, 9.0, false),
+    cold('pdsh', 200, 10.0),
+  ];
+  const t = targets(rows, [20, 200]).filter((x) => x.what.startsWith('salvo exec'));
+  assert.deepEqual(
+    t.map((x) => [x.what, Number(x.value?.toFixed(3)), x.verdict, x.against]),
+    [
+      ['salvo exec (cold), 20 hosts ≤ 1.10× ssh loop', 1.059, 'PASS', undefined],
+      ['salvo exec (cold), 20 hosts ≤ 1.00× best of pdsh/pssh/clush/ansible', 0.9, 'PASS', 'pdsh'],
+      ['salvo exec (cold), 200 hosts ≤ 1.00× ssh loop', 0.978, 'PASS', undefined],
+      [
+        'salvo exec (cold), 200 hosts ≤ 0.85× best of pdsh/pssh/clush/ansible',
+        0.88,
+        'MISS',
+        'pdsh',
+      ],
+    ],
+  );
+});
