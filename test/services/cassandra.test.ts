@@ -16,6 +16,7 @@ import { script } from '../../admin/services/daemon/daemon.js';
 import { START, STOP } from '../../admin/services/daemon/scripts.js';
 import { toShell, type Command } from '../../admin/transport/command.js';
 import { inv, scriptArgs, YAML } from './helpers.js';
+import { freePorts } from '../support/ports.js';
 
 const kind = serviceKind('cassandra');
 const probeArgs = (yaml: string, host: string): string[] => {
@@ -108,7 +109,7 @@ test('the probe script on stand-ins: unhealthy while joining, running once UN, s
   const pidf = join(dir, 'pids/cassandra.0.pid');
   const log = join(dir, 'logs/cassandra.0.log');
   const state = join(dir, 'run/cassandra.0.json');
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePorts();
   const node = [
     process.execPath,
     join(STANDINS, 'cassandra.js'),

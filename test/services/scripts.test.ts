@@ -15,6 +15,7 @@ import { START, STATUS, STOP, SCAN } from '../../admin/services/daemon/scripts.j
 import { parseUnitStatus } from '../../admin/probes/unit-status.js';
 import { parseScan } from '../../admin/probes/scan.js';
 import { assertRefusedAtOnce, run, sh, squatter } from './script-helpers.js';
+import { freePorts } from '../support/ports.js';
 
 const APP = fileURLToPath(new URL('../../admin/lab/standins/app.js', import.meta.url));
 const alive = (pid: number): boolean => {
@@ -27,7 +28,6 @@ const alive = (pid: number): boolean => {
     return false;
   }
 };
-const port = (): number => 20000 + Math.floor(Math.random() * 20000);
 
 async function withDir(
   work: (d: { pidf: string; log: string; dir: string }) => Promise<void>,
@@ -65,7 +65,7 @@ const status = (pidf: string, log: string, p: number) =>
 
 test('start detaches and waits until it listens; start again is a no-op; stop by TERM', async () => {
   await withDir(async ({ pidf, log, dir }) => {
-    const p = port();
+    const p = await freePorts();
     const first = sh(script(START, pidf, log, p, 10, '1.2', ...argv(p)));
     assert.equal(first.code, 0, first.out);
     const pid = Number(await readFile(pidf, 'utf8'));
@@ -95,7 +95,7 @@ test('start detaches and waits until it listens; start again is a no-op; stop by
 test('on TERM the stand-in finishes requests in flight; with --on-term exit (as SMC hubs) it cuts them', async () => {
   for (const mode of ['finish', 'exit']) {
     await withDir(async ({ pidf, log }) => {
-      const p = port();
+      const p = await freePorts();
       assert.equal(
         sh(script(START, pidf, log, p, 10, '1.2', ...argv(p, '--on-term', mode))).code,
         0,
@@ -125,7 +125,7 @@ test('on TERM the stand-in finishes requests in flight; with --on-term exit (as 
 
 test('a process that ignores TERM is KILLed after the timeout', async () => {
   await withDir(async ({ pidf, log }) => {
-    const p = port();
+    const p = await freePorts();
     assert.equal(sh(script(START, pidf, log, p, 10, '1.2', ...argv(p, '--ignore-term'))).code, 0);
     const pid = Number(await readFile(pidf, 'utf8'));
     const started = Date.now();
@@ -153,7 +153,7 @@ test('bad port: start fails with the log of that start; status says stopped with
 
 test('a pid file naming another program is stale: that process is never signalled', async () => {
   await withDir(async ({ pidf, log }) => {
-    const p = port();
+    const p = await freePorts();
     assert.equal(sh(script(START, pidf, log, p, 10, '1.2', ...argv(p))).code, 0);
     sh(script(STOP, pidf, 5, 'TERM'));
     const bystander = spawn('sleep', ['30'], { stdio: 'ignore' });
@@ -178,7 +178,7 @@ test('a pid file naming another program is stale: that process is never signalle
 /** A process that holds `p` (listening on 127.0.0.1), once it does. */
 test('a port held by another process: start refuses at once, names the holder, starts nothing', async () => {
   await withDir(async ({ pidf, log }) => {
-    const p = port();
+    const p = await freePorts();
     const squat = await squatter(p);
     try {
       // `sleep` never listens: the old check (anything listens on the port) called it started.
@@ -205,7 +205,7 @@ test('a port held by another process: start refuses at once, names the holder, s
 
 test('a port taken while the unit starts: start fails then, naming the holder, not at the deadline', async () => {
   await withDir(async ({ pidf, log }) => {
-    const p = port();
+    const p = await freePorts();
     const squat = await squatter(p, 1000);
     try {
       const started = Date.now();

@@ -2,6 +2,7 @@
 // and a cassandra-driver client for it. Ports are random so runs never collide.
 import cassandra from 'cassandra-driver';
 import { startSimulator, type Simulator } from '../../../admin/lab/cql/index.js';
+import { freePorts } from '../../support/ports.js';
 
 export interface LoopRing {
   addresses: string[];
@@ -19,7 +20,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function loopRing(n: number, dataDir?: string): Promise<LoopRing> {
   const net = 10 + Math.floor(Math.random() * 200);
   const addresses = Array.from({ length: n }, (_, i) => `127.0.${net}.${i + 1}`);
-  const port = 20000 + Math.floor(Math.random() * 15000);
+  const port = await freePorts(3, addresses[0]);
   const ring: LoopRing = {
     addresses,
     port,

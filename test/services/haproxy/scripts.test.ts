@@ -11,9 +11,9 @@ import { script } from '../../../admin/services/daemon/daemon.js';
 import { STOP } from '../../../admin/services/daemon/scripts.js';
 import { HAPROXY_UP } from '../../../admin/services/haproxy/scripts.js';
 import { assertRefusedAtOnce, sh, squatter } from '../script-helpers.js';
+import { freePorts } from '../../support/ports.js';
 
 const HAPROXY = spawnSync('sh', ['-c', 'command -v haproxy']).stdout.toString().trim();
-const port = (): number => 20000 + Math.floor(Math.random() * 20000);
 
 const config = (p: number, sock: string): string => `global
   stats socket ${sock} mode 600 level admin expose-fd listeners
@@ -44,7 +44,7 @@ async function withHaproxy(work: (s: Setup) => Promise<void>): Promise<void> {
     log: join(dir, 'haproxy.log'),
     sock: join(dir, 'admin.sock'),
     cfg: join(dir, 'haproxy.cfg'),
-    p: port(),
+    p: await freePorts(),
   };
   await writeFile(s.cfg, config(s.p, s.sock));
   try {

@@ -1,4 +1,4 @@
-// nginx's scripts with the real nginx binary on 127.0.0.1 and a random high port, every file in a
+// nginx's scripts with the real nginx binary on 127.0.0.1 and a free port, every file in a
 // temp dir (no lab needed): the rendered config passes `nginx -t`, start proves the master owns
 // its port, start again is a no-op, a HUP reload keeps the master pid and drops no request, a port
 // another process holds is refused at once with the holder named, stop is graceful (QUIT) and
@@ -17,6 +17,7 @@ import { NGINX_STOP, NGINX_UP, NGINX_WRITE_CONFIG } from '../../../admin/service
 import { parseUnitStatus } from '../../../admin/probes/unit-status.js';
 import { alive, get, members, type Setup } from './helpers.js';
 import { assertRefusedAtOnce, run, sh, squatter } from '../script-helpers.js';
+import { freePorts } from '../../support/ports.js';
 
 const NGINX = spawnSync('sh', ['-c', 'command -v nginx']).stdout.toString().trim();
 const skip = !NGINX && 'nginx is not installed (.ci/setup installs nginx-light)';
@@ -24,7 +25,7 @@ const skip = !NGINX && 'nginx is not installed (.ci/setup installs nginx-light)'
 async function withNginx(work: (s: Setup) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'salvo-nginx-'));
   await chmod(dir, 0o755); // the workers (www-data when run as root) read the static root below it
-  const p = 20000 + Math.floor(Math.random() * 20000);
+  const p = await freePorts(2); // the reload test moves to p + 1
   const s: Setup = {
     dir,
     p,
